@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# One-time setup on a fresh machine: system packages (PostgreSQL and Redis for the local environment
+# and the tests), the pinned Bicep CLI, and the npm dependencies, which include Node 24 (the `node`
+# package) for machines whose own Node is older than 22. Safe to run again.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+apt_packages=(postgresql redis-server)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    step "Installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # The packages start their own services; the project runs its own instances on loopback.
+    (service postgresql stop; service redis-server stop) >/dev/null 2>&1 || true
+  else
+    echo "note: ${missing[*]} not installed; the local environment and its tests need them (apt-get install ${missing[*]})" >&2
+  fi
+fi
+
+step "Installing the Bicep CLI"
+bash scripts/install-bicep.sh
+
+step "Installing npm dependencies (npm ci)"
+npm ci --no-audit --no-fund --loglevel=error
+
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 22 ]; then
+  echo "note: this machine's Node is $(node --version); npm scripts use Node $(node_modules/.bin/node --version) from node_modules/.bin"
+fi
+step "Ready"
