@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// cf-infra: the ComplianceFlow infrastructure orchestrator. Each command lives in
+// commands/<name>.ts and exports `run(args: string[]): Promise<number>` (the exit code) and `summary`.
+import { CliError } from './errors.ts';
+import { ExitCode } from './exit-codes.ts';
+
+interface Command {
+  summary: string;
+  run(args: string[]): Promise<number>;
+}
+
+const commands: Record<string, () => Promise<Command>> = {
+  plan: () => import('./commands/plan.ts'),
+  cidr: () => import('./commands/cidr.ts'),
+  names: () => import('./commands/names.ts'),
+};
+
+async function usage(): Promise<string> {
+  const lines = ['Usage: cf-infra <command> [options]   (npm run <command> -- [options])', '', 'Commands:'];
+  for (const [name, load] of Object.entries(commands)) {
+    const command = await load().catch(() => undefined);
+    lines.push(`  ${name.padEnd(10)} ${command?.summary ?? ''}`);
+  }
+  lines.push('', 'Run `cf-infra <command> --help` for the options of one command.');
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(await usage());
+    return name === undefined ? ExitCode.BadInput : ExitCode.Success;
+  }
+  const load = commands[name];
+  if (load === undefined) {
+    console.error(`error: unknown command "${name}". Commands: ${Object.keys(commands).join(', ')}.`);
+    return ExitCode.BadInput;
+  }
+  try {
+    const command = await load();
+    return await command.run(args);
+  } catch (error) {
+    if (error instanceof CliError) {
+      console.error(`error: ${error.message}`);
+      if (error.hint !== undefined) console.error(`hint: ${error.hint}`);
+      return error.exitCode;
+    }
+    throw error;
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2));
+}
