@@ -14,13 +14,14 @@ for p in "${apt_packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
-  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  as_root=()
+  [ "$(id -u)" = 0 ] || { sudo -n true 2>/dev/null && as_root=(sudo -n); }
+  if command -v apt-get >/dev/null 2>&1 && { [ "$(id -u)" = 0 ] || [ ${#as_root[@]} -gt 0 ]; }; then
     step "Installing Debian packages: ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     # The packages start their own services; the project runs its own instances on loopback.
-    (service postgresql stop; service redis-server stop) >/dev/null 2>&1 || true
+    ("${as_root[@]}" service postgresql stop; "${as_root[@]}" service redis-server stop) >/dev/null 2>&1 || true
   else
     echo "note: ${missing[*]} not installed; the local environment and its tests need them (apt-get install ${missing[*]})" >&2
   fi
