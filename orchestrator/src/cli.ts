@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<Command>> = {
   plan: () => import('./commands/plan.ts'),
   cidr: () => import('./commands/cidr.ts'),
   names: () => import('./commands/names.ts'),
+  local: () => import('./commands/local.ts'),
 };
 
 async function usage(): Promise<string> {
