@@ -30,7 +30,8 @@ Options:
   --native           PostgreSQL and Redis from the locally installed binaries in .local-data/
                      (chosen automatically when no Docker engine is running; no Kafka there)
   --docker           Docker Compose only (fails when no engine is running)
-  --env-file <path>  settings (default local/.env; every key and default is in local/.env.example)
+  --env-path <path>  settings file (default local/.env; every key and default is in local/.env.example)
+                     (not --env-file: Node itself takes that option wherever it appears)
   --data-dir <path>  native mode's data directory (default .local-data/)
   -f, --follow       logs: keep following
   -n, --lines <n>    logs: lines per service (default 100)
@@ -57,7 +58,7 @@ function parse(args: string[]): Options | 'help' {
       options: {
         native: { type: 'boolean', default: false },
         docker: { type: 'boolean', default: false },
-        'env-file': { type: 'string' },
+        'env-path': { type: 'string' },
         'data-dir': { type: 'string' },
         follow: { type: 'boolean', short: 'f', default: false },
         lines: { type: 'string', short: 'n', default: '100' },
@@ -83,7 +84,7 @@ function parse(args: string[]): Options | 'help' {
     service,
     native: values.native,
     docker: values.docker,
-    envFile: values['env-file'] === undefined ? undefined : path.resolve(values['env-file']),
+    envFile: values['env-path'] === undefined ? undefined : path.resolve(values['env-path']),
     dataDir: path.resolve(values['data-dir'] ?? defaultDataRoot),
     follow: values.follow,
     lines: Number(values.lines),

@@ -143,7 +143,7 @@ export function loadSettings(envFile?: string): LocalSettings {
   const values = new Map([...defaults].map(([key, entry]) => [key, entry.value]));
   const overrides = envFile ?? (existsSync(defaultEnvFile) ? defaultEnvFile : undefined);
   if (envFile !== undefined && !existsSync(envFile)) {
-    throw new UsageError(`env file ${envFile} does not exist`, `copy local/.env.example to it, or leave out --env-file`);
+    throw new UsageError(`env file ${envFile} does not exist`, `copy local/.env.example to it, or leave out --env-path`);
   }
   if (overrides !== undefined) {
     const entries = readEntries(overrides);
