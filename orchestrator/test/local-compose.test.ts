@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
+import { composeArgs, composeCommands } from '../src/local/docker-stack.ts';
 import { findFreePort } from '../src/local/ports.ts';
 import { parseEnvText } from '../src/local/settings.ts';
 import { paths } from './local-helpers.ts';
@@ -127,5 +128,18 @@ describe('local environment Compose files', function () {
     } finally {
       child.kill('SIGTERM');
     }
+  });
+
+  it('are what the local commands hand to docker compose, with the project directory local/', function () {
+    const args = composeArgs(composeCommands.up, { envFile: '/tmp/settings.env' });
+    expect(args).to.deep.equal([
+      'compose',
+      '--project-directory', paths.localDir,
+      '--file', path.join(paths.localDir, 'docker-compose.yml'),
+      '--file', path.join(paths.localDir, 'docker-compose.override.yml'),
+      '--env-file', '/tmp/settings.env',
+      'up', '--detach', '--wait', '--wait-timeout', '120',
+    ]);
+    expect(composeCommands.reset).to.deep.equal(['down', '--volumes']);
   });
 });

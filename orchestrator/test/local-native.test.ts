@@ -12,7 +12,7 @@ import { findNativeBinaries } from '../src/local/binaries.ts';
 import { loadCatalog } from '../src/local/catalog.ts';
 import { databaseName, initDatabases, seedTestData, serviceRoleName, type DatabaseTarget } from '../src/local/database-init.ts';
 import { nativeLayout } from '../src/local/layout.ts';
-import { nativeDown, nativeStatus, nativeUp } from '../src/local/native-stack.ts';
+import { nativeDown, nativeReset, nativeStatus, nativeUp } from '../src/local/native-stack.ts';
 import { paths } from './local-helpers.ts';
 import { findFreePort, isPortFree } from '../src/local/ports.ts';
 import { postgresPid } from '../src/local/postgres-native.ts';
@@ -234,5 +234,13 @@ describe('local environment, native mode (real PostgreSQL and Redis)', function 
     expect((error as CliError).message).to.match(/^redis: could not start on 127\.0\.0\.1:\d+/);
     expect(postgresPid(nativeLayout(otherRoot)), 'postgres stopped').to.equal(undefined);
     expect(await isPortFree(otherSettings.ports.postgres), 'postgres port released').to.equal(true);
+  });
+
+  it('reset deletes the data and starts again from scratch: initialised and seeded, nothing else', async function () {
+    await asAdmin(ownDb('case'), (client) => client.query('INSERT INTO tenant_example (tenant_id, name) VALUES ($1, $2)', [tenantA, 'added by hand']));
+    const rows = await nativeReset({ dataRoot, settings, catalog, binaries });
+    expect(rows.filter((row) => row.state === 'healthy').map((row) => row.service)).to.deep.equal(['postgres', 'redis']);
+    const count = await asAdmin(ownDb('case'), async (client) => (await client.query('SELECT count(*)::int AS n FROM tenant_example')).rows[0].n as number);
+    expect(count).to.equal(4);
   });
 });
