@@ -1,6 +1,7 @@
 // The local environment's native mode against real PostgreSQL and Redis (Debian packages), started
 // by the same code as `npm run local:up -- --native`, in temp directories on free loopback ports.
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -114,6 +115,18 @@ describe('local environment, native mode (real PostgreSQL and Redis)', function 
     expect(byService.kafka!.state).to.equal('not available');
     expect(byService.kafka!.detail).to.match(/Docker/);
     expect(byService.console!.state).to.equal('not available');
+  });
+
+  it('CLI: status exits 0 with each service healthy, logs shows the services\' log files', function () {
+    const cli = (args: string[]) => spawnSync(process.execPath, [paths.cli, 'local', ...args, '--data-dir', dataRoot], { encoding: 'utf8', cwd: paths.repoRoot, timeout: 30_000 });
+    const status = cli(['status']);
+    expect(status.status, status.stderr).to.equal(0);
+    expect(status.stdout).to.match(new RegExp(`^postgres\\s+127\\.0\\.0\\.1:${settings.ports.postgres}\\s+healthy`, 'm'));
+    expect(status.stdout).to.match(new RegExp(`^redis\\s+127\\.0\\.0\\.1:${settings.ports.redis}\\s+healthy\\s+PONG, maxmemory-policy allkeys-lru`, 'm'));
+    const logs = cli(['logs', '--lines', '200']);
+    expect(logs.status, logs.stderr).to.equal(0);
+    expect(logs.stdout).to.match(/==> postgres[\s\S]*database system is ready to accept connections/);
+    expect(logs.stdout).to.match(/==> redis[\s\S]*Ready to accept connections/);
   });
 
   it('runs init and seed a second time successfully without changing the catalog', async function () {
