@@ -11,6 +11,8 @@
 #   CF_SERVICE_PASSWORD            password of the service roles cf_<service>
 #   CF_SERVICE_PASSWORD_<SERVICE>  per-service password (upper case), overrides CF_SERVICE_PASSWORD
 #   CF_LOCK_MAINTENANCE_DATABASES  1 (default): revoke CONNECT on postgres/template1 from PUBLIC too
+#   CF_RESET_PASSWORDS             1: set the passwords of existing roles again (rotation); by default
+#                                  a password is only set when its role is created
 #   PSQL                           the psql to use (default: psql from PATH)
 # Passwords are passed to psql through its environment (\getenv), never on a command line.
 set -euo pipefail
@@ -43,6 +45,7 @@ for service in $CF_SERVICES; do
   database="complianceflow_${service}_${suffix}"
   CF_ROLE_PASSWORD="$password" psql_run \
     --set service_db="$database" --set service_role="cf_${service}" \
+    ${CF_RESET_PASSWORDS:+--set reset_password=1} \
     --command '\getenv service_password CF_ROLE_PASSWORD' \
     --file "$sql_dir/service.sql"
   echo "init-databases: $database ready for role cf_${service}"

@@ -137,6 +137,22 @@ describe('local environment, native mode (real PostgreSQL and Redis)', function 
     expect(after).to.deep.equal(before);
   });
 
+  it('sets an existing role\'s password again only when asked to (rotation)', async function () {
+    const formOnly = { services: ['form'], topics: [] };
+    const connectsWith = (password: string) =>
+      withClient('cf_form', password, ownDb('form'), async () => true).catch((error: { code?: string }) => error.code);
+    await initDatabases({ ...target, serviceDbPassword: 'not-applied' }, formOnly);
+    expect(await connectsWith(settings.serviceDbPassword), 'unchanged without reset').to.equal(true);
+    try {
+      await initDatabases({ ...target, serviceDbPassword: 'rotated-password', resetPasswords: true }, formOnly);
+      expect(await connectsWith('rotated-password')).to.equal(true);
+      expect(await connectsWith(settings.serviceDbPassword), 'old password refused').to.equal('28P01');
+    } finally {
+      await initDatabases({ ...target, resetPasswords: true }, formOnly);
+    }
+    expect(await connectsWith(settings.serviceDbPassword)).to.equal(true);
+  });
+
   it('creates one database and one login role per catalogue service', async function () {
     const names = await asAdmin('postgres', async (client) => ({
       databases: (await client.query("SELECT datname FROM pg_database WHERE datname LIKE 'complianceflow\\_%' ORDER BY 1")).rows.map((row) => row.datname as string),

@@ -11,6 +11,8 @@ export interface DatabaseTarget {
   serviceDbPassword: string;
   databaseSuffix: string;
   psql: string;
+  /** Set the passwords of existing roles again (by default only a new role gets one). */
+  resetPasswords?: boolean;
 }
 
 /** The scripts' environment: ours only, so a PG* variable of the caller cannot redirect them. */
@@ -28,6 +30,7 @@ function scriptEnv(target: DatabaseTarget, catalog: LocalCatalog): NodeJS.Proces
     CF_SERVICES: catalog.services.join(' '),
     CF_SERVICE_PASSWORD: target.serviceDbPassword,
     CF_DATABASE_SUFFIX: target.databaseSuffix,
+    ...(target.resetPasswords === true ? { CF_RESET_PASSWORDS: '1' } : {}),
   };
 }
 

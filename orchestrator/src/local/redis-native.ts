@@ -58,7 +58,7 @@ export async function startRedis(layout: NativeLayout, settings: RedisSettings, 
     '--dir', layout.redisDir,
     '--maxmemory', settings.maxmemory,
     '--maxmemory-policy', settings.maxmemoryPolicy,
-    '--save', '3600 1',
+    '--save', '60 1000', // as in docker-compose.yml
     '--appendonly', 'no',
   ]);
   const failure = (reason: string): CliError =>
