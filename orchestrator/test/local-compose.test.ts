@@ -20,6 +20,7 @@ interface ComposeService {
   profiles?: string[];
   env_file?: string[];
   develop?: { watch: { action: string; path: string; target?: string }[] };
+  healthcheck?: unknown;
 }
 interface ComposeFile {
   services: Record<string, ComposeService>;
@@ -97,6 +98,14 @@ describe('local environment Compose files', function () {
     expect(interpolate(String(kafka.KAFKA_ADVERTISED_LISTENERS))).to.equal('INTERNAL://kafka:29092,HOST://127.0.0.1:9092');
     expect(services['topic-init']!.env_file).to.deep.equal(['catalog.env']);
     expect(services['db-init']!.env_file).to.deep.equal(['catalog.env']);
+  });
+
+  it('give every long-running service a health check, so `up --wait` means ready', function () {
+    // The init containers too: they stay up and turn healthy when their job is done.
+    for (const [name, service] of Object.entries(compose['docker-compose.yml'].services)) {
+      if (name === 'console') continue; // a UI without a shell in its image; it waits for Kafka and the topics
+      expect(service.healthcheck, `${name} has a health check`).to.not.equal(undefined);
+    }
   });
 
   it('use named volumes and one network', function () {
