@@ -73,7 +73,7 @@ export class BicepRpcClient {
         this.close(new CliError(`could not start ${bicepPath} jsonrpc: ${error.message}`));
         resolve();
       });
-      this.child.on('exit', (code, signal) => {
+      this.child.on('close', (code, signal) => {
         const how = signal === null ? `exit code ${code}` : `signal ${signal}`;
         const tail = this.stderr.trim();
         this.close(new CliError(`the bicep jsonrpc process (${bicepPath}) ended (${how})${tail === '' ? '' : `: ${tail}`}`));
