@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { CliError } from '../errors.ts';
 import type { BicepBackend } from './backend.ts';
-import { blockingDiagnostics, formatDiagnostic } from './diagnostics.ts';
+import { blockingDiagnostics, displayPath, formatDiagnostic } from './diagnostics.ts';
 import { jsonRpcBackend } from './jsonrpc-backend.ts';
 import { checkBicepVersion, locateBicep, type LocatedBicep, type LocateOptions } from './locate.ts';
 import { processPerFileBackend } from './process-per-file.ts';
@@ -66,7 +66,7 @@ function rejectDiagnostics(file: string, blocking: Diagnostic[]): CliError {
   const counts = [errors > 0 ? `${errors} error(s)` : '', warnings > 0 ? `${warnings} warning(s) (warnings are errors here)` : '']
     .filter((s) => s !== '')
     .join(', ');
-  return new CliError(`${path.relative(process.cwd(), file) || file} does not pass the Bicep compiler and linter: ${counts}\n${blocking.map((d) => `  ${formatDiagnostic(d)}`).join('\n')}`);
+  return new CliError(`${displayPath(file)} does not pass the Bicep compiler and linter: ${counts}\n${blocking.map((d) => `  ${formatDiagnostic(d)}`).join('\n')}`);
 }
 
 function check(file: string, diagnostics: Diagnostic[], options: CheckOptions | undefined): Diagnostic[] {

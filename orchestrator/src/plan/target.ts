@@ -1,0 +1,11 @@
+import type { JsonValue } from './bicep-literal.ts';
+
+/** One deployment to plan: what the config resolved, and the main.bicep parameters built from it. */
+export interface PlanTarget {
+  deployment: string;
+  location: string;
+  environment: string;
+  parameters: Record<string, JsonValue>;
+  /** The resolved deployment itself, for stages that need more of the configuration. */
+  resolved: unknown;
+}
