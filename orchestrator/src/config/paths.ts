@@ -1,0 +1,17 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (this file is orchestrator/src/config/paths.ts). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** Registry files, relative to a root (messages show these paths). */
+export const registryPaths = {
+  deploymentsDir: 'deployments',
+  profilesDir: 'deployments/profiles',
+  regions: 'deployments/regions.yaml',
+  catalog: 'deployments/catalog.yaml',
+  subnetPlan: 'bicep/shared/subnet-plan.json',
+} as const;
+
+/** Files in deployments/ that are not deployment files. */
+export const sharedRegistryFiles = new Set(['regions.yaml', 'catalog.yaml']);

@@ -1,0 +1,277 @@
+// The deployment registry: read deployments/, profiles, regions, catalogue and the subnet plan
+// (the only I/O), then validate the plain data and collect every problem before failing.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, UsageError } from '../errors.ts';
+import { checkAddressSpace, findOverlaps } from '../cidr/allocation.ts';
+import { deriveNames, deriveOtherNames, nameProblems, type DeploymentNames, type OtherNames } from '../naming/derive.ts';
+import { deepMerge, hasPath } from './merge.ts';
+import { repoRoot, registryPaths, sharedRegistryFiles } from './paths.ts';
+import { crossFieldProblems, profileSpec, settingsSpec } from './profile-schema.ts';
+import { inFile, validate, show, type Problem } from './schema.ts';
+import { catalogSpec, deploymentNamePattern, deploymentSpec, regionsSpec } from './deployment-schema.ts';
+import { closest, didYouMean } from './suggest.ts';
+import { deriveSubnets, subnetPlanProblems, subnetPlanSpec } from './subnets.ts';
+import type { Catalog, DeploymentFile, DeploymentSettings, Profile, Region, Registry, Subnet, SubnetPlan } from './types.ts';
+import { readData, type Parsed } from './yaml-file.ts';
+
+/** The raw content of every registry file, as read from disk. */
+export interface RegistrySources {
+  root: string;
+  regions: Parsed;
+  catalog: Parsed;
+  subnetPlan: Parsed;
+  profiles: Parsed[];
+  deployments: Parsed[];
+}
+
+function listYaml(root: string, relativeDir: string): string[] {
+  try {
+    return readdirSync(path.join(root, relativeDir), { withFileTypes: true })
+      .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name) && !sharedRegistryFiles.has(entry.name))
+      .map((entry) => `${relativeDir}/${entry.name}`)
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Reads every registry file under `root` (nothing is validated yet). */
+export function readRegistrySources(root: string): RegistrySources {
+  return {
+    root,
+    regions: readData(root, registryPaths.regions),
+    catalog: readData(root, registryPaths.catalog),
+    subnetPlan: readData(root, registryPaths.subnetPlan),
+    profiles: listYaml(root, registryPaths.profilesDir).map((file) => readData(root, file)),
+    deployments: listYaml(root, registryPaths.deploymentsDir).map((file) => readData(root, file)),
+  };
+}
+
+/** Loads and validates the registry; throws ConfigError listing every problem found. */
+export function loadRegistry(root: string = repoRoot): Registry {
+  return validateRegistry(readRegistrySources(root));
+}
+
+function baseName(file: string): string {
+  return path.posix.basename(file).replace(/\.ya?ml$/, '');
+}
+
+/** Validates one parsed file against a spec; returns its data when it is valid. */
+function checked<T>(parsed: Parsed, spec: Parameters<typeof validate>[0], problems: string[]): T | undefined {
+  if (!parsed.ok) {
+    problems.push(parsed.problem);
+    return undefined;
+  }
+  const found = validate(spec, parsed.data);
+  problems.push(...inFile(parsed.file, found));
+  return found.length === 0 ? (parsed.data as T) : undefined;
+}
+
+/** Pure validation of the registry's data. Throws ConfigError with every problem. */
+export function validateRegistry(sources: RegistrySources): Registry {
+  const problems: string[] = [];
+
+  const regionsData = checked<Record<string, Omit<Region, 'code'>>>(sources.regions, regionsSpec, problems);
+  const regions: Record<string, Region> = Object.fromEntries(Object.entries(regionsData ?? {}).map(([code, region]) => [code, { code, ...region }]));
+
+  const catalog = checked<Catalog>(sources.catalog, catalogSpec, problems);
+  if (catalog !== undefined) problems.push(...inFile(registryPaths.catalog, catalogProblems(catalog)));
+
+  const profiles: Record<string, Profile & { file: string }> = {};
+  const profileProblemKeys = new Map<string, Set<string>>();
+  for (const parsed of sources.profiles) {
+    const profile = checked<Profile>(parsed, profileSpec, problems);
+    if (profile === undefined) continue;
+    const expected = baseName(parsed.file);
+    if (profile.environment !== expected) {
+      problems.push(`${parsed.file}: environment: ${show(profile.environment)} does not match the file name; allowed: ${JSON.stringify(expected)} (a profile is deployments/profiles/<environment>.yaml)`);
+      continue;
+    }
+    const { environment: _, ...settings } = profile;
+    const cross = crossFieldProblems(settings, catalog?.eventHubs ?? []);
+    problems.push(...inFile(parsed.file, cross));
+    profileProblemKeys.set(profile.environment, new Set(cross.map((problem) => `${problem.path}|${problem.message}`)));
+    profiles[profile.environment] = { ...profile, file: parsed.file };
+  }
+  if (sources.profiles.length === 0) problems.push(`${registryPaths.profilesDir}: no profiles found; add one <environment>.yaml per environment`);
+  const environments = Object.keys(profiles).sort();
+
+  const subnetPlan = checked<SubnetPlan>(sources.subnetPlan, subnetPlanSpec, problems);
+  if (subnetPlan !== undefined) problems.push(...inFile(registryPaths.subnetPlan, subnetPlanProblems(subnetPlan, environments)));
+
+  const deployments: DeploymentFile[] = [];
+  for (const parsed of sources.deployments) {
+    const deployment = checkDeployment(parsed, { regions, profiles, problems });
+    if (deployment !== undefined) deployments.push(deployment);
+  }
+  if (sources.deployments.length === 0) problems.push(`${registryPaths.deploymentsDir}: no deployment files found; add deployments/<name>.yaml`);
+  deployments.sort((a, b) => a.name.localeCompare(b.name));
+
+  const fileOf = new Map(deployments.map((deployment) => [deployment.name, deployment.file]));
+  for (const overlap of findOverlaps(deployments.map((deployment) => ({ deployment: deployment.name, regionCode: deployment.regionCode, addressSpace: deployment.addressSpace })))) {
+    problems.push(`${fileOf.get(overlap.deployment)}: addressSpace: ${overlap.message}`);
+  }
+
+  // Settings after overrides, and every derived name, for each deployment whose inputs are valid.
+  if (catalog !== undefined && subnetPlan !== undefined) {
+    for (const deployment of deployments) {
+      const profile = profiles[deployment.environment];
+      const region = regions[deployment.regionCode];
+      if (profile === undefined || region === undefined) continue;
+      if (deployment.overrides !== undefined) {
+        const known = profileProblemKeys.get(deployment.environment) ?? new Set();
+        for (const problem of crossFieldProblems(mergedSettings(profile, deployment), catalog.eventHubs)) {
+          if (known.has(`${problem.path}|${problem.message}`) && !hasPath(deployment.overrides, problem.path)) continue;
+          const where = hasPath(deployment.overrides, problem.path) ? `overrides.${problem.path}` : `${problem.path} (from ${profile.file}, with this file's overrides)`;
+          problems.push(`${deployment.file}: ${where}: ${problem.message}`);
+        }
+      }
+      const { names, other } = namesOf(deployment, region, catalog, subnetPlan);
+      for (const problem of nameProblems(names, other)) problems.push(`${deployment.file}: name: the derived name ${problem.path} is refused: ${problem.message}`);
+    }
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { root: sources.root, regions, profiles, catalog: catalog!, subnetPlan: subnetPlan!, deployments };
+}
+
+function catalogProblems(catalog: Catalog): Problem[] {
+  const problems: Problem[] = [];
+  const hubNames = new Set<string>();
+  catalog.eventHubs.forEach((hub, index) => {
+    if (hubNames.has(hub.name.toLowerCase())) problems.push({ path: `eventHubs[${index}].name`, message: `${show(hub.name)} is listed twice; event hub names are unique per namespace (case-insensitive)` });
+    hubNames.add(hub.name.toLowerCase());
+    hub.consumers.forEach((consumer, position) => {
+      if (!catalog.services.includes(consumer)) {
+        problems.push({ path: `eventHubs[${index}].consumers[${position}]`, message: `${show(consumer)} is not a known service${didYouMean(consumer, catalog.services)}; allowed: ${catalog.services.join(', ')}` });
+      }
+    });
+  });
+  return problems;
+}
+
+function checkDeployment(parsed: Parsed, context: { regions: Record<string, Region>; profiles: Record<string, Profile>; problems: string[] }): DeploymentFile | undefined {
+  const { problems } = context;
+  if (!parsed.ok) {
+    problems.push(parsed.problem);
+    return undefined;
+  }
+  const file = parsed.file;
+  if (file.endsWith('.yml')) {
+    problems.push(`${file}: the file extension must be .yaml (rename it to ${file.replace(/\.yml$/, '.yaml')})`);
+    return undefined;
+  }
+  const found = validate(deploymentSpec, parsed.data);
+  problems.push(...inFile(file, found.map((problem) => problem)));
+  if (found.length > 0) return undefined;
+  const data = parsed.data as Omit<DeploymentFile, 'file'>;
+  const before = problems.length;
+  const here = (field: string, message: string) => problems.push(`${file}: ${field}: ${message}`);
+
+  const expectedName = `${data.regionCode}-${data.environment}-${data.instance}`;
+  if (data.name !== expectedName) here('name', `${show(data.name)} does not match its fields; allowed: ${JSON.stringify(expectedName)} ({regionCode}-{environment}-{instance})`);
+  if (data.name !== baseName(file)) here('name', `${show(data.name)} does not match the file name ${path.posix.basename(file)}; allowed: ${JSON.stringify(baseName(file))} (or rename the file to deployments/${data.name}.yaml)`);
+  if (context.regions[data.regionCode] === undefined) {
+    const known = Object.keys(context.regions);
+    here('regionCode', `${show(data.regionCode)} is not a region in deployments/regions.yaml${didYouMean(data.regionCode, known)}; allowed: ${known.join(', ')}`);
+  }
+  if (context.profiles[data.environment] === undefined) {
+    const known = Object.keys(context.profiles);
+    here('environment', `${show(data.environment)} has no profile in deployments/profiles/${didYouMean(data.environment, known)}; allowed: ${known.join(', ')}`);
+  }
+  const cidrProblem = checkAddressSpace(data.addressSpace);
+  if (cidrProblem !== undefined) here('addressSpace', cidrProblem);
+  if (problems.length > before) return undefined;
+  return { ...data, file };
+}
+
+function mergedSettings(profile: Profile, deployment: DeploymentFile): DeploymentSettings {
+  const { environment: _, ...settings } = profile;
+  return deepMerge(settings, deployment.overrides);
+}
+
+function namesOf(deployment: DeploymentFile, region: Region, catalog: Catalog, plan: SubnetPlan): { names: DeploymentNames; other: OtherNames } {
+  const subnetTiers = plan.subnets.filter((subnet) => subnet.environments.includes(deployment.environment)).map((subnet) => subnet.tier);
+  const input = { name: deployment.name, environment: deployment.environment, instance: deployment.instance, location: region.location, services: catalog.services, subnetTiers };
+  return { names: deriveNames(input), other: deriveOtherNames(input) };
+}
+
+/** Everything about one deployment that the templates and commands need. */
+export interface ResolvedDeployment {
+  name: string;
+  regionCode: string;
+  /** Azure location, e.g. westeurope. */
+  location: string;
+  regionDisplayName: string;
+  environment: string;
+  instance: number;
+  addressSpace: string;
+  description: string | undefined;
+  /** Repository-relative path of the deployment file. */
+  file: string;
+  /** The profile with the deployment's overrides merged in. */
+  settings: DeploymentSettings;
+  tags: { app: 'complianceflow'; env: string; owner: string; costCenter: string; deployment: string; region: string };
+  names: DeploymentNames;
+  /** Stack name and action group short name (not resources of main.bicep). */
+  otherNames: OtherNames;
+  subnets: Subnet[];
+  catalog: Catalog;
+}
+
+/** Looks a deployment up by name; an unknown name is a UsageError naming the known ones. */
+export function resolveDeployment(registry: Registry, name: string): ResolvedDeployment {
+  const deployment = registry.deployments.find((candidate) => candidate.name === name);
+  const known = registry.deployments.map((candidate) => candidate.name);
+  if (deployment === undefined) {
+    const nearest = closest(name, known);
+    const shape = deploymentNamePattern.test(name) ? '' : ' (deployment names are {regionCode}-{environment}-{instance}, e.g. westeu-test-1)';
+    throw new UsageError(
+      `unknown deployment ${JSON.stringify(name)}${shape}${nearest === undefined ? '' : `; did you mean ${JSON.stringify(nearest)}?`} Known deployments: ${known.join(', ')}.`,
+      'each deployment is a file deployments/<name>.yaml; `cf-infra cidr` lists them',
+    );
+  }
+  const region = registry.regions[deployment.regionCode]!;
+  const profile = registry.profiles[deployment.environment]!;
+  const settings = mergedSettings(profile, deployment);
+  const { names, other } = namesOf(deployment, region, registry.catalog, registry.subnetPlan);
+  const subnets = deriveSubnets(registry.subnetPlan, deployment.addressSpace, deployment.environment).map((subnet) => ({
+    tier: subnet.tier,
+    name: names.subnets[subnet.tier]!,
+    nsgName: names.networkSecurityGroups[subnet.tier]!,
+    prefix: subnet.prefix,
+    purpose: subnet.purpose,
+  }));
+  return {
+    name: deployment.name,
+    regionCode: deployment.regionCode,
+    location: region.location,
+    regionDisplayName: region.displayName,
+    environment: deployment.environment,
+    instance: deployment.instance,
+    addressSpace: deployment.addressSpace,
+    description: deployment.description,
+    file: deployment.file,
+    settings,
+    tags: {
+      app: 'complianceflow',
+      env: deployment.environment,
+      owner: settings.tags.owner,
+      costCenter: settings.tags.costCenter,
+      deployment: deployment.name,
+      region: region.location,
+    },
+    names,
+    otherNames: other,
+    subnets,
+    catalog: registry.catalog,
+  };
+}
+
+/** Every deployment, resolved, in name order. */
+export function resolveAll(registry: Registry): ResolvedDeployment[] {
+  return registry.deployments.map((deployment) => resolveDeployment(registry, deployment.name));
+}
+
+export { settingsSpec };
