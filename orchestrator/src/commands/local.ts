@@ -8,7 +8,7 @@ import { composeArgs, composeCommands, dockerEngineAvailable, runDocker } from '
 import { followLogs, printLogs } from '../local/logs.ts';
 import { nativeDown, nativeLogFiles, nativeReset, nativeStackExists, nativeStatus, nativeUp } from '../local/native-stack.ts';
 import { defaultDataRoot } from '../local/paths.ts';
-import { loadSettings } from '../local/settings.ts';
+import { loadSettings, type LocalSettings } from '../local/settings.ts';
 import { allHealthy, renderStatus, type ServiceStatus } from '../local/status.ts';
 
 export const summary = 'Local environment: up, down, status, reset, logs (Docker Compose, or --native)';
@@ -109,8 +109,7 @@ function printStatus(rows: ServiceStatus[]): number {
   return allHealthy(rows) ? ExitCode.Success : ExitCode.Failed;
 }
 
-async function runNative(options: Options): Promise<number> {
-  const settings = loadSettings(options.envFile);
+async function runNative(options: Options, settings: LocalSettings): Promise<number> {
   const catalog = loadCatalog();
   const base = { dataRoot: options.dataDir, settings, catalog, log: (line: string) => console.log(line) };
   switch (options.action) {
@@ -143,7 +142,6 @@ async function runNative(options: Options): Promise<number> {
 }
 
 async function runCompose(options: Options): Promise<number> {
-  loadSettings(options.envFile); // the same checks as native mode, before Docker sees the file
   const envFile = options.envFile === undefined ? {} : { envFile: options.envFile };
   const compose = (subcommand: readonly string[]) => runDocker(composeArgs(subcommand, envFile));
   switch (options.action) {
@@ -168,11 +166,11 @@ export async function run(args: string[]): Promise<number> {
     console.log(help);
     return ExitCode.Success;
   }
-  // Bad settings are refused before anything starts, whichever mode.
-  loadSettings(options.envFile);
+  // Bad settings are refused before anything starts, whichever mode (Docker reads the same file).
+  const settings = loadSettings(options.envFile);
   if (options.action === 'up' || options.action === 'reset') {
     if (syncCatalogEnv(loadCatalog())) console.log('local/catalog.env regenerated from deployments/catalog.yaml');
   }
   const mode = await chooseMode(options);
-  return mode === 'native' ? runNative(options) : runCompose(options);
+  return mode === 'native' ? runNative(options, settings) : runCompose(options);
 }

@@ -85,13 +85,12 @@ export async function nativeUp(options: NativeOptions): Promise<ServiceStatus[]>
   mkdirSync(layout.root, { recursive: true });
   chmodSync(layout.root, 0o755);
 
+  const postgres = { port: settings.ports.postgres, superuser: settings.postgresSuperuser, superuserPassword: settings.postgresSuperuserPassword };
   const startedHere: (() => Promise<unknown>)[] = [];
   try {
     if (postgresPid(layout) === undefined) {
-      if (await ensurePostgresCluster(layout, { port: settings.ports.postgres, superuser: settings.postgresSuperuser, superuserPassword: settings.postgresSuperuserPassword }, binaries, runAs)) {
-        log(`postgres: created a new cluster in ${layout.postgresData}`);
-      }
-      await startPostgres(layout, { port: settings.ports.postgres, superuser: settings.postgresSuperuser, superuserPassword: settings.postgresSuperuserPassword }, binaries, runAs);
+      if (await ensurePostgresCluster(layout, postgres, binaries, runAs)) log(`postgres: created a new cluster in ${layout.postgresData}`);
+      await startPostgres(layout, postgres, binaries, runAs);
       startedHere.push(() => stopPostgres(layout, binaries, runAs));
       log(`postgres: started on 127.0.0.1:${settings.ports.postgres} (log ${layout.postgresLog})`);
     } else {
