@@ -1,0 +1,156 @@
+// `cf-infra plan <deployment>... | --all`: the offline plan (no Azure account): validate the config,
+// compile and lint bicep/main.bicep with the real Bicep CLI, write each deployment's parameters, take
+// its snapshot (real template engine, modules expanded) and summarize it; compare with or rewrite the
+// committed golden snapshots.
+import { parseArgs } from 'node:util';
+import { openBicep } from '../bicep/index.ts';
+import { displayPath } from '../bicep/diagnostics.ts';
+import { UsageError } from '../errors.ts';
+import { ExitCode } from '../exit-codes.ts';
+import { colorsFor, type Colors } from '../plan/colors.ts';
+import { diffResources, isEmptyDiff, renderDiff, type ResourceDiff } from '../plan/diff.ts';
+import { defaultGoldenDir, goldenPath, readGolden, writeGolden } from '../plan/golden.ts';
+import { defaultCacheDir, planDeployments, planJson, type DeploymentPlan } from '../plan/pipeline.ts';
+import { planStages } from '../plan/stages.ts';
+import { renderSummary } from '../plan/summary.ts';
+import { resolveTargets } from '../plan/targets.ts';
+
+export const summary = 'Offline plan: compile + lint, parameters, snapshot and summary; --check/--update the golden snapshots';
+
+const help = `Usage: cf-infra plan <deployment>... | --all [options]     (npm run plan -- <deployment> [options])
+
+Validates deployments/, compiles and lints bicep/main.bicep with the real Bicep CLI (warnings are
+errors), writes the deployment's parameters to .cache/plan/<deployment>/main.bicepparam, takes its
+offline snapshot (no Azure account needed) and prints the resources by type, their names and the
+address ranges.
+
+Options:
+  --all               every deployment in deployments/ (one Bicep process for all of them)
+  --json              machine-readable output: { deployment, parameters, resources, summary, ... }
+                      (an array of those for more than one deployment)
+  --check             compare with the committed golden snapshots (deployments/snapshots/<name>.json);
+                      prints what would change; exit code 4 when anything differs or is missing
+  --update            rewrite the golden snapshots
+  --golden-dir <dir>  golden snapshot directory (default deployments/snapshots)
+  --cache-dir <dir>   where the generated .bicepparam files go (default .cache/plan)
+  -h, --help
+
+Exit codes: 0 ok, 1 failed (Bicep error or lint finding, a failing check), 2 bad input, 4 changes pending (--check).`;
+
+interface Options {
+  names: string[] | 'all';
+  json: boolean;
+  mode: 'show' | 'check' | 'update';
+  goldenDir: string;
+  cacheDir: string;
+}
+
+function parse(args: string[]): Options | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        all: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        check: { type: 'boolean', default: false },
+        update: { type: 'boolean', default: false },
+        'golden-dir': { type: 'string' },
+        'cache-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`plan: ${(error as Error).message}`, 'see `cf-infra plan --help`');
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (values.all && positionals.length > 0) throw new UsageError(`plan: give deployment names or --all, not both (got --all and ${positionals.join(', ')})`);
+  if (!values.all && positionals.length === 0) throw new UsageError('plan: which deployment? Give one or more names, or --all', 'see `cf-infra plan --help`; `cf-infra cidr` lists the deployments');
+  if (values.check && values.update) throw new UsageError('plan: --check and --update exclude each other');
+  if (values.json && values.update) throw new UsageError('plan: --json and --update exclude each other');
+  return {
+    names: values.all ? 'all' : positionals,
+    json: values.json,
+    mode: values.check ? 'check' : values.update ? 'update' : 'show',
+    goldenDir: values['golden-dir'] ?? defaultGoldenDir,
+    cacheDir: values['cache-dir'] ?? defaultCacheDir,
+  };
+}
+
+function renderPlan(plan: DeploymentPlan, c: Colors): string {
+  const sections = [renderSummary(`${plan.deployment} (${String(plan.parameters['location'])}, ${String(plan.parameters['environment'])})`, plan.summary, c)];
+  for (const stage of planStages) {
+    if (stage.render !== undefined && stage.key in plan.stages) sections.push(stage.render(plan.stages[stage.key], c));
+  }
+  return sections.join('\n\n');
+}
+
+interface CheckResult {
+  deployment: string;
+  golden: string;
+  missing: boolean;
+  diff: ResourceDiff;
+}
+
+function check(plan: DeploymentPlan, goldenDir: string): CheckResult {
+  const golden = readGolden(plan.deployment, goldenDir);
+  const diff = diffResources(golden?.resources ?? [], plan.resources);
+  return { deployment: plan.deployment, golden: displayPath(goldenPath(plan.deployment, goldenDir)), missing: golden === undefined, diff };
+}
+
+export async function run(args: string[]): Promise<number> {
+  const options = parse(args);
+  if (options === 'help') {
+    console.log(help);
+    return ExitCode.Success;
+  }
+  // Validate everything before any file is written or any process started.
+  const targets = resolveTargets(options.names);
+  if (options.mode === 'check') for (const target of targets) readGolden(target.deployment, options.goldenDir);
+
+  const bicep = await openBicep();
+  let plans: DeploymentPlan[];
+  try {
+    plans = await planDeployments(targets, { bicep, cacheDir: options.cacheDir });
+  } finally {
+    await bicep.dispose();
+  }
+  const c = colorsFor(process.stdout);
+  const failed = plans.some((plan) => plan.failedStages.length > 0);
+  const single = options.names !== 'all' && plans.length === 1;
+
+  if (options.mode === 'update') {
+    for (const plan of plans) {
+      const changed = await writeGolden({ deployment: plan.deployment, resources: plan.resources }, options.goldenDir);
+      console.log(`${displayPath(goldenPath(plan.deployment, options.goldenDir))}: ${changed ? c.yellow('updated') : 'unchanged'} (${plan.resources.length} resources)`);
+    }
+    return failed ? ExitCode.Failed : ExitCode.Success;
+  }
+
+  if (options.mode === 'check') {
+    const results = plans.map((plan) => check(plan, options.goldenDir));
+    const pending = results.some((r) => r.missing || !isEmptyDiff(r.diff));
+    if (options.json) {
+      const json = results.map((r) => ({ deployment: r.deployment, golden: r.golden, missing: r.missing, changes: !r.missing && isEmptyDiff(r.diff) ? false : true, ...r.diff }));
+      console.log(JSON.stringify(single ? json[0] : json, null, 2));
+    } else {
+      for (const r of results) {
+        const title = r.missing ? `${r.deployment} (no golden snapshot at ${r.golden} yet)` : `${r.deployment} (against ${r.golden})`;
+        console.log(renderDiff(title, r.diff, c));
+      }
+      if (pending) console.log(`\nThe golden snapshots differ from what the code would create. If the change is intended: cf-infra plan --update ${options.names === 'all' ? '--all' : options.names.join(' ')}`);
+    }
+    return failed ? ExitCode.Failed : pending ? ExitCode.ChangesPending : ExitCode.Success;
+  }
+
+  if (options.json) {
+    const json = plans.map(planJson);
+    console.log(JSON.stringify(single ? json[0] : json, null, 2));
+  } else {
+    console.log(plans.map((plan) => renderPlan(plan, c)).join('\n\n'));
+  }
+  return failed ? ExitCode.Failed : ExitCode.Success;
+}
