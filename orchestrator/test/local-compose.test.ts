@@ -9,8 +9,7 @@ import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { composeArgs, composeCommands } from '../src/local/docker-stack.ts';
 import { findFreePort } from '../src/local/ports.ts';
-import { parseEnvText } from '../src/local/settings.ts';
-import { paths } from './local-helpers.ts';
+import { envValues, interpolate, paths } from './local-helpers.ts';
 
 interface ComposeService {
   image?: string;
@@ -32,12 +31,7 @@ const files = ['docker-compose.yml', 'docker-compose.override.yml'] as const;
 const text = Object.fromEntries(files.map((file) => [file, readFileSync(path.join(paths.localDir, file), 'utf8')])) as Record<(typeof files)[number], string>;
 const compose = Object.fromEntries(files.map((file) => [file, parse(text[file]) as ComposeFile])) as Record<(typeof files)[number], ComposeFile>;
 const allServices = Object.entries({ ...compose['docker-compose.yml'].services, ...compose['docker-compose.override.yml'].services });
-const exampleValues = new Map([...parseEnvText(readFileSync(paths.envExample, 'utf8'), '.env.example')].map(([key, entry]) => [key, entry.value]));
-
-/** Compose's ${VAR:-default} interpolation with the .env.example values. */
-function interpolate(value: string): string {
-  return value.replace(/\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/g, (_, key: string, fallback?: string) => exampleValues.get(key) ?? fallback ?? '');
-}
+const exampleValues = envValues(paths.envExample);
 
 describe('local environment Compose files', function () {
   it('validate against the Compose Specification schema', function () {

@@ -2,21 +2,23 @@
 // by the same code as `npm run local:up -- --native`, in temp directories on free loopback ports.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { parse } from 'yaml';
 import { CliError, UsageError } from '../src/errors.ts';
 import { findNativeBinaries } from '../src/local/binaries.ts';
 import { loadCatalog } from '../src/local/catalog.ts';
 import { databaseName, initDatabases, seedTestData, serviceRoleName, type DatabaseTarget } from '../src/local/database-init.ts';
 import { nativeLayout } from '../src/local/layout.ts';
 import { nativeDown, nativeReset, nativeStatus, nativeUp } from '../src/local/native-stack.ts';
-import { paths } from './local-helpers.ts';
+import { envValues, interpolate, paths } from './local-helpers.ts';
 import { findFreePort, isPortFree } from '../src/local/ports.ts';
 import { postgresPid } from '../src/local/postgres-native.ts';
+import { run } from '../src/local/processes.ts';
 import { loadSettings, type LocalSettings } from '../src/local/settings.ts';
 
 const tenantA = '11111111-1111-4111-8111-111111111111';
@@ -151,6 +153,23 @@ describe('local environment, native mode (real PostgreSQL and Redis)', function 
       await initDatabases({ ...target, resetPasswords: true }, formOnly);
     }
     expect(await connectsWith(settings.serviceDbPassword)).to.equal(true);
+  });
+
+  it('works with exactly the environment the Compose db-init container gives the scripts', async function () {
+    const dbInit = (parse(readFileSync(path.join(paths.localDir, 'docker-compose.yml'), 'utf8')) as {
+      services: Record<string, { environment: Record<string, string>; entrypoint: string[]; env_file: string[] }>;
+    }).services['db-init']!;
+    const [job] = dbInit.entrypoint[2]!.split(' && touch /tmp/done');
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, PSQL: binaries.psql };
+    for (const file of dbInit.env_file) Object.assign(env, Object.fromEntries(envValues(path.join(paths.localDir, file))));
+    for (const [key, value] of Object.entries(dbInit.environment)) env[key] = interpolate(String(value));
+    // The container reaches the server as postgres:5432; here it is loopback and the test's port.
+    expect(env).to.include({ PGHOST: 'postgres', PGPORT: '5432' });
+    Object.assign(env, { PGHOST: '127.0.0.1', PGPORT: String(settings.ports.postgres) });
+    const result = await run('bash', ['-c', job!.replaceAll('/cf/scripts', path.join(paths.repoRoot, 'scripts'))], { env });
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.include(`init-databases: ${ownDb('analytics')} ready for role cf_analytics`);
+    expect(result.stdout).to.include(`seed-test-data: ${ownDb('analytics')} seeded (2 tenants)`);
   });
 
   it('creates one database and one login role per catalogue service', async function () {
