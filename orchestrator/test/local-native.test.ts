@@ -274,6 +274,14 @@ describe('local environment, native mode (real PostgreSQL and Redis)', function 
     }
   });
 
+  it('refuses to start a running stack again on other ports, and leaves it running', async function () {
+    const moved = { ...settings, ports: { ...settings.ports, postgres: await findFreePort() } };
+    const error = await nativeUp({ dataRoot, settings: moved, catalog, binaries }).then(() => undefined, (caught: unknown) => caught);
+    expect(error).to.be.instanceOf(UsageError);
+    expect((error as UsageError).message).to.include(`is running on ports ${settings.ports.postgres} (postgres) and ${settings.ports.redis} (redis), not the configured ${moved.ports.postgres}`);
+    expect((await nativeStatus({ dataRoot, settings })).filter((row) => row.state === 'healthy')).to.have.length(2);
+  });
+
   it('stops PostgreSQL again when Redis fails to start after it (no half-started stack)', async function () {
     const otherRoot = path.join(root, 'redis-fails');
     const otherSettings = await settingsOnFreePorts();

@@ -79,6 +79,14 @@ export async function nativeUp(options: NativeOptions): Promise<ServiceStatus[]>
   const layout = nativeLayout(options.dataRoot);
   const binaries = options.binaries ?? findNativeBinaries();
   const runAs = postgresRunAs();
+  const running = readState(layout)?.ports;
+  if (running !== undefined && (postgresPid(layout) !== undefined || redisPid(layout) !== undefined) &&
+      (running.postgres !== settings.ports.postgres || running.redis !== settings.ports.redis)) {
+    throw new UsageError(
+      `the native stack in ${options.dataRoot} is running on ports ${running.postgres} (postgres) and ${running.redis} (redis), not the configured ${settings.ports.postgres} and ${settings.ports.redis}`,
+      'run `npm run local:down` first, then `local:up` again with the new ports',
+    );
+  }
   await checkPorts(layout, settings);
 
   // The postgres account must be able to reach its directory under the data root.

@@ -2,6 +2,7 @@
 // unprivileged `postgres` account when we are root.
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
+import { UsageError } from '../errors.ts';
 
 export interface RunResult {
   code: number;
@@ -56,7 +57,7 @@ export function postgresRunAs(): RunAs {
     uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
     gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
   } catch {
-    throw new Error('running as root and there is no "postgres" user to run PostgreSQL as (install the Debian package postgresql, which creates it)');
+    throw new UsageError('running as root and there is no "postgres" user to run PostgreSQL as', 'install the Debian package postgresql (it creates the user), or run as an ordinary user');
   }
   return { wrap: (command, args) => ['runuser', ['-u', 'postgres', '--', command, ...args]], owner: { uid, gid }, name: 'postgres' };
 }
