@@ -1,5 +1,7 @@
 // The services and event hubs of deployments/catalog.yaml, and the env file that hands them to the
 // Compose one-shot containers (databases and topics) without copying the list by hand.
+// Only the catalogue is read (not the whole registry of config/registry.ts), so the local
+// environment keeps working while a deployment file elsewhere is being edited.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { parse } from 'yaml';
 import { ConfigError } from '../errors.ts';
