@@ -1,6 +1,8 @@
 metadata name = 'ComplianceFlow database tier'
 metadata description = 'Story 3: PostgreSQL Flexible Server (private endpoint model), the service databases, server parameters, diagnostics and alerts.'
 
+import { databaseSettingsType, defaultDiagnosticSettingName, diagnosticSettingProperties, namesType, tagsType } from '../../shared/types.bicep'
+
 // ---------------------------------------------------------------------------------------------
 // Parameters
 // ---------------------------------------------------------------------------------------------
@@ -11,14 +13,14 @@ param name string
 @description('Optional. Azure region of the server and its private endpoint.')
 param location string = resourceGroup().location
 
-@description('Optional. Tags applied to every resource of the tier.')
-param tags resourceInput<'Microsoft.DBforPostgreSQL/flexibleServers@2025-08-01'>.tags?
+@description('Required. Tags applied to every resource of the tier.')
+param tags tagsType
 
 @description('Required. The database profile section of the environment (deployments/profiles/<env>.yaml: database).')
-param profile databaseProfileType
+param profile databaseSettingsType
 
 @description('Required. Service name to database name (names.databases), one empty database each.')
-param databaseNames databaseNamesType
+param databaseNames namesType.databases
 
 @description('Required. Name of the server\'s private endpoint (names.privateEndpoints.postgres).')
 param privateEndpointName string
@@ -48,54 +50,6 @@ param entraAdministrator entraAdministratorType?
 // ---------------------------------------------------------------------------------------------
 // Types
 // ---------------------------------------------------------------------------------------------
-
-@export()
-@description('The database section of an environment profile.')
-type databaseProfileType = {
-  @description('Required. PostgreSQL major version (16 or newer).')
-  version: '16' | '17'
-
-  @description('Required. Compute SKU.')
-  sku: {
-    @description('Required. SKU name, e.g. Standard_B1ms, Standard_D2s_v3, Standard_D4s_v3.')
-    name: string
-
-    @description('Required. Compute tier.')
-    tier: 'Burstable' | 'GeneralPurpose' | 'MemoryOptimized'
-  }
-
-  @description('Required. Storage size in GiB.')
-  storageSizeGb: 32 | 64 | 128 | 256 | 512 | 1024 | 2048 | 4096 | 8192 | 16384 | 32767
-
-  @description('Required. Whether storage grows automatically.')
-  storageAutoGrow: bool
-
-  @description('Required. Backup retention in days (point-in-time restore window).')
-  @minValue(7)
-  @maxValue(35)
-  backupRetentionDays: int
-
-  @description('Required. Geo-redundant backup (fixed at server creation).')
-  geoRedundantBackup: bool
-
-  @description('Required. Zone-redundant high availability (not available on Burstable).')
-  highAvailability: bool
-
-  @description('Required. Built-in PgBouncer (not available on Burstable).')
-  pgbouncer: bool
-
-  @description('Required. Server max_connections.')
-  @minValue(25)
-  @maxValue(5000)
-  maxConnections: int
-}
-
-@export()
-@description('Service name to database name.')
-type databaseNamesType = {
-  @description('Required. Database name of the service.')
-  *: string
-}
 
 @export()
 @description('A Microsoft Entra ID principal made administrator of the server.')
@@ -283,23 +237,9 @@ resource privateEndpoint 'Microsoft.Network/privateEndpoints@2025-05-01' = {
 // Logs: PostgreSQLLogs (incl. the slow-query log), sessions, query store runtime/wait stats, ...
 #disable-next-line use-recent-api-versions // 2021-05-01-preview is the newest version with category groups (allLogs); the only GA version, 2016-09-01, lacks them.
 resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
-  name: 'to-log-analytics'
+  name: defaultDiagnosticSettingName
   scope: server
-  properties: {
-    workspaceId: logAnalyticsWorkspaceResourceId
-    logs: [
-      {
-        categoryGroup: 'allLogs'
-        enabled: true
-      }
-    ]
-    metrics: [
-      {
-        category: 'AllMetrics'
-        enabled: true
-      }
-    ]
-  }
+  properties: diagnosticSettingProperties(logAnalyticsWorkspaceResourceId, {})
 }
 
 var alerts = [
@@ -405,7 +345,7 @@ output fqdn string = server.properties.fullyQualifiedDomainName
 output administratorLogin string = administratorLogin
 
 @description('Service name to database name.')
-output databaseNames databaseNamesType = databaseNames
+output databaseNames namesType.databases = databaseNames
 
 @description('Connection string template of a service: {user}, {password} and {database} are placeholders filled from Key Vault and databaseNames. TLS with full certificate verification against the system CA store (libpq 16+).')
 output connectionStringTemplate string = 'postgresql://{user}:{password}@${server.properties.fullyQualifiedDomainName}:5432/{database}?sslmode=verify-full&sslrootcert=system&connect_timeout=10'

@@ -1,6 +1,8 @@
 metadata name = 'ComplianceFlow redis tier'
 metadata description = 'Story 4 as Azure Managed Redis: redisEnterprise cluster + its single database, TLS only, private endpoint, Entra ID access, diagnostics and alerts.'
 
+import { defaultDiagnosticSettingName, diagnosticSettingProperties, redisSettingsType, tagsType } from '../../shared/types.bicep'
+
 // ---------------------------------------------------------------------------------------------
 // Parameters
 // ---------------------------------------------------------------------------------------------
@@ -11,11 +13,11 @@ param name string
 @description('Optional. Azure region of the cache and its private endpoint.')
 param location string = resourceGroup().location
 
-@description('Optional. Tags applied to every resource of the tier.')
-param tags resourceInput<'Microsoft.Cache/redisEnterprise@2025-07-01'>.tags?
+@description('Required. Tags applied to every resource of the tier.')
+param tags tagsType
 
 @description('Required. The redis profile section of the environment (deployments/profiles/<env>.yaml: redis).')
-param profile redisProfileType
+param profile redisSettingsType
 
 @description('Required. Name of the cache\'s private endpoint (names.privateEndpoints.redis).')
 param privateEndpointName string
@@ -42,54 +44,34 @@ param accessKeysAuthenticationEnabled bool = false
 param keyVaultName string = ''
 
 // ---------------------------------------------------------------------------------------------
-// Types
-// ---------------------------------------------------------------------------------------------
-
-@export()
-@description('The redis section of an environment profile.')
-type redisProfileType = {
-  @description('Required. Azure Managed Redis SKU (Balanced_B1 ≈ 1 GB for test, Balanced_B5 ≈ 6 GB for prod).')
-  sku:
-    | 'Balanced_B0'
-    | 'Balanced_B1'
-    | 'Balanced_B3'
-    | 'Balanced_B5'
-    | 'Balanced_B10'
-    | 'Balanced_B20'
-    | 'Balanced_B50'
-    | 'Balanced_B100'
-    | 'MemoryOptimized_M10'
-    | 'MemoryOptimized_M20'
-    | 'MemoryOptimized_M50'
-    | 'ComputeOptimized_X3'
-    | 'ComputeOptimized_X5'
-    | 'ComputeOptimized_X10'
-
-  @description('Required. High availability (replicated, zone redundant in regions with availability zones). Cannot be turned off again once on.')
-  highAvailability: bool
-
-  @description('Required. Persistence: rdb (snapshot every hour) or aof (append-only file, fsync every second).')
-  persistence: 'rdb' | 'aof'
-
-  @description('Required. Eviction policy when memory is full.')
-  evictionPolicy:
-    | 'AllKeysLRU'
-    | 'AllKeysLFU'
-    | 'AllKeysRandom'
-    | 'VolatileLRU'
-    | 'VolatileLFU'
-    | 'VolatileTTL'
-    | 'VolatileRandom'
-    | 'NoEviction'
-}
-
-// ---------------------------------------------------------------------------------------------
 // Rules Azure would otherwise enforce late
 // ---------------------------------------------------------------------------------------------
 
 var validatedKeyVaultName = accessKeysAuthenticationEnabled && empty(keyVaultName)
   ? fail('redis: keyVaultName is required when accessKeysAuthenticationEnabled is true (the primary key is stored there as redis-primary-key)')
   : keyVaultName
+
+// The SKUs this tier accepts: Azure Managed Redis Balanced, Memory Optimized and Compute Optimized.
+var validatedSku = contains(['Balanced', 'MemoryOptimized', 'ComputeOptimized'], split(profile.sku, '_')[0])
+  ? profile.sku
+  : fail('redis.sku: \'${profile.sku}\' is not an Azure Managed Redis SKU; use Balanced_B<n>, MemoryOptimized_M<n> or ComputeOptimized_X<n> (e.g. Balanced_B1, Balanced_B5)')
+
+var persistenceSettings = {
+  none: {
+    aofEnabled: false
+    rdbEnabled: false
+  }
+  rdb: {
+    rdbEnabled: true
+    rdbFrequency: '1h'
+    aofEnabled: false
+  }
+  aof: {
+    aofEnabled: true
+    aofFrequency: '1s'
+    rdbEnabled: false
+  }
+}
 
 // Azure Managed Redis speaks TLS on this port (Azure Cache for Redis used 6380).
 var port = 10000
@@ -103,7 +85,7 @@ resource cluster 'Microsoft.Cache/redisEnterprise@2025-07-01' = {
   location: location
   tags: tags
   sku: {
-    name: profile.sku
+    name: validatedSku
   }
   // No `zones`: Azure Managed Redis makes a highly available cache zone redundant by itself in
   // regions with availability zones (properties.redundancyMode reports ZR).
@@ -125,17 +107,7 @@ resource database 'Microsoft.Cache/redisEnterprise/databases@2025-07-01' = {
     // work unchanged, as with Azure Cache for Redis Basic/Standard.
     clusteringPolicy: 'EnterpriseCluster'
     evictionPolicy: profile.evictionPolicy
-    persistence: profile.persistence == 'aof'
-      ? {
-          aofEnabled: true
-          aofFrequency: '1s'
-          rdbEnabled: false
-        }
-      : {
-          rdbEnabled: true
-          rdbFrequency: '1h'
-          aofEnabled: false
-        }
+    persistence: persistenceSettings[profile.persistence]
     accessKeysAuthentication: accessKeysAuthenticationEnabled ? 'Enabled' : 'Disabled'
     deferUpgrade: 'NotDeferred'
   }
@@ -208,32 +180,20 @@ resource privateEndpoint 'Microsoft.Network/privateEndpoints@2025-05-01' = {
 // The cluster has metrics only; the logs (ConnectionEvents) belong to the database.
 #disable-next-line use-recent-api-versions // 2021-05-01-preview is the newest version with category groups (allLogs); the only GA version, 2016-09-01, lacks them.
 resource clusterDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
-  name: 'to-log-analytics'
+  name: defaultDiagnosticSettingName
   scope: cluster
-  properties: {
-    workspaceId: logAnalyticsWorkspaceResourceId
-    metrics: [
-      {
-        category: 'AllMetrics'
-        enabled: true
-      }
-    ]
-  }
+  properties: diagnosticSettingProperties(logAnalyticsWorkspaceResourceId, {
+    logCategoriesAndGroups: []
+  })
 }
 
 #disable-next-line use-recent-api-versions // 2021-05-01-preview is the newest version with category groups (allLogs); the only GA version, 2016-09-01, lacks them.
 resource databaseDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
-  name: 'to-log-analytics'
+  name: defaultDiagnosticSettingName
   scope: database
-  properties: {
-    workspaceId: logAnalyticsWorkspaceResourceId
-    logs: [
-      {
-        categoryGroup: 'allLogs'
-        enabled: true
-      }
-    ]
-  }
+  properties: diagnosticSettingProperties(logAnalyticsWorkspaceResourceId, {
+    metricCategories: []
+  })
 }
 
 var alerts = [

@@ -3,7 +3,14 @@ using '../main.bicep'
 
 param name = 'psql-cf-westeu-test-1'
 param location = 'westeurope'
-param tags = { app: 'complianceflow', env: 'test', deployment: 'westeu-test-1' }
+param tags = {
+  app: 'complianceflow'
+  env: 'test'
+  owner: 'platform-team'
+  costCenter: 'CC-1001-ENG'
+  deployment: 'westeu-test-1'
+  region: 'westeurope'
+}
 param profile = {
   version: '16'
   sku: { name: 'Standard_B1ms', tier: 'Burstable' }

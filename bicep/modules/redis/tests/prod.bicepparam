@@ -1,9 +1,16 @@
-// Module-level snapshot input: the prod profile of westeu-prod-1 (bicep snapshot bicep/modules/redis/tests/test.bicepparam).
+// Module-level snapshot input: the prod profile of westeu-prod-1 (bicep snapshot bicep/modules/redis/tests/prod.bicepparam).
 using '../main.bicep'
 
 param name = 'redis-cf-westeu-prod-1'
 param location = 'westeurope'
-param tags = { app: 'complianceflow', env: 'prod', deployment: 'westeu-prod-1' }
+param tags = {
+  app: 'complianceflow'
+  env: 'prod'
+  owner: 'platform-team'
+  costCenter: 'CC-1000-PROD'
+  deployment: 'westeu-prod-1'
+  region: 'westeurope'
+}
 param profile = {
   sku: 'Balanced_B5'
   highAvailability: true
