@@ -16,7 +16,7 @@ export const deploymentSpec: Spec = {
     instance: { spec: { kind: 'integer', min: 1, rule: 'a positive integer (1, 2, ...)' } },
     addressSpace: { spec: { kind: 'string', rule: 'a private IPv4 /16 such as 10.60.0.0/16' } },
     description: { spec: { kind: 'string', rule: 'free text' }, optional: true },
-    overrides: { spec: settingsSpec, optional: true },
+    overrides: { spec: settingsSpec, optional: true, partial: true },
   },
 };
 

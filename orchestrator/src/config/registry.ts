@@ -53,6 +53,10 @@ export function loadRegistry(root: string = repoRoot): Registry {
   return validateRegistry(readRegistrySources(root));
 }
 
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function baseName(file: string): string {
   return path.posix.basename(file).replace(/\.ya?ml$/, '');
 }
@@ -74,12 +78,17 @@ export function validateRegistry(sources: RegistrySources): Registry {
 
   const regionsData = checked<Record<string, Omit<Region, 'code'>>>(sources.regions, regionsSpec, problems);
   const regions: Record<string, Region> = Object.fromEntries(Object.entries(regionsData ?? {}).map(([code, region]) => [code, { code, ...region }]));
+  // Region codes exist when they are keys of regions.yaml, even if an entry has problems (reported once, there).
+  const regionCodes = sources.regions.ok && isMapping(sources.regions.data) ? Object.keys(sources.regions.data) : [];
 
   const catalog = checked<Catalog>(sources.catalog, catalogSpec, problems);
   if (catalog !== undefined) problems.push(...inFile(registryPaths.catalog, catalogProblems(catalog)));
 
   const profiles: Record<string, Profile & { file: string }> = {};
   const profileProblemKeys = new Map<string, Set<string>>();
+  // An environment exists when its profile file does, even if the file has problems of its own
+  // (those are reported once, on the profile, not again on every deployment that uses it).
+  const environments = sources.profiles.map((parsed) => baseName(parsed.file)).sort();
   for (const parsed of sources.profiles) {
     const profile = checked<Profile>(parsed, profileSpec, problems);
     if (profile === undefined) continue;
@@ -95,21 +104,26 @@ export function validateRegistry(sources: RegistrySources): Registry {
     profiles[profile.environment] = { ...profile, file: parsed.file };
   }
   if (sources.profiles.length === 0) problems.push(`${registryPaths.profilesDir}: no profiles found; add one <environment>.yaml per environment`);
-  const environments = Object.keys(profiles).sort();
 
   const subnetPlan = checked<SubnetPlan>(sources.subnetPlan, subnetPlanSpec, problems);
   if (subnetPlan !== undefined) problems.push(...inFile(registryPaths.subnetPlan, subnetPlanProblems(subnetPlan, environments)));
 
   const deployments: DeploymentFile[] = [];
+  // Every deployment whose fields have the right types takes part in the overlap check, even when
+  // its address space is not a /16: a /12 written by mistake must still be shown to cover others.
+  const candidates: DeploymentFile[] = [];
   for (const parsed of sources.deployments) {
-    const deployment = checkDeployment(parsed, { regions, profiles, problems });
-    if (deployment !== undefined) deployments.push(deployment);
+    const checkedDeployment = checkDeployment(parsed, { regionCodes, environments, problems });
+    if (checkedDeployment === undefined) continue;
+    candidates.push(checkedDeployment.deployment);
+    if (checkedDeployment.valid) deployments.push(checkedDeployment.deployment);
   }
   if (sources.deployments.length === 0) problems.push(`${registryPaths.deploymentsDir}: no deployment files found; add deployments/<name>.yaml`);
   deployments.sort((a, b) => a.name.localeCompare(b.name));
+  candidates.sort((a, b) => a.name.localeCompare(b.name));
 
-  const fileOf = new Map(deployments.map((deployment) => [deployment.name, deployment.file]));
-  for (const overlap of findOverlaps(deployments.map((deployment) => ({ deployment: deployment.name, regionCode: deployment.regionCode, addressSpace: deployment.addressSpace })))) {
+  const fileOf = new Map(candidates.map((deployment) => [deployment.name, deployment.file]));
+  for (const overlap of findOverlaps(candidates.map((deployment) => ({ deployment: deployment.name, regionCode: deployment.regionCode, addressSpace: deployment.addressSpace })))) {
     problems.push(`${fileOf.get(overlap.deployment)}: addressSpace: ${overlap.message}`);
   }
 
@@ -151,7 +165,7 @@ function catalogProblems(catalog: Catalog): Problem[] {
   return problems;
 }
 
-function checkDeployment(parsed: Parsed, context: { regions: Record<string, Region>; profiles: Record<string, Profile>; problems: string[] }): DeploymentFile | undefined {
+function checkDeployment(parsed: Parsed, context: { regionCodes: readonly string[]; environments: readonly string[]; problems: string[] }): { deployment: DeploymentFile; valid: boolean } | undefined {
   const { problems } = context;
   if (!parsed.ok) {
     problems.push(parsed.problem);
@@ -172,18 +186,17 @@ function checkDeployment(parsed: Parsed, context: { regions: Record<string, Regi
   const expectedName = `${data.regionCode}-${data.environment}-${data.instance}`;
   if (data.name !== expectedName) here('name', `${show(data.name)} does not match its fields; allowed: ${JSON.stringify(expectedName)} ({regionCode}-{environment}-{instance})`);
   if (data.name !== baseName(file)) here('name', `${show(data.name)} does not match the file name ${path.posix.basename(file)}; allowed: ${JSON.stringify(baseName(file))} (or rename the file to deployments/${data.name}.yaml)`);
-  if (context.regions[data.regionCode] === undefined) {
-    const known = Object.keys(context.regions);
+  if (!context.regionCodes.includes(data.regionCode)) {
+    const known = context.regionCodes;
     here('regionCode', `${show(data.regionCode)} is not a region in deployments/regions.yaml${didYouMean(data.regionCode, known)}; allowed: ${known.join(', ')}`);
   }
-  if (context.profiles[data.environment] === undefined) {
-    const known = Object.keys(context.profiles);
+  if (!context.environments.includes(data.environment)) {
+    const known = context.environments;
     here('environment', `${show(data.environment)} has no profile in deployments/profiles/${didYouMean(data.environment, known)}; allowed: ${known.join(', ')}`);
   }
   const cidrProblem = checkAddressSpace(data.addressSpace);
   if (cidrProblem !== undefined) here('addressSpace', cidrProblem);
-  if (problems.length > before) return undefined;
-  return { ...data, file };
+  return { deployment: { ...data, file }, valid: problems.length === before };
 }
 
 function mergedSettings(profile: Profile, deployment: DeploymentFile): DeploymentSettings {

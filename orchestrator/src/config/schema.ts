@@ -24,6 +24,8 @@ export type Spec =
 export interface Field {
   spec: Spec;
   optional?: boolean;
+  /** The value is a deep partial of `spec` (every field below is optional). */
+  partial?: boolean;
 }
 
 /** Shows a value the way it was written in YAML (strings quoted). */
@@ -107,7 +109,7 @@ export function validate(spec: Spec, value: unknown, path = '', partial = false)
           if (!field.optional && !partial) problems.push({ path: joinPath(path, key), message: `is missing; required: ${describe(field.spec)}` });
           continue;
         }
-        problems.push(...validate(field.spec, child, joinPath(path, key), partial));
+        problems.push(...validate(field.spec, child, joinPath(path, key), partial || field.partial === true));
       }
       return problems;
     }

@@ -7,7 +7,7 @@ export type Parsed = { ok: true; file: string; data: unknown } | { ok: false; fi
 
 /** Parses YAML text; a syntax error (or a duplicate key) is reported as `file:line:column: message`. */
 export function parseYaml(text: string, file: string): Parsed {
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true, strict: true });
   const error = document.errors[0];
   if (error !== undefined) {
     const position = error.linePos?.[0];
