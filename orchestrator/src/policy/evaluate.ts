@@ -49,6 +49,11 @@ function expressionContext(context: Context): ExpressionContext {
       for (let i = context.frames.length - 1; i >= 0; i--) {
         const frame = context.frames[i]!;
         if (name === undefined || frame.name.toLowerCase() === name.toLowerCase()) return frame.element;
+        // current('<array alias>[*].<property>') reads a property of the element a field count is at.
+        if (frame.kind === 'field' && name.toLowerCase().startsWith(`${frame.name.toLowerCase()}.`)) {
+          const value = resolveField(name, context.resource, context.frames.slice(0, i + 1));
+          return value.many ? value.values : value.value;
+        }
       }
       throw new RuleError('', `current(${name === undefined ? '' : `'${name}'`}) is only valid inside the where of a count${name === undefined ? '' : ` named "${name}"`}`);
     },

@@ -1,0 +1,25 @@
+// Module-level snapshot input: westeu-test-1, Basic registry, first deploy (bicep snapshot bicep/modules/containerapps/tests/test.bicepparam).
+using '../main.bicep'
+
+param registryName = 'crcfwesteutest1'
+param environmentName = 'cae-cf-westeu-test-1'
+param location = 'westeurope'
+param tags = {
+  app: 'complianceflow'
+  env: 'test'
+  owner: 'platform-team'
+  costCenter: 'CC-1001-ENG'
+  deployment: 'westeu-test-1'
+  region: 'westeurope'
+}
+param registryProfile = {
+  sku: 'Basic'
+}
+param zoneRedundant = false
+param infrastructureSubnetResourceId = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-cf-westeu-test-1/providers/Microsoft.Network/virtualNetworks/vnet-cf-westeu-test-1/subnets/snet-containerapps'
+param virtualNetworkResourceId = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-cf-westeu-test-1/providers/Microsoft.Network/virtualNetworks/vnet-cf-westeu-test-1'
+param registryPrivateEndpointName = 'pe-cr-cf-westeu-test-1'
+param privateEndpointSubnetResourceId = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-cf-westeu-test-1/providers/Microsoft.Network/virtualNetworks/vnet-cf-westeu-test-1/subnets/snet-storage'
+param registryPrivateDnsZoneResourceId = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-cf-westeu-test-1/providers/Microsoft.Network/privateDnsZones/privatelink.azurecr.io'
+param logAnalyticsWorkspaceResourceId = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-cf-westeu-test-1/providers/Microsoft.OperationalInsights/workspaces/log-cf-westeu-test-1'
+param workloadIdentityPrincipalId = '33333333-3333-3333-3333-333333333333'
