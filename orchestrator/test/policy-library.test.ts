@@ -1,0 +1,300 @@
+// The policies in policies/ (built-in mirrors, our definitions, the initiative and the three
+// environment assignments) evaluated offline, and the errors a broken policy file produces.
+import { expect } from 'chai';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ExitCode } from '../src/exit-codes.ts';
+import {
+  defaultPoliciesDir,
+  evaluate,
+  evaluatePolicies,
+  loadPolicyLibrary,
+  PolicyFileError,
+  type ArmResource,
+  type EvaluationScope,
+  type PolicyLibrary,
+} from '../src/policy/index.ts';
+
+const sub = '00000000-0000-0000-0000-000000000001';
+const rgId = `/subscriptions/${sub}/resourceGroups/rg-cf-westeu-test-1`;
+const tags = { app: 'complianceflow', env: 'test', owner: 'platform-team', costCenter: 'CC-1001-ENG', deployment: 'westeu-test-1', region: 'westeurope' };
+const context = (environment: string): EvaluationScope => ({ environment, location: 'westeurope', subscriptionId: sub });
+
+function resource(type: string, name: string, body: Partial<ArmResource> = {}): ArmResource {
+  return { type, name, id: `${rgId}/providers/${type}/${name}`, location: 'westeurope', tags, ...body };
+}
+
+/** A compliant deployment, shaped like the Bicep snapshot's predicted resources (retention as the environment's profile sets it). */
+function compliantTestDeployment(retentionInDays = 30): ArmResource[] {
+  return [
+    { type: 'Microsoft.Resources/resourceGroups', name: 'rg-cf-westeu-test-1', id: rgId, location: 'westeurope', tags },
+    resource('Microsoft.Network/virtualNetworks', 'vnet-cf', { properties: { addressSpace: { addressPrefixes: ['10.10.0.0/16'] } } }),
+    { type: 'Microsoft.Network/virtualNetworks/subnets', name: 'vnet-cf/snet-db', properties: { addressPrefix: '10.10.2.0/24' } },
+    resource('Microsoft.Network/privateDnsZones', 'privatelink.postgres.database.azure.com', { location: 'global' }),
+    resource('Microsoft.DBforPostgreSQL/flexibleServers', 'psql-cf', {
+      sku: { name: 'Standard_B1ms', tier: 'Burstable' },
+      properties: { version: '16', network: { publicNetworkAccess: 'Disabled' }, storage: { storageSizeGB: 32 } },
+    }),
+    { type: 'Microsoft.DBforPostgreSQL/flexibleServers/databases', name: 'psql-cf/complianceflow_auth', properties: { charset: 'UTF8' } },
+    resource('Microsoft.Cache/redisEnterprise', 'redis-cf', { sku: { name: 'Balanced_B1' }, properties: { minimumTlsVersion: '1.2', publicNetworkAccess: 'Disabled' } }),
+    resource('Microsoft.EventHub/namespaces', 'evhns-cf', { sku: { name: 'Standard', tier: 'Standard', capacity: 1 }, properties: { publicNetworkAccess: 'Disabled' } }),
+    resource('Microsoft.KeyVault/vaults', 'kv-cf', { properties: { sku: { family: 'A', name: 'standard' }, publicNetworkAccess: 'Disabled' } }),
+    { type: 'Microsoft.KeyVault/vaults/secrets', name: 'kv-cf/pg-password', properties: { value: '[reference()]' } },
+    resource('Microsoft.Storage/storageAccounts', 'stcfflowlogs', { sku: { name: 'Standard_LRS' }, kind: 'StorageV2', properties: { publicNetworkAccess: 'Enabled', networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices' } } }),
+    resource('Microsoft.OperationalInsights/workspaces', 'log-cf', { properties: { retentionInDays, workspaceCapping: { dailyQuotaGb: 1 }, sku: { name: 'PerGB2018' } } }),
+    resource('Microsoft.Insights/actionGroups', 'ag-cf', { location: 'global' }),
+    resource('Microsoft.ContainerRegistry/registries', 'crcf', { sku: { name: 'Basic' }, properties: { adminUserEnabled: false } }),
+  ];
+}
+
+const retentionFor = (environment: string): number => (environment === 'test' ? 30 : 90);
+
+function withChange(resources: ArmResource[], type: string, change: (r: ArmResource) => void): ArmResource[] {
+  const copy = structuredClone(resources);
+  const target = copy.find((r) => r.type === type);
+  if (target === undefined) throw new Error(`no ${type}`);
+  change(target);
+  return copy;
+}
+
+describe('policies/ evaluated offline', function () {
+  let library: PolicyLibrary;
+  before(function () {
+    library = loadPolicyLibrary();
+  });
+
+  it('loads three mirrored built-ins, our definitions, the initiative and one assignment per environment', function () {
+    expect(library.definitions.filter((d) => d.definition.properties.policyType === 'BuiltIn').map((d) => d.definition.properties.displayName).sort())
+      .to.deep.equal(['Allowed locations', 'Require a tag on resource groups', 'Require a tag on resources']);
+    expect(library.initiatives.map((i) => i.initiative.name)).to.deep.equal(['complianceflow-baseline']);
+    expect(library.assignments.map((a) => a.environment).sort()).to.deep.equal(['prod', 'stg', 'test']);
+    for (const assignment of library.assignments) expect(assignment.policies).to.have.length(12);
+  });
+
+  it('allows exactly the locations of the region registry (deployments/regions.yaml)', function () {
+    const regions = parseYaml(readFileSync(path.join(defaultPoliciesDir, '..', 'deployments', 'regions.yaml'), 'utf8')) as Record<string, { location: string }>;
+    const expected = Object.values(regions).map((r) => r.location).sort();
+    for (const assignment of library.assignments) {
+      const allowed = assignment.policies.find((p) => p.referenceId === 'allowed-locations')!.parameters['listOfAllowedLocations'];
+      expect((allowed as string[]).slice().sort(), assignment.file).to.deep.equal(expected);
+    }
+  });
+
+  it('a compliant test deployment passes every policy of every environment', function () {
+    for (const environment of ['test', 'stg', 'prod']) {
+      const resources = compliantTestDeployment(retentionFor(environment));
+      const result = evaluatePolicies(resources, context(environment), { library });
+      expect(result.results, environment).to.deep.equal([]);
+      expect(result.evaluated).to.be.greaterThan(50);
+    }
+  });
+
+  describe('built-in mirrors', function () {
+    it('Require a tag on resources: a resource without costCenter is denied, child resources without tags are not evaluated (Indexed)', function () {
+      const resources = withChange(compliantTestDeployment(), 'Microsoft.KeyVault/vaults', (r) => {
+        r.tags = { ...tags, costCenter: undefined };
+        delete r.tags['costCenter'];
+      });
+      const result = evaluatePolicies(resources, context('test'), { library });
+      expect(result.denied).to.equal(1);
+      expect(result.results[0]).to.deep.include({ name: 'kv-cf', policy: 'Require a tag on resources', referenceId: 'require-tag-costCenter-resources', effect: 'deny', assignment: 'cf-baseline-test' });
+      expect(result.results[0]!.reason).to.contain('tags[costCenter]');
+    });
+
+    it('Require a tag on resource groups: a resource group without owner is denied; tag names are case-insensitive', function () {
+      const resources = withChange(compliantTestDeployment(), 'Microsoft.Resources/resourceGroups', (r) => {
+        r.tags = { APP: 'complianceflow', Env: 'test', costcenter: 'CC-1001-ENG' };
+      });
+      const result = evaluatePolicies(resources, context('test'), { library });
+      expect(result.results.map((r) => r.referenceId)).to.deep.equal(['require-tag-owner-resource-groups']);
+    });
+
+    it('Allowed locations: brazilsouth is denied, global is not, resource groups are not evaluated', function () {
+      const moved = withChange(compliantTestDeployment(90), 'Microsoft.KeyVault/vaults', (r) => {
+        r.location = 'brazilsouth';
+      });
+      const result = evaluatePolicies(moved, context('prod'), { library });
+      expect(result.results.map((r) => [r.name, r.referenceId, r.effect])).to.deep.equal([['kv-cf', 'allowed-locations', 'deny']]);
+      const rgElsewhere = withChange(compliantTestDeployment(90), 'Microsoft.Resources/resourceGroups', (r) => {
+        r.location = 'brazilsouth';
+      });
+      expect(evaluatePolicies(rgElsewhere, context('prod'), { library }).results).to.deep.equal([]);
+    });
+  });
+
+  describe('premium SKUs', function () {
+    it('a test deployment with a General Purpose PostgreSQL server is denied, with resource, policy and reason', function () {
+      const gp = (r: ArmResource): void => {
+        r.sku = { name: 'Standard_D4s_v3', tier: 'GeneralPurpose' };
+      };
+      const resources = withChange(compliantTestDeployment(), 'Microsoft.DBforPostgreSQL/flexibleServers', gp);
+      const result = evaluatePolicies(resources, context('test'), { library });
+      expect(result.denied).to.equal(1);
+      const [denial] = result.results;
+      expect(denial).to.deep.include({ resourceType: 'Microsoft.DBforPostgreSQL/flexibleServers', name: 'psql-cf', referenceId: 'deny-premium-skus', effect: 'deny' });
+      expect(denial!.reason).to.contain('GeneralPurpose');
+      // Staging's allow-list lets the General Purpose tier through; production has the policy disabled.
+      const later = withChange(compliantTestDeployment(90), 'Microsoft.DBforPostgreSQL/flexibleServers', gp);
+      expect(evaluatePolicies(later, context('stg'), { library }).results).to.deep.equal([]);
+      expect(evaluatePolicies(later, context('prod'), { library }).results).to.deep.equal([]);
+    });
+
+    const premium: Array<[string, string, (r: ArmResource) => void]> = [
+      ['Managed Redis Balanced_B5', 'Microsoft.Cache/redisEnterprise', (r) => { r.sku = { name: 'Balanced_B5' }; }],
+      ['Event Hubs Premium', 'Microsoft.EventHub/namespaces', (r) => { r.sku = { name: 'Premium', tier: 'Premium', capacity: 1 }; }],
+      ['Key Vault premium (properties.sku)', 'Microsoft.KeyVault/vaults', (r) => { (r.properties!['sku'] as Record<string, unknown>)['name'] = 'Premium'; }],
+      ['premium storage', 'Microsoft.Storage/storageAccounts', (r) => { r.sku = { name: 'Premium_ZRS' }; }],
+      ['Container Registry Premium', 'Microsoft.ContainerRegistry/registries', (r) => { r.sku = { name: 'Premium' }; }],
+    ];
+    for (const [label, type, change] of premium) {
+      it(`${label} is denied in test and allowed in prod`, function () {
+        const resources = withChange(compliantTestDeployment(), type, change);
+        const test = evaluatePolicies(resources, context('test'), { library });
+        expect(test.results.map((r) => [r.resourceType, r.referenceId, r.effect])).to.deep.equal([[type, 'deny-premium-skus', 'deny']]);
+        const prodResources = withChange(compliantTestDeployment(90), type, change);
+        expect(evaluatePolicies(prodResources, context('prod'), { library }).results).to.deep.equal([]);
+      });
+    }
+
+    it('an Event Hubs dedicated cluster is denied in test', function () {
+      const resources = [...compliantTestDeployment(), resource('Microsoft.EventHub/clusters', 'evhc-cf', { sku: { name: 'Dedicated', capacity: 1 } })];
+      expect(evaluatePolicies(resources, context('test'), { library }).results.map((r) => r.name)).to.deep.equal(['evhc-cf']);
+    });
+
+    it('staging allows Managed Redis up to Balanced_B3 but not Balanced_B5', function () {
+      const b3 = withChange(compliantTestDeployment(90), 'Microsoft.Cache/redisEnterprise', (r) => { r.sku = { name: 'Balanced_B3' }; });
+      const b5 = withChange(compliantTestDeployment(90), 'Microsoft.Cache/redisEnterprise', (r) => { r.sku = { name: 'Balanced_B5' }; });
+      expect(evaluatePolicies(b3, context('stg'), { library }).results).to.deep.equal([]);
+      expect(evaluatePolicies(withChange(compliantTestDeployment(), 'Microsoft.Cache/redisEnterprise', (r) => { r.sku = { name: 'Balanced_B3' }; }), context('test'), { library }).denied).to.equal(1);
+      expect(evaluatePolicies(b5, context('stg'), { library }).denied).to.equal(1);
+    });
+  });
+
+  describe('Log Analytics cap and retention', function () {
+    it('no daily cap (-1) is denied in test and audited in prod', function () {
+      const resources = withChange(compliantTestDeployment(), 'Microsoft.OperationalInsights/workspaces', (r) => {
+        r.properties = { retentionInDays: 90, workspaceCapping: { dailyQuotaGb: -1 } };
+      });
+      const test = evaluatePolicies(resources, context('test'), { library });
+      expect(test.results.map((r) => [r.referenceId, r.effect])).to.deep.equal([['log-analytics-cap-retention', 'deny']]);
+      const prod = evaluatePolicies(resources, context('prod'), { library });
+      expect(prod).to.deep.include({ denied: 0, audited: 1 });
+      expect(prod.results[0]!.reason).to.contain('workspaceCapping.dailyQuotaGb is -1');
+    });
+
+    it('retention outside the environment bounds and a missing retention are reported', function () {
+      const long = withChange(compliantTestDeployment(), 'Microsoft.OperationalInsights/workspaces', (r) => { r.properties!['retentionInDays'] = 90; });
+      expect(evaluatePolicies(long, context('test'), { library }).denied).to.equal(1);
+      expect(evaluatePolicies(long, context('stg'), { library }).results).to.deep.equal([]);
+      const missing = withChange(compliantTestDeployment(), 'Microsoft.OperationalInsights/workspaces', (r) => { delete r.properties!['retentionInDays']; });
+      expect(evaluatePolicies(missing, context('stg'), { library }).audited).to.equal(1);
+    });
+  });
+
+  describe('public network access on data services', function () {
+    const open: Array<[string, string, (r: ArmResource) => void]> = [
+      ['PostgreSQL (properties.network.publicNetworkAccess)', 'Microsoft.DBforPostgreSQL/flexibleServers', (r) => { r.properties!['network'] = { publicNetworkAccess: 'Enabled' }; }],
+      ['Key Vault', 'Microsoft.KeyVault/vaults', (r) => { delete r.properties!['publicNetworkAccess']; }],
+      ['Event Hubs', 'Microsoft.EventHub/namespaces', (r) => { r.properties!['publicNetworkAccess'] = 'Enabled'; }],
+      ['Managed Redis', 'Microsoft.Cache/redisEnterprise', (r) => { r.properties!['publicNetworkAccess'] = 'enabled'; }],
+      ['storage open to all networks', 'Microsoft.Storage/storageAccounts', (r) => { r.properties!['networkAcls'] = { defaultAction: 'Allow' }; }],
+    ];
+    for (const [label, type, change] of open) {
+      it(`${label} open to the public is denied in every environment`, function () {
+        for (const environment of ['test', 'stg', 'prod']) {
+          const resources = withChange(compliantTestDeployment(retentionFor(environment)), type, change);
+          const result = evaluatePolicies(resources, context(environment), { library });
+          expect(result.results.map((r) => [r.resourceType, r.referenceId, r.effect]), environment).to.deep.equal([[type, 'deny-public-network-access-data', 'deny']]);
+        }
+      });
+    }
+  });
+
+  it('evaluate() takes one resource and resolved policies (the ARM emulator path)', function () {
+    const policies = library.assignments.find((a) => a.environment === 'test')!.policies;
+    const vault = resource('Microsoft.KeyVault/vaults', 'kv-x', { tags: {}, properties: { sku: { name: 'premium' }, publicNetworkAccess: 'Disabled' } });
+    const results = evaluate(vault, policies, { subscriptionId: sub });
+    expect(results.map((r) => r.referenceId).sort()).to.deep.equal([
+      'deny-premium-skus', 'require-tag-app-resources', 'require-tag-costCenter-resources', 'require-tag-env-resources', 'require-tag-owner-resources',
+    ]);
+  });
+
+  it('an environment without an assignment is an error naming the ones that exist', function () {
+    expect(() => evaluatePolicies([], context('dev'), { library })).to.throw(PolicyFileError, /no policy assignment for environment "dev"/);
+  });
+
+  describe('broken policy files', function () {
+    let root: string;
+    beforeEach(function () {
+      root = mkdtempSync(path.join(tmpdir(), 'cf-policies-'));
+      cpSync(defaultPoliciesDir, root, { recursive: true });
+    });
+    afterEach(function () {
+      rmSync(root, { recursive: true, force: true });
+    });
+
+    function edit(file: string, change: (doc: Record<string, any>) => void): void {
+      const full = path.join(root, file);
+      const doc = JSON.parse(readFileSync(full, 'utf8')) as Record<string, any>;
+      change(doc);
+      writeFileSync(full, JSON.stringify(doc));
+    }
+
+    function loadError(): PolicyFileError {
+      try {
+        loadPolicyLibrary(root);
+      } catch (error) {
+        if (error instanceof PolicyFileError) return error;
+        throw error;
+      }
+      throw new Error('expected loadPolicyLibrary to fail');
+    }
+
+    it('invalid JSON names the file, exit code 2', function () {
+      writeFileSync(path.join(root, 'definitions/custom/cf-deny-premium-skus.json'), '{ "properties": ');
+      const error = loadError();
+      expect(error.message).to.match(/^policies\/definitions\/custom\/cf-deny-premium-skus\.json: not valid JSON/);
+      expect(error.exitCode).to.equal(ExitCode.BadInput);
+    });
+
+    it('an unknown alias names the file, the JSON path and the aliases of the type', function () {
+      edit('definitions/custom/cf-log-analytics-cap-retention.json', (d) => {
+        d['properties'].policyRule.if.allOf[1].anyOf[0].field = 'Microsoft.OperationalInsights/workspaces/dailyCap';
+      });
+      const error = loadError();
+      expect(error.message).to.equal('policies/definitions/custom/cf-log-analytics-cap-retention.json: properties.policyRule.if.allOf[1].anyOf[0].field: unknown alias "Microsoft.OperationalInsights/workspaces/dailyCap"');
+      expect(error.hint).to.contain('Microsoft.OperationalInsights/workspaces/workspaceCapping.dailyQuotaGb');
+      expect(error.exitCode).to.equal(ExitCode.BadInput);
+    });
+
+    it('an unknown operator names the file, the JSON path and the operators', function () {
+      edit('definitions/builtin/AllowedLocations_Deny.json', (d) => {
+        d['properties'].policyRule.if.allOf[0] = { field: 'location', notin: '[parameters(\'listOfAllowedLocations\')]', isNot: 'x' };
+      });
+      const error = loadError();
+      expect(error.message).to.equal('policies/definitions/builtin/AllowedLocations_Deny.json: properties.policyRule.if.allOf[0]: unknown operator "isNot"');
+      expect(error.hint).to.contain('notIn');
+    });
+
+    it('an assignment value outside allowedValues or for an undeclared parameter is refused', function () {
+      edit('assignments/test.json', (d) => {
+        d['properties'].parameters.premiumSkuEffect.value = 'Block';
+      });
+      expect(loadError().message).to.contain('policies/assignments/test.json: properties.parameters.premiumSkuEffect: parameter "premiumSkuEffect" of initiative "complianceflow-baseline" is "Block"');
+      edit('assignments/test.json', (d) => {
+        d['properties'].parameters.premiumSkuEffect.value = 'Deny';
+        d['properties'].parameters.allowedSkus = { value: [] };
+      });
+      expect(loadError().message).to.contain('parameter "allowedSkus" is not declared');
+    });
+
+    it('an initiative that references a definition that does not exist is refused', function () {
+      edit('initiatives/complianceflow-baseline.json', (d) => {
+        d['properties'].policyDefinitions[9].policyDefinitionId = '/subscriptions/{subscriptionId}/providers/Microsoft.Authorization/policyDefinitions/cf-nope';
+      });
+      expect(loadError().message).to.contain('policies/initiatives/complianceflow-baseline.json: properties.policyDefinitions[9].policyDefinitionId: no policy definition');
+    });
+  });
+});
