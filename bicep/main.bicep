@@ -46,7 +46,6 @@ param network networkSettingsType
 param monitoring monitoringSettingsType
 
 @description('Required. The database section of the environment profile.')
-#disable-next-line no-unused-params // Consumed by the database tier module (bicep/modules/database), wired in by its owner.
 param database databaseSettingsType
 
 @description('Required. The redis section of the environment profile.')
@@ -58,7 +57,6 @@ param redis redisSettingsType
 param messaging messagingSettingsType
 
 @description('Required. The keyVault section of the environment profile.')
-#disable-next-line no-unused-params // Consumed by the security tier module.
 param keyVault keyVaultSettingsType
 
 @description('Required. The registry section of the environment profile.')
@@ -68,6 +66,10 @@ param registry registrySettingsType
 @description('Required. The platform catalogue (deployments/catalog.yaml).')
 #disable-next-line no-unused-params // Consumed by the database and messaging tier modules, wired in by their owner.
 param catalog catalogType
+
+@description('Conditional. PostgreSQL administrator password (Key Vault secret postgresql-admin-password). Required only when the server is created; empty on every later deploy, which keeps the password in place.')
+@secure()
+param postgresAdministratorPassword string = ''
 
 // ---------------------------------------------------------------------------------------------
 // Validation of the contract (refused before anything is created)
@@ -129,6 +131,24 @@ module networkingTier 'modules/networking/main.bicep' = {
   }
 }
 
+module securityTier 'modules/security/main.bicep' = {
+  name: '${deploymentName}-security'
+  scope: deploymentResourceGroup
+  params: {
+    location: location
+    tags: validatedTags
+    keyVaultName: names.keyVault
+    keyVault: keyVault
+    workloadIdentityName: names.workloadIdentity
+    privateEndpointName: names.privateEndpoints.keyVault
+    privateEndpointSubnetResourceId: networkingTier.outputs.subnetResourceIds.storage
+    privateDnsZoneResourceId: networkingTier.outputs.privateDnsZoneResourceIds.keyVault
+    logAnalyticsWorkspaceResourceId: monitoringTier.outputs.logAnalyticsWorkspaceResourceId
+    actionGroupResourceId: monitoringTier.outputs.actionGroupResourceId
+    applicationInsightsName: monitoringTier.outputs.applicationInsightsName
+  }
+}
+
 // The shared things every later tier takes (one place, so adding a tier is one module block).
 var shared = {
   location: location
@@ -137,6 +157,27 @@ var shared = {
   actionGroupResourceId: monitoringTier.outputs.actionGroupResourceId
   subnetResourceIds: networkingTier.outputs.subnetResourceIds
   privateDnsZoneResourceIds: networkingTier.outputs.privateDnsZoneResourceIds
+  keyVaultName: securityTier.outputs.keyVaultName
+  workloadIdentityResourceId: securityTier.outputs.workloadIdentityResourceId
+  workloadIdentityPrincipalId: securityTier.outputs.workloadIdentityPrincipalId
+}
+
+module databaseTier 'modules/database/main.bicep' = {
+  name: '${deploymentName}-database'
+  scope: deploymentResourceGroup
+  params: {
+    name: names.postgresServer
+    location: shared.location
+    tags: shared.tags
+    profile: database
+    databaseNames: names.databases
+    privateEndpointName: names.privateEndpoints.postgres
+    subnetResourceId: shared.subnetResourceIds.db
+    privateDnsZoneResourceId: shared.privateDnsZoneResourceIds.postgres
+    logAnalyticsWorkspaceResourceId: shared.logAnalyticsWorkspaceResourceId
+    actionGroupResourceId: shared.actionGroupResourceId
+    administratorLoginPassword: postgresAdministratorPassword
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,4 +206,25 @@ output monitoring object = {
   applicationInsightsResourceId: monitoringTier.outputs.applicationInsightsResourceId
   applicationInsightsName: monitoringTier.outputs.applicationInsightsName
   actionGroupResourceId: shared.actionGroupResourceId
+}
+
+@description('Database: server id and FQDN, database names, connection-string template (placeholders, no secret).')
+output database object = {
+  serverResourceId: databaseTier.outputs.serverId
+  serverName: databaseTier.outputs.name
+  fqdn: databaseTier.outputs.fqdn
+  administratorLogin: databaseTier.outputs.administratorLogin
+  databaseNames: databaseTier.outputs.databaseNames
+  connectionStringTemplate: databaseTier.outputs.connectionStringTemplate
+  pgbouncerEnabled: databaseTier.outputs.pgbouncerEnabled
+}
+
+@description('Security: Key Vault and the workload identity.')
+output security object = {
+  keyVaultResourceId: securityTier.outputs.keyVaultResourceId
+  keyVaultName: shared.keyVaultName
+  keyVaultUri: securityTier.outputs.keyVaultUri
+  workloadIdentityResourceId: shared.workloadIdentityResourceId
+  workloadIdentityClientId: securityTier.outputs.workloadIdentityClientId
+  workloadIdentityPrincipalId: shared.workloadIdentityPrincipalId
 }
