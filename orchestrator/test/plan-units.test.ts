@@ -113,3 +113,14 @@ describe('plan: resources, summary, diff', () => {
     expect(colorsFor({}, {})).to.equal(noColors);
   });
 });
+
+describe('plan: display names', () => {
+  it('shows an extension resource with the resource it applies to', async () => {
+    const { displayName } = await import('../src/plan/summary.ts');
+    const base = `${sub}/resourceGroups/rg-a/providers/Microsoft.Storage/storageAccounts/st1`;
+    expect(displayName({ name: 'to-log', id: `${base}/providers/Microsoft.Insights/diagnosticSettings/to-log` })).to.equal('to-log on st1');
+    expect(displayName({ name: 'to-log', id: `${base}/blobServices/default/providers/Microsoft.Insights/diagnosticSettings/to-log` })).to.equal('to-log on st1/default');
+    expect(displayName({ name: 'st1/default', id: `${base}/blobServices/default` })).to.equal('st1/default');
+    expect(displayName(rg)).to.equal('rg-a');
+  });
+});

@@ -41,11 +41,27 @@ function subnetPrefixes(subnet: JsonValue): string[] {
 
 const lower = (s: string) => s.toLowerCase();
 
+/**
+ * The name to show: an extension resource (a diagnostic setting, a lock) is shown with the resource
+ * it applies to, e.g. "to-log-analytics on nsg-cf-westeu-test-1-db", because its own name repeats.
+ */
+export function displayName(resource: Resource): string {
+  const name = String(resource['name'] ?? '');
+  const id = typeof resource['id'] === 'string' ? resource['id'] : '';
+  const last = id.lastIndexOf('/providers/');
+  if (last < 0 || id.indexOf('/providers/') === last) return name;
+  const scope = id.slice(0, last);
+  // …/providers/<Namespace>/<type>/<name>[/<childType>/<childName>]
+  const segments = scope.slice(scope.lastIndexOf('/providers/') + '/providers/'.length).split('/');
+  const scopeName = segments.filter((_, i) => i >= 2 && i % 2 === 0).join('/');
+  return scopeName === '' ? name : `${name} on ${scopeName}`;
+}
+
 export function summarize(resources: readonly Resource[]): PlanSummary {
   const byType = new Map<string, string[]>();
   for (const resource of resources) {
     const type = String(resource['type'] ?? '(no type)');
-    byType.set(type, [...(byType.get(type) ?? []), String(resource['name'] ?? '')]);
+    byType.set(type, [...(byType.get(type) ?? []), displayName(resource)]);
   }
   const resourcesByType: PlanSummary['resourcesByType'] = {};
   for (const type of [...byType.keys()].sort((a, b) => lower(a).localeCompare(lower(b)))) {
@@ -69,12 +85,32 @@ export function summarize(resources: readonly Resource[]): PlanSummary {
   return { resourceCount: resources.length, resourcesByType, addressRanges: { virtualNetworks } };
 }
 
-export function renderSummary(title: string, summary: PlanSummary, c: Colors): string {
+/** Joins items with ", " into lines of at most `width` characters (an item longer than that gets its own line). */
+export function wrapList(items: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const item of items) {
+    const next = line === '' ? item : `${line}, ${item}`;
+    if (line !== '' && next.length + 1 > width) {
+      lines.push(`${line},`);
+      line = item;
+    } else {
+      line = next;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
+export function renderSummary(title: string, summary: PlanSummary, c: Colors, lineWidth = 120): string {
   const lines = [c.bold(`${title}: ${summary.resourceCount} resources`), '', '  Resources by type:'];
   const types = Object.entries(summary.resourcesByType);
   const width = Math.max(0, ...types.map(([type]) => type.length));
+  const indent = 4 + 3 + 2 + width + 2;
   for (const [type, { count, names }] of types) {
-    lines.push(`    ${String(count).padStart(3)}  ${type.padEnd(width)}  ${c.dim(names.join(', '))}`);
+    const wrapped = wrapList(names, Math.max(40, lineWidth - indent));
+    lines.push(`    ${String(count).padStart(3)}  ${type.padEnd(width)}  ${c.dim(wrapped[0] ?? '')}`);
+    for (const more of wrapped.slice(1)) lines.push(`${' '.repeat(indent)}${c.dim(more)}`);
   }
   lines.push('', '  Address ranges:');
   if (summary.addressRanges.virtualNetworks.length === 0) lines.push('    (no virtual network)');
