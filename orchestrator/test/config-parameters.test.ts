@@ -15,7 +15,7 @@ describe('main.bicep parameters', () => {
     expect(parameters.tags).to.deep.equal({ app: 'complianceflow', env: 'prod', owner: 'platform-team', costCenter: 'CC-1000-PROD', deployment: 'westeu-prod-1', region: 'westeurope' });
     expect(Object.keys(parameters.names)).to.deep.equal([
       'resourceGroup', 'virtualNetwork', 'subnets', 'networkSecurityGroups', 'networkWatcher', 'networkWatcherResourceGroup', 'flowLogsStorageAccount', 'vnetFlowLog',
-      'logAnalyticsWorkspace', 'applicationInsights', 'actionGroup', 'keyVault', 'postgresServer', 'databases', 'redisCache', 'eventHubsNamespace', 'containerRegistry',
+      'logAnalyticsWorkspace', 'applicationInsights', 'actionGroup', 'actionGroupShortName', 'keyVault', 'postgresServer', 'databases', 'redisCache', 'eventHubsNamespace', 'containerRegistry',
       'containerAppsEnvironment', 'workloadIdentity', 'privateEndpoints',
     ]);
     expect(Object.keys(parameters.names.privateEndpoints)).to.deep.equal(['postgres', 'redis', 'keyVault', 'eventHubs', 'containerRegistry']);

@@ -346,7 +346,7 @@ describe('deployment registry', () => {
       const problems = problemsOf(root);
       expectProblem(problems, 'deployments/profiles/prod.yaml: network.managementSourceRanges[0]: "203.0.113.0/33" is not allowed; allowed: an IPv4 CIDR block');
       expectProblem(problems, 'deployments/profiles/prod.yaml: network.flowLogRetentionDays: 400 is out of range; allowed: days from 0 (keep forever) to 365');
-      expectProblem(problems, 'deployments/profiles/prod.yaml: monitoring.logAnalytics.dailyCapGb: 0 is not allowed; allowed: a daily ingestion cap in GB greater than 0, or -1 for no cap');
+      expectProblem(problems, 'deployments/profiles/prod.yaml: monitoring.logAnalytics.dailyCapGb: 0 is out of range; allowed: a daily ingestion cap in whole GB (1 or more), or -1 for no cap');
     });
 
     it('profile whose environment does not match its file name', () => {

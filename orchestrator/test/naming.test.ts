@@ -41,7 +41,8 @@ describe('naming', () => {
     expect(d.names.databases.ruleengine).to.equal('complianceflow_ruleengine_westeu_test_1');
     expect(Object.keys(d.names.databases)).to.deep.equal(['user', 'declaration', 'form', 'ruleengine', 'review', 'case', 'notification', 'analytics']);
     expect(d.names.privateEndpoints.keyVault).to.equal('pe-cf-westeu-test-1-keyvault');
-    expect(d.otherNames).to.deep.equal({ deploymentStack: 'cf-westeu-test-1', actionGroupShortName: 'cf-test-1' });
+    expect(d.names.actionGroupShortName).to.equal('cf-test-1');
+    expect(d.otherNames).to.deep.equal({ deploymentStack: 'cf-westeu-test-1' });
   });
 
   it('gives globally unique names a deterministic suffix that differs per deployment', () => {

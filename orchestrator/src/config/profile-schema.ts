@@ -92,12 +92,12 @@ export const profileFields = {
             kind: 'object',
             fields: {
               retentionDays: { spec: { kind: 'integer', ...logAnalyticsRetentionDays, rule: `days from ${logAnalyticsRetentionDays.min} to ${logAnalyticsRetentionDays.max} (Log Analytics retention)` } },
-              dailyCapGb: { spec: { kind: 'number', rule: 'a daily ingestion cap in GB greater than 0, or -1 for no cap', test: (value: number) => value > 0 || value === -1 } },
+              dailyCapGb: { spec: { kind: 'integer', rule: 'a daily ingestion cap in whole GB (1 or more), or -1 for no cap', test: (value: number) => value >= 1 || value === -1 } },
             },
           },
         },
         appInsightsSamplingPercentage: {
-          spec: { kind: 'nullable', inner: { kind: 'number', rule: 'a sampling percentage greater than 0 and at most 100 (null: no sampling)', test: (value: number) => value > 0 && value <= 100 } },
+          spec: { kind: 'nullable', inner: { kind: 'integer', min: 1, max: 100, rule: 'a whole sampling percentage from 1 to 100 (null: no sampling)' } },
         },
         alertEmails: { spec: emailList },
       },

@@ -37,6 +37,8 @@ export interface DeploymentNames {
   logAnalyticsWorkspace: string;
   applicationInsights: string;
   actionGroup: string;
+  /** The action group's groupShortName (at most 12 characters, shown in SMS and email). */
+  actionGroupShortName: string;
   keyVault: string;
   postgresServer: string;
   databases: Record<string, string>;
@@ -52,8 +54,6 @@ export interface DeploymentNames {
 export interface OtherNames {
   /** The subscription-scoped deployment stack, one per deployment. */
   deploymentStack: string;
-  /** The action group's groupShortName (shown in SMS and email). */
-  actionGroupShortName: string;
 }
 
 /** The deployment name without hyphens, for names that allow only letters and digits. */
@@ -82,6 +82,8 @@ export function deriveNames(input: NamingInput): DeploymentNames {
     logAnalyticsWorkspace: `log-cf-${d}`,
     applicationInsights: `appi-cf-${d}`,
     actionGroup: `ag-cf-${d}`,
+    // 12 characters at most: cf + environment + instance, e.g. cf-prod-1 (the alert text names the deployment).
+    actionGroupShortName: `cf-${input.environment}-${input.instance}`,
     keyVault: `kv-cf-${compact}-${suffix}`,
     postgresServer: `psql-cf-${d}`,
     databases: mapValues(input.services, (service) => `complianceflow_${service}_${d.replaceAll('-', '_')}`),
@@ -94,12 +96,8 @@ export function deriveNames(input: NamingInput): DeploymentNames {
   };
 }
 
-export function deriveOtherNames(input: Pick<NamingInput, 'name' | 'environment' | 'instance'>): OtherNames {
-  return {
-    deploymentStack: `cf-${input.name}`,
-    // 12 characters at most: cf + environment + instance, e.g. cf-prod-1 (the region is in the alert text).
-    actionGroupShortName: `cf-${input.environment}-${input.instance}`.slice(0, 12),
-  };
+export function deriveOtherNames(input: Pick<NamingInput, 'name'>): OtherNames {
+  return { deploymentStack: `cf-${input.name}` };
 }
 
 /** Which naming rule governs each entry of DeploymentNames and OtherNames. */
