@@ -1,0 +1,103 @@
+// From a submitted template to what ARM would create: expand it with the real engine, check it
+// the way ARM's preflight does (known providers, policy), and apply it when the operation ends.
+import type { Context } from './context.ts';
+import { ArmError } from './errors.ts';
+import { TemplateError, type Expansion } from './expansion.ts';
+import { failureFor } from './faults.ts';
+import type { Declared } from './fill.ts';
+import { findProvider } from './catalog.ts';
+import { asObject } from './http.ts';
+import { resolveOutputs } from './outputs.ts';
+import { checkPolicy } from './policy.ts';
+import { putResource } from './store-ops.ts';
+import { latencyFor } from './context.ts';
+
+export interface Plan {
+  resources: Declared[];
+  outputs: Record<string, unknown>;
+  /** Output types from the template ('string', 'object' …), for the { type, value } answer. */
+  outputTypes: Record<string, string>;
+  durationMs: number;
+}
+
+export interface TemplateRequest {
+  template: unknown;
+  templateLink: unknown;
+  parameters: unknown;
+  location: string;
+  deploymentName: string;
+}
+
+export async function planTemplate(ctx: Context, req: TemplateRequest): Promise<Plan> {
+  const template = asObject(req.template);
+  if (template === undefined) {
+    if (req.templateLink !== undefined) throw new ArmError(400, 'InvalidTemplate', 'Deployment template validation failed: templateLink is not supported by the local emulator; send the template inline.');
+    throw new ArmError(400, 'InvalidRequestContent', "The request content was invalid and could not be deserialized: 'Either 'template' or 'templateLink' must be specified.'.");
+  }
+  const parameters = asObject(req.parameters ?? {});
+  if (parameters === undefined) throw new ArmError(400, 'InvalidRequestContent', "The request content was invalid and could not be deserialized: 'parameters must be an object.'.");
+  let expansion: Expansion;
+  try {
+    expansion = await ctx.expander.expand({
+      template,
+      parameters,
+      metadata: { subscriptionId: ctx.subscriptionId, tenantId: ctx.tenantId, location: req.location, deploymentName: req.deploymentName },
+    });
+  } catch (error) {
+    if (error instanceof TemplateError) throw new ArmError(400, 'InvalidTemplate', `Deployment template validation failed: '${error.message}'.`);
+    throw error;
+  }
+  const denials: ArmError[] = [];
+  for (const r of expansion.resources) {
+    const namespace = r.type.split('/')[0] ?? '';
+    if (findProvider(namespace) === undefined) {
+      throw new ArmError(400, 'InvalidTemplateDeployment', `The template deployment '${req.deploymentName}' is not valid according to the validation procedure.`, {
+        details: [{ code: 'NoRegisteredProviderFound', message: `No registered resource provider found for location '${req.location}' and API version '${r.apiVersion}' for type '${r.type}'.` }],
+      });
+    }
+    try {
+      checkPolicy(ctx.policy, ctx.store.data.resources, { id: r.id, type: r.type, name: r.name, body: r.declared });
+    } catch (error) {
+      if (error instanceof ArmError) denials.push(error);
+      else throw error;
+    }
+  }
+  if (denials.length > 0) {
+    throw new ArmError(400, 'InvalidTemplateDeployment', `The template deployment failed because of policy violation. Please see details for more information.`, { details: denials.map((d) => d.body) });
+  }
+  const outputTypes: Record<string, string> = {};
+  for (const [name, o] of Object.entries(asObject(template.outputs) ?? {})) outputTypes[name] = String(asObject(o)?.type ?? 'string');
+  return { resources: expansion.resources, outputs: expansion.outputs, outputTypes, durationMs: latencyFor(ctx, expansion.resources.map((r) => r.type)) };
+}
+
+export interface Applied {
+  created: string[];
+  failed: { id: string; error: { code: string; message: string } }[];
+  outputs: Record<string, { type: string; value: unknown }>;
+  unresolvedOutputs: string[];
+}
+
+const capitalise = (s: string): string => (s.length === 0 ? s : s[0]!.toUpperCase() + s.slice(1));
+
+/** Writes the planned resources (all but those of a type configured to fail) and computes outputs. */
+export function applyPlan(ctx: Context, plan: Plan): Applied {
+  const created: string[] = [];
+  const failed: Applied['failed'] = [];
+  for (const r of plan.resources) {
+    const code = failureFor(ctx.options.faults, r.type);
+    if (code !== undefined) {
+      failed.push({ id: r.id, error: { code, message: `The resource operation completed with terminal provisioning state 'Failed' (${code}).` } });
+      continue;
+    }
+    putResource(ctx, r);
+    created.push(r.id);
+  }
+  const resolved = resolveOutputs(plan.outputs, ctx.store.data.resources);
+  const values = asObject(resolved.value) ?? {};
+  const outputs: Applied['outputs'] = {};
+  for (const [name, value] of Object.entries(values)) outputs[name] = { type: capitalise(plan.outputTypes[name] ?? 'string'), value };
+  if (resolved.unresolved.length > 0) ctx.log(`outputs left unresolved: ${resolved.unresolved.join(', ')}`);
+  return { created, failed, outputs, unresolvedOutputs: resolved.unresolved };
+}
+
+export const isoDuration = (ms: number): string => `PT${(ms / 1000).toFixed(3)}S`;

@@ -1,0 +1,92 @@
+// Everything the emulator holds, in one JSON file in the state directory, written atomically
+// (temp file + fsync + rename) after every change, so a restart or a kill -9 finds the last
+// complete state. Long-running operations are stored with what they will do, and finished lazily.
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import type { ArmErrorBody } from './errors.ts';
+
+export interface StoredResource {
+  id: string;
+  type: string;
+  name: string;
+  apiVersion: string;
+  /** What the caller (a PUT body or a template) declared: what-if compares these. */
+  declared: Record<string, unknown>;
+  /** The body ARM answers with: declared plus what only ARM knows (id, provisioningState, endpoints…). */
+  body: Record<string, unknown>;
+  /** Keys for listKeys() (fake, deterministic). */
+  keys?: Record<string, unknown>;
+}
+
+export type OperationKind = 'stackPut' | 'stackDelete' | 'stackValidate' | 'resourceGroupDelete' | 'deploymentPut' | 'deploymentWhatIf' | 'deploymentValidate' | 'stackWhatIf';
+
+export interface Operation {
+  id: string;
+  kind: OperationKind;
+  /** The resource the operation works on (stack, resource group, deployment …). */
+  target: string;
+  startedAt: number;
+  readyAt: number;
+  status: 'InProgress' | 'Succeeded' | 'Failed';
+  /** What finishing it does (kind-specific, JSON). */
+  payload: unknown;
+  /** The final body of a POST LRO (what-if, validate). */
+  result?: unknown;
+  error?: ArmErrorBody;
+}
+
+export interface StackRecord {
+  /** The body ARM answers with (properties.provisioningState lower-case). */
+  body: Record<string, unknown>;
+  /** The last submitted template (GET does not return it; exportTemplate does). */
+  template?: Record<string, unknown>;
+  operationId?: string;
+}
+
+export interface DeploymentRecord {
+  body: Record<string, unknown>;
+  operations: Record<string, unknown>[];
+  operationId?: string;
+}
+
+export interface StateData {
+  version: 1;
+  providers: Record<string, 'Registered' | 'NotRegistered' | 'Registering'>;
+  /** Resource groups and every other resource, by lower-cased id. */
+  resources: Record<string, StoredResource>;
+  stacks: Record<string, StackRecord>;
+  deployments: Record<string, DeploymentRecord>;
+  stackWhatIfResults: Record<string, Record<string, unknown>>;
+  operations: Record<string, Operation>;
+}
+
+const emptyState = (): StateData => ({ version: 1, providers: {}, resources: {}, stacks: {}, deployments: {}, stackWhatIfResults: {}, operations: {} });
+
+export class StateStore {
+  readonly dir: string;
+  readonly file: string;
+  data: StateData;
+
+  constructor(dir: string) {
+    this.dir = dir;
+    this.file = path.join(dir, 'state.json');
+    mkdirSync(dir, { recursive: true });
+    this.data = existsSync(this.file) ? { ...emptyState(), ...(JSON.parse(readFileSync(this.file, 'utf8')) as StateData) } : emptyState();
+  }
+
+  save(): void {
+    writeAtomically(this.file, JSON.stringify(this.data));
+  }
+}
+
+export function writeAtomically(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+}

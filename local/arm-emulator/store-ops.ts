@@ -1,0 +1,36 @@
+// Writing and deleting resources in the state (shared by direct PUTs, stacks and deployments).
+import type { Context } from './context.ts';
+import { materialise, type Declared } from './fill.ts';
+import { isWithin, key, parseResourceId, resourceGroupId } from './ids.ts';
+import type { StoredResource } from './state.ts';
+
+export const getResource = (ctx: Context, id: string): StoredResource | undefined => ctx.store.data.resources[key(id)];
+
+export function putResource(ctx: Context, d: Declared): { stored: StoredResource; created: boolean } {
+  const created = getResource(ctx, d.id) === undefined;
+  const stored = materialise(d, ctx.tenantId);
+  ctx.store.data.resources[key(d.id)] = stored;
+  return { stored, created };
+}
+
+/** Deletes a resource and everything below it (a resource group's resources, a parent's children). */
+export function deleteResourceTree(ctx: Context, id: string): string[] {
+  const deleted: string[] = [];
+  for (const [k, r] of Object.entries(ctx.store.data.resources)) {
+    if (isWithin(r.id, id)) {
+      delete ctx.store.data.resources[k];
+      deleted.push(r.id);
+    }
+  }
+  return deleted;
+}
+
+/** The resource group a resource id lives in, when that group does not exist (ARM: ResourceGroupNotFound). */
+export function missingResourceGroup(ctx: Context, id: string): string | undefined {
+  const parsed = parseResourceId(id);
+  if (parsed?.resourceGroup === undefined) return undefined;
+  return getResource(ctx, resourceGroupId(parsed.subscriptionId, parsed.resourceGroup)) === undefined ? parsed.resourceGroup : undefined;
+}
+
+/** A resource group is stored like any other resource. */
+export const isResourceGroupType = (type: string): boolean => type.toLowerCase() === 'microsoft.resources/resourcegroups';

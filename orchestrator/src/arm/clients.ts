@@ -1,0 +1,48 @@
+// The real Azure SDK clients, pointed either at Azure (Azure CLI / workload identity via
+// @azure/identity) or at the local ARM emulator (its endpoint, its CA via tlsOptions — TLS
+// verification stays on — and the emulator credential).
+import { ConsumptionManagementClient } from '@azure/arm-consumption';
+import { ResourceManagementClient } from '@azure/arm-resources';
+import { DeploymentsClient } from '@azure/arm-resourcesdeployments';
+import { DeploymentStacksClient } from '@azure/arm-resourcesdeploymentstacks';
+import { StorageManagementClient } from '@azure/arm-storage';
+import type { TokenCredential } from '@azure/core-auth';
+import { DefaultAzureCredential } from '@azure/identity';
+import { EmulatorCredential } from './emulator-credential.ts';
+
+export type ArmTarget =
+  | { kind: 'azure'; subscriptionId: string; credential?: TokenCredential }
+  | { kind: 'emulator'; subscriptionId: string; endpoint: string; caPem: string; credential?: TokenCredential };
+
+export interface ArmClients {
+  subscriptionId: string;
+  credential: TokenCredential;
+  resources: ResourceManagementClient;
+  stacks: DeploymentStacksClient;
+  deployments: DeploymentsClient;
+  consumption: ConsumptionManagementClient;
+  storage: StorageManagementClient;
+}
+
+export interface ClientTuning {
+  /** e.g. { maxRetries, retryDelayInMs } for the SDK's retry policy. */
+  retryOptions?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
+}
+
+export function createArmClients(target: ArmTarget, tuning: ClientTuning = {}): ArmClients {
+  const credential = target.credential ?? (target.kind === 'emulator' ? new EmulatorCredential() : new DefaultAzureCredential());
+  const common = target.kind === 'emulator' ? { endpoint: target.endpoint, tlsOptions: { ca: target.caPem }, ...tuning } : { ...tuning };
+  const sub = target.subscriptionId;
+  return {
+    subscriptionId: sub,
+    credential,
+    resources: new ResourceManagementClient(credential, sub, common),
+    stacks: new DeploymentStacksClient(credential, sub, common),
+    deployments: new DeploymentsClient(credential, sub, common),
+    consumption: new ConsumptionManagementClient(credential, sub, common),
+    storage: new StorageManagementClient(credential, sub, common),
+  };
+}
+
+/** The CA file's text for an emulator target (the emulator prints its path when it starts). */
+export { EmulatorCredential } from './emulator-credential.ts';
