@@ -145,7 +145,8 @@ module securityTier 'modules/security/main.bicep' = {
     privateDnsZoneResourceId: networkingTier.outputs.privateDnsZoneResourceIds.keyVault
     logAnalyticsWorkspaceResourceId: monitoringTier.outputs.logAnalyticsWorkspaceResourceId
     actionGroupResourceId: monitoringTier.outputs.actionGroupResourceId
-    applicationInsightsName: monitoringTier.outputs.applicationInsightsName
+    // A name known before deployment (what-if needs it); the dependency on monitoring comes from the ids above.
+    applicationInsightsName: names.applicationInsights
   }
 }
 

@@ -368,6 +368,9 @@ type diagnosticSettingType = {
     enabled: bool?
   }[]?
 
+  @description('Optional. Log Analytics table layout: Dedicated (resource-specific tables, e.g. AZKVAuditLogs) or AzureDiagnostics. Default: the service\'s default.')
+  logAnalyticsDestinationType: ('Dedicated' | 'AzureDiagnostics')?
+
   @description('Optional. Metric categories. Default: AllMetrics. [] sends no metrics (for resources that have none).')
   metricCategories: {
     @description('Required. Metric category, e.g. AllMetrics.')
@@ -386,6 +389,7 @@ var defaultDiagnosticSettingName = 'to-log-analytics'
 @description('The properties of a diagnostic setting: the given setting completed with the defaults (allLogs + AllMetrics to the workspace). Use as `properties: diagnosticSettingProperties(workspaceId, setting)` on a Microsoft.Insights/diagnosticSettings resource scoped to the monitored resource.')
 func diagnosticSettingProperties(defaultWorkspaceResourceId string, setting diagnosticSettingType) object => {
   workspaceId: setting.?workspaceResourceId ?? defaultWorkspaceResourceId
+  logAnalyticsDestinationType: setting.?logAnalyticsDestinationType
   logs: map(setting.?logCategoriesAndGroups ?? [{ categoryGroup: 'allLogs' }], log => {
     category: log.?category
     categoryGroup: log.?categoryGroup

@@ -390,6 +390,8 @@ resource unusualTrafficAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01'
     scopes: [logAnalyticsWorkspaceResourceId]
     evaluationFrequency: 'PT15M'
     windowSize: 'PT1H'
+    // The table may hold no data yet on the first deploy (it fills once logs flow).
+    skipQueryValidation: true
     criteria: {
       allOf: [
         {
