@@ -103,7 +103,7 @@ module monitoringTier 'modules/monitoring/main.bicep' = {
     logAnalyticsWorkspaceName: names.logAnalyticsWorkspace
     applicationInsightsName: names.applicationInsights
     actionGroupName: names.actionGroup
-    actionGroupShortName: names.?actionGroupShortName ?? take(names.actionGroup, 12)
+    actionGroupShortName: names.actionGroupShortName
     monitoring: monitoring
   }
 }

@@ -112,8 +112,9 @@ type namesType = {
   @description('Required. Action group that the alerts notify.')
   actionGroup: string
 
-  @description('Optional. Short name of the action group (at most 12 characters, shown in notifications). Derived by the orchestrator (deriveOtherNames); when omitted, the first 12 characters of actionGroup are used.')
-  actionGroupShortName: string?
+  @description('Required. Short name of the action group (at most 12 characters, shown in notifications), e.g. cf-test-1.')
+  @maxLength(12)
+  actionGroupShortName: string
 
   @description('Required. Key Vault (3-24 characters, globally unique).')
   keyVault: string
