@@ -49,27 +49,26 @@ param monitoring monitoringSettingsType
 param database databaseSettingsType
 
 @description('Required. The redis section of the environment profile.')
-#disable-next-line no-unused-params // Consumed by the redis tier module (bicep/modules/redis), wired in by its owner.
 param redis redisSettingsType
 
 @description('Required. The messaging section of the environment profile.')
-#disable-next-line no-unused-params // Consumed by the messaging tier module (bicep/modules/messaging), wired in by its owner.
 param messaging messagingSettingsType
 
 @description('Required. The keyVault section of the environment profile.')
 param keyVault keyVaultSettingsType
 
 @description('Required. The registry section of the environment profile.')
-#disable-next-line no-unused-params // Consumed by the container apps tier module (bicep/modules/containerapps), wired in by its owner.
 param registry registrySettingsType
 
 @description('Required. The platform catalogue (deployments/catalog.yaml).')
-#disable-next-line no-unused-params // Consumed by the database and messaging tier modules, wired in by their owner.
 param catalog catalogType
 
 @description('Conditional. PostgreSQL administrator password (Key Vault secret postgresql-admin-password). Required only when the server is created; empty on every later deploy, which keeps the password in place.')
 @secure()
 param postgresAdministratorPassword string = ''
+
+@description('Optional. Default domain of the Container Apps environment as the previous deploy reported it (output containerApps.defaultDomain); empty on the first deploy. When given, the private DNS zone that resolves the environment\'s apps inside the VNet is created.')
+param containerAppsDefaultDomain string = ''
 
 // ---------------------------------------------------------------------------------------------
 // Validation of the contract (refused before anything is created)
@@ -181,6 +180,75 @@ module databaseTier 'modules/database/main.bicep' = {
   }
 }
 
+// Known before deployment (unlike the security tier's outputs): seeds the names of the workload
+// identity's role assignments in the tiers below without what-if short-circuiting.
+resource workloadIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
+  scope: deploymentResourceGroup
+  name: names.workloadIdentity
+}
+
+module redisTier 'modules/redis/main.bicep' = {
+  name: '${deploymentName}-redis'
+  scope: deploymentResourceGroup
+  params: {
+    name: names.redisCache
+    location: shared.location
+    tags: shared.tags
+    profile: redis
+    privateEndpointName: names.privateEndpoints.redis
+    subnetResourceId: shared.subnetResourceIds.redis
+    privateDnsZoneResourceId: shared.privateDnsZoneResourceIds.redis
+    logAnalyticsWorkspaceResourceId: shared.logAnalyticsWorkspaceResourceId
+    actionGroupResourceId: shared.actionGroupResourceId
+    workloadIdentityResourceId: workloadIdentity.id
+    workloadIdentityPrincipalId: shared.workloadIdentityPrincipalId
+  }
+}
+
+module messagingTier 'modules/messaging/main.bicep' = {
+  name: '${deploymentName}-messaging'
+  scope: deploymentResourceGroup
+  params: {
+    name: names.eventHubsNamespace
+    location: shared.location
+    tags: shared.tags
+    profile: messaging
+    catalog: catalog
+    privateEndpointName: names.privateEndpoints.eventHubs
+    subnetResourceId: shared.subnetResourceIds.storage
+    privateDnsZoneResourceId: shared.privateDnsZoneResourceIds.eventHubs
+    logAnalyticsWorkspaceResourceId: shared.logAnalyticsWorkspaceResourceId
+    actionGroupResourceId: shared.actionGroupResourceId
+    // The name from the contract (known before deployment); the security tier creates the vault
+    // first because the principal id below comes from it.
+    keyVaultName: names.keyVault
+    workloadIdentityResourceId: workloadIdentity.id
+    workloadIdentityPrincipalId: shared.workloadIdentityPrincipalId
+  }
+}
+
+module containerAppsTier 'modules/containerapps/main.bicep' = {
+  name: '${deploymentName}-containerapps'
+  scope: deploymentResourceGroup
+  params: {
+    registryName: names.containerRegistry
+    environmentName: names.containerAppsEnvironment
+    location: shared.location
+    tags: shared.tags
+    registryProfile: registry
+    zoneRedundant: environment == 'prod'
+    infrastructureSubnetResourceId: shared.subnetResourceIds.containerapps
+    virtualNetworkResourceId: networkingTier.outputs.virtualNetworkResourceId
+    registryPrivateEndpointName: names.privateEndpoints.containerRegistry
+    privateEndpointSubnetResourceId: shared.subnetResourceIds.storage
+    registryPrivateDnsZoneResourceId: shared.privateDnsZoneResourceIds.containerRegistry
+    logAnalyticsWorkspaceResourceId: shared.logAnalyticsWorkspaceResourceId
+    workloadIdentityResourceId: workloadIdentity.id
+    workloadIdentityPrincipalId: shared.workloadIdentityPrincipalId
+    environmentDefaultDomain: containerAppsDefaultDomain
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Outputs (ids, names and endpoints; nothing secret)
 // ---------------------------------------------------------------------------------------------
@@ -228,4 +296,36 @@ output security object = {
   workloadIdentityResourceId: shared.workloadIdentityResourceId
   workloadIdentityClientId: securityTier.outputs.workloadIdentityClientId
   workloadIdentityPrincipalId: shared.workloadIdentityPrincipalId
+}
+
+@description('Redis: cache id, host name, TLS port, connection-string template (placeholders, no secret).')
+output redis object = {
+  resourceId: redisTier.outputs.resourceId
+  name: redisTier.outputs.name
+  hostName: redisTier.outputs.hostName
+  port: redisTier.outputs.port
+  connectionStringTemplate: redisTier.outputs.connectionStringTemplate
+  accessKeysAuthenticationEnabled: redisTier.outputs.accessKeysAuthenticationEnabled
+}
+
+@description('Messaging: namespace id, Kafka bootstrap server, consumer groups and the Key Vault secret names of the connection strings.')
+output messaging object = {
+  resourceId: messagingTier.outputs.resourceId
+  name: messagingTier.outputs.name
+  kafkaBootstrapServer: messagingTier.outputs.kafkaBootstrapServer
+  consumerGroups: messagingTier.outputs.consumerGroups
+  connectionStringSecretNames: messagingTier.outputs.connectionStringSecretNames
+}
+
+@description('Container apps: environment id, default domain and static IP; registry id and login server.')
+output containerApps object = {
+  environmentResourceId: containerAppsTier.outputs.resourceId
+  environmentName: containerAppsTier.outputs.name
+  defaultDomain: containerAppsTier.outputs.defaultDomain
+  staticIp: containerAppsTier.outputs.staticIp
+  privateDnsZoneResourceId: containerAppsTier.outputs.privateDnsZoneResourceId
+  registryResourceId: containerAppsTier.outputs.registryResourceId
+  registryName: containerAppsTier.outputs.registryName
+  registryLoginServer: containerAppsTier.outputs.registryLoginServer
+  registryPrivate: containerAppsTier.outputs.registryPrivate
 }

@@ -43,6 +43,9 @@ param registryPrivateDnsZoneResourceId string
 @description('Required. Resource id of the Log Analytics workspace that receives all logs and metrics (app console and system logs included).')
 param logAnalyticsWorkspaceResourceId string
 
+@description('Required. Resource id of the workload identity (names.workloadIdentity), known before deployment: seeds the names of its role assignments.')
+param workloadIdentityResourceId string
+
 @description('Required. Principal (object) id of the workload identity the container apps run as: gets AcrPull on the registry.')
 param workloadIdentityPrincipalId string
 
@@ -89,7 +92,7 @@ resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' = {
 }
 
 resource acrPull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(registry.id, workloadIdentityPrincipalId, acrPullRoleDefinitionId)
+  name: guid(registry.id, workloadIdentityResourceId, acrPullRoleDefinitionId)
   scope: registry
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', acrPullRoleDefinitionId)

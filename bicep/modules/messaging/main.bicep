@@ -40,6 +40,9 @@ param actionGroupResourceId string
 @description('Required. Name of the Key Vault (names.keyVault) that receives the per-hub connection strings.')
 param keyVaultName string
 
+@description('Required. Resource id of the workload identity (names.workloadIdentity), known before deployment: seeds the names of its role assignments.')
+param workloadIdentityResourceId string
+
 @description('Required. Principal (object) id of the workload identity: gets Azure Event Hubs Data Sender and Data Receiver on the namespace.')
 param workloadIdentityPrincipalId string
 
@@ -190,7 +193,7 @@ resource listenConnectionStrings 'Microsoft.KeyVault/vaults/secrets@2025-05-01' 
 
 // Managed identity access (preferred over SAS): send and receive on every hub of the namespace.
 resource dataSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(namespace.id, workloadIdentityPrincipalId, roleDefinitionIds.eventHubsDataSender)
+  name: guid(namespace.id, workloadIdentityResourceId, roleDefinitionIds.eventHubsDataSender)
   scope: namespace
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionIds.eventHubsDataSender)
@@ -200,7 +203,7 @@ resource dataSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 }
 
 resource dataReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(namespace.id, workloadIdentityPrincipalId, roleDefinitionIds.eventHubsDataReceiver)
+  name: guid(namespace.id, workloadIdentityResourceId, roleDefinitionIds.eventHubsDataReceiver)
   scope: namespace
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionIds.eventHubsDataReceiver)

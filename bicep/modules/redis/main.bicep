@@ -34,6 +34,9 @@ param logAnalyticsWorkspaceResourceId string
 @description('Required. Resource id of the action group the metric alerts notify.')
 param actionGroupResourceId string
 
+@description('Required. Resource id of the workload identity (names.workloadIdentity), known before deployment: seeds the names of its role assignments.')
+param workloadIdentityResourceId string
+
 @description('Required. Principal (object) id of the workload identity the services use: gets the data access policy "default" (Entra ID authentication).')
 param workloadIdentityPrincipalId string
 
@@ -117,7 +120,7 @@ resource database 'Microsoft.Cache/redisEnterprise/databases@2025-07-01' = {
 resource workloadAccess 'Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments@2025-07-01' = {
   parent: database
   // Names allow letters and digits only.
-  name: 'workload${uniqueString(workloadIdentityPrincipalId)}'
+  name: 'workload${uniqueString(workloadIdentityResourceId)}'
   properties: {
     accessPolicyName: 'default'
     user: {

@@ -24,3 +24,4 @@ param registryPrivateDnsZoneResourceId = '/subscriptions/00000000-0000-0000-0000
 param logAnalyticsWorkspaceResourceId = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-cf-westeu-prod-1/providers/Microsoft.OperationalInsights/workspaces/log-cf-westeu-prod-1'
 param workloadIdentityPrincipalId = '33333333-3333-3333-3333-333333333333'
 param environmentDefaultDomain = 'happy-river-0a1b2c3d.westeurope.azurecontainerapps.io'
+param workloadIdentityResourceId = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-cf-westeu-prod-1/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-cf-westeu-prod-1-workload'

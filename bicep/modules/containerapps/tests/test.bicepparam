@@ -23,3 +23,4 @@ param privateEndpointSubnetResourceId = '/subscriptions/00000000-0000-0000-0000-
 param registryPrivateDnsZoneResourceId = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-cf-westeu-test-1/providers/Microsoft.Network/privateDnsZones/privatelink.azurecr.io'
 param logAnalyticsWorkspaceResourceId = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-cf-westeu-test-1/providers/Microsoft.OperationalInsights/workspaces/log-cf-westeu-test-1'
 param workloadIdentityPrincipalId = '33333333-3333-3333-3333-333333333333'
+param workloadIdentityResourceId = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-cf-westeu-test-1/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-cf-westeu-test-1-workload'

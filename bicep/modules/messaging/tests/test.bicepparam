@@ -37,3 +37,4 @@ param logAnalyticsWorkspaceResourceId = '/subscriptions/00000000-0000-0000-0000-
 param actionGroupResourceId = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-cf-westeu-test-1/providers/Microsoft.Insights/actionGroups/ag-cf-westeu-test-1'
 param keyVaultName = 'kv-cf-westeu-test-1'
 param workloadIdentityPrincipalId = '33333333-3333-3333-3333-333333333333'
+param workloadIdentityResourceId = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-cf-westeu-test-1/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-cf-westeu-test-1-workload'
