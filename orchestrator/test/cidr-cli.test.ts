@@ -1,11 +1,29 @@
 // `cf-infra cidr` and `cf-infra names` as a user runs them: real processes, real registry.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { repoRoot } from '../src/config/paths.ts';
 
 function cli(...args: string[]) {
-  const run = spawnSync(process.execPath, ['orchestrator/src/cli.ts', ...args], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return cliIn(repoRoot, ...args);
+}
+
+function cliIn(root: string, ...args: string[]) {
+  const run = spawnSync(process.execPath, ['orchestrator/src/cli.ts', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** A throw-away checkout: the orchestrator's source, the registry and the subnet plan, sharing node_modules. */
+function scratchCheckout(): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'cf-cli-'));
+  cpSync(path.join(repoRoot, 'package.json'), path.join(root, 'package.json'));
+  cpSync(path.join(repoRoot, 'orchestrator', 'src'), path.join(root, 'orchestrator', 'src'), { recursive: true });
+  cpSync(path.join(repoRoot, 'deployments'), path.join(root, 'deployments'), { recursive: true });
+  cpSync(path.join(repoRoot, 'bicep', 'shared'), path.join(root, 'bicep', 'shared'), { recursive: true });
+  symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+  return root;
 }
 
 function expectBadInput(run: ReturnType<typeof cli>, message: string | RegExp): void {
@@ -62,6 +80,26 @@ describe('cf-infra cidr / names', () => {
 
   it('an unknown deployment exits 2 with the known ones on stderr and no stack trace', () => {
     expectBadInput(cli('names', 'westeu-tset-1'), 'error: unknown deployment "westeu-tset-1"; did you mean "westeu-test-1"? Known deployments: eastus-prod-1,');
+  });
+
+  it('a broken registry exits 2, lists every problem on stderr, prints no stack trace and writes nothing', () => {
+    const root = scratchCheckout();
+    try {
+      const file = path.join(root, 'deployments', 'westeu-stg-1.yaml');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('10.20.0.0/16', '10.10.0.0/16').replace('regionCode: westeu', 'regionCode: westeurope'));
+      const listing = () => readdirSync(path.join(root, 'deployments'), { recursive: true, encoding: 'utf8' }).map((entry) => `${entry}:${statSync(path.join(root, 'deployments', entry)).mtimeMs}`).sort();
+      const before = listing();
+      for (const args of [['cidr'], ['names', 'westeu-test-1']]) {
+        const run = cliIn(root, ...args);
+        expectBadInput(run, 'error: 3 problems in the deployment registry:');
+        expect(run.stderr).to.include('deployments/westeu-stg-1.yaml: regionCode: "westeurope" is not a region in deployments/regions.yaml (westeurope is the Azure location of region code "westeu"); allowed: westeu, eastus, northeu');
+        expect(run.stderr).to.include('deployments/westeu-stg-1.yaml: name: "westeu-stg-1" does not match its fields; allowed: "westeurope-stg-1"');
+        expect(run.stderr).to.include('deployments/westeu-test-1.yaml: addressSpace: westeu-stg-1 (10.10.0.0/16) is the same block as westeu-test-1 (10.10.0.0/16)');
+      }
+      expect(listing()).to.deep.equal(before);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('bad arguments exit 2 with a specific message', () => {

@@ -113,7 +113,7 @@ export function validateRegistry(sources: RegistrySources): Registry {
   // its address space is not a /16: a /12 written by mistake must still be shown to cover others.
   const candidates: DeploymentFile[] = [];
   for (const parsed of sources.deployments) {
-    const checkedDeployment = checkDeployment(parsed, { regionCodes, environments, problems });
+    const checkedDeployment = checkDeployment(parsed, { regionCodes, locations: Object.fromEntries(Object.values(regions).map((region) => [region.code, region.location])), environments, problems });
     if (checkedDeployment === undefined) continue;
     candidates.push(checkedDeployment.deployment);
     if (checkedDeployment.valid) deployments.push(checkedDeployment.deployment);
@@ -165,7 +165,7 @@ function catalogProblems(catalog: Catalog): Problem[] {
   return problems;
 }
 
-function checkDeployment(parsed: Parsed, context: { regionCodes: readonly string[]; environments: readonly string[]; problems: string[] }): { deployment: DeploymentFile; valid: boolean } | undefined {
+function checkDeployment(parsed: Parsed, context: { regionCodes: readonly string[]; locations: Record<string, string>; environments: readonly string[]; problems: string[] }): { deployment: DeploymentFile; valid: boolean } | undefined {
   const { problems } = context;
   if (!parsed.ok) {
     problems.push(parsed.problem);
@@ -188,7 +188,9 @@ function checkDeployment(parsed: Parsed, context: { regionCodes: readonly string
   if (data.name !== baseName(file)) here('name', `${show(data.name)} does not match the file name ${path.posix.basename(file)}; allowed: ${JSON.stringify(baseName(file))} (or rename the file to deployments/${data.name}.yaml)`);
   if (!context.regionCodes.includes(data.regionCode)) {
     const known = context.regionCodes;
-    here('regionCode', `${show(data.regionCode)} is not a region in deployments/regions.yaml${didYouMean(data.regionCode, known)}; allowed: ${known.join(', ')}`);
+    const byLocation = Object.entries(context.locations).find(([, location]) => location === data.regionCode)?.[0];
+    const hint = byLocation === undefined ? didYouMean(data.regionCode, known) : ` (${data.regionCode} is the Azure location of region code "${byLocation}")`;
+    here('regionCode', `${show(data.regionCode)} is not a region in deployments/regions.yaml${hint}; allowed: ${known.join(', ')}`);
   }
   if (!context.environments.includes(data.environment)) {
     const known = context.environments;
