@@ -1,0 +1,5 @@
+// The cost estimate of a plan: the dated price table in pricing/ applied to a snapshot's resources.
+export { estimateCost, checkBudget, costMarkdown, type CostEstimate, type ResourceCost, type BudgetCheck, type EstimateOptions } from './estimate.ts';
+export { loadPriceTable, latestPriceFile, defaultPricingDir, priceOf, usageFor, type PriceTable, type Meter } from './prices.ts';
+export { priceResource, freeTypes, type CostLine } from './meters.ts';
+export { tierOf } from './tiers.ts';
