@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<Command>> = {
   cidr: () => import('./commands/cidr.ts'),
   names: () => import('./commands/names.ts'),
   local: () => import('./commands/local.ts'),
+  prices: () => import('./commands/prices.ts'),
   unlock: () => import('./commands/unlock.ts'),
 };
 
