@@ -41,8 +41,8 @@ function errorObject(value: unknown): Json | undefined {
 }
 
 function detail(object: Json): ArmErrorDetail {
-  let message = typeof object.message === 'string' ? object.message : '';
-  let details = Array.isArray(object.details) ? object.details : [];
+  const message = typeof object.message === 'string' ? object.message : '';
+  const details = Array.isArray(object.details) ? object.details : [];
   // Resource operation errors often carry the provider's whole response as a JSON string.
   const embedded = errorObject(parseJson(message));
   if (embedded !== undefined && details.length === 0) {
@@ -61,8 +61,6 @@ function detail(object: Json): ArmErrorDetail {
     }),
   };
   if (typeof object.target === 'string') result.target = object.target;
-  message = result.message;
-  details = [];
   return result;
 }
 
