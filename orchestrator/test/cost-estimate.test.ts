@@ -2,7 +2,7 @@
 // golden snapshots of westeu-test-1 and westeu-prod-1 against their budgets, and bad input.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -242,6 +242,18 @@ describe('cost estimate', function () {
         expect(tierTotal).to.be.closeTo(estimate.monthlyTotal, 0.05);
       });
     }
+
+    it('every deployment stays within its environment budget', function () {
+      for (const file of readdirSync(path.join(repoRoot, 'deployments', 'snapshots')).filter((f) => f.endsWith('.json'))) {
+        const name = file.slice(0, -5);
+        const environment = (parseYaml(readFileSync(path.join(repoRoot, 'deployments', `${name}.yaml`), 'utf8')) as { environment: string }).environment;
+        const resources = snapshot(name);
+        const location = resources.find((r) => r.type === 'Microsoft.Resources/resourceGroups')!.location!;
+        const estimate = estimateCost(resources, { location });
+        expect(estimate.notPriced, name).to.deep.equal([]);
+        expect(checkBudget(estimate, profile(environment)['budget'].monthlyUsd).withinBudget, `${name}: ${estimate.monthlyTotal}`).to.equal(true);
+      }
+    });
 
     it('westeu-test-1 costs less than $200 a month', function () {
       expect(estimateCost(snapshot('westeu-test-1'), { location: 'westeurope' }).monthlyTotal).to.be.below(200);

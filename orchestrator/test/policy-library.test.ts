@@ -1,7 +1,7 @@
 // The policies in policies/ (built-in mirrors, our definitions, the initiative and the three
 // environment assignments) evaluated offline, and the errors a broken policy file produces.
 import { expect } from 'chai';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -210,6 +210,40 @@ describe('policies/ evaluated offline', function () {
         }
       });
     }
+  });
+
+  describe('the committed golden snapshots (deployments/snapshots)', function () {
+    const repoRoot = path.join(defaultPoliciesDir, '..');
+    const deployments = readdirSync(path.join(repoRoot, 'deployments', 'snapshots')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
+
+    function load(name: string): { environment: string; location: string; resources: ArmResource[] } {
+      const resources = (JSON.parse(readFileSync(path.join(repoRoot, 'deployments', 'snapshots', `${name}.json`), 'utf8')) as { resources: ArmResource[] }).resources;
+      const environment = (parseYaml(readFileSync(path.join(repoRoot, 'deployments', `${name}.yaml`), 'utf8')) as { environment: string }).environment;
+      const location = resources.find((r) => r.type === 'Microsoft.Resources/resourceGroups')!.location!;
+      return { environment, location, resources };
+    }
+
+    it('covers all eight deployments', function () {
+      expect(deployments).to.have.length(8);
+    });
+
+    it('every deployment complies with the assignment of its environment', function () {
+      for (const name of deployments) {
+        const { environment, location, resources } = load(name);
+        const result = evaluatePolicies(resources, { environment, location, subscriptionId: sub }, { library });
+        expect(result.results, name).to.deep.equal([]);
+      }
+    });
+
+    it('westeu-test-1 with a General Purpose PostgreSQL server is denied', function () {
+      const { location, resources } = load('westeu-test-1');
+      const changed = withChange(resources, 'Microsoft.DBforPostgreSQL/flexibleServers', (r) => {
+        r.sku = { name: 'Standard_D2s_v3', tier: 'GeneralPurpose' };
+      });
+      const result = evaluatePolicies(changed, { environment: 'test', location, subscriptionId: sub }, { library });
+      expect(result.denied).to.equal(1);
+      expect(result.results[0]).to.deep.include({ referenceId: 'deny-premium-skus', name: 'psql-cf-westeu-test-1', effect: 'deny' });
+    });
   });
 
   it('evaluate() takes one resource and resolved policies (the ARM emulator path)', function () {
