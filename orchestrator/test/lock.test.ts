@@ -1,5 +1,6 @@
 // The deployment lock against a real Azurite blob service (leases, metadata, append blobs).
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
@@ -55,6 +56,15 @@ function runCli(args: string[], azurite: AzuriteBlob, container: string): Promis
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return waitExit(child);
+}
+
+function unusedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 async function expectLocked(store: LockStore, deployment: string): Promise<DeploymentLockedError> {
@@ -233,6 +243,10 @@ describe('deployment lock (Azurite)', function () {
     const nowhere = await runCli(['unlock', 'westeu-test-1', '--force'], azurite, container);
     expect(nowhere.code).to.equal(ExitCode.BadInput);
     expect(nowhere.stderr).to.include('CF_ARTIFACTS_ACCOUNT_URL').and.include('--emulator');
+    const closed = await runCli(['unlock', 'westeu-test-1', '--emulator'], { port: await unusedPort() } as AzuriteBlob, container);
+    expect(closed.code).to.equal(ExitCode.Failed);
+    expect(closed.stderr).to.include('cannot read the lock of "westeu-test-1" in http://127.0.0.1:').and.include('is Azurite running');
+    expect(closed.stderr).to.not.match(/\n\s+at /);
     const notLocked = await runCli(['unlock', 'westeu-test-1', '--emulator', '--force'], azurite, container);
     expect(notLocked.code).to.equal(ExitCode.Success);
     expect(notLocked.stdout).to.include('not locked');

@@ -4,10 +4,9 @@ import { DefaultAzureCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/core-auth';
 import { UsageError } from '../errors.ts';
 import { azuriteBlobPort, azuriteBlobUrl, azuriteCredential } from './azurite.ts';
-import { defaultLockContainer, openLockStore, type LockStore } from './store.ts';
+import { artifactsAccountUrlEnv, defaultLockContainer, openLockStore, type LockStore } from './store.ts';
 
-/** Environment variable naming the artifacts storage account's blob endpoint. */
-export const artifactsAccountUrlEnv = 'CF_ARTIFACTS_ACCOUNT_URL';
+export { artifactsAccountUrlEnv };
 /** Environment variable overriding the lock container name. */
 export const lockContainerEnv = 'CF_LOCK_CONTAINER';
 

@@ -3,7 +3,7 @@
 import { RestError, type BlobLeaseClient, type BlockBlobClient } from '@azure/storage-blob';
 import { DeploymentLockedError } from './errors.ts';
 import { currentHolder, parseHolder, type LockHolder } from './holder.ts';
-import { assertLockableDeploymentName, lockBlobName, type LockStore } from './store.ts';
+import { assertLockableDeploymentName, lockBlobName, lockStoreError, type LockStore } from './store.ts';
 
 /** Azure allows finite leases of 15-60 s (or infinite, which we never use: a dead holder must not lock forever). */
 export const minLeaseSeconds = 15;
@@ -87,8 +87,10 @@ export async function acquireDeploymentLock(store: LockStore, options: AcquireOp
   try {
     leaseId = await acquireLease(lease, blob, store, leaseSeconds);
   } catch (error) {
-    if (isRestError(error, 409)) throw new DeploymentLockedError(deployment, await readHolder(blob));
-    throw error;
+    if (isRestError(error, 409)) {
+      throw new DeploymentLockedError(deployment, await readHolder(blob).catch(() => undefined));
+    }
+    throw lockStoreError(store, `take the lock of "${deployment}"`, error);
   }
 
   const holder = currentHolder({ runId: options.runId, command: options.command });
@@ -100,7 +102,7 @@ export async function acquireDeploymentLock(store: LockStore, options: AcquireOp
     });
   } catch (error) {
     await lease.releaseLease().catch(() => undefined);
-    throw error;
+    throw lockStoreError(store, `record the holder of "${deployment}"`, error);
   }
 
   let lost: Error | undefined;
@@ -111,7 +113,7 @@ export async function acquireDeploymentLock(store: LockStore, options: AcquireOp
     if (renewing || released !== undefined || lost !== undefined) return;
     renewing = true;
     try {
-      await lease.renewLease();
+      await lease.renewLease({ abortSignal: AbortSignal.timeout(Math.max(1000, renewEveryMs)) });
     } catch (error) {
       if (released !== undefined) return;
       lost = new Error(`lost the lock of deployment "${deployment}": ${error instanceof Error ? error.message : String(error)}`);

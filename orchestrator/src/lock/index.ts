@@ -6,7 +6,7 @@ export { currentActor, currentHolder, describeHolder } from './holder.ts';
 export type { LockHolder } from './holder.ts';
 export { breakDeploymentLock, readLockAuditLog, readLockStatus } from './status.ts';
 export type { BreakResult, LockStatus } from './status.ts';
-export { auditBlobName, defaultLockContainer, lockBlobName, openLockStore } from './store.ts';
+export { auditBlobName, defaultLockContainer, lockBlobName, lockStoreError, openLockStore } from './store.ts';
 export type { LockStore } from './store.ts';
 export { artifactsAccountUrlEnv, lockContainerEnv, resolveLockStore } from './connection.ts';
 export type { LockConnectionOptions } from './connection.ts';

@@ -2,7 +2,7 @@
 import os from 'node:os';
 import { RestError } from '@azure/storage-blob';
 import { currentActor, describeHolder, parseHolder, type LockHolder } from './holder.ts';
-import { assertLockableDeploymentName, auditBlobName, lockBlobName, type LockStore } from './store.ts';
+import { assertLockableDeploymentName, auditBlobName, lockBlobName, lockStoreError, type LockStore } from './store.ts';
 
 export interface LockStatus {
   deployment: string;
@@ -22,7 +22,7 @@ export async function readLockStatus(store: LockStore, deployment: string): Prom
     return { deployment, locked, holder: parseHolder(download.toString('utf8')) };
   } catch (error) {
     if (error instanceof RestError && error.statusCode === 404) return { deployment, locked: false, holder: undefined };
-    throw error;
+    throw lockStoreError(store, `read the lock of "${deployment}"`, error);
   }
 }
 
@@ -43,12 +43,20 @@ export async function breakDeploymentLock(
   const status = await readLockStatus(store, deployment);
   if (!status.locked) return { broken: false, previousHolder: status.holder, auditLine: undefined };
   const blob = store.container.getBlockBlobClient(lockBlobName(deployment));
-  await blob.getBlobLeaseClient().breakLease(0);
+  try {
+    await blob.getBlobLeaseClient().breakLease(0);
+  } catch (error) {
+    throw lockStoreError(store, `break the lock of "${deployment}"`, error);
+  }
   const by = options.by ?? `${currentActor()} on ${os.hostname()} (pid ${process.pid})`;
   const auditLine = `${(options.now ?? new Date()).toISOString()} ${by} broke the lock held by ${describeHolder(status.holder)}\n`;
   const audit = store.container.getAppendBlobClient(auditBlobName(deployment));
-  await audit.createIfNotExists({ blobHTTPHeaders: { blobContentType: 'text/plain; charset=utf-8' } });
-  await audit.appendBlock(auditLine, Buffer.byteLength(auditLine));
+  try {
+    await audit.createIfNotExists({ blobHTTPHeaders: { blobContentType: 'text/plain; charset=utf-8' } });
+    await audit.appendBlock(auditLine, Buffer.byteLength(auditLine));
+  } catch (error) {
+    throw lockStoreError(store, `record the break of "${deployment}"'s lock (the lock IS broken)`, error);
+  }
   return { broken: true, previousHolder: status.holder, auditLine };
 }
 

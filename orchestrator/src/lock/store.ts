@@ -3,7 +3,10 @@
 // wait for each other.
 import type { TokenCredential } from '@azure/core-auth';
 import { BlobServiceClient, type ContainerClient, type StorageSharedKeyCredential } from '@azure/storage-blob';
-import { UsageError } from '../errors.ts';
+import { CliError, UsageError } from '../errors.ts';
+
+/** Environment variable naming the artifacts storage account's blob endpoint (bootstrap creates the account). */
+export const artifactsAccountUrlEnv = 'CF_ARTIFACTS_ACCOUNT_URL';
 
 /** The container holding the lock blobs; created when missing. Override: $CF_LOCK_CONTAINER / --container. */
 export const defaultLockContainer = 'deployment-locks';
@@ -19,7 +22,10 @@ export function openLockStore(options: {
   credential: TokenCredential | StorageSharedKeyCredential;
   container?: string;
 }): LockStore {
-  const service = new BlobServiceClient(options.accountUrl, options.credential);
+  // Few, short retries: a lock must fail fast, and an unreachable store should say so in seconds.
+  const service = new BlobServiceClient(options.accountUrl, options.credential, {
+    retryOptions: { maxTries: 3, retryDelayInMs: 300, maxRetryDelayInMs: 2000, tryTimeoutInMs: 15_000 },
+  });
   const container = service.getContainerClient(options.container ?? defaultLockContainer);
   return { container, location: container.url };
 }
@@ -43,4 +49,22 @@ export function lockBlobName(deployment: string): string {
 /** Append blob with one line per forced unlock: who broke whose lock, when. */
 export function auditBlobName(deployment: string): string {
   return `locks/${deployment}.log`;
+}
+
+/** A storage failure as a CliError that says where and what to check (never a stack trace). */
+export function lockStoreError(store: LockStore, doing: string, error: unknown): CliError {
+  const status = (error as { statusCode?: number }).statusCode;
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  let hint: string;
+  if (status === 403 || status === 401) {
+    hint = 'the identity needs the "Storage Blob Data Contributor" role on the artifacts storage account (Entra auth, no account keys).';
+  } else if (status === undefined) {
+    hint = store.location.startsWith('http://127.0.0.1')
+      ? 'is Azurite running on that port? (AZURITE_BLOB_PORT, default 10000)'
+      : `check the account URL (--account-url / $${artifactsAccountUrlEnv}) and the network.`;
+  } else {
+    hint = `storage answered ${status}${code ? ` ${code}` : ''}.`;
+  }
+  return new CliError(`cannot ${doing} in ${store.location}: ${message}`, { hint, cause: error });
 }
