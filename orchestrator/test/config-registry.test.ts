@@ -127,6 +127,14 @@ describe('deployment registry', () => {
       expectProblem(problemsOf(root), 'deployments/westeu-test-1.yaml: name: "westeu_test_1" is not allowed; allowed: {regionCode}-{environment}-{instance}');
     });
 
+    it('a file in deployments/ whose name is not a deployment name', () => {
+      const root = copyRegistry();
+      write(root, 'deployments/westeu_test_3.yaml', deployment('westeu-test-3', 'westeu', 'test', 3, '10.12.0.0/16'));
+      expect(problemsOf(root)).to.deep.equal([
+        'deployments/westeu_test_3.yaml: the file name is not a deployment name; allowed: deployments/{regionCode}-{environment}-{instance}.yaml (e.g. westeu-test-1.yaml), or one of the shared files regions.yaml, catalog.yaml, bootstrap.yaml',
+      ]);
+    });
+
     it('file name different from the name', () => {
       const root = copyRegistry();
       renameSync(path.join(root, 'deployments/westeu-test-1.yaml'), path.join(root, 'deployments/westeu-test-9.yaml'));

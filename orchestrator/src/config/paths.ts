@@ -13,5 +13,8 @@ export const registryPaths = {
   subnetPlan: 'bicep/shared/subnet-plan.json',
 } as const;
 
-/** Files in deployments/ that are not deployment files. */
-export const sharedRegistryFiles = new Set(['regions.yaml', 'catalog.yaml']);
+/**
+ * Files in deployments/ that are not deployment files: the registry's shared files, and the
+ * subscription-wide bootstrap settings (Story 0), which the bootstrap command reads itself.
+ */
+export const sharedRegistryFiles = new Set(['regions.yaml', 'catalog.yaml', 'bootstrap.yaml']);

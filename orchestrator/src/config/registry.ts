@@ -2,17 +2,18 @@
 // (the only I/O), then validate the plain data and collect every problem before failing.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, UsageError } from '../errors.ts';
+import { ConfigError } from '../errors.ts';
 import { checkAddressSpace, findOverlaps } from '../cidr/allocation.ts';
-import { deriveNames, deriveOtherNames, nameProblems, type DeploymentNames, type OtherNames } from '../naming/derive.ts';
-import { deepMerge, hasPath } from './merge.ts';
+import { nameProblems } from '../naming/derive.ts';
+import { hasPath } from './merge.ts';
 import { repoRoot, registryPaths, sharedRegistryFiles } from './paths.ts';
-import { crossFieldProblems, profileSpec, settingsSpec } from './profile-schema.ts';
+import { crossFieldProblems, profileSpec } from './profile-schema.ts';
 import { inFile, validate, show, type Problem } from './schema.ts';
 import { catalogSpec, deploymentNamePattern, deploymentSpec, regionsSpec } from './deployment-schema.ts';
-import { closest, didYouMean } from './suggest.ts';
-import { deriveSubnets, subnetPlanProblems, subnetPlanSpec } from './subnets.ts';
-import type { Catalog, DeploymentFile, DeploymentSettings, Profile, Region, Registry, Subnet, SubnetPlan } from './types.ts';
+import { mergedSettings, namesOf } from './resolve.ts';
+import { didYouMean } from './suggest.ts';
+import { subnetPlanProblems, subnetPlanSpec } from './subnets.ts';
+import type { Catalog, DeploymentFile, Profile, Region, Registry, SubnetPlan } from './types.ts';
 import { readData, type Parsed } from './yaml-file.ts';
 
 /** The raw content of every registry file, as read from disk. */
@@ -176,6 +177,13 @@ function checkDeployment(parsed: Parsed, context: { regionCodes: readonly string
     problems.push(`${file}: the file extension must be .yaml (rename it to ${file.replace(/\.yml$/, '.yaml')})`);
     return undefined;
   }
+  if (!deploymentNamePattern.test(baseName(file))) {
+    problems.push(
+      `${file}: the file name is not a deployment name; allowed: deployments/{regionCode}-{environment}-{instance}.yaml (e.g. westeu-test-1.yaml), ` +
+        `or one of the shared files ${[...sharedRegistryFiles].join(', ')}`,
+    );
+    return undefined;
+  }
   const found = validate(deploymentSpec, parsed.data);
   problems.push(...inFile(file, found.map((problem) => problem)));
   if (found.length > 0) return undefined;
@@ -201,92 +209,4 @@ function checkDeployment(parsed: Parsed, context: { regionCodes: readonly string
   return { deployment: { ...data, file }, valid: problems.length === before };
 }
 
-function mergedSettings(profile: Profile, deployment: DeploymentFile): DeploymentSettings {
-  const { environment: _, ...settings } = profile;
-  return deepMerge(settings, deployment.overrides);
-}
-
-function namesOf(deployment: DeploymentFile, region: Region, catalog: Catalog, plan: SubnetPlan): { names: DeploymentNames; other: OtherNames } {
-  const subnetTiers = plan.subnets.filter((subnet) => subnet.environments.includes(deployment.environment)).map((subnet) => subnet.tier);
-  const input = { name: deployment.name, environment: deployment.environment, instance: deployment.instance, location: region.location, services: catalog.services, subnetTiers };
-  return { names: deriveNames(input), other: deriveOtherNames(input) };
-}
-
-/** Everything about one deployment that the templates and commands need. */
-export interface ResolvedDeployment {
-  name: string;
-  regionCode: string;
-  /** Azure location, e.g. westeurope. */
-  location: string;
-  regionDisplayName: string;
-  environment: string;
-  instance: number;
-  addressSpace: string;
-  description: string | undefined;
-  /** Repository-relative path of the deployment file. */
-  file: string;
-  /** The profile with the deployment's overrides merged in. */
-  settings: DeploymentSettings;
-  tags: { app: 'complianceflow'; env: string; owner: string; costCenter: string; deployment: string; region: string };
-  names: DeploymentNames;
-  /** Stack name and action group short name (not resources of main.bicep). */
-  otherNames: OtherNames;
-  subnets: Subnet[];
-  catalog: Catalog;
-}
-
-/** Looks a deployment up by name; an unknown name is a UsageError naming the known ones. */
-export function resolveDeployment(registry: Registry, name: string): ResolvedDeployment {
-  const deployment = registry.deployments.find((candidate) => candidate.name === name);
-  const known = registry.deployments.map((candidate) => candidate.name);
-  if (deployment === undefined) {
-    const nearest = closest(name, known);
-    const shape = deploymentNamePattern.test(name) ? '' : ' (deployment names are {regionCode}-{environment}-{instance}, e.g. westeu-test-1)';
-    throw new UsageError(
-      `unknown deployment ${JSON.stringify(name)}${shape}${nearest === undefined ? '' : `; did you mean ${JSON.stringify(nearest)}?`} Known deployments: ${known.join(', ')}.`,
-      'each deployment is a file deployments/<name>.yaml; `cf-infra cidr` lists them',
-    );
-  }
-  const region = registry.regions[deployment.regionCode]!;
-  const profile = registry.profiles[deployment.environment]!;
-  const settings = mergedSettings(profile, deployment);
-  const { names, other } = namesOf(deployment, region, registry.catalog, registry.subnetPlan);
-  const subnets = deriveSubnets(registry.subnetPlan, deployment.addressSpace, deployment.environment).map((subnet) => ({
-    tier: subnet.tier,
-    name: names.subnets[subnet.tier]!,
-    nsgName: names.networkSecurityGroups[subnet.tier]!,
-    prefix: subnet.prefix,
-    purpose: subnet.purpose,
-  }));
-  return {
-    name: deployment.name,
-    regionCode: deployment.regionCode,
-    location: region.location,
-    regionDisplayName: region.displayName,
-    environment: deployment.environment,
-    instance: deployment.instance,
-    addressSpace: deployment.addressSpace,
-    description: deployment.description,
-    file: deployment.file,
-    settings,
-    tags: {
-      app: 'complianceflow',
-      env: deployment.environment,
-      owner: settings.tags.owner,
-      costCenter: settings.tags.costCenter,
-      deployment: deployment.name,
-      region: region.location,
-    },
-    names,
-    otherNames: other,
-    subnets,
-    catalog: registry.catalog,
-  };
-}
-
-/** Every deployment, resolved, in name order. */
-export function resolveAll(registry: Registry): ResolvedDeployment[] {
-  return registry.deployments.map((deployment) => resolveDeployment(registry, deployment.name));
-}
-
-export { settingsSpec };
+export { resolveAll, resolveDeployment, type ResolvedDeployment } from './resolve.ts';
