@@ -114,7 +114,7 @@ describe('cf-infra plan', () => {
     for (const d of deployments) expect(result.stdout).to.include(`${d} (against deployments/snapshots/${d}.json): no changes`);
   });
 
-  it('--check fails with exit 4 and a readable diff when a golden snapshot differs; --update rewrites it', async () => {
+  it('--check fails with exit 4 and a readable diff when a golden snapshot differs or is missing; --update rewrites them', async () => {
     const goldenDir = path.join(tmp, 'golden');
     cpSync(defaultGoldenDir, goldenDir, { recursive: true });
     const file = path.join(goldenDir, 'westeu-test-1.json');
@@ -125,29 +125,25 @@ describe('cf-infra plan', () => {
     const [gone] = golden.resources.splice(removed, 1);
     golden.resources.push({ id: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-old', type: 'Microsoft.Resources/resourceGroups', name: 'rg-old' });
     writeFileSync(file, JSON.stringify(golden, null, 2));
+    rmSync(path.join(goldenDir, 'westeu-stg-1.json'));
 
     const cacheDir = path.join(tmp, 'cache');
-    const check = await cfInfra('plan', 'westeu-test-1', '--check', '--golden-dir', goldenDir, '--cache-dir', cacheDir);
+    const check = await cfInfra('plan', 'westeu-test-1', 'westeu-stg-1', '--check', '--golden-dir', goldenDir, '--cache-dir', cacheDir);
     expect(check.code, check.stderr).to.equal(4);
-    expect(check.stdout).to.include('westeu-test-1 (against ').and.include('1 to add, 1 to remove, 1 to change');
+    expect(check.stdout).to.include('westeu-test-1 (against ').and.include('): 1 to add, 1 to remove, 1 to change');
     expect(check.stdout).to.include(`  + ${gone!['type']} ${gone!['name']}`);
     expect(check.stdout).to.include('  - Microsoft.Resources/resourceGroups rg-old');
     expect(check.stdout).to.include(`  ~ Microsoft.Network/virtualNetworks ${vnet['name']}`);
     expect(check.stdout).to.include('      properties.addressSpace.addressPrefixes[0]: "10.99.0.0/16" → "10.10.0.0/16"');
-    expect(check.stdout).to.include('cf-infra plan --update westeu-test-1');
+    expect(check.stdout).to.match(/westeu-stg-1 \(no golden snapshot at .*westeu-stg-1\.json yet\): \d+ to add, 0 to remove, 0 to change/);
+    expect(check.stdout).to.include('cf-infra plan --update westeu-test-1 westeu-stg-1');
     expectNoStackTrace(check);
 
-    const update = await cfInfra('plan', 'westeu-test-1', '--update', '--golden-dir', goldenDir, '--cache-dir', cacheDir);
+    const update = await cfInfra('plan', 'westeu-test-1', 'westeu-stg-1', '--update', '--golden-dir', goldenDir, '--cache-dir', cacheDir);
     expect(update.code, update.stderr).to.equal(0);
-    expect(update.stdout).to.include('westeu-test-1.json: updated');
-    expect(readFileSync(file, 'utf8')).to.equal(readFileSync(path.join(defaultGoldenDir, 'westeu-test-1.json'), 'utf8'));
-    const again = await cfInfra('plan', 'westeu-test-1', '--check', '--golden-dir', goldenDir, '--cache-dir', cacheDir);
-    expect(again.code, again.stdout).to.equal(0);
-  });
-
-  it('--check reports a missing golden snapshot as a pending change (exit 4)', async () => {
-    const result = await cfInfra('plan', 'westeu-test-1', '--check', '--golden-dir', path.join(tmp, 'empty'), '--cache-dir', path.join(tmp, 'cache'));
-    expect(result.code).to.equal(4);
-    expect(result.stdout).to.match(/westeu-test-1 \(no golden snapshot at .*westeu-test-1\.json yet\): \d+ to add, 0 to remove, 0 to change/);
+    expect(update.stdout).to.include('westeu-test-1.json: updated').and.include('westeu-stg-1.json: updated');
+    for (const d of ['westeu-test-1', 'westeu-stg-1']) {
+      expect(readFileSync(path.join(goldenDir, `${d}.json`), 'utf8')).to.equal(readFileSync(path.join(defaultGoldenDir, `${d}.json`), 'utf8'));
+    }
   });
 });
