@@ -12,6 +12,7 @@ import {
   renderMarkdown,
   renderText,
   splitResourceId,
+  withStackRemovals,
   type WhatIfModel,
 } from '../src/whatif/index.ts';
 
@@ -259,5 +260,42 @@ describe('what-if: JSON and --detailed-exitcode', () => {
 
   it('refuses a change type it does not know instead of guessing', () => {
     expect(() => normaliseDeploymentWhatIf({ properties: { changes: [{ resourceId: '/x', changeType: 'Teleport' }] } })).to.throw('unknown what-if change type "Teleport"');
+  });
+});
+
+describe('what-if: stack removals added to a deployment what-if', () => {
+  const base = `/subscriptions/s/resourceGroups/rg-cf-westeu-test-1`;
+  const model = normaliseDeploymentWhatIf({
+    properties: {
+      changes: [
+        { resourceId: `${base}/providers/Microsoft.Network/virtualNetworks/vnet-1`, changeType: 'NoChange' },
+        { resourceId: `${base}/providers/Microsoft.Insights/actionGroups/ag-old`, changeType: 'Ignore' },
+        { resourceId: '/subscriptions/s/resourceGroups/rg-unrelated/providers/Microsoft.Web/sites/other', changeType: 'Ignore' },
+      ],
+    },
+  });
+  const managed = [
+    `${base}/providers/Microsoft.Network/virtualNetworks/VNET-1`, // still planned (ids compare case-insensitively)
+    `${base}/providers/Microsoft.Insights/actionGroups/ag-old`, // shown as Ignore: no longer in the plan
+    `${base}/providers/Microsoft.Storage/storageAccounts/stold`, // absent from the result
+    '/subscriptions/s/resourceGroups/rg-old',
+  ];
+
+  it('test (actionOnUnmanage delete): managed resources missing from the plan are deletions', () => {
+    const merged = withStackRemovals(model, managed, { resources: 'delete' });
+    expect(merged.summary).to.include({ delete: 3, noChange: 1, ignore: 1, detach: 0 });
+    expect(merged.changes.filter((c) => c.kind === 'delete').map((c) => c.displayName)).to.have.members([
+      'Microsoft.Insights/actionGroups/ag-old',
+      'Microsoft.Storage/storageAccounts/stold',
+      'Microsoft.Resources/resourceGroups/rg-old',
+    ]);
+    expect(hasChanges(merged)).to.equal(true);
+  });
+
+  it('prod (actionOnUnmanage detach): the same resources are detachments, and the summary says so', () => {
+    const merged = withStackRemovals(model, managed, { resources: 'detach', resourceGroups: 'detach' });
+    expect(merged.summary).to.include({ detach: 3, delete: 0 });
+    expect(renderText(merged)).to.include('  x Microsoft.Storage/storageAccounts/stold');
+    expect(withStackRemovals(model, [`${base}/providers/Microsoft.Network/virtualNetworks/vnet-1`], { resources: 'delete' }).summary).to.include({ delete: 0 });
   });
 });

@@ -12,3 +12,5 @@ export type { TextOptions } from './render-text.ts';
 export { renderMarkdown } from './render-markdown.ts';
 export type { MarkdownOptions } from './render-markdown.ts';
 export { renderJson } from './render-json.ts';
+export { withStackRemovals } from './stack-removals.ts';
+export type { UnmanageAction } from './stack-removals.ts';

@@ -169,7 +169,7 @@ function resourceChange(options: {
 
 const kindOrder: Record<ChangeKind, number> = { delete: 0, detach: 1, create: 2, modify: 3, deploy: 4, unsupported: 5, ignore: 6, noChange: 7 };
 
-function sortChanges(changes: ResourceChange[]): ResourceChange[] {
+export function sortChanges(changes: ResourceChange[]): ResourceChange[] {
   return changes.sort(
     (a, b) => a.scope.localeCompare(b.scope) || kindOrder[a.kind] - kindOrder[b.kind] || a.displayName.localeCompare(b.displayName),
   );
