@@ -283,8 +283,8 @@ var alerts = [
 
 resource metricAlerts 'Microsoft.Insights/metricAlerts@2026-01-01' = [
   for alert in alerts: {
-    // Alert rules have no name in the naming contract: the server's name plus what is watched.
-    name: '${name}-${alert.suffix}'
+    // Alert rules have no name in the naming contract: alert-<server name>-<what is watched>, as in the other tiers.
+    name: 'alert-${name}-${alert.suffix}'
     location: 'global'
     tags: tags
     properties: {
