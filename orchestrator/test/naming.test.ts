@@ -3,14 +3,10 @@
 import { expect } from 'chai';
 import { loadRegistry, resolveAll } from '../src/config/registry.ts';
 import { deriveNames, listNames, nameProblems } from '../src/naming/derive.ts';
-import { describeViolation, namingRules, namingViolation, type NamingRule, type NamingRuleId } from '../src/naming/rules.ts';
+import { checkName, namingRules, type NamingRule, type NamingRuleId } from '../src/naming/rules.ts';
 import { uniqueSuffix } from '../src/naming/suffix.ts';
 
-function refusal(ruleId: NamingRuleId, name: string): string | undefined {
-  const rule: NamingRule = namingRules[ruleId];
-  const violation = namingViolation(rule, name);
-  return violation === undefined ? undefined : describeViolation(rule, name, violation);
-}
+const refusal = checkName;
 
 describe('naming', () => {
   const deployments = resolveAll(loadRegistry());

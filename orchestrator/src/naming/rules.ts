@@ -234,3 +234,10 @@ export function namingViolation(rule: NamingRule, name: string): string | undefi
 export function describeViolation(rule: NamingRule, name: string, violation: string): string {
   return `${rule.resourceType} name ${JSON.stringify(name)} ${violation}. Azure's rule (${rule.minLength}-${rule.maxLength} characters, unique per ${rule.scope}): "${rule.quote}"`;
 }
+
+/** The refusal message for `name` under rule `id`, or undefined when Azure accepts it (for callers outside derive.ts). */
+export function checkName(id: NamingRuleId, name: string): string | undefined {
+  const rule: NamingRule = namingRules[id];
+  const violation = namingViolation(rule, name);
+  return violation === undefined ? undefined : describeViolation(rule, name, violation);
+}
