@@ -300,6 +300,14 @@ describe('deployment registry', () => {
       expectProblem(problems, 'deployments/profiles/stg.yaml: database.storageSizeGb: 100 is not allowed; allowed: one of 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767');
     });
 
+    it('a version written as a number and a size written as a string', () => {
+      const root = copyRegistry();
+      edit(root, 'deployments/profiles/prod.yaml', (text) => text.replace('version: "16"', 'version: 16').replace('storageSizeGb: 128', 'storageSizeGb: "128"'));
+      const problems = problemsOf(root);
+      expectProblem(problems, 'deployments/profiles/prod.yaml: database.version: 16 is a number; write it as a string ("16"); allowed: one of 16, 17, 18');
+      expectProblem(problems, 'deployments/profiles/prod.yaml: database.storageSizeGb: "128" is a string; write it as a number (128); allowed: one of 32, 64, 128');
+    });
+
     it('bad event hub name', () => {
       const root = copyRegistry();
       edit(root, 'deployments/catalog.yaml', (text) => text.replace('name: user-events', 'name: -user-events'));

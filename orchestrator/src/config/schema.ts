@@ -127,6 +127,10 @@ export function validate(spec: Spec, value: unknown, path = '', partial = false)
       return spec.test === undefined || spec.test(value) ? [] : problem(`${show(value)} is not allowed; ${allowed}`);
     case 'enum':
       if (spec.values.includes(value as string | number)) return [];
+      if ((typeof value === 'number' || typeof value === 'string') && spec.values.map(String).includes(String(value))) {
+        const wanted = typeof spec.values.find((allowedValue) => String(allowedValue) === String(value));
+        return problem(`${show(value)} is ${typeName(value)}; write it as a ${wanted} (${wanted === 'string' ? JSON.stringify(String(value)) : String(value)}); ${allowed}`);
+      }
       return problem(`${show(value)} is not allowed; ${allowed}${typeof value === 'string' ? didYouMean(value, spec.values.map(String)) : ''}`);
     case 'integer': {
       if (typeof value !== 'number' || !Number.isInteger(value)) return problem(`${show(value)} is ${typeof value === 'number' ? 'not an integer' : typeName(value)}; ${allowed}`);
