@@ -213,6 +213,14 @@ describe('what-if: markdown for a pull-request comment', () => {
     expect(md.match(/<details>/g)!.length).to.equal(md.match(/<\/details>/g)!.length);
   });
 
+  it('leaves the details out, keeping summary and tables, when the comment would be too long', () => {
+    const short = renderMarkdown(stack, { maxLength: 2000 });
+    expect(short.length).to.be.lessThan(md.length);
+    expect(short).to.include('**2 to create, 2 to modify').and.include('| `psql-cf-westeu-test-1` |').and.include('too long for a comment');
+    expect(short).to.not.include('```text');
+    expect(renderMarkdown(stack)).to.include('```text');
+  });
+
   it('keeps tables intact when a name contains a pipe', () => {
     const odd = normaliseDeploymentWhatIf({
       properties: { changes: [{ resourceId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/a|b', changeType: 'Create', after: {} }] },

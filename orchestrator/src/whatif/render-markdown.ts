@@ -8,7 +8,14 @@ import { changeSymbols } from './symbols.ts';
 export interface MarkdownOptions {
   /** Heading, e.g. "What-if: westeu-test-1". */
   title?: string;
+  /**
+   * Longest output; beyond it the per-resource details are left out (tables stay). Default 60000:
+   * GitHub refuses comments over 65536 characters.
+   */
+  maxLength?: number;
 }
+
+export const defaultMarkdownMaxLength = 60_000;
 
 const sectionTitles: Record<ChangeKind, string> = {
   create: 'To create',
@@ -61,9 +68,16 @@ function escapeHtml(text: string): string {
 }
 
 export function renderMarkdown(model: WhatIfModel, options: MarkdownOptions = {}): string {
+  const full = render(model, options, true);
+  if (full.length <= (options.maxLength ?? defaultMarkdownMaxLength)) return full;
+  return render(model, options, false);
+}
+
+function render(model: WhatIfModel, options: MarkdownOptions, withDetails: boolean): string {
   const lines: string[] = [];
   if (options.title !== undefined) lines.push(`### ${options.title}`, '');
   lines.push(`**${summaryLine(model.summary)}**`, '');
+  if (!withDetails) lines.push('_Property changes left out: too long for a comment. The run report has them._', '');
   for (const kind of changeKinds) {
     const changes = model.changes.filter((c) => c.kind === kind);
     if (changes.length === 0) continue;
@@ -73,7 +87,7 @@ export function renderMarkdown(model: WhatIfModel, options: MarkdownOptions = {}
       continue;
     }
     lines.push(`#### ${changeSymbols[kind]} ${sectionTitles[kind]} (${changes.length})`, '', ...table(changes), '');
-    for (const change of changes) {
+    for (const change of withDetails ? changes : []) {
       const block = details(change);
       if (block.length > 0) lines.push(...block, '');
     }
