@@ -9,6 +9,7 @@ import { ExitCode } from '../src/exit-codes.ts';
 import {
   defaultPoliciesDir,
   evaluate,
+  evaluateArmAssignments,
   evaluatePolicies,
   loadPolicyLibrary,
   PolicyFileError,
@@ -253,6 +254,35 @@ describe('policies/ evaluated offline', function () {
     expect(results.map((r) => r.referenceId).sort()).to.deep.equal([
       'deny-premium-skus', 'require-tag-app-resources', 'require-tag-costCenter-resources', 'require-tag-env-resources', 'require-tag-owner-resources',
     ]);
+  });
+
+  it('evaluateArmAssignments() works on policy resources as ARM stores them, mapping initiative parameters (the emulator path)', function () {
+    const stored = [
+      ...library.definitions.map(({ definition }) => ({ id: definition.id.replace('{subscriptionId}', sub), name: definition.name, type: 'Microsoft.Authorization/policyDefinitions', body: { properties: definition.properties } })),
+      ...library.initiatives.map(({ initiative }) => ({
+        id: initiative.id.replace('{subscriptionId}', sub),
+        name: initiative.name,
+        type: 'Microsoft.Authorization/policySetDefinitions',
+        body: { properties: JSON.parse(JSON.stringify(initiative.properties).replaceAll('{subscriptionId}', sub)) as unknown },
+      })),
+    ];
+    const byId = new Map(stored.map((r) => [r.id.toLowerCase(), r]));
+    const assignmentOf = (environment: string) => {
+      const a = library.assignments.find((x) => x.environment === environment)!.assignment;
+      const properties = JSON.parse(JSON.stringify(a.properties).replaceAll('{subscriptionId}', sub)) as Record<string, unknown>;
+      return { id: `/subscriptions/${sub}/providers/Microsoft.Authorization/policyAssignments/${a.name}`, name: a.name, type: 'Microsoft.Authorization/policyAssignments', body: { properties } };
+    };
+    const vault = { id: `${rgId}/providers/Microsoft.KeyVault/vaults/kv-x`, type: 'Microsoft.KeyVault/vaults', name: 'kv-x', body: { location: 'westeurope', tags, properties: { sku: { family: 'A', name: 'premium' }, publicNetworkAccess: 'Disabled' } } };
+    const lookup = (id: string) => byId.get(id.toLowerCase());
+
+    const stg = evaluateArmAssignments(vault, [assignmentOf('stg')], lookup);
+    expect(stg.denial?.definition.name).to.equal('cf-deny-premium-skus');
+    expect(stg.denial?.assignment.name).to.equal('cf-baseline-stg');
+    // prod assigns premiumSkuEffect Disabled through the initiative: the definition's own default (Deny) must not apply.
+    expect(evaluateArmAssignments(vault, [assignmentOf('prod')], lookup)).to.deep.equal({ results: [] });
+    const notScoped = assignmentOf('stg');
+    (notScoped.body.properties as Record<string, unknown>)['notScopes'] = [rgId];
+    expect(evaluateArmAssignments(vault, [notScoped], lookup).results).to.deep.equal([]);
   });
 
   it('an environment without an assignment is an error naming the ones that exist', function () {

@@ -104,3 +104,5 @@ export function evaluatePolicies(resources: readonly ArmResource[], context: Eva
     evaluated,
   };
 }
+
+export { evaluateArmAssignments, type StoredPolicyResource, type ArmPolicyVerdict } from './arm-state.ts';
