@@ -388,16 +388,18 @@ var defaultDiagnosticSettingName = 'to-log-analytics'
 
 @export()
 @description('The properties of a diagnostic setting: the given setting completed with the defaults (allLogs + AllMetrics to the workspace). Use as `properties: diagnosticSettingProperties(workspaceId, setting)` on a Microsoft.Insights/diagnosticSettings resource scoped to the monitored resource.')
-func diagnosticSettingProperties(defaultWorkspaceResourceId string, setting diagnosticSettingType) object => {
-  workspaceId: setting.?workspaceResourceId ?? defaultWorkspaceResourceId
-  logAnalyticsDestinationType: setting.?logAnalyticsDestinationType
-  logs: map(setting.?logCategoriesAndGroups ?? [{ categoryGroup: 'allLogs' }], log => {
-    category: log.?category
-    categoryGroup: log.?categoryGroup
-    enabled: log.?enabled ?? true
-  })
-  metrics: map(setting.?metricCategories ?? [{ category: 'AllMetrics' }], metric => {
-    category: metric.category
-    enabled: metric.?enabled ?? true
-  })
-}
+func diagnosticSettingProperties(defaultWorkspaceResourceId string, setting diagnosticSettingType) object => union(
+  {
+    workspaceId: setting.?workspaceResourceId ?? defaultWorkspaceResourceId
+    logs: map(setting.?logCategoriesAndGroups ?? [{ categoryGroup: 'allLogs' }], log => {
+      category: log.?category
+      categoryGroup: log.?categoryGroup
+      enabled: log.?enabled ?? true
+    })
+    metrics: map(setting.?metricCategories ?? [{ category: 'AllMetrics' }], metric => {
+      category: metric.category
+      enabled: metric.?enabled ?? true
+    })
+  },
+  setting.?logAnalyticsDestinationType == null ? {} : { logAnalyticsDestinationType: setting.?logAnalyticsDestinationType }
+)
