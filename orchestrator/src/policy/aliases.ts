@@ -4,7 +4,10 @@
 // `Microsoft.DBforPostgreSQL/flexibleServers/sku.name` reads the top-level `sku.name`. The mappings below
 // come from the provider alias tables that PSRule for Azure publishes
 // (Azure/PSRule.Rules.Azure, data/providers/<namespace>/types.json) and the alias listings they are
-// generated from (`az provider show --expand resourceTypes/aliases`). Alias names are case-insensitive.
+// generated from (`az provider show --expand resourceTypes/aliases`), cross-checked with the per-type
+// listings of maciejporebski/azure-policy-aliases. The Microsoft.Insights alert, action group and
+// workbook entries follow those types' ARM property names and were not checked against a published
+// list: verify an alias there before a policy relies on it. Alias names are case-insensitive.
 //
 // `indexed` says whether the type supports both tags and location, i.e. whether policies with
 // mode `Indexed` evaluate it (resource groups are evaluated by `All` policies only).
@@ -134,8 +137,7 @@ export const aliasTable: Record<string, ResourceTypeAliases> = {
     indexed: true,
     aliases: {
       ...same('kind'),
-      ...props('Application_Type', 'WorkspaceResourceId', 'SamplingPercentage', 'RetentionInDays', 'DisableLocalAuth',
-        'IngestionMode', 'publicNetworkAccessForIngestion', 'publicNetworkAccessForQuery', 'DisableIpMasking'),
+      ...props('Application_Type', 'WorkspaceResourceId', 'DisableLocalAuth', 'publicNetworkAccessForIngestion', 'publicNetworkAccessForQuery'),
     },
   },
   'Microsoft.Insights/actionGroups': {
@@ -219,7 +221,7 @@ export const aliasTable: Record<string, ResourceTypeAliases> = {
   },
   'Microsoft.Cache/redisEnterprise/databases': {
     indexed: false,
-    aliases: props('clientProtocol', 'port', 'clusteringPolicy', 'evictionPolicy', 'accessKeysAuthentication',
+    aliases: props('clientProtocol', 'port', 'clusteringPolicy', 'evictionPolicy',
       'persistence', 'persistence.aofEnabled', 'persistence.aofFrequency', 'persistence.rdbEnabled', 'persistence.rdbFrequency',
       'modules', 'modules[*]', 'modules[*].name'),
   },
