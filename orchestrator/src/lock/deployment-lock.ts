@@ -109,16 +109,23 @@ export async function acquireDeploymentLock(store: LockStore, options: AcquireOp
   let released: Promise<void> | undefined;
   let renewing = false;
 
+  let renewedAt = Date.now();
+  const markLost = (error: unknown): void => {
+    lost = new Error(`lost the lock of deployment "${deployment}": ${error instanceof Error ? error.message : String(error)}`);
+    clearInterval(timer);
+    options.onLost?.(lost);
+  };
   const renew = async (): Promise<void> => {
     if (renewing || released !== undefined || lost !== undefined) return;
     renewing = true;
     try {
       await lease.renewLease({ abortSignal: AbortSignal.timeout(Math.max(1000, renewEveryMs)) });
+      renewedAt = Date.now();
     } catch (error) {
       if (released !== undefined) return;
-      lost = new Error(`lost the lock of deployment "${deployment}": ${error instanceof Error ? error.message : String(error)}`);
-      clearInterval(timer);
-      options.onLost?.(lost);
+      // 409/412: the lease was broken or another run holds it now. Anything else (network, 5xx)
+      // is retried at the next tick, until the lease would have run out.
+      if (isRestError(error, 409) || isRestError(error, 412) || Date.now() - renewedAt >= leaseSeconds * 1000) markLost(error);
     } finally {
       renewing = false;
     }
