@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openBicep, type Bicep } from '../src/bicep/index.ts';
+import { expandTemplate, openBicep, type Bicep } from '../src/bicep/index.ts';
 import { BicepRpcClient, FrameReader, frame } from '../src/bicep/jsonrpc.ts';
 import { projectBicepPath } from '../src/bicep/paths.ts';
 import { parseCliDiagnostics } from '../src/bicep/process-per-file.ts';
@@ -127,6 +127,16 @@ describe('bicep jsonrpc client (real Bicep CLI)', () => {
       ['Microsoft.Storage/storageAccounts', `/subscriptions/${zero}/resourceGroups/rg-emu/providers/Microsoft.Storage/storageAccounts/stcftest`, 'westeurope'],
       ['Microsoft.Network/virtualNetworks', `/subscriptions/${zero}/resourceGroups/rg-emu/providers/Microsoft.Network/virtualNetworks/vnet-a`, 'westeurope'],
     ]);
+  });
+
+  it('expandTemplate: a submitted template and its ARM-shaped parameters, without files of the caller', async () => {
+    const snapshot = await expandTemplate(bicep, {
+      template: JSON.parse(files['template.json']!) as Record<string, unknown>,
+      parameters: { account: { value: "st'quoted" } },
+      armShape: true,
+      metadata: { tenantId: zero, subscriptionId: zero, resourceGroup: 'rg-emu', location: 'westeurope', deploymentName: 'emu' },
+    });
+    expect(snapshot.predictedResources.map((r) => r['name'])).to.deep.equal(["st'quoted", 'vnet-a']);
   });
 
   it('explains a snapshot that fails with the compiler diagnostics', async () => {

@@ -11,6 +11,7 @@ import type { Diagnostic, Snapshot, SnapshotMetadata } from './protocol.ts';
 
 export type { Diagnostic, Snapshot, SnapshotMetadata } from './protocol.ts';
 export { formatDiagnostic } from './diagnostics.ts';
+export { expandTemplate, type ExpandRequest } from './expand.ts';
 
 export type BicepMode = 'jsonrpc' | 'process-per-file';
 
