@@ -81,7 +81,7 @@ function parse(args: string[]): Options | 'help' {
 }
 
 function renderPlan(plan: DeploymentPlan, c: Colors): string {
-  const sections = [renderSummary(`${plan.deployment} (${String(plan.parameters['location'])}, ${String(plan.parameters['environment'])})`, plan.summary, c)];
+  const sections = [renderSummary(`${plan.deployment} (${String(plan.parameters['location'])}, ${String(plan.parameters['environment'])})`, plan.summary, c, process.stdout.columns ?? 120)];
   for (const stage of planStages) {
     if (stage.render !== undefined && stage.key in plan.stages) sections.push(stage.render(plan.stages[stage.key], c));
   }
