@@ -16,6 +16,9 @@ const commands: Record<string, () => Promise<Command>> = {
   local: () => import('./commands/local.ts'),
   prices: () => import('./commands/prices.ts'),
   unlock: () => import('./commands/unlock.ts'),
+  bootstrap: () => import('./commands/bootstrap.ts'),
+  pause: () => import('./commands/pause.ts'),
+  resume: () => import('./commands/resume.ts'),
 };
 
 async function usage(): Promise<string> {

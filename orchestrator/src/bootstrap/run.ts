@@ -1,0 +1,228 @@
+// cf-infra bootstrap as a sequence of idempotent steps (one listr2 task each): every step reads the
+// current state, computes the desired state and writes only the difference. A rerun after a failure
+// resumes: the finished steps report "unchanged".
+import { Listr } from 'listr2';
+import { createArmClients, type ArmTarget } from '../arm/clients.ts';
+import { defaultEmulatorTenantId } from '../arm/emulator-token.ts';
+import { explainArmError, formatArmError } from '../arm-errors/index.ts';
+import { loadRegistry } from '../config/registry.ts';
+import type { Registry } from '../config/types.ts';
+import { CliError } from '../errors.ts';
+import { ExitCode } from '../exit-codes.ts';
+import { defaultLockContainer } from '../lock/index.ts';
+import { loadPolicyLibrary, type PolicyLibrary } from '../policy/index.ts';
+import { armRest, type ArmRest } from './arm-rest.ts';
+import { federatedCredentials } from './ci-identity.ts';
+import { loadBootstrapConfig, type BootstrapConfig } from './config.ts';
+import { describeGaps, loadDeploymentRole, roleCoverageGaps, type DeploymentRole } from './deployment-role.ts';
+import * as desired from './desired.ts';
+import { ghAvailable, githubVariables, setGithubVariables } from './github-variables.ts';
+import { ensureCiIdentity } from './graph.ts';
+import { registerProviders } from './providers.ts';
+import { itemLine, reconcile, stepStatus, type ItemResult, type StepContext } from './reconcile.ts';
+import { namespacesToRegister } from './resource-types.ts';
+
+/** Stands in for the CI service principal against the emulator only (Graph is not emulated). */
+export const emulatorPlaceholderPrincipal: desired.CiPrincipal = {
+  objectId: '00000000-0000-0000-0000-0000000c1c1d',
+  label: 'EMULATOR PLACEHOLDER principal (no CI identity: Microsoft Graph is not emulated)',
+};
+
+export type BootstrapTarget = { kind: 'azure' } | { kind: 'emulator'; endpoint: string; caPem: string };
+
+export interface BootstrapOptions {
+  subscriptionId: string;
+  target: BootstrapTarget;
+  dryRun: boolean;
+  root?: string;
+  policiesDir?: string;
+  renderer?: 'default' | 'simple' | 'silent';
+  now?: Date;
+  print?: (line: string) => void;
+  /** Set the GitHub variables with gh when it is there and logged in (default true; never against the emulator). */
+  setGithubVariables?: boolean;
+  pollIntervalMs?: number;
+}
+
+export interface Prepared {
+  registry: Registry;
+  config: BootstrapConfig;
+  library: PolicyLibrary;
+  role: DeploymentRole;
+  input: desired.BootstrapInput;
+  namespaces: string[];
+}
+
+/**
+ * Everything that can refuse bad input, before any request: the registry (budgets, contacts),
+ * deployments/bootstrap.yaml, every policy file (JSON, aliases, operators) and the deployment role.
+ */
+export function prepareBootstrap(options: Pick<BootstrapOptions, 'subscriptionId' | 'root' | 'policiesDir' | 'now'>): Prepared {
+  const registry = loadRegistry(options.root);
+  const config = loadBootstrapConfig(registry);
+  const library = loadPolicyLibrary(options.policiesDir);
+  const role = loadDeploymentRole(registry.root);
+  const input: desired.BootstrapInput = { subscriptionId: options.subscriptionId, config, registry, lockContainer: defaultLockContainer, now: options.now ?? new Date() };
+  return { registry, config, library, role, input, namespaces: [] };
+}
+
+/**
+ * The role-coverage check (GUIDE section 3): the deployment role must write and delete every type the
+ * plans create. Fails (exit 1) with the uncovered types; returns the provider namespaces to register.
+ */
+export function checkRoleCoverage(prepared: Prepared, resourceTypes: readonly string[]): Prepared {
+  const gaps = roleCoverageGaps(prepared.role, resourceTypes);
+  if (gaps.length > 0) {
+    throw new CliError(`the deployment role (deployments/roles/cf-deployment.json) cannot deploy ${gaps.length} resource type(s) the plans create: ${describeGaps(gaps)}`, {
+      exitCode: ExitCode.Failed,
+      hint: 'add the missing actions to deployments/roles/cf-deployment.json, then rerun bootstrap',
+    });
+  }
+  return { ...prepared, namespaces: namespacesToRegister(resourceTypes) };
+}
+
+export interface StepReport {
+  title: string;
+  status: string;
+  items: ItemResult[];
+}
+
+export interface BootstrapReport {
+  steps: StepReport[];
+  /** Write requests sent to ARM (0 on a dry run and on a rerun with nothing to change). */
+  armWrites: number;
+  variables: Record<string, string>;
+  changed: boolean;
+}
+
+interface RunState {
+  rest: ArmRest;
+  principal?: desired.CiPrincipal;
+  clientId?: string;
+  tenantId?: string;
+}
+
+export async function runBootstrap(prepared: Prepared, options: BootstrapOptions): Promise<BootstrapReport> {
+  const print = options.print ?? ((line: string) => console.log(line));
+  const emulator = options.target.kind === 'emulator';
+  const armTarget: ArmTarget = options.target.kind === 'emulator'
+    ? { kind: 'emulator', subscriptionId: options.subscriptionId, endpoint: options.target.endpoint, caPem: options.target.caPem }
+    : { kind: 'azure', subscriptionId: options.subscriptionId };
+  const clients = createArmClients(armTarget);
+  const rest = armRest(clients, options.target.kind === 'emulator' ? options.target.endpoint : 'https://management.azure.com', options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs });
+  const ctx: StepContext = { rest, dryRun: options.dryRun, emulator };
+  const state: RunState = { rest };
+  const { input } = prepared;
+  const reports: StepReport[] = [];
+
+  const arm = (title: string, build: () => desired.DesiredResource[]) => ({ title, run: () => reconcile(ctx, build()) });
+  const steps: { title: string; run: () => Promise<ItemResult[]> }[] = [
+    {
+      title: 'Subscription',
+      run: async () => {
+        const sub = await rest.get(`/subscriptions/${options.subscriptionId}`, '2022-12-01');
+        if (sub === undefined) throw Object.assign(new Error(`subscription ${options.subscriptionId} was not found (or this login cannot see it)`), { code: 'SubscriptionNotFound' });
+        state.tenantId = String(sub['tenantId'] ?? (emulator ? defaultEmulatorTenantId : ''));
+        return [{ label: `subscription ${String(sub['displayName'] ?? options.subscriptionId)} (tenant ${state.tenantId})`, action: 'unchanged' }];
+      },
+    },
+    { title: 'Resource providers', run: () => registerProviders(ctx, prepared.namespaces) },
+    arm('Shared resource groups', () => desired.resourceGroups(input)),
+    arm('Network watchers', () => desired.networkWatchers(input)),
+    arm('Artifacts storage account and lock container', () => desired.artifactsStorage(input)),
+    arm('Monthly budgets (50/80/100 % actual, 100 % forecast)', () => desired.budgets(input)),
+    arm('Cost anomaly alerts', () => desired.costAnomalyAlert(input)),
+    arm('Policy definitions, initiative and assignments', () => desired.policies(input, prepared.library)),
+    arm('Deployment role', () => [desired.deploymentRoleDefinition(input, prepared.role)]),
+    {
+      title: 'CI identity (app registration, service principal, federated credentials)',
+      run: async () => {
+        if (emulator) {
+          state.principal = emulatorPlaceholderPrincipal;
+          state.clientId = '(emulator: no app registration)';
+          return [{ label: 'CI identity', action: 'skipped', detail: 'Microsoft Graph is not emulated' }];
+        }
+        const result = await ensureCiIdentity(clients.credential, {
+          displayName: prepared.config.ciIdentity.displayName,
+          federated: federatedCredentials(prepared.config.github, desired.environments(prepared.registry)),
+          dryRun: options.dryRun,
+        });
+        state.principal = { objectId: result.servicePrincipalObjectId, label: `service principal of ${prepared.config.ciIdentity.displayName}` };
+        state.clientId = result.appId;
+        const items: ItemResult[] = [
+          ...result.changes.map((label): ItemResult => ({ label, action: label.startsWith('update') ? 'update' : 'create' })),
+          ...result.unchanged.map((label): ItemResult => ({ label, action: 'unchanged' })),
+        ];
+        if (result.secretCount > 0) items.push({ label: `${result.secretCount} client secret(s) on the app`, action: 'skipped', detail: 'remove them: the pipeline uses federation only' });
+        return items;
+      },
+    },
+    {
+      title: 'Role assignments of the CI identity (least privilege)',
+      run: async () => {
+        if (state.principal === undefined || state.principal.objectId === '(new)') {
+          return [{ label: 'role assignments', action: 'create', detail: 'for the service principal created above' }];
+        }
+        return reconcile(ctx, desired.roleAssignments(input, prepared.role, state.principal));
+      },
+    },
+  ];
+
+  const tasks = new Listr(
+    steps.map((step) => ({
+      title: step.title,
+      task: async (_: unknown, task: { title: string }) => {
+        let items: ItemResult[];
+        try {
+          items = await step.run();
+        } catch (error) {
+          throw stepFailure(step.title, error);
+        }
+        const status = stepStatus(items, options.dryRun);
+        reports.push({ title: step.title, status, items });
+        task.title = `${step.title}: ${status}`;
+      },
+    })),
+    { concurrent: false, exitOnError: true, renderer: options.renderer ?? 'simple', fallbackRenderer: 'simple', rendererOptions: {} },
+  );
+  try {
+    await tasks.run();
+  } finally {
+    for (const report of reports) {
+      print(`${report.title}: ${report.status}`);
+      for (const item of report.items) if (item.action !== 'unchanged' || report.items.length <= 12) print(`  ${itemLine(item, options.dryRun)}`);
+    }
+  }
+
+  const variables = githubVariables({
+    clientId: state.clientId ?? '',
+    tenantId: state.tenantId ?? '',
+    subscriptionId: options.subscriptionId,
+    artifactsAccountUrl: desired.artifactsAccountUrl(options.subscriptionId),
+    lockContainer: input.lockContainer,
+  });
+  const changed = reports.some((r) => r.items.some((i) => i.action === 'create' || i.action === 'update'));
+  print('');
+  print(options.dryRun ? (changed ? 'Dry run: the changes above were NOT made.' : 'Dry run: nothing to change.') : changed ? 'Bootstrap done.' : 'Bootstrap: nothing changed (everything was already in place).');
+  const repo = `${prepared.config.github.owner}/${prepared.config.github.repo}`;
+  const canSet = !emulator && !options.dryRun && options.setGithubVariables !== false && (await ghAvailable());
+  if (canSet) {
+    await setGithubVariables(repo, variables);
+    print(`GitHub variables set on ${repo} with gh: ${Object.keys(variables).join(', ')}`);
+  } else {
+    print(`GitHub Actions variables for ${repo} (Settings → Secrets and variables → Actions → Variables; none is a secret):`);
+    for (const [name, value] of Object.entries(variables)) print(`  ${name}=${value}`);
+  }
+  return { steps: reports, armWrites: rest.writes, variables, changed };
+}
+
+function stepFailure(title: string, error: unknown): CliError {
+  if (error instanceof CliError) return new CliError(`bootstrap step "${title}" failed: ${error.message}`, { exitCode: error.exitCode, ...(error.hint === undefined ? {} : { hint: error.hint }), cause: error });
+  const explanation = explainArmError(error, { deploymentRoleName: 'ComplianceFlow Deployment (cf-infra)' });
+  const [headline, ...rest] = formatArmError(explanation);
+  return new CliError(`bootstrap step "${title}" failed: ${headline}${rest.length > 0 ? `\n${rest.join('\n')}` : ''}`, {
+    exitCode: explanation.exitCode,
+    hint: `${explanation.action} Then rerun cf-infra bootstrap: the finished steps report "unchanged" and it resumes here.`,
+    cause: error,
+  });
+}

@@ -1,0 +1,89 @@
+// `cf-infra pause|resume <deployment>`: stop / start the deployment's PostgreSQL flexible server to
+// save cost outside working hours. Non-prod only: prod is refused before any request.
+import { parseArgs } from 'node:util';
+import { createArmClients, type ArmTarget } from '../arm/clients.ts';
+import { explainArmError, formatArmError } from '../arm-errors/index.ts';
+import { armRest } from '../bootstrap/arm-rest.ts';
+import { checkSubscriptionId } from '../bootstrap/config.ts';
+import { emulatorTarget } from '../bootstrap/emulator-target.ts';
+import { apiVersions, resourceGroupId } from '../bootstrap/ids.ts';
+import { loadRegistry, resolveDeployment } from '../config/registry.ts';
+import { CliError, UsageError } from '../errors.ts';
+import { ExitCode } from '../exit-codes.ts';
+
+export const summary = "Stop a non-prod deployment's PostgreSQL server to save cost (resume starts it)";
+
+export type PowerVerb = 'pause' | 'resume';
+
+const action = { pause: 'stop', resume: 'start' } as const;
+const settled = { pause: 'Stopped', resume: 'Ready' } as const;
+
+function help(verb: PowerVerb): string {
+  return `Usage: cf-infra ${verb} <deployment> --subscription <id> [--emulator]     (npm run ${verb} -- <deployment> ...)
+
+${verb === 'pause' ? 'Stops' : 'Starts'} the PostgreSQL flexible server of a non-prod deployment (POST .../${action[verb]}, long-running).
+Refused for prod deployments. Azure starts a stopped server again by itself after 7 days.
+
+Options:
+  --subscription <id>  the subscription (default $AZURE_SUBSCRIPTION_ID)
+  --emulator           against the local ARM emulator
+  -h, --help`;
+}
+
+/** Refuses prod before anything is read from Azure. */
+export function checkPausable(verb: PowerVerb, deployment: string, environment: string): void {
+  if (environment === 'prod') throw new UsageError(`${verb} is for non-prod deployments: ${deployment} is prod`);
+}
+
+export async function runPower(verb: PowerVerb, args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { subscription: { type: 'string' }, emulator: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    });
+  } catch (error) {
+    throw new UsageError(`${verb}: ${(error as Error).message}`, `see \`cf-infra ${verb} --help\``);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(help(verb));
+    return ExitCode.Success;
+  }
+  if (positionals.length !== 1) throw new UsageError(`${verb} takes exactly one deployment name, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`, `e.g. cf-infra ${verb} westeu-test-1`);
+  const d = resolveDeployment(loadRegistry(), positionals[0]!);
+  checkPausable(verb, d.name, d.environment);
+  const given = values.subscription ?? process.env.AZURE_SUBSCRIPTION_ID;
+  if (given === undefined) throw new UsageError(`${verb}: --subscription <id> is required (or set AZURE_SUBSCRIPTION_ID)`);
+  const subscriptionId = checkSubscriptionId(given);
+
+  const emulated = values.emulator ? emulatorTarget() : undefined;
+  const target: ArmTarget = emulated === undefined ? { kind: 'azure', subscriptionId } : { ...emulated, subscriptionId };
+  const rest = armRest(createArmClients(target), emulated?.endpoint ?? 'https://management.azure.com');
+  const server = `${resourceGroupId(subscriptionId, d.names.resourceGroup)}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${d.names.postgresServer}`;
+  try {
+    const current = await rest.get(server, apiVersions.postgres);
+    if (current === undefined) throw new CliError(`${d.name} has no PostgreSQL server ${d.names.postgresServer} (not deployed yet?)`, { exitCode: ExitCode.Failed });
+    const state = String((current['properties'] as Record<string, unknown> | undefined)?.['state'] ?? '');
+    if (state === settled[verb]) {
+      console.log(`${d.names.postgresServer} is already ${state}: nothing to do.`);
+      return ExitCode.Success;
+    }
+    console.log(`${verb === 'pause' ? 'Stopping' : 'Starting'} ${d.names.postgresServer} (${d.name}, was ${state || 'unknown'}) ...`);
+    await rest.post(`${server}/${action[verb]}`, apiVersions.postgres);
+    console.log(`${d.names.postgresServer}: ${verb === 'pause' ? 'stopped' : 'started'}.`);
+    return ExitCode.Success;
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    const code = (error as { code?: string }).code;
+    if (emulated !== undefined && code === 'InvalidResourceOperation') {
+      throw new CliError(`${verb}: the ARM emulator does not implement POST .../flexibleServers/{name}/${action[verb]}?api-version=${apiVersions.postgres} (${(error as Error).message})`, { exitCode: ExitCode.Failed });
+    }
+    const [headline, ...rest2] = formatArmError(explainArmError(error));
+    throw new CliError(`${verb} ${d.name} failed: ${headline}${rest2.length > 0 ? `\n${rest2.join('\n')}` : ''}`, { exitCode: ExitCode.Failed });
+  }
+}
+
+export const run = (args: string[]): Promise<number> => runPower('pause', args);
