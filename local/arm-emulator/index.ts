@@ -52,7 +52,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     const requestId = randomUUID();
     void (async () => {
       let r: Reply;
-      const url = new URL(message.url ?? '/', 'https://localhost');
+      // ARM tolerates doubled slashes (SDKs send '/{resourceId}' with an id that starts with '/').
+      const url = new URL((message.url ?? '/').replace(/^\/+/, '/').replace(/\/{2,}/g, '/'), 'https://localhost');
       try {
         const principalId = authenticate(message.headers.authorization);
         const rawBody = await readBody(message);

@@ -83,12 +83,12 @@ export function operationStatus(ctx: Context, id: string, origin: string, sub: s
   return { status: 200, body, headers };
 }
 
-/** GET …/operationResults/{id}: 202 while running, then the result (200), nothing (204) or the error. */
+/** GET …/operationResults/{id}: 202 while running, then 200 (with the result of a POST) or the error. */
 export function operationResult(ctx: Context, id: string, origin: string, sub: string, apiVersion: string): Reply {
   const op = operation(ctx, id);
   if (op.status === 'InProgress') return { status: 202, headers: locationHeaders(origin, sub, op, apiVersion) };
   if (op.status === 'Failed') return { status: statusOf(op.error), body: { error: op.error } };
-  return op.result === undefined ? { status: 204 } : { status: 200, body: op.result };
+  return op.result === undefined ? { status: 200 } : { status: 200, body: op.result };
 }
 
 function statusOf(error: ArmErrorBody | undefined): number {

@@ -86,7 +86,10 @@ export function stackWhatIf(ctx: Context, input: StackWhatIfInput): Record<strin
       ...(held === undefined ? {} : { resourceConfigurationChanges: { before: heldView(held) } }),
     });
   }
-  const denyDelta = toStackDelta(propertyDelta(input.denyBefore ?? {}, input.denyAfter));
+  // ARM names deny-settings delta paths in PascalCase and leaves out empty lists.
+  const denyDelta = toStackDelta(propertyDelta(input.denyBefore ?? {}, input.denyAfter))
+    .filter((c) => !(c.changeType === 'create' && Array.isArray(c.after) && c.after.length === 0))
+    .map((c) => ({ ...c, path: c.path.charAt(0).toUpperCase() + c.path.slice(1) }));
   return {
     resourceChanges,
     denySettingsChange: { ...(input.denyBefore === undefined ? {} : { before: input.denyBefore }), after: input.denyAfter, ...(denyDelta.length > 0 ? { delta: denyDelta } : {}) },

@@ -58,6 +58,9 @@ export async function putStackWhatIf(ctx: Context, req: Request, sub: string, na
     systemData: { createdBy: req.principalId, createdByType: 'User', createdAt: now, lastModifiedBy: req.principalId, lastModifiedByType: 'User', lastModifiedAt: now },
     properties: {
       deploymentStackResourceId: stackRef,
+      ...(asObject(ctx.store.data.stacks[key(stackRef)]?.body.systemData)?.lastModifiedAt === undefined
+        ? {}
+        : { deploymentStackLastModified: asObject(ctx.store.data.stacks[key(stackRef)]?.body.systemData)?.lastModifiedAt }),
       retentionInterval: def.properties.retentionInterval ?? 'P7D',
       correlationId: randomUUID(),
       ...(def.properties.template === undefined ? {} : { template: def.properties.template }),
