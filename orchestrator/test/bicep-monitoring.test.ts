@@ -96,6 +96,38 @@ for (const { deployment, retentionDays, dailyCapGb, sampling, shortName } of cas
       expect(componentSettings!.properties).to.deep.include({ workspaceId, logs: [], metrics: [{ category: 'AllMetrics', enabled: true }] });
     });
 
+    it('scenario 3: every resource of every tier that supports diagnostic settings sends them to the workspace', () => {
+      // Types whose logs or metrics are exportable (private DNS zones, identities, endpoints, action groups have none).
+      const withDiagnostics = [
+        'Microsoft.OperationalInsights/workspaces',
+        'Microsoft.Insights/components',
+        'Microsoft.Network/virtualNetworks',
+        'Microsoft.Network/networkSecurityGroups',
+        'Microsoft.Storage/storageAccounts',
+        'Microsoft.Storage/storageAccounts/blobServices',
+        'Microsoft.KeyVault/vaults',
+        'Microsoft.DBforPostgreSQL/flexibleServers',
+        'Microsoft.Cache/redisEnterprise',
+        'Microsoft.EventHub/namespaces',
+        'Microsoft.ContainerRegistry/registries',
+        'Microsoft.App/managedEnvironments',
+      ];
+      const checked = snapshot.resources.filter((r) => withDiagnostics.some((t) => t.toLowerCase() === r.type.toLowerCase()));
+      expect(checked.length).to.be.at.least(14);
+      for (const resource of checked) {
+        const settings = diagnosticSettingsOf(snapshot, resource.id);
+        expect(settings.map((s) => s.properties!.workspaceId), `${resource.type} ${resource.name}`).to.include(workspaceId);
+      }
+    });
+
+    it('every top-level resource carries the deployment tags', () => {
+      const expected = parametersOf(deployment).tags;
+      const untaggable = ['Microsoft.Authorization/roleAssignments', 'Microsoft.Insights/diagnosticSettings'];
+      const topLevel = snapshot.resources.filter((r) => r.type.split('/').length === 2 && !untaggable.includes(r.type));
+      expect(topLevel.length).to.be.greaterThan(30);
+      for (const resource of topLevel) expect(resource.tags, `${resource.type} ${resource.name}`).to.deep.include(expected);
+    });
+
     it('outputs name the resources and never carry the connection string or instrumentation key', () => {
       const monitoring = snapshot.outputs.monitoring as Record<string, string>;
       expect(monitoring).to.include({ logAnalyticsWorkspaceResourceId: workspaceId, applicationInsightsResourceId: appInsightsId, actionGroupResourceId: actionGroupId });
