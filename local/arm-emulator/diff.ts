@@ -26,6 +26,9 @@ export function propertyDelta(before: unknown, after: unknown, path = ''): Prope
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
     return keys.flatMap((k) => propertyDelta(before[k], after[k], at(k)));
   }
+  // A whole object appearing or disappearing is reported leaf by leaf, as ARM does (tags.myNewTag).
+  if (before === undefined && isObject(after) && Object.keys(after).length > 0) return propertyDelta({}, after, path);
+  if (after === undefined && isObject(before) && Object.keys(before).length > 0) return propertyDelta(before, {}, path);
   if (before === undefined) return [{ path, propertyChangeType: 'Create', after }];
   if (after === undefined) return [{ path, propertyChangeType: 'Delete', before }];
   if (Array.isArray(before) && Array.isArray(after)) {
