@@ -3,7 +3,9 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Snapshot } from '../src/bicep/index.ts';
 import { repoRoot } from '../src/config/paths.ts';
+import type { JsonValue } from '../src/plan/bicep-literal.ts';
 import {
   deploymentSnapshot,
   diagnosticSettingsOf,
@@ -11,7 +13,7 @@ import {
   parametersOf,
   resourceGroupId,
   single,
-  snapshotMain,
+  snapshotTemplate,
   subscriptionId,
   type DeploymentSnapshot,
   type Resource,
@@ -218,28 +220,61 @@ for (const { deployment, environment, second, flowLogRetentionDays } of cases) {
   });
 }
 
+// The networking module alone (resource-group scope, seconds instead of the whole deployment).
+async function snapshotNetworking(overrides: (params: Record<string, JsonValue>) => void): Promise<Snapshot> {
+  const main = parametersOf('westeu-prod-1');
+  const rg = resourceGroupId(main.names.resourceGroup);
+  const params: Record<string, JsonValue> = {
+    location: main.location,
+    tags: { ...main.tags },
+    environment: main.environment,
+    addressSpace: main.addressSpace,
+    virtualNetworkName: main.names.virtualNetwork,
+    subnetNames: { ...main.names.subnets },
+    networkSecurityGroupNames: { ...main.names.networkSecurityGroups },
+    networkWatcherName: main.names.networkWatcher,
+    networkWatcherResourceGroupName: main.names.networkWatcherResourceGroup,
+    flowLogsStorageAccountName: main.names.flowLogsStorageAccount,
+    vnetFlowLogName: main.names.vnetFlowLog,
+    network: structuredClone(main.network) as unknown as JsonValue,
+    logAnalyticsWorkspaceResourceId: `${rg}/providers/Microsoft.OperationalInsights/workspaces/${main.names.logAnalyticsWorkspace}`,
+    logAnalyticsWorkspaceCustomerId: '11111111-1111-1111-1111-111111111111',
+    actionGroupResourceId: `${rg}/providers/Microsoft.Insights/actionGroups/${main.names.actionGroup}`,
+  };
+  overrides(params);
+  const template = path.join(repoRoot, 'bicep', 'modules', 'networking', 'main.bicep');
+  return snapshotTemplate(template, params, { subscriptionId, resourceGroup: main.names.resourceGroup, location: main.location });
+}
+
+async function failure(pending: Promise<unknown>): Promise<Error> {
+  const error = await pending.then(() => undefined, (e: unknown) => e as Error);
+  expect(error, 'the snapshot should fail').to.be.instanceOf(Error);
+  return error!;
+}
+
 describe('networking tier: bad input refused by the template', function () {
+  it('the module alone expands (the baseline of the cases below)', async () => {
+    const snapshot = await snapshotNetworking(() => {});
+    expect(snapshot.predictedResources.filter((r) => r.type === 'Microsoft.Network/virtualNetworks')).to.have.length(1);
+  });
+
   it('an address space that is not a /16 fails with the parameter named', async () => {
-    const parameters = parametersOf('westeu-test-1');
-    parameters.addressSpace = '10.10.0.0/20';
-    const error = await snapshotMain(parameters, parameters.location).then(
-      () => undefined,
-      (e: unknown) => e as Error,
-    );
-    expect(error, 'snapshot should fail').to.be.instanceOf(Error);
-    expect(error!.message).to.include('addressSpace: 10.10.0.0/20 is not a /16');
+    const error = await failure(snapshotNetworking((p) => { p.addressSpace = '10.30.0.0/20'; }));
+    expect(error.message).to.include('addressSpace: 10.30.0.0/20 is not a /16');
   });
 
   it('prod without an apim subnet name fails naming the missing names', async () => {
-    const parameters = parametersOf('westeu-prod-1');
-    delete (parameters.names.subnets as Record<string, string>).apim;
-    delete (parameters.names.networkSecurityGroups as Record<string, string>).apim;
-    const error = await snapshotMain(parameters, parameters.location).then(
-      () => undefined,
-      (e: unknown) => e as Error,
-    );
-    expect(error, 'snapshot should fail').to.be.instanceOf(Error);
-    expect(error!.message).to.include('names.subnets.apim');
+    const error = await failure(snapshotNetworking((p) => {
+      delete (p.subnetNames as Record<string, JsonValue>).apim;
+      delete (p.networkSecurityGroupNames as Record<string, JsonValue>).apim;
+    }));
+    expect(error.message).to.include('names.subnets.apim');
+  });
+
+  it('no management source ranges: the mgmt subnet allows nothing inbound', async () => {
+    const snapshot = await snapshotNetworking((p) => { (p.network as { managementSourceRanges: string[] }).managementSourceRanges = []; });
+    const nsg = snapshot.predictedResources.find((r) => r.name === 'nsg-cf-westeu-prod-1-mgmt') as { properties: { securityRules: Rule[] } };
+    expect(nsg.properties.securityRules.map((r) => r.name)).to.deep.equal(['DenyAllInbound']);
   });
 
   it('the snapshot subscription is the fake one (nothing real is addressed)', async () => {

@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { openBicep, type Snapshot } from '../../src/bicep/index.ts';
+import { openBicep, type Bicep, type Snapshot, type SnapshotMetadata } from '../../src/bicep/index.ts';
 import { mainParameters, type MainParameters } from '../../src/config/parameters.ts';
 import { repoRoot } from '../../src/config/paths.ts';
 import { loadRegistry, resolveDeployment } from '../../src/config/registry.ts';
@@ -33,18 +33,39 @@ export interface DeploymentSnapshot {
   text: string;
 }
 
-/** Snapshots main.bicep with the given parameters (for bad-input cases: parameters changed by the test). */
-export async function snapshotMain(parameters: MainParameters, location: string): Promise<Snapshot> {
+// One warm `bicep jsonrpc` process for every snapshot of the test run (the first compile in a
+// process is the slow part), closed after the last test.
+let sharedSession: Promise<Bicep> | undefined;
+
+export function sharedBicep(): Promise<Bicep> {
+  sharedSession ??= openBicep();
+  return sharedSession;
+}
+
+export async function closeSharedBicep(): Promise<void> {
+  const session = sharedSession;
+  sharedSession = undefined;
+  if (session !== undefined) await (await session).dispose();
+}
+
+// Registered on mocha's root suite when a test file imports this module.
+if (typeof after === 'function') after(closeSharedBicep);
+
+/** Snapshots a template with the given parameters (written as a .bicepparam in a scratch directory). */
+export async function snapshotTemplate(template: string, parameters: Record<string, JsonValue>, metadata: SnapshotMetadata): Promise<Snapshot> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cf-tier-snapshot-'));
-  const bicep = await openBicep();
   try {
-    const paramsFile = path.join(dir, 'main.bicepparam');
-    await writeParametersFile(mainTemplate, paramsFile, parameters as unknown as Record<string, JsonValue>, 'tier test');
-    return await bicep.snapshot(paramsFile, { subscriptionId, location });
+    const paramsFile = path.join(dir, 'test.bicepparam');
+    await writeParametersFile(template, paramsFile, parameters, 'tier test');
+    return await (await sharedBicep()).snapshot(paramsFile, metadata);
   } finally {
-    await bicep.dispose();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Snapshots main.bicep with the given parameters. */
+export function snapshotMain(parameters: MainParameters, location: string): Promise<Snapshot> {
+  return snapshotTemplate(mainTemplate, parameters as unknown as Record<string, JsonValue>, { subscriptionId, location });
 }
 
 export function parametersOf(deployment: string): MainParameters {
