@@ -13,11 +13,15 @@ export interface BootstrapConfig {
   github: { owner: string; repo: string };
   location: string;
   ciIdentity: { displayName: string };
-  artifacts: { environment: string; sku: string; softDeleteDays: number; deleteOldVersionsAfterDays: number };
+  artifacts: { environment: string; sku: string; softDeleteDays: number; deleteOldVersionsAfterDays: number; allowedSourceRanges: string[] };
 }
 
 const githubName: Spec = { kind: 'string', rule: 'a GitHub owner or repository name (letters, digits, ".", "-", "_")', test: (v) => /^[A-Za-z0-9._-]{1,100}$/.test(v) };
 const days = (min: number, max: number): Spec => ({ kind: 'number', rule: `a whole number of days, ${min}-${max}`, test: (v) => Number.isInteger(v) && v >= min && v <= max });
+
+const octet = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+const ipv4 = new RegExp(`^${octet}(\\.${octet}){3}(/([0-9]|[12][0-9]|30))?$`);
+const storageIpRule: Spec = { kind: 'string', rule: 'an IPv4 address or CIDR range up to /30, e.g. 203.0.113.0/24', test: (v) => ipv4.test(v) };
 
 const bootstrapSpec: Spec = {
   kind: 'object',
@@ -33,6 +37,7 @@ const bootstrapSpec: Spec = {
           sku: { spec: { kind: 'enum', values: ['Standard_LRS', 'Standard_ZRS', 'Standard_GRS', 'Standard_GZRS', 'Standard_RAGRS', 'Standard_RAGZRS'] } },
           softDeleteDays: { spec: days(1, 365) },
           deleteOldVersionsAfterDays: { spec: days(1, 36500) },
+          allowedSourceRanges: { spec: { kind: 'array', unique: true, items: storageIpRule } },
         },
       },
     },

@@ -85,7 +85,7 @@ export function artifactsAccountUrl(subscriptionId: string): string {
 
 export function artifactsStorage(input: BootstrapInput): DesiredResource[] {
   const account = artifactsAccountId(input);
-  const { sku, softDeleteDays, deleteOldVersionsAfterDays } = input.config.artifacts;
+  const { sku, softDeleteDays, deleteOldVersionsAfterDays, allowedSourceRanges } = input.config.artifacts;
   const name = artifactsStorageAccountName(input.subscriptionId);
   return [
     {
@@ -106,8 +106,10 @@ export function artifactsStorage(input: BootstrapInput): DesiredResource[] {
           allowSharedKeyAccess: false,
           defaultToOAuthAuthentication: true,
           allowCrossTenantReplication: false,
-          // GitHub-hosted runners reach the lock over the public endpoint (with Entra auth).
+          // Public endpoint behind a deny-by-default firewall (policy cf-deny-public-network-access-data):
+          // only the configured egress ranges, with Entra auth; trusted Azure services bypass.
           publicNetworkAccess: 'Enabled',
+          networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices', ipRules: allowedSourceRanges.map((value) => ({ value, action: 'Allow' })), virtualNetworkRules: [] },
           encryption: {
             keySource: 'Microsoft.Storage',
             requireInfrastructureEncryption: true,
