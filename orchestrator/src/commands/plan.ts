@@ -114,7 +114,13 @@ export async function run(args: string[]): Promise<number> {
   const bicep = await openBicep();
   let plans: DeploymentPlan[];
   try {
-    plans = await planDeployments(targets, { bicep, cacheDir: options.cacheDir });
+    // Progress on stderr, only on a terminal: stdout stays the result (and --json stays parseable).
+    const progress = process.stderr.isTTY === true && targets.length > 1;
+    plans = await planDeployments(targets, {
+      bicep,
+      cacheDir: options.cacheDir,
+      ...(progress ? { onDeployment: (d: string, i: number, n: number) => process.stderr.write(`planning ${d} (${i + 1}/${n})\n`) } : {}),
+    });
   } finally {
     await bicep.dispose();
   }

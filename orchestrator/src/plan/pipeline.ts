@@ -32,6 +32,8 @@ export interface PlanOptions {
   templateFile?: string;
   cacheDir?: string;
   stages?: readonly PlanStage[];
+  /** Called before each deployment is planned (progress output). */
+  onDeployment?: (deployment: string, index: number, total: number) => void;
 }
 
 export function snapshotMetadata(target: PlanTarget): SnapshotMetadata {
@@ -63,7 +65,10 @@ export async function planDeployment(target: PlanTarget, options: PlanOptions): 
 export async function planDeployments(targets: readonly PlanTarget[], options: PlanOptions): Promise<DeploymentPlan[]> {
   await options.bicep.compile(options.templateFile ?? mainTemplate, { strict: true });
   const plans: DeploymentPlan[] = [];
-  for (const target of targets) plans.push(await planDeployment(target, options));
+  for (const [index, target] of targets.entries()) {
+    options.onDeployment?.(target.deployment, index, targets.length);
+    plans.push(await planDeployment(target, options));
+  }
   return plans;
 }
 

@@ -1,3 +1,4 @@
+import type { ResolvedDeployment } from '../config/registry.ts';
 import type { JsonValue } from './bicep-literal.ts';
 
 /** One deployment to plan: what the config resolved, and the main.bicep parameters built from it. */
@@ -7,5 +8,5 @@ export interface PlanTarget {
   environment: string;
   parameters: Record<string, JsonValue>;
   /** The resolved deployment itself, for stages that need more of the configuration. */
-  resolved: unknown;
+  resolved: ResolvedDeployment;
 }
