@@ -20,8 +20,12 @@ export async function registerProviders(ctx: StepContext, namespaces: readonly s
     }
     // Registering is asynchronous in Azure (Registering → Registered, minutes): the POST starts it,
     // a rerun reports it unchanged once done.
+    if (state === 'Registering') {
+      results.push({ label: `provider ${namespace}`, action: 'unchanged', detail: 'still registering' });
+      continue;
+    }
     if (!ctx.dryRun) await ctx.rest.post(`/subscriptions/${ctx.rest.subscriptionId}/providers/${namespace}/register`, apiVersions.providers);
-    results.push({ label: `provider ${namespace}`, action: state === 'Registering' ? 'unchanged' : 'create', detail: state === 'Registering' ? 'registering' : `was ${state || 'NotRegistered'}` });
+    results.push({ label: `provider ${namespace}`, action: 'create', detail: `was ${state || 'NotRegistered'}`, verbs: { done: 'registered', planned: 'would register' } });
   }
   return results;
 }

@@ -13,6 +13,8 @@ export interface ItemResult {
   action: ItemAction;
   /** Changed fields (update), or why it was skipped. */
   detail?: string;
+  /** Words for a create that is not a creation, e.g. registering a provider. */
+  verbs?: { done: string; planned: string };
 }
 
 export interface StepContext {
@@ -83,21 +85,27 @@ export async function reconcile(ctx: StepContext, desired: readonly DesiredResou
 const pastTense: Record<ItemAction, string> = { create: 'created', update: 'updated', unchanged: 'unchanged', skipped: 'skipped' };
 const conditional: Record<ItemAction, string> = { create: 'would create', update: 'would update', unchanged: 'unchanged', skipped: 'skipped' };
 
-/** e.g. "2 created, 3 unchanged" / "would create 2" / "unchanged". */
+/** e.g. "2 created, 3 unchanged" / "would create 2" / "9 registered" / "unchanged". */
 export function stepStatus(items: readonly ItemResult[], dryRun: boolean): string {
   if (items.length === 0) return 'nothing to do';
-  const words = dryRun ? conditional : pastTense;
+  if (items.every((i) => i.action === 'unchanged')) return 'unchanged';
   const order: ItemAction[] = ['create', 'update', 'unchanged', 'skipped'];
-  const parts = order.flatMap((action) => {
-    const n = items.filter((i) => i.action === action).length;
-    if (n === 0) return [];
-    return [dryRun && (action === 'create' || action === 'update') ? `${words[action]} ${n}` : `${n} ${words[action]}`];
-  });
-  return items.every((i) => i.action === 'unchanged') ? 'unchanged' : parts.join(', ');
+  const counts = new Map<string, number>();
+  for (const action of order) {
+    for (const item of items.filter((i) => i.action === action)) {
+      const word = wordFor(item, dryRun);
+      counts.set(word, (counts.get(word) ?? 0) + 1);
+    }
+  }
+  return [...counts].map(([word, n]) => (word.startsWith('would ') ? `${word} ${n}` : `${n} ${word}`)).join(', ');
+}
+
+function wordFor(item: ItemResult, dryRun: boolean): string {
+  if (item.verbs !== undefined && item.action === 'create') return dryRun ? item.verbs.planned : item.verbs.done;
+  return (dryRun ? conditional : pastTense)[item.action];
 }
 
 export function itemLine(item: ItemResult, dryRun: boolean): string {
-  const words = dryRun ? conditional : pastTense;
   const symbol = { create: '+', update: '~', unchanged: '=', skipped: '!' }[item.action];
-  return `${symbol} ${item.label}: ${words[item.action]}${item.detail === undefined ? '' : ` (${item.detail})`}`;
+  return `${symbol} ${item.label}: ${wordFor(item, dryRun)}${item.detail === undefined ? '' : ` (${item.detail})`}`;
 }
