@@ -30,11 +30,15 @@ export interface CiIdentityResult {
 
 type Json = Record<string, unknown>;
 
-export async function ensureCiIdentity(credential: TokenCredential, options: { displayName: string; federated: readonly FederatedCredential[]; dryRun: boolean }): Promise<CiIdentityResult> {
+export async function ensureCiIdentity(
+  credential: TokenCredential,
+  options: { displayName: string; federated: readonly FederatedCredential[]; dryRun: boolean; /** Default Microsoft Graph v1.0. */ endpoint?: string },
+): Promise<CiIdentityResult> {
+  const endpoint = options.endpoint ?? graphEndpoint;
   const token = await credential.getToken(graphScope);
   if (token === null) throw new GraphError(401, 'NoToken', `no token for ${graphScope}: log in with an account that may manage app registrations (az login)`);
   const call = async (method: string, path: string, body?: unknown): Promise<Json> => {
-    const response = await fetch(`${graphEndpoint}${path}`, {
+    const response = await fetch(`${endpoint}${path}`, {
       method,
       headers: { authorization: `Bearer ${token.token}`, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
