@@ -123,6 +123,7 @@ module networkingTier 'modules/networking/main.bicep' = {
     flowLogsStorageAccountName: names.flowLogsStorageAccount
     vnetFlowLogName: names.vnetFlowLog
     network: network
+    postgresPgbouncerEnabled: database.pgbouncer
     logAnalyticsWorkspaceResourceId: monitoringTier.outputs.logAnalyticsWorkspaceResourceId
     logAnalyticsWorkspaceCustomerId: monitoringTier.outputs.logAnalyticsWorkspaceCustomerId
     logAnalyticsWorkspaceLocation: monitoringTier.outputs.location

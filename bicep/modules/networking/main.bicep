@@ -63,6 +63,9 @@ param logAnalyticsWorkspaceLocation string = location
 @description('Required. Resource id of the action group the unusual-traffic alert notifies.')
 param actionGroupResourceId string
 
+@description('Optional. Whether the PostgreSQL server runs the built-in PgBouncer (database.pgbouncer): the db NSG then admits its port 6432 as well as 5432.')
+param postgresPgbouncerEnabled bool = false
+
 @description('Optional. Denied inbound flows per hour (traffic analytics) above which the unusual-traffic alert fires.')
 @minValue(1)
 param deniedInboundFlowsThreshold int = 100
@@ -152,7 +155,7 @@ var securityRulesByTier = {
     denyAllInbound
   ]
   db: [
-    allowInbound('AllowPostgresFromContainerApps', 100, 'Tcp', [containerAppsPrefix], prefixOf.db, ['5432'])
+    allowInbound('AllowPostgresFromContainerApps', 100, 'Tcp', [containerAppsPrefix], prefixOf.db, postgresPgbouncerEnabled ? ['5432', '6432'] : ['5432'])
     denyAllInbound
   ]
   redis: [
