@@ -95,6 +95,13 @@ describe('cf-infra bootstrap / pause / resume (CLI)', function () {
     await expectRefused(root, ['bootstrap', '--subscription', sub, '--emulator', '--yes'], /cf-deny-public-network-access-data\.json.*notEqualz/s);
   });
 
+  it('a policy with an unknown alias: exit 2, nothing sent', async () => {
+    const root = scratchCheckout();
+    const file = path.join(root, 'policies/definitions/custom/cf-deny-public-network-access-data.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"Microsoft.Storage/storageAccounts/publicNetworkAccess"', '"Microsoft.Storage/storageAccounts/publicNetworkAccez"'));
+    await expectRefused(root, ['bootstrap', '--subscription', sub, '--emulator', '--yes'], /cf-deny-public-network-access-data\.json.*publicNetworkAccez/s);
+  });
+
   it('a bootstrap.yaml value out of bounds: exit 2, nothing sent', async () => {
     const root = scratchCheckout();
     const file = path.join(root, 'deployments/bootstrap.yaml');
