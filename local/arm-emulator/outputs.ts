@@ -1,35 +1,31 @@
-// Outputs: the snapshot leaves runtime-only values as "[reference('<id>', '<ver>'[, 'Full']).path]"
-// or "[listKeys('<id>', '<ver>').path]" strings; resolve those against the resources the emulator
-// holds (best effort). Anything else stays as it is and is reported as unresolved.
+// Outputs: the snapshot leaves runtime-only values as "[…]" expression strings built around
+// reference('<id>', …) / listKeys('<id>', …). Evaluate those (expression.ts) against the resources
+// the emulator holds; what cannot be evaluated stays as it is and is reported as unresolved.
+import { evaluate, Unresolvable } from './expression.ts';
 import { key } from './ids.ts';
 import type { StoredResource } from './state.ts';
 
-const call = /^\[(reference|listKeys)\('([^']+)'(?:,\s*'([^']*)')?(?:,\s*'(Full)')?\)((?:\.[A-Za-z_$][\w$]*|\[\d+\]|\['[^']*'\])*)\]$/;
-
-function walk(value: unknown, steps: string): unknown {
-  const tokens = steps.match(/\.[A-Za-z_$][\w$]*|\[\d+\]|\['[^']*'\]/g) ?? [];
-  let current = value;
-  for (const t of tokens) {
-    const k = t.startsWith('.') ? t.slice(1) : t.startsWith("['") ? t.slice(2, -2) : Number(t.slice(1, -1));
-    if (current === null || typeof current !== 'object') return undefined;
-    if (typeof k === 'string' && !Array.isArray(current)) {
-      // ARM property names are case-insensitive
-      const entry = Object.entries(current as Record<string, unknown>).find(([name]) => name.toLowerCase() === k.toLowerCase());
-      current = entry?.[1];
-    } else current = (current as Record<string | number, unknown>)[k];
-  }
-  return current;
-}
-
 export function resolveExpression(text: string, lookup: (id: string) => StoredResource | undefined): { value: unknown; resolved: boolean } {
-  const m = call.exec(text);
-  if (m === null) return { value: text, resolved: !text.startsWith('[') || text.startsWith('[[') };
-  const [, fn, id, , full, path] = m;
-  const resource = lookup(id!);
-  if (resource === undefined) return { value: text, resolved: false };
-  const root = fn === 'listKeys' ? resource.keys : full === 'Full' ? resource.body : resource.body.properties;
-  const value = walk(root, path ?? '');
-  return value === undefined ? { value: text, resolved: false } : { value, resolved: true };
+  if (!text.startsWith('[') || text.startsWith('[[') || !text.endsWith(']')) return { value: text, resolved: true };
+  const held = (id: string): StoredResource => {
+    const r = lookup(id);
+    if (r === undefined) throw new Unresolvable(`'${id}' is not held by the emulator`);
+    return r;
+  };
+  try {
+    const value = evaluate(text.slice(1, -1), {
+      reference: (id, full) => (full ? held(id).body : held(id).body.properties),
+      listKeys: (id) => {
+        const keys = held(id).keys;
+        if (keys === undefined) throw new Unresolvable(`'${id}' has no keys`);
+        return keys;
+      },
+    });
+    return { value, resolved: true };
+  } catch (error) {
+    if (error instanceof Unresolvable) return { value: text, resolved: false };
+    throw error;
+  }
 }
 
 /** Resolves every expression string inside a value; returns the new value and the strings left unresolved. */

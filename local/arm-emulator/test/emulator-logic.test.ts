@@ -91,6 +91,15 @@ describe('ARM emulator: output resolution', () => {
     });
     expect(out.unresolved).to.have.length(1);
   });
+
+  it('evaluates the functions the snapshot leaves around reference() in object outputs', () => {
+    const ns = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.EventHub/namespaces/evh1';
+    const resources = { [ns.toLowerCase()]: stored(ns, 'Microsoft.EventHub/namespaces', { properties: { serviceBusEndpoint: 'https://evh1.servicebus.windows.net:443/' } }) };
+    const text = `[createObject('name', 'evh1', 'kafka', format('{0}:9093', split(split(reference('${ns}', '2024-01-01').serviceBusEndpoint, '/')[2], ':')[0]), 'groups', createArray('a', 'b'), 'enabled', false(), 'tmpl', format('x://{{user}}@{0}', toLower('EVH1')))]`;
+    expect(resolveOutputs(text, resources).value).to.deep.equal({ name: 'evh1', kafka: 'evh1.servicebus.windows.net:9093', groups: ['a', 'b'], enabled: false, tmpl: 'x://{user}@evh1' });
+    const unknown = "[uniqueString('x')]";
+    expect(resolveOutputs(unknown, resources)).to.deep.equal({ value: unknown, unresolved: [unknown] });
+  });
 });
 
 describe('ARM emulator: options from the environment', () => {

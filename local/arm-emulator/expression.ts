@@ -1,0 +1,184 @@
+// The small part of ARM's template expression language the snapshot leaves in outputs once it has
+// evaluated everything it can offline: reference()/listKeys() of deployed resources wrapped in
+// createObject/createArray/format/split/concat/... . Evaluated against the resources the emulator
+// holds; anything outside this subset throws Unresolvable (the caller keeps the string as is).
+
+export class Unresolvable extends Error {}
+
+type Value = unknown;
+export interface Lookups {
+  reference(id: string, full: boolean): Value;
+  listKeys(id: string): Value;
+}
+
+interface Token {
+  kind: 'str' | 'num' | 'ident' | 'punct';
+  text: string;
+}
+
+function tokenize(src: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i]!;
+    if (/\s/.test(c)) i++;
+    else if (c === "'") {
+      let s = '';
+      i++;
+      for (;;) {
+        if (i >= src.length) throw new Unresolvable('unterminated string');
+        if (src[i] === "'" && src[i + 1] === "'") {
+          s += "'";
+          i += 2;
+        } else if (src[i] === "'") {
+          i++;
+          break;
+        } else s += src[i++];
+      }
+      tokens.push({ kind: 'str', text: s });
+    } else if (/[0-9-]/.test(c)) {
+      const m = /^-?\d+/.exec(src.slice(i))!;
+      tokens.push({ kind: 'num', text: m[0] });
+      i += m[0].length;
+    } else if (/[A-Za-z_]/.test(c)) {
+      const m = /^[A-Za-z_][\w.]*/.exec(src.slice(i))!;
+      // a dotted identifier only at function position (e.g. sys.concat) — split property access otherwise
+      const word = /^[A-Za-z_]\w*/.exec(m[0])![0];
+      tokens.push({ kind: 'ident', text: word });
+      i += word.length;
+    } else if ('().,[]'.includes(c)) {
+      tokens.push({ kind: 'punct', text: c });
+      i++;
+    } else throw new Unresolvable(`unexpected '${c}'`);
+  }
+  return tokens;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function property(v: Value, name: string): Value {
+  if (!isObj(v)) throw new Unresolvable(`no property '${name}'`);
+  const hit = Object.entries(v).find(([k]) => k.toLowerCase() === name.toLowerCase());
+  if (hit === undefined) throw new Unresolvable(`no property '${name}'`);
+  return hit[1];
+}
+
+function format(fmt: string, args: Value[]): string {
+  return fmt.replace(/\{\{|\}\}|\{(\d+)(:[^}]*)?\}/g, (m, index: string | undefined) => {
+    if (m === '{{') return '{';
+    if (m === '}}') return '}';
+    const v = args[Number(index)];
+    return typeof v === 'string' ? v : JSON.stringify(v);
+  });
+}
+
+function call(name: string, args: Value[], lookups: Lookups): Value {
+  const s = (i: number): string => {
+    const v = args[i];
+    if (typeof v !== 'string') throw new Unresolvable(`${name}: argument ${i + 1} is not a string`);
+    return v;
+  };
+  switch (name.toLowerCase()) {
+    case 'reference':
+      return lookups.reference(s(0), typeof args[2] === 'string' && args[2].toLowerCase() === 'full');
+    case 'listkeys':
+      return lookups.listKeys(s(0));
+    case 'createobject': {
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i + 1 < args.length; i += 2) o[s(i)] = args[i + 1];
+      return o;
+    }
+    case 'createarray':
+      return args;
+    case 'format':
+      return format(s(0), args.slice(1));
+    case 'split':
+      return s(0).split(s(1));
+    case 'concat':
+      return args.every(Array.isArray) ? (args as unknown[][]).flat() : args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join('');
+    case 'tolower':
+      return s(0).toLowerCase();
+    case 'toupper':
+      return s(0).toUpperCase();
+    case 'replace':
+      return s(0).split(s(1)).join(s(2));
+    case 'string':
+      return typeof args[0] === 'string' ? args[0] : JSON.stringify(args[0]);
+    case 'int':
+      return Number(args[0]);
+    case 'true':
+      return true;
+    case 'false':
+      return false;
+    case 'null':
+      return null;
+    case 'if':
+      return args[0] === true ? args[1] : args[2];
+    case 'equals':
+      return JSON.stringify(args[0]) === JSON.stringify(args[1]);
+    case 'not':
+      return args[0] !== true;
+    case 'empty':
+      return args[0] === null || args[0] === '' || (Array.isArray(args[0]) && args[0].length === 0) || (isObj(args[0]) && Object.keys(args[0]).length === 0);
+    case 'coalesce':
+      return args.find((a) => a !== null && a !== undefined) ?? null;
+    case 'first':
+      return Array.isArray(args[0]) ? args[0][0] : s(0).charAt(0);
+    case 'last':
+      return Array.isArray(args[0]) ? args[0][args[0].length - 1] : s(0).slice(-1);
+    case 'length':
+      return Array.isArray(args[0]) ? args[0].length : isObj(args[0]) ? Object.keys(args[0]).length : s(0).length;
+    default:
+      throw new Unresolvable(`function '${name}' is not evaluated by the emulator`);
+  }
+}
+
+/** Evaluates the text inside "[ … ]". */
+export function evaluate(src: string, lookups: Lookups): Value {
+  const tokens = tokenize(src);
+  let pos = 0;
+  const peek = (): Token | undefined => tokens[pos];
+  const expect = (text: string): void => {
+    if (tokens[pos]?.text !== text) throw new Unresolvable(`expected '${text}'`);
+    pos++;
+  };
+  const expr = (): Value => {
+    const t = tokens[pos++];
+    if (t === undefined) throw new Unresolvable('unexpected end');
+    let v: Value;
+    if (t.kind === 'str') v = t.text;
+    else if (t.kind === 'num') v = Number(t.text);
+    else if (t.kind === 'ident') {
+      expect('(');
+      const args: Value[] = [];
+      if (peek()?.text !== ')') {
+        args.push(expr());
+        while (peek()?.text === ',') {
+          pos++;
+          args.push(expr());
+        }
+      }
+      expect(')');
+      v = call(t.text, args, lookups);
+    } else throw new Unresolvable(`unexpected '${t.text}'`);
+    for (;;) {
+      if (peek()?.text === '.') {
+        pos++;
+        const name = tokens[pos++];
+        if (name?.kind !== 'ident') throw new Unresolvable('expected a property name');
+        v = property(v, name.text);
+      } else if (peek()?.text === '[') {
+        pos++;
+        const index = expr();
+        expect(']');
+        if (Array.isArray(v) && typeof index === 'number') v = v[index < 0 ? v.length + index : index];
+        else if (typeof index === 'string') v = property(v, index);
+        else throw new Unresolvable('bad index');
+        if (v === undefined) throw new Unresolvable('index out of range');
+      } else return v;
+    }
+  };
+  const v = expr();
+  if (pos !== tokens.length) throw new Unresolvable('trailing input');
+  return v;
+}
