@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startEmulator, type RunningEmulator } from '../../local/arm-emulator/index.ts';
+import { createArmClients } from '../src/arm/clients.ts';
+import { armRest } from '../src/bootstrap/arm-rest.ts';
 import { repoRoot } from '../src/config/paths.ts';
 
 const exec = promisify(execFile);
@@ -141,5 +143,30 @@ describe('cf-infra bootstrap / pause / resume (CLI)', function () {
     const run = await cli(repoRoot, 'pause', 'westeu-test-1', '--subscription', sub, '--emulator');
     expect(run.status).to.equal(1);
     expect(run.stderr).to.include('westeu-test-1 has no PostgreSQL server psql-cf-westeu-test-1 (not deployed yet?)');
+  });
+
+  it('pause of a deployed test server stops it, or says exactly which action the emulator lacks; resume of a running server does nothing', async () => {
+    const rest = armRest(createArmClients({ kind: 'emulator', subscriptionId: sub, endpoint: emu.endpoint, caPem: emu.caPem }), emu.endpoint);
+    await rest.post(`/subscriptions/${sub}/providers/Microsoft.DBforPostgreSQL/register`, '2021-04-01');
+    await rest.put(`/subscriptions/${sub}/resourceGroups/rg-cf-westeu-test-1`, '2021-04-01', { location: 'westeurope' });
+    await rest.put(`/subscriptions/${sub}/resourceGroups/rg-cf-westeu-test-1/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql-cf-westeu-test-1`, '2024-08-01', {
+      location: 'westeurope',
+      sku: { name: 'Standard_B1ms', tier: 'Burstable' },
+      properties: { version: '16' },
+    });
+    const server = `/subscriptions/${sub}/resourceGroups/rg-cf-westeu-test-1/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql-cf-westeu-test-1`;
+    const pause = await cli(repoRoot, 'pause', 'westeu-test-1', '--subscription', sub, '--emulator');
+    expect(pause.stdout).to.include('Stopping psql-cf-westeu-test-1 (westeu-test-1, was Ready) ...');
+    if (pause.status === 0) {
+      // Once the emulator implements the action: the server is stopped; start it again for resume below.
+      expect(((await rest.get(server, '2024-08-01'))!['properties'] as { state: string }).state).to.equal('Stopped');
+      await rest.post(`${server}/start`, '2024-08-01');
+    } else {
+      expect(pause.status).to.equal(1);
+      expect(pause.stderr).to.include('pause: the ARM emulator does not implement POST .../flexibleServers/{name}/stop?api-version=2024-08-01');
+    }
+    const resume = await cli(repoRoot, 'resume', 'westeu-test-1', '--subscription', sub, '--emulator');
+    expect(resume.status, resume.stderr).to.equal(0);
+    expect(resume.stdout).to.include('psql-cf-westeu-test-1 is already Ready: nothing to do.');
   });
 });
