@@ -19,6 +19,7 @@ const commands: Record<string, () => Promise<Command>> = {
   bootstrap: () => import('./commands/bootstrap.ts'),
   pause: () => import('./commands/pause.ts'),
   resume: () => import('./commands/resume.ts'),
+  deploy: () => import('./commands/deploy.ts'),
 };
 
 async function usage(): Promise<string> {

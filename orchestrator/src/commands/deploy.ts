@@ -1,0 +1,89 @@
+// `cf-infra deploy <deployment>`: the deploy pipeline (deploy/pipeline.ts) with services from the flags.
+import { parseArgs } from 'node:util';
+import { runDeploy, type OutputFormat } from '../deploy/pipeline.ts';
+import { createProgress, progressModeFor } from '../deploy/progress.ts';
+import { askOnTerminal, checkTargetFlags, commandServices, isInteractive } from '../deploy/services.ts';
+import { resolveTarget } from '../deploy/preflight.ts';
+import { UsageError } from '../errors.ts';
+import { ExitCode } from '../exit-codes.ts';
+
+export const summary = 'Deploy one deployment: plan, lock, what-if, confirm, stack create/update, validate, run report';
+
+const help = `Usage: cf-infra deploy <deployment> [options]     (npm run deploy -- <deployment> [options])
+
+Offline plan (config, compile + lint, snapshot, policy, cost vs budget) → the deployment's lock →
+prerequisites (subscription, providers, bootstrap) → what-if → confirmation → create/update the
+deployment stack cf-<deployment> → wait → validation (every managed resource Succeeded) → unlock →
+run report in .runs/<deployment>/<run-id>/ (also uploaded next to the lock).
+
+Options:
+  --emulator             the local ARM emulator (a running one, else one started for this command)
+                         and Azurite for the lock (started when none listens on $AZURITE_BLOB_PORT)
+  --subscription <id>    Azure subscription (default $AZURE_SUBSCRIPTION_ID); the lock lives in
+                         $CF_ARTIFACTS_ACCOUNT_URL (created by cf-infra bootstrap)
+  --yes                  deploy without asking (required when there is no terminal)
+  --allow-delete         prod: allow a run that deletes or detaches resources
+  --format <f>           text (default), markdown or json (the run report)
+  -h, --help
+
+Exit codes: 0 deployed (or nothing to change), 1 failed, 2 bad input (nothing touched; also a
+policy deny), 3 locked by another run.`;
+
+const formats = ['text', 'markdown', 'json'];
+
+export function parseFormat(value: string | undefined, command: string): OutputFormat {
+  const format = value ?? 'text';
+  if (!formats.includes(format)) throw new UsageError(`${command}: --format "${format}" is not one of ${formats.join(', ')}`);
+  return format as OutputFormat;
+}
+
+export async function run(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        emulator: { type: 'boolean', default: false },
+        subscription: { type: 'string' },
+        yes: { type: 'boolean', short: 'y', default: false },
+        'allow-delete': { type: 'boolean', default: false },
+        format: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`deploy: ${(error as Error).message}`, 'see `cf-infra deploy --help`');
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(help);
+    return ExitCode.Success;
+  }
+  if (positionals.length !== 1) throw new UsageError(`deploy: give exactly one deployment name (got ${positionals.length === 0 ? 'none' : positionals.join(', ')})`, 'cf-infra list shows the deployments');
+  const deployment = positionals[0]!;
+  const format = parseFormat(values.format, 'deploy');
+  const flags = checkTargetFlags({ emulator: values.emulator, subscription: values.subscription });
+  const interactive = isInteractive();
+  if (!values.yes && !interactive) throw new UsageError('deploy: no terminal to confirm on: pass --yes to deploy without a prompt');
+  resolveTarget(deployment); // bad names and a broken registry stop here, before anything starts
+
+  const services = commandServices(flags);
+  try {
+    const result = await runDeploy(
+      { deployment, command: ['deploy', ...args].join(' '), yes: values.yes, allowDelete: values['allow-delete'], format },
+      {
+        bicep: await services.bicep(),
+        openArm: services.openArm,
+        openLockStore: services.openLockStore,
+        progress: createProgress(format === 'text' ? progressModeFor() : 'plain', process.env, format === 'text' ? (line) => console.log(line) : (line) => console.error(line)),
+        ...(interactive ? { confirm: askOnTerminal } : {}),
+        color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
+      },
+    );
+    return result.exitCode;
+  } finally {
+    await services.close();
+  }
+}

@@ -1,0 +1,235 @@
+// The phases of a deploy that talk to ARM (Azure or the emulator), each a small function over the
+// real SDK clients: prerequisites, what-if, stack create/update with progress, validation, delete.
+import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
+import type { ArmClients } from '../arm/clients.ts';
+import { explainArmError, toCliError } from '../arm-errors/index.ts';
+import { CliError } from '../errors.ts';
+import type { Resource } from '../plan/resources.ts';
+import { normaliseDeploymentWhatIf, withStackRemovals, type WhatIfModel } from '../whatif/index.ts';
+import type { StackSettings } from './preflight.ts';
+
+export interface PollOptions {
+  /** How often to poll a long-running operation when ARM sends no Retry-After (ms). */
+  updateIntervalInMs?: number;
+}
+
+const statusOf = (error: unknown): number | undefined => (error as { statusCode?: number }).statusCode;
+
+function armFailure(error: unknown, deployment: string): CliError {
+  if (error instanceof CliError) return error;
+  return toCliError(explainArmError(error, { deployment }), error);
+}
+
+/** The namespaces of the planned resource types (Microsoft.Network/virtualNetworks/subnets → Microsoft.Network). */
+export function requiredNamespaces(resources: readonly Resource[]): string[] {
+  return [...new Set(resources.map((r) => String(r.type ?? '').split('/')[0]!).filter((ns) => ns !== ''))].sort((a, b) => a.localeCompare(b));
+}
+
+export interface Prerequisites {
+  registeredNamespaces: string[];
+}
+
+/**
+ * The subscription answers, the planned resource providers are registered and bootstrap created
+ * the shared network watcher group; otherwise a CliError that names what is missing and the fix.
+ */
+export async function checkPrerequisites(clients: ArmClients, input: { deployment: string; resources: readonly Resource[]; networkWatcherResourceGroup: string; where: string }): Promise<Prerequisites> {
+  const states = new Map<string, string>();
+  try {
+    for await (const provider of clients.resources.providers.list()) {
+      if (provider.namespace !== undefined) states.set(provider.namespace.toLowerCase(), provider.registrationState ?? 'Unknown');
+    }
+  } catch (error) {
+    const status = statusOf(error);
+    const code = (error as { code?: string }).code;
+    if (status === 404 || code === 'SubscriptionNotFound') {
+      throw new CliError(`subscription ${clients.subscriptionId} was not found in ${input.where}.`, { hint: 'check the subscription id (az account show --query id -o tsv); against the emulator: its default subscription, or the one you bootstrapped' });
+    }
+    if (status === undefined) {
+      throw new CliError(`cannot reach ${input.where}: ${(error as Error).message}`, { hint: 'check the network, or start the emulator (npm run emulator)' });
+    }
+    throw armFailure(error, input.deployment);
+  }
+  const required = requiredNamespaces(input.resources);
+  const missing = required.filter((ns) => (states.get(ns.toLowerCase()) ?? 'NotRegistered') !== 'Registered');
+  const bootstrap = `cf-infra bootstrap --subscription ${clients.subscriptionId}${input.where.includes('emulator') ? ' --emulator' : ''}`;
+  if (missing.length > 0) {
+    throw new CliError(`subscription ${clients.subscriptionId} is not registered for resource provider(s) ${missing.join(', ')}, which ${input.deployment} uses.`, { hint: `run ${bootstrap} (it registers every provider the deployments need)` });
+  }
+  let watcherGroup: boolean;
+  try {
+    watcherGroup = (await clients.resources.resourceGroups.checkExistence(input.networkWatcherResourceGroup)).body;
+  } catch (error) {
+    throw armFailure(error, input.deployment);
+  }
+  if (!watcherGroup) {
+    throw new CliError(`resource group ${input.networkWatcherResourceGroup} (the shared network watchers, created once per subscription) does not exist.`, { hint: `run ${bootstrap}` });
+  }
+  return { registeredNamespaces: required };
+}
+
+/** The stack, or undefined when there is none. */
+export async function getStack(clients: ArmClients, name: string, deployment: string): Promise<DeploymentStack | undefined> {
+  try {
+    return await clients.stacks.deploymentStacks.getAtSubscription(name);
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw armFailure(error, deployment);
+  }
+}
+
+export function managedResourceIds(stack: DeploymentStack | undefined): string[] {
+  return (stack?.properties?.resources ?? []).filter((r) => r.status === undefined || r.status === 'managed').map((r) => r.id!).filter((id) => id !== undefined);
+}
+
+export interface WhatIfInput {
+  deployment: string;
+  location: string;
+  template: Record<string, unknown>;
+  parameters: Record<string, unknown>;
+  stack: StackSettings;
+}
+
+/**
+ * Subscription-scope deployment what-if of the compiled template (the stack what-if needs api
+ * 2025-07-01, which @azure/arm-resourcesdeploymentstacks 1.x does not speak), plus the deletions or
+ * detachments of what the existing stack manages and the plan no longer has.
+ */
+export async function whatIf(clients: ArmClients, input: WhatIfInput, existing: DeploymentStack | undefined, poll: PollOptions = {}): Promise<WhatIfModel> {
+  let result;
+  try {
+    result = await clients.deployments.deployments.beginWhatIfAtSubscriptionScopeAndWait(
+      input.stack.name,
+      { location: input.location, properties: { mode: 'Incremental', template: input.template, parameters: input.parameters as Record<string, never> } },
+      poll,
+    );
+  } catch (error) {
+    throw armFailure(error, input.deployment);
+  }
+  if (result.error !== undefined) throw armFailure({ error: result.error }, input.deployment);
+  const model = normaliseDeploymentWhatIf(result);
+  return existing === undefined ? model : withStackRemovals(model, managedResourceIds(existing), existing.properties?.actionOnUnmanage as { resources: 'delete' | 'detach'; resourceGroups?: 'delete' | 'detach' } ?? input.stack.actionOnUnmanage);
+}
+
+export interface ApplyInput extends WhatIfInput {
+  /** The deploying identity, excluded from the deny assignment (where known). */
+  principalId: string | undefined;
+}
+
+export function stackDefinition(input: ApplyInput): DeploymentStack {
+  const deny = input.stack.denySettings;
+  return {
+    location: input.location,
+    tags: { app: 'complianceflow', deployment: input.deployment },
+    properties: {
+      description: `ComplianceFlow deployment ${input.deployment} (cf-infra)`,
+      template: input.template,
+      parameters: input.parameters as unknown as NonNullable<DeploymentStack['properties']>['parameters'],
+      actionOnUnmanage: input.stack.actionOnUnmanage,
+      denySettings: {
+        mode: deny.mode,
+        applyToChildScopes: deny.applyToChildScopes,
+        ...(deny.mode !== 'none' && input.principalId !== undefined ? { excludedPrincipals: [input.principalId] } : {}),
+      },
+    },
+  };
+}
+
+/** A failed stack as the explanation of its error and failed resources. */
+async function stackFailure(clients: ArmClients, input: { deployment: string; stackName: string }, error: unknown): Promise<CliError> {
+  const stack = await clients.stacks.deploymentStacks.getAtSubscription(input.stackName).catch(() => undefined);
+  const properties = stack?.properties;
+  if (properties?.error !== undefined) return toCliError(explainArmError({ error: properties.error, failedResources: properties.failedResources ?? [] }, { deployment: input.deployment }), error);
+  return armFailure(error, input.deployment);
+}
+
+/** Creates or updates the stack and waits for it, reporting its state as it goes. */
+export async function applyStack(clients: ArmClients, input: ApplyInput, update: (detail: string) => void, poll: PollOptions = {}): Promise<DeploymentStack> {
+  const started = Date.now();
+  try {
+    const poller = await clients.stacks.deploymentStacks.beginCreateOrUpdateAtSubscription(input.stack.name, stackDefinition(input), poll);
+    poller.onProgress((state) => update(`stack ${input.stack.name}: ${state.status} (${Math.round((Date.now() - started) / 1000)} s)`));
+    const stack = await poller.pollUntilDone();
+    if (stack.properties?.provisioningState !== undefined && stack.properties.provisioningState !== 'succeeded') {
+      throw await stackFailure(clients, { deployment: input.deployment, stackName: input.stack.name }, stack.properties.error);
+    }
+    return stack;
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw await stackFailure(clients, { deployment: input.deployment, stackName: input.stack.name }, error);
+  }
+}
+
+export interface ValidationResult {
+  checked: number;
+  failed: { id: string; state: string }[];
+}
+
+/**
+ * The resource type of an id: the last provider segment's namespace and type names
+ * (…/providers/Microsoft.EventHub/namespaces/n/eventhubs/e → Microsoft.EventHub/namespaces/eventhubs).
+ */
+export function typeOfId(id: string): string {
+  if (/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+$/i.test(id)) return 'Microsoft.Resources/resourceGroups';
+  const at = id.toLowerCase().lastIndexOf('/providers/');
+  if (at < 0) return '';
+  const [namespace, ...rest] = id.slice(at + '/providers/'.length).split('/');
+  return [namespace, ...rest.filter((_, i) => i % 2 === 0)].join('/');
+}
+
+/**
+ * The api-version of each planned resource type (lower-case type → version). Ids would not do:
+ * the offline snapshot uses a placeholder subscription, so guid()-named resources differ.
+ */
+export function apiVersionsByType(resources: readonly Resource[]): Map<string, string> {
+  const map = new Map<string, string>([['microsoft.resources/resourcegroups', '2024-03-01']]);
+  for (const r of resources) {
+    if (typeof r.type === 'string' && typeof r.apiVersion === 'string') map.set(r.type.toLowerCase(), r.apiVersion);
+  }
+  return map;
+}
+
+/** ARM-level validation: every managed resource exists and reports provisioningState Succeeded. */
+export async function validateManagedResources(clients: ArmClients, stack: DeploymentStack, apiVersions: Map<string, string>, update: (detail: string) => void): Promise<ValidationResult> {
+  const ids = managedResourceIds(stack);
+  const failed: ValidationResult['failed'] = [];
+  let done = 0;
+  const queue = [...ids];
+  const worker = async (): Promise<void> => {
+    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+      const apiVersion = apiVersions.get(typeOfId(id).toLowerCase());
+      if (apiVersion === undefined) {
+        failed.push({ id, state: 'a resource type the plan does not have' });
+      } else {
+        try {
+          const resource = await clients.resources.resources.getById(id, apiVersion);
+          const state = (resource.properties as { provisioningState?: string } | undefined)?.provisioningState ?? 'Succeeded';
+          if (state.toLowerCase() !== 'succeeded') failed.push({ id, state });
+        } catch (error) {
+          failed.push({ id, state: statusOf(error) === 404 ? 'missing' : `unreadable (${(error as Error).message.split('\n')[0]})` });
+        }
+      }
+      done++;
+      update(`${done}/${ids.length} managed resources checked`);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return { checked: ids.length, failed };
+}
+
+/** Deletes the stack and, as `actionOnUnmanage` says here (delete), its resources and resource groups. */
+export async function deleteStack(clients: ArmClients, input: { deployment: string; stackName: string }, update: (detail: string) => void, poll: PollOptions = {}): Promise<void> {
+  const started = Date.now();
+  try {
+    const poller = await clients.stacks.deploymentStacks.beginDeleteAtSubscription(input.stackName, {
+      unmanageActionResources: 'delete',
+      unmanageActionResourceGroups: 'delete',
+      unmanageActionManagementGroups: 'detach',
+      ...poll,
+    });
+    poller.onProgress((state) => update(`stack ${input.stackName}: ${state.status} (${Math.round((Date.now() - started) / 1000)} s)`));
+    await poller.pollUntilDone();
+  } catch (error) {
+    throw await stackFailure(clients, { deployment: input.deployment, stackName: input.stackName }, error);
+  }
+}

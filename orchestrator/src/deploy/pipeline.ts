@@ -1,0 +1,220 @@
+// One deploy, phase by phase (GUIDE section 2): offline preflight → lock → prerequisites → what-if →
+// confirm → create/update the stack → validate → unlock → run report. The services (Bicep, ARM,
+// lock store, progress, prompt) come from the caller, so the command and the tests run the same code.
+import os from 'node:os';
+import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
+import type { Bicep } from '../bicep/index.ts';
+import { CliError, UsageError } from '../errors.ts';
+import { ExitCode } from '../exit-codes.ts';
+import { acquireDeploymentLock, currentActor, type DeploymentLock, type LockStore } from '../lock/index.ts';
+import { maskDeep } from '../report/mask.ts';
+import type { PhaseRecord, RunOutcome, RunReport } from '../report/model.ts';
+import { renderReportJson, renderReportMarkdown, renderReportText } from '../report/render.ts';
+import { defaultRunsDir, uploadRunReport, writeRunReport } from '../report/store.ts';
+import { hasChanges, renderJson, renderMarkdown, renderText, summaryLine, type WhatIfModel } from '../whatif/index.ts';
+import { apiVersionsByType, applyStack, checkPrerequisites, getStack, validateManagedResources, whatIf, type PollOptions, type ValidationResult } from './arm-phases.ts';
+import type { ArmSession } from './local-services.ts';
+import type { Progress } from './progress.ts';
+import { resolveTarget, runPreflight, type Preflight } from './preflight.ts';
+import { newRunId } from './run-id.ts';
+
+export type OutputFormat = 'text' | 'markdown' | 'json';
+
+export interface DeployRequest {
+  deployment: string;
+  /** The command line for the lock holder and the report, e.g. "deploy westeu-test-1". */
+  command: string;
+  yes: boolean;
+  allowDelete: boolean;
+  format: OutputFormat;
+  registryRoot?: string;
+}
+
+export interface DeployServices {
+  bicep: Bicep;
+  /** Opened after the offline preflight passed (so bad input starts nothing). */
+  openArm(): Promise<ArmSession>;
+  openLockStore(): Promise<LockStore>;
+  progress: Progress;
+  /** Asks on the terminal; undefined without one. */
+  confirm?: (question: string) => Promise<boolean>;
+  color?: boolean;
+  runsDir?: string;
+  poll?: PollOptions;
+  leaseSeconds?: number;
+}
+
+export interface DeployResult {
+  exitCode: number;
+  report: RunReport | undefined;
+  reportDir?: string;
+  whatIf?: WhatIfModel;
+  stack?: DeploymentStack;
+}
+
+function planRecord(preflight: Preflight): NonNullable<RunReport['plan']> {
+  const byType: Record<string, number> = {};
+  for (const r of preflight.plan.resources) byType[String(r.type)] = (byType[String(r.type)] ?? 0) + 1;
+  return {
+    resources: preflight.plan.resources.length,
+    byType,
+    policy: { evaluated: preflight.policy.evaluated, denied: preflight.policy.denied, audited: preflight.policy.audited },
+    cost: { monthlyUsd: preflight.cost.monthlyTotal, budgetUsd: preflight.budget.budgetUsd, message: preflight.budget.message },
+  };
+}
+
+export function renderWhatIf(model: WhatIfModel, format: OutputFormat, title: string, color = false, showUnchanged = false): string {
+  if (format === 'json') return renderJson(model);
+  if (format === 'markdown') return renderMarkdown(model, { title });
+  return renderText(model, { color, showUnchanged });
+}
+
+function outputsOf(stack: DeploymentStack): Record<string, unknown> {
+  const outputs = (stack.properties?.outputs ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(outputs).map(([name, o]) => [name, (o as { value?: unknown })?.value ?? o]));
+}
+
+/** Deletions/detachments need a confirmation of their own in prod. */
+function removals(model: WhatIfModel): number {
+  return model.summary.delete + model.summary.detach;
+}
+
+export async function runDeploy(request: DeployRequest, services: DeployServices): Promise<DeployResult> {
+  const { progress } = services;
+  const runId = newRunId();
+  const startedAt = new Date().toISOString();
+  const phases: PhaseRecord[] = [];
+  const phase = async <T>(name: string, title: string, run: (update: (detail: string) => void) => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    try {
+      const value = await progress.phase(title, run);
+      phases.push({ name, durationMs: Date.now() - started, outcome: 'done' });
+      return value;
+    } catch (error) {
+      phases.push({ name, durationMs: Date.now() - started, outcome: 'failed' });
+      throw error;
+    }
+  };
+
+  // Offline: bad input and policy/budget failures end here, before any ARM call or lock.
+  const target = resolveTarget(request.deployment, request.registryRoot);
+  const preflight = await phase('preflight', `${request.deployment}: plan (config, compile + lint, snapshot, policy, cost)`, async (update) => {
+    const result = await runPreflight(target, services.bicep);
+    update(`${result.plan.resources.length} resources; ${result.budget.message}`);
+    return result;
+  });
+
+  const arm = await services.openArm();
+  const store = await services.openLockStore();
+  const lock: DeploymentLock = await phase('lock', `${request.deployment}: take the deployment lock`, async () =>
+    acquireDeploymentLock(store, { deployment: request.deployment, runId, command: request.command, ...(services.leaseSeconds === undefined ? {} : { leaseSeconds: services.leaseSeconds }) }),
+  );
+
+  let outcome: RunOutcome = 'failed';
+  let exitCode: number = ExitCode.Failed;
+  let error: RunReport['error'];
+  let model: WhatIfModel | undefined;
+  let stack: DeploymentStack | undefined;
+  let validation: ValidationResult | undefined;
+  const poll = services.poll ?? {};
+  const clients = arm.clients;
+  const whatIfInput = { deployment: request.deployment, location: preflight.location, template: preflight.template, parameters: preflight.parameters, stack: preflight.stack };
+  try {
+    await phase('prerequisites', `${request.deployment}: prerequisites in ${arm.where}`, async () =>
+      checkPrerequisites(clients, { deployment: request.deployment, resources: preflight.plan.resources, networkWatcherResourceGroup: preflight.resolved.names.networkWatcherResourceGroup, where: arm.where }),
+    );
+    const existing = await getStack(clients, preflight.stack.name, request.deployment);
+    model = await phase('what-if', `${request.deployment}: what-if`, async (update) => {
+      const m = await whatIf(clients, whatIfInput, existing, poll);
+      update(summaryLine(m.summary));
+      return m;
+    });
+    if (request.format !== 'json') progress.print(renderWhatIf(model, request.format, `What-if: ${request.deployment}`, services.color));
+
+    const inSync = existing?.properties?.provisioningState === 'succeeded';
+    if (!hasChanges(model) && inSync) {
+      outcome = 'no-changes';
+      exitCode = ExitCode.Success;
+      phases.push({ name: 'apply', durationMs: 0, outcome: 'skipped' });
+    } else {
+      if (preflight.environment === 'prod' && removals(model) > 0 && !request.allowDelete) {
+        throw new UsageError(`${request.deployment} is a prod deployment and this run would delete or detach ${removals(model)} resource(s); nothing was changed.`, 'review the what-if above; if intended, rerun with --allow-delete');
+      }
+      let go = request.yes;
+      if (!go) {
+        if (services.confirm === undefined) throw new UsageError('no terminal to confirm on: pass --yes to deploy without a prompt');
+        go = await services.confirm(`Deploy ${request.deployment} (${summaryLine(model.summary)}) to ${arm.where}? [y/N] `);
+      }
+      if (!go) {
+        outcome = 'cancelled';
+        exitCode = ExitCode.Success;
+        phases.push({ name: 'apply', durationMs: 0, outcome: 'skipped' });
+      } else {
+        stack = await phase('apply', `${request.deployment}: create/update stack ${preflight.stack.name}`, (update) =>
+          applyStack(clients, { ...whatIfInput, principalId: arm.principalId }, update, poll),
+        );
+        if (lock.lost !== undefined) throw new CliError(`${lock.lost.message}; the stack finished, but another run may have started meanwhile.`, { hint: `check with cf-infra list, then rerun cf-infra deploy ${request.deployment}` });
+        validation = await phase('validate', `${request.deployment}: post-deploy validation (every managed resource Succeeded)`, (update) =>
+          validateManagedResources(clients, stack!, apiVersionsByType(preflight.plan.resources), update),
+        );
+        if (validation.failed.length > 0) {
+          throw new CliError(`${validation.failed.length} of ${validation.checked} managed resources are not Succeeded:\n${validation.failed.map((f) => `  - ${f.state}: ${f.id}`).join('\n')}`);
+        }
+        outcome = 'succeeded';
+        exitCode = ExitCode.Success;
+      }
+    }
+  } catch (e) {
+    const cli = e instanceof CliError ? e : new CliError(e instanceof Error ? e.message : String(e), { cause: e });
+    outcome = 'failed';
+    exitCode = cli.exitCode;
+    error = { message: cli.message, ...(cli.hint === undefined ? {} : { hint: cli.hint }) };
+  } finally {
+    const started = Date.now();
+    await lock.release().catch(() => undefined);
+    phases.push({ name: 'unlock', durationMs: Date.now() - started, outcome: 'done' });
+  }
+
+  const report: RunReport = maskDeep({
+    runId,
+    command: request.command,
+    deployment: request.deployment,
+    environment: preflight.environment,
+    location: preflight.location,
+    stack: preflight.stack.name,
+    target: arm.where,
+    subscriptionId: clients.subscriptionId,
+    who: currentActor(),
+    host: os.hostname(),
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    outcome,
+    exitCode,
+    phases,
+    plan: planRecord(preflight),
+    ...(model === undefined
+      ? {}
+      : { whatIf: { summary: model.summary, summaryLine: summaryLine(model.summary), changes: model.changes.filter((c) => c.kind !== 'noChange' && c.kind !== 'ignore').map((c) => ({ kind: c.kind, resourceId: c.resourceId })) } }),
+    ...(stack === undefined
+      ? {}
+      : { result: { provisioningState: stack.properties?.provisioningState ?? 'unknown', managedResources: stack.properties?.resources?.length ?? 0, outputs: outputsOf(stack), ...(validation === undefined ? {} : { validation }) } }),
+    ...(error === undefined ? {} : { error }),
+  } satisfies RunReport);
+
+  const reportDir = await writeRunReport(report, services.runsDir ?? defaultRunsDir);
+  let uploaded: string | undefined;
+  try {
+    uploaded = await uploadRunReport(report, store);
+  } catch {
+    uploaded = undefined;
+  }
+
+  if (request.format === 'json') progress.print(renderReportJson(report).trimEnd());
+  else if (request.format === 'markdown') progress.print(renderReportMarkdown(report));
+  else progress.print(`\n${renderReportText(report)}`);
+  progress.print(`Run report: ${reportDir}${uploaded ? ` (uploaded to ${uploaded})` : ''}`);
+  progress.summary(renderReportMarkdown(report));
+  if (outcome === 'failed') progress.error(`${request.deployment}: ${error?.message.split('\n')[0] ?? 'failed'}`);
+  else progress.notice(`${request.deployment}: ${outcome === 'no-changes' ? 'no changes' : outcome}`);
+  return { exitCode, report, reportDir, whatIf: model, ...(stack === undefined ? {} : { stack }) };
+}

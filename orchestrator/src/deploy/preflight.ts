@@ -1,0 +1,93 @@
+// The offline half of a deploy (no ARM call): config, compile + lint, parameters, snapshot, policy
+// check and cost against the budget. A policy deny is bad input (exit 2), over budget fails (exit 1).
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Bicep } from '../bicep/index.ts';
+import type { ResolvedDeployment } from '../config/resolve.ts';
+import { checkBudget, estimateCost, type BudgetCheck, type CostEstimate } from '../cost/index.ts';
+import { CliError } from '../errors.ts';
+import { ExitCode } from '../exit-codes.ts';
+import { parametersFilePath, placeholderId, planDeployments, type DeploymentPlan } from '../plan/pipeline.ts';
+import type { PlanTarget } from '../plan/target.ts';
+import { resolveTargets } from '../plan/targets.ts';
+import { evaluatePolicies, type ArmResource, type PolicyEvaluation } from '../policy/index.ts';
+
+export interface StackSettings {
+  name: string;
+  actionOnUnmanage: { resources: 'delete' | 'detach'; resourceGroups: 'delete' | 'detach'; managementGroups: 'detach' };
+  denySettings: { mode: 'none' | 'denyDelete' | 'denyWriteAndDelete'; applyToChildScopes: boolean };
+}
+
+export interface Preflight {
+  deployment: string;
+  location: string;
+  environment: string;
+  resolved: ResolvedDeployment;
+  plan: DeploymentPlan;
+  /** The compiled ARM template of bicep/main.bicep. */
+  template: Record<string, unknown>;
+  /** ARM parameters: { name: { value } }. */
+  parameters: Record<string, unknown>;
+  policy: PolicyEvaluation;
+  cost: CostEstimate;
+  budget: BudgetCheck;
+  stack: StackSettings;
+}
+
+/** Validates the name and the registry only (bad input stops here, before any process starts). */
+export function resolveTarget(deployment: string, registryRoot?: string): PlanTarget {
+  return resolveTargets([deployment], registryRoot)[0]!;
+}
+
+export function stackSettings(resolved: ResolvedDeployment): StackSettings {
+  const { actionOnUnmanage, denySettings } = resolved.settings.stack;
+  return {
+    name: resolved.otherNames.deploymentStack,
+    actionOnUnmanage: { resources: actionOnUnmanage.resources, resourceGroups: actionOnUnmanage.resourceGroups, managementGroups: 'detach' },
+    denySettings: { mode: denySettings.mode, applyToChildScopes: denySettings.applyToChildScopes ?? false },
+  };
+}
+
+export async function runPreflight(target: PlanTarget, bicep: Bicep): Promise<Preflight> {
+  const resolved = target.resolved as ResolvedDeployment;
+  // A scratch directory per run: concurrent runs never read each other's half-written files.
+  const cacheDir = await mkdtemp(path.join(os.tmpdir(), `cf-deploy-${target.deployment}-`));
+  try {
+    const [plan] = await planDeployments([target], { bicep, cacheDir });
+    const compiled = await bicep.compileParams(parametersFilePath(target.deployment, cacheDir));
+    const resources = plan!.resources as unknown as ArmResource[];
+    const policy = evaluatePolicies(resources, { environment: target.environment, location: target.location, subscriptionId: placeholderId });
+    if (policy.denied > 0) {
+      const denials = policy.results.filter((r) => r.effect === 'deny').map((r) => `  - ${r.name} (${r.resourceType}): ${r.policy} [${r.assignment}]: ${r.reason}`);
+      throw new CliError(`${target.deployment}: ${policy.denied} resource(s) would be denied by the ${target.environment} policy assignment; nothing was sent to Azure:\n${denials.join('\n')}`, {
+        exitCode: ExitCode.BadInput,
+        hint: `change ${resolved.file} or deployments/profiles/${target.environment}.yaml so the resources comply (cf-infra plan ${target.deployment} shows them)`,
+      });
+    }
+    const cost = estimateCost(resources, { location: target.location, environment: target.environment });
+    const budget = checkBudget(cost, resolved.settings.budget.monthlyUsd);
+    if (!budget.withinBudget) {
+      throw new CliError(`${target.deployment}: ${budget.message}; nothing was sent to Azure.`, {
+        exitCode: ExitCode.Failed,
+        hint: `lower the SKUs in ${resolved.file} / deployments/profiles/${target.environment}.yaml, or raise budget.monthlyUsd there`,
+      });
+    }
+    const parameters = ((compiled.parameters as { parameters?: Record<string, unknown> }).parameters ?? {});
+    return {
+      deployment: target.deployment,
+      location: target.location,
+      environment: target.environment,
+      resolved,
+      plan: plan!,
+      template: compiled.template,
+      parameters,
+      policy,
+      cost,
+      budget,
+      stack: stackSettings(resolved),
+    };
+  } finally {
+    await rm(cacheDir, { recursive: true, force: true });
+  }
+}

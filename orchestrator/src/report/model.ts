@@ -1,0 +1,50 @@
+// The run report of one deploy (or destroy): plan, what-if, result and durations per phase. One
+// model, rendered as text, JSON and markdown; secrets masked before anything is rendered.
+import type { WhatIfModel } from '../whatif/index.ts';
+
+export type RunOutcome = 'succeeded' | 'no-changes' | 'failed' | 'cancelled';
+
+export interface PhaseRecord {
+  name: string;
+  /** Milliseconds. */
+  durationMs: number;
+  outcome: 'done' | 'failed' | 'skipped';
+}
+
+export interface RunReport {
+  runId: string;
+  command: string;
+  deployment: string;
+  environment: string;
+  location: string;
+  stack: string;
+  /** "the ARM emulator at https://127.0.0.1:8443", "Azure subscription …" */
+  target: string;
+  subscriptionId: string;
+  who: string;
+  host: string;
+  startedAt: string;
+  finishedAt: string;
+  outcome: RunOutcome;
+  exitCode: number;
+  phases: PhaseRecord[];
+  plan?: {
+    resources: number;
+    byType: Record<string, number>;
+    policy: { evaluated: number; denied: number; audited: number };
+    cost: { monthlyUsd: number; budgetUsd: number; message: string };
+  };
+  whatIf?: { summary: WhatIfModel['summary']; summaryLine: string; changes: { kind: string; resourceId: string }[] };
+  result?: {
+    provisioningState: string;
+    managedResources: number;
+    /** Output name → value (secret-looking names masked). */
+    outputs: Record<string, unknown>;
+    validation?: { checked: number; failed: { id: string; state: string }[] };
+  };
+  error?: { message: string; hint?: string };
+}
+
+export function totalDurationMs(report: Pick<RunReport, 'startedAt' | 'finishedAt'>): number {
+  return Date.parse(report.finishedAt) - Date.parse(report.startedAt);
+}

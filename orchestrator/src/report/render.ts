@@ -1,0 +1,70 @@
+// A run report as text (terminal, report.txt), JSON (machines) and markdown (job summary, report.md).
+import { totalDurationMs, type RunReport } from './model.ts';
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+function resultLine(report: RunReport): string {
+  switch (report.outcome) {
+    case 'succeeded':
+      return `${report.deployment}: deployed (stack ${report.stack} ${report.result?.provisioningState ?? ''}, ${report.result?.managedResources ?? 0} managed resources)`;
+    case 'no-changes':
+      return `${report.deployment}: no changes; the stack was not written`;
+    case 'cancelled':
+      return `${report.deployment}: not deployed (not confirmed)`;
+    default:
+      return `${report.deployment}: FAILED${report.error ? ` — ${report.error.message.split('\n')[0]}` : ''}`;
+  }
+}
+
+export function renderReportText(report: RunReport): string {
+  const lines = [
+    `Run ${report.runId}: ${report.command}`,
+    `  target:   ${report.target} (subscription ${report.subscriptionId})`,
+    `  by:       ${report.who} on ${report.host}, ${report.startedAt} → ${report.finishedAt} (${seconds(totalDurationMs(report))})`,
+    `  result:   ${resultLine(report)} — exit code ${report.exitCode}`,
+  ];
+  if (report.plan) {
+    lines.push(`  plan:     ${report.plan.resources} resources; policy: ${report.plan.policy.denied} denied, ${report.plan.policy.audited} audited; cost: ${report.plan.cost.message}`);
+  }
+  if (report.whatIf) lines.push(`  what-if:  ${report.whatIf.summaryLine}`);
+  if (report.result?.validation) {
+    const v = report.result.validation;
+    lines.push(`  validate: ${v.checked - v.failed.length}/${v.checked} managed resources Succeeded`);
+    for (const f of v.failed) lines.push(`            ${f.state}: ${f.id}`);
+  }
+  lines.push('  phases:');
+  for (const p of report.phases) lines.push(`    ${p.name.padEnd(14)} ${seconds(p.durationMs).padStart(8)}  ${p.outcome}`);
+  if (report.error) {
+    lines.push('  error:', ...report.error.message.split('\n').map((l) => `    ${l}`));
+    if (report.error.hint) lines.push(`    hint: ${report.error.hint}`);
+  }
+  return lines.join('\n');
+}
+
+export function renderReportJson(report: RunReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+export function renderReportMarkdown(report: RunReport): string {
+  const icon = report.outcome === 'failed' ? '❌' : report.outcome === 'cancelled' ? '⏹️' : '✅';
+  const lines = [
+    `### ${icon} ${resultLine(report)}`,
+    '',
+    `Run \`${report.runId}\` · \`${report.command}\` · ${report.target} · by ${report.who} · ${seconds(totalDurationMs(report))} · exit code ${report.exitCode}`,
+    '',
+  ];
+  if (report.plan) lines.push(`**Plan:** ${report.plan.resources} resources · policy ${report.plan.policy.denied} denied / ${report.plan.policy.audited} audited · ${report.plan.cost.message}`, '');
+  if (report.whatIf) lines.push(`**What-if:** ${report.whatIf.summaryLine}`, '');
+  if (report.whatIf && report.whatIf.changes.length > 0) {
+    lines.push('| Change | Resource |', '|---|---|', ...report.whatIf.changes.map((c) => `| ${c.kind} | \`${c.resourceId}\` |`), '');
+  }
+  if (report.result?.validation) {
+    const v = report.result.validation;
+    lines.push(`**Validation:** ${v.checked - v.failed.length}/${v.checked} managed resources Succeeded`, '');
+  }
+  lines.push('| Phase | Duration | Outcome |', '|---|---:|---|', ...report.phases.map((p) => `| ${p.name} | ${seconds(p.durationMs)} | ${p.outcome} |`), '');
+  if (report.error) {
+    lines.push('**Error**', '', '```text', report.error.message, ...(report.error.hint ? [`hint: ${report.error.hint}`] : []), '```', '');
+  }
+  return lines.join('\n');
+}
