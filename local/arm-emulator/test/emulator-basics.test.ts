@@ -234,6 +234,31 @@ describe('ARM emulator: state on disk', () => {
     }
   });
 
+  it('stops cleanly on SIGTERM, and emulator:reset is what clears the state', async () => {
+    const stateDir = tempStateDir();
+    const child = spawn(process.execPath, [path.resolve(import.meta.dirname, '..', 'main.ts')], { env: { ...process.env, ARM_EMULATOR_PORT: '0', ARM_EMULATOR_STATE_DIR: stateDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    for (let i = 0; i < 200 && !out.includes('Ctrl-C'); i++) await sleep(50);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).to.equal(0);
+    expect(out).to.include('ARM emulator stopped.');
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(path.join(stateDir, 'ca.pem'))).to.equal(true);
+    const reset = spawn(process.execPath, [path.resolve(import.meta.dirname, '..', 'reset.ts')], { env: { ...process.env, ARM_EMULATOR_STATE_DIR: stateDir }, stdio: 'ignore' });
+    expect(await new Promise((resolve) => reset.once('exit', resolve))).to.equal(0);
+    expect(existsSync(stateDir)).to.equal(false);
+  });
+
+  it('refuses a bad setting naming the variable (exit 2)', async () => {
+    const child = spawn(process.execPath, [path.resolve(import.meta.dirname, '..', 'main.ts')], { env: { ...process.env, ARM_EMULATOR_TRANSIENT_RATE: 'lots' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    expect(await new Promise((resolve) => child.once('exit', resolve))).to.equal(2);
+    expect(err).to.include('ARM_EMULATOR_TRANSIENT_RATE').and.not.include('    at ');
+  });
+
   it('keeps state after kill -9 of `npm run emulator`', async () => {
     const stateDir = tempStateDir();
     const child = spawn(process.execPath, [path.resolve(import.meta.dirname, '..', 'main.ts')], { env: { ...process.env, ARM_EMULATOR_PORT: '0', ARM_EMULATOR_STATE_DIR: stateDir }, stdio: ['ignore', 'pipe', 'pipe'] });
