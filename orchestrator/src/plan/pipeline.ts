@@ -9,12 +9,11 @@ import { writeParametersFile } from './parameters-file.ts';
 import { normalizeResources, type Resource } from './resources.ts';
 import { planStages, type PlanStage } from './stages.ts';
 import { summarize, type PlanSummary } from './summary.ts';
-import type { PlanTarget } from './target.ts';
+import { placeholderId, type PlanTarget } from './target.ts';
 
 export const mainTemplate = path.join(repoRoot, 'bicep', 'main.bicep');
 export const defaultCacheDir = path.join(repoRoot, '.cache', 'plan');
-/** The offline snapshot's subscription and tenant: fixed, so snapshots are comparable. */
-export const placeholderId = '00000000-0000-0000-0000-000000000000';
+export { placeholderId };
 
 export interface DeploymentPlan {
   deployment: string;

@@ -1,11 +1,12 @@
 // The stages that run on each deployment's predicted resources after the snapshot. Each adds one key
 // to the plan (`plan --json`) and may add a section to the text output and fail the plan.
-// Policy and cost checks plug in here: append a PlanStage to `planStages`.
+// The policy and cost checks (./checks.ts) are the first two.
 import type { Snapshot } from '../bicep/index.ts';
 import type { Colors } from './colors.ts';
 import type { Resource } from './resources.ts';
 import type { PlanSummary } from './summary.ts';
 import type { PlanTarget } from './target.ts';
+import { costStage, policyStage } from './checks.ts';
 
 export interface PlanStageInput {
   target: PlanTarget;
@@ -25,4 +26,4 @@ export interface PlanStage<T = unknown> {
 }
 
 /** The stages `cf-infra plan` runs, in order. */
-export const planStages: PlanStage[] = [];
+export const planStages: PlanStage[] = [policyStage as PlanStage, costStage as PlanStage];

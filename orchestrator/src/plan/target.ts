@@ -10,3 +10,6 @@ export interface PlanTarget {
   /** The resolved deployment itself, for stages that need more of the configuration. */
   resolved: ResolvedDeployment;
 }
+
+/** The subscription and tenant id of offline snapshots: the plan runs with no Azure account. */
+export const placeholderId = '00000000-0000-0000-0000-000000000000';
