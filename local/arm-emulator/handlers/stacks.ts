@@ -94,8 +94,24 @@ function normalisedSettings(p: Record<string, unknown>): { actionOnUnmanage: Rec
   };
 }
 
-function publicBody(s: StackRecord): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(s.body)) as Record<string, unknown>;
+/**
+ * The stack as ARM shows it. While a PUT runs, the state moves through ARM's own values: deploying,
+ * then updatingDenyAssignments (when deny settings apply) and deletingResources (when the new
+ * version unmanages something with 'delete') for the last part of the provisioning time.
+ */
+function publicBody(ctx: Context, s: StackRecord): Record<string, unknown> {
+  const body = JSON.parse(JSON.stringify(s.body)) as Record<string, unknown>;
+  const props = asObject(body.properties)!;
+  const op = s.operationId === undefined ? undefined : ctx.store.data.operations[s.operationId];
+  if (props.provisioningState !== 'deploying' || op === undefined || op.status !== 'InProgress' || op.readyAt <= op.startedAt) return body;
+  const progress = (Date.now() - op.startedAt) / (op.readyAt - op.startedAt);
+  const { plan, previousResources } = op.payload as { plan: Plan; previousResources: string[] };
+  const planned = new Set(plan.resources.map((r) => key(r.id)));
+  const deletes = asObject(props.actionOnUnmanage)?.resources === 'delete' && previousResources.some((id) => !planned.has(key(id)));
+  const denies = asObject(props.denySettings)?.mode !== 'none';
+  if (progress >= 0.85 && deletes) props.provisioningState = 'deletingResources';
+  else if (progress >= 0.7 && denies) props.provisioningState = 'updatingDenyAssignments';
+  return body;
 }
 
 export async function putStack(ctx: Context, req: Request, sub: string, name: string): Promise<Reply> {
@@ -144,7 +160,7 @@ export async function putStack(ctx: Context, req: Request, sub: string, name: st
   ctx.store.data.stacks[key(id)] = { body, template: asObject(def.properties.template), operationId: op.id };
   autoRegister(ctx, plan.resources.map((r) => r.type.split('/')[0] ?? ''));
   ctx.store.save();
-  return reply(created ? 201 : 200, publicBody(ctx.store.data.stacks[key(id)]!), asyncOperationHeaders(req.origin, sub, op, apiVersion));
+  return reply(created ? 201 : 200, publicBody(ctx, ctx.store.data.stacks[key(id)]!), asyncOperationHeaders(req.origin, sub, op, apiVersion));
 }
 
 /** Deletes or detaches resources a stack no longer manages; resource groups last. */
@@ -200,13 +216,13 @@ export function getStack(ctx: Context, req: Request, sub: string, name: string):
   checkSubscription(ctx, sub);
   const s = findStack(ctx, sub, name);
   if (s === undefined) throw stackNotFound(name);
-  return reply(200, publicBody(s));
+  return reply(200, publicBody(ctx, s));
 }
 
 export function listStacks(ctx: Context, req: Request, sub: string): Reply {
   checkApiVersion(req, stackType);
   checkSubscription(ctx, sub);
-  return reply(200, page(req, Object.values(ctx.store.data.stacks).map(publicBody)));
+  return reply(200, page(req, Object.values(ctx.store.data.stacks).map((s) => publicBody(ctx, s))));
 }
 
 export function deleteStack(ctx: Context, req: Request, sub: string, name: string): Reply {

@@ -80,6 +80,17 @@ describe('ARM emulator: deployment stacks', () => {
       }
       expect(done.body.status).to.equal('Succeeded');
       expect((await slow.clients.stacks.deploymentStacks.getAtSubscription('cf-slow')).properties?.provisioningState).to.equal('succeeded');
+
+      // With deny settings, the state passes through updatingDenyAssignments before succeeded.
+      await call(slow, 'PUT', `${stackPath(slow, 'cf-slow')}?api-version=2024-03-01`, tinyStack('rg-slow', { denySettings: { mode: 'denyDelete' } }));
+      const seen: string[] = [];
+      for (;;) {
+        const state = (await call(slow, 'GET', `${stackPath(slow, 'cf-slow')}?api-version=2024-03-01`)).body.properties.provisioningState as string;
+        if (seen.at(-1) !== state) seen.push(state);
+        if (state === 'succeeded' || state === 'failed') break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(seen).to.deep.equal(['deploying', 'updatingDenyAssignments', 'succeeded']);
     } finally {
       await slow.close();
     }
