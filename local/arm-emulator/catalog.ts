@@ -54,14 +54,14 @@ export const providers: readonly ProviderInfo[] = [
     },
   },
   { namespace: 'Microsoft.DBforPostgreSQL', types: { flexibleServers: 'any', 'flexibleServers/databases': 'any', 'flexibleServers/configurations': 'any', 'flexibleServers/administrators': 'any', 'flexibleServers/firewallRules': 'any' } },
-  { namespace: 'Microsoft.Cache', types: { redisEnterprise: 'any', 'redisEnterprise/databases': 'any', redis: 'any' } },
+  { namespace: 'Microsoft.Cache', types: { redisEnterprise: 'any', 'redisEnterprise/databases': 'any', 'redisEnterprise/databases/accessPolicyAssignments': 'any', redis: 'any' } },
   { namespace: 'Microsoft.EventHub', types: { namespaces: 'any', 'namespaces/eventhubs': 'any', 'namespaces/eventhubs/consumergroups': 'any', 'namespaces/eventhubs/authorizationRules': 'any', 'namespaces/authorizationRules': 'any', 'namespaces/networkRuleSets': 'any' } },
   { namespace: 'Microsoft.KeyVault', types: { vaults: 'any', 'vaults/secrets': 'any', 'vaults/accessPolicies': 'any' } },
   { namespace: 'Microsoft.ContainerRegistry', types: { registries: 'any' } },
   { namespace: 'Microsoft.App', types: { managedEnvironments: 'any', containerApps: 'any', jobs: 'any' } },
   { namespace: 'Microsoft.ManagedIdentity', types: { userAssignedIdentities: 'any', 'userAssignedIdentities/federatedIdentityCredentials': 'any' } },
   { namespace: 'Microsoft.OperationalInsights', types: { workspaces: 'any' } },
-  { namespace: 'Microsoft.Insights', types: { components: 'any', actionGroups: 'any', diagnosticSettings: 'any', metricAlerts: 'any', scheduledQueryRules: 'any', activityLogAlerts: 'any' } },
+  { namespace: 'Microsoft.Insights', types: { components: 'any', actionGroups: 'any', diagnosticSettings: 'any', metricAlerts: 'any', scheduledQueryRules: 'any', activityLogAlerts: 'any', workbooks: 'any' } },
   { namespace: 'Microsoft.ApiManagement', types: { service: 'any' } },
 ];
 
