@@ -10,9 +10,11 @@ import { guidFrom } from './fill.ts';
 const matchesAction = (pattern: string, action: string): boolean =>
   new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i').test(action);
 
-export function checkDenySettings(ctx: Context, id: string, type: string, operation: 'write' | 'delete', principalId: string): void {
+/** `exemptStackId`: a stack is never blocked by its own deny settings. */
+export function checkDenySettings(ctx: Context, id: string, type: string, operation: 'write' | 'delete', principalId: string, exemptStackId?: string): void {
   const action = `${type}/${operation}`;
   for (const stack of Object.values(ctx.store.data.stacks)) {
+    if (exemptStackId !== undefined && String(stack.body.id).toLowerCase() === exemptStackId.toLowerCase()) continue;
     const props = asObject(stack.body.properties) ?? {};
     const deny = asObject(props.denySettings) ?? {};
     const mode = String(deny.mode ?? 'none');

@@ -9,6 +9,7 @@ import { findProvider } from './catalog.ts';
 import { asObject } from './http.ts';
 import { resolveOutputs } from './outputs.ts';
 import { checkPolicy } from './policy.ts';
+import { checkDenySettings } from './deny.ts';
 import { putResource } from './store-ops.ts';
 import { latencyFor } from './context.ts';
 
@@ -26,6 +27,10 @@ export interface TemplateRequest {
   parameters: unknown;
   location: string;
   deploymentName: string;
+  /** Who deploys: deny settings of stacks apply to their writes (preflight, 403 like ARM's authorization check). */
+  principalId: string;
+  /** The stack being deployed (its own deny settings do not apply to it). */
+  stackId?: string;
 }
 
 export async function planTemplate(ctx: Context, req: TemplateRequest): Promise<Plan> {
@@ -55,6 +60,7 @@ export async function planTemplate(ctx: Context, req: TemplateRequest): Promise<
         details: [{ code: 'NoRegisteredProviderFound', message: `No registered resource provider found for location '${req.location}' and API version '${r.apiVersion}' for type '${r.type}'.` }],
       });
     }
+    checkDenySettings(ctx, r.id, r.type, 'write', req.principalId, req.stackId);
     try {
       checkPolicy(ctx.policy, ctx.store.data.resources, { id: r.id, type: r.type, name: r.name, body: r.declared });
     } catch (error) {

@@ -39,8 +39,8 @@ function readDeployment(req: Request): DeploymentInput {
   return { location: body.location, properties, tags: body.tags };
 }
 
-const plan = (ctx: Context, name: string, d: DeploymentInput): Promise<Plan> =>
-  planTemplate(ctx, { template: d.properties.template, templateLink: d.properties.templateLink, parameters: d.properties.parameters, location: d.location, deploymentName: name });
+const plan = (ctx: Context, req: Request, name: string, d: DeploymentInput): Promise<Plan> =>
+  planTemplate(ctx, { template: d.properties.template, templateLink: d.properties.templateLink, parameters: d.properties.parameters, location: d.location, deploymentName: name, principalId: req.principalId });
 
 const templateHash = (template: unknown): string => BigInt(`0x${createHash('sha256').update(JSON.stringify(template ?? {})).digest('hex').slice(0, 15)}`).toString();
 
@@ -66,7 +66,7 @@ export async function putDeployment(ctx: Context, req: Request, sub: string, nam
     }
   };
   refuseIfActive();
-  const p = await plan(ctx, name, input);
+  const p = await plan(ctx, req, name, input);
   refuseIfActive();
   const id = deploymentId(sub, name);
   const body: Record<string, unknown> = {
@@ -170,7 +170,7 @@ export async function validateDeployment(ctx: Context, req: Request, sub: string
   checkSubscription(ctx, sub);
   checkName(name);
   const input = readDeployment(req);
-  const p = await plan(ctx, name, input);
+  const p = await plan(ctx, req, name, input);
   const op = startOperation(ctx, 'deploymentValidate', deploymentId(sub, name), undefined, 0);
   op.result = {
     id: deploymentId(sub, name),
@@ -197,7 +197,7 @@ export async function whatIfDeployment(ctx: Context, req: Request, sub: string, 
   checkSubscription(ctx, sub);
   checkName(name);
   const input = readDeployment(req);
-  const p = await plan(ctx, name, input);
+  const p = await plan(ctx, req, name, input);
   advance(ctx);
   const op = startOperation(ctx, 'deploymentWhatIf', deploymentId(sub, name), undefined, 0);
   // WhatIfOperationResult (deployments.json 2025-04-01)

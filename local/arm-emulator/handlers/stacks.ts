@@ -125,7 +125,7 @@ export async function putStack(ctx: Context, req: Request, sub: string, name: st
   if (before !== undefined && String(before.body.location).toLowerCase() !== def.location.toLowerCase()) {
     throw new ArmError(400, 'DeploymentStackLocationMismatch', `The location '${def.location}' of the deployment stack '${name}' does not match its existing location '${String(before.body.location)}'. The location of a stack cannot be changed.`);
   }
-  const plan = await planTemplate(ctx, { template: def.properties.template, templateLink: def.properties.templateLink, parameters: def.properties.parameters, location: def.location, deploymentName: name });
+  const plan = await planTemplate(ctx, { template: def.properties.template, templateLink: def.properties.templateLink, parameters: def.properties.parameters, location: def.location, deploymentName: name, principalId: req.principalId, stackId: stackId(sub, name) });
   // The expansion awaited: a concurrent PUT may have started meanwhile.
   const current = findStack(ctx, sub, name);
   refuseIfRunning(current, name);
@@ -258,7 +258,7 @@ export async function validateStack(ctx: Context, req: Request, sub: string, nam
   const { apiVersion } = checkApiVersion(req, stackType);
   checkSubscription(ctx, sub);
   const def = readStackDefinition(req, name);
-  const plan = await planTemplate(ctx, { template: def.properties.template, templateLink: def.properties.templateLink, parameters: def.properties.parameters, location: def.location, deploymentName: name });
+  const plan = await planTemplate(ctx, { template: def.properties.template, templateLink: def.properties.templateLink, parameters: def.properties.parameters, location: def.location, deploymentName: name, principalId: req.principalId, stackId: stackId(sub, name) });
   const id = stackId(sub, name);
   const op = startOperation(ctx, 'stackValidate', id, undefined, 0);
   // DeploymentStackValidateResult (deploymentStacks.json 2024-03-01)

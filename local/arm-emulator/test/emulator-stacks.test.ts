@@ -173,6 +173,12 @@ describe('ARM emulator: deployment stacks', () => {
     await expectArmError(emu.clients.resources.resourceGroups.delete('rg-deny', fast), 403, 'DenyAssignmentAuthorizationFailed');
     // excluded action: the group may be written
     expect((await emu.clients.resources.resourceGroups.createOrUpdate('rg-deny', { location: 'westeurope', tags: { extra: '1' } })).tags).to.deep.equal({ extra: '1' });
+    // a deployment by the same caller is refused too (and another stack would be)
+    const dep = await call(emu, 'PUT', `/subscriptions/${emu.subscriptionId}/providers/Microsoft.Resources/deployments/cf-over?api-version=2025-04-01`, {
+      location: 'westeurope',
+      properties: { mode: 'Incremental', template: tinyTemplate({ storageNames: ['stdeny1'] }), parameters: { rgName: { value: 'rg-deny' }, location: { value: 'westeurope' } } },
+    });
+    expect([dep.status, dep.body.error.code]).to.deep.equal([403, 'DenyAssignmentAuthorizationFailed']);
     // excluded principal: may delete
     const admin = createArmClients({ kind: 'emulator', subscriptionId: emu.subscriptionId, endpoint: emu.endpoint, caPem: emu.caPem, credential: new EmulatorCredential({ principalId: excluded }) });
     await admin.storage.storageAccounts.delete('rg-deny', 'stdeny1');
