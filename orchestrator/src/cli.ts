@@ -20,6 +20,10 @@ const commands: Record<string, () => Promise<Command>> = {
   pause: () => import('./commands/pause.ts'),
   resume: () => import('./commands/resume.ts'),
   deploy: () => import('./commands/deploy.ts'),
+  'what-if': () => import('./commands/what-if.ts'),
+  list: () => import('./commands/list.ts'),
+  show: () => import('./commands/show.ts'),
+  destroy: () => import('./commands/destroy.ts'),
 };
 
 async function usage(): Promise<string> {

@@ -52,7 +52,9 @@ export async function checkPrerequisites(clients: ArmClients, input: { deploymen
   }
   const required = requiredNamespaces(input.resources);
   const missing = required.filter((ns) => (states.get(ns.toLowerCase()) ?? 'NotRegistered') !== 'Registered');
-  const bootstrap = `cf-infra bootstrap --subscription ${clients.subscriptionId}${input.where.includes('emulator') ? ' --emulator' : ''}`;
+  const bootstrap = input.where.includes('emulator')
+    ? `npm run emulator (in another terminal), then cf-infra bootstrap --emulator --yes --subscription ${clients.subscriptionId}`
+    : `cf-infra bootstrap --subscription ${clients.subscriptionId}`;
   if (missing.length > 0) {
     throw new CliError(`subscription ${clients.subscriptionId} is not registered for resource provider(s) ${missing.join(', ')}, which ${input.deployment} uses.`, { hint: `run ${bootstrap} (it registers every provider the deployments need)` });
   }

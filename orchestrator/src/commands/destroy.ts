@@ -1,0 +1,93 @@
+// `cf-infra destroy <deployment>`: deletes the stack with its resources and resource groups, under
+// the deployment's lock. Type the name to confirm (or --confirm <name> without a terminal); prod
+// also needs --allow-prod.
+import { parseArgs } from 'node:util';
+import { deleteStack, getStack } from '../deploy/arm-phases.ts';
+import { resolveTarget } from '../deploy/preflight.ts';
+import { createProgress, progressModeFor } from '../deploy/progress.ts';
+import { newRunId } from '../deploy/run-id.ts';
+import { askForText, checkTargetFlags, commandServices, isInteractive } from '../deploy/services.ts';
+import { UsageError } from '../errors.ts';
+import { ExitCode } from '../exit-codes.ts';
+import { acquireDeploymentLock } from '../lock/index.ts';
+
+export const summary = 'Delete a deployment: its stack with every resource and resource group (type the name to confirm)';
+
+const help = `Usage: cf-infra destroy <deployment> [options]     (npm run destroy -- <deployment> [options])
+
+Deletes the deployment stack cf-<deployment> together with the resources and resource groups it
+manages, under the deployment's lock. Key Vaults are soft-deleted as their profile says
+(keyVault.softDeleteRetentionDays; purge protection in prod keeps them for that period).
+
+Options:
+  --emulator             the local ARM emulator and Azurite
+  --subscription <id>    Azure subscription (default $AZURE_SUBSCRIPTION_ID)
+  --confirm <name>       the deployment's name again (required without a terminal)
+  --allow-prod           required for a prod deployment
+  -h, --help
+
+Exit codes: 0 deleted (or nothing to delete), 1 failed, 2 bad input or not confirmed, 3 locked.`;
+
+export async function run(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        emulator: { type: 'boolean', default: false },
+        subscription: { type: 'string' },
+        confirm: { type: 'string' },
+        'allow-prod': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`destroy: ${(error as Error).message}`, 'see `cf-infra destroy --help`');
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(help);
+    return ExitCode.Success;
+  }
+  if (positionals.length !== 1) throw new UsageError(`destroy: give exactly one deployment name (got ${positionals.length === 0 ? 'none' : positionals.join(', ')})`);
+  const deployment = positionals[0]!;
+  const flags = checkTargetFlags({ emulator: values.emulator, subscription: values.subscription });
+  const target = resolveTarget(deployment);
+  if (target.environment === 'prod' && !values['allow-prod']) throw new UsageError(`destroy: ${deployment} is a prod deployment: pass --allow-prod as well to delete it`);
+  if (values.confirm !== undefined && values.confirm !== deployment) throw new UsageError(`destroy: --confirm "${values.confirm}" does not match the deployment name "${deployment}"; nothing was deleted`);
+  if (values.confirm === undefined && !isInteractive()) throw new UsageError(`destroy: no terminal to confirm on: pass --confirm ${deployment}`);
+
+  const stackName = `cf-${deployment}`;
+  const progress = createProgress(progressModeFor());
+  const services = commandServices(flags);
+  try {
+    const arm = await services.openArm();
+    const store = await services.openLockStore();
+    const runId = newRunId();
+    const lock = await acquireDeploymentLock(store, { deployment, runId, command: ['destroy', ...args].join(' ') });
+    try {
+      const stack = await getStack(arm.clients, stackName, deployment);
+      if (stack === undefined) {
+        console.log(`${deployment}: no stack ${stackName} in ${arm.where}; nothing to delete.`);
+        return ExitCode.Success;
+      }
+      const count = stack.properties?.resources?.length ?? 0;
+      if (values.confirm === undefined) {
+        const typed = await askForText(`This deletes stack ${stackName} and its ${count} resources (resource groups included) in ${arm.where}.\nType the deployment name to confirm: `);
+        if (typed !== deployment) {
+          console.log('Not confirmed; nothing was deleted.');
+          return ExitCode.BadInput;
+        }
+      }
+      await progress.phase(`${deployment}: delete stack ${stackName} with its ${count} resources`, (update) => deleteStack(arm.clients, { deployment, stackName }, update));
+      console.log(`${deployment}: destroyed (stack ${stackName} and its ${count} managed resources deleted).`);
+      return ExitCode.Success;
+    } finally {
+      await lock.release().catch(() => undefined);
+    }
+  } finally {
+    await services.close();
+  }
+}

@@ -1,0 +1,75 @@
+// `cf-infra what-if <deployment>`: what a deploy would change, without a lock and without writing.
+import { parseArgs } from 'node:util';
+import { getStack, whatIf } from '../deploy/arm-phases.ts';
+import { renderWhatIf } from '../deploy/pipeline.ts';
+import { resolveTarget, runPreflight } from '../deploy/preflight.ts';
+import { createProgress, progressModeFor } from '../deploy/progress.ts';
+import { checkTargetFlags, commandServices } from '../deploy/services.ts';
+import { UsageError } from '../errors.ts';
+import { ExitCode } from '../exit-codes.ts';
+import { hasChanges } from '../whatif/index.ts';
+import { parseFormat } from './deploy.ts';
+
+export const summary = 'What a deploy would change (az-style, markdown for a PR comment, or JSON); --detailed-exitcode';
+
+const help = `Usage: cf-infra what-if <deployment> [options]     (npm run what-if -- <deployment> [options])
+
+Runs the offline plan, then asks ARM what deploying it would change: a subscription deployment
+what-if of the compiled template, plus the deletions (test) or detachments (prod) of what the
+existing stack cf-<deployment> manages and the code no longer has. Writes nothing, takes no lock.
+
+Options:
+  --emulator             the local ARM emulator (a running one, else one started for this command)
+  --subscription <id>    Azure subscription (default $AZURE_SUBSCRIPTION_ID)
+  --format <f>           text (default, like az), markdown (PR comment) or json
+  --detailed-exitcode    exit 4 when there are changes, 0 when there are none
+  -h, --help
+
+Exit codes: 0 ok (no changes with --detailed-exitcode), 1 failed, 2 bad input, 4 changes pending.`;
+
+export async function run(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        emulator: { type: 'boolean', default: false },
+        subscription: { type: 'string' },
+        format: { type: 'string' },
+        'detailed-exitcode': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`what-if: ${(error as Error).message}`, 'see `cf-infra what-if --help`');
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(help);
+    return ExitCode.Success;
+  }
+  if (positionals.length !== 1) throw new UsageError(`what-if: give exactly one deployment name (got ${positionals.length === 0 ? 'none' : positionals.join(', ')})`, 'cf-infra list shows the deployments');
+  const deployment = positionals[0]!;
+  const format = parseFormat(values.format, 'what-if');
+  const flags = checkTargetFlags({ emulator: values.emulator, subscription: values.subscription });
+  const target = resolveTarget(deployment);
+
+  // Progress goes to stderr: stdout carries only the what-if (for `> comment.md` or `| jq`).
+  const progress = createProgress(format === 'text' ? progressModeFor(process.env, process.stderr.isTTY === true) : 'plain', process.env, (line) => console.error(line));
+  const services = commandServices(flags);
+  try {
+    const bicep = await services.bicep();
+    const preflight = await progress.phase(`${deployment}: plan (config, compile + lint, snapshot, policy, cost)`, () => runPreflight(target, bicep));
+    const arm = await services.openArm();
+    const model = await progress.phase(`${deployment}: what-if in ${arm.where}`, async () => {
+      const existing = await getStack(arm.clients, preflight.stack.name, deployment);
+      return whatIf(arm.clients, { deployment, location: preflight.location, template: preflight.template, parameters: preflight.parameters, stack: preflight.stack }, existing);
+    });
+    console.log(renderWhatIf(model, format, `What-if: ${deployment}`, process.stdout.isTTY === true && process.env.NO_COLOR === undefined, true));
+    return values['detailed-exitcode'] && hasChanges(model) ? ExitCode.ChangesPending : ExitCode.Success;
+  } finally {
+    await services.close();
+  }
+}
