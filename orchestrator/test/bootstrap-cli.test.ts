@@ -148,11 +148,14 @@ describe('cf-infra bootstrap / pause / resume (CLI)', function () {
   it('pause of a deployed test server stops it, or says exactly which action the emulator lacks; resume of a running server does nothing', async () => {
     const rest = armRest(createArmClients({ kind: 'emulator', subscriptionId: sub, endpoint: emu.endpoint, caPem: emu.caPem }), emu.endpoint);
     await rest.post(`/subscriptions/${sub}/providers/Microsoft.DBforPostgreSQL/register`, '2021-04-01');
-    await rest.put(`/subscriptions/${sub}/resourceGroups/rg-cf-westeu-test-1`, '2021-04-01', { location: 'westeurope' });
+    // Compliant with the baseline policies an earlier test assigned (tags, no public network access).
+    const tags = { app: 'complianceflow', env: 'test', owner: 'platform-team', costCenter: 'CC-1001-ENG', deployment: 'westeu-test-1', region: 'westeurope' };
+    await rest.put(`/subscriptions/${sub}/resourceGroups/rg-cf-westeu-test-1`, '2021-04-01', { location: 'westeurope', tags });
     await rest.put(`/subscriptions/${sub}/resourceGroups/rg-cf-westeu-test-1/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql-cf-westeu-test-1`, '2024-08-01', {
       location: 'westeurope',
+      tags,
       sku: { name: 'Standard_B1ms', tier: 'Burstable' },
-      properties: { version: '16' },
+      properties: { version: '16', network: { publicNetworkAccess: 'Disabled' } },
     });
     const server = `/subscriptions/${sub}/resourceGroups/rg-cf-westeu-test-1/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql-cf-westeu-test-1`;
     const pause = await cli(repoRoot, 'pause', 'westeu-test-1', '--subscription', sub, '--emulator');

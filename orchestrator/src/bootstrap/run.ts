@@ -28,6 +28,9 @@ export const emulatorPlaceholderPrincipal: desired.CiPrincipal = {
   label: 'EMULATOR PLACEHOLDER principal (no CI identity: Microsoft Graph is not emulated)',
 };
 
+/** Attempts at the role assignments while a new service principal replicates. */
+const principalRetries = 6;
+
 export type BootstrapTarget = { kind: 'azure' } | { kind: 'emulator'; endpoint: string; caPem: string };
 
 export interface BootstrapOptions {
@@ -163,7 +166,16 @@ export async function runBootstrap(prepared: Prepared, options: BootstrapOptions
         if (state.principal === undefined || state.principal.objectId === '(new)') {
           return [{ label: 'role assignments', action: 'create', detail: 'for the service principal created above' }];
         }
-        return reconcile(ctx, desired.roleAssignments(input, prepared.role, state.principal));
+        const assignments = desired.roleAssignments(input, prepared.role, state.principal);
+        // A service principal created seconds ago may not have replicated to ARM yet (PrincipalNotFound).
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            return await reconcile(ctx, assignments);
+          } catch (error) {
+            if ((error as { code?: string }).code !== 'PrincipalNotFound' || attempt >= principalRetries) throw error;
+            await new Promise((resolve) => setTimeout(resolve, options.pollIntervalMs ?? 10000));
+          }
+        }
       },
     },
   ];

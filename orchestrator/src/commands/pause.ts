@@ -81,8 +81,8 @@ export async function runPower(verb: PowerVerb, args: string[]): Promise<number>
     if (emulated !== undefined && code === 'InvalidResourceOperation') {
       throw new CliError(`${verb}: the ARM emulator does not implement POST .../flexibleServers/{name}/${action[verb]}?api-version=${apiVersions.postgres} (${(error as Error).message})`, { exitCode: ExitCode.Failed });
     }
-    const [headline, ...rest2] = formatArmError(explainArmError(error));
-    throw new CliError(`${verb} ${d.name} failed: ${headline}${rest2.length > 0 ? `\n${rest2.join('\n')}` : ''}`, { exitCode: ExitCode.Failed });
+    const [headline, ...more] = formatArmError(explainArmError(error));
+    throw new CliError(`${verb} ${d.name} failed: ${headline}${more.length > 0 ? `\n${more.join('\n')}` : ''}`, { exitCode: ExitCode.Failed });
   }
 }
 
