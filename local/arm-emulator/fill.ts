@@ -90,14 +90,12 @@ function keysFor(type: string, id: string): Record<string, unknown> | undefined 
 export function materialise(d: Declared, tenantId: string): StoredResource {
   const location = typeof d.declared.location === 'string' ? d.declared.location : undefined;
   const declaredProps = asObject(d.declared.properties) ?? {};
-  const isGroup = d.type.toLowerCase() === 'microsoft.resources/resourcegroups';
   const properties = {
     ...derivedProperties(d.type, d.name, d.id, location, tenantId),
     ...declaredProps,
     provisioningState: 'Succeeded',
   };
   const body: Record<string, unknown> = { id: d.id, name: d.name, type: d.type, ...d.declared, properties };
-  if (isGroup) body.managedBy = undefined;
   const keys = keysFor(d.type, d.id);
   return { id: d.id, type: d.type, name: d.name, apiVersion: d.apiVersion, declared: d.declared, body: JSON.parse(JSON.stringify(body)) as Record<string, unknown>, ...(keys === undefined ? {} : { keys }) };
 }
