@@ -8,7 +8,8 @@ import { loadRegistry, resolveAll } from '../src/config/registry.ts';
 import { defaultGoldenDir } from '../src/plan/golden.ts';
 import { buildSnapshots, childrenOf, diagnosticSettingsOf, isExpression, ofType, prop, type DeploymentSnapshot, type Resource } from './support/snapshots.ts';
 
-const requiredTags = ['app', 'env', 'owner', 'costCenter'] as const;
+// The policy tags of Story 0, plus the deployment and region tags of Story 2 (main.bicep passes all six everywhere).
+const requiredTags = ['app', 'env', 'owner', 'costCenter', 'deployment', 'region'] as const;
 
 /**
  * Types that cannot carry tags in ARM (child or extension resources without a `tags` property).
@@ -220,7 +221,7 @@ describe('invariants over the snapshots of all eight deployments', function () {
     expect(snapshots.map((s) => s.deployment)).to.have.members(registryNames);
   });
 
-  it('every taggable resource has app, env, owner and costCenter, with the deployment\'s values', () => {
+  it('every taggable resource has app, env, owner and costCenter (and deployment, region), with the deployment\'s values', () => {
     const problems: string[] = [];
     for (const s of snapshots) {
       const wanted = s.resolved.tags;

@@ -385,6 +385,9 @@ describe('Stories 3–7 and container apps on the snapshots of westeu-test-1 and
         it(`scenario 2: workspace-based Application Insights, sampling ${want.prod ? 'adaptive (not fixed)' : '100 %'}; connection string in Key Vault`, () => {
           expect(prop(insights, 'properties.WorkspaceResourceId')).to.equal(workspace.id);
           expect(prop(insights, 'properties.IngestionMode')).to.equal('LogAnalytics');
+          // Local (key) auth off on both: data only with an Entra token (monitoring README).
+          expect(prop(insights, 'properties.DisableLocalAuth')).to.equal(true);
+          expect(prop(workspace, 'properties.features.disableLocalAuth')).to.equal(true);
           expect(prop(insights, 'properties.SamplingPercentage')).to.equal(want.prod ? undefined : 100);
           const secret = single(s, 'Microsoft.KeyVault/vaults/secrets', 'applicationinsights-connection-string');
           expect(secret.id.startsWith(`${single(s, 'Microsoft.KeyVault/vaults', names['keyVault']).id}/secrets/`)).to.equal(true);
@@ -459,6 +462,9 @@ describe('Stories 3–7 and container apps on the snapshots of westeu-test-1 and
           expect(prop(registry, 'properties.anonymousPullEnabled')).to.equal(false);
           if (want.prod) {
             expect(prop(registry, 'properties.publicNetworkAccess')).to.equal('Disabled');
+            expect(prop(registry, 'properties.networkRuleBypassOptions'), 'no trusted-service bypass').to.equal('None');
+            expect(prop(registry, 'properties.policies.exportPolicy.status')).to.equal('disabled');
+            expect(prop(registry, 'properties.zoneRedundancy')).to.equal('Enabled');
             expectPrivateEndpoint(registry, 'registry', 'storage', 'privatelink.azurecr.io');
           } else {
             const endpoints = ofType(s, 'Microsoft.Network/privateEndpoints').filter((pe) => JSON.stringify(pe.properties).includes(registry.id));
