@@ -212,7 +212,7 @@ export async function validateManagedResources(clients: ArmClients, stack: Deplo
         }
       }
       done++;
-      update(`${done}/${ids.length} managed resources checked`);
+      if (done % 25 === 0 || done === ids.length) update(`${done}/${ids.length} managed resources checked`);
     }
   };
   await Promise.all(Array.from({ length: 8 }, worker));
