@@ -322,8 +322,8 @@ describe('invariants over the snapshots of all eight deployments', function () {
     expect(problems).to.deep.equal([]);
   });
 
-  it('no secret value anywhere in any snapshot (secret-named properties, Key Vault secret values and connection strings are ARM expressions)', () => {
-    const findings = snapshots.flatMap((s) => s.resources.flatMap(secretsIn));
+  it('no secret value anywhere in any snapshot or its parameters (secret-named properties, Key Vault secret values and connection strings are ARM expressions)', () => {
+    const findings = snapshots.flatMap((s) => [...s.resources.flatMap(secretsIn), ...findSecrets(s.parameters, `${s.deployment} parameters`)]);
     expect(findings).to.deep.equal([]);
     // Some secret-carrying properties exist, so the scan has something to look at.
     const secretValues = snapshots.flatMap((s) => ofType(s, 'Microsoft.KeyVault/vaults/secrets').map((r) => prop(r, 'properties.value')));

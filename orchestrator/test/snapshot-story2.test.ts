@@ -243,6 +243,14 @@ describe('Story 2 (networking) on the snapshots of westeu-test-1 and westeu-prod
         expect(flowLog.properties?.['retentionPolicy']).to.deep.equal({ days: (s.parameters['network'] as { flowLogRetentionDays: number }).flowLogRetentionDays, enabled: true });
       });
 
+      it('scenario 6: an alert on NSG rule hits (denied inbound flows from traffic analytics) to the action group', () => {
+        const alert = single(s, 'Microsoft.Insights/scheduledQueryRules', `alert-vnet-cf-${deployment}-denied-inbound-flows`);
+        expect(alert.properties?.['scopes']).to.deep.equal([workspaceId()]);
+        expect(alert.properties?.['enabled']).to.equal(true);
+        expect(alert.properties?.['criteria']['allOf'][0]['query']).to.match(/NTANetAnalytics[\s\S]*FlowStatus == "Denied"/);
+        expect(alert.properties?.['actions']['actionGroups']).to.deep.equal([single(s, 'Microsoft.Insights/actionGroups').id]);
+      });
+
       it('scenario 6: diagnostic settings on the VNet (VMProtectionAlerts, AllMetrics) and on every NSG, to the workspace', () => {
         const vnetDiagnostics = diagnosticSettingsOf(s, vnet.id);
         expect(vnetDiagnostics).to.have.length(1);
