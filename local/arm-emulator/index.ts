@@ -12,7 +12,7 @@ import { TransientFaults } from './faults.ts';
 import { errorReply, readBody, send, type Reply, type Request } from './http.ts';
 import { advance } from './lro.ts';
 import { defaultSubscriptionId, type EmulatorOptions } from './options.ts';
-import { builtInEvaluator } from './policy.ts';
+import { sharedEvaluator } from './policy.ts';
 import { route } from './router.ts';
 import { StateStore } from './state.ts';
 import { loadTls } from './tls.ts';
@@ -43,7 +43,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     subscriptionId: options.subscriptionId ?? defaultSubscriptionId,
     tenantId: options.tenantId ?? defaultEmulatorTenantId,
     expander,
-    policy: options.policyEvaluator ?? builtInEvaluator,
+    policy: options.policyEvaluator ?? sharedEvaluator,
     log: options.log ?? (() => {}),
   };
   const faults = new TransientFaults(options.faults);

@@ -1,10 +1,10 @@
 // The policy hook: before a resource is written, the assignments whose scope covers it are
 // evaluated; a `deny` answers 403 RequestDisallowedByPolicy naming assignment and definition.
-// The evaluator is an interface (the full one comes with the bootstrap work); the built-in one
-// understands allOf/anyOf/not over `field` conditions (equals, notEquals, in, notIn, exists, like)
-// on type, name, location, kind, tags[...] and plain property paths.
+// The evaluator is an interface; the default is the orchestrator's own Azure Policy evaluator
+// (orchestrator/src/policy: the full rule language, aliases, initiatives, notScopes, enforcement mode).
 // Shapes: specification/resources/resource-manager/Microsoft.Authorization/policy/stable/2023-04-01/policyAssignments.json
 // and policyDefinitions.json; the error as ARM returns it (code RequestDisallowedByPolicy, additionalInfo PolicyViolation).
+import { evaluateArmAssignments } from '../../orchestrator/src/policy/arm-state.ts';
 import { ArmError } from './errors.ts';
 import { asObject } from './http.ts';
 import { isWithin, key } from './ids.ts';
@@ -17,109 +17,33 @@ export interface ResourceForPolicy {
   body: Record<string, unknown>;
 }
 
-export interface AssignmentWithDefinition {
-  assignment: StoredResource;
-  definition: StoredResource;
-}
-
 export interface PolicyDenial {
   assignment: StoredResource;
   definition: StoredResource;
 }
 
 export interface PolicyEvaluator {
-  evaluate(resource: ResourceForPolicy, assignments: readonly AssignmentWithDefinition[]): PolicyDenial | undefined;
+  /** The first enforced deny among `assignments` (which cover the resource), if any. */
+  evaluate(resource: ResourceForPolicy, assignments: readonly StoredResource[], lookup: (id: string) => StoredResource | undefined): PolicyDenial | undefined;
 }
 
-function fieldValue(resource: ResourceForPolicy, field: string): unknown {
-  const f = field.toLowerCase();
-  if (f === 'type') return resource.type;
-  if (f === 'name') return resource.name;
-  if (f === 'id') return resource.id;
-  if (f === 'location' || f === 'kind') return resource.body[f];
-  const tag = /^tags\[['"]?([^'"\]]+)['"]?\]$/i.exec(field) ?? /^tags\.(.+)$/i.exec(field);
-  if (tag !== null) return asObject(resource.body.tags)?.[tag[1]!];
-  // An alias (Ns/type/a.b) is approximated by the property path after the type prefix; a plain path as is.
-  const typePrefix = `${resource.type.toLowerCase()}/`;
-  const p = f.startsWith(typePrefix) ? field.slice(typePrefix.length) : field;
-  let current: unknown = resource.body;
-  for (const part of p.split('.')) {
-    const o = asObject(current);
-    const hit = o === undefined ? undefined : Object.entries(o).find(([k]) => k.toLowerCase() === part.toLowerCase());
-    current = hit?.[1] ?? (o !== undefined && part !== 'properties' ? asObject(o.properties)?.[part] : undefined);
-  }
-  return current;
-}
-
-const same = (a: unknown, b: unknown): boolean => (typeof a === 'string' && typeof b === 'string' ? a.toLowerCase() === b.toLowerCase() : JSON.stringify(a) === JSON.stringify(b));
-const likeToRegExp = (pattern: string): RegExp => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i');
-
-type Params = Record<string, unknown>;
-function resolveParam(value: unknown, params: Params): unknown {
-  if (typeof value !== 'string') return value;
-  const m = /^\[parameters\('([^']+)'\)\]$/.exec(value);
-  return m === null ? value : params[m[1]!];
-}
-
-export function conditionHolds(cond: unknown, resource: ResourceForPolicy, params: Params): boolean {
-  const c = asObject(cond);
-  if (c === undefined) return false;
-  if (Array.isArray(c.allOf)) return c.allOf.every((x) => conditionHolds(x, resource, params));
-  if (Array.isArray(c.anyOf)) return c.anyOf.some((x) => conditionHolds(x, resource, params));
-  if (c.not !== undefined) return !conditionHolds(c.not, resource, params);
-  if (typeof c.field !== 'string') return false;
-  const v = fieldValue(resource, c.field);
-  if ('equals' in c) return same(v, resolveParam(c.equals, params));
-  if ('notEquals' in c) return !same(v, resolveParam(c.notEquals, params));
-  if ('in' in c) return ((resolveParam(c.in, params) as unknown[]) ?? []).some((x) => same(v, x));
-  if ('notIn' in c) return !((resolveParam(c.notIn, params) as unknown[]) ?? []).some((x) => same(v, x));
-  if ('exists' in c) return (v !== undefined) === (String(resolveParam(c.exists, params)).toLowerCase() === 'true');
-  if ('like' in c) return typeof v === 'string' && likeToRegExp(String(resolveParam(c.like, params))).test(v);
-  return false;
-}
-
-/** The values of a definition's parameters for one assignment (assignment values over defaults). */
-function parameterValues(assignment: StoredResource, definition: StoredResource): Params {
-  const values: Params = {};
-  for (const [name, p] of Object.entries(asObject(asObject(definition.body.properties)?.parameters) ?? {})) values[name] = asObject(p)?.defaultValue;
-  for (const [name, p] of Object.entries(asObject(asObject(assignment.body.properties)?.parameters) ?? {})) values[name] = asObject(p)?.value;
-  return values;
-}
-
-export const builtInEvaluator: PolicyEvaluator = {
-  evaluate(resource, assignments) {
-    for (const { assignment, definition } of assignments) {
-      const props = asObject(assignment.body.properties) ?? {};
-      if (String(props.enforcementMode ?? 'Default').toLowerCase() === 'donotenforce') continue;
-      if (((props.notScopes as string[] | undefined) ?? []).some((s) => isWithin(resource.id, s))) continue;
-      const rule = asObject(asObject(definition.body.properties)?.policyRule);
-      const params = parameterValues(assignment, definition);
-      const effect = String(resolveParam(asObject(rule?.then)?.effect, params) ?? '').toLowerCase();
-      if (effect === 'deny' && conditionHolds(rule?.if, resource, params)) return { assignment, definition };
-    }
-    return undefined;
+/** The orchestrator's offline evaluator (orchestrator/src/policy), the same one `cf-infra plan` runs. */
+export const sharedEvaluator: PolicyEvaluator = {
+  evaluate(resource, assignments, lookup) {
+    const denial = evaluateArmAssignments(resource, assignments, lookup).denial;
+    return denial === undefined ? undefined : { assignment: denial.assignment as StoredResource, definition: denial.definition as StoredResource };
   },
 };
 
-/** The assignments covering `id`, each with its definition (policy set definitions are expanded). */
-export function assignmentsCovering(resources: Record<string, StoredResource>, id: string): AssignmentWithDefinition[] {
-  const found: AssignmentWithDefinition[] = [];
-  for (const r of Object.values(resources)) {
-    if (r.type.toLowerCase() !== 'microsoft.authorization/policyassignments') continue;
+/** The policy assignments in state whose scope covers `id` and whose definition (or initiative) is held. */
+export function assignmentsCovering(resources: Record<string, StoredResource>, id: string): StoredResource[] {
+  return Object.values(resources).filter((r) => {
+    if (r.type.toLowerCase() !== 'microsoft.authorization/policyassignments') return false;
     const props = asObject(r.body.properties) ?? {};
+    if (resources[key(String(props.policyDefinitionId ?? ''))] === undefined) return false;
     const scope = typeof props.scope === 'string' ? props.scope : r.id.slice(0, r.id.toLowerCase().indexOf('/providers/microsoft.authorization/')) || '/';
-    if (!isWithin(id, scope)) continue;
-    const defId = String(props.policyDefinitionId ?? '');
-    const def = resources[key(defId)];
-    if (def === undefined) continue;
-    if (def.type.toLowerCase() === 'microsoft.authorization/policysetdefinitions') {
-      for (const ref of (asObject(def.body.properties)?.policyDefinitions as Record<string, unknown>[] | undefined) ?? []) {
-        const inner = resources[key(String(ref.policyDefinitionId ?? ''))];
-        if (inner !== undefined) found.push({ assignment: r, definition: inner });
-      }
-    } else found.push({ assignment: r, definition: def });
-  }
-  return found;
+    return isWithin(id, scope);
+  });
 }
 
 export function disallowedByPolicy(resource: ResourceForPolicy, denial: PolicyDenial): ArmError {
@@ -151,6 +75,6 @@ export function disallowedByPolicy(resource: ResourceForPolicy, denial: PolicyDe
 export function checkPolicy(evaluator: PolicyEvaluator, resources: Record<string, StoredResource>, resource: ResourceForPolicy): void {
   const assignments = assignmentsCovering(resources, resource.id);
   if (assignments.length === 0) return;
-  const denial = evaluator.evaluate(resource, assignments);
+  const denial = evaluator.evaluate(resource, assignments, (id) => resources[key(id)]);
   if (denial !== undefined) throw disallowedByPolicy(resource, denial);
 }

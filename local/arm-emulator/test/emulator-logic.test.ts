@@ -1,10 +1,10 @@
-// The emulator's pure parts: the built-in policy rule evaluator (one rule), property deltas,
+// The emulator's pure parts: the policy hook with the shared evaluator (one rule), property deltas,
 // output reference resolution and the env-var options of `npm run emulator`.
 import { expect } from 'chai';
 import { propertyDelta } from '../diff.ts';
 import { optionsFromEnv } from '../options.ts';
 import { resolveOutputs } from '../outputs.ts';
-import { builtInEvaluator } from '../policy.ts';
+import { sharedEvaluator } from '../policy.ts';
 import type { StoredResource } from '../state.ts';
 
 const stored = (id: string, type: string, body: Record<string, unknown>, keys?: Record<string, unknown>): StoredResource => ({
@@ -17,9 +17,10 @@ const stored = (id: string, type: string, body: Record<string, unknown>, keys?: 
   ...(keys === undefined ? {} : { keys }),
 });
 
-describe('ARM emulator: built-in policy evaluator', () => {
+describe('ARM emulator: policy hook (shared evaluator)', () => {
   const definition = stored('/subscriptions/s/providers/Microsoft.Authorization/policyDefinitions/require-env-tag', 'Microsoft.Authorization/policyDefinitions', {
     properties: {
+      mode: 'Indexed',
       policyRule: {
         if: { allOf: [{ field: 'type', in: ['Microsoft.Storage/storageAccounts', 'Microsoft.KeyVault/vaults'] }, { field: 'tags[env]', exists: 'false' }] },
         then: { effect: 'deny' },
@@ -27,6 +28,7 @@ describe('ARM emulator: built-in policy evaluator', () => {
     },
   });
   const assignment = stored('/subscriptions/s/providers/Microsoft.Authorization/policyAssignments/env-tag', 'Microsoft.Authorization/policyAssignments', { properties: { policyDefinitionId: definition.id, scope: '/subscriptions/s' } });
+  const lookup = (id: string) => [definition, assignment].find((r) => r.id.toLowerCase() === id.toLowerCase());
   const resource = (type: string, tags?: Record<string, string>): { id: string; type: string; name: string; body: Record<string, unknown> } => ({
     id: `/subscriptions/s/resourceGroups/rg/providers/${type}/x1`,
     type,
@@ -35,16 +37,16 @@ describe('ARM emulator: built-in policy evaluator', () => {
   });
 
   it('denies a storage account without the env tag and names assignment and definition', () => {
-    const denial = builtInEvaluator.evaluate(resource('Microsoft.Storage/storageAccounts'), [{ assignment, definition }]);
+    const denial = sharedEvaluator.evaluate(resource('Microsoft.Storage/storageAccounts'), [assignment], lookup);
     expect(denial?.assignment.id).to.equal(assignment.id);
     expect(denial?.definition.id).to.equal(definition.id);
   });
 
   it('allows a tagged account, another type, and anything when the assignment does not enforce', () => {
-    expect(builtInEvaluator.evaluate(resource('Microsoft.Storage/storageAccounts', { env: 'test' }), [{ assignment, definition }])).to.equal(undefined);
-    expect(builtInEvaluator.evaluate(resource('Microsoft.Network/virtualNetworks'), [{ assignment, definition }])).to.equal(undefined);
+    expect(sharedEvaluator.evaluate(resource('Microsoft.Storage/storageAccounts', { env: 'test' }), [assignment], lookup)).to.equal(undefined);
+    expect(sharedEvaluator.evaluate(resource('Microsoft.Network/virtualNetworks'), [assignment], lookup)).to.equal(undefined);
     const off = { ...assignment, body: { ...assignment.body, properties: { ...(assignment.body.properties as object), enforcementMode: 'DoNotEnforce' } } };
-    expect(builtInEvaluator.evaluate(resource('Microsoft.Storage/storageAccounts'), [{ assignment: off, definition }])).to.equal(undefined);
+    expect(sharedEvaluator.evaluate(resource('Microsoft.Storage/storageAccounts'), [off], lookup)).to.equal(undefined);
   });
 });
 

@@ -307,7 +307,7 @@ describe('ARM emulator: policy hook', () => {
           displayName: 'Allowed locations',
           mode: 'All',
           parameters: { allowed: { type: 'Array' }, effect: { type: 'String', defaultValue: 'Deny' } },
-          policyRule: { if: { allOf: [{ field: 'type', equals: 'Microsoft.Resources/resourceGroups' }, { not: { field: 'location', in: "[parameters('allowed')]" } }] }, then: { effect: "[parameters('effect')]" } },
+          policyRule: { if: { allOf: [{ field: 'type', equals: 'Microsoft.Resources/subscriptions/resourceGroups' }, { not: { field: 'location', in: "[parameters('allowed')]" } }] }, then: { effect: "[parameters('effect')]" } },
         },
       });
       await call(emu, 'PUT', `${assignmentId}?api-version=2023-04-01`, { properties: { policyDefinitionId: defId, scope: sub, parameters: { allowed: { value: ['westeurope'] } } } });
