@@ -86,12 +86,12 @@ for (const { deployment, environment, second, flowLogRetentionDays } of cases) {
       expect(subnets.some((s) => s.name.endsWith('-apim'))).to.equal(environment === 'prod');
     });
 
-    it('scenario 3: database subnet allows only the container apps subnet on 5432', () => {
+    it('scenario 3: database subnet allows only the container apps subnet on 5432 (and 6432 where PgBouncer runs)', () => {
       const rules = rulesOf(snapshot, deployment, 'db');
       const allows = allowRules(rules);
       expect(allows).to.have.length(1);
       expect(sources(allows[0]!)).to.deep.equal([prefix(1)]);
-      expect(ports(allows[0]!)).to.deep.equal(['5432']);
+      expect(ports(allows[0]!)).to.deep.equal(environment === 'prod' ? ['5432', '6432'] : ['5432']);
       expect(allows[0]!.properties).to.include({ direction: 'Inbound', protocol: 'Tcp', destinationAddressPrefix: prefix(2) });
     });
 
