@@ -5,6 +5,7 @@
 // Shapes: specification/resources/resource-manager/Microsoft.Authorization/policy/stable/2023-04-01/policyAssignments.json
 // and policyDefinitions.json; the error as ARM returns it (code RequestDisallowedByPolicy, additionalInfo PolicyViolation).
 import { evaluateArmAssignments } from '../../orchestrator/src/policy/arm-state.ts';
+import { loadPolicyLibrary } from '../../orchestrator/src/policy/index.ts';
 import { ArmError } from './errors.ts';
 import { asObject } from './http.ts';
 import { isWithin, key } from './ids.ts';
@@ -35,12 +36,34 @@ export const sharedEvaluator: PolicyEvaluator = {
   },
 };
 
+let builtIns: Map<string, StoredResource> | undefined;
+/**
+ * Azure's built-in definitions live at tenant scope (`/providers/Microsoft.Authorization/policyDefinitions/<guid>`)
+ * and exist before anyone writes them. The emulator knows those that policies/ mirrors.
+ */
+function builtInDefinition(id: string): StoredResource | undefined {
+  builtIns ??= new Map(
+    loadPolicyLibrary()
+      .definitions.filter(({ definition }) => definition.id?.toLowerCase().startsWith('/providers/microsoft.authorization/policydefinitions/') === true)
+      .map(({ definition }): [string, StoredResource] => {
+        const body = definition as unknown as Record<string, unknown>;
+        return [key(definition.id!), { id: definition.id!, type: 'Microsoft.Authorization/policyDefinitions', name: definition.name, apiVersion: '2023-04-01', declared: body, body }];
+      }),
+  );
+  return builtIns.get(key(id));
+}
+
+/** A policy resource held in state, or a built-in definition. */
+export function policyLookup(resources: Record<string, StoredResource>): (id: string) => StoredResource | undefined {
+  return (id) => resources[key(id)] ?? builtInDefinition(id);
+}
+
 /** The policy assignments in state whose scope covers `id` and whose definition (or initiative) is held. */
 export function assignmentsCovering(resources: Record<string, StoredResource>, id: string): StoredResource[] {
   return Object.values(resources).filter((r) => {
     if (r.type.toLowerCase() !== 'microsoft.authorization/policyassignments') return false;
     const props = asObject(r.body.properties) ?? {};
-    if (resources[key(String(props.policyDefinitionId ?? ''))] === undefined) return false;
+    if (policyLookup(resources)(String(props.policyDefinitionId ?? '')) === undefined) return false;
     const scope = typeof props.scope === 'string' ? props.scope : r.id.slice(0, r.id.toLowerCase().indexOf('/providers/microsoft.authorization/')) || '/';
     return isWithin(id, scope);
   });
@@ -75,6 +98,6 @@ export function disallowedByPolicy(resource: ResourceForPolicy, denial: PolicyDe
 export function checkPolicy(evaluator: PolicyEvaluator, resources: Record<string, StoredResource>, resource: ResourceForPolicy): void {
   const assignments = assignmentsCovering(resources, resource.id);
   if (assignments.length === 0) return;
-  const denial = evaluator.evaluate(resource, assignments, (id) => resources[key(id)]);
+  const denial = evaluator.evaluate(resource, assignments, policyLookup(resources));
   if (denial !== undefined) throw disallowedByPolicy(resource, denial);
 }
