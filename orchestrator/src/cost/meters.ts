@@ -165,6 +165,7 @@ export const freeTypes = new Set(
     'Microsoft.KeyVault/vaults/secrets', 'Microsoft.DBforPostgreSQL/flexibleServers/databases',
     'Microsoft.DBforPostgreSQL/flexibleServers/configurations', 'Microsoft.DBforPostgreSQL/flexibleServers/administrators',
     'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules', 'Microsoft.Cache/redisEnterprise/databases',
+    'Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments',
     'Microsoft.EventHub/namespaces/eventhubs', 'Microsoft.EventHub/namespaces/eventhubs/consumergroups',
     'Microsoft.EventHub/namespaces/authorizationRules', 'Microsoft.EventHub/namespaces/eventhubs/authorizationRules',
     'Microsoft.EventHub/namespaces/networkRuleSets',
