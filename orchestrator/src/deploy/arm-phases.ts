@@ -13,6 +13,29 @@ export interface PollOptions {
   updateIntervalInMs?: number;
 }
 
+/**
+ * The last ARM error body seen on any response of an operation, polls included: when a long-running
+ * operation fails, the SDK's error keeps only code and message, while ARM's body also names the
+ * inner errors (the policy assignment, the failed resources).
+ */
+function errorBodies(): { last: unknown; onResponse: (raw: { parsedBody?: unknown; bodyAsText?: string | null }) => void } {
+  const seen: { last: unknown; onResponse: (raw: { parsedBody?: unknown; bodyAsText?: string | null }) => void } = {
+    last: undefined,
+    onResponse(raw) {
+      let body = raw.parsedBody;
+      if (body === undefined && typeof raw.bodyAsText === 'string') {
+        try {
+          body = JSON.parse(raw.bodyAsText);
+        } catch {
+          body = undefined;
+        }
+      }
+      if (typeof body === 'object' && body !== null && typeof (body as { error?: unknown }).error === 'object') seen.last = body;
+    },
+  };
+  return seen;
+}
+
 const statusOf = (error: unknown): number | undefined => (error as { statusCode?: number }).statusCode;
 
 function armFailure(error: unknown, deployment: string): CliError {
@@ -98,15 +121,16 @@ export interface WhatIfInput {
  * detachments of what the existing stack manages and the plan no longer has.
  */
 export async function whatIf(clients: ArmClients, input: WhatIfInput, existing: DeploymentStack | undefined, poll: PollOptions = {}): Promise<WhatIfModel> {
+  const errors = errorBodies();
   let result;
   try {
     result = await clients.deployments.deployments.beginWhatIfAtSubscriptionScopeAndWait(
       input.stack.name,
       { location: input.location, properties: { mode: 'Incremental', template: input.template, parameters: input.parameters as Record<string, never> } },
-      poll,
+      { ...poll, onResponse: errors.onResponse },
     );
   } catch (error) {
-    throw armFailure(error, input.deployment);
+    throw armFailure(errors.last ?? error, input.deployment);
   }
   if (result.error !== undefined) throw armFailure({ error: result.error }, input.deployment);
   const model = normaliseDeploymentWhatIf(result);
@@ -148,8 +172,9 @@ async function stackFailure(clients: ArmClients, input: { deployment: string; st
 /** Creates or updates the stack and waits for it, reporting its state as it goes. */
 export async function applyStack(clients: ArmClients, input: ApplyInput, update: (detail: string) => void, poll: PollOptions = {}): Promise<DeploymentStack> {
   const started = Date.now();
+  const errors = errorBodies();
   try {
-    const poller = await clients.stacks.deploymentStacks.beginCreateOrUpdateAtSubscription(input.stack.name, stackDefinition(input), poll);
+    const poller = await clients.stacks.deploymentStacks.beginCreateOrUpdateAtSubscription(input.stack.name, stackDefinition(input), { ...poll, onResponse: errors.onResponse });
     poller.onProgress((state) => update(`stack ${input.stack.name}: ${state.status} (${Math.round((Date.now() - started) / 1000)} s)`));
     const stack = await poller.pollUntilDone();
     if (stack.properties?.provisioningState !== undefined && stack.properties.provisioningState !== 'succeeded') {
@@ -158,7 +183,7 @@ export async function applyStack(clients: ArmClients, input: ApplyInput, update:
     return stack;
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw await stackFailure(clients, { deployment: input.deployment, stackName: input.stack.name }, error);
+    throw await stackFailure(clients, { deployment: input.deployment, stackName: input.stack.name }, errors.last ?? error);
   }
 }
 
@@ -222,8 +247,10 @@ export async function validateManagedResources(clients: ArmClients, stack: Deplo
 /** Deletes the stack and, as `actionOnUnmanage` says here (delete), its resources and resource groups. */
 export async function deleteStack(clients: ArmClients, input: { deployment: string; stackName: string }, update: (detail: string) => void, poll: PollOptions = {}): Promise<void> {
   const started = Date.now();
+  const errors = errorBodies();
   try {
     const poller = await clients.stacks.deploymentStacks.beginDeleteAtSubscription(input.stackName, {
+      onResponse: errors.onResponse,
       unmanageActionResources: 'delete',
       unmanageActionResourceGroups: 'delete',
       unmanageActionManagementGroups: 'detach',
@@ -232,6 +259,6 @@ export async function deleteStack(clients: ArmClients, input: { deployment: stri
     poller.onProgress((state) => update(`stack ${input.stackName}: ${state.status} (${Math.round((Date.now() - started) / 1000)} s)`));
     await poller.pollUntilDone();
   } catch (error) {
-    throw await stackFailure(clients, { deployment: input.deployment, stackName: input.stackName }, error);
+    throw await stackFailure(clients, { deployment: input.deployment, stackName: input.stackName }, errors.last ?? error);
   }
 }

@@ -1,0 +1,260 @@
+// The deploy pipeline end to end: the ARM emulator in this process (latency 0) and a real Azurite,
+// the real SDK clients over HTTPS, one shared Bicep process (preflight and the emulator's expansion).
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { createArmClients, type ArmClients } from '../src/arm/clients.ts';
+import { defaultEmulatorPrincipalId } from '../src/arm/emulator-token.ts';
+import { openBicep, type Bicep } from '../src/bicep/index.ts';
+import { deleteStack, getStack, managedResourceIds, requiredNamespaces } from '../src/deploy/arm-phases.ts';
+import type { ArmSession } from '../src/deploy/local-services.ts';
+import { runDeploy, type DeployRequest, type DeployResult } from '../src/deploy/pipeline.ts';
+import { createProgress } from '../src/deploy/progress.ts';
+import { CliError } from '../src/errors.ts';
+import { ExitCode } from '../src/exit-codes.ts';
+import { DeploymentLockedError } from '../src/lock/index.ts';
+import { latestUploadedReport } from '../src/report/store.ts';
+import { bicepExpander, startEmulator, type RunningEmulator } from '../../local/arm-emulator/index.ts';
+import { startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const snapshotTypes = async (deployment: string): Promise<{ type: string }[]> =>
+  (JSON.parse(await readFile(path.join(repoRoot, 'deployments/snapshots', `${deployment}.json`), 'utf8')) as { resources: { type: string }[] }).resources;
+
+interface World {
+  emulator: RunningEmulator;
+  clients: ArmClients;
+  close(): Promise<void>;
+}
+
+let bicep: Bicep;
+let azurite: AzuriteBlob;
+const temps: string[] = [];
+const tempDir = async (prefix: string): Promise<string> => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+};
+
+/** An emulator in this process, bootstrapped the way cf-infra bootstrap leaves a subscription: providers registered, NetworkWatcherRG. */
+async function startWorld(): Promise<World> {
+  const emulator = await startEmulator({ stateDir: await tempDir('cf-deploy-emu-'), port: 0, latency: { defaultMs: 0 }, expander: bicepExpander(async () => bicep) });
+  const clients = createArmClients(
+    { kind: 'emulator', subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem },
+    { retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 } },
+  );
+  for (const ns of requiredNamespaces((await snapshotTypes('westeu-test-1')) as never)) await clients.resources.providers.register(ns);
+  await clients.resources.resourceGroups.createOrUpdate('NetworkWatcherRG', { location: 'westeurope' });
+  return { emulator, clients, close: () => emulator.close() };
+}
+
+function session(world: World): ArmSession {
+  return { clients: world.clients, where: `the ARM emulator at ${world.emulator.endpoint}`, emulator: true, principalId: defaultEmulatorPrincipalId, close: async () => {} };
+}
+
+interface Captured {
+  lines: string[];
+}
+
+async function deploy(world: World, deployment: string, options: Partial<DeployRequest> & { runsDir?: string } = {}): Promise<DeployResult & Captured> {
+  const lines: string[] = [];
+  const write = (line: string): void => void lines.push(line);
+  const progress = createProgress('plain', {}, write);
+  // print() writes to stdout: capture it too, to check what a person would see.
+  progress.print = write;
+  const result = await runDeploy(
+    { deployment, command: `deploy ${deployment} --emulator --yes`, yes: true, allowDelete: false, format: 'text', ...options },
+    {
+      bicep,
+      openArm: async () => session(world),
+      openLockStore: async () => azurite.lockStore(),
+      progress,
+      runsDir: options.runsDir ?? (await tempDir('cf-runs-')),
+      poll: { updateIntervalInMs: 10 },
+    },
+  );
+  return { ...result, lines };
+}
+
+async function reportTexts(dir: string): Promise<string> {
+  const files = await readdir(dir);
+  expect(files.sort()).to.deep.equal(['report.json', 'report.md', 'report.txt']);
+  return (await Promise.all(files.map((f) => readFile(path.join(dir, f), 'utf8')))).join('\n');
+}
+
+/** Things that must never appear in output or a report. */
+function expectNoSecrets(text: string): void {
+  expect(text).not.to.match(/AccountKey=|SharedAccessKey=|Bearer |cf-arm-emulator\.|Eby8vdM02xNOcqFl/);
+  expect(text).not.to.match(/"connectionStringTemplate":\s*"(?!\*\*\*)/);
+}
+
+describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
+  this.timeout(240_000);
+
+  before(async () => {
+    bicep = await openBicep({ onWarning: () => {} });
+    azurite = await startAzuriteBlob();
+  });
+  after(async () => {
+    await azurite?.stop();
+    await bicep?.dispose();
+    for (const dir of temps) await rm(dir, { recursive: true, force: true });
+  });
+
+  describe('one deployment, deployed, redeployed, changed and destroyed', () => {
+    let world: World;
+    let runsDir: string;
+    before(async () => {
+      world = await startWorld();
+      runsDir = await tempDir('cf-runs-');
+    });
+    after(async () => world?.close());
+
+    it('a fresh deploy creates the stack with every planned resource, validates them and writes the run report', async () => {
+      const result = await deploy(world, 'westeu-test-1', { runsDir });
+      expect(result.exitCode, result.lines.join('\n')).to.equal(ExitCode.Success);
+      expect(result.report!.outcome).to.equal('succeeded');
+      const planned = (await snapshotTypes('westeu-test-1')).length;
+      expect(result.whatIf!.summary.create).to.equal(planned);
+      const stack = await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1');
+      expect(stack?.properties?.provisioningState).to.equal('succeeded');
+      expect(managedResourceIds(stack)).to.have.length(planned);
+      expect(stack?.properties?.actionOnUnmanage).to.include({ resources: 'delete', resourceGroups: 'delete' });
+      expect(stack?.properties?.denySettings?.mode).to.equal('none');
+      expect(result.report!.result!.validation).to.deep.equal({ checked: planned, failed: [] });
+      expect(result.report!.phases.map((p) => p.name)).to.deep.equal(['preflight', 'lock', 'prerequisites', 'what-if', 'apply', 'validate', 'unlock']);
+      const texts = await reportTexts(result.reportDir!);
+      expect(texts).to.include(`${planned} to create`);
+      expectNoSecrets(texts + result.lines.join('\n'));
+      // uploaded next to the lock
+      const uploaded = await latestUploadedReport('westeu-test-1', azurite.lockStore());
+      expect(uploaded?.runId).to.equal(result.report!.runId);
+      // the lock was released
+      expect((await azurite.lockStore().container.getBlockBlobClient('locks/westeu-test-1.lock').getProperties()).leaseState).to.equal('available');
+    });
+
+    it('a second deploy finds nothing to change and does not write the stack', async () => {
+      const before = await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1');
+      const result = await deploy(world, 'westeu-test-1', { runsDir });
+      expect(result.exitCode, result.lines.join('\n')).to.equal(ExitCode.Success);
+      expect(result.report!.outcome).to.equal('no-changes');
+      const s = result.whatIf!.summary;
+      expect([s.create, s.modify, s.delete, s.detach, s.deploy]).to.deep.equal([0, 0, 0, 0, 0]);
+      expect(s.noChange).to.equal((await snapshotTypes('westeu-test-1')).length);
+      const after = await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1');
+      expect(after?.properties?.deploymentId).to.equal(before?.properties?.deploymentId);
+      expect(result.report!.phases.find((p) => p.name === 'apply')?.outcome).to.equal('skipped');
+    });
+
+    it('a profile change shows exactly that Modify, and deploys it', async () => {
+      const root = await tempDir('cf-registry-');
+      await cp(path.join(repoRoot, 'deployments'), path.join(root, 'deployments'), { recursive: true });
+      await cp(path.join(repoRoot, 'bicep/shared/subnet-plan.json'), path.join(root, 'bicep/shared/subnet-plan.json'));
+      const file = path.join(root, 'deployments/westeu-test-1.yaml');
+      await writeFile(file, `${await readFile(file, 'utf8')}overrides:\n  monitoring:\n    logAnalytics:\n      dailyCapGb: 2\n`);
+      const result = await deploy(world, 'westeu-test-1', { runsDir, registryRoot: root });
+      expect(result.exitCode, result.lines.join('\n')).to.equal(ExitCode.Success);
+      const changed = result.whatIf!.changes.filter((c) => c.kind !== 'noChange' && c.kind !== 'ignore');
+      expect(changed.map((c) => [c.kind, c.type, c.displayName])).to.deep.equal([['modify', 'Microsoft.OperationalInsights/workspaces', 'Microsoft.OperationalInsights/workspaces/log-cf-westeu-test-1']]);
+      expect(JSON.stringify(changed[0]!.delta)).to.include('dailyQuotaGb');
+      expect(result.report!.outcome).to.equal('succeeded');
+    });
+
+    it('destroy leaves nothing behind', async () => {
+      const ids = managedResourceIds(await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1'));
+      await deleteStack(world.clients, { deployment: 'westeu-test-1', stackName: 'cf-westeu-test-1' }, () => {}, { updateIntervalInMs: 10 });
+      expect(await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1')).to.equal(undefined);
+      expect((await world.clients.resources.resourceGroups.checkExistence('rg-cf-westeu-test-1')).body).to.equal(false);
+      const left: string[] = [];
+      for await (const r of world.clients.resources.resources.list()) if (ids.some((id) => id.toLowerCase() === r.id?.toLowerCase())) left.push(r.id!);
+      expect(left).to.deep.equal([]);
+    });
+  });
+
+  describe('runs at the same time', () => {
+    let world: World;
+    before(async () => {
+      world = await startWorld();
+    });
+    after(async () => world?.close());
+
+    it('two deploys of one deployment: one runs, the other exits "locked" naming the holder', async () => {
+      const outcomes = await Promise.allSettled([deploy(world, 'westeu-test-1'), deploy(world, 'westeu-test-1')]);
+      const done = outcomes.filter((o): o is PromiseFulfilledResult<DeployResult & Captured> => o.status === 'fulfilled');
+      const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+      expect(done).to.have.length(1);
+      expect(refused).to.have.length(1);
+      expect(done[0]!.value.exitCode).to.equal(ExitCode.Success);
+      const error = refused[0]!.reason as DeploymentLockedError;
+      expect(error).to.be.instanceOf(DeploymentLockedError);
+      expect(error.exitCode).to.equal(ExitCode.Locked);
+      expect(error.message).to.include(os.hostname()).and.include(done[0]!.value.report!.runId);
+      expect(error.hint).to.include('cf-infra unlock westeu-test-1 --force');
+    });
+
+    it('two different deployments in parallel both succeed', async () => {
+      const [a, b] = await Promise.all([deploy(world, 'westeu-stg-1'), deploy(world, 'eastus-test-1')]);
+      expect([a.exitCode, b.exitCode], [...a.lines, ...b.lines].join('\n')).to.deep.equal([ExitCode.Success, ExitCode.Success]);
+      for (const stack of ['cf-westeu-stg-1', 'cf-eastus-test-1']) {
+        expect((await getStack(world.clients, stack, stack))?.properties?.provisioningState).to.equal('succeeded');
+      }
+    });
+  });
+
+  describe('refusals', () => {
+    it('a policy deny in ARM: a clear message naming the assignment, its exit code, and no stack', async () => {
+      const world = await startWorld();
+      try {
+        const sub = `/subscriptions/${world.emulator.subscriptionId}`;
+        const definition = `${sub}/providers/Microsoft.Authorization/policyDefinitions/cf-no-redis`;
+        const assignment = `${sub}/providers/Microsoft.Authorization/policyAssignments/cf-no-redis-here`;
+        await world.clients.resources.resources.beginCreateOrUpdateByIdAndWait(definition, '2023-04-01', {
+          properties: { displayName: 'No Redis here', mode: 'All', policyRule: { if: { field: 'type', equals: 'Microsoft.Cache/redisEnterprise' }, then: { effect: 'deny' } } },
+        } as never);
+        await world.clients.resources.resources.beginCreateOrUpdateByIdAndWait(assignment, '2023-04-01', { properties: { policyDefinitionId: definition, scope: sub } } as never);
+        const result = await deploy(world, 'westeu-test-1');
+        expect(result.exitCode).to.not.equal(ExitCode.Success);
+        expect(result.report!.outcome).to.equal('failed');
+        expect(result.report!.error!.message).to.include('RequestDisallowedByPolicy').and.include('cf-no-redis-here');
+        expect(result.lines.join('\n')).to.include('cf-no-redis-here');
+        expect(await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1')).to.satisfy((s: unknown) => s === undefined || (s as { properties?: { provisioningState?: string } }).properties?.provisioningState === 'failed');
+        expect((await world.clients.resources.resourceGroups.checkExistence('rg-cf-westeu-test-1')).body).to.equal(false);
+      } finally {
+        await world.close();
+      }
+    });
+
+    it('a subscription that was not bootstrapped: says which providers are missing and which command fixes it, takes no ARM write', async () => {
+      const emulator = await startEmulator({ stateDir: await tempDir('cf-deploy-emu-'), port: 0, latency: { defaultMs: 0 }, expander: bicepExpander(async () => bicep) });
+      try {
+        const clients = createArmClients({ kind: 'emulator', subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem });
+        const result = await deploy({ emulator, clients, close: () => emulator.close() }, 'westeu-test-1');
+        expect(result.exitCode).to.equal(ExitCode.Failed);
+        expect(result.report!.error!.message).to.include('not registered').and.include('Microsoft.KeyVault');
+        expect(result.report!.error!.hint).to.include('cf-infra bootstrap');
+        expect(await getStack(clients, 'cf-westeu-test-1', 'westeu-test-1')).to.equal(undefined);
+      } finally {
+        await emulator.close();
+      }
+    });
+
+    it('an unknown deployment is bad input before anything starts', async () => {
+      let error: unknown;
+      try {
+        await runDeploy({ deployment: 'westeu-tset-1', command: 'deploy westeu-tset-1', yes: true, allowDelete: false, format: 'text' }, {
+          bicep,
+          openArm: () => Promise.reject(new Error('must not open ARM')),
+          openLockStore: () => Promise.reject(new Error('must not open the lock store')),
+          progress: createProgress('silent'),
+        });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).to.be.instanceOf(CliError);
+      expect((error as CliError).exitCode).to.equal(ExitCode.BadInput);
+      expect((error as CliError).message).to.include('westeu-tset-1');
+    });
+  });
+});
