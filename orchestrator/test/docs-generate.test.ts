@@ -1,5 +1,5 @@
-// The generated blocks of docs/Infrastructure_Architecture.md: the committed document is current,
-// and the block machinery replaces exactly what it owns.
+// The generated blocks of the docs (architecture tables from the registry, the cost table from the
+// estimator): the committed documents are current, and the block machinery replaces exactly what it owns.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,16 +8,18 @@ import path from 'node:path';
 import { repoRoot } from '../src/config/paths.ts';
 import { loadRegistry } from '../src/config/registry.ts';
 import { architectureDoc, architectureRenderers } from '../src/docs/blocks.ts';
+import { generatedDocuments } from '../src/docs/generate.ts';
 import { renderBlocks } from '../src/docs/markers.ts';
 
 describe('generated docs', () => {
-  it(`${architectureDoc} is up to date with the registry`, () => {
-    const text = readFileSync(path.join(repoRoot, architectureDoc), 'utf8');
-    const result = renderBlocks(text, architectureRenderers(loadRegistry()));
-    expect(result.missing, 'markers missing from the document').to.deep.equal([]);
-    expect(result.unknown, 'markers without a renderer').to.deep.equal([]);
-    expect(result.changed, `${architectureDoc} is stale: run \`npm run docs:generate\` and commit the result`).to.deep.equal([]);
-  });
+  for (const { file, renderers } of generatedDocuments()) {
+    it(`${file}: every generated block is current`, () => {
+      const result = renderBlocks(readFileSync(path.join(repoRoot, file), 'utf8'), renderers);
+      expect(result.missing, 'markers missing from the document').to.deep.equal([]);
+      expect(result.unknown, 'markers without a renderer').to.deep.equal([]);
+      expect(result.changed, `${file} is stale: run \`npm run docs:generate\` and commit the result`).to.deep.equal([]);
+    });
+  }
 
   it('the CIDR table lists every deployment with its /16 and the next free block per region', () => {
     const table = architectureRenderers(loadRegistry())['cidr-table']!();

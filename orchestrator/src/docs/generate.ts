@@ -7,13 +7,17 @@ import { loadRegistry } from '../config/registry.ts';
 import { repoRoot } from '../config/paths.ts';
 import { CliError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
+import { deploymentCostMarkdown } from '../cost/doc-table.ts';
 import { architectureDoc, architectureRenderers } from './blocks.ts';
 import { renderBlocks } from './markers.ts';
 
 /** The documents with generated blocks and the renderers of each. */
 export function generatedDocuments(root = repoRoot) {
   const registry = loadRegistry(root);
-  return [{ file: architectureDoc, renderers: architectureRenderers(registry) }];
+  return [
+    { file: architectureDoc, renderers: architectureRenderers(registry) },
+    { file: 'docs/infrastructure/Cost_Optimization.md', renderers: { 'cost-table': deploymentCostMarkdown } },
+  ];
 }
 
 export function main(args: string[]): number {
