@@ -7,7 +7,8 @@ import type { LockStore } from '../lock/index.ts';
 import type { RunReport } from './model.ts';
 import { renderReportJson, renderReportMarkdown, renderReportText } from './render.ts';
 
-export const defaultRunsDir = path.join(repoRoot, '.runs');
+/** $CF_RUNS_DIR, else .runs/ in the checkout. */
+export const defaultRunsDir = process.env.CF_RUNS_DIR || path.join(repoRoot, '.runs');
 
 export function runDirectory(runsDir: string, deployment: string, runId: string): string {
   return path.join(runsDir, deployment, runId);

@@ -1,0 +1,140 @@
+// The deploy-family commands as a person runs them: `node orchestrator/src/cli.ts …` in a child
+// process, against an ARM emulator and Azurite of this test, both found through the environment.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { createArmClients } from '../src/arm/clients.ts';
+import { requiredNamespaces } from '../src/deploy/arm-phases.ts';
+import { ExitCode } from '../src/exit-codes.ts';
+import type { Resource } from '../src/plan/resources.ts';
+import { startEmulator, type RunningEmulator } from '../../local/arm-emulator/index.ts';
+import { startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const cli = path.join(repoRoot, 'orchestrator/src/cli.ts');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cfInfra(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: repoRoot, env: { ...process.env, CI: 'true', GITHUB_ACTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('cf-infra deploy, what-if, list, show, destroy (CLI)', function () {
+  this.timeout(240_000);
+
+  describe('bad input: exit 2 before anything starts', () => {
+    const cases: [string, string[], RegExp][] = [
+      ['no terminal and no --yes', ['deploy', 'westeu-test-1', '--emulator'], /pass --yes/],
+      ['an unknown deployment', ['deploy', 'westeu-tset-1', '--emulator', '--yes'], /westeu-tset-1/],
+      ['no target', ['deploy', 'westeu-test-1', '--yes'], /--subscription <id>.*--emulator/],
+      ['an unknown format', ['what-if', 'westeu-test-1', '--emulator', '--format', 'xml'], /--format "xml" is not one of text, markdown, json/],
+      ['destroy of prod without --allow-prod', ['destroy', 'westeu-prod-1', '--emulator', '--confirm', 'westeu-prod-1'], /--allow-prod/],
+      ['destroy confirmed with another name', ['destroy', 'westeu-test-1', '--emulator', '--confirm', 'westeu-test-2'], /does not match/],
+      ['destroy without a terminal and without --confirm', ['destroy', 'westeu-test-1', '--emulator'], /--confirm westeu-test-1/],
+      ['an unknown option', ['list', '--bogus'], /bogus/],
+    ];
+    for (const [what, args, message] of cases) {
+      it(what, async () => {
+        // Ports where nothing listens: any attempt to reach a service would fail differently.
+        const run = await cfInfra(args, { AZURE_SUBSCRIPTION_ID: '', ARM_EMULATOR_PORT: '1', AZURITE_BLOB_PORT: '1' });
+        expect(run.code, run.stdout + run.stderr).to.equal(ExitCode.BadInput);
+        expect(run.stderr).to.match(message);
+        expect(run.stderr).not.to.include('    at ');
+      });
+    }
+  });
+
+  describe('against an emulator and Azurite found through the environment', () => {
+    let emulator: RunningEmulator;
+    let azurite: AzuriteBlob;
+    let scratch: string;
+    let env: NodeJS.ProcessEnv;
+    before(async () => {
+      scratch = await mkdtemp(path.join(os.tmpdir(), 'cf-deploy-cli-'));
+      emulator = await startEmulator({ stateDir: path.join(scratch, 'emulator'), port: 0, latency: { defaultMs: 0 } });
+      azurite = await startAzuriteBlob();
+      const clients = createArmClients({ kind: 'emulator', subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem });
+      const snapshot = JSON.parse(await readFile(path.join(repoRoot, 'deployments/snapshots/westeu-test-1.json'), 'utf8')) as { resources: Resource[] };
+      for (const ns of requiredNamespaces(snapshot.resources)) await clients.resources.providers.register(ns);
+      await clients.resources.resourceGroups.createOrUpdate('NetworkWatcherRG', { location: 'westeurope' });
+      env = { ARM_EMULATOR_ENDPOINT: emulator.endpoint, ARM_EMULATOR_STATE_DIR: emulator.stateDir, AZURITE_BLOB_PORT: String(azurite.port), ARM_EMULATOR_PORT: String(await freePort()), CF_RUNS_DIR: path.join(scratch, 'runs') };
+    });
+    after(async () => {
+      await emulator?.close();
+      await azurite?.stop();
+      await rm(scratch, { recursive: true, force: true });
+    });
+
+    it('deploy in GitHub Actions: annotations, job summary, exit 0; then what-if --detailed-exitcode says no changes', async () => {
+      const summary = path.join(scratch, 'summary.md');
+      const run = await cfInfra(['deploy', 'eastus-test-1', '--emulator', '--yes'], { ...env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary });
+      expect(run.code, run.stdout + run.stderr).to.equal(ExitCode.Success);
+      expect(run.stdout).to.match(/^\d\d:\d\d:\d\d eastus-test-1: what-if: done/m);
+      expect(run.stdout).to.include('::notice::eastus-test-1: succeeded');
+      expect(run.stdout).to.match(/validate: (\d+)\/\1 managed resources Succeeded/);
+      expect(run.stdout).to.include(`Run report: ${path.join(scratch, 'runs', 'eastus-test-1')}`);
+      const markdown = await readFile(summary, 'utf8');
+      expect(markdown).to.include('eastus-test-1: deployed').and.include('| Phase | Duration | Outcome |');
+
+      const whatIf = await cfInfra(['what-if', 'eastus-test-1', '--emulator', '--detailed-exitcode', '--format', 'json'], env);
+      expect(whatIf.code, whatIf.stderr).to.equal(ExitCode.Success);
+      const model = JSON.parse(whatIf.stdout) as { summary: { create: number; modify: number; noChange: number } };
+      expect([model.summary.create, model.summary.modify]).to.deep.equal([0, 0]);
+      expect(model.summary.noChange).to.be.greaterThan(100);
+    });
+
+    it('list and show read the deployed stack, its last run and its lock', async () => {
+      const list = await cfInfra(['list', '--emulator', '--json'], env);
+      expect(list.code, list.stderr).to.equal(ExitCode.Success);
+      const rows = JSON.parse(list.stdout) as { deployment: string; stackState: string; lastRun?: { outcome: string }; locked: boolean | string }[];
+      expect(rows).to.have.length(8);
+      const row = rows.find((r) => r.deployment === 'eastus-test-1')!;
+      expect([row.stackState, row.lastRun?.outcome, row.locked]).to.deep.equal(['succeeded', 'succeeded', false]);
+      expect(rows.find((r) => r.deployment === 'westeu-prod-1')!.stackState).to.equal('none');
+
+      const show = await cfInfra(['show', 'eastus-test-1', '--emulator'], env);
+      expect(show.code, show.stderr).to.equal(ExitCode.Success);
+      expect(show.stdout).to.include('state:            succeeded').and.include('resourceGroupName: "rg-cf-eastus-test-1"');
+      expect(show.stdout).to.include(`https://portal.azure.com/#@/resource/subscriptions/${emulator.subscriptionId}/resourceGroups/rg-cf-eastus-test-1`);
+      expect(show.stdout).not.to.match(/connectionStringTemplate: "(?!\*\*\*)/);
+    });
+
+    it('destroy --confirm deletes the stack and its resources; show then says it is not deployed', async () => {
+      const destroy = await cfInfra(['destroy', 'eastus-test-1', '--emulator', '--confirm', 'eastus-test-1'], env);
+      expect(destroy.code, destroy.stdout + destroy.stderr).to.equal(ExitCode.Success);
+      expect(destroy.stdout).to.include('destroyed');
+      const show = await cfInfra(['show', 'eastus-test-1', '--emulator'], env);
+      expect(show.code).to.equal(ExitCode.Failed);
+      expect(show.stderr).to.include('not deployed');
+      const clients = createArmClients({ kind: 'emulator', subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem });
+      expect((await clients.resources.resourceGroups.checkExistence('rg-cf-eastus-test-1')).body).to.equal(false);
+    });
+  });
+});
