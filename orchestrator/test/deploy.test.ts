@@ -16,7 +16,7 @@ import { CliError } from '../src/errors.ts';
 import { ExitCode } from '../src/exit-codes.ts';
 import { DeploymentLockedError } from '../src/lock/index.ts';
 import { latestUploadedReport } from '../src/report/store.ts';
-import { bicepExpander, startEmulator, type RunningEmulator } from '../../local/arm-emulator/index.ts';
+import { bicepExpander, startEmulator, type EmulatorOptions, type RunningEmulator } from '../../local/arm-emulator/index.ts';
 import { startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -39,8 +39,8 @@ const tempDir = async (prefix: string): Promise<string> => {
 };
 
 /** An emulator in this process, bootstrapped the way cf-infra bootstrap leaves a subscription: providers registered, NetworkWatcherRG. */
-async function startWorld(): Promise<World> {
-  const emulator = await startEmulator({ stateDir: await tempDir('cf-deploy-emu-'), port: 0, latency: { defaultMs: 0 }, expander: bicepExpander(async () => bicep) });
+async function startWorld(options: Partial<EmulatorOptions> = {}): Promise<World> {
+  const emulator = await startEmulator({ stateDir: await tempDir('cf-deploy-emu-'), port: 0, latency: { defaultMs: 0 }, expander: bicepExpander(async () => bicep), ...options });
   const clients = createArmClients(
     { kind: 'emulator', subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem },
     { retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 } },
@@ -203,7 +203,100 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
     });
   });
 
+  /** A copy of the registry (deployments/ and the subnet plan) to change in a test. */
+  async function registryCopy(): Promise<string> {
+    const root = await tempDir('cf-registry-');
+    await cp(path.join(repoRoot, 'deployments'), path.join(root, 'deployments'), { recursive: true });
+    await cp(path.join(repoRoot, 'bicep/shared/subnet-plan.json'), path.join(root, 'bicep/shared/subnet-plan.json'));
+    return root;
+  }
+
+  describe('a resource removed from the code', () => {
+    let world: World;
+    let withoutHub: string;
+    before(async () => {
+      world = await startWorld();
+      withoutHub = await registryCopy();
+      const catalog = path.join(withoutHub, 'deployments/catalog.yaml');
+      const text = await readFile(catalog, 'utf8');
+      await writeFile(catalog, text.replace(/\n  - name: analytics-events\n    partitions: 2\n    consumers: \[analytics\]\n?/, '\n'));
+      expect(await readFile(catalog, 'utf8')).not.to.include('analytics-events');
+    });
+    after(async () => world?.close());
+
+    const hub = (d: string): string => `/resourceGroups/rg-cf-${d}/providers/Microsoft.EventHub/namespaces/evhns-cf-${d}/eventhubs/analytics-events`;
+    const removed = (result: DeployResult): { kind: string; resourceId: string }[] => result.whatIf!.changes.filter((c) => c.kind === 'delete' || c.kind === 'detach');
+
+    it('test: Delete, and the resource is gone', async () => {
+      expect((await deploy(world, 'westeu-test-1')).exitCode).to.equal(ExitCode.Success);
+      const result = await deploy(world, 'westeu-test-1', { registryRoot: withoutHub });
+      expect(result.exitCode, result.lines.join('\n')).to.equal(ExitCode.Success);
+      const gone = removed(result);
+      expect(gone.length).to.be.greaterThan(0);
+      expect(gone.every((c) => c.kind === 'delete' && c.resourceId.includes('analytics-events'))).to.equal(true);
+      expect(gone.map((c) => c.resourceId)).to.include(`/subscriptions/${world.emulator.subscriptionId}${hub('westeu-test-1')}`);
+      const stack = await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1');
+      expect(managedResourceIds(stack).some((id) => id.includes('analytics-events'))).to.equal(false);
+      const left: string[] = [];
+      for await (const r of world.clients.resources.resources.list()) if (r.id?.includes('eventhubs/analytics-events')) left.push(r.id);
+      expect(left).to.deep.equal([]);
+    });
+
+    it('prod: refused without --allow-delete (exit 2, nothing changed); with it, Detach and the resource stays', async () => {
+      expect((await deploy(world, 'westeu-prod-1')).exitCode).to.equal(ExitCode.Success);
+      const before = await getStack(world.clients, 'cf-westeu-prod-1', 'westeu-prod-1');
+      expect(before?.properties?.denySettings?.mode).to.equal('denyWriteAndDelete');
+      expect(before?.properties?.denySettings?.excludedPrincipals).to.deep.equal([defaultEmulatorPrincipalId]);
+
+      const refused = await deploy(world, 'westeu-prod-1', { registryRoot: withoutHub });
+      expect(refused.exitCode).to.equal(ExitCode.BadInput);
+      expect(refused.report!.error!.message).to.include('delete or detach');
+      expect(refused.report!.error!.hint).to.include('--allow-delete');
+      expect((await getStack(world.clients, 'cf-westeu-prod-1', 'westeu-prod-1'))?.properties?.deploymentId).to.equal(before?.properties?.deploymentId);
+
+      const result = await deploy(world, 'westeu-prod-1', { registryRoot: withoutHub, allowDelete: true });
+      expect(result.exitCode, result.lines.join('\n')).to.equal(ExitCode.Success);
+      const gone = removed(result);
+      expect(gone.length).to.be.greaterThan(0);
+      expect(gone.every((c) => c.kind === 'detach' && c.resourceId.includes('analytics-events'))).to.equal(true);
+      const id = `/subscriptions/${world.emulator.subscriptionId}${hub('westeu-prod-1')}`;
+      expect(managedResourceIds(await getStack(world.clients, 'cf-westeu-prod-1', 'westeu-prod-1'))).not.to.include(id);
+      expect((await world.clients.resources.resources.getById(id, '2024-01-01')).id?.toLowerCase()).to.equal(id.toLowerCase());
+    });
+  });
+
   describe('refusals', () => {
+    it('a policy deny found offline: exit 2, nothing sent to ARM, no lock taken', async () => {
+      const root = await registryCopy();
+      const file = path.join(root, 'deployments/westeu-test-1.yaml');
+      await writeFile(file, `${await readFile(file, 'utf8')}overrides:\n  monitoring:\n    logAnalytics:\n      retentionDays: 60\n`);
+      let error: unknown;
+      try {
+        await runDeploy({ deployment: 'westeu-test-1', command: 'deploy westeu-test-1', yes: true, allowDelete: false, format: 'text', registryRoot: root }, {
+          bicep,
+          openArm: () => Promise.reject(new Error('must not open ARM')),
+          openLockStore: () => Promise.reject(new Error('must not open the lock store')),
+          progress: createProgress('silent'),
+        });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).to.be.instanceOf(CliError);
+      expect((error as CliError).exitCode).to.equal(ExitCode.BadInput);
+      expect((error as CliError).message).to.include('log-cf-westeu-test-1').and.include('nothing was sent to Azure');
+    });
+
+    it('20 % transient ARM faults (429/500/503 with Retry-After): the deploy still succeeds', async () => {
+      const world = await startWorld({ faults: { transientRate: 0.2, retryAfterSeconds: 0 } });
+      try {
+        const result = await deploy(world, 'westeu-test-1');
+        expect(result.exitCode, result.lines.join('\n')).to.equal(ExitCode.Success);
+        expect((await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1'))?.properties?.provisioningState).to.equal('succeeded');
+      } finally {
+        await world.close();
+      }
+    });
+
     it('a policy deny in ARM: a clear message naming the assignment, its exit code, and no stack', async () => {
       const world = await startWorld();
       try {
