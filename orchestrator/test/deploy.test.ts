@@ -1,5 +1,6 @@
 // The deploy pipeline end to end: the ARM emulator in this process (latency 0) and a real Azurite,
 // the real SDK clients over HTTPS, one shared Bicep process (preflight and the emulator's expansion).
+import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,18 +9,20 @@ import { expect } from 'chai';
 import { createArmClients, type ArmClients } from '../src/arm/clients.ts';
 import { defaultEmulatorPrincipalId } from '../src/arm/emulator-token.ts';
 import { openBicep, type Bicep } from '../src/bicep/index.ts';
-import { deleteStack, getStack, managedResourceIds, requiredNamespaces } from '../src/deploy/arm-phases.ts';
+import { deleteStack, getStack, managedResourceIds, requiredNamespaces, stackDefinition } from '../src/deploy/arm-phases.ts';
+import { resolveTarget, runPreflight } from '../src/deploy/preflight.ts';
 import type { ArmSession } from '../src/deploy/local-services.ts';
 import { runDeploy, type DeployRequest, type DeployResult } from '../src/deploy/pipeline.ts';
 import { createProgress } from '../src/deploy/progress.ts';
 import { CliError } from '../src/errors.ts';
 import { ExitCode } from '../src/exit-codes.ts';
-import { DeploymentLockedError } from '../src/lock/index.ts';
+import { DeploymentLockedError, readLockStatus } from '../src/lock/index.ts';
 import { latestUploadedReport } from '../src/report/store.ts';
 import { bicepExpander, startEmulator, type EmulatorOptions, type RunningEmulator } from '../../local/arm-emulator/index.ts';
 import { startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '../..');
 const snapshotTypes = async (deployment: string): Promise<{ type: string }[]> =>
   (JSON.parse(await readFile(path.join(repoRoot, 'deployments/snapshots', `${deployment}.json`), 'utf8')) as { resources: { type: string }[] }).resources;
 
@@ -262,6 +265,45 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
       const id = `/subscriptions/${world.emulator.subscriptionId}${hub('westeu-prod-1')}`;
       expect(managedResourceIds(await getStack(world.clients, 'cf-westeu-prod-1', 'westeu-prod-1'))).not.to.include(id);
       expect((await world.clients.resources.resources.getById(id, '2024-01-01')).id?.toLowerCase()).to.equal(id.toLowerCase());
+    });
+  });
+
+  describe('a run killed mid-deploy', () => {
+    it('the next run is refused while the dead run\'s lease lasts, then takes the lock and converges', async function () {
+      this.timeout(120_000);
+      const world = await startWorld({ latency: { defaultMs: 1500 } });
+      const child = spawn(process.execPath, [path.join(here, 'support/lock-holder.ts'), String(azurite.port), 'deployment-locks', 'westeu-test-1', '15'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          child.stdout!.on('data', (c: Buffer) => c.toString().includes('ACQUIRED') && resolve());
+          child.once('exit', (code) => reject(new Error(`lock holder exited with ${code}`)));
+        });
+        // What the dead run had started: the stack PUT, still running when the process died.
+        const preflight = await runPreflight(resolveTarget('westeu-test-1'), bicep);
+        await world.clients.stacks.deploymentStacks.beginCreateOrUpdateAtSubscription(
+          'cf-westeu-test-1',
+          stackDefinition({ deployment: 'westeu-test-1', location: preflight.location, template: preflight.template, parameters: preflight.parameters, stack: preflight.stack, principalId: undefined }),
+        );
+        child.kill('SIGKILL');
+
+        const refused = await deploy(world, 'westeu-test-1').catch((e: unknown) => e);
+        expect(refused).to.be.instanceOf(DeploymentLockedError);
+        expect((refused as DeploymentLockedError).message).to.include(`child-${child.pid}`);
+
+        const deadline = Date.now() + 30_000;
+        while ((await readLockStatus(azurite.lockStore(), 'westeu-test-1')).locked) {
+          expect(Date.now()).to.be.below(deadline);
+          await new Promise((r) => setTimeout(r, 500));
+        }
+        const result = await deploy(world, 'westeu-test-1');
+        expect(result.exitCode, result.lines.join('\n')).to.equal(ExitCode.Success);
+        const stack = await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1');
+        expect(stack?.properties?.provisioningState).to.equal('succeeded');
+        expect(managedResourceIds(stack)).to.have.length((await snapshotTypes('westeu-test-1')).length);
+      } finally {
+        child.kill('SIGKILL');
+        await world.close();
+      }
     });
   });
 
