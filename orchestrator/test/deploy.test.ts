@@ -128,6 +128,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
       expect(stack?.properties?.denySettings?.mode).to.equal('none');
       expect(result.report!.result!.validation).to.deep.equal({ checked: planned, failed: [] });
       expect(result.report!.phases.map((p) => p.name)).to.deep.equal(['preflight', 'lock', 'prerequisites', 'what-if', 'apply', 'validate', 'unlock']);
+      expect(result.lines.join('\n')).to.match(/managed per tier: .*networking \d+/);
       const texts = await reportTexts(result.reportDir!);
       expect(texts).to.include(`${planned} to create`);
       expectNoSecrets(texts + result.lines.join('\n'));
@@ -326,6 +327,21 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
       expect(error).to.be.instanceOf(CliError);
       expect((error as CliError).exitCode).to.equal(ExitCode.BadInput);
       expect((error as CliError).message).to.include('log-cf-westeu-test-1').and.include('nothing was sent to Azure');
+    });
+
+    it('over budget: exit 1 before ARM, saying by how much', async () => {
+      const root = await registryCopy();
+      const profile = path.join(root, 'deployments/profiles/test.yaml');
+      await writeFile(profile, (await readFile(profile, 'utf8')).replace(/monthlyUsd: \d+/, 'monthlyUsd: 50'));
+      const error = await runDeploy({ deployment: 'westeu-test-1', command: 'deploy westeu-test-1', yes: true, allowDelete: false, format: 'text', registryRoot: root }, {
+        bicep,
+        openArm: () => Promise.reject(new Error('must not open ARM')),
+        openLockStore: () => Promise.reject(new Error('must not open the lock store')),
+        progress: createProgress('silent'),
+      }).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(CliError);
+      expect((error as CliError).exitCode).to.equal(ExitCode.Failed);
+      expect((error as CliError).message).to.match(/exceeds the budget of \$50\.00 by \$\d+/);
     });
 
     it('20 % transient ARM faults (429/500/503 with Retry-After): the deploy still succeeds', async () => {

@@ -3,6 +3,7 @@
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import type { ArmClients } from '../arm/clients.ts';
 import { explainArmError, toCliError } from '../arm-errors/index.ts';
+import { tierOf } from '../cost/index.ts';
 import { CliError } from '../errors.ts';
 import type { Resource } from '../plan/resources.ts';
 import { normaliseDeploymentWhatIf, withStackRemovals, type WhatIfModel } from '../whatif/index.ts';
@@ -161,6 +162,16 @@ export function stackDefinition(input: ApplyInput): DeploymentStack {
   };
 }
 
+/** "networking 52, monitoring 31, …": managed resources per tier, most first. */
+export function perTier(ids: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const id of ids) {
+    const tier = tierOf(typeOfId(id));
+    counts.set(tier, (counts.get(tier) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([tier, n]) => `${tier} ${n}`).join(', ');
+}
+
 /** A failed stack as the explanation of its error and failed resources. */
 async function stackFailure(clients: ArmClients, input: { deployment: string; stackName: string }, error: unknown): Promise<CliError> {
   const stack = await clients.stacks.deploymentStacks.getAtSubscription(input.stackName).catch(() => undefined);
@@ -180,6 +191,7 @@ export async function applyStack(clients: ArmClients, input: ApplyInput, update:
     if (stack.properties?.provisioningState !== undefined && stack.properties.provisioningState !== 'succeeded') {
       throw await stackFailure(clients, { deployment: input.deployment, stackName: input.stack.name }, stack.properties.error);
     }
+    update(`stack ${input.stack.name}: ${stack.properties?.provisioningState ?? 'done'}; managed per tier: ${perTier(managedResourceIds(stack))}`);
     return stack;
   } catch (error) {
     if (error instanceof CliError) throw error;
