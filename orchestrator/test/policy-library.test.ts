@@ -23,14 +23,19 @@ const rgId = `/subscriptions/${sub}/resourceGroups/rg-cf-westeu-test-1`;
 const tags = { app: 'complianceflow', env: 'test', owner: 'platform-team', costCenter: 'CC-1001-ENG', deployment: 'westeu-test-1', region: 'westeurope' };
 const context = (environment: string): EvaluationScope => ({ environment, location: 'westeurope', subscriptionId: sub });
 
-function resource(type: string, name: string, body: Partial<ArmResource> = {}): ArmResource {
+function resourceOf(type: string, name: string, body: Partial<ArmResource> = {}): ArmResource {
   return { type, name, id: `${rgId}/providers/${type}/${name}`, location: 'westeurope', tags, ...body };
 }
 
-/** A compliant deployment, shaped like the Bicep snapshot's predicted resources (retention as the environment's profile sets it). */
-function compliantTestDeployment(retentionInDays = 30): ArmResource[] {
+const retentionFor = (environment: string): number => (environment === 'test' ? 30 : 90);
+
+/** A compliant deployment of an environment, shaped like the Bicep snapshot's predicted resources (env tag and retention as the environment's profile sets them). */
+function compliantDeployment(environment = 'test'): ArmResource[] {
+  const retentionInDays = retentionFor(environment);
+  const envTags = { ...tags, env: environment };
+  const resource = (type: string, name: string, body: Partial<ArmResource> = {}): ArmResource => resourceOf(type, name, { tags: envTags, ...body });
   return [
-    { type: 'Microsoft.Resources/resourceGroups', name: 'rg-cf-westeu-test-1', id: rgId, location: 'westeurope', tags },
+    { type: 'Microsoft.Resources/resourceGroups', name: 'rg-cf-westeu-test-1', id: rgId, location: 'westeurope', tags: envTags },
     resource('Microsoft.Network/virtualNetworks', 'vnet-cf', { properties: { addressSpace: { addressPrefixes: ['10.10.0.0/16'] } } }),
     { type: 'Microsoft.Network/virtualNetworks/subnets', name: 'vnet-cf/snet-db', properties: { addressPrefix: '10.10.2.0/24' } },
     resource('Microsoft.Network/privateDnsZones', 'privatelink.postgres.database.azure.com', { location: 'global' }),
@@ -49,8 +54,6 @@ function compliantTestDeployment(retentionInDays = 30): ArmResource[] {
     resource('Microsoft.ContainerRegistry/registries', 'crcf', { sku: { name: 'Basic' }, properties: { adminUserEnabled: false } }),
   ];
 }
-
-const retentionFor = (environment: string): number => (environment === 'test' ? 30 : 90);
 
 function withChange(resources: ArmResource[], type: string, change: (r: ArmResource) => void): ArmResource[] {
   const copy = structuredClone(resources);
@@ -83,9 +86,9 @@ describe('policies/ evaluated offline', function () {
     }
   });
 
-  it('a compliant test deployment passes every policy of every environment', function () {
+  it('a compliant deployment passes every policy of its environment', function () {
     for (const environment of ['test', 'stg', 'prod']) {
-      const resources = compliantTestDeployment(retentionFor(environment));
+      const resources = compliantDeployment(environment);
       const result = evaluatePolicies(resources, context(environment), { library });
       expect(result.results, environment).to.deep.equal([]);
       expect(result.evaluated).to.be.greaterThan(50);
@@ -94,7 +97,7 @@ describe('policies/ evaluated offline', function () {
 
   describe('built-in mirrors', function () {
     it('Require a tag on resources: a resource without costCenter is denied, child resources without tags are not evaluated (Indexed)', function () {
-      const resources = withChange(compliantTestDeployment(), 'Microsoft.KeyVault/vaults', (r) => {
+      const resources = withChange(compliantDeployment(), 'Microsoft.KeyVault/vaults', (r) => {
         r.tags = { ...tags, costCenter: undefined };
         delete r.tags['costCenter'];
       });
@@ -105,7 +108,7 @@ describe('policies/ evaluated offline', function () {
     });
 
     it('Require a tag on resource groups: a resource group without owner is denied; tag names are case-insensitive', function () {
-      const resources = withChange(compliantTestDeployment(), 'Microsoft.Resources/resourceGroups', (r) => {
+      const resources = withChange(compliantDeployment(), 'Microsoft.Resources/resourceGroups', (r) => {
         r.tags = { APP: 'complianceflow', Env: 'test', costcenter: 'CC-1001-ENG' };
       });
       const result = evaluatePolicies(resources, context('test'), { library });
@@ -113,12 +116,12 @@ describe('policies/ evaluated offline', function () {
     });
 
     it('Allowed locations: brazilsouth is denied, global is not, resource groups are not evaluated', function () {
-      const moved = withChange(compliantTestDeployment(90), 'Microsoft.KeyVault/vaults', (r) => {
+      const moved = withChange(compliantDeployment('prod'), 'Microsoft.KeyVault/vaults', (r) => {
         r.location = 'brazilsouth';
       });
       const result = evaluatePolicies(moved, context('prod'), { library });
       expect(result.results.map((r) => [r.name, r.referenceId, r.effect])).to.deep.equal([['kv-cf', 'allowed-locations', 'deny']]);
-      const rgElsewhere = withChange(compliantTestDeployment(90), 'Microsoft.Resources/resourceGroups', (r) => {
+      const rgElsewhere = withChange(compliantDeployment('prod'), 'Microsoft.Resources/resourceGroups', (r) => {
         r.location = 'brazilsouth';
       });
       expect(evaluatePolicies(rgElsewhere, context('prod'), { library }).results).to.deep.equal([]);
@@ -130,16 +133,17 @@ describe('policies/ evaluated offline', function () {
       const gp = (r: ArmResource): void => {
         r.sku = { name: 'Standard_D4s_v3', tier: 'GeneralPurpose' };
       };
-      const resources = withChange(compliantTestDeployment(), 'Microsoft.DBforPostgreSQL/flexibleServers', gp);
+      const resources = withChange(compliantDeployment(), 'Microsoft.DBforPostgreSQL/flexibleServers', gp);
       const result = evaluatePolicies(resources, context('test'), { library });
       expect(result.denied).to.equal(1);
       const [denial] = result.results;
       expect(denial).to.deep.include({ resourceType: 'Microsoft.DBforPostgreSQL/flexibleServers', name: 'psql-cf', referenceId: 'deny-premium-skus', effect: 'deny' });
       expect(denial!.reason).to.contain('GeneralPurpose');
       // Staging's allow-list lets the General Purpose tier through; production has the policy disabled.
-      const later = withChange(compliantTestDeployment(90), 'Microsoft.DBforPostgreSQL/flexibleServers', gp);
-      expect(evaluatePolicies(later, context('stg'), { library }).results).to.deep.equal([]);
-      expect(evaluatePolicies(later, context('prod'), { library }).results).to.deep.equal([]);
+      for (const environment of ['stg', 'prod']) {
+        const later = withChange(compliantDeployment(environment), 'Microsoft.DBforPostgreSQL/flexibleServers', gp);
+        expect(evaluatePolicies(later, context(environment), { library }).results, environment).to.deep.equal([]);
+      }
     });
 
     const premium: Array<[string, string, (r: ArmResource) => void]> = [
@@ -151,46 +155,98 @@ describe('policies/ evaluated offline', function () {
     ];
     for (const [label, type, change] of premium) {
       it(`${label} is denied in test and allowed in prod`, function () {
-        const resources = withChange(compliantTestDeployment(), type, change);
+        const resources = withChange(compliantDeployment(), type, change);
         const test = evaluatePolicies(resources, context('test'), { library });
         expect(test.results.map((r) => [r.resourceType, r.referenceId, r.effect])).to.deep.equal([[type, 'deny-premium-skus', 'deny']]);
-        const prodResources = withChange(compliantTestDeployment(90), type, change);
+        const prodResources = withChange(compliantDeployment('prod'), type, change);
         expect(evaluatePolicies(prodResources, context('prod'), { library }).results).to.deep.equal([]);
       });
     }
 
     it('an Event Hubs dedicated cluster is denied in test', function () {
-      const resources = [...compliantTestDeployment(), resource('Microsoft.EventHub/clusters', 'evhc-cf', { sku: { name: 'Dedicated', capacity: 1 } })];
+      const resources = [...compliantDeployment(), resourceOf('Microsoft.EventHub/clusters', 'evhc-cf', { sku: { name: 'Dedicated', capacity: 1 } })];
       expect(evaluatePolicies(resources, context('test'), { library }).results.map((r) => r.name)).to.deep.equal(['evhc-cf']);
     });
 
     it('staging allows Managed Redis up to Balanced_B3 but not Balanced_B5', function () {
-      const b3 = withChange(compliantTestDeployment(90), 'Microsoft.Cache/redisEnterprise', (r) => { r.sku = { name: 'Balanced_B3' }; });
-      const b5 = withChange(compliantTestDeployment(90), 'Microsoft.Cache/redisEnterprise', (r) => { r.sku = { name: 'Balanced_B5' }; });
+      const b3 = withChange(compliantDeployment('stg'), 'Microsoft.Cache/redisEnterprise', (r) => { r.sku = { name: 'Balanced_B3' }; });
+      const b5 = withChange(compliantDeployment('stg'), 'Microsoft.Cache/redisEnterprise', (r) => { r.sku = { name: 'Balanced_B5' }; });
       expect(evaluatePolicies(b3, context('stg'), { library }).results).to.deep.equal([]);
-      expect(evaluatePolicies(withChange(compliantTestDeployment(), 'Microsoft.Cache/redisEnterprise', (r) => { r.sku = { name: 'Balanced_B3' }; }), context('test'), { library }).denied).to.equal(1);
+      expect(evaluatePolicies(withChange(compliantDeployment(), 'Microsoft.Cache/redisEnterprise', (r) => { r.sku = { name: 'Balanced_B3' }; }), context('test'), { library }).denied).to.equal(1);
       expect(evaluatePolicies(b5, context('stg'), { library }).denied).to.equal(1);
     });
   });
 
   describe('Log Analytics cap and retention', function () {
     it('no daily cap (-1) is denied in test and audited in prod', function () {
-      const resources = withChange(compliantTestDeployment(), 'Microsoft.OperationalInsights/workspaces', (r) => {
+      const uncapped = (r: ArmResource): void => {
         r.properties = { retentionInDays: 90, workspaceCapping: { dailyQuotaGb: -1 } };
-      });
-      const test = evaluatePolicies(resources, context('test'), { library });
+      };
+      const test = evaluatePolicies(withChange(compliantDeployment('test'), 'Microsoft.OperationalInsights/workspaces', uncapped), context('test'), { library });
       expect(test.results.map((r) => [r.referenceId, r.effect])).to.deep.equal([['log-analytics-cap-retention', 'deny']]);
-      const prod = evaluatePolicies(resources, context('prod'), { library });
+      const prod = evaluatePolicies(withChange(compliantDeployment('prod'), 'Microsoft.OperationalInsights/workspaces', uncapped), context('prod'), { library });
       expect(prod).to.deep.include({ denied: 0, audited: 1 });
       expect(prod.results[0]!.reason).to.contain('workspaceCapping.dailyQuotaGb is -1');
     });
 
     it('retention outside the environment bounds and a missing retention are reported', function () {
-      const long = withChange(compliantTestDeployment(), 'Microsoft.OperationalInsights/workspaces', (r) => { r.properties!['retentionInDays'] = 90; });
-      expect(evaluatePolicies(long, context('test'), { library }).denied).to.equal(1);
-      expect(evaluatePolicies(long, context('stg'), { library }).results).to.deep.equal([]);
-      const missing = withChange(compliantTestDeployment(), 'Microsoft.OperationalInsights/workspaces', (r) => { delete r.properties!['retentionInDays']; });
+      const long = (r: ArmResource): void => { r.properties!['retentionInDays'] = 90; };
+      expect(evaluatePolicies(withChange(compliantDeployment('test'), 'Microsoft.OperationalInsights/workspaces', long), context('test'), { library }).denied).to.equal(1);
+      expect(evaluatePolicies(withChange(compliantDeployment('stg'), 'Microsoft.OperationalInsights/workspaces', long), context('stg'), { library }).results).to.deep.equal([]);
+      const missing = withChange(compliantDeployment('stg'), 'Microsoft.OperationalInsights/workspaces', (r) => { delete r.properties!['retentionInDays']; });
       expect(evaluatePolicies(missing, context('stg'), { library }).audited).to.equal(1);
+    });
+  });
+
+  describe('test, stg and prod assigned in one subscription', function () {
+    // Every assignment is at subscription scope, so in a shared subscription Azure evaluates every
+    // resource against all three; the environment parameter keeps each environment's limits to its own resources.
+    const allPolicies = (): PolicyLibrary['assignments'][number]['policies'] => library.assignments.flatMap((a) => a.policies);
+    const generalPurposeServer = (env: string): ArmResource => resourceOf('Microsoft.DBforPostgreSQL/flexibleServers', `psql-cf-${env}`, {
+      tags: { ...tags, env },
+      sku: { name: 'Standard_D4s_v3', tier: 'GeneralPurpose' },
+      properties: { version: '16', network: { publicNetworkAccess: 'Disabled' }, storage: { storageSizeGB: 128 } },
+    });
+
+    it('a prod General Purpose PostgreSQL server is not denied by any of the three assignments; a test-tagged one is denied by test alone', function () {
+      expect(library.assignments.map((a) => a.assignment.properties.scope)).to.deep.equal(['/subscriptions/{subscriptionId}', '/subscriptions/{subscriptionId}', '/subscriptions/{subscriptionId}']);
+      expect(evaluate(generalPurposeServer('prod'), allPolicies(), { subscriptionId: sub })).to.deep.equal([]);
+      expect(evaluate(generalPurposeServer('stg'), allPolicies(), { subscriptionId: sub })).to.deep.equal([]);
+      const test = evaluate(generalPurposeServer('test'), allPolicies(), { subscriptionId: sub });
+      expect(test.map((r) => [r.assignment, r.referenceId, r.effect])).to.deep.equal([['cf-baseline-test', 'deny-premium-skus', 'deny']]);
+    });
+
+    it("a prod workspace with 90-day retention is outside test's 30-day bound", function () {
+      const workspace = compliantDeployment('prod').find((r) => r.type === 'Microsoft.OperationalInsights/workspaces')!;
+      expect(evaluate(workspace, allPolicies(), { subscriptionId: sub })).to.deep.equal([]);
+      const testWorkspace = compliantDeployment('test').find((r) => r.type === 'Microsoft.OperationalInsights/workspaces')!;
+      testWorkspace.properties!['retentionInDays'] = 90;
+      expect(evaluate(testWorkspace, allPolicies(), { subscriptionId: sub }).map((r) => r.assignment)).to.deep.equal(['cf-baseline-test']);
+    });
+
+    it('a resource without the env tag escapes none: every assignment denies it for the missing tag', function () {
+      const untagged = generalPurposeServer('prod');
+      delete untagged.tags!['env'];
+      const results = evaluate(untagged, allPolicies(), { subscriptionId: sub });
+      expect(results.map((r) => [r.assignment, r.referenceId, r.effect])).to.deep.equal([
+        ['cf-baseline-prod', 'require-tag-env-resources', 'deny'],
+        ['cf-baseline-stg', 'require-tag-env-resources', 'deny'],
+        ['cf-baseline-test', 'require-tag-env-resources', 'deny'],
+      ]);
+    });
+
+    it('an assignment whose environment parameter disagrees with its environment is refused', function () {
+      const root = mkdtempSync(path.join(tmpdir(), 'cf-policies-'));
+      try {
+        cpSync(defaultPoliciesDir, root, { recursive: true });
+        const file = path.join(root, 'assignments', 'stg.json');
+        const doc = JSON.parse(readFileSync(file, 'utf8')) as { properties: { parameters: Record<string, { value: unknown }> } };
+        doc.properties.parameters['environment'] = { value: 'prod' };
+        writeFileSync(file, JSON.stringify(doc));
+        expect(() => loadPolicyLibrary(root)).to.throw(PolicyFileError, 'policies/assignments/stg.json: properties.parameters.environment: is "prod" but the assignment is for environment "stg"');
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
     });
   });
 
@@ -205,7 +261,7 @@ describe('policies/ evaluated offline', function () {
     for (const [label, type, change] of open) {
       it(`${label} open to the public is denied in every environment`, function () {
         for (const environment of ['test', 'stg', 'prod']) {
-          const resources = withChange(compliantTestDeployment(retentionFor(environment)), type, change);
+          const resources = withChange(compliantDeployment(environment), type, change);
           const result = evaluatePolicies(resources, context(environment), { library });
           expect(result.results.map((r) => [r.resourceType, r.referenceId, r.effect]), environment).to.deep.equal([[type, 'deny-public-network-access-data', 'deny']]);
         }
@@ -236,6 +292,14 @@ describe('policies/ evaluated offline', function () {
       }
     });
 
+    it('every deployment complies with all three assignments at once (test, stg and prod in one subscription)', function () {
+      const policies = library.assignments.flatMap((a) => a.policies);
+      for (const name of deployments) {
+        const { location, resources } = load(name);
+        expect(resources.flatMap((r) => evaluate(r, policies, { subscriptionId: sub, location })), name).to.deep.equal([]);
+      }
+    });
+
     it('westeu-test-1 with a General Purpose PostgreSQL server is denied', function () {
       const { location, resources } = load('westeu-test-1');
       const changed = withChange(resources, 'Microsoft.DBforPostgreSQL/flexibleServers', (r) => {
@@ -249,10 +313,10 @@ describe('policies/ evaluated offline', function () {
 
   it('evaluate() takes one resource and resolved policies (the ARM emulator path)', function () {
     const policies = library.assignments.find((a) => a.environment === 'test')!.policies;
-    const vault = resource('Microsoft.KeyVault/vaults', 'kv-x', { tags: {}, properties: { sku: { name: 'premium' }, publicNetworkAccess: 'Disabled' } });
+    const vault = resourceOf('Microsoft.KeyVault/vaults', 'kv-x', { tags: { env: 'test' }, properties: { sku: { name: 'premium' }, publicNetworkAccess: 'Disabled' } });
     const results = evaluate(vault, policies, { subscriptionId: sub });
     expect(results.map((r) => r.referenceId).sort()).to.deep.equal([
-      'deny-premium-skus', 'require-tag-app-resources', 'require-tag-costCenter-resources', 'require-tag-env-resources', 'require-tag-owner-resources',
+      'deny-premium-skus', 'require-tag-app-resources', 'require-tag-costCenter-resources', 'require-tag-owner-resources',
     ]);
   });
 
@@ -272,14 +336,17 @@ describe('policies/ evaluated offline', function () {
       const properties = JSON.parse(JSON.stringify(a.properties).replaceAll('{subscriptionId}', sub)) as Record<string, unknown>;
       return { id: `/subscriptions/${sub}/providers/Microsoft.Authorization/policyAssignments/${a.name}`, name: a.name, type: 'Microsoft.Authorization/policyAssignments', body: { properties } };
     };
-    const vault = { id: `${rgId}/providers/Microsoft.KeyVault/vaults/kv-x`, type: 'Microsoft.KeyVault/vaults', name: 'kv-x', body: { location: 'westeurope', tags, properties: { sku: { family: 'A', name: 'premium' }, publicNetworkAccess: 'Disabled' } } };
+    const vaultIn = (env: string) => ({ id: `${rgId}/providers/Microsoft.KeyVault/vaults/kv-x`, type: 'Microsoft.KeyVault/vaults', name: 'kv-x', body: { location: 'westeurope', tags: { ...tags, env }, properties: { sku: { family: 'A', name: 'premium' }, publicNetworkAccess: 'Disabled' } } });
+    const vault = vaultIn('stg');
     const lookup = (id: string) => byId.get(id.toLowerCase());
 
     const stg = evaluateArmAssignments(vault, [assignmentOf('stg')], lookup);
     expect(stg.denial?.definition.name).to.equal('cf-deny-premium-skus');
     expect(stg.denial?.assignment.name).to.equal('cf-baseline-stg');
+    // The initiative passes the assignment's environment through: a prod-tagged vault is out of the stg assignment's reach.
+    expect(evaluateArmAssignments(vaultIn('prod'), [assignmentOf('stg')], lookup)).to.deep.equal({ results: [] });
     // prod assigns premiumSkuEffect Disabled through the initiative: the definition's own default (Deny) must not apply.
-    expect(evaluateArmAssignments(vault, [assignmentOf('prod')], lookup)).to.deep.equal({ results: [] });
+    expect(evaluateArmAssignments(vaultIn('prod'), [assignmentOf('prod')], lookup)).to.deep.equal({ results: [] });
     const notScoped = assignmentOf('stg');
     (notScoped.body.properties as Record<string, unknown>)['notScopes'] = [rgId];
     expect(evaluateArmAssignments(vault, [notScoped], lookup).results).to.deep.equal([]);
@@ -325,10 +392,10 @@ describe('policies/ evaluated offline', function () {
 
     it('an unknown alias names the file, the JSON path and the aliases of the type', function () {
       edit('definitions/custom/cf-log-analytics-cap-retention.json', (d) => {
-        d['properties'].policyRule.if.allOf[1].anyOf[0].field = 'Microsoft.OperationalInsights/workspaces/dailyCap';
+        d['properties'].policyRule.if.allOf[2].anyOf[0].field = 'Microsoft.OperationalInsights/workspaces/dailyCap';
       });
       const error = loadError();
-      expect(error.message).to.equal('policies/definitions/custom/cf-log-analytics-cap-retention.json: properties.policyRule.if.allOf[1].anyOf[0].field: unknown alias "Microsoft.OperationalInsights/workspaces/dailyCap"');
+      expect(error.message).to.equal('policies/definitions/custom/cf-log-analytics-cap-retention.json: properties.policyRule.if.allOf[2].anyOf[0].field: unknown alias "Microsoft.OperationalInsights/workspaces/dailyCap"');
       expect(error.hint).to.contain('Microsoft.OperationalInsights/workspaces/workspaceCapping.dailyQuotaGb');
       expect(error.exitCode).to.equal(ExitCode.BadInput);
     });

@@ -130,6 +130,11 @@ export function loadPolicyLibrary(root: string = defaultPoliciesDir): PolicyLibr
     const assignment = checkAssignmentShape(readJson(path, file), file);
     const metadata = (assignment.properties as { metadata?: { environment?: unknown } }).metadata;
     const environment = typeof metadata?.environment === 'string' ? metadata.environment : basename(path, '.json');
+    // The environment parameter scopes the environment-specific rules to resources tagged env=<environment>.
+    const scoped = assignment.properties.parameters?.['environment']?.value;
+    if (scoped !== undefined && String(scoped).toLowerCase() !== environment.toLowerCase()) {
+      throw new PolicyFileError(file, 'properties.parameters.environment', `is "${String(scoped)}" but the assignment is for environment "${environment}"`, 'set it to the environment of metadata.environment (or of the file name)');
+    }
     try {
       return { file, environment, assignment, policies: resolveAssignment(assignment, lookup, documentOf, file) };
     } catch (error) {
