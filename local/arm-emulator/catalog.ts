@@ -44,7 +44,19 @@ export const providers: readonly ProviderInfo[] = [
   },
   { namespace: 'Microsoft.Consumption', types: { budgets: ['2019-10-01', '2021-10-01', '2023-03-01', '2023-05-01', '2023-11-01', '2024-08-01'] } },
   { namespace: 'Microsoft.CostManagement', types: { scheduledActions: ['2022-10-01', '2023-03-01', '2023-08-01', '2023-11-01', '2024-08-01', '2025-03-01'] } },
-  { namespace: 'Microsoft.Storage', types: { storageAccounts: storageVersions, 'storageAccounts/blobServices': storageVersions, 'storageAccounts/blobServices/containers': storageVersions } },
+  {
+    namespace: 'Microsoft.Storage',
+    types: {
+      storageAccounts: storageVersions,
+      'storageAccounts/blobServices': storageVersions,
+      'storageAccounts/blobServices/containers': storageVersions,
+      // storage.json #/definitions/ManagementPolicy: the one lifecycle policy of an account, named default
+      'storageAccounts/managementPolicies': storageVersions,
+    },
+  },
+  // specification/policyinsights/resource-manager/Microsoft.PolicyInsights/stable/.../{policyStates,policyEvents,remediations,attestations}.json:
+  // only registered by bootstrap (compliance results in the portal); nothing creates these types here.
+  { namespace: 'Microsoft.PolicyInsights', types: { policyStates: 'any', policyEvents: 'any', remediations: 'any', attestations: 'any' } },
   {
     namespace: 'Microsoft.Network',
     types: {

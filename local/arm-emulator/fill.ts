@@ -1,6 +1,7 @@
 // What only ARM knows about a resource once it exists: id, provisioningState and the endpoints
 // and keys each service derives from the name (shapes as in the services' REST specs, e.g.
-// specification/storage/resource-manager/Microsoft.Storage/stable/2024-01-01/storage.json#/definitions/Endpoints,
+// specification/storage/resource-manager/Microsoft.Storage/stable/2024-01-01/storage.json#/definitions/Endpoints
+// and #/definitions/ManagementPolicyProperties (lastModifiedTime),
 // specification/keyvault/resource-manager/Microsoft.KeyVault/stable/2023-07-01/keyvault.json (vaultUri),
 // specification/postgresql/resource-manager/Microsoft.DBforPostgreSQL/stable/2024-08-01 (fullyQualifiedDomainName),
 // specification/redisenterprise/... (hostName), specification/eventhub/... (serviceBusEndpoint),
@@ -38,6 +39,8 @@ function derivedProperties(type: string, name: string, id: string, location: str
         creationTime: new Date().toISOString(),
       };
     }
+    case 'microsoft.storage/storageaccounts/managementpolicies':
+      return { lastModifiedTime: new Date().toISOString() };
     case 'microsoft.keyvault/vaults':
       return { vaultUri: `https://${lower}.vault.azure.net/` };
     case 'microsoft.dbforpostgresql/flexibleservers':

@@ -8,6 +8,7 @@ import * as deployments from './handlers/deployments.ts';
 import * as providers from './handlers/providers.ts';
 import * as groups from './handlers/resource-groups.ts';
 import * as resources from './handlers/resources.ts';
+import { postServerPower, powerActionOf } from './handlers/server-power.ts';
 import * as stackWhatIf from './handlers/stack-whatif.ts';
 import * as stacks from './handlers/stacks.ts';
 import { checkSubscription, getSubscription, listSubscriptions } from './handlers/subscriptions.ts';
@@ -88,6 +89,8 @@ export function route(ctx: Context, req: Request): Reply | Promise<Reply> {
 function generic(ctx: Context, req: Request): Reply | Promise<Reply> {
   const last = req.path.split('/').pop()?.toLowerCase();
   if (req.method === 'POST' && last === 'listkeys') return resources.listKeys(ctx, req, req.path.slice(0, req.path.lastIndexOf('/')));
+  const power = req.method === 'POST' ? powerActionOf(req.path) : undefined;
+  if (power !== undefined) return postServerPower(ctx, req, power.server, power.action);
   if (req.method === 'POST') throw new ArmError(404, 'InvalidResourceOperation', `The resource operation '${last ?? ''}' is not supported by the emulator.`);
   return byMethod(req, {
     GET: () => resources.getGenericResource(ctx, req, req.path),

@@ -18,7 +18,7 @@ export interface StoredResource {
   keys?: Record<string, unknown>;
 }
 
-export type OperationKind = 'stackPut' | 'stackDelete' | 'stackValidate' | 'resourceGroupDelete' | 'deploymentPut' | 'deploymentWhatIf' | 'deploymentValidate' | 'stackWhatIf';
+export type OperationKind = 'stackPut' | 'stackDelete' | 'stackValidate' | 'resourceGroupDelete' | 'deploymentPut' | 'deploymentWhatIf' | 'deploymentValidate' | 'stackWhatIf' | 'serverPower';
 
 export interface Operation {
   id: string;

@@ -145,7 +145,7 @@ describe('cf-infra bootstrap / pause / resume (CLI)', function () {
     expect(run.stderr).to.include('westeu-test-1 has no PostgreSQL server psql-cf-westeu-test-1 (not deployed yet?)');
   });
 
-  it('pause of a deployed test server stops it, or says exactly which action the emulator lacks; resume of a running server does nothing', async () => {
+  it('pause of a deployed test server stops it (Stopped), pause again does nothing, resume starts it (Ready), resume again does nothing', async () => {
     const rest = armRest(createArmClients({ kind: 'emulator', subscriptionId: sub, endpoint: emu.endpoint, caPem: emu.caPem }), emu.endpoint);
     await rest.post(`/subscriptions/${sub}/providers/Microsoft.DBforPostgreSQL/register`, '2021-04-01');
     // Compliant with the baseline policies an earlier test assigned (tags, no public network access).
@@ -159,17 +159,21 @@ describe('cf-infra bootstrap / pause / resume (CLI)', function () {
     });
     const server = `/subscriptions/${sub}/resourceGroups/rg-cf-westeu-test-1/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql-cf-westeu-test-1`;
     const pause = await cli(repoRoot, 'pause', 'westeu-test-1', '--subscription', sub, '--emulator');
+    expect(pause.status, pause.stderr).to.equal(0);
     expect(pause.stdout).to.include('Stopping psql-cf-westeu-test-1 (westeu-test-1, was Ready) ...');
-    if (pause.status === 0) {
-      // Once the emulator implements the action: the server is stopped; start it again for resume below.
-      expect(((await rest.get(server, '2024-08-01'))!['properties'] as { state: string }).state).to.equal('Stopped');
-      await rest.post(`${server}/start`, '2024-08-01');
-    } else {
-      expect(pause.status).to.equal(1);
-      expect(pause.stderr).to.include('pause: the ARM emulator does not implement POST .../flexibleServers/{name}/stop?api-version=2024-08-01');
-    }
+    expect(pause.stdout).to.include('psql-cf-westeu-test-1: stopped.');
+    expect(((await rest.get(server, '2024-08-01'))!['properties'] as { state: string }).state).to.equal('Stopped');
+    const pausedAgain = await cli(repoRoot, 'pause', 'westeu-test-1', '--subscription', sub, '--emulator');
+    expect(pausedAgain.status, pausedAgain.stderr).to.equal(0);
+    expect(pausedAgain.stdout).to.include('psql-cf-westeu-test-1 is already Stopped: nothing to do.');
+
     const resume = await cli(repoRoot, 'resume', 'westeu-test-1', '--subscription', sub, '--emulator');
     expect(resume.status, resume.stderr).to.equal(0);
-    expect(resume.stdout).to.include('psql-cf-westeu-test-1 is already Ready: nothing to do.');
+    expect(resume.stdout).to.include('Starting psql-cf-westeu-test-1 (westeu-test-1, was Stopped) ...');
+    expect(resume.stdout).to.include('psql-cf-westeu-test-1: started.');
+    expect(((await rest.get(server, '2024-08-01'))!['properties'] as { state: string }).state).to.equal('Ready');
+    const resumedAgain = await cli(repoRoot, 'resume', 'westeu-test-1', '--subscription', sub, '--emulator');
+    expect(resumedAgain.status, resumedAgain.stderr).to.equal(0);
+    expect(resumedAgain.stdout).to.include('psql-cf-westeu-test-1 is already Ready: nothing to do.');
   });
 });

@@ -94,7 +94,10 @@ describe('cf-infra bootstrap against the ARM emulator', function () {
     expect(status['CI identity (app registration, service principal, federated credentials)']).to.equal('1 skipped');
     expect(lines).to.include('  ! CI identity: skipped (Microsoft Graph is not emulated)');
     expect(lines.some((l) => l.includes('EMULATOR PLACEHOLDER principal') && l.includes('Reader on the subscription: created'))).to.equal(true);
-    expect(lines.some((l) => l.includes('managementPolicies is not emulated'))).to.equal(true);
+    // Every provider namespace and the lifecycle policy are emulated: applied, never skipped.
+    expect(status['Resource providers']).to.not.include('skipped');
+    expect(status['Artifacts storage account and lock container']).to.equal('4 created');
+    expect(lines.some((l) => l.includes('not emulated') && !l.includes('Microsoft Graph'))).to.equal(false);
 
     const sub = emu.subscriptionId;
     const account = `/subscriptions/${sub}/resourceGroups/rg-complianceflow-prod/providers/Microsoft.Storage/storageAccounts/${artifactsStorageAccountName(sub)}`;
@@ -103,6 +106,11 @@ describe('cf-infra bootstrap against the ARM emulator', function () {
     expect(storage['properties']).to.deep.include({ minimumTlsVersion: 'TLS1_2', allowBlobPublicAccess: false, allowSharedKeyAccess: false, supportsHttpsTrafficOnly: true });
     const blob = (await get(emu, `${account}/blobServices/default`, '2023-05-01'))!;
     expect(blob['properties']).to.deep.include({ isVersioningEnabled: true });
+    const lifecycle = (await get(emu, `${account}/managementPolicies/default`, '2023-05-01'))!;
+    const rules = (lifecycle['properties'] as { policy: { rules: { name: string; enabled: boolean }[] } }).policy.rules;
+    expect(rules.map((r) => [r.name, r.enabled])).to.deep.equal([['delete-old-versions', true]]);
+    const policyInsights = (await get(emu, `/subscriptions/${sub}/providers/Microsoft.PolicyInsights`, '2021-04-01'))!;
+    expect(policyInsights['registrationState']).to.equal('Registered');
     expect(await get(emu, `${account}/blobServices/default/containers/deployment-locks`, '2023-05-01')).to.not.equal(undefined);
 
     const budget = (await get(emu, `/subscriptions/${sub}/providers/Microsoft.Consumption/budgets/cf-budget-test`, '2023-11-01'))!;
@@ -126,7 +134,9 @@ describe('cf-infra bootstrap against the ARM emulator', function () {
     expect(report.changed).to.equal(false);
     expect(report.armWrites).to.equal(0);
     expect(writesIn(emu.requests)).to.deep.equal([]);
-    for (const step of report.steps) expect(step.items.every((i) => i.action === 'unchanged' || i.action === 'skipped'), step.title).to.equal(true);
+    // Only the CI identity (Microsoft Graph) is skipped; the lifecycle policy is there and unchanged.
+    for (const step of report.steps) expect(step.items.every((i) => i.action === 'unchanged' || (step.title.startsWith('CI identity') && i.action === 'skipped')), step.title).to.equal(true);
+    expect(Object.fromEntries(report.steps.map((s) => [s.title, s.status]))['Artifacts storage account and lock container']).to.equal('unchanged');
     expect(lines).to.include('Bootstrap: nothing changed (everything was already in place).');
     expect(lines).to.include('Role assignments of the CI identity (least privilege): unchanged');
   });
@@ -164,7 +174,7 @@ describe('cf-infra bootstrap against the ARM emulator', function () {
       const { report } = await bootstrap(healthy, false);
       const status = Object.fromEntries(report.steps.map((s) => [s.title, s.status]));
       expect(status['Shared resource groups']).to.equal('unchanged');
-      expect(status['Artifacts storage account and lock container']).to.equal('3 unchanged, 1 skipped');
+      expect(status['Artifacts storage account and lock container']).to.equal('unchanged');
       expect(status['Monthly budgets (50/80/100 % actual, 100 % forecast)']).to.equal('3 created');
     } finally {
       await healthy.close();
