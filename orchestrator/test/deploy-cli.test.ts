@@ -110,13 +110,21 @@ describe('cf-infra deploy, what-if, list, show, destroy (CLI)', function () {
       expect(model.summary.noChange).to.be.greaterThan(100);
     });
 
+    it('deploy --format json: stdout is the run report alone', async () => {
+      const run = await cfInfra(['deploy', 'eastus-test-1', '--emulator', '--yes', '--format', 'json'], env);
+      expect(run.code, run.stderr).to.equal(ExitCode.Success);
+      const report = JSON.parse(run.stdout) as { outcome: string; deployment: string; phases: { name: string }[] };
+      expect([report.deployment, report.outcome]).to.deep.equal(['eastus-test-1', 'no-changes']);
+      expect(run.stderr).to.include('eastus-test-1: what-if: done');
+    });
+
     it('list and show read the deployed stack, its last run and its lock', async () => {
       const list = await cfInfra(['list', '--emulator', '--json'], env);
       expect(list.code, list.stderr).to.equal(ExitCode.Success);
       const rows = JSON.parse(list.stdout) as { deployment: string; stackState: string; lastRun?: { outcome: string }; locked: boolean | string }[];
       expect(rows).to.have.length(8);
       const row = rows.find((r) => r.deployment === 'eastus-test-1')!;
-      expect([row.stackState, row.lastRun?.outcome, row.locked]).to.deep.equal(['succeeded', 'succeeded', false]);
+      expect([row.stackState, row.lastRun?.outcome, row.locked]).to.deep.equal(['succeeded', 'no-changes', false]);
       expect(rows.find((r) => r.deployment === 'westeu-prod-1')!.stackState).to.equal('none');
 
       const show = await cfInfra(['show', 'eastus-test-1', '--emulator'], env);

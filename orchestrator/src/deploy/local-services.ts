@@ -113,9 +113,13 @@ export async function ensureAzurite(env: NodeJS.ProcessEnv = process.env): Promi
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  // A normal exit must not leave it behind (stop() is the orderly way).
+  const onExit = (): void => void child.kill('SIGTERM');
+  process.once('exit', onExit);
   return {
     started: true,
     async stop() {
+      process.off('exit', onExit);
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');

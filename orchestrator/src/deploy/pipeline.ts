@@ -212,7 +212,8 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
   if (request.format === 'json') progress.print(renderReportJson(report).trimEnd());
   else if (request.format === 'markdown') progress.print(renderReportMarkdown(report));
   else progress.print(`\n${renderReportText(report)}`);
-  progress.print(`Run report: ${reportDir}${uploaded ? ` (uploaded to ${uploaded})` : ''}`);
+  // JSON: stdout carries the report alone (for jq); where it was written is in report.json's runId.
+  if (request.format !== 'json') progress.print(`Run report: ${reportDir}${uploaded ? ` (uploaded to ${uploaded})` : ''}`);
   progress.summary(renderReportMarkdown(report));
   if (outcome === 'failed') progress.error(`${request.deployment}: ${error?.message.split('\n')[0] ?? 'failed'}`);
   else progress.notice(`${request.deployment}: ${outcome === 'no-changes' ? 'no changes' : outcome}`);
