@@ -138,6 +138,10 @@ describe('cf-infra deploy, what-if, list, show, destroy (CLI)', function () {
       const destroy = await cfInfra(['destroy', 'eastus-test-1', '--emulator', '--confirm', 'eastus-test-1'], env);
       expect(destroy.code, destroy.stdout + destroy.stderr).to.equal(ExitCode.Success);
       expect(destroy.stdout).to.include('destroyed');
+      const runDir = /Run report: (.+)$/m.exec(destroy.stdout)?.[1];
+      expect(await readFile(path.join(runDir!, 'report.txt'), 'utf8')).to.include('eastus-test-1: destroyed').and.include('delete');
+      const list = JSON.parse((await cfInfra(['list', '--emulator', '--json'], env)).stdout) as { deployment: string; stackState: string; lastRun?: { outcome: string } }[];
+      expect(list.find((r) => r.deployment === 'eastus-test-1')).to.deep.include({ stackState: 'none' });
       const show = await cfInfra(['show', 'eastus-test-1', '--emulator'], env);
       expect(show.code).to.equal(ExitCode.Failed);
       expect(show.stderr).to.include('not deployed');

@@ -7,9 +7,12 @@ import { resolveTarget } from '../deploy/preflight.ts';
 import { createProgress, progressModeFor } from '../deploy/progress.ts';
 import { newRunId } from '../deploy/run-id.ts';
 import { askForText, checkTargetFlags, commandServices, isInteractive } from '../deploy/services.ts';
-import { UsageError } from '../errors.ts';
+import os from 'node:os';
+import { CliError, UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
-import { acquireDeploymentLock } from '../lock/index.ts';
+import { acquireDeploymentLock, currentActor } from '../lock/index.ts';
+import type { PhaseRecord, RunOutcome, RunReport } from '../report/model.ts';
+import { uploadRunReport, writeRunReport } from '../report/store.ts';
 
 export const summary = 'Delete a deployment: its stack with every resource and resource group (type the name to confirm)';
 
@@ -62,30 +65,67 @@ export async function run(args: string[]): Promise<number> {
   const stackName = `cf-${deployment}`;
   const progress = createProgress(progressModeFor());
   const services = commandServices(flags);
+  const command = ['destroy', ...args].join(' ');
+  const startedAt = new Date().toISOString();
+  const phases: PhaseRecord[] = [];
+  const timed = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    try {
+      const value = await run();
+      phases.push({ name, durationMs: Date.now() - started, outcome: 'done' });
+      return value;
+    } catch (error) {
+      phases.push({ name, durationMs: Date.now() - started, outcome: 'failed' });
+      throw error;
+    }
+  };
   try {
     const arm = await services.openArm();
     const store = await services.openLockStore();
     const runId = newRunId();
-    const lock = await acquireDeploymentLock(store, { deployment, runId, command: ['destroy', ...args].join(' ') });
+    const lock = await timed('lock', () => acquireDeploymentLock(store, { deployment, runId, command }));
+    let exitCode: number = ExitCode.Failed;
+    let outcome: RunOutcome = 'failed';
+    let error: RunReport['error'];
+    let deleted = 0;
     try {
       const stack = await getStack(arm.clients, stackName, deployment);
       if (stack === undefined) {
         console.log(`${deployment}: no stack ${stackName} in ${arm.where}; nothing to delete.`);
         return ExitCode.Success;
       }
-      const count = stack.properties?.resources?.length ?? 0;
+      deleted = stack.properties?.resources?.length ?? 0;
       if (values.confirm === undefined) {
-        const typed = await askForText(`This deletes stack ${stackName} and its ${count} resources (resource groups included) in ${arm.where}.\nType the deployment name to confirm: `);
+        const typed = await askForText(`This deletes stack ${stackName} and its ${deleted} resources (resource groups included) in ${arm.where}.\nType the deployment name to confirm: `);
         if (typed !== deployment) {
           console.log('Not confirmed; nothing was deleted.');
           return ExitCode.BadInput;
         }
       }
-      await progress.phase(`${deployment}: delete stack ${stackName} with its ${count} resources`, (update) => deleteStack(arm.clients, { deployment, stackName }, update));
-      console.log(`${deployment}: destroyed (stack ${stackName} and its ${count} managed resources deleted).`);
-      return ExitCode.Success;
+      await timed('delete', () => progress.phase(`${deployment}: delete stack ${stackName} with its ${deleted} resources`, (update) => deleteStack(arm.clients, { deployment, stackName }, update)));
+      console.log(`${deployment}: destroyed (stack ${stackName} and its ${deleted} managed resources deleted).`);
+      exitCode = ExitCode.Success;
+      outcome = 'succeeded';
+      return exitCode;
+    } catch (e) {
+      const cli = e instanceof CliError ? e : new CliError(e instanceof Error ? e.message : String(e), { cause: e });
+      error = { message: cli.message, ...(cli.hint === undefined ? {} : { hint: cli.hint }) };
+      exitCode = cli.exitCode;
+      throw cli;
     } finally {
-      await lock.release().catch(() => undefined);
+      await timed('unlock', () => lock.release()).catch(() => undefined);
+      if (phases.some((p) => p.name === 'delete')) {
+        const report: RunReport = {
+          runId, command, deployment, environment: target.environment, location: target.location, stack: stackName,
+          target: arm.where, subscriptionId: arm.clients.subscriptionId, who: currentActor(), host: os.hostname(),
+          startedAt, finishedAt: new Date().toISOString(), outcome, exitCode, phases,
+          result: { provisioningState: outcome === 'succeeded' ? 'deleted' : 'failed', managedResources: 0, outputs: {} },
+          ...(error === undefined ? {} : { error }),
+        };
+        const dir = await writeRunReport(report);
+        await uploadRunReport(report, store).catch(() => undefined);
+        console.log(`Run report: ${dir}`);
+      }
     }
   } finally {
     await services.close();

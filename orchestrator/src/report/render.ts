@@ -6,6 +6,7 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 function resultLine(report: RunReport): string {
   switch (report.outcome) {
     case 'succeeded':
+      if (report.command.startsWith('destroy')) return `${report.deployment}: destroyed (stack ${report.stack} and its managed resources deleted)`;
       return `${report.deployment}: deployed (stack ${report.stack} ${report.result?.provisioningState ?? ''}, ${report.result?.managedResources ?? 0} managed resources)`;
     case 'no-changes':
       return `${report.deployment}: no changes; the stack was not written`;
