@@ -6,6 +6,7 @@ import type { Registry } from '../config/types.ts';
 import { compactName, listNames } from '../naming/derive.ts';
 import { namingRules, type NamingRule } from '../naming/rules.ts';
 import { uniqueSuffix } from '../naming/suffix.ts';
+import { platformRenderers } from './platform-blocks.ts';
 import { markdownTable } from './tables.ts';
 import type { Renderers } from './markers.ts';
 
@@ -91,5 +92,6 @@ export function architectureRenderers(registry: Registry): Renderers {
     'cidr-table': () => cidrTable(registry, deployments),
     'subnet-plan': () => subnetPlanTable(registry),
     'naming-table': () => namingTable(deployments),
+    ...platformRenderers(registry, deployments),
   };
 }
