@@ -1,0 +1,121 @@
+// PostgreSQL checks with the real `pg` client: TLS required, each service login reaches its own
+// database (SELECT 1) and is refused by another service's, the three extensions present.
+import pg from 'pg';
+import { fail, pass, skipped, type CheckDefinition, type CheckOutcome } from './model.ts';
+import { describeConnectionError, localNoTlsPostgres, type PostgresTarget, type ServiceLogin } from './targets.ts';
+
+export const requiredExtensions = ['pg_stat_statements', 'pg_trgm', 'uuid-ossp'] as const;
+const connectTimeoutMs = 8000;
+
+type Ssl = false | { rejectUnauthorized: true; servername: string };
+
+function sslOf(target: PostgresTarget): Ssl {
+  return target.tls ? { rejectUnauthorized: true, servername: target.host } : false;
+}
+
+async function withClient<T>(target: PostgresTarget, login: ServiceLogin, database: string, ssl: Ssl, body: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ host: target.host, port: target.port, user: login.login, password: login.password, database, ssl, connectionTimeoutMillis: connectTimeoutMs });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return await body(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function failure(target: PostgresTarget, login: ServiceLogin, database: string, error: unknown): CheckOutcome {
+  const code = (error as { code?: string }).code;
+  const where = `PostgreSQL at ${target.host}:${target.port}`;
+  if (code === '28P01') return fail(`login ${login.login} was refused by ${where}: password authentication failed (check the password of ${login.login})`);
+  if (code === '42501') return fail(`login ${login.login} may not connect to ${database} (permission denied)`);
+  if (code === '3D000') return fail(`database ${database} does not exist on ${where} (login ${login.login})`);
+  return fail(`login ${login.login} on ${database}: ${describeConnectionError(error, where, target.notRunningHint)}`);
+}
+
+function tlsCheck(target: PostgresTarget): CheckDefinition {
+  return {
+    name: 'postgres: TLS required, plain connection refused',
+    troubleshooting: 'postgres-tls',
+    async run() {
+      if (!target.tls) return skipped(localNoTlsPostgres);
+      const login = target.logins[0];
+      if (login === undefined) return fail('no service login to connect with');
+      try {
+        await withClient(target, login, login.database, sslOf(target), (c) => c.query('SELECT 1'));
+      } catch (error) {
+        return failure(target, login, login.database, error);
+      }
+      try {
+        await withClient(target, login, login.database, false, (c) => c.query('SELECT 1'));
+        return fail(`a connection without TLS as ${login.login} was accepted: the server must require TLS (require_secure_transport)`);
+      } catch {
+        return pass(`TLS with verify-full works as ${login.login}; a plain connection is refused`);
+      }
+    },
+  };
+}
+
+function ownDatabaseCheck(target: PostgresTarget, login: ServiceLogin): CheckDefinition {
+  return {
+    name: `postgres: ${login.login} reaches ${login.database} (SELECT 1)`,
+    troubleshooting: 'postgres-login',
+    async run() {
+      try {
+        const result = await withClient(target, login, login.database, sslOf(target), (c) => c.query<{ one: number }>('SELECT 1 AS one'));
+        return result.rows[0]?.one === 1 ? pass(`${login.login} connected to ${login.database}; SELECT 1 returned 1`) : fail(`SELECT 1 as ${login.login} returned ${JSON.stringify(result.rows)}`);
+      } catch (error) {
+        return failure(target, login, login.database, error);
+      }
+    },
+  };
+}
+
+function otherDatabaseCheck(target: PostgresTarget, login: ServiceLogin, other: ServiceLogin): CheckDefinition {
+  return {
+    name: `postgres: ${login.login} refused by ${other.database}`,
+    troubleshooting: 'postgres-isolation',
+    async run() {
+      try {
+        await withClient(target, login, other.database, sslOf(target), (c) => c.query('SELECT 1'));
+        return fail(`login ${login.login} can connect to ${other.database} (the database of ${other.service}): CONNECT must be granted only to ${other.login}`);
+      } catch (error) {
+        if ((error as { code?: string }).code === '42501') return pass(`${login.login} is refused by ${other.database} (permission denied)`);
+        const outcome = failure(target, login, other.database, error);
+        return fail(`cannot tell whether ${login.login} is refused by ${other.database}: ${outcome.reason}`);
+      }
+    },
+  };
+}
+
+function extensionsCheck(target: PostgresTarget): CheckDefinition {
+  return {
+    name: `postgres: extensions ${requiredExtensions.join(', ')}`,
+    troubleshooting: 'postgres-extensions',
+    async run() {
+      const problems: string[] = [];
+      for (const login of target.logins) {
+        try {
+          const rows = await withClient(target, login, login.database, sslOf(target), async (c) => (await c.query<{ extname: string }>('SELECT extname FROM pg_extension')).rows);
+          const present = new Set(rows.map((r) => r.extname));
+          const missing = requiredExtensions.filter((e) => !present.has(e));
+          if (missing.length > 0) problems.push(`${login.database} lacks ${missing.join(', ')}`);
+        } catch (error) {
+          problems.push(failure(target, login, login.database, error).reason);
+        }
+      }
+      return problems.length === 0 ? pass(`present in all ${target.logins.length} service databases`) : fail(problems.join('; '));
+    },
+  };
+}
+
+export function postgresChecks(target: PostgresTarget): CheckDefinition[] {
+  const { logins } = target;
+  return [
+    tlsCheck(target),
+    ...logins.map((login) => ownDatabaseCheck(target, login)),
+    // Each login against the next service's database (the last against the first).
+    ...(logins.length < 2 ? [] : logins.map((login, i) => otherDatabaseCheck(target, login, logins[(i + 1) % logins.length]!))),
+    extensionsCheck(target),
+  ];
+}

@@ -1,0 +1,83 @@
+// Redis checks with the real `ioredis` client: TLS, PING, SET/GET with expiry, eviction policy.
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { fail, pass, skipped, type CheckDefinition, type CheckOutcome } from './model.ts';
+import { describeConnectionError, localNoTlsRedis, type RedisTarget } from './targets.ts';
+
+function connect(target: RedisTarget): Redis {
+  const client = new Redis({
+    host: target.host,
+    port: target.port,
+    ...(target.password === undefined ? {} : { password: target.password }),
+    ...(target.tls ? { tls: { servername: target.host } } : {}),
+    lazyConnect: true,
+    connectTimeout: 5000,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => undefined);
+  return client;
+}
+
+async function withRedis(target: RedisTarget, body: (client: Redis) => Promise<CheckOutcome>): Promise<CheckOutcome> {
+  const client = connect(target);
+  try {
+    await client.connect();
+    return await body(client);
+  } catch (error) {
+    return fail(`redis: ${describeConnectionError(error, `Redis at ${target.host}:${target.port}`, target.notRunningHint)}`);
+  } finally {
+    client.disconnect();
+  }
+}
+
+export function redisChecks(target: RedisTarget): CheckDefinition[] {
+  return [
+    {
+      name: 'redis: TLS',
+      troubleshooting: 'redis-tls',
+      async run() {
+        if (!target.tls) return skipped(localNoTlsRedis);
+        return withRedis(target, async (c) => ((await c.ping()) === 'PONG' ? pass('a TLS connection with a verified certificate answers') : fail('no PONG over TLS')));
+      },
+    },
+    {
+      name: 'redis: PING',
+      troubleshooting: 'redis-ping',
+      run: () => withRedis(target, async (c) => {
+        const answer = await c.ping();
+        return answer === 'PONG' ? pass('PONG') : fail(`PING answered ${answer}`);
+      }),
+    },
+    {
+      name: 'redis: SET/GET with expiry',
+      troubleshooting: 'redis-set-get',
+      run: () => withRedis(target, async (c) => {
+        const key = `cf-validate:${randomUUID()}`;
+        const value = randomUUID();
+        try {
+          await c.set(key, value, 'EX', 60);
+          const read = await c.get(key);
+          const ttl = await c.ttl(key);
+          if (read !== value) return fail(`GET ${key} returned ${read === null ? 'nothing' : 'another value'}`);
+          if (!(ttl > 0 && ttl <= 60)) return fail(`the key has TTL ${ttl}; expected 1..60 s`);
+          return pass(`wrote and read back a key with a ${ttl} s expiry; removed it`);
+        } finally {
+          await c.del(key).catch(() => undefined);
+        }
+      }),
+    },
+    {
+      name: 'redis: eviction policy',
+      troubleshooting: 'redis-eviction',
+      run: () => withRedis(target, async (c) => {
+        const reply = (await c.config('GET', 'maxmemory-policy')) as string[];
+        const actual = reply[1];
+        return actual === target.expectedEvictionPolicy
+          ? pass(`maxmemory-policy is ${actual}`)
+          : fail(`maxmemory-policy is ${actual ?? 'unknown'}; the profile wants ${target.expectedEvictionPolicy}`);
+      }),
+    },
+  ];
+}
