@@ -182,7 +182,9 @@ describe('GitHub Actions workflows', () => {
     expect(job.environment).to.equal('${{ needs.resolve.outputs.environment }}');
     expect(job.steps!.map((s) => s.run ?? '')).to.include('npm run deploy -- "$DEPLOYMENT" --yes');
     expect(job.steps!.some((s) => s.uses?.startsWith('actions/upload-artifact@') === true)).to.equal(true);
-    expect(text('deploy.yml')).to.include('report.md" >> "$GITHUB_STEP_SUMMARY"');
+    // The deploy's GitHub mode writes report.md into the job summary itself (progress.summary).
+    expect(readFileSync(path.join(root, 'orchestrator/src/deploy/progress.ts'), 'utf8')).to.include('env.GITHUB_STEP_SUMMARY');
+    expect(text('deploy.yml')).to.include('ls -td ".runs/$DEPLOYMENT"/*/');
     for (const d of deploymentNames) {
       expect(readFileSync(path.join(root, 'deployments', `${d}.yaml`), 'utf8'), d).to.match(/^environment: (test|stg|prod)\s*$/m);
     }
