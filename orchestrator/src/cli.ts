@@ -24,6 +24,7 @@ const commands: Record<string, () => Promise<Command>> = {
   list: () => import('./commands/list.ts'),
   show: () => import('./commands/show.ts'),
   destroy: () => import('./commands/destroy.ts'),
+  validate: () => import('./commands/validate.ts'),
 };
 
 async function usage(): Promise<string> {

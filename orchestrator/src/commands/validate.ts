@@ -1,0 +1,93 @@
+// `cf-infra validate <deployment>`: post-deploy smoke tests with real clients (validate/).
+import { parseArgs } from 'node:util';
+import type { ResolvedDeployment } from '../config/resolve.ts';
+import { apiVersionsByType, getStack } from '../deploy/arm-phases.ts';
+import { resolveTarget, runPreflight } from '../deploy/preflight.ts';
+import { checkTargetFlags, commandServices } from '../deploy/services.ts';
+import { UsageError } from '../errors.ts';
+import { ExitCode } from '../exit-codes.ts';
+import { loadCatalog } from '../local/catalog.ts';
+import { loadSettings } from '../local/settings.ts';
+import { anyFailed } from '../validate/model.ts';
+import { renderJson, renderTable } from '../validate/render.ts';
+import { runChecks } from '../validate/runner.ts';
+import { buildSuite, type ArmSource } from '../validate/suite.ts';
+import { redisPolicyName } from '../validate/targets.ts';
+
+export const summary = 'Post-deploy validation: PostgreSQL, Redis, Event Hubs, Key Vault, monitoring and ARM-level checks';
+
+const help = `Usage: cf-infra validate <deployment> [options]     (npm run validate -- <deployment> [options])
+
+Proves with real clients that a deployment works: ARM-level checks on the stack cf-<deployment>
+(every managed resource Succeeded, private endpoints Approved, public network access disabled,
+diagnostic settings) and data checks (PostgreSQL, Redis; Event Hubs, Key Vault and monitoring
+are reported as skipped with the reason where they cannot run). See docs/infrastructure/Validation.md.
+
+Options:
+  --emulator             the ARM emulator's stack, and PostgreSQL and Redis of the local native
+                         environment (start it first: npm run local:up -- --native)
+  --from-here            against Azure: run the data checks from this machine (inside the VNet)
+  --subscription <id>    Azure subscription (default $AZURE_SUBSCRIPTION_ID)
+  --json                 {"checks": [{"name", "status", "reason", "durationMs"}]} on stdout
+  -h, --help
+
+Exit codes: 0 no check failed, 1 a check failed, 2 bad input.`;
+
+export async function run(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        emulator: { type: 'boolean', default: false },
+        'from-here': { type: 'boolean', default: false },
+        subscription: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`validate: ${(error as Error).message}`, 'see `cf-infra validate --help`');
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(help);
+    return ExitCode.Success;
+  }
+  if (positionals.length !== 1) throw new UsageError(`validate: give exactly one deployment name (got ${positionals.length === 0 ? 'none' : positionals.join(', ')})`, 'cf-infra list shows the deployments');
+  if (values.emulator && values['from-here']) throw new UsageError('validate: --from-here is for Azure; --emulator checks the local environment from this machine already');
+  const deployment = positionals[0]!;
+  const flags = checkTargetFlags({ emulator: values.emulator, subscription: values.subscription });
+  const target = resolveTarget(deployment);
+  const resolved = target.resolved as ResolvedDeployment;
+  const localSettings = values.emulator ? loadSettings() : undefined;
+  const log = values.json ? (line: string) => console.error(line) : (line: string) => console.log(line);
+
+  const services = commandServices(flags);
+  try {
+    let arm: ArmSource;
+    const session = await services.openArm();
+    const stackName = resolved.otherNames.deploymentStack;
+    const stack = await getStack(session.clients, stackName, deployment);
+    if (stack === undefined) {
+      arm = { kind: 'missing', reason: `stack ${stackName} was not found in ${session.where}: deploy it first (cf-infra deploy ${deployment}${values.emulator ? ' --emulator' : ''})` };
+    } else {
+      log(`${deployment}: planning (for the api-versions of the managed resource types)…`);
+      const preflight = await runPreflight(target, await services.bicep());
+      arm = { kind: 'stack', context: { clients: session.clients, stack, apiVersions: apiVersionsByType(preflight.plan.resources), emulator: session.emulator } };
+    }
+    const suite = buildSuite({
+      data: localSettings !== undefined ? { kind: 'local', settings: localSettings, services: loadCatalog().services } : { kind: 'azure', fromHere: values['from-here'] },
+      arm,
+      expectedEvictionPolicy: redisPolicyName(resolved.settings.redis.evictionPolicy),
+    });
+    log(`${deployment}: ${suite.checks.length} checks against ${session.where}${localSettings ? ' and the local native environment' : ''}`);
+    const results = await runChecks(suite.checks, { secrets: suite.secrets });
+    process.stdout.write(values.json ? renderJson(results) : renderTable(results));
+    return anyFailed(results) ? ExitCode.Failed : ExitCode.Success;
+  } finally {
+    await services.close();
+  }
+}
