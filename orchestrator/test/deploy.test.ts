@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { createArmClients, type ArmClients } from '../src/arm/clients.ts';
 import { defaultEmulatorPrincipalId } from '../src/arm/emulator-token.ts';
 import { openBicep, type Bicep } from '../src/bicep/index.ts';
-import { deleteStack, getStack, managedResourceIds, requiredNamespaces, stackDefinition } from '../src/deploy/arm-phases.ts';
+import { deleteStack, deploymentWhatIf, getStack, managedResourceIds, requiredNamespaces, stackDefinition } from '../src/deploy/arm-phases.ts';
 import { resolveTarget, runPreflight } from '../src/deploy/preflight.ts';
 import type { ArmSession } from '../src/deploy/local-services.ts';
 import { runDeploy, type DeployRequest, type DeployResult } from '../src/deploy/pipeline.ts';
@@ -233,9 +233,17 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
 
     it('test: Delete, and the resource is gone', async () => {
       expect((await deploy(world, 'westeu-test-1')).exitCode).to.equal(ExitCode.Success);
+      // The fallback where ARM offers no stack what-if: deployment what-if + the stack's removals.
+      const preflight = await runPreflight(resolveTarget('westeu-test-1', withoutHub), bicep);
+      const existing = await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1');
+      const fallback = await deploymentWhatIf(world.clients, { deployment: 'westeu-test-1', location: preflight.location, template: preflight.template, parameters: preflight.parameters, stack: preflight.stack }, existing, { updateIntervalInMs: 10 });
+      expect(fallback.source).to.equal('deployment');
+
       const result = await deploy(world, 'westeu-test-1', { registryRoot: withoutHub });
       expect(result.exitCode, result.lines.join('\n')).to.equal(ExitCode.Success);
+      expect(result.whatIf!.source).to.equal('stack');
       const gone = removed(result);
+      expect(fallback.changes.filter((c) => c.kind === 'delete').map((c) => c.resourceId.toLowerCase()).sort()).to.deep.equal(gone.map((c) => c.resourceId.toLowerCase()).sort());
       expect(gone.length).to.be.greaterThan(0);
       expect(gone.every((c) => c.kind === 'delete' && c.resourceId.includes('analytics-events'))).to.equal(true);
       expect(gone.map((c) => c.resourceId)).to.include(`/subscriptions/${world.emulator.subscriptionId}${hub('westeu-test-1')}`);

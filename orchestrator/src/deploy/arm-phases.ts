@@ -2,11 +2,12 @@
 // real SDK clients: prerequisites, what-if, stack create/update with progress, validation, delete.
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import type { ArmClients } from '../arm/clients.ts';
-import { explainArmError, toCliError } from '../arm-errors/index.ts';
+import { explainArmError, isTransient, retryDelayMs, toCliError, type HeaderSource } from '../arm-errors/index.ts';
 import { tierOf } from '../cost/index.ts';
 import { CliError } from '../errors.ts';
 import type { Resource } from '../plan/resources.ts';
-import { normaliseDeploymentWhatIf, withStackRemovals, type WhatIfModel } from '../whatif/index.ts';
+import { normaliseDeploymentWhatIf, normaliseStackWhatIf, withStackRemovals, type WhatIfModel } from '../whatif/index.ts';
+import { runStackWhatIf, StackWhatIfError } from './stack-whatif.ts';
 import type { StackSettings } from './preflight.ts';
 
 export interface PollOptions {
@@ -117,11 +118,31 @@ export interface WhatIfInput {
 }
 
 /**
- * Subscription-scope deployment what-if of the compiled template (the stack what-if needs api
- * 2025-07-01, which @azure/arm-resourcesdeploymentstacks 1.x does not speak), plus the deletions or
- * detachments of what the existing stack manages and the plan no longer has.
+ * The stack what-if (api 2025-07-01) where the endpoint offers it; else a subscription-scope
+ * deployment what-if of the compiled template plus the deletions or detachments of what the
+ * existing stack manages and the plan no longer has.
  */
 export async function whatIf(clients: ArmClients, input: WhatIfInput, existing: DeploymentStack | undefined, poll: PollOptions = {}): Promise<WhatIfModel> {
+  let stackResult;
+  try {
+    stackResult = await runStackWhatIf(
+      clients,
+      { stackName: input.stack.name, location: input.location, template: input.template, parameters: input.parameters, actionOnUnmanage: input.stack.actionOnUnmanage, denySettings: input.stack.denySettings },
+      poll.updateIntervalInMs ?? 1000,
+    );
+  } catch (error) {
+    throw armFailure(error instanceof StackWhatIfError ? error.body : error, input.deployment);
+  }
+  if (stackResult !== undefined) {
+    const error = (stackResult.properties as { error?: unknown } | undefined)?.error;
+    if (error !== undefined && error !== null) throw armFailure({ error }, input.deployment);
+    return normaliseStackWhatIf(stackResult);
+  }
+  return deploymentWhatIf(clients, input, existing, poll);
+}
+
+/** The fallback where no stack what-if is offered: deployment what-if plus the stack's removals. */
+export async function deploymentWhatIf(clients: ArmClients, input: WhatIfInput, existing: DeploymentStack | undefined, poll: PollOptions = {}): Promise<WhatIfModel> {
   const errors = errorBodies();
   let result;
   try {
@@ -228,6 +249,22 @@ export function apiVersionsByType(resources: readonly Resource[]): Map<string, s
   return map;
 }
 
+/**
+ * Retries an ARM call on transient answers (429, 5xx, network) after the server's Retry-After, on
+ * top of the SDK's own retries: a read that the SDK gave up on is not yet a failed resource.
+ */
+export async function withTransientRetries<T>(call: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const e = error as { statusCode?: number; code?: string; response?: { headers?: HeaderSource } };
+      if (attempt + 1 >= attempts || !isTransient(e.statusCode, e.code)) throw error;
+      await new Promise((r) => setTimeout(r, retryDelayMs({ attempt, baseMs: 500, maxMs: 30_000, ...(e.response?.headers === undefined ? {} : { headers: e.response.headers }) })));
+    }
+  }
+}
+
 /** ARM-level validation: every managed resource exists and reports provisioningState Succeeded. */
 export async function validateManagedResources(clients: ArmClients, stack: DeploymentStack, apiVersions: Map<string, string>, update: (detail: string) => void): Promise<ValidationResult> {
   const ids = managedResourceIds(stack);
@@ -241,7 +278,7 @@ export async function validateManagedResources(clients: ArmClients, stack: Deplo
         failed.push({ id, state: 'a resource type the plan does not have' });
       } else {
         try {
-          const resource = await clients.resources.resources.getById(id, apiVersion);
+          const resource = await withTransientRetries(() => clients.resources.resources.getById(id, apiVersion));
           const state = (resource.properties as { provisioningState?: string } | undefined)?.provisioningState ?? 'Succeeded';
           if (state.toLowerCase() !== 'succeeded') failed.push({ id, state });
         } catch (error) {

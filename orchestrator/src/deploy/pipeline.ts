@@ -194,7 +194,7 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
     plan: planRecord(preflight),
     ...(model === undefined
       ? {}
-      : { whatIf: { summary: model.summary, summaryLine: summaryLine(model.summary), changes: model.changes.filter((c) => c.kind !== 'noChange' && c.kind !== 'ignore').map((c) => ({ kind: c.kind, resourceId: c.resourceId })) } }),
+      : { whatIf: { source: model.source, summary: model.summary, summaryLine: summaryLine(model.summary), changes: model.changes.filter((c) => c.kind !== 'noChange' && c.kind !== 'ignore').map((c) => ({ kind: c.kind, resourceId: c.resourceId })) } }),
     ...(stack === undefined
       ? {}
       : { result: { provisioningState: stack.properties?.provisioningState ?? 'unknown', managedResources: stack.properties?.resources?.length ?? 0, outputs: outputsOf(stack), ...(validation === undefined ? {} : { validation }) } }),

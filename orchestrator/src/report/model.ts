@@ -34,7 +34,7 @@ export interface RunReport {
     policy: { evaluated: number; denied: number; audited: number };
     cost: { monthlyUsd: number; budgetUsd: number; message: string };
   };
-  whatIf?: { summary: WhatIfModel['summary']; summaryLine: string; changes: { kind: string; resourceId: string }[] };
+  whatIf?: { source: WhatIfModel['source']; summary: WhatIfModel['summary']; summaryLine: string; changes: { kind: string; resourceId: string }[] };
   result?: {
     provisioningState: string;
     managedResources: number;
