@@ -14,9 +14,10 @@ export const summary = 'What a deploy would change (az-style, markdown for a PR 
 
 const help = `Usage: cf-infra what-if <deployment> [options]     (npm run what-if -- <deployment> [options])
 
-Runs the offline plan, then asks ARM what deploying it would change: a subscription deployment
-what-if of the compiled template, plus the deletions (test) or detachments (prod) of what the
-existing stack cf-<deployment> manages and the code no longer has. Writes nothing, takes no lock.
+Runs the offline plan, then asks ARM what deploying it would change: the stack what-if of
+cf-<deployment> (api 2025-07-01) where ARM offers it, else a subscription deployment what-if of the
+compiled template plus the deletions (test) or detachments (prod) of what the existing stack
+manages and the code no longer has. Writes nothing, takes no lock.
 
 Options:
   --emulator             the local ARM emulator (a running one, else one started for this command)
