@@ -3,7 +3,7 @@
 // disabled on the data services, diagnostic settings present on them.
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import type { ArmClients } from '../arm/clients.ts';
-import { managedResourceIds, typeOfId, validateManagedResources } from '../deploy/arm-phases.ts';
+import { managedResourceIds, typeOfId, validateManagedResources, type ValidationResult } from '../deploy/arm-phases.ts';
 import { fail, pass, skipped, type CheckDefinition } from './model.ts';
 
 export interface ArmContext {
@@ -12,6 +12,8 @@ export interface ArmContext {
   /** The api-version of each planned resource type (lower-case type → version). */
   apiVersions: Map<string, string>;
   emulator: boolean;
+  /** The managed-resources walk when the caller already made it (deploy keeps it for its report). */
+  managed?: Promise<ValidationResult>;
 }
 
 /** The data services and where each keeps its public network access setting. */
@@ -46,7 +48,7 @@ export function armChecks(context: ArmContext): CheckDefinition[] {
       troubleshooting: 'arm-succeeded',
       timeoutMs: 120_000,
       async run() {
-        const result = await validateManagedResources(context.clients, context.stack, context.apiVersions, () => undefined);
+        const result = await (context.managed ?? validateManagedResources(context.clients, context.stack, context.apiVersions, () => undefined));
         if (result.checked === 0) return fail('the stack manages no resources');
         return result.failed.length === 0
           ? pass(`${result.checked} managed resources report Succeeded`)

@@ -26,7 +26,7 @@ export interface SuiteInput {
   expectedEvictionPolicy: string;
 }
 
-function azureDataChecks(reason: string): CheckDefinition[] {
+export function azureDataChecks(reason: string): CheckDefinition[] {
   return [
     skippedCheck('postgres: TLS, service logins, isolation, extensions', 'postgres-login', reason),
     skippedCheck('redis: TLS, PING, SET/GET with expiry, eviction policy', 'redis-ping', reason),
