@@ -12,7 +12,10 @@ import type { PhaseRecord, RunOutcome, RunReport } from '../report/model.ts';
 import { renderReportJson, renderReportMarkdown, renderReportText } from '../report/render.ts';
 import { defaultRunsDir, uploadRunReport, writeRunReport } from '../report/store.ts';
 import { hasChanges, renderJson, renderMarkdown, renderText, summaryLine, type WhatIfModel } from '../whatif/index.ts';
-import { apiVersionsByType, applyStack, checkPrerequisites, getStack, validateManagedResources, whatIf, type PollOptions, type ValidationResult } from './arm-phases.ts';
+import { validateAfterDeploy } from '../validate/deploy-phase.ts';
+import { anyFailed, type CheckResult } from '../validate/model.ts';
+import { renderTable as renderChecks } from '../validate/render.ts';
+import { apiVersionsByType, applyStack, checkPrerequisites, getStack, whatIf, type PollOptions, type ValidationResult } from './arm-phases.ts';
 import type { ArmSession } from './local-services.ts';
 import type { Progress } from './progress.ts';
 import { resolveTarget, runPreflight, type Preflight } from './preflight.ts';
@@ -116,6 +119,7 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
   let model: WhatIfModel | undefined;
   let stack: DeploymentStack | undefined;
   let validation: ValidationResult | undefined;
+  let checks: CheckResult[] | undefined;
   const poll = services.poll ?? {};
   const clients = arm.clients;
   const whatIfInput = { deployment: request.deployment, location: preflight.location, template: preflight.template, parameters: preflight.parameters, stack: preflight.stack };
@@ -154,11 +158,18 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
           applyStack(clients, { ...whatIfInput, principalId: arm.principalId }, update, poll),
         );
         if (lock.lost !== undefined) throw new CliError(`${lock.lost.message}; the stack finished, but another run may have started meanwhile.`, { hint: `check with cf-infra list, then rerun cf-infra deploy ${request.deployment}` });
-        validation = await phase('validate', `${request.deployment}: post-deploy validation (every managed resource Succeeded)`, (update) =>
-          validateManagedResources(clients, stack!, apiVersionsByType(preflight.plan.resources), update),
+        const validated = await phase('validate', `${request.deployment}: post-deploy validation (cf-infra validate: ARM-level checks)`, (update) =>
+          validateAfterDeploy({ clients, stack: stack!, apiVersions: apiVersionsByType(preflight.plan.resources), emulator: arm.emulator }, request.deployment, update),
         );
+        validation = validated.managed;
+        checks = validated.checks;
+        if (request.format !== 'json') progress.print(renderChecks(checks));
         if (validation.failed.length > 0) {
           throw new CliError(`${validation.failed.length} of ${validation.checked} managed resources are not Succeeded:\n${validation.failed.map((f) => `  - ${f.state}: ${f.id}`).join('\n')}`);
+        }
+        if (anyFailed(checks)) {
+          const failedChecks = checks.filter((c) => c.status === 'fail');
+          throw new CliError(`${failedChecks.length} post-deploy check(s) failed:\n${failedChecks.map((c) => `  - ${c.name}: ${c.reason}`).join('\n')}`, { hint: `see ${failedChecks[0]!.troubleshooting}` });
         }
         outcome = 'succeeded';
         exitCode = ExitCode.Success;
@@ -197,7 +208,7 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
       : { whatIf: { source: model.source, summary: model.summary, summaryLine: summaryLine(model.summary), changes: model.changes.filter((c) => c.kind !== 'noChange' && c.kind !== 'ignore').map((c) => ({ kind: c.kind, resourceId: c.resourceId })) } }),
     ...(stack === undefined
       ? {}
-      : { result: { provisioningState: stack.properties?.provisioningState ?? 'unknown', managedResources: stack.properties?.resources?.length ?? 0, outputs: outputsOf(stack), ...(validation === undefined ? {} : { validation }) } }),
+      : { result: { provisioningState: stack.properties?.provisioningState ?? 'unknown', managedResources: stack.properties?.resources?.length ?? 0, outputs: outputsOf(stack), ...(validation === undefined ? {} : { validation }), ...(checks === undefined ? {} : { checks: checks.map(({ name, status, reason, durationMs }) => ({ name, status, reason, durationMs })) }) } }),
     ...(error === undefined ? {} : { error }),
   } satisfies RunReport);
 

@@ -41,6 +41,8 @@ export interface RunReport {
     /** Output name → value (secret-looking names masked). */
     outputs: Record<string, unknown>;
     validation?: { checked: number; failed: { id: string; state: string }[] };
+    /** The post-deploy checks (validate/): pass, fail or skipped with the reason. */
+    checks?: { name: string; status: 'pass' | 'fail' | 'skipped'; reason: string; durationMs: number }[];
   };
   error?: { message: string; hint?: string };
 }

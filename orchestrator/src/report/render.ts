@@ -63,6 +63,10 @@ export function renderReportMarkdown(report: RunReport): string {
     const v = report.result.validation;
     lines.push(`**Validation:** ${v.checked - v.failed.length}/${v.checked} managed resources Succeeded`, '');
   }
+  if (report.result?.checks) {
+    const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+    lines.push('| Check | Result | Reason |', '|---|---|---|', ...report.result.checks.map((c) => `| ${cell(c.name)} | ${c.status} | ${cell(c.reason)} |`), '');
+  }
   lines.push('| Phase | Duration | Outcome |', '|---|---:|---|', ...report.phases.map((p) => `| ${p.name} | ${seconds(p.durationMs)} | ${p.outcome} |`), '');
   if (report.error) {
     lines.push('**Error**', '', '```text', report.error.message, ...(report.error.hint ? [`hint: ${report.error.hint}`] : []), '```', '');
