@@ -1,0 +1,137 @@
+// validate against the ARM emulator (in this process) + Azurite: the deploy pipeline's last phase runs
+// the ARM-level checks on the stack it applied, and the suite of `cf-infra validate --emulator`
+// checks that stack and PostgreSQL and Redis of a real local native environment.
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { createArmClients, type ArmClients } from '../src/arm/clients.ts';
+import { defaultEmulatorPrincipalId } from '../src/arm/emulator-token.ts';
+import { openBicep, type Bicep } from '../src/bicep/index.ts';
+import { apiVersionsByType, getStack, managedResourceIds, requiredNamespaces, typeOfId } from '../src/deploy/arm-phases.ts';
+import { runDeploy } from '../src/deploy/pipeline.ts';
+import { resolveTarget, runPreflight } from '../src/deploy/preflight.ts';
+import { createProgress } from '../src/deploy/progress.ts';
+import { ExitCode } from '../src/exit-codes.ts';
+import { loadCatalog } from '../src/local/catalog.ts';
+import { nativeDown, nativeUp } from '../src/local/native-stack.ts';
+import { findFreePort } from '../src/local/ports.ts';
+import { loadSettings, type LocalSettings } from '../src/local/settings.ts';
+import { missingDiagnosticSettings, type ArmContext } from '../src/validate/arm-checks.ts';
+import { localDataChecksReason } from '../src/validate/deploy-phase.ts';
+import { anyFailed } from '../src/validate/model.ts';
+import { renderJson, renderTable } from '../src/validate/render.ts';
+import { runChecks } from '../src/validate/runner.ts';
+import { buildSuite } from '../src/validate/suite.ts';
+import { bicepExpander, startEmulator, type RunningEmulator } from '../../local/arm-emulator/index.ts';
+import { startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
+import { paths } from './local-helpers.ts';
+
+describe('validate against the ARM emulator and the local native environment', function () {
+  this.timeout(240_000);
+  const deployment = 'westeu-test-1';
+  const temps: string[] = [];
+  let bicep: Bicep;
+  let azurite: AzuriteBlob;
+  let emulator: RunningEmulator;
+  let clients: ArmClients;
+  let dataRoot: string;
+  let settings: LocalSettings;
+  let context: ArmContext;
+
+  before(async () => {
+    bicep = await openBicep({ onWarning: () => {} });
+    azurite = await startAzuriteBlob();
+    const stateDir = await mkdtemp(path.join(os.tmpdir(), 'cf-validate-emu-'));
+    temps.push(stateDir);
+    emulator = await startEmulator({ stateDir, port: 0, latency: { defaultMs: 0 }, expander: bicepExpander(async () => bicep) });
+    clients = createArmClients({ kind: 'emulator', subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem }, { retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 } });
+    const preflight = await runPreflight(resolveTarget(deployment), bicep);
+    for (const ns of requiredNamespaces(preflight.plan.resources)) await clients.resources.providers.register(ns);
+    await clients.resources.resourceGroups.createOrUpdate('NetworkWatcherRG', { location: 'westeurope' });
+
+    const defaults = loadSettings(paths.envExample);
+    const postgres = await findFreePort();
+    let redis = await findFreePort();
+    while (redis === postgres) redis = await findFreePort();
+    settings = { ...defaults, ports: { ...defaults.ports, postgres, redis } };
+    dataRoot = mkdtempSync(path.join(os.tmpdir(), 'cf-validate-emu-local-'));
+    chmodSync(dataRoot, 0o755);
+    temps.push(dataRoot);
+    await nativeUp({ dataRoot, settings, catalog: loadCatalog(), seed: false });
+  });
+
+  after(async () => {
+    if (dataRoot !== undefined) await nativeDown({ dataRoot }).catch(() => undefined);
+    await emulator?.close();
+    await azurite?.stop();
+    await bicep?.dispose();
+    for (const dir of temps) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('deploy ends with validate: ARM-level checks pass (or are skipped with the reason), data checks skipped with the reason, results in the run report', async () => {
+    const lines: string[] = [];
+    const progress = createProgress('plain', {}, (line) => void lines.push(line));
+    progress.print = (line) => void lines.push(line);
+    const runsDir = await mkdtemp(path.join(os.tmpdir(), 'cf-validate-runs-'));
+    temps.push(runsDir);
+    const result = await runDeploy(
+      { deployment, command: `deploy ${deployment} --emulator --yes`, yes: true, allowDelete: false, format: 'text' },
+      { bicep, openArm: async () => ({ clients, where: `the ARM emulator at ${emulator.endpoint}`, emulator: true, principalId: defaultEmulatorPrincipalId, close: async () => {} }), openLockStore: async () => azurite.lockStore(), progress, runsDir, poll: { updateIntervalInMs: 10 } },
+    );
+    expect(result.exitCode, lines.join('\n')).to.equal(ExitCode.Success);
+    const checks = result.report!.result!.checks!;
+    const status = Object.fromEntries(checks.map((c) => [c.name, c.status]));
+    expect(status).to.include({
+      'arm: every managed resource Succeeded': 'pass',
+      'arm: public network access disabled on data services': 'pass',
+      'arm: diagnostic settings present on data services': 'pass',
+    });
+    const endpoints = checks.find((c) => c.name === 'arm: private endpoint connections Approved')!;
+    expect(endpoints.status).to.equal('skipped');
+    expect(endpoints.reason).to.match(/^the emulator does not report private endpoint connection states \(4 endpoints/);
+    for (const c of checks.filter((x) => /^(postgres|redis):/.test(x.name))) expect(c).to.include({ status: 'skipped', reason: localDataChecksReason(deployment) });
+    for (const c of checks.filter((x) => /^(event hubs|key vault|monitoring):/.test(x.name))) expect(c.status).to.equal('skipped');
+    expect(checks.some((c) => c.status === 'fail')).to.equal(false);
+    expect(lines.join('\n')).to.include('arm: every managed resource Succeeded').and.match(/\d+ passed, 0 failed, \d+ skipped/);
+    const markdown = await readFile(path.join(result.reportDir!, 'report.md'), 'utf8');
+    expect(markdown).to.include('| Check | Result | Reason |').and.include('| arm: public network access disabled on data services | pass |');
+
+    const stack = (await getStack(clients, 'cf-westeu-test-1', deployment))!;
+    const preflight = await runPreflight(resolveTarget(deployment), bicep);
+    context = { clients, stack, apiVersions: apiVersionsByType(preflight.plan.resources), emulator: true };
+  });
+
+  it('the --emulator suite: the stack and the real local PostgreSQL and Redis pass; nothing without a local counterpart passes', async () => {
+    const suite = buildSuite({ data: { kind: 'local', settings, services: loadCatalog().services }, arm: { kind: 'stack', context }, expectedEvictionPolicy: 'allkeys-lru' });
+    const results = await runChecks(suite.checks, { secrets: suite.secrets });
+    expect(results.filter((r) => r.status === 'fail'), renderTable(results)).to.deep.equal([]);
+    expect(results.filter((r) => /^(postgres|redis): /.test(r.name) && r.status === 'pass').length).to.equal(2 * loadCatalog().services.length + 1 + 3);
+    for (const r of results.filter((x) => /^(event hubs|key vault|monitoring):/.test(x.name))) expect(r.status).to.equal('skipped');
+    const json = renderJson(results);
+    expect(json).not.to.include(settings.serviceDbPassword).and.not.to.include(settings.postgresSuperuserPassword);
+  });
+
+  it('a data service with public network access enabled fails that check naming it; the other checks still run', async () => {
+    const vaultId = managedResourceIds(context.stack).find((id) => typeOfId(id) === 'Microsoft.KeyVault/vaults')!;
+    const apiVersion = context.apiVersions.get('microsoft.keyvault/vaults')!;
+    const vault = await clients.resources.resources.getById(vaultId, apiVersion);
+    await clients.resources.resources.beginCreateOrUpdateByIdAndWait(vaultId, apiVersion, { location: vault.location!, properties: { ...(vault.properties as object), publicNetworkAccess: 'Enabled' } });
+    const results = await runChecks(buildSuite({ data: { kind: 'azure', fromHere: false }, arm: { kind: 'stack', context }, expectedEvictionPolicy: 'allkeys-lru' }).checks);
+    const publicAccess = results.find((r) => r.name === 'arm: public network access disabled on data services')!;
+    expect(publicAccess.status).to.equal('fail');
+    expect(publicAccess.reason).to.equal(`Microsoft.KeyVault/vaults/${vaultId.split('/').pop()}: publicNetworkAccess is Enabled`);
+    expect(publicAccess.troubleshooting).to.equal('docs/infrastructure/Validation.md#arm-public-access');
+    expect(results.find((r) => r.name === 'arm: every managed resource Succeeded')?.status).to.equal('pass');
+    expect(anyFailed(results)).to.equal(true);
+    for (const r of results.filter((x) => /^(postgres|redis):/.test(x.name))) expect(r.reason).to.equal('run with --from-here from inside the VNet (the in-VNet job is not implemented yet)');
+  });
+
+  it('names a data service without a diagnostic setting (pure, over the ids)', () => {
+    const ids = managedResourceIds(context.stack);
+    expect(missingDiagnosticSettings(ids)).to.deep.equal([]);
+    const vaultId = ids.find((id) => typeOfId(id) === 'Microsoft.KeyVault/vaults')!;
+    expect(missingDiagnosticSettings(ids.filter((id) => !id.toLowerCase().startsWith(`${vaultId.toLowerCase()}/providers/microsoft.insights/diagnosticsettings`)))).to.deep.equal([vaultId]);
+  });
+});
