@@ -4,7 +4,7 @@ import type { ResolvedDeployment } from '../config/resolve.ts';
 import { apiVersionsByType, getStack } from '../deploy/arm-phases.ts';
 import { resolveTarget, runPreflight } from '../deploy/preflight.ts';
 import { checkTargetFlags, commandServices } from '../deploy/services.ts';
-import { UsageError } from '../errors.ts';
+import { CliError, UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { loadCatalog } from '../local/catalog.ts';
 import { loadSettings } from '../local/settings.ts';
@@ -26,6 +26,7 @@ are reported as skipped with the reason where they cannot run). See docs/infrast
 Options:
   --emulator             the ARM emulator's stack, and PostgreSQL and Redis of the local native
                          environment (start it first: npm run local:up -- --native)
+  --env-path <file>      with --emulator: the local environment's settings file (default local/.env)
   --from-here            against Azure: run the data checks from this machine (inside the VNet)
   --subscription <id>    Azure subscription (default $AZURE_SUBSCRIPTION_ID)
   --json                 {"checks": [{"name", "status", "reason", "durationMs"}]} on stdout
@@ -45,6 +46,7 @@ export async function run(args: string[]): Promise<number> {
         'from-here': { type: 'boolean', default: false },
         subscription: { type: 'string' },
         json: { type: 'boolean', default: false },
+        'env-path': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -58,17 +60,21 @@ export async function run(args: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new UsageError(`validate: give exactly one deployment name (got ${positionals.length === 0 ? 'none' : positionals.join(', ')})`, 'cf-infra list shows the deployments');
   if (values.emulator && values['from-here']) throw new UsageError('validate: --from-here is for Azure; --emulator checks the local environment from this machine already');
+  if (values['env-path'] !== undefined && !values.emulator) throw new UsageError('validate: --env-path is the local environment\'s settings: use it with --emulator');
   const deployment = positionals[0]!;
   const flags = checkTargetFlags({ emulator: values.emulator, subscription: values.subscription });
   const target = resolveTarget(deployment);
   const resolved = target.resolved as ResolvedDeployment;
-  const localSettings = values.emulator ? loadSettings() : undefined;
+  const localSettings = values.emulator ? loadSettings(values['env-path']) : undefined;
   const log = values.json ? (line: string) => console.error(line) : (line: string) => console.log(line);
 
   const services = commandServices(flags);
   try {
     let arm: ArmSource;
-    const session = await services.openArm();
+    const session = await services.openArm().catch((error: unknown) => {
+      if (error instanceof CliError) throw error;
+      throw new CliError(`cannot open ${values.emulator ? 'the ARM emulator' : 'Azure'}: ${(error as Error).message}`);
+    });
     const stackName = resolved.otherNames.deploymentStack;
     const stack = await getStack(session.clients, stackName, deployment);
     if (stack === undefined) {
