@@ -317,7 +317,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
   });
 
   describe('refusals', () => {
-    it('a policy deny found offline: exit 2, nothing sent to ARM, no lock taken', async () => {
+    it('a policy deny found offline: exit 1 as in cf-infra plan, nothing sent to ARM, no lock taken', async () => {
       const root = await registryCopy();
       const file = path.join(root, 'deployments/westeu-test-1.yaml');
       await writeFile(file, `${await readFile(file, 'utf8')}overrides:\n  monitoring:\n    logAnalytics:\n      retentionDays: 60\n`);
@@ -333,7 +333,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
         error = e;
       }
       expect(error).to.be.instanceOf(CliError);
-      expect((error as CliError).exitCode).to.equal(ExitCode.BadInput);
+      expect((error as CliError).exitCode).to.equal(ExitCode.Failed);
       expect((error as CliError).message).to.include('log-cf-westeu-test-1').and.include('nothing was sent to Azure');
     });
 

@@ -1,17 +1,18 @@
 // The offline half of a deploy (no ARM call): config, compile + lint, parameters, snapshot, policy
-// check and cost against the budget. A policy deny is bad input (exit 2), over budget fails (exit 1).
+// check and cost against the budget. A policy deny or an estimate over budget fails (exit 1, as in plan).
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Bicep } from '../bicep/index.ts';
 import type { ResolvedDeployment } from '../config/resolve.ts';
-import { checkBudget, estimateCost, type BudgetCheck, type CostEstimate } from '../cost/index.ts';
+import type { BudgetCheck, CostEstimate } from '../cost/index.ts';
 import { CliError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
-import { parametersFilePath, placeholderId, planDeployments, type DeploymentPlan } from '../plan/pipeline.ts';
+import type { CostResult } from '../plan/checks.ts';
+import { parametersFilePath, planDeployments, type DeploymentPlan } from '../plan/pipeline.ts';
 import type { PlanTarget } from '../plan/target.ts';
 import { resolveTargets } from '../plan/targets.ts';
-import { evaluatePolicies, type ArmResource, type PolicyEvaluation } from '../policy/index.ts';
+import type { PolicyEvaluation } from '../policy/index.ts';
 
 export interface StackSettings {
   name: string;
@@ -56,17 +57,16 @@ export async function runPreflight(target: PlanTarget, bicep: Bicep): Promise<Pr
   try {
     const [plan] = await planDeployments([target], { bicep, cacheDir });
     const compiled = await bicep.compileParams(parametersFilePath(target.deployment, cacheDir));
-    const resources = plan!.resources as unknown as ArmResource[];
-    const policy = evaluatePolicies(resources, { environment: target.environment, location: target.location, subscriptionId: placeholderId });
+    // The plan's own policy and cost stages (plan/checks.ts) decide; the deploy only explains.
+    const policy = plan!.stages['policy'] as PolicyEvaluation;
+    const { budget, ...cost } = plan!.stages['cost'] as CostResult;
     if (policy.denied > 0) {
       const denials = policy.results.filter((r) => r.effect === 'deny').map((r) => `  - ${r.name} (${r.resourceType}): ${r.policy} [${r.assignment}]: ${r.reason}`);
       throw new CliError(`${target.deployment}: ${policy.denied} resource(s) would be denied by the ${target.environment} policy assignment; nothing was sent to Azure:\n${denials.join('\n')}`, {
-        exitCode: ExitCode.BadInput,
+        exitCode: ExitCode.Failed,
         hint: `change ${resolved.file} or deployments/profiles/${target.environment}.yaml so the resources comply (cf-infra plan ${target.deployment} shows them)`,
       });
     }
-    const cost = estimateCost(resources, { location: target.location, environment: target.environment });
-    const budget = checkBudget(cost, resolved.settings.budget.monthlyUsd);
     if (!budget.withinBudget) {
       throw new CliError(`${target.deployment}: ${budget.message}; nothing was sent to Azure.`, {
         exitCode: ExitCode.Failed,

@@ -29,7 +29,7 @@ export interface CostResult extends CostEstimate {
 export const costStage: PlanStage<CostResult> = {
   key: 'cost',
   run({ target, resources }) {
-    const estimate = estimateCost(asArmResources(resources), { location: target.location });
+    const estimate = estimateCost(asArmResources(resources), { location: target.location, environment: target.environment });
     return { ...estimate, budget: checkBudget(estimate, target.resolved.settings.budget.monthlyUsd) };
   },
   render(cost, colors) {
