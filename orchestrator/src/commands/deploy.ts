@@ -26,8 +26,8 @@ Options:
   --format <f>           text (default), markdown or json (the run report)
   -h, --help
 
-Exit codes: 0 deployed (or nothing to change), 1 failed, 2 bad input (nothing touched; also a
-policy deny), 3 locked by another run.`;
+Exit codes: 0 deployed (or nothing to change), 1 failed (also a policy deny or an estimate over
+budget, before anything is touched), 2 bad input (nothing touched), 3 locked by another run.`;
 
 const formats = ['text', 'markdown', 'json'];
 
