@@ -4,6 +4,7 @@ import { ArmError, methodNotAllowed, noRoute } from './errors.ts';
 import type { Reply, Request } from './http.ts';
 import { operationResult, operationStatus } from './lro.ts';
 import { requireApiVersion } from './api-version.ts';
+import * as deletedVaults from './handlers/deleted-vaults.ts';
 import * as deployments from './handlers/deployments.ts';
 import * as providers from './handlers/providers.ts';
 import * as groups from './handlers/resource-groups.ts';
@@ -52,6 +53,14 @@ export function route(ctx: Context, req: Request): Reply | Promise<Reply> {
   if (n === 4) return byMethod(req, { GET: () => { checkSubscription(ctx, sub); return providers.getProvider(ctx, req, ns); } });
   if (n === 5 && (low[4] === 'register' || low[4] === 'unregister')) {
     return byMethod(req, { POST: () => { checkSubscription(ctx, sub); return providers.registerProvider(ctx, req, ns, low[4] === 'register'); } });
+  }
+  if (low[3] === 'microsoft.keyvault') {
+    if (n === 5 && low[4] === 'deletedvaults') return byMethod(req, { GET: () => deletedVaults.listDeletedVaults(ctx, req, sub) });
+    if (low[4] === 'locations' && low[6] === 'deletedvaults') {
+      if (n === 8) return byMethod(req, { GET: () => deletedVaults.getDeletedVault(ctx, req, sub, seg[5]!, seg[7]!) });
+      if (n === 9 && low[8] === 'purge') return byMethod(req, { POST: () => deletedVaults.purgeDeletedVault(ctx, req, sub, seg[5]!, seg[7]!) });
+      throw noRoute(req.method, req.path);
+    }
   }
   if (low[3] === 'microsoft.resources') {
     const kind = low[4];

@@ -18,7 +18,7 @@ export interface StoredResource {
   keys?: Record<string, unknown>;
 }
 
-export type OperationKind = 'stackPut' | 'stackDelete' | 'stackValidate' | 'resourceGroupDelete' | 'deploymentPut' | 'deploymentWhatIf' | 'deploymentValidate' | 'stackWhatIf' | 'serverPower';
+export type OperationKind = 'stackPut' | 'stackDelete' | 'stackValidate' | 'resourceGroupDelete' | 'deploymentPut' | 'deploymentWhatIf' | 'deploymentValidate' | 'stackWhatIf' | 'serverPower' | 'vaultPurge';
 
 export interface Operation {
   id: string;
@@ -58,9 +58,11 @@ export interface StateData {
   deployments: Record<string, DeploymentRecord>;
   stackWhatIfResults: Record<string, Record<string, unknown>>;
   operations: Record<string, Operation>;
+  /** Soft-deleted Key Vaults (Microsoft.KeyVault/locations/deletedVaults), by lower-cased subscription/name. */
+  deletedVaults: Record<string, Record<string, unknown>>;
 }
 
-const emptyState = (): StateData => ({ version: 1, providers: {}, resources: {}, stacks: {}, deployments: {}, stackWhatIfResults: {}, operations: {} });
+const emptyState = (): StateData => ({ version: 1, providers: {}, resources: {}, stacks: {}, deployments: {}, stackWhatIfResults: {}, operations: {}, deletedVaults: {} });
 
 export class StateStore {
   readonly dir: string;

@@ -3,6 +3,7 @@ import type { Context } from './context.ts';
 import { materialise, type Declared } from './fill.ts';
 import { isWithin, key, parseResourceId, resourceGroupId } from './ids.ts';
 import type { StoredResource } from './state.ts';
+import { recordDeletedVault } from './handlers/deleted-vaults.ts';
 
 export const getResource = (ctx: Context, id: string): StoredResource | undefined => ctx.store.data.resources[key(id)];
 
@@ -19,6 +20,7 @@ export function deleteResourceTree(ctx: Context, id: string): string[] {
   for (const [k, r] of Object.entries(ctx.store.data.resources)) {
     if (isWithin(r.id, id)) {
       delete ctx.store.data.resources[k];
+      recordDeletedVault(ctx, r);
       deleted.push(r.id);
     }
   }
