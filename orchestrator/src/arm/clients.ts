@@ -16,6 +16,8 @@ export type ArmTarget =
 
 export interface ArmClients {
   subscriptionId: string;
+  /** The ARM endpoint (the emulator's, or undefined for Azure's public cloud). */
+  endpoint?: string;
   credential: TokenCredential;
   resources: ResourceManagementClient;
   stacks: DeploymentStacksClient;
@@ -35,6 +37,7 @@ export function createArmClients(target: ArmTarget, tuning: ClientTuning = {}): 
   const sub = target.subscriptionId;
   return {
     subscriptionId: sub,
+    ...(target.kind === 'emulator' ? { endpoint: target.endpoint } : {}),
     credential,
     resources: new ResourceManagementClient(credential, sub, common),
     stacks: new DeploymentStacksClient(credential, sub, common),

@@ -9,6 +9,8 @@ import type { Resource } from '../plan/resources.ts';
 import { normaliseDeploymentWhatIf, normaliseStackWhatIf, withStackRemovals, type WhatIfModel } from '../whatif/index.ts';
 import { runStackWhatIf, StackWhatIfError } from './stack-whatif.ts';
 import type { StackSettings } from './preflight.ts';
+import { resolveTarget } from './preflight.ts';
+import { describeRetention, settleDeletedKeyVault } from './key-vault-retention.ts';
 
 export interface PollOptions {
   /** How often to poll a long-running operation when ARM sends no Retry-After (ms). */
@@ -310,4 +312,6 @@ export async function deleteStack(clients: ArmClients, input: { deployment: stri
   } catch (error) {
     throw await stackFailure(clients, { deployment: input.deployment, stackName: input.stackName }, errors.last ?? error);
   }
+  const retention = describeRetention(await settleDeletedKeyVault(clients, resolveTarget(input.deployment).resolved, { pollIntervalMs: poll.updateIntervalInMs ?? 2000 }));
+  if (retention !== undefined) console.log(retention);
 }

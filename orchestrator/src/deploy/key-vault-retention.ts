@@ -1,0 +1,36 @@
+// After a destroy, the deployment's Key Vault sits soft-deleted. As the environment's profile says:
+// without purge protection (test, stg) it is purged so a redeploy can reuse the name; with purge
+// protection (prod) it stays until its scheduled purge date and a redeploy recovers it (createMode recover).
+// REST: specification/keyvault/resource-manager/Microsoft.KeyVault/stable/2025-05-01/keyvault.json
+// (Vaults_GetDeleted, Vaults_PurgeDeleted — long-running).
+import type { ArmClients } from '../arm/clients.ts';
+import { armRest } from '../bootstrap/arm-rest.ts';
+import type { ResolvedDeployment } from '../config/resolve.ts';
+
+/** The Key Vault API version bicep/modules/security uses. */
+export const keyVaultApiVersion = '2025-05-01';
+
+export type VaultRetention =
+  | { vault: string; action: 'none' }
+  | { vault: string; action: 'purged' }
+  | { vault: string; action: 'kept'; scheduledPurgeDate: string };
+
+export async function settleDeletedKeyVault(clients: ArmClients, resolved: ResolvedDeployment, options: { pollIntervalMs?: number } = {}): Promise<VaultRetention> {
+  const vault = resolved.names.keyVault;
+  const rest = armRest(clients, clients.endpoint ?? 'https://management.azure.com', options);
+  const at = `/subscriptions/${clients.subscriptionId}/providers/Microsoft.KeyVault/locations/${resolved.location}/deletedVaults/${vault}`;
+  const deleted = await rest.get(at, keyVaultApiVersion);
+  if (deleted === undefined) return { vault, action: 'none' };
+  const props = (deleted['properties'] ?? {}) as { purgeProtectionEnabled?: boolean; scheduledPurgeDate?: string };
+  if (resolved.settings.keyVault.purgeProtection || props.purgeProtectionEnabled === true) {
+    return { vault, action: 'kept', scheduledPurgeDate: props.scheduledPurgeDate ?? 'unknown' };
+  }
+  await rest.post(`${at}/purge`, keyVaultApiVersion);
+  return { vault, action: 'purged' };
+}
+
+export function describeRetention(r: VaultRetention): string | undefined {
+  if (r.action === 'purged') return `Key Vault ${r.vault}: soft-deleted vault purged (purge protection off); the name is free for a redeploy.`;
+  if (r.action === 'kept') return `Key Vault ${r.vault}: stays soft-deleted until ${r.scheduledPurgeDate} (purge protection on); a redeploy recovers it (Key Vault createMode recover).`;
+  return undefined;
+}
