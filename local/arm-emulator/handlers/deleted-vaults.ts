@@ -79,3 +79,13 @@ registerFinisher('vaultPurge', (ctx, op) => {
   const { sub, name } = op.payload as { sub: string; name: string };
   delete ctx.store.data.deletedVaults[recordKey(sub, name)];
 });
+
+/** A new vault whose name is soft-deleted: ARM refuses it (409 ConflictError) unless createMode is 'recover'. */
+export function claimDeletedVault(ctx: Context, sub: string, type: string, name: string, declared: Record<string, unknown>): void {
+  if (type.toLowerCase() !== vaultType || deletedVaultOf(ctx, sub, name) === undefined) return;
+  if (asObject(declared.properties)?.createMode === 'recover') {
+    delete ctx.store.data.deletedVaults[recordKey(sub, name)];
+    return;
+  }
+  throw new ArmError(409, 'ConflictError', 'A vault with the same name already exists in deleted state. You need to either recover or purge existing key vault.');
+}

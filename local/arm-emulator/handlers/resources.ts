@@ -12,6 +12,7 @@ import { declaredPart } from '../fill.ts';
 import { asObject, jsonBody, reply, type Reply, type Request } from '../http.ts';
 import { parseResourceId, type ResourceId } from '../ids.ts';
 import { checkPolicy } from '../policy.ts';
+import { claimDeletedVault } from './deleted-vaults.ts';
 import { deleteResourceTree, getResource, missingResourceGroup, putResource } from '../store-ops.ts';
 import { requireRegistered } from './providers.ts';
 import { checkSubscription } from './subscriptions.ts';
@@ -59,6 +60,7 @@ function write(ctx: Context, req: Request, path: string, merge: boolean): Reply 
   checkPolicy(ctx.policy, ctx.store.data.resources, { id: rid.id, type, name: rid.name, body: declared });
   const failure = failureFor(ctx.options.faults, type);
   if (failure !== undefined) throw new ArmError(400, failure, `The resource operation for '${rid.id}' failed with '${failure}' (injected fault).`);
+  if (existing === undefined) claimDeletedVault(ctx, rid.subscriptionId, type, rid.name, declared);
   const { stored, created } = putResource(ctx, { id: rid.id, type, name: existing?.name ?? rid.name, apiVersion, declared });
   ctx.store.save();
   return reply(created ? 201 : 200, responseBody(stored.body));

@@ -49,5 +49,13 @@ describe('ARM emulator: soft-deleted Key Vaults', () => {
     expect(purge.status).to.equal(409);
     expect(purge.body.error.code).to.equal('InvalidOperation');
     expect((await call(emu, 'GET', `${at}?api-version=${kv}`)).status).to.equal(200);
+    const id = `${sub()}/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kv-kept`;
+    const props = { tenantId: '00000000-0000-0000-0000-000000000000', sku: { family: 'A', name: 'standard' } };
+    const again = await call(emu, 'PUT', `${id}?api-version=${kv}`, { location: 'westeurope', properties: props });
+    expect(again.status).to.equal(409);
+    expect(again.body.error.code).to.equal('ConflictError');
+    const recovered = await call(emu, 'PUT', `${id}?api-version=${kv}`, { location: 'westeurope', properties: { ...props, createMode: 'recover' } });
+    expect(recovered.status, JSON.stringify(recovered.body)).to.be.oneOf([200, 201]);
+    expect((await call(emu, 'GET', `${at}?api-version=${kv}`)).status).to.equal(404);
   });
 });
