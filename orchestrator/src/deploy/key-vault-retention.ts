@@ -1,6 +1,6 @@
 // After a destroy, the deployment's Key Vault sits soft-deleted. As the environment's profile says:
 // without purge protection (test, stg) it is purged so a redeploy can reuse the name; with purge
-// protection (prod) it stays until its scheduled purge date and a redeploy recovers it (createMode recover).
+// protection (prod) it stays until its scheduled purge date; recover it before a redeploy of the same name.
 // REST: specification/keyvault/resource-manager/Microsoft.KeyVault/stable/2025-05-01/keyvault.json
 // (Vaults_GetDeleted, Vaults_PurgeDeleted — long-running).
 import type { ArmClients } from '../arm/clients.ts';
@@ -31,6 +31,6 @@ export async function settleDeletedKeyVault(clients: ArmClients, resolved: Resol
 
 export function describeRetention(r: VaultRetention): string | undefined {
   if (r.action === 'purged') return `Key Vault ${r.vault}: soft-deleted vault purged (purge protection off); the name is free for a redeploy.`;
-  if (r.action === 'kept') return `Key Vault ${r.vault}: stays soft-deleted until ${r.scheduledPurgeDate} (purge protection on); a redeploy recovers it (Key Vault createMode recover).`;
+  if (r.action === 'kept') return `Key Vault ${r.vault}: stays soft-deleted until ${r.scheduledPurgeDate} (purge protection on); recover it (az keyvault recover --name ${r.vault}, i.e. createMode recover) before deploying this deployment again.`;
   return undefined;
 }
