@@ -1,5 +1,7 @@
 // Generated blocks inside hand-written Markdown: the text between
-// `<!-- generated:NAME -->` and `<!-- /generated:NAME -->` belongs to a render function.
+// `<!-- generated:NAME -->` and `<!-- /generated:NAME -->` belongs to a render function. What a
+// renderer returns is made lint-clean (prose.ts) before it goes in.
+import { lintCleanMarkdown } from './prose.ts';
 
 export type Renderers = Record<string, () => string>;
 
@@ -35,7 +37,7 @@ export function renderBlocks(text: string, renderers: Renderers): BlockResult {
       return whole;
     }
     seen.add(name);
-    const fresh = `${render().trimEnd()}\n`;
+    const fresh = `${lintCleanMarkdown(render()).trimEnd()}\n`;
     if (fresh !== content) changed.push(name);
     return `${beginMarker(name)}\n${fresh}${endMarker(name)}`;
   });
