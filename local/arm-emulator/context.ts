@@ -12,6 +12,8 @@ export interface Context {
   expander: Expander;
   policy: PolicyEvaluator;
   log: (line: string) => void;
+  /** https://127.0.0.1:<port> once listening: the Key Vault data plane's vaultUri base. */
+  origin?: string;
 }
 
 /** Provisioning time of an operation touching these types: the slowest of them. */

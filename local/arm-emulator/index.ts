@@ -5,6 +5,8 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { defaultEmulatorTenantId } from '../../orchestrator/src/arm/emulator-token.ts';
 import { authenticate } from './auth.ts';
+import { isKeyVaultPath, keyVaultRequest } from './handlers/keyvault-secrets.ts';
+import { rebaseVaultUris } from './keyvault-store.ts';
 import type { Context } from './context.ts';
 import { ArmError } from './errors.ts';
 import { bicepExpander } from './expansion.ts';
@@ -55,6 +57,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       // ARM tolerates doubled slashes (SDKs send '/{resourceId}' with an id that starts with '/').
       const url = new URL((message.url ?? '/').replace(/^\/+/, '/').replace(/\/{2,}/g, '/'), 'https://localhost');
       try {
+        // The Key Vault data plane answers its own auth challenge (before ARM's token check).
+        if (isKeyVaultPath(url.pathname)) {
+          r = keyVaultRequest(ctx, { method: message.method ?? 'GET', url, authorization: message.headers.authorization, rawBody: await readBody(message) });
+          ctx.log(`${message.method} ${url.pathname}${url.search} → ${r.status}`);
+          send(res, r, requestId);
+          return;
+        }
         const principalId = authenticate(message.headers.authorization);
         const rawBody = await readBody(message);
         faults.check();
@@ -76,6 +85,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
   });
+  ctx.origin = `https://127.0.0.1:${port}`;
+  if (rebaseVaultUris(ctx)) store.save();
   // Operations also finish while nobody asks (a stack PUT nobody polls still completes).
   const timer = setInterval(() => advance(ctx), 200);
   timer.unref();

@@ -4,6 +4,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { ArmErrorBody } from './errors.ts';
+import type { VaultSecrets } from './keyvault-store.ts';
 
 export interface StoredResource {
   id: string;
@@ -60,9 +61,11 @@ export interface StateData {
   operations: Record<string, Operation>;
   /** Soft-deleted Key Vaults (Microsoft.KeyVault/locations/deletedVaults), by lower-cased subscription/name. */
   deletedVaults: Record<string, Record<string, unknown>>;
+  /** The Key Vault data plane: secrets by lower-cased vault name (keyvault-store.ts). */
+  keyVaultSecrets: Record<string, VaultSecrets>;
 }
 
-const emptyState = (): StateData => ({ version: 1, providers: {}, resources: {}, stacks: {}, deployments: {}, stackWhatIfResults: {}, operations: {}, deletedVaults: {} });
+const emptyState = (): StateData => ({ version: 1, providers: {}, resources: {}, stacks: {}, deployments: {}, stackWhatIfResults: {}, operations: {}, deletedVaults: {}, keyVaultSecrets: {} });
 
 export class StateStore {
   readonly dir: string;

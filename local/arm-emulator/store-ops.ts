@@ -4,12 +4,14 @@ import { materialise, type Declared } from './fill.ts';
 import { isWithin, key, parseResourceId, resourceGroupId } from './ids.ts';
 import type { StoredResource } from './state.ts';
 import { recordDeletedVault } from './handlers/deleted-vaults.ts';
+import { onKeyVaultResourceDeleted, onKeyVaultResourcePut } from './keyvault-store.ts';
 
 export const getResource = (ctx: Context, id: string): StoredResource | undefined => ctx.store.data.resources[key(id)];
 
 export function putResource(ctx: Context, d: Declared): { stored: StoredResource; created: boolean } {
   const created = getResource(ctx, d.id) === undefined;
   const stored = materialise(d, ctx.tenantId);
+  onKeyVaultResourcePut(ctx, stored);
   ctx.store.data.resources[key(d.id)] = stored;
   return { stored, created };
 }
@@ -21,6 +23,7 @@ export function deleteResourceTree(ctx: Context, id: string): string[] {
     if (isWithin(r.id, id)) {
       delete ctx.store.data.resources[k];
       recordDeletedVault(ctx, r);
+      onKeyVaultResourceDeleted(ctx, r);
       deleted.push(r.id);
     }
   }
