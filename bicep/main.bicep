@@ -247,6 +247,18 @@ module containerAppsTier 'modules/containerapps/main.bicep' = {
     workloadIdentityResourceId: workloadIdentity.id
     workloadIdentityPrincipalId: shared.workloadIdentityPrincipalId
     environmentDefaultDomain: containerAppsDefaultDomain
+    validationJobName: names.validationJob
+    validationTarget: {
+      deploymentName: deploymentName
+      keyVaultUri: securityTier.outputs.keyVaultUri
+      postgresHost: databaseTier.outputs.fqdn
+      redisHost: redisTier.outputs.hostName
+      redisPort: redisTier.outputs.port
+      eventHubsBootstrapServer: messagingTier.outputs.kafkaBootstrapServer
+      logAnalyticsWorkspaceId: monitoringTier.outputs.logAnalyticsWorkspaceCustomerId
+      applicationInsightsName: monitoringTier.outputs.applicationInsightsName
+      workloadIdentityClientId: securityTier.outputs.workloadIdentityClientId
+    }
   }
 }
 
@@ -318,7 +330,7 @@ output messaging object = {
   connectionStringSecretNames: messagingTier.outputs.connectionStringSecretNames
 }
 
-@description('Container apps: environment id, default domain and static IP; registry id and login server.')
+@description('Container apps: environment id, default domain and static IP; registry id and login server; the validation job.')
 output containerApps object = {
   environmentResourceId: containerAppsTier.outputs.resourceId
   environmentName: containerAppsTier.outputs.name
@@ -329,4 +341,6 @@ output containerApps object = {
   registryName: containerAppsTier.outputs.registryName
   registryLoginServer: containerAppsTier.outputs.registryLoginServer
   registryPrivate: containerAppsTier.outputs.registryPrivate
+  validationJobResourceId: containerAppsTier.outputs.validationJobResourceId
+  validationJobName: containerAppsTier.outputs.validationJobName
 }

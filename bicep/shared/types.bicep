@@ -140,6 +140,9 @@ type namesType = {
   @description('Required. Container Apps environment.')
   containerAppsEnvironment: string
 
+  @description('Required. Container Apps job that runs the post-deploy data checks inside the VNet (cf-infra validate).')
+  validationJob: string
+
   @description('Required. User-assigned managed identity of the workloads (reads Key Vault secrets, pulls images).')
   workloadIdentity: string
 

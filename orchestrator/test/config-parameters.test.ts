@@ -16,7 +16,7 @@ describe('main.bicep parameters', () => {
     expect(Object.keys(parameters.names)).to.deep.equal([
       'resourceGroup', 'virtualNetwork', 'subnets', 'networkSecurityGroups', 'networkWatcher', 'networkWatcherResourceGroup', 'flowLogsStorageAccount', 'vnetFlowLog',
       'logAnalyticsWorkspace', 'applicationInsights', 'actionGroup', 'actionGroupShortName', 'keyVault', 'postgresServer', 'databases', 'redisCache', 'eventHubsNamespace', 'containerRegistry',
-      'containerAppsEnvironment', 'workloadIdentity', 'privateEndpoints',
+      'containerAppsEnvironment', 'validationJob', 'workloadIdentity', 'privateEndpoints',
     ]);
     expect(Object.keys(parameters.names.privateEndpoints)).to.deep.equal(['postgres', 'redis', 'keyVault', 'eventHubs', 'containerRegistry']);
     expect(parameters.network).to.deep.equal({ managementSourceRanges: ['203.0.113.0/24'], flowLogRetentionDays: 90 });

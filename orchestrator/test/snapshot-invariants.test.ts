@@ -79,6 +79,8 @@ const noDiagnostics = new Set(
     'Microsoft.EventHub/namespaces/eventhubs/consumergroups',
     'Microsoft.EventHub/namespaces/eventhubs/authorizationRules',
     'Microsoft.KeyVault/vaults/secrets',
+    // Its console and system logs reach Log Analytics through the environment's setting.
+    'Microsoft.App/jobs',
   ].map((t) => t.toLowerCase()),
 );
 

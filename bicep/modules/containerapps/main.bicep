@@ -1,7 +1,41 @@
 metadata name = 'ComplianceFlow container apps tier'
-metadata description = 'What Story 9 deploys to: a container registry (private where the SKU allows) and an internal Container Apps environment (workload profiles) in the container-apps subnet, with AcrPull for the workload identity.'
+metadata description = 'What Story 9 deploys to: a container registry (private where the SKU allows) and an internal Container Apps environment (workload profiles) in the container-apps subnet, with AcrPull for the workload identity; and the manual Container Apps job that runs the post-deploy data checks inside the VNet (cf-infra validate).'
 
 import { defaultDiagnosticSettingName, diagnosticSettingProperties, registrySettingsType, tagsType } from '../../shared/types.bicep'
+
+// ---------------------------------------------------------------------------------------------
+// Types
+// ---------------------------------------------------------------------------------------------
+
+@description('What the validation job checks: the endpoints of the deployment\'s data services (nothing secret; the job reads the passwords from Key Vault with the workload identity).')
+type validationTargetType = {
+  @description('Required. Deployment name, e.g. westeu-test-1 (the job resolves its settings, catalogue and names from it).')
+  deploymentName: string
+
+  @description('Required. Key Vault URI (https://<vault>.vault.azure.net/): where the job reads the service passwords and connection strings.')
+  keyVaultUri: string
+
+  @description('Required. PostgreSQL server FQDN.')
+  postgresHost: string
+
+  @description('Required. Azure Managed Redis host name.')
+  redisHost: string
+
+  @description('Required. Azure Managed Redis TLS port.')
+  redisPort: int
+
+  @description('Required. Event Hubs Kafka bootstrap server (<namespace>.servicebus.windows.net:9093).')
+  eventHubsBootstrapServer: string
+
+  @description('Required. Log Analytics workspace (customer) id, for the monitoring check\'s query.')
+  logAnalyticsWorkspaceId: string
+
+  @description('Required. Application Insights component name (its connection string is a Key Vault secret).')
+  applicationInsightsName: string
+
+  @description('Required. Client id of the workload identity the job runs as (AZURE_CLIENT_ID).')
+  workloadIdentityClientId: string
+}
 
 // ---------------------------------------------------------------------------------------------
 // Parameters
@@ -48,6 +82,20 @@ param workloadIdentityResourceId string
 
 @description('Required. Principal (object) id of the workload identity the container apps run as: gets AcrPull on the registry.')
 param workloadIdentityPrincipalId string
+
+@description('Required. Name of the validation job (names.validationJob).')
+param validationJobName string
+
+@description('Required. What the validation job checks (its non-secret environment variables).')
+param validationTarget validationTargetType
+
+@description('Optional. Image the validation job is created with. A placeholder: every start of the job (cf-infra validate) sets the validation image <registry login server>/cf-validate:<tag> of the orchestrator that starts it, so the job always runs the checks of the caller\'s version.')
+param validationJobImage string = 'mcr.microsoft.com/k8se/quickstart-jobs:latest'
+
+@description('Optional. Seconds an execution of the validation job may run before Azure stops it.')
+@minValue(60)
+@maxValue(3600)
+param validationJobTimeoutSeconds int = 600
 
 @description('Optional. The environment\'s default domain as a previous deploy reported it (output defaultDomain). When given, the private DNS zone of that domain (* and @ on the static IP) is created and linked to the VNet; empty on the first deploy.')
 param environmentDefaultDomain string = ''
@@ -234,6 +282,74 @@ resource environmentZone 'Microsoft.Network/privateDnsZones@2024-06-01' = if (!e
 }
 
 // ---------------------------------------------------------------------------------------------
+// Validation job: the post-deploy data checks from inside the VNet
+// ---------------------------------------------------------------------------------------------
+
+// Manual trigger: cf-infra validate starts it (jobs/start with the image and the run's results
+// URL) and follows the execution. No retry: a failed run is reported, not repeated behind the
+// caller's back. The settings below are the job's non-secret configuration; the start request
+// repeats them with the run's own variables added.
+resource validationJob 'Microsoft.App/jobs@2026-01-01' = {
+  name: validationJobName
+  location: location
+  tags: tags
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${workloadIdentityResourceId}': {}
+    }
+  }
+  properties: {
+    environmentId: managedEnvironment.id
+    workloadProfileName: 'Consumption'
+    configuration: {
+      triggerType: 'Manual'
+      replicaTimeout: validationJobTimeoutSeconds
+      replicaRetryLimit: 0
+      manualTriggerConfig: {
+        parallelism: 1
+        replicaCompletionCount: 1
+      }
+      // Pulls the validation image with the workload identity (AcrPull above), no registry password.
+      registries: [
+        {
+          server: registry.properties.loginServer
+          identity: workloadIdentityResourceId
+        }
+      ]
+    }
+    template: {
+      containers: [
+        {
+          name: 'validate'
+          image: validationJobImage
+          resources: {
+            cpu: json('0.5')
+            memory: '1Gi'
+          }
+          env: [
+            { name: 'CF_VALIDATE_TARGET', value: 'azure' }
+            { name: 'CF_DEPLOYMENT', value: validationTarget.deploymentName }
+            { name: 'CF_KEY_VAULT_URI', value: validationTarget.keyVaultUri }
+            { name: 'CF_POSTGRES_HOST', value: validationTarget.postgresHost }
+            { name: 'CF_REDIS_HOST', value: validationTarget.redisHost }
+            { name: 'CF_REDIS_PORT', value: string(validationTarget.redisPort) }
+            { name: 'CF_EVENTHUBS_BOOTSTRAP_SERVER', value: validationTarget.eventHubsBootstrapServer }
+            { name: 'CF_LOG_ANALYTICS_WORKSPACE_ID', value: validationTarget.logAnalyticsWorkspaceId }
+            { name: 'CF_APPLICATION_INSIGHTS_NAME', value: validationTarget.applicationInsightsName }
+            { name: 'AZURE_CLIENT_ID', value: validationTarget.workloadIdentityClientId }
+          ]
+        }
+      ]
+    }
+  }
+  dependsOn: [
+    // The identity must be able to pull from the registry before the first execution.
+    acrPull
+  ]
+}
+
+// ---------------------------------------------------------------------------------------------
 // Outputs (nothing secret)
 // ---------------------------------------------------------------------------------------------
 
@@ -269,3 +385,9 @@ output registryLoginServer string = registry.properties.loginServer
 
 @description('Whether the registry is reachable only through its private endpoint (Premium).')
 output registryPrivate bool = isPremium
+
+@description('Resource id of the validation job (Container Apps job, manual trigger).')
+output validationJobResourceId string = validationJob.id
+
+@description('Name of the validation job.')
+output validationJobName string = validationJob.name

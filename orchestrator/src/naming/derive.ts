@@ -46,6 +46,8 @@ export interface DeploymentNames {
   eventHubsNamespace: string;
   containerRegistry: string;
   containerAppsEnvironment: string;
+  /** The Container Apps job that runs the data checks inside the VNet (cf-infra validate). */
+  validationJob: string;
   workloadIdentity: string;
   privateEndpoints: Record<keyof typeof privateEndpointTargets, string>;
 }
@@ -91,6 +93,7 @@ export function deriveNames(input: NamingInput): DeploymentNames {
     eventHubsNamespace: `evhns-cf-${d}`,
     containerRegistry: `crcf${compact}${suffix}`,
     containerAppsEnvironment: `cae-cf-${d}`,
+    validationJob: `caj-cf-${d}-val`,
     workloadIdentity: `id-cf-${d}-workload`,
     privateEndpoints: mapValues(Object.keys(privateEndpointTargets) as (keyof typeof privateEndpointTargets)[], (key) => `pe-cf-${d}-${privateEndpointTargets[key]}`),
   };
@@ -120,6 +123,7 @@ const ruleOf: Record<string, NamingRuleId> = {
   eventHubsNamespace: 'eventHubsNamespace',
   containerRegistry: 'containerRegistry',
   containerAppsEnvironment: 'containerAppsEnvironment',
+  validationJob: 'containerAppsJob',
   workloadIdentity: 'userAssignedIdentity',
   privateEndpoints: 'privateEndpoint',
   deploymentStack: 'deploymentStack',

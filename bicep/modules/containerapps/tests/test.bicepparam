@@ -24,3 +24,15 @@ param registryPrivateDnsZoneResourceId = '/subscriptions/00000000-0000-0000-0000
 param logAnalyticsWorkspaceResourceId = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-cf-westeu-test-1/providers/Microsoft.OperationalInsights/workspaces/log-cf-westeu-test-1'
 param workloadIdentityPrincipalId = '33333333-3333-3333-3333-333333333333'
 param workloadIdentityResourceId = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-cf-westeu-test-1/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-cf-westeu-test-1-workload'
+param validationJobName = 'caj-cf-westeu-test-1-val'
+param validationTarget = {
+  deploymentName: 'westeu-test-1'
+  keyVaultUri: 'https://kv-cf-westeutest1-1v2yo.vault.azure.net/'
+  postgresHost: 'psql-cf-westeu-test-1.postgres.database.azure.com'
+  redisHost: 'redis-cf-westeu-test-1.westeurope.redis.azure.net'
+  redisPort: 10000
+  eventHubsBootstrapServer: 'evhns-cf-westeu-test-1.servicebus.windows.net:9093'
+  logAnalyticsWorkspaceId: '44444444-4444-4444-4444-444444444444'
+  applicationInsightsName: 'appi-cf-westeu-test-1'
+  workloadIdentityClientId: '55555555-5555-5555-5555-555555555555'
+}
