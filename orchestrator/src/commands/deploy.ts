@@ -1,11 +1,11 @@
 // `cf-infra deploy <deployment>`: the deploy pipeline (deploy/pipeline.ts) with services from the flags.
-import { parseArgs } from 'node:util';
 import { runDeploy, type OutputFormat } from '../deploy/pipeline.ts';
 import { createProgress, progressModeFor } from '../deploy/progress.ts';
 import { askOnTerminal, checkTargetFlags, commandServices, isInteractive } from '../deploy/services.ts';
 import { resolveTarget } from '../deploy/preflight.ts';
 import { UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
+import { deploymentPositional, parseCommandArgs, targetOptions } from './args.ts';
 
 export const summary = 'Deploy one deployment: plan, lock, what-if, confirm, stack create/update, validate, run report';
 
@@ -38,33 +38,21 @@ export function parseFormat(value: string | undefined, command: string): OutputF
 }
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        emulator: { type: 'boolean', default: false },
-        subscription: { type: 'string' },
-        yes: { type: 'boolean', short: 'y', default: false },
-        'allow-delete': { type: 'boolean', default: false },
-        format: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`deploy: ${(error as Error).message}`, 'see `cf-infra deploy --help`');
-  }
+  const parsed = parseCommandArgs('deploy', args, {
+    help,
+    positionals: deploymentPositional,
+    options: {
+      ...targetOptions,
+      yes: { type: 'boolean', short: 'y', default: false },
+      'allow-delete': { type: 'boolean', default: false },
+      format: { type: 'string' },
+    },
+  });
+  if (parsed.help) return ExitCode.Success;
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(help);
-    return ExitCode.Success;
-  }
-  if (positionals.length !== 1) throw new UsageError(`deploy: give exactly one deployment name (got ${positionals.length === 0 ? 'none' : positionals.join(', ')})`, 'cf-infra list shows the deployments');
   const deployment = positionals[0]!;
   const format = parseFormat(values.format, 'deploy');
-  const flags = checkTargetFlags({ emulator: values.emulator, subscription: values.subscription });
+  const flags = checkTargetFlags(values);
   const interactive = isInteractive();
   if (!values.yes && !interactive) throw new UsageError('deploy: no terminal to confirm on: pass --yes to deploy without a prompt');
   resolveTarget(deployment); // bad names and a broken registry stop here, before anything starts

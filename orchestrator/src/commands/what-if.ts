@@ -1,13 +1,12 @@
 // `cf-infra what-if <deployment>`: what a deploy would change, without a lock and without writing.
-import { parseArgs } from 'node:util';
 import { getStack, whatIf } from '../deploy/arm-phases.ts';
 import { renderWhatIf } from '../deploy/pipeline.ts';
 import { resolveTarget, runPreflight } from '../deploy/preflight.ts';
 import { createProgress, progressModeFor } from '../deploy/progress.ts';
 import { checkTargetFlags, commandServices } from '../deploy/services.ts';
-import { UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { hasChanges } from '../whatif/index.ts';
+import { deploymentPositional, parseCommandArgs, targetOptions } from './args.ts';
 import { parseFormat } from './deploy.ts';
 
 export const summary = 'What a deploy would change (az-style, markdown for a PR comment, or JSON); --detailed-exitcode';
@@ -29,32 +28,16 @@ Options:
 Exit codes: 0 ok (no changes with --detailed-exitcode), 1 failed, 2 bad input, 4 changes pending.`;
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        emulator: { type: 'boolean', default: false },
-        subscription: { type: 'string' },
-        format: { type: 'string' },
-        'detailed-exitcode': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`what-if: ${(error as Error).message}`, 'see `cf-infra what-if --help`');
-  }
+  const parsed = parseCommandArgs('what-if', args, {
+    help,
+    positionals: deploymentPositional,
+    options: { ...targetOptions, format: { type: 'string' }, 'detailed-exitcode': { type: 'boolean', default: false } },
+  });
+  if (parsed.help) return ExitCode.Success;
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(help);
-    return ExitCode.Success;
-  }
-  if (positionals.length !== 1) throw new UsageError(`what-if: give exactly one deployment name (got ${positionals.length === 0 ? 'none' : positionals.join(', ')})`, 'cf-infra list shows the deployments');
   const deployment = positionals[0]!;
   const format = parseFormat(values.format, 'what-if');
-  const flags = checkTargetFlags({ emulator: values.emulator, subscription: values.subscription });
+  const flags = checkTargetFlags(values);
   const target = resolveTarget(deployment);
 
   // Progress goes to stderr: stdout carries only the what-if (for `> comment.md` or `| jq`).
