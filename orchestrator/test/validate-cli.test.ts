@@ -54,6 +54,8 @@ describe('cf-infra validate (the command, through scripts/validate-infrastructur
       [['westeu-test-1', '--emulator', '--from-here'], '--from-here is for Azure'],
       [['westeu-test-1', '--env-path', 'x', '--subscription', '00000000-0000-0000-0000-000000000000'], '--env-path is the local environment'],
       [['westeu-test-1', '--emulator', '--nope'], "Unknown option '--nope'"],
+      [['westeu-test-1', '--emulator', '--monitoring-wait', '60'], '--monitoring-wait is for the monitoring check: use it with --from-here'],
+      [['westeu-test-1', '--from-here', '--monitoring-wait', '5m', '--subscription', '00000000-0000-0000-0000-000000000000'], '--monitoring-wait "5m" must be whole seconds from 1 to 3600'],
     ] as const) {
       const run = validate([...args]);
       expect(run.status, run.stderr).to.equal(2);

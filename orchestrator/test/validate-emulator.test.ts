@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import type { ResolvedDeployment } from '../src/config/resolve.ts';
 import { createArmClients, type ArmClients } from '../src/arm/clients.ts';
 import { defaultEmulatorPrincipalId } from '../src/arm/emulator-token.ts';
 import { openBicep, type Bicep } from '../src/bicep/index.ts';
@@ -19,7 +20,7 @@ import { nativeDown, nativeUp } from '../src/local/native-stack.ts';
 import { findFreePort } from '../src/local/ports.ts';
 import { loadSettings, type LocalSettings } from '../src/local/settings.ts';
 import { missingDiagnosticSettings, type ArmContext } from '../src/validate/arm-checks.ts';
-import { localDataChecksReason } from '../src/validate/deploy-phase.ts';
+import { azureDataChecksReason, localDataChecksReason } from '../src/validate/deploy-phase.ts';
 import { anyFailed } from '../src/validate/model.ts';
 import { renderJson, renderTable } from '../src/validate/render.ts';
 import { runChecks } from '../src/validate/runner.ts';
@@ -27,6 +28,8 @@ import { buildSuite } from '../src/validate/suite.ts';
 import { bicepExpander, startEmulator, type RunningEmulator } from '../../local/arm-emulator/index.ts';
 import { startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
 import { paths } from './local-helpers.ts';
+
+const resolvedCatalog = () => (resolveTarget('westeu-test-1').resolved as ResolvedDeployment).catalog;
 
 describe('validate against the ARM emulator and the local native environment', function () {
   this.timeout(240_000);
@@ -92,7 +95,8 @@ describe('validate against the ARM emulator and the local native environment', f
     expect(endpoints.status).to.equal('skipped');
     expect(endpoints.reason).to.match(/^the emulator does not report private endpoint connection states \(4 endpoints/);
     for (const c of checks.filter((x) => /^(postgres|redis):/.test(x.name))) expect(c).to.include({ status: 'skipped', reason: localDataChecksReason(deployment) });
-    for (const c of checks.filter((x) => /^(event hubs|key vault|monitoring):/.test(x.name))) expect(c.status).to.equal('skipped');
+    expect(checks.find((c) => c.name === 'event hubs: consumer groups exist')).to.include({ status: 'pass' });
+    for (const c of checks.filter((x) => /^(event hubs: produce|key vault|monitoring):/.test(x.name))) expect(c.status).to.equal('skipped');
     expect(checks.some((c) => c.status === 'fail')).to.equal(false);
     expect(lines.join('\n')).to.include('arm: every managed resource Succeeded').and.match(/\d+ passed, 0 failed, \d+ skipped/);
     const markdown = await readFile(path.join(result.reportDir!, 'report.md'), 'utf8');
@@ -104,11 +108,12 @@ describe('validate against the ARM emulator and the local native environment', f
   });
 
   it('the --emulator suite: the stack and the real local PostgreSQL and Redis pass; nothing without a local counterpart passes', async () => {
-    const suite = buildSuite({ data: { kind: 'local', settings, services: loadCatalog().services }, arm: { kind: 'stack', context }, expectedEvictionPolicy: 'allkeys-lru' });
+    const suite = buildSuite({ data: { kind: 'local', settings }, arm: { kind: 'stack', context }, catalog: resolvedCatalog(), expectedEvictionPolicy: 'allkeys-lru' });
     const results = await runChecks(suite.checks, { secrets: suite.secrets });
     expect(results.filter((r) => r.status === 'fail'), renderTable(results)).to.deep.equal([]);
     expect(results.filter((r) => /^(postgres|redis): /.test(r.name) && r.status === 'pass').length).to.equal(2 * loadCatalog().services.length + 1 + 3);
-    for (const r of results.filter((x) => /^(event hubs|key vault|monitoring):/.test(x.name))) expect(r.status).to.equal('skipped');
+    expect(results.find((r) => r.name === 'event hubs: consumer groups exist')?.reason).to.match(/^13 consumer groups exist \(ARM\) on 6 hubs/);
+    for (const r of results.filter((x) => /^(event hubs: produce|key vault|monitoring):/.test(x.name))) expect(r.status).to.equal('skipped');
     const json = renderJson(results);
     expect(json).not.to.include(settings.serviceDbPassword).and.not.to.include(settings.postgresSuperuserPassword);
   });
@@ -118,14 +123,14 @@ describe('validate against the ARM emulator and the local native environment', f
     const apiVersion = context.apiVersions.get('microsoft.keyvault/vaults')!;
     const vault = await clients.resources.resources.getById(vaultId, apiVersion);
     await clients.resources.resources.beginCreateOrUpdateByIdAndWait(vaultId, apiVersion, { location: vault.location!, properties: { ...(vault.properties as object), publicNetworkAccess: 'Enabled' } });
-    const results = await runChecks(buildSuite({ data: { kind: 'azure', fromHere: false }, arm: { kind: 'stack', context }, expectedEvictionPolicy: 'allkeys-lru' }).checks);
+    const results = await runChecks(buildSuite({ data: { kind: 'elsewhere', reason: azureDataChecksReason(deployment) }, arm: { kind: 'stack', context }, catalog: resolvedCatalog(), expectedEvictionPolicy: 'allkeys-lru' }).checks);
     const publicAccess = results.find((r) => r.name === 'arm: public network access disabled on data services')!;
     expect(publicAccess.status).to.equal('fail');
     expect(publicAccess.reason).to.equal(`Microsoft.KeyVault/vaults/${vaultId.split('/').pop()}: publicNetworkAccess is Enabled`);
     expect(publicAccess.troubleshooting).to.equal('docs/infrastructure/Validation.md#arm-public-access');
     expect(results.find((r) => r.name === 'arm: every managed resource Succeeded')?.status).to.equal('pass');
     expect(anyFailed(results)).to.equal(true);
-    for (const r of results.filter((x) => /^(postgres|redis):/.test(x.name))) expect(r.reason).to.equal('run with --from-here from inside the VNet (the in-VNet job is not implemented yet)');
+    for (const r of results.filter((x) => /^(postgres|redis):/.test(x.name))) expect(r.reason).to.equal(azureDataChecksReason(deployment));
   });
 
   it('names a data service without a diagnostic setting (pure, over the ids)', () => {

@@ -6,12 +6,15 @@ import { resolveTarget, runPreflight } from '../deploy/preflight.ts';
 import { checkTargetFlags, commandServices } from '../deploy/services.ts';
 import { CliError, UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
-import { loadCatalog } from '../local/catalog.ts';
 import { loadSettings } from '../local/settings.ts';
+import { buildAzureTargets } from '../validate/azure-target.ts';
+import { azureDataChecksReason } from '../validate/deploy-phase.ts';
+import { readSecrets } from '../validate/key-vault-checks.ts';
 import { anyFailed } from '../validate/model.ts';
+import { defaultMonitoringWaitMs } from '../validate/monitoring-checks.ts';
 import { renderJson, renderTable } from '../validate/render.ts';
 import { runChecks } from '../validate/runner.ts';
-import { buildSuite, type ArmSource } from '../validate/suite.ts';
+import { buildSuite, type ArmSource, type DataSource } from '../validate/suite.ts';
 import { redisPolicyName } from '../validate/targets.ts';
 
 export const summary = 'Post-deploy validation: PostgreSQL, Redis, Event Hubs, Key Vault, monitoring and ARM-level checks';
@@ -20,19 +23,31 @@ const help = `Usage: cf-infra validate <deployment> [options]     (npm run valid
 
 Proves with real clients that a deployment works: ARM-level checks on the stack cf-<deployment>
 (every managed resource Succeeded, private endpoints Approved, public network access disabled,
-diagnostic settings) and data checks (PostgreSQL, Redis; Event Hubs, Key Vault and monitoring
-are reported as skipped with the reason where they cannot run). See docs/infrastructure/Validation.md.
+diagnostic settings; Event Hubs consumer groups exist) and data checks (PostgreSQL, Redis, Event
+Hubs over Kafka, Key Vault, monitoring). What cannot run from the caller is skipped with the reason,
+never passed. See docs/infrastructure/Validation.md.
 
 Options:
-  --emulator             the ARM emulator's stack, and PostgreSQL and Redis of the local native
-                         environment (start it first: npm run local:up -- --native)
-  --env-path <file>      with --emulator: the local environment's settings file (default local/.env)
-  --from-here            against Azure: run the data checks from this machine (inside the VNet)
-  --subscription <id>    Azure subscription (default $AZURE_SUBSCRIPTION_ID)
-  --json                 {"checks": [{"name", "status", "reason", "durationMs"}]} on stdout
+  --emulator                 the ARM emulator's stack, and PostgreSQL and Redis of the local native
+                             environment (start it first: npm run local:up -- --native)
+  --env-path <file>          with --emulator: the local environment's settings file (default local/.env)
+  --from-here                against Azure: run the data checks from this machine, which must be
+                             inside the VNet (targets from the stack's outputs, secrets from Key Vault)
+  --monitoring-wait <s>      with --from-here: how long to wait for the test telemetry in Log
+                             Analytics (seconds, default ${defaultMonitoringWaitMs / 1000})
+  --subscription <id>        Azure subscription (default $AZURE_SUBSCRIPTION_ID)
+  --json                     {"checks": [{"name", "status", "reason", "durationMs"}]} on stdout
   -h, --help
 
 Exit codes: 0 no check failed, 1 a check failed, 2 bad input.`;
+
+/** --monitoring-wait in seconds → milliseconds (1..3600). */
+export function monitoringWaitMs(value: string | undefined): number {
+  if (value === undefined) return defaultMonitoringWaitMs;
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value) || seconds < 1 || seconds > 3600) throw new UsageError(`validate: --monitoring-wait "${value}" must be whole seconds from 1 to 3600`);
+  return seconds * 1000;
+}
 
 export async function run(args: string[]): Promise<number> {
   let parsed;
@@ -44,6 +59,7 @@ export async function run(args: string[]): Promise<number> {
       options: {
         emulator: { type: 'boolean', default: false },
         'from-here': { type: 'boolean', default: false },
+        'monitoring-wait': { type: 'string' },
         subscription: { type: 'string' },
         json: { type: 'boolean', default: false },
         'env-path': { type: 'string' },
@@ -61,22 +77,25 @@ export async function run(args: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`validate: give exactly one deployment name (got ${positionals.length === 0 ? 'none' : positionals.join(', ')})`, 'cf-infra list shows the deployments');
   if (values.emulator && values['from-here']) throw new UsageError('validate: --from-here is for Azure; --emulator checks the local environment from this machine already');
   if (values['env-path'] !== undefined && !values.emulator) throw new UsageError('validate: --env-path is the local environment\'s settings: use it with --emulator');
+  if (values['monitoring-wait'] !== undefined && !values['from-here']) throw new UsageError('validate: --monitoring-wait is for the monitoring check: use it with --from-here');
+  const waitMs = monitoringWaitMs(values['monitoring-wait']);
   const deployment = positionals[0]!;
   const flags = checkTargetFlags({ emulator: values.emulator, subscription: values.subscription });
   const target = resolveTarget(deployment);
   const resolved = target.resolved as ResolvedDeployment;
   const localSettings = values.emulator ? loadSettings(values['env-path']) : undefined;
   const log = values.json ? (line: string) => console.error(line) : (line: string) => console.log(line);
+  const expectedEvictionPolicy = redisPolicyName(resolved.settings.redis.evictionPolicy);
 
   const services = commandServices(flags);
   try {
-    let arm: ArmSource;
     const session = await services.openArm().catch((error: unknown) => {
       if (error instanceof CliError) throw error;
       throw new CliError(`cannot open ${values.emulator ? 'the ARM emulator' : 'Azure'}: ${(error as Error).message}`);
     });
     const stackName = resolved.otherNames.deploymentStack;
     const stack = await getStack(session.clients, stackName, deployment);
+    let arm: ArmSource;
     if (stack === undefined) {
       arm = { kind: 'missing', reason: `stack ${stackName} was not found in ${session.where}: deploy it first (cf-infra deploy ${deployment}${values.emulator ? ' --emulator' : ''})` };
     } else {
@@ -84,12 +103,28 @@ export async function run(args: string[]): Promise<number> {
       const preflight = await runPreflight(target, await services.bicep());
       arm = { kind: 'stack', context: { clients: session.clients, stack, apiVersions: apiVersionsByType(preflight.plan.resources), emulator: session.emulator } };
     }
-    const suite = buildSuite({
-      data: localSettings !== undefined ? { kind: 'local', settings: localSettings, services: loadCatalog().services } : { kind: 'azure', fromHere: values['from-here'] },
-      arm,
-      expectedEvictionPolicy: redisPolicyName(resolved.settings.redis.evictionPolicy),
-    });
-    log(`${deployment}: ${suite.checks.length} checks against ${session.where}${localSettings ? ' and the local native environment' : ''}`);
+    let data: DataSource;
+    if (localSettings !== undefined) data = { kind: 'local', settings: localSettings };
+    else if (!values['from-here']) data = { kind: 'elsewhere', reason: azureDataChecksReason(deployment) };
+    else if (arm.kind !== 'stack') data = { kind: 'elsewhere', reason: `no stack outputs to find the data services by: ${arm.reason}` };
+    else {
+      log(`${deployment}: reading the targets (stack outputs, Key Vault secrets)…`);
+      const credential = session.clients.credential;
+      data = {
+        kind: 'azure',
+        targets: await buildAzureTargets({
+          stack: arm.context.stack,
+          catalog: resolved.catalog,
+          expectedEvictionPolicy,
+          readSecrets: (vaultUrl, names) => readSecrets(vaultUrl, names, { credential }),
+          credential,
+          arm: arm.context,
+          monitoringWaitMs: waitMs,
+        }),
+      };
+    }
+    const suite = buildSuite({ data, arm, catalog: resolved.catalog, expectedEvictionPolicy });
+    log(`${deployment}: ${suite.checks.length} checks against ${session.where}${localSettings ? ' and the local native environment' : values['from-here'] ? ' from this machine' : ''}`);
     const results = await runChecks(suite.checks, { secrets: suite.secrets });
     process.stdout.write(values.json ? renderJson(results) : renderTable(results));
     return anyFailed(results) ? ExitCode.Failed : ExitCode.Success;

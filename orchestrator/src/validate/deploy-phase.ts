@@ -1,12 +1,15 @@
-// `validate` as the deploy pipeline's last phase: the ARM-level checks on the stack just applied.
-// The data checks need the local environment (cf-infra validate --emulator) or a caller inside the
-// VNet (the in-VNet job is not implemented yet), so here they are skipped with the reason.
+// `validate` as the deploy pipeline's last phase: the ARM-level checks on the stack just applied and
+// "consumer groups exist" (ARM). The data checks need a caller inside the VNet (cf-infra validate
+// --from-here) or, against the emulator, the local environment (cf-infra validate --emulator); here
+// they are skipped with that reason.
+import { loadRegistry } from '../config/registry.ts';
+import { resolveDeployment } from '../config/resolve.ts';
 import { validateManagedResources, type ValidationResult } from '../deploy/arm-phases.ts';
-import { armChecks, type ArmContext } from './arm-checks.ts';
+import type { ArmContext } from './arm-checks.ts';
 import type { CheckResult } from './model.ts';
 import { runChecks } from './runner.ts';
-import { serviceChecks } from './service-checks.ts';
-import { azureDataChecks, inVnetJobMissing } from './suite.ts';
+import { buildSuite } from './suite.ts';
+import { redisPolicyName } from './targets.ts';
 
 export interface DeployValidation {
   /** Every managed resource Succeeded (kept as the report's `validation`). */
@@ -18,13 +21,19 @@ export function localDataChecksReason(deployment: string): string {
   return `deploy runs the ARM-level checks only; for PostgreSQL and Redis run cf-infra validate ${deployment} --emulator with the local environment up (npm run local:up -- --native)`;
 }
 
+export function azureDataChecksReason(deployment: string): string {
+  return `the data services have no public endpoint: run cf-infra validate ${deployment} --from-here from a caller inside the VNet (e.g. a self-hosted runner)`;
+}
+
 export async function validateAfterDeploy(context: Omit<ArmContext, 'managed'>, deployment: string, update: (detail: string) => void): Promise<DeployValidation> {
+  const resolved = resolveDeployment(loadRegistry(), deployment);
   const managed = validateManagedResources(context.clients, context.stack, context.apiVersions, update);
-  const checks = [
-    ...armChecks({ ...context, managed }),
-    ...azureDataChecks(context.emulator ? localDataChecksReason(deployment) : inVnetJobMissing),
-    ...serviceChecks(context.emulator ? 'emulator' : 'azure'),
-  ];
-  const results = await runChecks(checks, { onResult: (r) => update(`${r.name}: ${r.status}`) });
+  const suite = buildSuite({
+    data: { kind: 'elsewhere', reason: context.emulator ? localDataChecksReason(deployment) : azureDataChecksReason(deployment) },
+    arm: { kind: 'stack', context: { ...context, managed } },
+    catalog: resolved.catalog,
+    expectedEvictionPolicy: redisPolicyName(resolved.settings.redis.evictionPolicy),
+  });
+  const results = await runChecks(suite.checks, { secrets: suite.secrets, onResult: (r) => update(`${r.name}: ${r.status}`) });
   return { managed: await managed, checks: results };
 }

@@ -7,10 +7,10 @@ import { describeConnectionError, localNoTlsPostgres, type PostgresTarget, type 
 export const requiredExtensions = ['pg_stat_statements', 'pg_trgm', 'uuid-ossp'] as const;
 const connectTimeoutMs = 8000;
 
-type Ssl = false | { rejectUnauthorized: true; servername: string };
+type Ssl = false | { rejectUnauthorized: true; servername: string; ca?: string };
 
 function sslOf(target: PostgresTarget): Ssl {
-  return target.tls ? { rejectUnauthorized: true, servername: target.host } : false;
+  return target.tls ? { rejectUnauthorized: true, servername: target.host, ...(target.ca === undefined ? {} : { ca: target.ca }) } : false;
 }
 
 async function withClient<T>(target: PostgresTarget, login: ServiceLogin, database: string, ssl: Ssl, body: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -8,8 +8,9 @@ function connect(target: RedisTarget): Redis {
   const client = new Redis({
     host: target.host,
     port: target.port,
+    ...(target.username === undefined ? {} : { username: target.username }),
     ...(target.password === undefined ? {} : { password: target.password }),
-    ...(target.tls ? { tls: { servername: target.host } } : {}),
+    ...(target.tls ? { tls: { servername: target.host, ...(target.ca === undefined ? {} : { ca: target.ca }) } } : {}),
     lazyConnect: true,
     connectTimeout: 5000,
     maxRetriesPerRequest: 0,
@@ -71,13 +72,22 @@ export function redisChecks(target: RedisTarget): CheckDefinition[] {
     {
       name: 'redis: eviction policy',
       troubleshooting: 'redis-eviction',
-      run: () => withRedis(target, async (c) => {
-        const reply = (await c.config('GET', 'maxmemory-policy')) as string[];
-        const actual = reply[1];
-        return actual === target.expectedEvictionPolicy
-          ? pass(`maxmemory-policy is ${actual}`)
-          : fail(`maxmemory-policy is ${actual ?? 'unknown'}; the profile wants ${target.expectedEvictionPolicy}`);
-      }),
+      run: async () => {
+        if (target.readEvictionPolicy !== undefined) {
+          // Azure Managed Redis blocks CONFIG: the policy is the database resource's evictionPolicy.
+          const actual = await target.readEvictionPolicy();
+          return actual === target.expectedEvictionPolicy
+            ? pass(`evictionPolicy of the cache database is ${actual} (ARM; CONFIG is blocked on Azure Managed Redis)`)
+            : fail(`evictionPolicy of the cache database is ${actual ?? 'not set'}; the profile wants ${target.expectedEvictionPolicy}`);
+        }
+        return withRedis(target, async (c) => {
+          const reply = (await c.config('GET', 'maxmemory-policy')) as string[];
+          const actual = reply[1];
+          return actual === target.expectedEvictionPolicy
+            ? pass(`maxmemory-policy is ${actual}`)
+            : fail(`maxmemory-policy is ${actual ?? 'unknown'}; the profile wants ${target.expectedEvictionPolicy}`);
+        });
+      },
     },
   ];
 }

@@ -1,36 +1,39 @@
-// Which checks run where: against the emulator, PostgreSQL and Redis of the local native environment
-// for real; against Azure, the data checks need a caller inside the VNet (not implemented yet here).
-// Event Hubs, Key Vault and Monitoring are skipped with the reason; ARM-level checks when a stack is there.
+// Which checks run where:
+// - local: the emulator's stack + PostgreSQL and Redis of the local native environment for real;
+//   Event Hubs (produce/consume), Key Vault and Monitoring skipped (no local counterpart);
+// - azure: targets built from the stack's outputs and Key Vault (azure-target.ts), run from a caller
+//   inside the VNet (--from-here, or the in-VNet job);
+// - elsewhere: the data checks cannot run from this caller; skipped with the reason.
+// ARM-level checks and "consumer groups exist" (ARM) run wherever a stack is there.
+import type { Catalog } from '../config/types.ts';
 import type { LocalSettings } from '../local/settings.ts';
 import { armChecks, type ArmContext } from './arm-checks.ts';
+import { armLookups, outputsOfStack, type AzureTargets } from './azure-target.ts';
+import { consumerGroupsChecks, eventHubsProduceConsumeChecks, expectedConsumerGroups, produceConsumeCheckName } from './event-hubs-checks.ts';
 import { localPostgresTarget, localRedisTarget } from './local-target.ts';
 import { fail, skippedCheck, type CheckDefinition } from './model.ts';
+import { monitoringCheckName, monitoringChecks } from './monitoring-checks.ts';
 import { postgresChecks } from './postgres-checks.ts';
 import { redisChecks } from './redis-checks.ts';
-import { serviceChecks } from './service-checks.ts';
-import { secretsOf } from './targets.ts';
-
-export const inVnetJobMissing = 'run with --from-here from inside the VNet (the in-VNet job is not implemented yet)';
-export const fromHereMissing = 'not implemented yet: --from-here (stack outputs + Key Vault passwords) is not built yet';
+import { keyVaultCheckName } from './key-vault-checks.ts';
+import { consumerGroupsSkipped, localServiceChecks, noLocalCounterpart, postgresGroupName, redisGroupName, skippedDataChecks, unavailableCheck } from './service-checks.ts';
+import { secretsOf, type ConsumerGroupsTarget } from './targets.ts';
 
 export type DataSource =
-  | { kind: 'local'; settings: LocalSettings; services: readonly string[] }
-  | { kind: 'azure'; fromHere: boolean };
+  | { kind: 'local'; settings: LocalSettings }
+  | { kind: 'azure'; targets: AzureTargets }
+  | { kind: 'elsewhere'; reason: string };
 
 export type ArmSource = { kind: 'stack'; context: ArmContext } | { kind: 'missing'; reason: string } | { kind: 'none'; reason: string };
 
 export interface SuiteInput {
   data: DataSource;
   arm: ArmSource;
+  catalog: Pick<Catalog, 'services' | 'eventHubs'>;
   /** The profile's Redis eviction policy as Redis names it (allkeys-lru). */
   expectedEvictionPolicy: string;
-}
-
-export function azureDataChecks(reason: string): CheckDefinition[] {
-  return [
-    skippedCheck('postgres: TLS, service logins, isolation, extensions', 'postgres-login', reason),
-    skippedCheck('redis: TLS, PING, SET/GET with expiry, eviction policy', 'redis-ping', reason),
-  ];
+  /** The Key Vault check where it can run (key-vault-checks.ts); otherwise skipped with this reason. */
+  keyVault?: CheckDefinition[] | { reason: string };
 }
 
 function armLevel(source: ArmSource): CheckDefinition[] {
@@ -40,17 +43,53 @@ function armLevel(source: ArmSource): CheckDefinition[] {
   return [{ name: 'arm: every managed resource Succeeded', troubleshooting: 'arm-succeeded', run: async () => fail(reason) }];
 }
 
+/** "Consumer groups exist" needs only the stack's outputs and ARM, so it runs in every setting with a stack. */
+export function consumerGroupsFromStack(context: ArmContext, catalog: SuiteInput['catalog']): ConsumerGroupsTarget {
+  const outputs = outputsOfStack(context.stack);
+  const declared = (outputs.messaging as { consumerGroups?: Record<string, string[]> } | undefined)?.consumerGroups;
+  const exists = armLookups(context, outputs).consumerGroupExists;
+  return { expected: expectedConsumerGroups(catalog.eventHubs), declared, ...(exists === undefined ? {} : { exists }) };
+}
+
+function consumerGroupsLevel(input: SuiteInput, targets?: AzureTargets): CheckDefinition[] {
+  if (targets !== undefined) return consumerGroupsChecks(targets.consumerGroups);
+  if (input.arm.kind === 'stack') return consumerGroupsChecks(consumerGroupsFromStack(input.arm.context, input.catalog));
+  return [consumerGroupsSkipped(input.arm.reason)];
+}
+
+function keyVaultLevel(input: SuiteInput, fallback: string): CheckDefinition[] {
+  if (Array.isArray(input.keyVault)) return input.keyVault;
+  return [skippedCheck(keyVaultCheckName, 'key-vault', input.keyVault?.reason ?? fallback)];
+}
+
+function azureDataChecks(input: SuiteInput, targets: AzureTargets): CheckDefinition[] {
+  const { postgres, redis, eventHubs, monitoring } = targets;
+  return [
+    ...(postgres.ok ? postgresChecks(postgres.target) : [unavailableCheck(postgresGroupName, 'postgres-login', postgres.reason)]),
+    ...(redis.ok ? redisChecks(redis.target) : [unavailableCheck(redisGroupName, 'redis-ping', redis.reason)]),
+    ...(eventHubs.ok ? eventHubsProduceConsumeChecks(eventHubs.target) : [unavailableCheck(produceConsumeCheckName, 'event-hubs', eventHubs.reason)]),
+    ...consumerGroupsLevel(input, targets),
+    ...keyVaultLevel(input, 'no Key Vault check was set up for this run'),
+    ...(monitoring.ok ? monitoringChecks(monitoring.target) : [unavailableCheck(monitoringCheckName, 'monitoring', monitoring.reason)]),
+  ];
+}
+
 export function buildSuite(input: SuiteInput): { checks: CheckDefinition[]; secrets: string[] } {
-  if (input.data.kind === 'local') {
-    const postgres = localPostgresTarget(input.data.settings, input.data.services);
-    const redis = localRedisTarget(input.data.settings, input.expectedEvictionPolicy);
+  const { data } = input;
+  if (data.kind === 'local') {
+    const postgres = localPostgresTarget(data.settings, input.catalog.services);
+    const redis = localRedisTarget(data.settings, input.expectedEvictionPolicy);
     return {
-      checks: [...armLevel(input.arm), ...postgresChecks(postgres), ...redisChecks(redis), ...serviceChecks('emulator')],
-      secrets: [...secretsOf({ postgres, redis }), input.data.settings.postgresSuperuserPassword],
+      checks: [...armLevel(input.arm), ...postgresChecks(postgres), ...redisChecks(redis), ...consumerGroupsLevel(input), ...keyVaultLevel(input, noLocalCounterpart.keyVault), ...localServiceChecks()],
+      secrets: [...secretsOf({ postgres, redis }), data.settings.postgresSuperuserPassword],
     };
   }
+  if (data.kind === 'azure') {
+    // targets.secrets holds every value read from Key Vault and the Redis token.
+    return { checks: [...armLevel(input.arm), ...azureDataChecks(input, data.targets)], secrets: data.targets.secrets };
+  }
   return {
-    checks: [...armLevel(input.arm), ...azureDataChecks(input.data.fromHere ? fromHereMissing : inVnetJobMissing), ...serviceChecks('azure')],
+    checks: [...armLevel(input.arm), ...skippedDataChecks(data.reason), ...consumerGroupsLevel(input), ...keyVaultLevel(input, data.reason)],
     secrets: [],
   };
 }
