@@ -1,10 +1,10 @@
 // `cf-infra validate <deployment>`: post-deploy smoke tests with real clients (validate/).
-import { parseArgs } from 'node:util';
 import type { ResolvedDeployment } from '../config/resolve.ts';
 import { apiVersionsByType, getStack } from '../deploy/arm-phases.ts';
 import { resolveTarget, runPreflight } from '../deploy/preflight.ts';
 import { checkTargetFlags, commandServices } from '../deploy/services.ts';
 import { CliError, UsageError } from '../errors.ts';
+import { deploymentPositional, parseCommandArgs, targetOptions } from './args.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { loadSettings } from '../local/settings.ts';
 import { buildAzureTargets } from '../validate/azure-target.ts';
@@ -50,31 +50,19 @@ export function monitoringWaitMs(value: string | undefined): number {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        emulator: { type: 'boolean', default: false },
-        'from-here': { type: 'boolean', default: false },
-        'monitoring-wait': { type: 'string' },
-        subscription: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        'env-path': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`validate: ${(error as Error).message}`, 'see `cf-infra validate --help`');
-  }
+  const parsed = parseCommandArgs('validate', args, {
+    help,
+    positionals: deploymentPositional,
+    options: {
+      ...targetOptions,
+      'from-here': { type: 'boolean', default: false },
+      'monitoring-wait': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'env-path': { type: 'string' },
+    },
+  });
+  if (parsed.help) return ExitCode.Success;
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(help);
-    return ExitCode.Success;
-  }
-  if (positionals.length !== 1) throw new UsageError(`validate: give exactly one deployment name (got ${positionals.length === 0 ? 'none' : positionals.join(', ')})`, 'cf-infra list shows the deployments');
   if (values.emulator && values['from-here']) throw new UsageError('validate: --from-here is for Azure; --emulator checks the local environment from this machine already');
   if (values['env-path'] !== undefined && !values.emulator) throw new UsageError('validate: --env-path is the local environment\'s settings: use it with --emulator');
   if (values['monitoring-wait'] !== undefined && !values['from-here']) throw new UsageError('validate: --monitoring-wait is for the monitoring check: use it with --from-here');
