@@ -104,8 +104,8 @@ describe('cf-infra cidr / names', () => {
 
   it('bad arguments exit 2 with a specific message', () => {
     expectBadInput(cli('cidr', '--region', 'mars'), 'error: unknown region code "mars"; known region codes: westeu, eastus, northeu');
-    expectBadInput(cli('cidr', '--regoin', 'westeu'), /error: Unknown option '--regoin'/);
-    expectBadInput(cli('names'), 'error: names needs a deployment name, e.g. `cf-infra names westeu-test-1`');
-    expectBadInput(cli('names', 'westeu-test-1', 'westeu-prod-1'), 'error: names takes one deployment, got 2: westeu-test-1 westeu-prod-1');
+    expectBadInput(cli('cidr', '--regoin', 'westeu'), /error: cidr: Unknown option '--regoin'/);
+    expectBadInput(cli('names'), 'error: names: give exactly one deployment name (got none)');
+    expectBadInput(cli('names', 'westeu-test-1', 'westeu-prod-1'), 'error: names: give exactly one deployment name (got westeu-test-1, westeu-prod-1)');
   });
 });

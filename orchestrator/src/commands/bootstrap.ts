@@ -3,13 +3,13 @@
 // container, budgets and cost anomaly alerts, policies, the deployment role, the CI identity and its
 // role assignments — idempotently; then the GitHub variables.
 import { createInterface } from 'node:readline/promises';
-import { parseArgs } from 'node:util';
 import { checkRoleCoverage, prepareBootstrap, runBootstrap, type BootstrapTarget } from '../bootstrap/run.ts';
 import { checkSubscriptionId } from '../bootstrap/config.ts';
 import { emulatorTarget } from '../bootstrap/emulator-target.ts';
 import { allTypes, deploymentResourceTypes } from '../bootstrap/resource-types.ts';
 import { UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
+import { parseCommandArgs } from './args.ts';
 
 export const summary = 'Prepare a subscription once: providers, shared groups, artifacts storage, budgets, policies, deployment role, CI identity';
 
@@ -47,28 +47,17 @@ async function confirm(question: string): Promise<boolean> {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: false,
-      strict: true,
-      options: {
-        subscription: { type: 'string' },
-        emulator: { type: 'boolean', default: false },
-        'dry-run': { type: 'boolean', default: false },
-        yes: { type: 'boolean', short: 'y', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`bootstrap: ${(error as Error).message}`, 'see `cf-infra bootstrap --help`');
-  }
+  const parsed = parseCommandArgs('bootstrap', args, {
+    help,
+    options: {
+      subscription: { type: 'string' },
+      emulator: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+      yes: { type: 'boolean', short: 'y', default: false },
+    },
+  });
+  if (parsed.help) return ExitCode.Success;
   const { values } = parsed;
-  if (values.help) {
-    console.log(help);
-    return ExitCode.Success;
-  }
   if (values.subscription === undefined) throw new UsageError('bootstrap: --subscription <id> is required', 'az account show --query id -o tsv prints the current subscription id');
   const subscriptionId = checkSubscriptionId(values.subscription);
   const dryRun = values['dry-run'];

@@ -1,11 +1,11 @@
 // `cf-infra cidr`: the address space of every deployment, its subnets, and the next free /16 per region.
-import { parseArgs } from 'node:util';
 import { allocationReport } from '../cidr/report.ts';
 import { loadRegistry, resolveAll } from '../config/registry.ts';
 import { didYouMean } from '../config/suggest.ts';
 import { textTable } from '../docs/tables.ts';
 import { UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
+import { parseCommandArgs } from './args.ts';
 
 export const summary = 'Address spaces of all deployments, their subnets, and the next free /16 per region';
 
@@ -19,25 +19,10 @@ Options:
   --json           print the table and suggestions as JSON
   -h, --help`;
 
-function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: { region: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
-    }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message, 'run `cf-infra cidr --help` for the options');
-  }
-}
-
 export async function run(args: string[]): Promise<number> {
-  const options = parse(args);
-  if (options.help) {
-    console.log(help);
-    return ExitCode.Success;
-  }
+  const parsed = parseCommandArgs('cidr', args, { help, options: { region: { type: 'string' }, json: { type: 'boolean', default: false } } });
+  if (parsed.help) return ExitCode.Success;
+  const options = parsed.values;
   const registry = loadRegistry();
   const codes = Object.keys(registry.regions);
   if (options.region !== undefined && !codes.includes(options.region)) {

@@ -1,7 +1,6 @@
 // `cf-infra destroy <deployment>`: deletes the stack with its resources and resource groups, under
 // the deployment's lock. Type the name to confirm (or --confirm <name> without a terminal); prod
 // also needs --allow-prod.
-import { parseArgs } from 'node:util';
 import { deleteStack, getStack } from '../deploy/arm-phases.ts';
 import { resolveTarget } from '../deploy/preflight.ts';
 import { createProgress, progressModeFor } from '../deploy/progress.ts';
@@ -10,6 +9,7 @@ import { askForText, checkTargetFlags, commandServices, isInteractive } from '..
 import os from 'node:os';
 import { CliError, UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
+import { deploymentPositional, parseCommandArgs, targetOptions } from './args.ts';
 import { acquireDeploymentLock, currentActor } from '../lock/index.ts';
 import type { PhaseRecord, RunOutcome, RunReport } from '../report/model.ts';
 import { uploadRunReport, writeRunReport } from '../report/store.ts';
@@ -32,31 +32,15 @@ Options:
 Exit codes: 0 deleted (or nothing to delete), 1 failed, 2 bad input or not confirmed, 3 locked.`;
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        emulator: { type: 'boolean', default: false },
-        subscription: { type: 'string' },
-        confirm: { type: 'string' },
-        'allow-prod': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`destroy: ${(error as Error).message}`, 'see `cf-infra destroy --help`');
-  }
+  const parsed = parseCommandArgs('destroy', args, {
+    help,
+    positionals: deploymentPositional,
+    options: { ...targetOptions, confirm: { type: 'string' }, 'allow-prod': { type: 'boolean', default: false } },
+  });
+  if (parsed.help) return ExitCode.Success;
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(help);
-    return ExitCode.Success;
-  }
-  if (positionals.length !== 1) throw new UsageError(`destroy: give exactly one deployment name (got ${positionals.length === 0 ? 'none' : positionals.join(', ')})`);
   const deployment = positionals[0]!;
-  const flags = checkTargetFlags({ emulator: values.emulator, subscription: values.subscription });
+  const flags = checkTargetFlags(values);
   const target = resolveTarget(deployment);
   if (target.environment === 'prod' && !values['allow-prod']) throw new UsageError(`destroy: ${deployment} is a prod deployment: pass --allow-prod as well to delete it`);
   if (values.confirm !== undefined && values.confirm !== deployment) throw new UsageError(`destroy: --confirm "${values.confirm}" does not match the deployment name "${deployment}"; nothing was deleted`);

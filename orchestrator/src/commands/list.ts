@@ -1,12 +1,11 @@
 // `cf-infra list`: every deployment in the registry with its stack state, last run, who ran it and
 // whether it is locked now.
-import { parseArgs } from 'node:util';
 import { getStack } from '../deploy/arm-phases.ts';
 import { canConnect } from '../deploy/local-services.ts';
 import { checkTargetFlags, commandServices } from '../deploy/services.ts';
 import { loadRegistry, resolveAll } from '../config/registry.ts';
-import { UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
+import { parseCommandArgs, targetOptions } from './args.ts';
 import { azuriteBlobPort } from '../lock/azurite.ts';
 import { readLockStatus, resolveLockStore, type LockStore } from '../lock/index.ts';
 import type { RunReport } from '../report/model.ts';
@@ -50,18 +49,10 @@ function lastRunOf(report: RunReport | undefined): ListRow['lastRun'] {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: false, strict: true, options: { emulator: { type: 'boolean', default: false }, subscription: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
-  } catch (error) {
-    throw new UsageError(`list: ${(error as Error).message}`, 'see `cf-infra list --help`');
-  }
+  const parsed = parseCommandArgs('list', args, { help, options: { ...targetOptions, json: { type: 'boolean', default: false } } });
+  if (parsed.help) return ExitCode.Success;
   const { values } = parsed;
-  if (values.help) {
-    console.log(help);
-    return ExitCode.Success;
-  }
-  const flags = checkTargetFlags({ emulator: values.emulator, subscription: values.subscription });
+  const flags = checkTargetFlags(values);
   const deployments = resolveAll(loadRegistry());
   const services = commandServices(flags);
   try {

@@ -1,8 +1,8 @@
 // `cf-infra local <up|down|status|reset|logs>`: the local development environment (Story 8).
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
+import { parseCommandArgs } from './args.ts';
 import { loadCatalog, syncCatalogEnv } from '../local/catalog.ts';
 import { composeArgs, composeCommands, dockerEngineAvailable, runDocker } from '../local/docker-stack.ts';
 import { followLogs, printLogs } from '../local/logs.ts';
@@ -49,27 +49,20 @@ interface Options {
 }
 
 function parse(args: string[]): Options | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        native: { type: 'boolean', default: false },
-        docker: { type: 'boolean', default: false },
-        'env-path': { type: 'string' },
-        'data-dir': { type: 'string' },
-        follow: { type: 'boolean', short: 'f', default: false },
-        lines: { type: 'string', short: 'n', default: '100' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message, 'run `cf-infra local --help`');
-  }
+  const parsed = parseCommandArgs('local', args, {
+    help,
+    positionals: { name: 'argument' },
+    options: {
+      native: { type: 'boolean', default: false },
+      docker: { type: 'boolean', default: false },
+      'env-path': { type: 'string' },
+      'data-dir': { type: 'string' },
+      follow: { type: 'boolean', short: 'f', default: false },
+      lines: { type: 'string', short: 'n', default: '100' },
+    },
+  });
+  if (parsed.help) return 'help';
   const { values, positionals } = parsed;
-  if (values.help) return 'help';
   const [action, service, ...rest] = positionals;
   if (action === undefined || !(actions as readonly string[]).includes(action)) {
     throw new UsageError(`local needs an action: ${actions.join(', ')}${action === undefined ? '' : ` (got "${action}")`}`, 'run `cf-infra local --help`');
@@ -162,10 +155,7 @@ async function runCompose(options: Options): Promise<number> {
 
 export async function run(args: string[]): Promise<number> {
   const options = parse(args);
-  if (options === 'help') {
-    console.log(help);
-    return ExitCode.Success;
-  }
+  if (options === 'help') return ExitCode.Success;
   // Bad settings are refused before anything starts, whichever mode (Docker reads the same file).
   const settings = loadSettings(options.envFile);
   if (options.action === 'up' || options.action === 'reset') {

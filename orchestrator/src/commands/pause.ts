@@ -1,6 +1,5 @@
 // `cf-infra pause|resume <deployment>`: stop / start the deployment's PostgreSQL flexible server to
 // save cost outside working hours. Non-prod only: prod is refused before any request.
-import { parseArgs } from 'node:util';
 import { createArmClients, type ArmTarget } from '../arm/clients.ts';
 import { explainArmError, formatArmError } from '../arm-errors/index.ts';
 import { armRest } from '../bootstrap/arm-rest.ts';
@@ -10,6 +9,7 @@ import { apiVersions, resourceGroupId } from '../bootstrap/ids.ts';
 import { loadRegistry, resolveDeployment } from '../config/registry.ts';
 import { CliError, UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
+import { deploymentPositional, parseCommandArgs } from './args.ts';
 
 export const summary = "Stop a non-prod deployment's PostgreSQL server to save cost (resume starts it)";
 
@@ -36,23 +36,13 @@ export function checkPausable(verb: PowerVerb, deployment: string, environment: 
 }
 
 export async function runPower(verb: PowerVerb, args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: { subscription: { type: 'string' }, emulator: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
-    });
-  } catch (error) {
-    throw new UsageError(`${verb}: ${(error as Error).message}`, `see \`cf-infra ${verb} --help\``);
-  }
+  const parsed = parseCommandArgs(verb, args, {
+    help: help(verb),
+    positionals: { ...deploymentPositional, hint: `e.g. cf-infra ${verb} westeu-test-1` },
+    options: { subscription: { type: 'string' }, emulator: { type: 'boolean', default: false } },
+  });
+  if (parsed.help) return ExitCode.Success;
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(help(verb));
-    return ExitCode.Success;
-  }
-  if (positionals.length !== 1) throw new UsageError(`${verb} takes exactly one deployment name, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`, `e.g. cf-infra ${verb} westeu-test-1`);
   const d = resolveDeployment(loadRegistry(), positionals[0]!);
   checkPausable(verb, d.name, d.environment);
   const given = values.subscription ?? process.env.AZURE_SUBSCRIPTION_ID;

@@ -2,11 +2,11 @@
 // compile and lint bicep/main.bicep with the real Bicep CLI, write each deployment's parameters, take
 // its snapshot (real template engine, modules expanded) and summarize it; compare with or rewrite the
 // committed golden snapshots.
-import { parseArgs } from 'node:util';
 import { openBicep } from '../bicep/index.ts';
 import { displayPath } from '../bicep/diagnostics.ts';
 import { UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
+import { parseCommandArgs } from './args.ts';
 import { colorsFor, type Colors } from '../plan/colors.ts';
 import { diffResources, isEmptyDiff, renderDiff, type ResourceDiff } from '../plan/diff.ts';
 import { defaultGoldenDir, goldenPath, readGolden, writeGolden } from '../plan/golden.ts';
@@ -46,27 +46,20 @@ interface Options {
 }
 
 function parse(args: string[]): Options | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        all: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        check: { type: 'boolean', default: false },
-        update: { type: 'boolean', default: false },
-        'golden-dir': { type: 'string' },
-        'cache-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`plan: ${(error as Error).message}`, 'see `cf-infra plan --help`');
-  }
+  const parsed = parseCommandArgs('plan', args, {
+    help,
+    positionals: { name: 'deployment name' },
+    options: {
+      all: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      check: { type: 'boolean', default: false },
+      update: { type: 'boolean', default: false },
+      'golden-dir': { type: 'string' },
+      'cache-dir': { type: 'string' },
+    },
+  });
+  if (parsed.help) return 'help';
   const { values, positionals } = parsed;
-  if (values.help) return 'help';
   if (values.all && positionals.length > 0) throw new UsageError(`plan: give deployment names or --all, not both (got --all and ${positionals.join(', ')})`);
   if (!values.all && positionals.length === 0) throw new UsageError('plan: which deployment? Give one or more names, or --all', 'see `cf-infra plan --help`; `cf-infra cidr` lists the deployments');
   if (values.check && values.update) throw new UsageError('plan: --check and --update exclude each other');
@@ -103,10 +96,7 @@ function check(plan: DeploymentPlan, goldenDir: string): CheckResult {
 
 export async function run(args: string[]): Promise<number> {
   const options = parse(args);
-  if (options === 'help') {
-    console.log(help);
-    return ExitCode.Success;
-  }
+  if (options === 'help') return ExitCode.Success;
   // Validate everything before any file is written or any process started.
   const targets = resolveTargets(options.names);
   if (options.mode === 'check') for (const target of targets) readGolden(target.deployment, options.goldenDir);

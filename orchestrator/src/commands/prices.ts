@@ -1,9 +1,9 @@
 // `cf-infra prices [--refresh] [--json]`: show the dated price table the cost estimate uses.
 // `--refresh` would rebuild it from the Azure Retail Prices API; this build has no network client
 // for it, so it says so instead of pretending.
-import { parseArgs } from 'node:util';
-import { CliError, UsageError } from '../errors.ts';
+import { CliError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
+import { parseCommandArgs } from './args.ts';
 import { loadPriceTable } from '../cost/index.ts';
 
 export const summary = 'Show the dated price table of the cost estimate (--refresh needs network access)';
@@ -20,24 +20,17 @@ Options:
   -h, --help`;
 
 export async function run(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args, options: { json: { type: 'boolean' }, refresh: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }));
-  } catch (error) {
-    throw new UsageError((error as Error).message, 'run `cf-infra prices --help` for the options');
-  }
-  if (values.help === true) {
-    console.log(help);
-    return ExitCode.Success;
-  }
+  const parsed = parseCommandArgs('prices', args, { help, options: { json: { type: 'boolean', default: false }, refresh: { type: 'boolean', default: false } } });
+  if (parsed.help) return ExitCode.Success;
+  const { values } = parsed;
   const table = loadPriceTable();
-  if (values.refresh === true) {
+  if (values.refresh) {
     throw new CliError(`cannot refresh prices: no network access to the Azure Retail Prices API (https://prices.azure.com/api/retail/prices) from here; ${table.file} (${table.date}) was left unchanged`, {
       exitCode: ExitCode.Failed,
       hint: 'run `cf-infra prices --refresh` on a machine with internet access and commit the new pricing/prices-<date>.json',
     });
   }
-  if (values.json === true) {
+  if (values.json) {
     console.log(JSON.stringify(table, null, 2));
     return ExitCode.Success;
   }

@@ -1,12 +1,12 @@
 // `cf-infra show <deployment>`: the deployed stack — state, outputs, managed resources with portal links.
-import { parseArgs } from 'node:util';
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import { getStack } from '../deploy/arm-phases.ts';
 import { checkTargetFlags, commandServices } from '../deploy/services.ts';
 import { resolveTarget } from '../deploy/preflight.ts';
 import type { ResolvedDeployment } from '../config/resolve.ts';
-import { CliError, UsageError } from '../errors.ts';
+import { CliError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
+import { deploymentPositional, parseCommandArgs, targetOptions } from './args.ts';
 import { maskDeep } from '../report/mask.ts';
 import { flatten } from '../whatif/format-values.ts';
 
@@ -25,20 +25,11 @@ export function portalLink(resourceId: string): string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { emulator: { type: 'boolean', default: false }, subscription: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
-  } catch (error) {
-    throw new UsageError(`show: ${(error as Error).message}`, 'see `cf-infra show --help`');
-  }
+  const parsed = parseCommandArgs('show', args, { help, positionals: deploymentPositional, options: { ...targetOptions, json: { type: 'boolean', default: false } } });
+  if (parsed.help) return ExitCode.Success;
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(help);
-    return ExitCode.Success;
-  }
-  if (positionals.length !== 1) throw new UsageError(`show: give exactly one deployment name (got ${positionals.length === 0 ? 'none' : positionals.join(', ')})`, 'cf-infra list shows the deployments');
   const deployment = positionals[0]!;
-  const flags = checkTargetFlags({ emulator: values.emulator, subscription: values.subscription });
+  const flags = checkTargetFlags(values);
   const resolved = resolveTarget(deployment).resolved as ResolvedDeployment;
   const stackName = resolved.otherNames.deploymentStack;
   const services = commandServices(flags);

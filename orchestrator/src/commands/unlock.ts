@@ -1,7 +1,7 @@
 // `cf-infra unlock <deployment> --force`: break a deployment's run lock (a dead or stuck run), logged.
-import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
+import { deploymentPositional, parseCommandArgs } from './args.ts';
 import { artifactsAccountUrlEnv, lockContainerEnv, resolveLockStore } from '../lock/connection.ts';
 import { formatAge } from '../lock/errors.ts';
 import { describeHolder } from '../lock/holder.ts';
@@ -24,34 +24,18 @@ Options:
   -h, --help`;
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        force: { type: 'boolean', default: false },
-        emulator: { type: 'boolean', default: false },
-        'account-url': { type: 'string' },
-        container: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`unlock: ${(error as Error).message}`, 'run `cf-infra unlock --help` for the options.');
-  }
+  const parsed = parseCommandArgs('unlock', args, {
+    help,
+    positionals: { ...deploymentPositional, hint: 'e.g. cf-infra unlock westeu-test-1 --force' },
+    options: {
+      force: { type: 'boolean', default: false },
+      emulator: { type: 'boolean', default: false },
+      'account-url': { type: 'string' },
+      container: { type: 'string' },
+    },
+  });
+  if (parsed.help) return ExitCode.Success;
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(help);
-    return ExitCode.Success;
-  }
-  if (positionals.length !== 1) {
-    throw new UsageError(
-      `unlock takes exactly one deployment name, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}.`,
-      'e.g. cf-infra unlock westeu-test-1 --force',
-    );
-  }
   const deployment = positionals[0]!;
   if (values.emulator && values['account-url'] !== undefined) {
     throw new UsageError('unlock: --emulator and --account-url exclude each other: the lock is either in Azurite or in the artifacts account.');
