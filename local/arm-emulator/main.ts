@@ -18,7 +18,7 @@ async function main(): Promise<number> {
   const verbose = process.env.ARM_EMULATOR_VERBOSE === '1';
   let emulator;
   try {
-    emulator = await startEmulator({ ...options, log: (line) => { if (verbose || line.startsWith('internal error') || line.startsWith('outputs')) console.error(line); } });
+    emulator = await startEmulator({ ...options, log: (line) => { if (verbose || line.startsWith('internal error') || line.startsWith('outputs') || line.startsWith('job ')) console.error(line); } });
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     console.error(`arm-emulator: cannot start: ${e.code === 'EADDRINUSE' ? `port ${options.port} is in use (set ARM_EMULATOR_PORT)` : e.message}`);

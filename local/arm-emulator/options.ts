@@ -1,5 +1,6 @@
 // Options of one emulator run (startEmulator) and their environment-variable form (npm run emulator).
 import type { Expander } from './expansion.ts';
+import { jobRunnerFromEnv, type JobRunner } from './job-runner.ts';
 import type { PolicyEvaluator } from './policy.ts';
 
 export interface LatencyOptions {
@@ -30,6 +31,8 @@ export interface EmulatorOptions {
   /** Template expansion (default: one shared `bicep jsonrpc` process, opened on first use). */
   expander?: Expander;
   policyEvaluator?: PolicyEvaluator;
+  /** Runs started Container Apps jobs (job-runner.ts); without one an execution fails at once. */
+  jobRunner?: JobRunner;
   log?: (line: string) => void;
 }
 
@@ -71,5 +74,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, defaults: { stateDir: str
       retryAfterSeconds: env.ARM_EMULATOR_RETRY_AFTER === undefined ? 1 : number('ARM_EMULATOR_RETRY_AFTER', env.ARM_EMULATOR_RETRY_AFTER),
       failingTypes: Object.fromEntries(pairs(env.ARM_EMULATOR_FAIL_TYPES)),
     },
+    ...withJobRunner(jobRunnerFromEnv(env)),
   };
 }
+
+const withJobRunner = (jobRunner: JobRunner | undefined): Pick<EmulatorOptions, 'jobRunner'> => (jobRunner === undefined ? {} : { jobRunner });

@@ -8,6 +8,7 @@ import * as deletedVaults from './handlers/deleted-vaults.ts';
 import * as deployments from './handlers/deployments.ts';
 import * as providers from './handlers/providers.ts';
 import * as groups from './handlers/resource-groups.ts';
+import { jobPathOf, routeJob } from './handlers/jobs.ts';
 import * as resources from './handlers/resources.ts';
 import { postServerPower, powerActionOf } from './handlers/server-power.ts';
 import * as stackWhatIf from './handlers/stack-whatif.ts';
@@ -96,6 +97,8 @@ export function route(ctx: Context, req: Request): Reply | Promise<Reply> {
 }
 
 function generic(ctx: Context, req: Request): Reply | Promise<Reply> {
+  const job = jobPathOf(req.path);
+  if (job !== undefined) return routeJob(ctx, req, job);
   const last = req.path.split('/').pop()?.toLowerCase();
   if (req.method === 'POST' && last === 'listkeys') return resources.listKeys(ctx, req, req.path.slice(0, req.path.lastIndexOf('/')));
   const power = req.method === 'POST' ? powerActionOf(req.path) : undefined;

@@ -19,7 +19,7 @@ export interface StoredResource {
   keys?: Record<string, unknown>;
 }
 
-export type OperationKind = 'stackPut' | 'stackDelete' | 'stackValidate' | 'resourceGroupDelete' | 'deploymentPut' | 'deploymentWhatIf' | 'deploymentValidate' | 'stackWhatIf' | 'serverPower' | 'vaultPurge';
+export type OperationKind = 'stackPut' | 'stackDelete' | 'stackValidate' | 'resourceGroupDelete' | 'deploymentPut' | 'deploymentWhatIf' | 'deploymentValidate' | 'stackWhatIf' | 'serverPower' | 'vaultPurge' | 'jobStart';
 
 export interface Operation {
   id: string;
