@@ -37,6 +37,8 @@ export interface EmulatorOptions {
 }
 
 export const defaultSubscriptionId = '9e2c7a41-6b5d-4f3e-8a19-2c0d5e7f4b63';
+/** The emulator's port unless ARM_EMULATOR_PORT says otherwise (npm run emulator, cf-infra --emulator). */
+export const defaultEmulatorPort = 8443;
 export const defaultLatencyMs = 300;
 
 /** `Ns/type=ms,…` or `default=ms` → LatencyOptions; `Ns/type=Code,…` → failing types. */
@@ -66,7 +68,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, defaults: { stateDir: str
   if (rate > 1) throw new Error(`ARM_EMULATOR_TRANSIENT_RATE: expected 0..1, got ${rate}`);
   return {
     stateDir: env.ARM_EMULATOR_STATE_DIR ?? defaults.stateDir,
-    port: env.ARM_EMULATOR_PORT === undefined ? 8443 : number('ARM_EMULATOR_PORT', env.ARM_EMULATOR_PORT),
+    port: env.ARM_EMULATOR_PORT === undefined ? defaultEmulatorPort : number('ARM_EMULATOR_PORT', env.ARM_EMULATOR_PORT),
     subscriptionId: env.ARM_EMULATOR_SUBSCRIPTION_ID ?? defaultSubscriptionId,
     latency,
     faults: {

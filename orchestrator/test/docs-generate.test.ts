@@ -16,8 +16,10 @@ import { deploymentCostRows } from '../src/cost/doc-table.ts';
 import { ConfigError } from '../src/errors.ts';
 import { postDeploySecretNames } from '../src/secrets/names.ts';
 
+const documents = await generatedDocuments();
+
 describe('generated docs', () => {
-  for (const { file, renderers } of generatedDocuments()) {
+  for (const { file, renderers } of documents) {
     it(`${file}: every generated block is current`, () => {
       const result = renderBlocks(readFileSync(path.join(repoRoot, file), 'utf8'), renderers);
       expect(result.missing, 'markers missing from the document').to.deep.equal([]);

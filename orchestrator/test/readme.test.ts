@@ -20,7 +20,13 @@ describe('README.md', () => {
     expect([...named].filter((s) => !scripts.includes(s))).to.deep.equal([]);
   });
 
-  it('documents every cf-infra command in its command table', () => {
+  it('documents every npm script of package.json', () => {
+    const named = new Set([...readme.matchAll(/npm run ([a-z:-]+)/g)].map((m) => m[1]!));
+    expect(scripts.filter((s) => s !== 'test' && !named.has(s))).to.deep.equal([]);
+    expect(readme).to.include('`npm test`');
+  });
+
+  it('documents every cf-infra command in its command table (a generated block: docs-generate checks it is current)', () => {
     expect(cliCommands.length).to.be.greaterThan(5);
     const table = readme.slice(readme.indexOf('## Commands'), readme.indexOf('## Exit codes'));
     expect(cliCommands.filter((c) => !new RegExp(`npm run ${c}\\b|\`${c}:`).test(table))).to.deep.equal([]);

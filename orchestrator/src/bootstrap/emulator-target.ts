@@ -3,12 +3,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.ts';
 import { repoRoot } from '../config/paths.ts';
+import { defaultEmulatorPort } from '../../../local/arm-emulator/options.ts';
 
 export const emulatorEndpointEnv = 'ARM_EMULATOR_ENDPOINT';
 export const emulatorCaEnv = 'ARM_EMULATOR_CA';
 
 export function emulatorTarget(env: NodeJS.ProcessEnv = process.env): { kind: 'emulator'; endpoint: string; caPem: string } {
-  const endpoint = env[emulatorEndpointEnv] ?? `https://127.0.0.1:${env.ARM_EMULATOR_PORT ?? '8443'}`;
+  const endpoint = env[emulatorEndpointEnv] ?? `https://127.0.0.1:${env.ARM_EMULATOR_PORT ?? defaultEmulatorPort}`;
   const caPath = env[emulatorCaEnv] ?? path.join(env.ARM_EMULATOR_STATE_DIR ?? path.join(repoRoot, '.local-data', 'arm-emulator'), 'ca.pem');
   let caPem: string;
   try {

@@ -13,6 +13,7 @@ import { emulatorEndpointEnv, emulatorTarget } from '../bootstrap/emulator-targe
 import { repoRoot } from '../config/paths.ts';
 import { azuriteBlobPort } from '../lock/azurite.ts';
 import { CliError } from '../errors.ts';
+import { defaultEmulatorPort } from '../../../local/arm-emulator/options.ts';
 
 /** The SDK's own retry policy retries 429/5xx honouring Retry-After (throttling + exponential strategies). */
 export const armRetryOptions = { maxRetries: 6, retryDelayInMs: 500, maxRetryDelayInMs: 30_000 };
@@ -55,7 +56,7 @@ export async function openEmulatorSession(options: { bicep?: Bicep; env?: NodeJS
   const env = options.env ?? process.env;
   const subscriptionId = await emulatorSubscriptionId(env);
   const endpoint = env[emulatorEndpointEnv] ?? env.CF_EMULATOR_URL;
-  const port = Number(env.ARM_EMULATOR_PORT ?? 8443);
+  const port = Number(env.ARM_EMULATOR_PORT ?? defaultEmulatorPort);
   const running = endpoint !== undefined || (await canConnect(port));
   if (running) {
     const target = emulatorTarget({ ...env, ...(endpoint === undefined ? {} : { [emulatorEndpointEnv]: endpoint }) });

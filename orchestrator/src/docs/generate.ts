@@ -1,29 +1,62 @@
 #!/usr/bin/env node
-// `npm run docs:generate`: rewrites the generated blocks of the docs from the registry.
+// `npm run docs:generate`: rewrites the generated blocks of the docs from the registry and the code.
 // `--check` only reports stale blocks (exit 4) and writes nothing.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadRegistry } from '../config/registry.ts';
+import { loadRegistry, resolveAll } from '../config/registry.ts';
 import { repoRoot } from '../config/paths.ts';
 import { CliError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { deploymentCostMarkdown } from '../cost/doc-table.ts';
 import { architectureDoc, architectureRenderers } from './blocks.ts';
-import { renderBlocks } from './markers.ts';
+import { cliScripts, commandSummaries, commandTable } from './command-table.ts';
+import { costByServiceTable } from './cost-by-service.ts';
+import { exitCodeTable } from './exit-code-table.ts';
+import { networkDiagram } from './network-diagram.ts';
+import { portTable } from './port-table.ts';
+import { referenceDeployments, snapshotOf } from './references.ts';
+import { renderBlocks, type Renderers } from './markers.ts';
 
-/** The documents with generated blocks and the renderers of each. */
-export function generatedDocuments(root = repoRoot) {
-  const registry = loadRegistry(root);
-  return [
-    { file: architectureDoc, renderers: architectureRenderers(registry) },
-    { file: 'docs/infrastructure/Cost_Optimization.md', renderers: { 'cost-table': deploymentCostMarkdown } },
-  ];
+/** The architecture overview written for Story 11; its blocks are rendered once the document exists. */
+export const infrastructureArchitectureDoc = 'docs/infrastructure/Architecture.md';
+
+export interface GeneratedDocument {
+  file: string;
+  renderers: Renderers;
 }
 
-export function main(args: string[]): number {
+/** The documents with generated blocks and the renderers of each. */
+export async function generatedDocuments(root = repoRoot): Promise<GeneratedDocument[]> {
+  const registry = loadRegistry(root);
+  const deployments = resolveAll(registry);
+  const references = () => referenceDeployments(registry, deployments);
+  const prod = () => {
+    const reference = references().find((r) => r.environment === 'prod') ?? references()[0]!;
+    return { deployment: reference.deployment, resources: snapshotOf(root, reference.deployment.name) };
+  };
+  const summaries = await commandSummaries(root);
+  const documents: GeneratedDocument[] = [
+    { file: architectureDoc, renderers: architectureRenderers(registry) },
+    { file: 'docs/infrastructure/Cost_Optimization.md', renderers: { 'cost-table': deploymentCostMarkdown } },
+    { file: 'README.md', renderers: { 'readme-commands': () => commandTable(summaries, cliScripts(root)), 'exit-codes': exitCodeTable } },
+  ];
+  if (existsSync(path.join(root, infrastructureArchitectureDoc))) {
+    documents.push({
+      file: infrastructureArchitectureDoc,
+      renderers: {
+        'network-topology': () => networkDiagram(registry, prod().deployment, prod().resources),
+        'cost-by-service': () => costByServiceTable(references(), root),
+        ports: () => portTable(root, { name: prod().deployment.name, resources: prod().resources }),
+      },
+    });
+  }
+  return documents;
+}
+
+export async function main(args: string[]): Promise<number> {
   const check = args.includes('--check');
   let status: number = ExitCode.Success;
-  for (const { file, renderers } of generatedDocuments()) {
+  for (const { file, renderers } of await generatedDocuments()) {
     const absolute = path.join(repoRoot, file);
     const result = renderBlocks(readFileSync(absolute, 'utf8'), renderers);
     if (result.missing.length > 0 || result.unknown.length > 0) {
@@ -45,7 +78,7 @@ export function main(args: string[]): number {
 
 if (import.meta.main) {
   try {
-    process.exitCode = main(process.argv.slice(2));
+    process.exitCode = await main(process.argv.slice(2));
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
     console.error(`error: ${error.message}`);

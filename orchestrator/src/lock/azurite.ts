@@ -11,10 +11,13 @@ const azuriteAccountKey = [
   'Fq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
 ].join('');
 
-/** Blob port: $AZURITE_BLOB_PORT, else Azurite's default 10000. */
+/** Azurite's own default blob port. */
+export const azuriteDefaultBlobPort = 10000;
+
+/** Blob port: $AZURITE_BLOB_PORT, else Azurite's default (azuriteDefaultBlobPort). */
 export function azuriteBlobPort(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.AZURITE_BLOB_PORT;
-  if (raw === undefined || raw === '') return 10000;
+  if (raw === undefined || raw === '') return azuriteDefaultBlobPort;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new RangeError(`AZURITE_BLOB_PORT must be a port number (1-65535), got "${raw}"`);

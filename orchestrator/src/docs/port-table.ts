@@ -1,0 +1,68 @@
+// Every port of the platform, each from its one source: the local environment's host ports from
+// local/.env.example, the emulators' defaults from their modules, the Azure services' ports from the
+// Bicep modules' outputs — checked against the NSG rules of the prod reference snapshot, which must admit them.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { azuriteDefaultBlobPort } from '../lock/azurite.ts';
+import { portKeys, parseEnvText } from '../local/settings.ts';
+import { defaultEmulatorPort } from '../../../local/arm-emulator/options.ts';
+import { ConfigError } from '../errors.ts';
+import type { ArmResource } from '../policy/types.ts';
+import { bicepOutputTemplate } from './connection-strings.ts';
+import { admitsPort, inboundAllowRules, vnetOf } from './nsg-rules.ts';
+import { code } from './references.ts';
+import { markdownTable } from './tables.ts';
+
+export interface AzurePort {
+  service: string;
+  port: number;
+  source: string;
+}
+
+function portOf(template: string, where: string): number {
+  const match = /:(\d+)(?:\/|$)/.exec(template);
+  if (match === null) throw new ConfigError([`${where}: no port in ${template}`]);
+  return Number(match[1]);
+}
+
+/** The Azure data-plane ports the workloads use, from the modules' connection outputs. */
+export function azurePorts(root: string): AzurePort[] {
+  const postgres = bicepOutputTemplate('database', 'connectionStringTemplate', root);
+  const redis = bicepOutputTemplate('redis', 'connectionStringTemplate', root);
+  const kafka = bicepOutputTemplate('messaging', 'kafkaBootstrapServer', root);
+  return [
+    { service: 'PostgreSQL Flexible Server', port: portOf(postgres, 'bicep/modules/database'), source: '`bicep/modules/database` output `connectionStringTemplate`' },
+    { service: 'Azure Managed Redis (TLS)', port: portOf(redis, 'bicep/modules/redis'), source: '`bicep/modules/redis` output `connectionStringTemplate`' },
+    { service: 'Event Hubs, Kafka endpoint', port: portOf(kafka, 'bicep/modules/messaging'), source: '`bicep/modules/messaging` output `kafkaBootstrapServer`' },
+  ];
+}
+
+/** "nsg-cf-{d}-db: AllowPostgresFromContainerApps" for each allow rule admitting the port. */
+function admittedBy(resources: ArmResource[], deployment: string, port: number): string[] {
+  return inboundAllowRules(resources).filter((rule) => admitsPort(rule, port) && !rule.ports.includes('*')).map((rule) => `${code(rule.nsg.replace(deployment, '{d}'))} ${rule.name}`);
+}
+
+export function portTable(root: string, reference: { name: string; resources: ArmResource[] }): string {
+  const example = parseEnvText(readFileSync(path.join(root, 'local', '.env.example'), 'utf8'), 'local/.env.example');
+  const local = Object.entries(portKeys).map(([key, service]) => {
+    const value = example.get(key)?.value;
+    if (value === undefined) throw new ConfigError([`local/.env.example: ${key} is missing`]);
+    return ['local (127.0.0.1)', service, value, `${code(key)} in \`local/.env\` (default: \`local/.env.example\`)`];
+  });
+  const tools = [
+    ['local (127.0.0.1)', 'ARM emulator (HTTPS)', String(defaultEmulatorPort), `${code('ARM_EMULATOR_PORT')} (default: \`local/arm-emulator/options.ts\`)`],
+    ['local (127.0.0.1)', 'Azurite blob service (the deployment lock store)', String(azuriteDefaultBlobPort), `${code('AZURITE_BLOB_PORT')} (default: \`orchestrator/src/lock/azurite.ts\`)`],
+  ];
+  const vnet = vnetOf(reference.resources);
+  const azure = azurePorts(root).map(({ service, port, source }) => {
+    const rules = admittedBy(reference.resources, reference.name, port);
+    if (rules.length === 0) throw new ConfigError([`deployments/snapshots/${reference.name}.json: no NSG rule admits port ${port} (${service}, from ${source})`]);
+    return [`Azure (VNet ${vnet.addressSpace.join(', ')} of ${reference.name})`, service, String(port), `${source}; admitted by ${rules.join(', ')}`];
+  });
+  // PgBouncer: the db NSG's other PostgreSQL port, where database.pgbouncer is on.
+  const postgresPort = azurePorts(root)[0]!.port;
+  const dbRule = inboundAllowRules(reference.resources).find((rule) => admitsPort(rule, postgresPort) && !rule.ports.includes('*'));
+  const pgbouncer = dbRule?.ports.filter((p) => p !== String(postgresPort)) ?? [];
+  const extra = pgbouncer.map((p) => [azure[0]![0]!, 'PostgreSQL via PgBouncer (where `database.pgbouncer` is on)', p, `the db NSG rule ${dbRule!.name} of \`bicep/modules/networking\` (built-in PgBouncer port)`]);
+  return markdownTable(['Where', 'Service', 'Port', 'Set by / source'], [...local, ...tools, ...azure.slice(0, 1), ...extra, ...azure.slice(1)]);
+}
