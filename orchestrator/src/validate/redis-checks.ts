@@ -4,6 +4,9 @@ import { Redis } from 'ioredis';
 import { fail, pass, skipped, type CheckDefinition, type CheckOutcome } from './model.ts';
 import { describeConnectionError, localNoTlsRedis, type RedisTarget } from './targets.ts';
 
+// ioredis reports a failed handshake as "Connection is closed"; the 'error' event had the cause.
+const lastErrors = new WeakMap<Redis, unknown>();
+
 function connect(target: RedisTarget): Redis {
   const client = new Redis({
     host: target.host,
@@ -17,7 +20,7 @@ function connect(target: RedisTarget): Redis {
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  client.on('error', () => undefined);
+  client.on('error', (error: unknown) => void lastErrors.set(client, error));
   return client;
 }
 
@@ -27,7 +30,8 @@ async function withRedis(target: RedisTarget, body: (client: Redis) => Promise<C
     await client.connect();
     return await body(client);
   } catch (error) {
-    return fail(`redis: ${describeConnectionError(error, `Redis at ${target.host}:${target.port}`, target.notRunningHint)}`);
+    const cause = /Connection is closed/.test((error as Error).message ?? '') ? (lastErrors.get(client) ?? error) : error;
+    return fail(`redis: ${describeConnectionError(cause, `Redis at ${target.host}:${target.port}`, target.notRunningHint)}`);
   } finally {
     client.disconnect();
   }
