@@ -1,0 +1,113 @@
+// The Event Hubs (Kafka) checks' failure paths for real with kafkajs: nothing listening at the
+// bootstrap server, a TLS server that is not Kafka, an untrusted certificate; connection strings
+// never in a reason nor in kafkajs's logs. And the consumer-group comparison (pure).
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { findFreePort } from '../src/local/ports.ts';
+import { consumerGroupDifferences, consumerGroupsChecks, entityPathOf, eventHubsProduceConsumeChecks, expectedConsumerGroups, produceConsumeCheckName } from '../src/validate/event-hubs-checks.ts';
+import { renderJson, renderTable } from '../src/validate/render.ts';
+import { runChecks } from '../src/validate/runner.ts';
+import type { EventHubsTarget } from '../src/validate/targets.ts';
+import { loadTls, type TlsMaterial } from '../../local/arm-emulator/tls.ts';
+
+const connectionString = (hub: string, rule: string): string =>
+  `Endpoint=sb://cfvalidate.servicebus.windows.net/;SharedAccessKeyName=${rule};SharedAccessKey=k3y-${rule}-${hub}-Zq8vX1w0pL5n;EntityPath=${hub}`;
+
+function target(bootstrapServer: string, ca?: string): EventHubsTarget {
+  return {
+    bootstrapServer,
+    hubs: ['user-events', 'case-events'].map((name) => ({ name, sendConnectionString: connectionString(name, 'send'), listenConnectionString: connectionString(name, 'listen') })),
+    perHubTimeoutMs: 8000,
+    ...(ca === undefined ? {} : { ca }),
+  };
+}
+
+const secretsOf = (t: EventHubsTarget): string[] => t.hubs.flatMap((h) => [h.sendConnectionString, h.listenConnectionString]);
+
+describe('validate: Event Hubs over Kafka (kafkajs), failure paths for real', function () {
+  this.timeout(60_000);
+  let root: string;
+  let tls: TlsMaterial;
+  let otherCa: TlsMaterial;
+  let notKafka: https.Server;
+  let notKafkaPort: number;
+
+  before(async () => {
+    root = mkdtempSync(path.join(tmpdir(), 'cf-validate-kafka-'));
+    tls = loadTls(mkdtempSync(path.join(root, 'ca-')));
+    otherCa = loadTls(mkdtempSync(path.join(root, 'other-')));
+    // A TLS server that speaks HTTP, not Kafka: it answers the Kafka request with 400 and closes.
+    notKafka = https.createServer({ cert: tls.certPem, key: tls.keyPem }, (_req, res) => res.writeHead(404).end());
+    await new Promise<void>((resolve) => notKafka.listen(0, '127.0.0.1', resolve));
+    notKafkaPort = (notKafka.address() as AddressInfo).port;
+  });
+
+  after(async () => {
+    await new Promise((resolve) => notKafka?.close(resolve));
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('nothing listening: fails naming the bootstrap server, within the bound, for every hub', async () => {
+    const bootstrap = `127.0.0.1:${await findFreePort()}`;
+    const t = target(bootstrap);
+    const logs: string[] = [];
+    const [result] = await runChecks(eventHubsProduceConsumeChecks(t, { log: (line) => logs.push(line) }), { secrets: secretsOf(t) });
+    expect(result!.name).to.equal(produceConsumeCheckName);
+    expect(result!.status).to.equal('fail');
+    expect(result!.reason).to.match(new RegExp(`^2 of 2 hubs failed: user-events: Event Hubs \\(Kafka\\) at ${bootstrap} is not reachable \\(ECONNREFUSED\\)`));
+    expect(result!.reason).to.include(`case-events: Event Hubs (Kafka) at ${bootstrap}`).and.not.include('timed out');
+    for (const s of secretsOf(t)) expect(result!.reason + logs.join('\n')).not.to.include(s);
+  });
+
+  it('a TLS server that is not Kafka: fails clearly (no Kafka handshake), connection strings in no output', async () => {
+    const t = target(`127.0.0.1:${notKafkaPort}`, tls.caPem);
+    const logs: string[] = [];
+    const results = await runChecks(eventHubsProduceConsumeChecks(t, { log: (line) => logs.push(line) }), { secrets: secretsOf(t) });
+    const [result] = results;
+    expect(result!.status).to.equal('fail');
+    expect(result!.reason).to.match(/user-events: Event Hubs \(Kafka\) at 127\.0\.0\.1:\d+: the server did not answer the Kafka handshake/);
+    const everything = `${result!.reason}\n${logs.join('\n')}\n${renderJson(results)}\n${renderTable(results)}`;
+    expect(logs.length).to.be.greaterThan(0);
+    for (const s of secretsOf(t)) expect(everything).not.to.include(s);
+    expect(everything).not.to.include('SharedAccessKey=k3y');
+  });
+
+  it('a server certificate of another CA: fails naming the untrusted certificate', async () => {
+    const t = target(`127.0.0.1:${notKafkaPort}`, otherCa.caPem);
+    const [result] = await runChecks(eventHubsProduceConsumeChecks(t), { secrets: secretsOf(t) });
+    expect(result!.status).to.equal('fail');
+    expect(result!.reason).to.match(/the TLS certificate of Event Hubs \(Kafka\) at 127\.0\.0\.1:\d+ is not trusted/);
+  });
+
+  it('a connection string scoped to another hub fails before connecting; a bootstrap server that is not host:port too', async () => {
+    const t = target('127.0.0.1:1');
+    t.hubs[0]!.listenConnectionString = connectionString('case-events', 'listen');
+    expect(entityPathOf(t.hubs[0]!.listenConnectionString)).to.equal('case-events');
+    const [scoped] = await runChecks(eventHubsProduceConsumeChecks(t), { secrets: secretsOf(t) });
+    expect(scoped!.reason).to.equal('the listen connection string of user-events is scoped to case-events');
+    const [bad] = await runChecks(eventHubsProduceConsumeChecks({ ...target('cfvalidate.servicebus.windows.net') }));
+    expect(bad!.reason).to.equal('the Kafka bootstrap server "cfvalidate.servicebus.windows.net" is not host:port (stack output messaging.kafkaBootstrapServer)');
+  });
+
+  it('consumer groups: the catalogue vs the stack output (pure), and the check with an existence lookup', async () => {
+    const expected = expectedConsumerGroups([{ name: 'user-events', consumers: ['notification', 'analytics'] }, { name: 'case-events', consumers: ['analytics'] }]);
+    expect(expected).to.deep.equal({ 'user-events': ['notification-consumer', 'analytics-consumer'], 'case-events': ['analytics-consumer'] });
+    expect(consumerGroupDifferences(expected, { 'user-events': ['notification-consumer', 'review-consumer'], 'other-events': [] })).to.deep.equal([
+      'user-events lacks analytics-consumer',
+      'user-events has review-consumer the catalogue does not list',
+      'hub case-events is not in the output',
+      'hub other-events is not in the catalogue',
+    ]);
+    const existing = new Set(['user-events/notification-consumer', 'user-events/analytics-consumer']);
+    const [missing] = await runChecks(consumerGroupsChecks({ expected, declared: expected, exists: async (hub, group) => existing.has(`${hub}/${group}`) }));
+    expect(missing).to.include({ status: 'fail', reason: '1 consumer group(s) do not exist: case-events/analytics-consumer' });
+    const [unconfirmed] = await runChecks(consumerGroupsChecks({ expected, declared: expected }));
+    expect(unconfirmed!.status).to.equal('skipped');
+    const [noOutput] = await runChecks(consumerGroupsChecks({ expected, declared: undefined }));
+    expect(noOutput).to.include({ status: 'fail', reason: 'the stack output messaging.consumerGroups is missing: redeploy the messaging tier' });
+  });
+});
