@@ -1,6 +1,8 @@
 // Destroy and the deployment's Key Vault: without purge protection (test) the soft-deleted vault is
-// purged; with it (prod) the vault stays soft-deleted and the output says until when.
-// Same harness as deploy.test.ts: the ARM emulator in this process, a real Azurite, one Bicep process.
+// purged; with it (prod) the vault stays soft-deleted and the output and the run report say until when.
+// Same harness as deploy.test.ts: the ARM emulator in this process, a real Azurite, one Bicep process;
+// the destroy itself is `node orchestrator/src/cli.ts destroy …` in a child process against them.
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,16 +12,29 @@ import { createArmClients, type ArmClients } from '../src/arm/clients.ts';
 import { defaultEmulatorPrincipalId } from '../src/arm/emulator-token.ts';
 import { armRest } from '../src/bootstrap/arm-rest.ts';
 import { openBicep, type Bicep } from '../src/bicep/index.ts';
-import { deleteStack, requiredNamespaces } from '../src/deploy/arm-phases.ts';
+import { requiredNamespaces } from '../src/deploy/arm-phases.ts';
 import { keyVaultApiVersion } from '../src/deploy/key-vault-retention.ts';
 import { resolveTarget } from '../src/deploy/preflight.ts';
 import { runDeploy } from '../src/deploy/pipeline.ts';
+import type { RunReport } from '../src/report/model.ts';
 import { createProgress } from '../src/deploy/progress.ts';
 import { bicepExpander, startEmulator, type RunningEmulator } from '../../local/arm-emulator/index.ts';
 import { startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
+
+function cfInfra(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'orchestrator/src/cli.ts'), ...args], { cwd: repoRoot, env: { ...process.env, CI: 'true', GITHUB_ACTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
 
 describe('cf-infra destroy and the soft-deleted Key Vault (emulator + Azurite)', function () {
   this.timeout(240_000);
@@ -46,7 +61,15 @@ describe('cf-infra destroy and the soft-deleted Key Vault (emulator + Azurite)',
     if (tmp !== undefined) await rm(tmp, { recursive: true, force: true });
   });
 
-  async function deployAndDestroy(deployment: string): Promise<{ output: string; deletedVault: Record<string, unknown> | undefined; vault: string }> {
+  interface Destroyed {
+    output: string;
+    deletedVault: Record<string, unknown> | undefined;
+    vault: string;
+    report: RunReport;
+    markdown: string;
+  }
+
+  async function deployAndDestroy(deployment: string): Promise<Destroyed> {
     const progress = createProgress('plain', {}, () => {});
     progress.print = () => {};
     const result = await runDeploy(
@@ -61,31 +84,38 @@ describe('cf-infra destroy and the soft-deleted Key Vault (emulator + Azurite)',
       },
     );
     expect(result.exitCode, `deploy ${deployment}`).to.equal(0);
-    const lines: string[] = [];
-    const log = console.log;
-    console.log = (...args: unknown[]) => void lines.push(args.join(' '));
-    try {
-      await deleteStack(clients, { deployment, stackName: `cf-${deployment}` }, () => {}, { updateIntervalInMs: 10 });
-    } finally {
-      console.log = log;
-    }
+    const env = { ARM_EMULATOR_ENDPOINT: emulator.endpoint, ARM_EMULATOR_STATE_DIR: emulator.stateDir, AZURITE_BLOB_PORT: String(azurite.port), CF_RUNS_DIR: path.join(tmp, 'destroy-runs') };
+    const destroy = await cfInfra(['destroy', deployment, '--emulator', '--confirm', deployment, ...(deployment.includes('-prod-') ? ['--allow-prod'] : [])], env);
+    expect(destroy.code, destroy.stdout + destroy.stderr).to.equal(0);
+    const runDir = /^Run report: (.+)$/m.exec(destroy.stdout)?.[1];
+    expect(runDir, destroy.stdout).to.be.a('string');
+    const report = JSON.parse(await readFile(path.join(runDir!, 'report.json'), 'utf8')) as RunReport;
+    const markdown = await readFile(path.join(runDir!, 'report.md'), 'utf8');
     const resolved = resolveTarget(deployment).resolved;
     const rest = armRest(clients, emulator.endpoint, { pollIntervalMs: 10 });
     const deletedVault = await rest.get(`/subscriptions/${clients.subscriptionId}/providers/Microsoft.KeyVault/locations/${resolved.location}/deletedVaults/${resolved.names.keyVault}`, keyVaultApiVersion);
-    return { output: lines.join('\n'), deletedVault, vault: resolved.names.keyVault };
+    return { output: destroy.stdout, deletedVault, vault: resolved.names.keyVault, report, markdown };
   }
 
-  it('test (purge protection off): the soft-deleted vault is purged after the stack delete', async () => {
-    const { output, deletedVault, vault } = await deployAndDestroy('westeu-test-1');
+  it('test (purge protection off): the soft-deleted vault is purged after the stack delete; the run report says so', async () => {
+    const { output, deletedVault, vault, report, markdown } = await deployAndDestroy('westeu-test-1');
     expect(deletedVault).to.equal(undefined);
     expect(output).to.include(`Key Vault ${vault}: soft-deleted vault purged`);
+    expect(report.outcome).to.equal('succeeded');
+    expect(report.result?.keyVault).to.deep.equal({ vault, action: 'purged' });
+    expect(markdown).to.include(`**Key Vault:** \`${vault}\` purged (purge protection off)`);
+    expect(markdown).not.to.include('az keyvault recover');
   });
 
-  it('prod (purge protection on): the vault stays soft-deleted and the output says until when', async () => {
-    const { output, deletedVault, vault } = await deployAndDestroy('westeu-prod-1');
+  it('prod (purge protection on): the vault stays soft-deleted; the output and the run report say until when and how to recover it', async () => {
+    const { output, deletedVault, vault, report, markdown } = await deployAndDestroy('westeu-prod-1');
     const props = deletedVault?.['properties'] as { scheduledPurgeDate: string; purgeProtectionEnabled: boolean };
     expect(props.purgeProtectionEnabled).to.equal(true);
+    expect(props.scheduledPurgeDate).to.match(/^\d{4}-\d\d-\d\dT/);
     expect(output).to.include(`Key Vault ${vault}: stays soft-deleted until ${props.scheduledPurgeDate}`);
     expect(output).to.include('createMode recover');
+    const recover = `az keyvault recover --name ${vault}`;
+    expect(report.result?.keyVault).to.deep.equal({ vault, action: 'retained', scheduledPurgeDate: props.scheduledPurgeDate, recover });
+    expect(markdown).to.include(`**Key Vault:** \`${vault}\` retained (soft-deleted, purge protection on) until ${props.scheduledPurgeDate}; before a redeploy: \`${recover}\``);
   });
 });

@@ -11,7 +11,8 @@ import { CliError, UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { deploymentPositional, parseCommandArgs, targetOptions } from './args.ts';
 import { acquireDeploymentLock, currentActor } from '../lock/index.ts';
-import type { PhaseRecord, RunOutcome, RunReport } from '../report/model.ts';
+import type { KeyVaultRetention, PhaseRecord, RunOutcome, RunReport } from '../report/model.ts';
+import { describeVaultRetention } from '../report/render.ts';
 import { uploadRunReport, writeRunReport } from '../report/store.ts';
 
 export const summary = 'Delete a deployment: its stack with every resource and resource group (type the name to confirm)';
@@ -20,7 +21,8 @@ const help = `Usage: cf-infra destroy <deployment> [options]     (npm run destro
 
 Deletes the deployment stack cf-<deployment> together with the resources and resource groups it
 manages, under the deployment's lock. Key Vaults are soft-deleted as their profile says
-(keyVault.softDeleteRetentionDays; purge protection in prod keeps them for that period).
+(keyVault.softDeleteRetentionDays): without purge protection the soft-deleted vault is purged; with
+it (prod) it is kept until its purge date. The run report in .runs/<deployment>/<run-id>/ says which.
 
 Options:
   --emulator             the local ARM emulator and Azurite
@@ -72,6 +74,7 @@ export async function run(args: string[]): Promise<number> {
     let outcome: RunOutcome = 'failed';
     let error: RunReport['error'];
     let deleted = 0;
+    let keyVault: KeyVaultRetention | undefined;
     try {
       const stack = await getStack(arm.clients, stackName, deployment);
       if (stack === undefined) {
@@ -86,8 +89,12 @@ export async function run(args: string[]): Promise<number> {
           return ExitCode.BadInput;
         }
       }
-      await timed('delete', () => progress.phase(`${deployment}: delete stack ${stackName} with its ${deleted} resources`, (update) => deleteStack(arm.clients, { deployment, stackName }, update)));
+      const retention = await timed('delete', () => progress.phase(`${deployment}: delete stack ${stackName} with its ${deleted} resources`, (update) => deleteStack(arm.clients, { deployment, stackName }, update)));
       console.log(`${deployment}: destroyed (stack ${stackName} and its ${deleted} managed resources deleted).`);
+      if (retention.action !== 'none') {
+        keyVault = retention;
+        console.log(describeVaultRetention(retention));
+      }
       exitCode = ExitCode.Success;
       outcome = 'succeeded';
       return exitCode;
@@ -103,7 +110,7 @@ export async function run(args: string[]): Promise<number> {
           runId, command, deployment, environment: target.environment, location: target.location, stack: stackName,
           target: arm.where, subscriptionId: arm.clients.subscriptionId, who: currentActor(), host: os.hostname(),
           startedAt, finishedAt: new Date().toISOString(), outcome, exitCode, phases,
-          result: { provisioningState: outcome === 'succeeded' ? 'deleted' : 'failed', managedResources: 0, outputs: {} },
+          result: { provisioningState: outcome === 'succeeded' ? 'deleted' : 'failed', managedResources: 0, outputs: {}, ...(keyVault === undefined ? {} : { keyVault }) },
           ...(error === undefined ? {} : { error }),
         };
         const dir = await writeRunReport(report);

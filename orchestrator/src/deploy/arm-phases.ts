@@ -10,7 +10,7 @@ import { normaliseDeploymentWhatIf, normaliseStackWhatIf, withStackRemovals, typ
 import { runStackWhatIf, StackWhatIfError } from './stack-whatif.ts';
 import type { StackSettings } from './preflight.ts';
 import { resolveTarget } from './preflight.ts';
-import { describeRetention, settleDeletedKeyVault } from './key-vault-retention.ts';
+import { settleDeletedKeyVault, type VaultRetention } from './key-vault-retention.ts';
 
 export interface PollOptions {
   /** How often to poll a long-running operation when ARM sends no Retry-After (ms). */
@@ -295,8 +295,11 @@ export async function validateManagedResources(clients: ArmClients, stack: Deplo
   return { checked: ids.length, failed };
 }
 
-/** Deletes the stack and, as `actionOnUnmanage` says here (delete), its resources and resource groups. */
-export async function deleteStack(clients: ArmClients, input: { deployment: string; stackName: string }, update: (detail: string) => void, poll: PollOptions = {}): Promise<void> {
+/**
+ * Deletes the stack and, as `actionOnUnmanage` says here (delete), its resources and resource groups;
+ * then settles the soft-deleted Key Vault (purged, or retained under purge protection).
+ */
+export async function deleteStack(clients: ArmClients, input: { deployment: string; stackName: string }, update: (detail: string) => void, poll: PollOptions = {}): Promise<VaultRetention> {
   const started = Date.now();
   const errors = errorBodies();
   try {
@@ -312,6 +315,5 @@ export async function deleteStack(clients: ArmClients, input: { deployment: stri
   } catch (error) {
     throw await stackFailure(clients, { deployment: input.deployment, stackName: input.stackName }, errors.last ?? error);
   }
-  const retention = describeRetention(await settleDeletedKeyVault(clients, resolveTarget(input.deployment).resolved, { pollIntervalMs: poll.updateIntervalInMs ?? 2000 }));
-  if (retention !== undefined) console.log(retention);
+  return settleDeletedKeyVault(clients, resolveTarget(input.deployment).resolved, { pollIntervalMs: poll.updateIntervalInMs ?? 2000 });
 }

@@ -6,14 +6,17 @@
 import type { ArmClients } from '../arm/clients.ts';
 import { armRest } from '../bootstrap/arm-rest.ts';
 import type { ResolvedDeployment } from '../config/resolve.ts';
+import type { KeyVaultRetention } from '../report/model.ts';
 
 /** The Key Vault API version bicep/modules/security uses. */
 export const keyVaultApiVersion = '2025-05-01';
 
-export type VaultRetention =
-  | { vault: string; action: 'none' }
-  | { vault: string; action: 'purged' }
-  | { vault: string; action: 'kept'; scheduledPurgeDate: string };
+export type VaultRetention = { vault: string; action: 'none' } | KeyVaultRetention;
+
+/** What brings a retained vault back before a redeploy of the same name (the template does not set createMode recover). */
+export function recoverCommand(vault: string): string {
+  return `az keyvault recover --name ${vault}`;
+}
 
 export async function settleDeletedKeyVault(clients: ArmClients, resolved: ResolvedDeployment, options: { pollIntervalMs?: number } = {}): Promise<VaultRetention> {
   const vault = resolved.names.keyVault;
@@ -23,14 +26,8 @@ export async function settleDeletedKeyVault(clients: ArmClients, resolved: Resol
   if (deleted === undefined) return { vault, action: 'none' };
   const props = (deleted['properties'] ?? {}) as { purgeProtectionEnabled?: boolean; scheduledPurgeDate?: string };
   if (resolved.settings.keyVault.purgeProtection || props.purgeProtectionEnabled === true) {
-    return { vault, action: 'kept', scheduledPurgeDate: props.scheduledPurgeDate ?? 'unknown' };
+    return { vault, action: 'retained', scheduledPurgeDate: props.scheduledPurgeDate ?? 'unknown', recover: recoverCommand(vault) };
   }
   await rest.post(`${at}/purge`, keyVaultApiVersion);
   return { vault, action: 'purged' };
-}
-
-export function describeRetention(r: VaultRetention): string | undefined {
-  if (r.action === 'purged') return `Key Vault ${r.vault}: soft-deleted vault purged (purge protection off); the name is free for a redeploy.`;
-  if (r.action === 'kept') return `Key Vault ${r.vault}: stays soft-deleted until ${r.scheduledPurgeDate} (purge protection on); recover it (az keyvault recover --name ${r.vault}, i.e. createMode recover) before deploying this deployment again.`;
-  return undefined;
 }

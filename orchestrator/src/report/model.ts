@@ -43,9 +43,16 @@ export interface RunReport {
     validation?: { checked: number; failed: { id: string; state: string }[] };
     /** The post-deploy checks (validate/): pass, fail or skipped with the reason. */
     checks?: { name: string; status: 'pass' | 'fail' | 'skipped'; reason: string; durationMs: number }[];
+    /** destroy: what became of the deployment's soft-deleted Key Vault. */
+    keyVault?: KeyVaultRetention;
   };
   error?: { message: string; hint?: string };
 }
+
+/** After a destroy: the soft-deleted vault purged (purge protection off), or retained until its purge date. */
+export type KeyVaultRetention =
+  | { vault: string; action: 'purged' }
+  | { vault: string; action: 'retained'; scheduledPurgeDate: string; /** the command that brings it back before a redeploy */ recover: string };
 
 export function totalDurationMs(report: Pick<RunReport, 'startedAt' | 'finishedAt'>): number {
   return Date.parse(report.finishedAt) - Date.parse(report.startedAt);

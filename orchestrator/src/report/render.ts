@@ -1,5 +1,5 @@
 // A run report as text (terminal, report.txt), JSON (machines) and markdown (job summary, report.md).
-import { totalDurationMs, type RunReport } from './model.ts';
+import { totalDurationMs, type KeyVaultRetention, type RunReport } from './model.ts';
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
@@ -15,6 +15,17 @@ function resultLine(report: RunReport): string {
     default:
       return `${report.deployment}: FAILED${report.error ? ` — ${report.error.message.split('\n')[0]}` : ''}`;
   }
+}
+
+/** One sentence, for the terminal and the text report. */
+export function describeVaultRetention(r: KeyVaultRetention): string {
+  if (r.action === 'purged') return `Key Vault ${r.vault}: soft-deleted vault purged (purge protection off); the name is free for a redeploy.`;
+  return `Key Vault ${r.vault}: stays soft-deleted until ${r.scheduledPurgeDate} (purge protection on); recover it (${r.recover}, i.e. createMode recover) before deploying this deployment again.`;
+}
+
+function vaultRetentionMarkdown(r: KeyVaultRetention): string {
+  if (r.action === 'purged') return `**Key Vault:** \`${r.vault}\` purged (purge protection off); the name is free for a redeploy`;
+  return `**Key Vault:** \`${r.vault}\` retained (soft-deleted, purge protection on) until ${r.scheduledPurgeDate}; before a redeploy: \`${r.recover}\``;
 }
 
 export function renderReportText(report: RunReport): string {
@@ -33,6 +44,7 @@ export function renderReportText(report: RunReport): string {
     lines.push(`  validate: ${v.checked - v.failed.length}/${v.checked} managed resources Succeeded`);
     for (const f of v.failed) lines.push(`            ${f.state}: ${f.id}`);
   }
+  if (report.result?.keyVault) lines.push(`  vault:    ${describeVaultRetention(report.result.keyVault)}`);
   lines.push('  phases:');
   for (const p of report.phases) lines.push(`    ${p.name.padEnd(14)} ${seconds(p.durationMs).padStart(8)}  ${p.outcome}`);
   if (report.error) {
@@ -63,6 +75,7 @@ export function renderReportMarkdown(report: RunReport): string {
     const v = report.result.validation;
     lines.push(`**Validation:** ${v.checked - v.failed.length}/${v.checked} managed resources Succeeded`, '');
   }
+  if (report.result?.keyVault) lines.push(vaultRetentionMarkdown(report.result.keyVault), '');
   if (report.result?.checks) {
     const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
     lines.push('| Check | Result | Reason |', '|---|---|---|', ...report.result.checks.map((c) => `| ${cell(c.name)} | ${c.status} | ${cell(c.reason)} |`), '');
