@@ -222,10 +222,14 @@ export async function entraRedisLogin(credential: TokenCredential): Promise<Redi
 }
 
 /** The KQL over a Log Analytics workspace (by resource id), its first table's rows. */
-export function logsQuery(credential: TokenCredential): (workspaceResourceId: string, kql: string) => Promise<unknown[][]> {
-  const client = new LogsQueryClient(credential);
+export function logsQuery(credential: TokenCredential, options: { endpoint?: string; ca?: string } = {}): (workspaceResourceId: string, kql: string) => Promise<unknown[][]> {
+  const client = new LogsQueryClient(credential, {
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+    ...(options.ca === undefined ? {} : { tlsOptions: { ca: options.ca } }),
+  });
   return async (workspaceResourceId, kql) => {
-    const result = await client.queryResource(workspaceResourceId, kql, { duration: 'PT1H' });
+    // The client puts the id after /v1/ as it is: without its leading slash, the path is /v1/subscriptions/...
+    const result = await client.queryResource(workspaceResourceId.replace(/^\/+/, ''), kql, { duration: 'PT1H' });
     if (result.status === 'Success') return result.tables[0]?.rows ?? [];
     if (result.status === 'PartialFailure') return result.partialTables[0]?.rows ?? [];
     throw new Error(`the Log Analytics query failed: ${(result as { message?: string }).message ?? 'no result'}`);

@@ -99,6 +99,11 @@ export function sendTelemetry(connection: AppInsightsConnection, body: object[],
   });
 }
 
+/** Pure: a wait or an elapsed time in words (ms below a second). */
+export function duration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+}
+
 /** Asks the query until it returns a row or the wait is over; the elapsed time, or undefined when never found. */
 export async function waitForRows(query: () => Promise<unknown[][]>, waitMs: number, intervalMs: number): Promise<number | undefined> {
   const started = Date.now();
@@ -125,8 +130,8 @@ export function monitoringChecks(target: MonitoringTarget, options: { pollInterv
         const kql = eventQuery(name);
         const tookMs = await waitForRows(() => target.query(kql), target.waitMs, options.pollIntervalMs ?? 15_000);
         return tookMs === undefined
-          ? fail(`event ${name} was accepted by ${new URL(connection.ingestionEndpoint).host} but not found in AppEvents of ${target.workspaceResourceId.split('/').pop()} within ${Math.round(target.waitMs / 1000)} s (ingestion can lag; raise --monitoring-wait, check sampling and the daily cap)`)
-          : pass(`event ${name} sent and found in AppEvents of ${target.workspaceResourceId.split('/').pop()} after ${Math.round(tookMs / 1000)} s`);
+          ? fail(`event ${name} was accepted by ${new URL(connection.ingestionEndpoint).host} but not found in AppEvents of ${target.workspaceResourceId.split('/').pop()} within ${duration(target.waitMs)} (ingestion can lag; raise --monitoring-wait, check sampling and the daily cap)`)
+          : pass(`event ${name} sent and found in AppEvents of ${target.workspaceResourceId.split('/').pop()} after ${duration(tookMs)}`);
       },
     },
   ];
