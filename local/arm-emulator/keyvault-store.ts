@@ -8,6 +8,8 @@ import { randomBytes } from 'node:crypto';
 import type { Context } from './context.ts';
 import { ArmError } from './errors.ts';
 import { asObject } from './http.ts';
+import { key } from './ids.ts';
+import { resolveExpression } from './outputs.ts';
 import type { StoredResource } from './state.ts';
 
 export interface SecretVersionRecord {
@@ -142,13 +144,19 @@ export function onKeyVaultResourcePut(ctx: Context, stored: StoredResource): voi
   if (type !== secretType) return;
   const [vaultName, secretName] = secretIdParts(stored.id);
   if (vaultName === undefined || secretName === undefined || typeof properties.value !== 'string') return;
+  // A template value ARM only knows at deploy time (reference(…).ConnectionString, listKeys(…)) is evaluated against what the emulator holds.
+  const resolved = resolveExpression(properties.value, (id) => ctx.store.data.resources[key(id)]);
+  if (!resolved.resolved || typeof resolved.value !== 'string') {
+    throw new ArmError(400, 'InvalidTemplate', `The value of secret '${secretName}' in vault '${vaultName}' cannot be evaluated by the emulator (a reference to a resource it does not hold yet?).`);
+  }
+  const value = resolved.value;
   const attrs = asObject(properties.attributes) ?? {};
   const record = writeSecret(
     ctx,
     vaultName,
     secretName,
     {
-      value: properties.value,
+      value,
       ...(typeof properties.contentType === 'string' ? { contentType: properties.contentType } : {}),
       ...(asObject(stored.body.tags) === undefined ? {} : { tags: stored.body.tags as Record<string, string> }),
       ...(typeof attrs.enabled === 'boolean' ? { enabled: attrs.enabled } : {}),

@@ -5,6 +5,7 @@ import { isWithin, key, parseResourceId, resourceGroupId } from './ids.ts';
 import type { StoredResource } from './state.ts';
 import { recordDeletedVault } from './handlers/deleted-vaults.ts';
 import { onKeyVaultResourceDeleted, onKeyVaultResourcePut } from './keyvault-store.ts';
+import { withoutWriteOnly } from './write-only.ts';
 
 export const getResource = (ctx: Context, id: string): StoredResource | undefined => ctx.store.data.resources[key(id)];
 
@@ -12,6 +13,7 @@ export function putResource(ctx: Context, d: Declared): { stored: StoredResource
   const created = getResource(ctx, d.id) === undefined;
   const stored = materialise(d, ctx.tenantId);
   onKeyVaultResourcePut(ctx, stored);
+  stored.body = withoutWriteOnly(stored.type, stored.body);
   ctx.store.data.resources[key(d.id)] = stored;
   return { stored, created };
 }

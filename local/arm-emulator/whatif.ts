@@ -10,14 +10,16 @@ import { isWithin, key, parseResourceId, resourceGroupId } from './ids.ts';
 import type { Plan } from './plan.ts';
 import { getResource, isResourceGroupType } from './store-ops.ts';
 import type { StoredResource } from './state.ts';
+import { withoutWriteOnly } from './write-only.ts';
 
 const view = (r: { id: string; type: string; name: string; apiVersion: string; declared: Record<string, unknown> }): Record<string, unknown> => ({
   apiVersion: r.apiVersion,
   id: r.id,
   type: r.type,
   name: r.name,
-  ...r.declared,
+  ...withoutWriteOnly(r.type, r.declared),
 });
+const comparable = (r: { type: string; declared: Record<string, unknown> }): Record<string, unknown> => withoutWriteOnly(r.type, r.declared);
 const heldView = (r: StoredResource): Record<string, unknown> => view(r);
 
 export function deploymentWhatIf(ctx: Context, plan: Plan): Record<string, unknown>[] {
@@ -42,7 +44,7 @@ function changeFor(ctx: Context, r: Declared): Record<string, unknown> {
   const held = getResource(ctx, r.id);
   const after = view(r);
   if (held === undefined) return { resourceId: r.id, changeType: 'Create', after };
-  const delta = propertyDelta(held.declared, r.declared);
+  const delta = propertyDelta(comparable(held), comparable(r));
   const before = heldView(held);
   if (delta.length === 0) return { resourceId: r.id, changeType: 'NoChange', before, after };
   return { resourceId: r.id, changeType: 'Modify', before, after, delta };
@@ -69,7 +71,7 @@ export function stackWhatIf(ctx: Context, input: StackWhatIfInput): Record<strin
       resourceChanges.push({ id: r.id, changeType: 'create', changeCertainty: 'definite', managementStatusChange, resourceConfigurationChanges: { after: view(r) } });
       continue;
     }
-    const delta = toStackDelta(propertyDelta(held.declared, r.declared));
+    const delta = toStackDelta(propertyDelta(comparable(held), comparable(r)));
     const resourceConfigurationChanges = { before: heldView(held), after: view(r), ...(delta.length > 0 ? { delta } : {}) };
     resourceChanges.push({ id: r.id, changeType: delta.length > 0 ? 'modify' : 'noChange', changeCertainty: 'definite', managementStatusChange, resourceConfigurationChanges });
   }

@@ -18,6 +18,8 @@ export interface ArmClients {
   subscriptionId: string;
   /** The ARM endpoint (the emulator's, or undefined for Azure's public cloud). */
   endpoint?: string;
+  /** The emulator's CA (PEM), for other clients of the emulator (its Key Vault data plane). */
+  caPem?: string;
   credential: TokenCredential;
   resources: ResourceManagementClient;
   stacks: DeploymentStacksClient;
@@ -37,7 +39,7 @@ export function createArmClients(target: ArmTarget, tuning: ClientTuning = {}): 
   const sub = target.subscriptionId;
   return {
     subscriptionId: sub,
-    ...(target.kind === 'emulator' ? { endpoint: target.endpoint } : {}),
+    ...(target.kind === 'emulator' ? { endpoint: target.endpoint, caPem: target.caPem } : {}),
     credential,
     resources: new ResourceManagementClient(credential, sub, common),
     stacks: new DeploymentStacksClient(credential, sub, common),

@@ -19,6 +19,7 @@ import { apiVersionsByType, applyStack, checkPrerequisites, getStack, whatIf, ty
 import type { ArmSession } from './local-services.ts';
 import type { Progress } from './progress.ts';
 import { resolveTarget, runPreflight, type Preflight } from './preflight.ts';
+import { prepareCreationSecrets, runSecretsPhase, type SecretsRecord } from './secrets-phase.ts';
 import { newRunId } from './run-id.ts';
 
 export type OutputFormat = 'text' | 'markdown' | 'json';
@@ -120,6 +121,11 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
   let stack: DeploymentStack | undefined;
   let validation: ValidationResult | undefined;
   let checks: CheckResult[] | undefined;
+  let secrets: SecretsRecord | undefined;
+  const secretsPhase = (s: DeploymentStack, pending?: ReadonlyMap<string, string>): Promise<SecretsRecord> =>
+    phase('secrets', `${request.deployment}: post-deploy secrets in Key Vault (generated once, never overwritten)`, (update) =>
+      runSecretsPhase({ preflight, arm, stack: s, ...(pending === undefined ? {} : { pending }) }, update, (r) => (secrets = r)),
+    );
   const poll = services.poll ?? {};
   const clients = arm.clients;
   const whatIfInput = { deployment: request.deployment, location: preflight.location, template: preflight.template, parameters: preflight.parameters, stack: preflight.stack };
@@ -128,6 +134,8 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
       checkPrerequisites(clients, { deployment: request.deployment, resources: preflight.plan.resources, networkWatcherResourceGroup: preflight.resolved.names.networkWatcherResourceGroup, where: arm.where }),
     );
     const existing = await getStack(clients, preflight.stack.name, request.deployment);
+    const creation = await prepareCreationSecrets(arm, preflight, existing);
+    whatIfInput.parameters = { ...preflight.parameters, ...creation.parameters };
     model = await phase('what-if', `${request.deployment}: what-if`, async (update) => {
       const m = await whatIf(clients, whatIfInput, existing, poll);
       update(summaryLine(m.summary));
@@ -137,9 +145,10 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
 
     const inSync = existing?.properties?.provisioningState === 'succeeded';
     if (!hasChanges(model) && inSync) {
+      phases.push({ name: 'apply', durationMs: 0, outcome: 'skipped' });
+      await secretsPhase(existing!);
       outcome = 'no-changes';
       exitCode = ExitCode.Success;
-      phases.push({ name: 'apply', durationMs: 0, outcome: 'skipped' });
     } else {
       if (preflight.environment === 'prod' && removals(model) > 0 && !request.allowDelete) {
         throw new UsageError(`${request.deployment} is a prod deployment and this run would delete or detach ${removals(model)} resource(s); nothing was changed.`, 'review the what-if above; if intended, rerun with --allow-delete');
@@ -158,6 +167,7 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
           applyStack(clients, { ...whatIfInput, principalId: arm.principalId }, update, poll),
         );
         if (lock.lost !== undefined) throw new CliError(`${lock.lost.message}; the stack finished, but another run may have started meanwhile.`, { hint: `check with cf-infra list, then rerun cf-infra deploy ${request.deployment}` });
+        await secretsPhase(stack, creation.pending);
         const validated = await phase('validate', `${request.deployment}: post-deploy validation (cf-infra validate: ARM-level checks)`, (update) =>
           validateAfterDeploy({ clients, stack: stack!, apiVersions: apiVersionsByType(preflight.plan.resources), emulator: arm.emulator }, request.deployment, update),
         );
@@ -209,6 +219,7 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
     ...(stack === undefined
       ? {}
       : { result: { provisioningState: stack.properties?.provisioningState ?? 'unknown', managedResources: stack.properties?.resources?.length ?? 0, outputs: outputsOf(stack), ...(validation === undefined ? {} : { validation }), ...(checks === undefined ? {} : { checks: checks.map(({ name, status, reason, durationMs }) => ({ name, status, reason, durationMs })) }) } }),
+    ...(secrets === undefined ? {} : { secrets: { vault: secrets.vaultUrl, created: secrets.created, kept: secrets.kept, operatorMissing: secrets.operatorMissing, failed: secrets.failed, ...(secrets.notRun === undefined ? {} : { notRun: secrets.notRun }) } }),
     ...(error === undefined ? {} : { error }),
   } satisfies RunReport);
 

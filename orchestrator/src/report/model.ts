@@ -46,6 +46,8 @@ export interface RunReport {
     /** destroy: what became of the deployment's soft-deleted Key Vault. */
     keyVault?: KeyVaultRetention;
   };
+  /** The post-deploy secrets (names only, never a value): created now, kept as they were, operator secrets still missing. */
+  secrets?: { vault: string; created: string[]; kept: string[]; operatorMissing: string[]; failed: { name: string; reason: string }[]; notRun?: string };
   error?: { message: string; hint?: string };
 }
 

@@ -17,6 +17,14 @@ function resultLine(report: RunReport): string {
   }
 }
 
+function secretsLine(s: NonNullable<RunReport['secrets']>): string {
+  if (s.notRun !== undefined) return `not done — ${s.notRun}`;
+  const parts = [`${s.created.length} created${s.created.length === 0 ? '' : ` (${s.created.join(', ')})`}`, `${s.kept.length} kept`];
+  if (s.operatorMissing.length > 0) parts.push(`operator secret(s) not set: ${s.operatorMissing.join(', ')}`);
+  if (s.failed.length > 0) parts.push(`failed: ${s.failed.map((f) => f.name).join(', ')}`);
+  return parts.join('; ');
+}
+
 /** One sentence, for the terminal and the text report. */
 export function describeVaultRetention(r: KeyVaultRetention): string {
   if (r.action === 'purged') return `Key Vault ${r.vault}: soft-deleted vault purged (purge protection off); the name is free for a redeploy.`;
@@ -45,6 +53,7 @@ export function renderReportText(report: RunReport): string {
     for (const f of v.failed) lines.push(`            ${f.state}: ${f.id}`);
   }
   if (report.result?.keyVault) lines.push(`  vault:    ${describeVaultRetention(report.result.keyVault)}`);
+  if (report.secrets) lines.push(`  secrets:  ${secretsLine(report.secrets)}`);
   lines.push('  phases:');
   for (const p of report.phases) lines.push(`    ${p.name.padEnd(14)} ${seconds(p.durationMs).padStart(8)}  ${p.outcome}`);
   if (report.error) {
@@ -80,6 +89,7 @@ export function renderReportMarkdown(report: RunReport): string {
     const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
     lines.push('| Check | Result | Reason |', '|---|---|---|', ...report.result.checks.map((c) => `| ${cell(c.name)} | ${c.status} | ${cell(c.reason)} |`), '');
   }
+  if (report.secrets) lines.push(`**Secrets (Key Vault):** ${secretsLine(report.secrets)}`, '');
   lines.push('| Phase | Duration | Outcome |', '|---|---:|---|', ...report.phases.map((p) => `| ${p.name} | ${seconds(p.durationMs)} | ${p.outcome} |`), '');
   if (report.error) {
     lines.push('**Error**', '', '```text', report.error.message, ...(report.error.hint ? [`hint: ${report.error.hint}`] : []), '```', '');

@@ -1,6 +1,7 @@
 // The Key Vault secrets no template writes: generated once by the post-deploy step (never by ARM,
 // which would either regenerate them on every deploy or leak them into the deployment history), or
-// set by an operator. One list for the docs and, later, the deploy pipeline's post-deploy step.
+// set by an operator. One list for the docs, the deploy's post-deploy step (secrets/post-deploy.ts)
+// and the key-vault check.
 
 export type PostDeploySource = 'generated' | 'operator';
 
@@ -27,7 +28,20 @@ export const postDeploySecrets: readonly PostDeploySecret[] = [
 
 /** Every post-deploy secret name, `<service>` expanded for the given services. */
 export function postDeploySecretNames(services: readonly string[]): string[] {
+  return expandPostDeploySecrets(services).map((e) => e.name);
+}
+
+export interface ExpandedSecret {
+  name: string;
+  secret: PostDeploySecret;
+}
+
+/** Every post-deploy secret with its definition, `<service>` expanded for the given services. */
+export function expandPostDeploySecrets(services: readonly string[]): ExpandedSecret[] {
   return postDeploySecrets.flatMap((secret) =>
-    secret.name.includes(servicePlaceholder) ? services.map((service) => secret.name.replace(servicePlaceholder, service)) : [secret.name],
+    secret.name.includes(servicePlaceholder) ? services.map((service) => ({ name: secret.name.replace(servicePlaceholder, service), secret })) : [{ name: secret.name, secret }],
   );
 }
+
+/** The secret holding the PostgreSQL administrator password (also passed to the template once, at server creation). */
+export const postgresAdminPasswordSecret = 'postgresql-admin-password';

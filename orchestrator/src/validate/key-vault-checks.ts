@@ -2,7 +2,11 @@
 // job that is the workload identity, the one the services use), enabled, not expired and non-empty.
 // readSecrets is also how other checks get PostgreSQL passwords and connection strings. A value is
 // never put in a reason: the check masks whatever it read before it answers (and the runner masks again).
+import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
+import type { TokenCredential } from '@azure/core-auth';
+import { EmulatorCredential } from '../arm/emulator-credential.ts';
 import { errorCode, secretClient, type VaultAccess } from '../secrets/client.ts';
+import { expectedSecrets, vaultOf, workloadIdentityOf } from '../secrets/expected.ts';
 import { fail, pass, type CheckDefinition } from './model.ts';
 import { maskSecrets } from './runner.ts';
 
@@ -113,4 +117,35 @@ export function keyVaultChecks(target: KeyVaultTarget): CheckDefinition[] {
       },
     },
   ];
+}
+
+export type KeyVaultSetting =
+  /** The emulator: its CA, and a token of the workload identity (its principal id from the stack). */
+  | { kind: 'emulator'; caPem: string }
+  /** Azure: the caller's credential (DefaultAzureCredential unless given); in the in-VNet job that is the workload identity. */
+  | { kind: 'azure'; credential?: TokenCredential; env?: NodeJS.ProcessEnv };
+
+/**
+ * The Key Vault check for a deployed stack, or why it cannot run: the vault from output
+ * security.keyVaultUri, the expected names from the stack's vaults/secrets + secrets/names.ts.
+ */
+export function keyVaultChecksFor(stack: DeploymentStack | undefined, services: readonly string[], setting: KeyVaultSetting): CheckDefinition[] | { reason: string } {
+  const vault = vaultOf(stack);
+  if (vault === undefined) return { reason: 'the stack has no output security.keyVaultUri (deploy it first)' };
+  const expected = expectedSecrets(stack, services);
+  const workload = workloadIdentityOf(stack);
+  let access: VaultAccess;
+  let identity: string;
+  if (setting.kind === 'emulator') {
+    access = { credential: new EmulatorCredential(workload.principalId === undefined ? {} : { principalId: workload.principalId }), emulatorCaPem: setting.caPem };
+    identity = `the workload identity (principal ${workload.principalId ?? 'unknown'}, an emulator token)`;
+  } else {
+    const env = setting.env ?? process.env;
+    access = setting.credential === undefined ? {} : { credential: setting.credential };
+    identity =
+      workload.clientId !== undefined && env.AZURE_CLIENT_ID === workload.clientId
+        ? `the workload identity (client id ${workload.clientId})`
+        : `the caller's identity (DefaultAzureCredential${env.AZURE_CLIENT_ID ? `, AZURE_CLIENT_ID ${env.AZURE_CLIENT_ID}` : ''}), not the workload identity the services use`;
+  }
+  return keyVaultChecks({ vaultUrl: vault.url, required: expected.required, operatorSet: expected.operatorSet, access, identity });
 }

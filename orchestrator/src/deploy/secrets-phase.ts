@@ -1,0 +1,66 @@
+// The deploy's `secrets` phase, right after the stack is applied (and on a run without changes):
+// the post-deploy secrets (secrets/post-deploy.ts) in the deployment's vault, with the deploying
+// identity (a Key Vault Secrets Officer). Before the apply, creationSecrets gives the PostgreSQL
+// administrator password to a server created by this run (secrets/admin-password.ts).
+// A vault that cannot be reached from here (private endpoint, caller outside the VNet) is reported,
+// not failed — unless a value generated in this run would be lost.
+import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
+import { CliError } from '../errors.ts';
+import { creationSecrets, type CreationSecrets } from '../secrets/admin-password.ts';
+import type { VaultAccess } from '../secrets/client.ts';
+import { vaultOf } from '../secrets/expected.ts';
+import { ensurePostDeploySecrets, operatorHint, summariseSecrets, unreachablePrefix, type PostDeployResult } from '../secrets/post-deploy.ts';
+import { troubleshootingLink } from '../validate/model.ts';
+import { apiVersionsByType } from './arm-phases.ts';
+import type { ArmSession } from './local-services.ts';
+import type { Preflight } from './preflight.ts';
+
+export interface SecretsRecord extends PostDeployResult {
+  /** Set when the step could not run from here (the vault unreachable): why and what to do. */
+  notRun?: string;
+}
+
+export function vaultAccess(arm: ArmSession): VaultAccess {
+  return arm.emulator && arm.clients.caPem !== undefined ? { credential: arm.clients.credential, emulatorCaPem: arm.clients.caPem } : { credential: arm.clients.credential };
+}
+
+/** Before the apply: the admin password of a server this run creates (one source: the vault). */
+export async function prepareCreationSecrets(arm: ArmSession, preflight: Preflight, existing: DeploymentStack | undefined): Promise<CreationSecrets> {
+  const { names } = preflight.resolved;
+  const type = 'Microsoft.DBforPostgreSQL/flexibleServers';
+  const apiVersion = apiVersionsByType(preflight.plan.resources).get(type.toLowerCase());
+  if (apiVersion === undefined) return { parameters: {}, pending: new Map(), note: 'the plan has no PostgreSQL server' };
+  const id = `/subscriptions/${arm.clients.subscriptionId}/resourceGroups/${names.resourceGroup}/providers/${type}/${names.postgresServer}`;
+  const vault = vaultOf(existing);
+  return creationSecrets(arm.clients, { id, apiVersion }, vault === undefined ? undefined : { url: vault.url, access: vaultAccess(arm) });
+}
+
+export async function runSecretsPhase(
+  input: { preflight: Preflight; arm: ArmSession; stack: DeploymentStack; pending?: ReadonlyMap<string, string> },
+  update: (detail: string) => void,
+  record: (r: SecretsRecord) => void,
+): Promise<SecretsRecord> {
+  const { preflight } = input;
+  const vault = vaultOf(input.stack);
+  if (vault === undefined) throw new CliError(`the stack has no output security.keyVaultUri: cannot write the post-deploy secrets`);
+  const { tags } = preflight.resolved;
+  const result: SecretsRecord = await ensurePostDeploySecrets(
+    { vaultUrl: vault.url, services: preflight.resolved.catalog.services, tags: { app: tags.app, env: tags.env, deployment: tags.deployment }, access: vaultAccess(input.arm), ...(input.pending === undefined ? {} : { pending: input.pending }) },
+    update,
+  );
+  const lost = [...(input.pending?.keys() ?? [])].filter((name) => !result.created.includes(name) && !result.kept.includes(name));
+  const unreachable = result.failed.length > 0 && result.failed.every((f) => f.reason.startsWith(unreachablePrefix));
+  if (unreachable && lost.length === 0) {
+    result.notRun = `${result.failed[0]!.reason}; then: cf-infra deploy ${preflight.deployment} again from there (or the in-VNet job)`;
+    result.failed = [];
+  }
+  record(result);
+  update(result.notRun === undefined ? summariseSecrets(result) : `not done: ${result.notRun}`);
+  for (const name of result.operatorMissing) update(`operator secret ${name} is not set: ${operatorHint(vault.name, name)}`);
+  if (result.failed.length > 0 || lost.length > 0) {
+    const lines = result.failed.map((f) => `  - ${f.name}: ${f.reason}`);
+    if (lost.length > 0) lines.push(`  - ${lost.join(', ')}: set on the PostgreSQL server at its creation by this run but not stored in ${vault.url}; set a new one on the server (az postgres flexible-server update --admin-password) and store the same value as ${lost.join(', ')}`);
+    throw new CliError(`post-deploy secrets in ${vault.url}: ${result.failed.length + lost.length} problem(s):\n${lines.join('\n')}`, { hint: `see ${troubleshootingLink('key-vault')}` });
+  }
+  return result;
+}
