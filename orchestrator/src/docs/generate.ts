@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run docs:generate`: rewrites the generated blocks of the docs from the registry and the code.
 // `--check` only reports stale blocks (exit 4) and writes nothing.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadRegistry, resolveAll } from '../config/registry.ts';
 import { repoRoot } from '../config/paths.ts';
@@ -17,7 +17,7 @@ import { portTable } from './port-table.ts';
 import { referenceDeployments, snapshotOf } from './references.ts';
 import { renderBlocks, type Renderers } from './markers.ts';
 
-/** The architecture overview written for Story 11; its blocks are rendered once the document exists. */
+/** The architecture overview of Story 11 (the multi-deployment reference is architectureDoc). */
 export const infrastructureArchitectureDoc = 'docs/infrastructure/Architecture.md';
 
 export interface GeneratedDocument {
@@ -39,17 +39,15 @@ export async function generatedDocuments(root = repoRoot): Promise<GeneratedDocu
     { file: architectureDoc, renderers: architectureRenderers(registry) },
     { file: 'docs/infrastructure/Cost_Optimization.md', renderers: { 'cost-table': deploymentCostMarkdown } },
     { file: 'README.md', renderers: { 'readme-commands': () => commandTable(summaries, cliScripts(root)), 'exit-codes': exitCodeTable } },
-  ];
-  if (existsSync(path.join(root, infrastructureArchitectureDoc))) {
-    documents.push({
+    {
       file: infrastructureArchitectureDoc,
       renderers: {
         'network-topology': () => networkDiagram(registry, prod().deployment, prod().resources),
         'cost-by-service': () => costByServiceTable(references(), root),
         ports: () => portTable(root, { name: prod().deployment.name, resources: prod().resources }),
       },
-    });
-  }
+    },
+  ];
   return documents;
 }
 

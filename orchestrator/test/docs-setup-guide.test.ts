@@ -1,0 +1,161 @@
+// The Setup Guide is tested like code: every `cf-infra <command> --flag` and `npm run <script>` it (or
+// the README) shows exists, and its emulator path — the ```bash blocks between the setup-guide:emulator
+// markers — runs end to end as written, in bash from the repository root, isolated from the developer's
+// own emulator, Azurite and run reports through the environment variables the tools read.
+import { expect } from 'chai';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { repoRoot } from '../src/config/paths.ts';
+import { cliCommands } from '../src/docs/command-table.ts';
+import { docCommands, helpFlags, type DocCommand } from '../src/docs/doc-commands.ts';
+import { emulatorPathBlocks, emulatorPathScript, setupGuideDoc } from '../src/docs/setup-guide.ts';
+import { startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
+
+const guideFile = setupGuideDoc;
+const guide = readFileSync(path.join(repoRoot, guideFile), 'utf8');
+const scripts = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+const commandNames = cliCommands().map((c) => c.name);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const helpCache = new Map<string, Set<string>>();
+function flagsOf(command: string, subcommand?: string): Set<string> {
+  const key = `${command} ${subcommand ?? ''}`;
+  if (!helpCache.has(key)) {
+    const args = ['orchestrator/src/cli.ts', command, ...(subcommand === undefined ? [] : [subcommand]), '--help'];
+    const run = spawnSync(process.execPath, args, { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    helpCache.set(key, helpFlags(`${run.stdout}\n${run.stderr}`));
+  }
+  return helpCache.get(key)!;
+}
+
+/** What is wrong with one command a document shows, if anything. */
+function commandProblem(file: string, command: DocCommand): string | undefined {
+  const where = `${file}:${command.line}: \`${command.text}\``;
+  if (command.kind === 'npm') {
+    if (scripts[command.name] === undefined && command.name !== 'test') return `${where}: no npm script "${command.name}" in package.json`;
+    const cli = /^node orchestrator\/src\/cli\.ts (\S+)(?: (\S+))?$/.exec(scripts[command.name] ?? '');
+    if (cli === null || command.flags.length === 0) return undefined;
+    const unknown = command.flags.filter((flag) => !flagsOf(cli[1]!, cli[2]).has(flag));
+    return unknown.length === 0 ? undefined : `${where}: ${unknown.join(', ')} not in \`cf-infra ${cli[1]}${cli[2] === undefined ? '' : ` ${cli[2]}`} --help\``;
+  }
+  if (!commandNames.includes(command.name)) return `${where}: no cf-infra command "${command.name}" (commands: ${commandNames.join(', ')})`;
+  const unknown = command.flags.filter((flag) => !flagsOf(command.name).has(flag));
+  return unknown.length === 0 ? undefined : `${where}: ${unknown.join(', ')} not in \`cf-infra ${command.name} --help\``;
+}
+
+describe(`docs: the Setup Guide (${guideFile})`, function () {
+  this.timeout(60_000);
+
+  it('every cf-infra command and flag and every npm script it or the README shows exists', () => {
+    const problems: string[] = [];
+    let count = 0;
+    for (const file of [guideFile, 'README.md']) {
+      const commands = docCommands(readFileSync(path.join(repoRoot, file), 'utf8'));
+      count += commands.length;
+      for (const command of commands) {
+        const problem = commandProblem(file, command);
+        if (problem !== undefined) problems.push(problem);
+      }
+    }
+    expect(count).to.be.greaterThan(20);
+    expect(problems, problems.join('\n')).to.deep.equal([]);
+  });
+
+  it('finds commands in code spans and code blocks, with their flags, and reports the wrong ones', () => {
+    const text = [
+      'Run `npx cf-infra deploy westeu-test-1 --emulator --yes` or `npm run plan -- --all --bogus`.',
+      '```sh',
+      'npx cf-infra what-if x --detailed-exitcode | tee out.txt --not-a-flag',
+      'npx cf-infra frobnicate x',
+      'npm run no-such-script',
+      '```',
+      '```text',
+      'cf-infra ignored --output-samples-are-not-commands',
+      '```',
+    ].join('\n');
+    const commands = docCommands(text);
+    expect(commands.map((c) => [c.line, c.kind, c.name, c.flags])).to.deep.equal([
+      [1, 'cf-infra', 'deploy', ['--emulator', '--yes']],
+      [1, 'npm', 'plan', ['--all', '--bogus']],
+      [3, 'cf-infra', 'what-if', ['--detailed-exitcode']],
+      [4, 'cf-infra', 'frobnicate', []],
+      [5, 'npm', 'no-such-script', []],
+    ]);
+    const problems = commands.map((c) => commandProblem('x.md', c)).filter((p) => p !== undefined);
+    expect(problems).to.deep.equal([
+      'x.md:1: `npm run plan -- --all --bogus`: --bogus not in `cf-infra plan --help`',
+      `x.md:4: \`npx cf-infra frobnicate x\`: no cf-infra command "frobnicate" (commands: ${commandNames.join(', ')})`,
+      'x.md:5: `npm run no-such-script`: no npm script "no-such-script" in package.json',
+    ]);
+  });
+
+  it('the emulator path is the bash blocks between the markers, run as one script that names a failing block', () => {
+    const blocks = emulatorPathBlocks('# G\n```bash\nbefore\n```\n<!-- setup-guide:emulator:start -->\n```bash\none\n```\n```sh\nnot run\n```\n```bash\ntwo\n```\n<!-- setup-guide:emulator:end -->\n', 'g.md');
+    expect(blocks.map((b) => [b.line, b.content])).to.deep.equal([[6, 'one'], [12, 'two']]);
+    const run = spawnSync('bash', ['-c', emulatorPathScript([{ lang: 'bash', line: 3, content: 'x=1' }, { lang: 'bash', line: 7, content: 'echo fine\ntest "$x" = 2' }], 'g.md')], { encoding: 'utf8' });
+    expect(run.status).to.equal(1);
+    expect(run.stdout).to.equal('fine\n');
+    expect(run.stderr).to.include('setup-guide: FAILED (exit 1) in the block of g.md:7: test "$x" = 2');
+    expect(() => emulatorPathBlocks('no markers', 'g.md')).to.throw(/g\.md: the emulator path needs <!-- setup-guide:emulator:start -->/);
+  });
+
+  describe('the emulator path, end to end', () => {
+    let azurite: AzuriteBlob;
+    let scratch: string;
+
+    before(async () => {
+      azurite = await startAzuriteBlob();
+      scratch = mkdtempSync(path.join(tmpdir(), 'cf-setup-guide-'));
+    });
+
+    after(async () => {
+      await azurite?.stop();
+      if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+    });
+
+    it('runs every command of the guide\'s emulator path as written, and each check passes', async function () {
+      this.timeout(240_000);
+      const script = emulatorPathScript(emulatorPathBlocks(guide, guideFile), guideFile);
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        // Isolation: our own emulator port and state, our own Azurite, our own run reports.
+        ARM_EMULATOR_PORT: String(await freePort()),
+        ARM_EMULATOR_STATE_DIR: path.join(scratch, 'arm-emulator'),
+        AZURITE_BLOB_PORT: String(azurite.port),
+        CF_RUNS_DIR: path.join(scratch, 'runs'),
+        NO_COLOR: '1',
+        CI: 'true',
+        GITHUB_ACTIONS: '',
+        PATH: `${path.join(repoRoot, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}`,
+      };
+      for (const name of ['ARM_EMULATOR_ENDPOINT', 'ARM_EMULATOR_CA', 'CF_EMULATOR_URL', 'ARM_EMULATOR_SUBSCRIPTION_ID', 'AZURE_SUBSCRIPTION_ID']) delete env[name];
+      // Its own process group, so that whatever the guide starts in the background is stopped with it.
+      const child = spawn('bash', ['-c', script], { cwd: repoRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const status = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        // The group is gone: the guide stopped everything it started.
+      }
+      const failure = /setup-guide: FAILED .*/.exec(output)?.[0];
+      expect(status, `${failure ?? `the emulator path exited ${status}`}\n--- output (last 6000 characters) ---\n${output.slice(-6000)}`).to.equal(0);
+      expect(output).to.match(/westeu-test-1: deployed \(stack cf-westeu-test-1 succeeded/);
+    });
+  });
+});
