@@ -13,7 +13,8 @@ import { readSecrets } from '../validate/key-vault-checks.ts';
 import { anyFailed } from '../validate/model.ts';
 import { defaultMonitoringWaitMs } from '../validate/monitoring-checks.ts';
 import { renderJson, renderTable } from '../validate/render.ts';
-import { runChecks } from '../validate/runner.ts';
+import { inJobReason, runSuiteWithJob } from '../validate/job/in-command.ts';
+import { maskSecrets, runChecks } from '../validate/runner.ts';
 import { buildSuite, type ArmSource, type DataSource } from '../validate/suite.ts';
 import { redisPolicyName } from '../validate/targets.ts';
 
@@ -24,15 +25,21 @@ const help = `Usage: cf-infra validate <deployment> [options]     (npm run valid
 Proves with real clients that a deployment works: ARM-level checks on the stack cf-<deployment>
 (every managed resource Succeeded, private endpoints Approved, public network access disabled,
 diagnostic settings; Event Hubs consumer groups exist) and data checks (PostgreSQL, Redis, Event
-Hubs over Kafka, Key Vault, monitoring). What cannot run from the caller is skipped with the reason,
-never passed. See docs/infrastructure/Validation.md.
+Hubs over Kafka, Key Vault, monitoring). Against Azure the data checks run as the validation job
+inside the VNet (Container Apps job caj-cf-<deployment>-val; results streamed back through the
+artifacts storage account, $CF_ARTIFACTS_ACCOUNT_URL), unless --from-here. What cannot run is
+skipped with the reason, never passed. See docs/infrastructure/Validation.md.
 
 Options:
   --emulator                 the ARM emulator's stack, and PostgreSQL and Redis of the local native
                              environment (start it first: npm run local:up -- --native)
   --env-path <file>          with --emulator: the local environment's settings file (default local/.env)
+  --job                      with --emulator: run the data checks through the emulator's job (its job
+                             runner runs the job's entry point against the local environment)
   --from-here                against Azure: run the data checks from this machine, which must be
-                             inside the VNet (targets from the stack's outputs, secrets from Key Vault)
+                             inside the VNet (targets from the stack's outputs, secrets from Key Vault),
+                             instead of the validation job (image: $CF_VALIDATE_IMAGE, or
+                             <registry>/cf-validate:$CF_VALIDATE_IMAGE_TAG, default latest)
   --monitoring-wait <s>      with --from-here: how long to wait for the test telemetry in Log
                              Analytics (seconds, default ${defaultMonitoringWaitMs / 1000})
   --subscription <id>        Azure subscription (default $AZURE_SUBSCRIPTION_ID)
@@ -59,11 +66,13 @@ export async function run(args: string[]): Promise<number> {
       'monitoring-wait': { type: 'string' },
       json: { type: 'boolean', default: false },
       'env-path': { type: 'string' },
+      job: { type: 'boolean', default: false },
     },
   });
   if (parsed.help) return ExitCode.Success;
   const { values, positionals } = parsed;
   if (values.emulator && values['from-here']) throw new UsageError('validate: --from-here is for Azure; --emulator checks the local environment from this machine already');
+  if (values.job && !values.emulator) throw new UsageError('validate: --job is for --emulator; against Azure the data checks run in the job already (unless --from-here)');
   if (values['env-path'] !== undefined && !values.emulator) throw new UsageError('validate: --env-path is the local environment\'s settings: use it with --emulator');
   if (values['monitoring-wait'] !== undefined && !values['from-here']) throw new UsageError('validate: --monitoring-wait is for the monitoring check: use it with --from-here');
   const waitMs = monitoringWaitMs(values['monitoring-wait']);
@@ -92,7 +101,9 @@ export async function run(args: string[]): Promise<number> {
       arm = { kind: 'stack', context: { clients: session.clients, stack, apiVersions: apiVersionsByType(preflight.plan.resources), emulator: session.emulator } };
     }
     let data: DataSource;
-    if (localSettings !== undefined) data = { kind: 'local', settings: localSettings };
+    const viaJob = (values.emulator ? values.job : !values['from-here']) && arm.kind === 'stack';
+    if (viaJob) data = { kind: 'elsewhere', reason: inJobReason };
+    else if (localSettings !== undefined) data = { kind: 'local', settings: localSettings };
     else if (!values['from-here']) data = { kind: 'elsewhere', reason: azureDataChecksReason(deployment) };
     else if (arm.kind !== 'stack') data = { kind: 'elsewhere', reason: `no stack outputs to find the data services by: ${arm.reason}` };
     else {
@@ -113,8 +124,10 @@ export async function run(args: string[]): Promise<number> {
     }
     const suite = buildSuite({ data, arm, catalog: resolved.catalog, expectedEvictionPolicy });
     log(`${deployment}: ${suite.checks.length} checks against ${session.where}${localSettings ? ' and the local native environment' : values['from-here'] ? ' from this machine' : ''}`);
-    const results = await runChecks(suite.checks, { secrets: suite.secrets });
-    process.stdout.write(values.json ? renderJson(results) : renderTable(results));
+    const { results, secrets } = viaJob && arm.kind === 'stack'
+      ? await runSuiteWithJob(suite, { deployment, resolved, stack: arm.context.stack, clients: session.clients, emulator: session.emulator, envPath: values['env-path'], log })
+      : { results: await runChecks(suite.checks, { secrets: suite.secrets }), secrets: suite.secrets };
+    process.stdout.write(maskSecrets(values.json ? renderJson(results) : renderTable(results), secrets));
     return anyFailed(results) ? ExitCode.Failed : ExitCode.Success;
   } finally {
     await services.close();

@@ -1,11 +1,12 @@
 // `validate` as the deploy pipeline's last phase: the ARM-level checks on the stack just applied and
-// "consumer groups exist" (ARM). The data checks need a caller inside the VNet (cf-infra validate
-// --from-here) or, against the emulator, the local environment (cf-infra validate --emulator); here
-// they are skipped with that reason.
+// "consumer groups exist" (ARM); against Azure the data checks run as the validation job inside the
+// VNet (job/in-command.ts). Against the emulator they need the local environment (cf-infra validate
+// --emulator); there they are skipped with that reason.
 import { loadRegistry } from '../config/registry.ts';
 import { resolveDeployment } from '../config/resolve.ts';
 import { validateManagedResources, type ValidationResult } from '../deploy/arm-phases.ts';
 import type { ArmContext } from './arm-checks.ts';
+import { runSuiteWithJob } from './job/in-command.ts';
 import type { CheckResult } from './model.ts';
 import { runChecks } from './runner.ts';
 import { buildSuite } from './suite.ts';
@@ -34,6 +35,9 @@ export async function validateAfterDeploy(context: Omit<ArmContext, 'managed'>, 
     catalog: resolved.catalog,
     expectedEvictionPolicy: redisPolicyName(resolved.settings.redis.evictionPolicy),
   });
-  const results = await runChecks(suite.checks, { secrets: suite.secrets, onResult: (r) => update(`${r.name}: ${r.status}`) });
+  const onResult = (r: CheckResult): void => update(`${r.name}: ${r.status}`);
+  const { results } = context.emulator
+    ? { results: await runChecks(suite.checks, { secrets: suite.secrets, onResult }) }
+    : await runSuiteWithJob(suite, { deployment, resolved, stack: context.stack, clients: context.clients, emulator: false, log: update, onResult });
   return { managed: await managed, checks: results };
 }

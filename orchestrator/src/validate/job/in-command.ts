@@ -1,0 +1,93 @@
+// The data checks through the validation job, for `cf-infra validate` and deploy's validate phase:
+// the caller runs its own checks (ARM-level, consumer groups) while the job runs the data checks
+// inside the VNet (or, with --emulator --job, the emulator's job runner against the local
+// environment); the results are merged in the suite's order, caller's first.
+import path from 'node:path';
+import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
+import type { ArmClients } from '../../arm/clients.ts';
+import { emulatorTarget } from '../../bootstrap/emulator-target.ts';
+import type { ResolvedDeployment } from '../../config/resolve.ts';
+import { ensureAzurite } from '../../deploy/local-services.ts';
+import type { CheckDefinition, CheckResult } from '../model.ts';
+import { runChecks } from '../runner.ts';
+import { outputAt, outputsOfStack } from '../azure-target.ts';
+import { isCallerCheck } from './checks.ts';
+import { jobEnv } from './config.ts';
+import { openResultsService } from './results-store.ts';
+import { failed, jobGroupName, runChecksInJob, type JobRun } from './run.ts';
+import { stackEnv, stackForJob } from './stack-env.ts';
+import { jobsClient } from './start.ts';
+
+/** The reason the suite's data placeholders carry while the job runs them (never shown: replaced by the job's results). */
+export const inJobReason = 'run by the validation job';
+
+export const imageEnv = 'CF_VALIDATE_IMAGE';
+export const imageTagEnv = 'CF_VALIDATE_IMAGE_TAG';
+export const imageRepository = 'cf-validate';
+
+/** Pure: the image to start — $CF_VALIDATE_IMAGE, else <registry login server>/cf-validate:<$CF_VALIDATE_IMAGE_TAG or latest>. */
+export function validationImage(stack: DeploymentStack, env: NodeJS.ProcessEnv): string {
+  if (env[imageEnv]) return env[imageEnv]!;
+  const server = outputAt(outputsOfStack(stack), 'containerApps.registryLoginServer');
+  if (typeof server !== 'string' || server === '') throw new Error('stack output containerApps.registryLoginServer is missing: redeploy, or set CF_VALIDATE_IMAGE');
+  return `${server}/${imageRepository}:${env[imageTagEnv] || 'latest'}`;
+}
+
+export interface JobDataInput {
+  deployment: string;
+  resolved: ResolvedDeployment;
+  stack: DeploymentStack;
+  clients: ArmClients;
+  emulator: boolean;
+  /** --emulator: the local settings file the job process reads. */
+  envPath?: string | undefined;
+  log: (line: string) => void;
+  onResult?: (result: CheckResult) => void;
+  waitMs?: number;
+  pollMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function dataChecksInJob(input: JobDataInput): Promise<JobRun> {
+  const env = input.env ?? process.env;
+  const azurite = input.emulator ? await ensureAzurite(env) : undefined;
+  try {
+    const jobs = jobsClient({
+      credential: input.clients.credential,
+      subscriptionId: input.clients.subscriptionId,
+      ...(input.emulator ? { endpoint: input.clients.endpoint!, caPem: emulatorTarget(env).caPem } : {}),
+    });
+    const runEnv: Record<string, string> = { [stackEnv]: stackForJob(input.stack) };
+    if (input.emulator && input.envPath !== undefined) runEnv[jobEnv.local.envPath] = path.resolve(input.envPath);
+    return await runChecksInJob({
+      deployment: input.deployment,
+      jobs,
+      job: { resourceGroup: input.resolved.names.resourceGroup, name: input.resolved.names.validationJob },
+      // The emulator runs no images: its job runner runs this checkout's entry point.
+      image: input.emulator ? undefined : validationImage(input.stack, env),
+      results: openResultsService({ emulator: input.emulator, credential: input.clients.credential }, env),
+      env: runEnv,
+      log: input.log,
+      ...(input.onResult === undefined ? {} : { onResult: input.onResult }),
+      ...(input.waitMs === undefined ? {} : { waitMs: input.waitMs }),
+      ...(input.pollMs === undefined ? {} : { pollMs: input.pollMs }),
+    });
+  } finally {
+    await azurite?.stop();
+  }
+}
+
+/** The suite with its data checks run by the job: the caller's checks here, concurrently with the job. */
+export async function runSuiteWithJob(suite: { checks: CheckDefinition[]; secrets: string[] }, input: JobDataInput): Promise<{ results: CheckResult[]; secrets: string[] }> {
+  const own = suite.checks.filter((c) => isCallerCheck(c.name));
+  const [ownResults, job] = await Promise.all([
+    runChecks(own, { secrets: suite.secrets, ...(input.onResult === undefined ? {} : { onResult: input.onResult }) }),
+    // Whatever keeps the job from running (no results account, no job yet) fails its checks, not the command.
+    dataChecksInJob(input).catch((error: unknown): JobRun => {
+      const result = failed(jobGroupName(input.resolved.names.validationJob), `the validation job could not run: ${error instanceof Error ? error.message : String(error)}`);
+      input.onResult?.(result);
+      return { results: [result], execution: '', secrets: [] };
+    }),
+  ]);
+  return { results: [...ownResults, ...job.results], secrets: [...suite.secrets, ...job.secrets] };
+}

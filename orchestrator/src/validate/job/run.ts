@@ -1,0 +1,130 @@
+// runChecksInJob: the data checks as the in-VNet Container Apps job. Creates the run's results blob,
+// signs a write-only SAS URL for it, starts the job with that URL and the run id (the start
+// request's environment), then reads the results as the job appends them while following the
+// execution, within a bounded wait. A check the job announced but never reported — the execution
+// failed, was stopped or ran out of time — is reported as failed, naming the execution.
+import { randomBytes } from 'node:crypto';
+import type { ContainerAppsAPIClient } from '@azure/arm-appcontainers';
+import type { BlobServiceClient } from '@azure/storage-blob';
+import type { CheckResult } from '../model.ts';
+import { troubleshootingLink } from '../model.ts';
+import { maskSecrets } from '../runner.ts';
+import { jobEnv } from './config.ts';
+import { createResultsBlob, resultsContainer, ResultsReader } from './results-blob.ts';
+import { sasSecrets, writeOnlySasUrl } from './sas.ts';
+import { executionStatus, startJob, stopExecution, type ExecutionState, type JobRef } from './start.ts';
+
+export const jobTroubleshooting = 'validation-job';
+/** The one result standing for the job's data checks when it reported none. */
+export const jobGroupName = (job: string): string => `validation job ${job}: data checks`;
+/** The job's replicaTimeout (bicep/modules/containerapps) plus time to schedule it and pull the image. */
+export const defaultJobWaitMs = (600 + 180) * 1000;
+
+export interface JobRunOptions {
+  deployment: string;
+  jobs: ContainerAppsAPIClient;
+  job: JobRef;
+  /** The image to run (<registry>/cf-validate:<tag>); undefined keeps the template's (the emulator runs no images). */
+  image: string | undefined;
+  results: BlobServiceClient;
+  /** More variables for the execution (the emulator's local settings file, the stack outputs). */
+  env?: Record<string, string>;
+  waitMs?: number;
+  pollMs?: number;
+  onResult?: (result: CheckResult) => void;
+  log?: (line: string) => void;
+}
+
+export interface JobRun {
+  results: CheckResult[];
+  /** The execution's name (empty when it never started). */
+  execution: string;
+  /** What to mask in any output of the caller (the SAS URL and its parts). */
+  secrets: string[];
+}
+
+const newRunId = (): string => `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(4).toString('hex')}`;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export function failed(name: string, reason: string): CheckResult {
+  return { name, status: 'fail', reason, durationMs: 0, troubleshooting: troubleshootingLink(jobTroubleshooting) };
+}
+
+const endedHow = (state: ExecutionState | 'timeout', status: string, waitMs: number): string => {
+  if (state === 'timeout') return `did not finish within ${Math.round(waitMs / 1000)} s (stopped)`;
+  if (state === 'stopped') return 'was stopped';
+  if (state === 'succeeded') return 'ended (Succeeded) without reporting it';
+  return `ended ${status}`;
+};
+
+export async function runChecksInJob(options: JobRunOptions): Promise<JobRun> {
+  const waitMs = options.waitMs ?? defaultJobWaitMs;
+  const pollMs = options.pollMs ?? 2000;
+  const log = options.log ?? (() => undefined);
+  const groupName = jobGroupName(options.job.name);
+  const runId = newRunId();
+  const { blob, name } = await createResultsBlob(options.results, options.deployment, runId);
+  // Valid while the job may still write, and not much longer.
+  const sasUrl = await writeOnlySasUrl({ service: options.results, container: resultsContainer, blob: name, validForMs: waitMs + 5 * 60_000 });
+  const secrets = sasSecrets(sasUrl);
+  const mask = (text: string): string => maskSecrets(text, secrets);
+
+  let execution: string;
+  try {
+    execution = (await startJob(options.jobs, options.job, options.image, { ...options.env, [jobEnv.run.resultsUrl]: sasUrl, [jobEnv.run.runId]: runId })).name;
+  } catch (error) {
+    return { results: [failed(groupName, `the job could not be started: ${mask(error instanceof Error ? error.message : String(error))}`)], execution: '', secrets };
+  }
+  log(`${options.deployment}: validation job ${options.job.name} started (execution ${execution}, results in ${resultsContainer}/${name})`);
+
+  const reader = new ResultsReader(blob);
+  const results: CheckResult[] = [];
+  let planned: string[] | undefined;
+  let done = false;
+  const deadline = Date.now() + waitMs;
+  const drain = async (): Promise<void> => {
+    for (const line of await reader.read()) {
+      if (line.runId !== runId) continue;
+      if (line.kind === 'plan') planned = line.checks.map(mask);
+      else if (line.kind === 'done') done = true;
+      else {
+        const result = { ...line.result, name: mask(line.result.name), reason: mask(line.result.reason) };
+        results.push(result);
+        options.onResult?.(result);
+      }
+    }
+  };
+
+  let state: ExecutionState | 'timeout' = 'running';
+  let status = 'Running';
+  for (;;) {
+    await drain();
+    if (done) break;
+    ({ state, status } = await executionStatus(options.jobs, options.job, execution));
+    if (state !== 'running') {
+      await drain(); // what it wrote just before ending
+      break;
+    }
+    if (Date.now() > deadline) {
+      state = 'timeout';
+      await stopExecution(options.jobs, options.job, execution).catch(() => undefined);
+      await drain();
+      break;
+    }
+    await sleep(pollMs);
+  }
+  if (done) return { results, execution, secrets };
+
+  const how = endedHow(state, status, waitMs);
+  const reported = new Set(results.map((r) => r.name));
+  const missing = planned === undefined ? [groupName] : planned.filter((n) => !reported.has(n));
+  const reason = planned === undefined
+    ? `the job's execution ${execution} ${how} before reporting any check (its console log: the environment's ContainerAppConsoleLogs in Log Analytics)`
+    : `the job's execution ${execution} ${how} before reporting this check`;
+  for (const n of missing) {
+    const result = failed(n, reason);
+    results.push(result);
+    options.onResult?.(result);
+  }
+  return { results, execution, secrets };
+}

@@ -1,0 +1,151 @@
+// The in-VNet validation job, end to end against the ARM emulator (its job runner runs the job's
+// entry point as a local process) + Azurite (the results blob) + a real local native environment:
+// `cf-infra validate --emulator --job` gets the data checks streamed back from the job and they
+// match the direct run; a job that dies before reporting is reported as failed naming the
+// execution; the results blob's SAS URL never shows up in any output.
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { createArmClients, type ArmClients } from '../src/arm/clients.ts';
+import { defaultEmulatorPrincipalId } from '../src/arm/emulator-token.ts';
+import { openBicep, type Bicep } from '../src/bicep/index.ts';
+import type { ResolvedDeployment } from '../src/config/resolve.ts';
+import { getStack, requiredNamespaces } from '../src/deploy/arm-phases.ts';
+import { runDeploy } from '../src/deploy/pipeline.ts';
+import { resolveTarget, runPreflight } from '../src/deploy/preflight.ts';
+import { createProgress } from '../src/deploy/progress.ts';
+import { ExitCode } from '../src/exit-codes.ts';
+import { loadCatalog } from '../src/local/catalog.ts';
+import { nativeDown, nativeUp } from '../src/local/native-stack.ts';
+import { findFreePort } from '../src/local/ports.ts';
+import { loadSettings, type LocalSettings } from '../src/local/settings.ts';
+import { dataChecksInJob } from '../src/validate/job/in-command.ts';
+import { resultsContainer } from '../src/validate/job/results-blob.ts';
+import { localJobRunner } from '../../local/arm-emulator/job-runner.ts';
+import { bicepExpander, startEmulator, type RunningEmulator } from '../../local/arm-emulator/index.ts';
+import { startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
+import { paths } from './local-helpers.ts';
+
+interface Check { name: string; status: string; reason: string }
+
+describe('validate through the validation job (emulator job runner + Azurite + local native environment)', function () {
+  this.timeout(300_000);
+  const deployment = 'westeu-test-1';
+  const temps: string[] = [];
+  const emulatorLog: string[] = [];
+  let bicep: Bicep;
+  let azurite: AzuriteBlob;
+  let emulator: RunningEmulator;
+  let clients: ArmClients;
+  let dataRoot: string;
+  let settings: LocalSettings;
+  let envFile: string;
+  let cliEnv: NodeJS.ProcessEnv;
+
+  const cli = (args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, [paths.cli, ...args], { env: cliEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+
+  before(async () => {
+    bicep = await openBicep({ onWarning: () => {} });
+    azurite = await startAzuriteBlob();
+    const stateDir = await mkdtemp(path.join(os.tmpdir(), 'cf-validate-job-'));
+    temps.push(stateDir);
+    emulator = await startEmulator({ stateDir, port: 0, latency: { defaultMs: 0 }, expander: bicepExpander(async () => bicep), jobRunner: localJobRunner(), log: (line) => void emulatorLog.push(line) });
+    clients = createArmClients({ kind: 'emulator', subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem }, { retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 } });
+    const preflight = await runPreflight(resolveTarget(deployment), bicep);
+    for (const ns of requiredNamespaces(preflight.plan.resources)) await clients.resources.providers.register(ns);
+    await clients.resources.resourceGroups.createOrUpdate('NetworkWatcherRG', { location: 'westeurope' });
+
+    const defaults = loadSettings(paths.envExample);
+    const postgres = await findFreePort();
+    let redis = await findFreePort();
+    while (redis === postgres) redis = await findFreePort();
+    settings = { ...defaults, ports: { ...defaults.ports, postgres, redis } };
+    dataRoot = mkdtempSync(path.join(os.tmpdir(), 'cf-validate-job-local-'));
+    chmodSync(dataRoot, 0o755);
+    temps.push(dataRoot);
+    await nativeUp({ dataRoot, settings, catalog: loadCatalog(), seed: false });
+    envFile = path.join(dataRoot, 'local.env');
+    writeFileSync(envFile, `POSTGRES_PORT=${postgres}\nREDIS_PORT=${redis}\n`);
+
+    const runsDir = await mkdtemp(path.join(os.tmpdir(), 'cf-validate-job-runs-'));
+    temps.push(runsDir);
+    const progress = createProgress('plain', {}, () => undefined);
+    progress.print = () => undefined;
+    const deployed = await runDeploy(
+      { deployment, command: `deploy ${deployment} --emulator --yes`, yes: true, allowDelete: false, format: 'text' },
+      { bicep, openArm: async () => ({ clients, where: `the ARM emulator at ${emulator.endpoint}`, emulator: true, principalId: defaultEmulatorPrincipalId, close: async () => {} }), openLockStore: async () => azurite.lockStore(), progress, runsDir, poll: { updateIntervalInMs: 10 } },
+    );
+    expect(deployed.exitCode).to.equal(ExitCode.Success);
+
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(ARM_EMULATOR_|CF_EMULATOR_URL$|AZURE_SUBSCRIPTION_ID$|AZURITE_BLOB_PORT$)/.test(k)));
+    cliEnv = { ...inherited, ARM_EMULATOR_ENDPOINT: emulator.endpoint, ARM_EMULATOR_CA: emulator.caPath, ARM_EMULATOR_SUBSCRIPTION_ID: emulator.subscriptionId, ARM_EMULATOR_STATE_DIR: stateDir, AZURITE_BLOB_PORT: String(azurite.port), NO_COLOR: '1' };
+  });
+
+  after(async () => {
+    if (dataRoot !== undefined) await nativeDown({ dataRoot }).catch(() => undefined);
+    await emulator?.close();
+    await azurite?.stop();
+    await bicep?.dispose();
+    for (const dir of temps) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('validate --emulator --job: the data checks come from the job and match the direct run; the ARM-level ones run here; no SAS in any output', async () => {
+    const [viaJob, direct] = await Promise.all([
+      cli(['validate', deployment, '--emulator', '--job', '--json', '--env-path', envFile]),
+      cli(['validate', deployment, '--emulator', '--json', '--env-path', envFile]),
+    ]);
+    expect(viaJob.status, viaJob.stderr).to.equal(ExitCode.Success);
+    expect(direct.status, direct.stderr).to.equal(ExitCode.Success);
+    const jobChecks = (JSON.parse(viaJob.stdout) as { checks: Check[] }).checks;
+    const directChecks = (JSON.parse(direct.stdout) as { checks: Check[] }).checks;
+    const summary = (checks: Check[]) => checks.map((c) => `${c.name}: ${c.status}`).sort();
+    expect(summary(jobChecks)).to.deep.equal(summary(directChecks));
+    const data = jobChecks.filter((c) => /^(postgres|redis): /.test(c.name));
+    expect(data.filter((c) => c.status === 'pass')).to.have.length(2 * loadCatalog().services.length + 1 + 3);
+    expect(viaJob.stderr).to.match(/validation job caj-cf-westeu-test-1-val started \(execution caj-cf-westeu-test-1-val-[a-z0-9]{7}, results in validation\/westeu-test-1\/\S+\.jsonl\)/);
+    // The job process ran (the emulator logged its lines) and the results blob is in Azurite.
+    expect(emulatorLog.some((l) => /^job caj-cf-westeu-test-1-val-\w+: redis: PING: pass$/.test(l))).to.equal(true);
+    const blobs: string[] = [];
+    for await (const b of azurite.lockStore(resultsContainer).container.listBlobsFlat({ prefix: `${deployment}/` })) blobs.push(b.name);
+    expect(blobs.length).to.be.at.least(1);
+    for (const text of [viaJob.stdout, viaJob.stderr, emulatorLog.join('\n')]) {
+      expect(text).not.to.match(/[?&]sig=|sp=a&|CF_VALIDATE_RESULTS_URL/);
+      expect(text).not.to.include(settings.serviceDbPassword);
+    }
+  });
+
+  it('a job that fails before reporting: the data checks fail, naming the execution; the reason carries no SAS', async () => {
+    const stack = (await getStack(clients, 'cf-westeu-test-1', deployment))!;
+    const lines: string[] = [];
+    const run = await dataChecksInJob({
+      deployment,
+      resolved: resolveTarget(deployment).resolved as ResolvedDeployment,
+      stack,
+      clients,
+      emulator: true,
+      envPath: path.join(dataRoot, 'does-not-exist.env'),
+      log: (line) => void lines.push(line),
+      pollMs: 100,
+      waitMs: 60_000,
+      env: { ...process.env, ARM_EMULATOR_CA: emulator.caPath, AZURITE_BLOB_PORT: String(azurite.port) },
+    });
+    expect(run.execution).to.match(/^caj-cf-westeu-test-1-val-[a-z0-9]{7}$/);
+    expect(run.results).to.have.length(1);
+    expect(run.results[0]).to.include({ name: 'validation job caj-cf-westeu-test-1-val: data checks', status: 'fail', troubleshooting: 'docs/infrastructure/Validation.md#validation-job' });
+    expect(run.results[0]!.reason).to.equal(`the job's execution ${run.execution} ended Failed before reporting any check (its console log: the environment's ContainerAppConsoleLogs in Log Analytics)`);
+    expect(emulatorLog.some((l) => l.startsWith(`job ${run.execution}: cf-validate job: env file`))).to.equal(true);
+    expect(run.secrets.some((s) => s.includes('sig='))).to.equal(true);
+    for (const text of [...lines, run.results[0]!.reason, emulatorLog.join('\n')]) for (const secret of run.secrets) expect(text).not.to.include(secret);
+  });
+});
