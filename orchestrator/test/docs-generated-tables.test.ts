@@ -8,7 +8,7 @@ import { repoRoot } from '../src/config/paths.ts';
 import { loadRegistry, resolveAll } from '../src/config/registry.ts';
 import { ConfigError } from '../src/errors.ts';
 import { ExitCode } from '../src/exit-codes.ts';
-import { cliCommands, cliScripts, commandSummaries, commandTable } from '../src/docs/command-table.ts';
+import { cliCommands, cliScripts, commandInfo, commandTable } from '../src/docs/command-table.ts';
 import { costByServiceTable } from '../src/docs/cost-by-service.ts';
 import { exitCodeTable } from '../src/docs/exit-code-table.ts';
 import { generatedDocuments } from '../src/docs/generate.ts';
@@ -37,16 +37,20 @@ function scratchRepo(): string {
 describe('docs: generated tables from the code', function () {
   this.timeout(60_000);
 
-  it('README commands: one row per entry of cli.ts\'s command map, with its summary and npm scripts', async () => {
+  it('README commands: one row per entry of cli.ts\'s command map, with its --help synopsis, summary and npm scripts', async () => {
     const commands = cliCommands();
     expect(commands.map((c) => c.name)).to.include.members(['plan', 'deploy', 'what-if', 'local', 'validate']);
-    const summaries = await commandSummaries();
+    const info = await commandInfo();
     const deploy = (await import('../src/commands/deploy.ts')).summary;
-    const table = commandTable(summaries, cliScripts());
-    expect(table).to.include(`| \`cf-infra deploy\` | \`npm run deploy\` | ${deploy} |`);
-    expect(table).to.match(/^\| `cf-infra local` \| `npm run local:up` \/ `npm run local:down` \/ /m);
+    const table = commandTable(info, cliScripts());
+    expect(table).to.include(`| \`cf-infra deploy <deployment> [options]\` | \`npm run deploy\` | ${deploy} |`);
+    expect(table).to.include('| `cf-infra plan <deployment>... \\| --all [options]` | `npm run plan` |');
+    expect(table).to.match(/^\| `cf-infra local <up\\\|down\\\|status\\\|reset\\\|logs> \[options\]` \| `npm run local:up` \/ `npm run local:down` \/ /m);
     expect(table.split('\n')).to.have.length(commands.length + 2);
-    for (const { name } of commands) expect(summaries.get(name), name).to.be.a('string').and.not.equal('');
+    for (const { name } of commands) {
+      expect(info.get(name)?.summary, name).to.be.a('string').and.not.equal('');
+      expect(info.get(name)?.usage, name).to.match(new RegExp(`^cf-infra ${name}\\b`));
+    }
   });
 
   it('README commands: a new command in cli.ts makes the README block stale', async () => {
@@ -54,8 +58,8 @@ describe('docs: generated tables from the code', function () {
     try {
       const cli = path.join(root, 'orchestrator/src/cli.ts');
       writeFileSync(cli, readFileSync(cli, 'utf8').replace("  validate: () => import('./commands/validate.ts'),", "  validate: () => import('./commands/validate.ts'),\n  'new-thing': () => import('./commands/list.ts'),"));
-      const table = commandTable(await commandSummaries(root), cliScripts(root));
-      expect(table).to.match(/^\| `cf-infra new-thing` \| — \| Every deployment/m);
+      const table = commandTable(await commandInfo(root), cliScripts(root));
+      expect(table).to.match(/^\| `cf-infra list \[--emulator \\\| --subscription <id>\] \[--json\]` \| — \| Every deployment/m);
       const readme = renderBlocks(readFileSync(path.join(repoRoot, 'README.md'), 'utf8'), { 'readme-commands': () => table, 'exit-codes': exitCodeTable });
       expect(readme.changed).to.deep.equal(['readme-commands']);
     } finally {

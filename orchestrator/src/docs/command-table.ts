@@ -1,5 +1,5 @@
-// The command table of README.md: every command of cli.ts's `commands` map with its `summary` and the
-// npm scripts that run it (package.json). cli.ts's map is read from its source (it is not exported, and
+// The command table of README.md: every command of cli.ts's `commands` map with the synopsis of its
+// --help, its `summary` and the npm scripts that run it (package.json). cli.ts's map is read from its source (it is not exported, and
 // importing cli.ts would run nothing more than this does); each command module is imported for its summary.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -31,18 +31,41 @@ export function cliScripts(root = repoRoot): Map<string, string[]> {
   return result;
 }
 
-export async function commandSummaries(root = repoRoot): Promise<Map<string, string>> {
-  const entries = await Promise.all(cliCommands(root).map(async ({ name, module }) => {
-    const loaded = (await import(path.join(root, module))) as { summary?: unknown };
-    return [name, typeof loaded.summary === 'string' ? loaded.summary : ''] as const;
-  }));
+export interface CommandInfo {
+  summary: string;
+  /** The synopsis of the command's --help ("cf-infra plan <deployment>... | --all [options]"). */
+  usage: string;
+}
+
+/** What `run(['--help'])` prints, captured in this process (commands print their help with console.log). */
+async function helpText(run: (args: string[]) => Promise<number>): Promise<string> {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...parts: unknown[]) => void lines.push(parts.map(String).join(' '));
+  try {
+    await run(['--help']);
+  } finally {
+    console.log = log;
+  }
+  return lines.join('\n');
+}
+
+/** Each command's summary and usage synopsis, from its module. */
+export async function commandInfo(root = repoRoot): Promise<Map<string, CommandInfo>> {
+  const entries: Array<[string, CommandInfo]> = [];
+  for (const { name, module } of cliCommands(root)) {
+    const loaded = (await import(path.join(root, module))) as { summary?: unknown; run?: (args: string[]) => Promise<number> };
+    const help = loaded.run === undefined ? '' : await helpText(loaded.run);
+    const usage = /^Usage: (cf-infra .*?)(?:\s{2,}\(.*)?$/m.exec(help)?.[1]?.trim() ?? `cf-infra ${name}`;
+    entries.push([name, { summary: typeof loaded.summary === 'string' ? loaded.summary : '', usage }]);
+  }
   return new Map(entries);
 }
 
-export function commandTable(summaries: ReadonlyMap<string, string>, scripts: ReadonlyMap<string, string[]>): string {
-  const rows = [...summaries].map(([name, summary]) => {
+export function commandTable(commands: ReadonlyMap<string, CommandInfo>, scripts: ReadonlyMap<string, string[]>): string {
+  const rows = [...commands].map(([name, { summary, usage }]) => {
     const npm = [...scripts].filter(([, args]) => args[0] === name).map(([script]) => code(`npm run ${script}`));
-    return [code(`cf-infra ${name}`), npm.join(' / ') || '—', summary];
+    return [code(usage), npm.join(' / ') || '—', summary];
   });
   return markdownTable(['Command', 'npm script', 'What it does'], rows);
 }

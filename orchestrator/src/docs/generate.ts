@@ -9,7 +9,7 @@ import { CliError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { deploymentCostMarkdown } from '../cost/doc-table.ts';
 import { architectureDoc, architectureRenderers } from './blocks.ts';
-import { cliScripts, commandSummaries, commandTable } from './command-table.ts';
+import { cliScripts, commandInfo, commandTable } from './command-table.ts';
 import { costByServiceTable } from './cost-by-service.ts';
 import { exitCodeTable } from './exit-code-table.ts';
 import { networkDiagram } from './network-diagram.ts';
@@ -34,11 +34,11 @@ export async function generatedDocuments(root = repoRoot): Promise<GeneratedDocu
     const reference = references().find((r) => r.environment === 'prod') ?? references()[0]!;
     return { deployment: reference.deployment, resources: snapshotOf(root, reference.deployment.name) };
   };
-  const summaries = await commandSummaries(root);
+  const commands = await commandInfo(root);
   const documents: GeneratedDocument[] = [
     { file: architectureDoc, renderers: architectureRenderers(registry) },
     { file: 'docs/infrastructure/Cost_Optimization.md', renderers: { 'cost-table': deploymentCostMarkdown } },
-    { file: 'README.md', renderers: { 'readme-commands': () => commandTable(summaries, cliScripts(root)), 'exit-codes': exitCodeTable } },
+    { file: 'README.md', renderers: { 'readme-commands': () => commandTable(commands, cliScripts(root)), 'exit-codes': exitCodeTable } },
     {
       file: infrastructureArchitectureDoc,
       renderers: {
