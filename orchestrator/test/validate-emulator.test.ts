@@ -96,6 +96,7 @@ describe('validate against the ARM emulator and the local native environment', f
     expect(endpoints.reason).to.match(/^the emulator does not report private endpoint connection states \(4 endpoints/);
     for (const c of checks.filter((x) => /^(postgres|redis):/.test(x.name))) expect(c).to.include({ status: 'skipped', reason: localDataChecksReason(deployment) });
     expect(checks.find((c) => c.name === 'event hubs: consumer groups exist')).to.include({ status: 'pass' });
+    expect(checks.find((c) => c.name === 'arm: redis eviction policy')).to.include({ status: 'pass', reason: 'evictionPolicy of the cache database is allkeys-lru' });
     for (const c of checks.filter((x) => /^(event hubs: produce|key vault|monitoring):/.test(x.name))) expect(c.status).to.equal('skipped');
     expect(checks.some((c) => c.status === 'fail')).to.equal(false);
     expect(lines.join('\n')).to.include('arm: every managed resource Succeeded').and.match(/\d+ passed, 0 failed, \d+ skipped/);
@@ -131,6 +132,16 @@ describe('validate against the ARM emulator and the local native environment', f
     expect(results.find((r) => r.name === 'arm: every managed resource Succeeded')?.status).to.equal('pass');
     expect(anyFailed(results)).to.equal(true);
     for (const r of results.filter((x) => /^(postgres|redis):/.test(x.name))) expect(r.reason).to.equal(azureDataChecksReason(deployment));
+  });
+
+  it('the cache database running another eviction policy than the profile fails "arm: redis eviction policy", naming both', async () => {
+    const databaseId = managedResourceIds(context.stack).find((id) => typeOfId(id) === 'Microsoft.Cache/redisEnterprise/databases')!;
+    const apiVersion = context.apiVersions.get('microsoft.cache/redisenterprise/databases')!;
+    const database = await clients.resources.resources.getById(databaseId, apiVersion);
+    await clients.resources.resources.beginCreateOrUpdateByIdAndWait(databaseId, apiVersion, { properties: { ...(database.properties as object), evictionPolicy: 'NoEviction' } });
+    const suite = buildSuite({ data: { kind: 'elsewhere', reason: 'x' }, arm: { kind: 'stack', context }, catalog: resolvedCatalog(), expectedEvictionPolicy: 'allkeys-lru' });
+    const [result] = await runChecks(suite.checks.filter((c) => c.name === 'arm: redis eviction policy'));
+    expect(result).to.include({ status: 'fail', reason: 'evictionPolicy of the cache database is noeviction; the profile wants allkeys-lru', troubleshooting: 'docs/infrastructure/Validation.md#redis-eviction' });
   });
 
   it('names a data service without a diagnostic setting (pure, over the ids)', () => {

@@ -111,7 +111,6 @@ export interface AssembleInput {
   monitoringWaitMs: number;
   query: (workspaceResourceId: string, kql: string) => Promise<unknown[][]>;
   ingestionToken?: () => Promise<string>;
-  readEvictionPolicy?: () => Promise<string | undefined>;
   consumerGroupExists?: (hub: string, group: string) => Promise<boolean>;
   /** A CA to trust instead of the system's (tests with their own CA). */
   ca?: string;
@@ -153,7 +152,6 @@ export function assembleTargets(input: AssembleInput): AzureTargets {
   const redis = built<RedisTarget>({
     host: redisHost, port: typeof port === 'number' ? port : 0, tls: true, ...ca, ...login,
     expectedEvictionPolicy: input.expectedEvictionPolicy,
-    ...(input.readEvictionPolicy === undefined ? {} : { readEvictionPolicy: input.readEvictionPolicy }),
   }, rd);
 
   const eh: string[] = [...vaultProblems];
@@ -242,8 +240,14 @@ function isNotFound(error: unknown): boolean {
 }
 
 /** ARM lookups the data checks use when ARM is reachable (from here: yes; inside the job: its identity's rights). */
-export function armLookups(arm: ArmContext, outputs: Record<string, unknown>): Pick<AssembleInput, 'consumerGroupExists' | 'readEvictionPolicy'> {
-  const lookups: Pick<AssembleInput, 'consumerGroupExists' | 'readEvictionPolicy'> = {};
+export interface ArmLookups {
+  consumerGroupExists?: (hub: string, group: string) => Promise<boolean>;
+  /** The cache database's evictionPolicy in Redis's naming (allkeys-lru). */
+  readEvictionPolicy?: () => Promise<string | undefined>;
+}
+
+export function armLookups(arm: ArmContext, outputs: Record<string, unknown>): ArmLookups {
+  const lookups: ArmLookups = {};
   const namespaceId = outputAt(outputs, 'messaging.resourceId');
   const groupsVersion = arm.apiVersions.get('microsoft.eventhub/namespaces/eventhubs/consumergroups');
   if (typeof namespaceId === 'string' && groupsVersion !== undefined) {
@@ -259,7 +263,7 @@ export function armLookups(arm: ArmContext, outputs: Record<string, unknown>): P
   }
   const redisId = outputAt(outputs, 'redis.resourceId');
   const databaseVersion = arm.apiVersions.get('microsoft.cache/redisenterprise/databases');
-  if (typeof redisId === 'string' && databaseVersion !== undefined && !arm.emulator) {
+  if (typeof redisId === 'string' && databaseVersion !== undefined) {
     lookups.readEvictionPolicy = async () => {
       const database = await arm.clients.resources.resources.getById(`${redisId}/databases/default`, databaseVersion);
       const policy = (database.properties as { evictionPolicy?: string } | undefined)?.evictionPolicy;
@@ -290,6 +294,7 @@ export async function buildAzureTargets(sources: AzureTargetSources): Promise<Az
   const reads = typeof vaultUri === 'string' && vaultUri !== '' ? await sources.readSecrets(vaultUri, secretNamesNeeded(outputs, sources.catalog)) : [];
   const redisLogin: RedisLogin = outputAt(outputs, 'redis.accessKeysAuthenticationEnabled') === true ? { kind: 'key' } : await entraRedisLogin(sources.credential);
   const credential = sources.credential;
+  const exists = sources.arm === undefined ? undefined : armLookups(sources.arm, outputs).consumerGroupExists;
   return assembleTargets({
     outputs,
     catalog: sources.catalog,
@@ -303,7 +308,7 @@ export async function buildAzureTargets(sources: AzureTargetSources): Promise<Az
       if (token === null) throw new Error(`no Entra token for ${ingestionScope}`);
       return token.token;
     },
-    ...(sources.arm === undefined ? {} : armLookups(sources.arm, outputs)),
+    ...(exists === undefined ? {} : { consumerGroupExists: exists }),
     ...(sources.ca === undefined ? {} : { ca: sources.ca }),
   });
 }

@@ -77,13 +77,6 @@ export function redisChecks(target: RedisTarget): CheckDefinition[] {
       name: 'redis: eviction policy',
       troubleshooting: 'redis-eviction',
       run: async () => {
-        if (target.readEvictionPolicy !== undefined) {
-          // Azure Managed Redis blocks CONFIG: the policy is the database resource's evictionPolicy.
-          const actual = await target.readEvictionPolicy();
-          return actual === target.expectedEvictionPolicy
-            ? pass(`evictionPolicy of the cache database is ${actual} (ARM; CONFIG is blocked on Azure Managed Redis)`)
-            : fail(`evictionPolicy of the cache database is ${actual ?? 'not set'}; the profile wants ${target.expectedEvictionPolicy}`);
-        }
         return withRedis(target, async (c) => {
           const reply = (await c.config('GET', 'maxmemory-policy')) as string[];
           const actual = reply[1];
@@ -94,4 +87,21 @@ export function redisChecks(target: RedisTarget): CheckDefinition[] {
       },
     },
   ];
+}
+
+export const armEvictionCheckName = 'arm: redis eviction policy';
+
+/** Azure Managed Redis blocks CONFIG: the policy is the cache database resource's evictionPolicy (ARM). */
+export function armEvictionCheck(expected: string, read: () => Promise<string | undefined>): CheckDefinition {
+  return {
+    name: armEvictionCheckName,
+    troubleshooting: 'redis-eviction',
+    timeoutMs: 60_000,
+    async run() {
+      const actual = await read();
+      return actual === expected
+        ? pass(`evictionPolicy of the cache database is ${actual}`)
+        : fail(`evictionPolicy of the cache database is ${actual ?? 'not set'}; the profile wants ${expected}`);
+    },
+  };
 }

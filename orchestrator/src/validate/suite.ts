@@ -4,7 +4,7 @@
 // - azure: targets built from the stack's outputs and Key Vault (azure-target.ts), run from a caller
 //   inside the VNet (--from-here, or the in-VNet job);
 // - elsewhere: the data checks cannot run from this caller; skipped with the reason.
-// ARM-level checks and "consumer groups exist" (ARM) run wherever a stack is there.
+// ARM-level checks, "consumer groups exist" and the Redis eviction policy (ARM) run wherever a stack is there.
 import type { Catalog } from '../config/types.ts';
 import type { LocalSettings } from '../local/settings.ts';
 import { armChecks, type ArmContext } from './arm-checks.ts';
@@ -14,7 +14,7 @@ import { localPostgresTarget, localRedisTarget } from './local-target.ts';
 import { fail, skippedCheck, type CheckDefinition } from './model.ts';
 import { monitoringCheckName, monitoringChecks } from './monitoring-checks.ts';
 import { postgresChecks } from './postgres-checks.ts';
-import { redisChecks } from './redis-checks.ts';
+import { armEvictionCheck, redisChecks } from './redis-checks.ts';
 import { keyVaultCheckName } from './key-vault-checks.ts';
 import { consumerGroupsSkipped, localServiceChecks, noLocalCounterpart, postgresGroupName, redisGroupName, skippedDataChecks, unavailableCheck } from './service-checks.ts';
 import { secretsOf, type ConsumerGroupsTarget } from './targets.ts';
@@ -57,6 +57,13 @@ function consumerGroupsLevel(input: SuiteInput, targets?: AzureTargets): CheckDe
   return [consumerGroupsSkipped(input.arm.reason)];
 }
 
+/** The cache's eviction policy as ARM has it (CONFIG is blocked on Azure Managed Redis): wherever a stack is there. */
+function armEvictionLevel(input: SuiteInput): CheckDefinition[] {
+  if (input.arm.kind !== 'stack') return [];
+  const read = armLookups(input.arm.context, outputsOfStack(input.arm.context.stack)).readEvictionPolicy;
+  return read === undefined ? [] : [armEvictionCheck(input.expectedEvictionPolicy, read)];
+}
+
 function keyVaultLevel(input: SuiteInput, fallback: string): CheckDefinition[] {
   if (Array.isArray(input.keyVault)) return input.keyVault;
   return [skippedCheck(keyVaultCheckName, 'key-vault', input.keyVault?.reason ?? fallback)];
@@ -66,7 +73,8 @@ function azureDataChecks(input: SuiteInput, targets: AzureTargets): CheckDefinit
   const { postgres, redis, eventHubs, monitoring } = targets;
   return [
     ...(postgres.ok ? postgresChecks(postgres.target) : [unavailableCheck(postgresGroupName, 'postgres-login', postgres.reason)]),
-    ...(redis.ok ? redisChecks(redis.target) : [unavailableCheck(redisGroupName, 'redis-ping', redis.reason)]),
+    // CONFIG is blocked on Azure Managed Redis: the eviction policy is armEvictionLevel's (ARM).
+    ...(redis.ok ? redisChecks(redis.target).filter((c) => c.troubleshooting !== 'redis-eviction') : [unavailableCheck(redisGroupName, 'redis-ping', redis.reason)]),
     ...(eventHubs.ok ? eventHubsProduceConsumeChecks(eventHubs.target) : [unavailableCheck(produceConsumeCheckName, 'event-hubs', eventHubs.reason)]),
     ...consumerGroupsLevel(input, targets),
     ...keyVaultLevel(input, 'no Key Vault check was set up for this run'),
@@ -80,16 +88,16 @@ export function buildSuite(input: SuiteInput): { checks: CheckDefinition[]; secr
     const postgres = localPostgresTarget(data.settings, input.catalog.services);
     const redis = localRedisTarget(data.settings, input.expectedEvictionPolicy);
     return {
-      checks: [...armLevel(input.arm), ...postgresChecks(postgres), ...redisChecks(redis), ...consumerGroupsLevel(input), ...keyVaultLevel(input, noLocalCounterpart.keyVault), ...localServiceChecks()],
+      checks: [...armLevel(input.arm), ...armEvictionLevel(input), ...postgresChecks(postgres), ...redisChecks(redis), ...consumerGroupsLevel(input), ...keyVaultLevel(input, noLocalCounterpart.keyVault), ...localServiceChecks()],
       secrets: [...secretsOf({ postgres, redis }), data.settings.postgresSuperuserPassword],
     };
   }
   if (data.kind === 'azure') {
     // targets.secrets holds every value read from Key Vault and the Redis token.
-    return { checks: [...armLevel(input.arm), ...azureDataChecks(input, data.targets)], secrets: data.targets.secrets };
+    return { checks: [...armLevel(input.arm), ...armEvictionLevel(input), ...azureDataChecks(input, data.targets)], secrets: data.targets.secrets };
   }
   return {
-    checks: [...armLevel(input.arm), ...skippedDataChecks(data.reason), ...consumerGroupsLevel(input), ...keyVaultLevel(input, data.reason)],
+    checks: [...armLevel(input.arm), ...armEvictionLevel(input), ...skippedDataChecks(data.reason), ...consumerGroupsLevel(input), ...keyVaultLevel(input, data.reason)],
     secrets: [],
   };
 }

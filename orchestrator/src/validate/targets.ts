@@ -29,8 +29,6 @@ export interface RedisTarget {
   password?: string;
   /** The eviction policy as Redis names it (allkeys-lru), mapped from the profile. */
   expectedEvictionPolicy: string;
-  /** Where CONFIG is blocked (Azure Managed Redis): the policy as ARM reports it, in Redis's naming. */
-  readEvictionPolicy?: () => Promise<string | undefined>;
   notRunningHint?: string;
 }
 
