@@ -1,0 +1,164 @@
+// The validation job's pieces: the configuration it reads, the results protocol, the start request's
+// container, the execution states, the image reference, the stack it is given, the SAS masking —
+// and runChecksInJob against the emulator's jobs API (a job process written for the test) + Azurite:
+// results that arrive are kept, what the job announced but never reported fails naming the
+// execution, a job that overruns the wait is stopped.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { EmulatorCredential } from '../src/arm/emulator-credential.ts';
+import { azuriteCredential } from '../src/lock/azurite.ts';
+import { jobEnv, readJobConfiguration } from '../src/validate/job/config.ts';
+import { validationImage } from '../src/validate/job/in-command.ts';
+import { decodeLine, encodeLine, splitLines } from '../src/validate/job/protocol.ts';
+import { resultsContainer } from '../src/validate/job/results-blob.ts';
+import { runChecksInJob } from '../src/validate/job/run.ts';
+import { sasSecrets, writeOnlySasUrl } from '../src/validate/job/sas.ts';
+import { stackForJob, stackFromJob } from '../src/validate/job/stack-env.ts';
+import { executionContainer, jobsClient, stateOf } from '../src/validate/job/start.ts';
+import { localJobRunner } from '../../local/arm-emulator/job-runner.ts';
+import { startEmulator, type RunningEmulator } from '../../local/arm-emulator/index.ts';
+import { createArmClients } from '../src/arm/clients.ts';
+import { startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
+
+const result = { name: 'redis: PING', status: 'pass' as const, reason: 'PONG', durationMs: 3, troubleshooting: 'docs/infrastructure/Validation.md#redis-ping' };
+
+describe('validation job: configuration, protocol, start request, image, stack, SAS (pure)', () => {
+  it('reads its configuration, naming what is missing or wrong', () => {
+    const base = { CF_VALIDATE_TARGET: 'local', CF_DEPLOYMENT: 'westeu-test-1', CF_VALIDATE_RUN_ID: 'r1', CF_VALIDATE_RESULTS_URL: 'https://a/b?sig=x' };
+    expect(readJobConfiguration({ ...base, CF_VALIDATE_ENV_PATH: '/x.env' })).to.deep.equal({ target: 'local', deployment: 'westeu-test-1', runId: 'r1', resultsUrl: 'https://a/b?sig=x', envPath: '/x.env' });
+    expect(() => readJobConfiguration({ ...base, CF_VALIDATE_TARGET: 'cloud' })).to.throw('CF_VALIDATE_TARGET must be azure or local, got "cloud"');
+    expect(() => readJobConfiguration({ ...base, CF_VALIDATE_RESULTS_URL: '' })).to.throw('CF_VALIDATE_RESULTS_URL is not set');
+    expect(() => readJobConfiguration({ ...base, CF_VALIDATE_TARGET: 'azure' })).to.throw(`${jobEnv.configuration.keyVaultUri} is not set`);
+  });
+
+  it('protocol: plan, result and done lines round-trip; anything else is ignored; partial lines wait', () => {
+    for (const line of [{ kind: 'plan', runId: 'r', checks: ['a', 'b'] }, { kind: 'result', runId: 'r', result }, { kind: 'done', runId: 'r', count: 2 }] as const) {
+      expect(decodeLine(encodeLine(line).trim())).to.deep.equal(line);
+    }
+    expect(decodeLine('not json')).to.equal(undefined);
+    expect(decodeLine('{"name":"x","status":"maybe"}')).to.equal(undefined);
+    expect(splitLines('{"a":1}\n{"b"')).to.deep.equal({ lines: ['{"a":1}'], rest: '{"b"' });
+  });
+
+  it('the start request repeats the template container with the image and the run variables (replacing same-named ones)', () => {
+    const template = { name: 'validate', image: 'placeholder', resources: { cpu: 0.5, memory: '1Gi' }, env: [{ name: 'CF_DEPLOYMENT', value: 'd' }, { name: 'CF_VALIDATE_RUN_ID', value: 'old' }] };
+    expect(executionContainer(template, 'cr.azurecr.io/cf-validate:abc', { CF_VALIDATE_RUN_ID: 'new', X: 'y' })).to.deep.equal({
+      name: 'validate',
+      image: 'cr.azurecr.io/cf-validate:abc',
+      resources: { cpu: 0.5, memory: '1Gi' },
+      env: [{ name: 'CF_DEPLOYMENT', value: 'd' }, { name: 'CF_VALIDATE_RUN_ID', value: 'new' }, { name: 'X', value: 'y' }],
+    });
+    expect(executionContainer(template, undefined, {}).image).to.equal('placeholder');
+    expect(() => executionContainer(undefined, 'i', {})).to.throw('the job template has no container');
+  });
+
+  it('execution states: Processing runs; Degraded and Unknown are failures', () => {
+    expect(['Running', 'Processing', 'Succeeded', 'Failed', 'Degraded', 'Unknown', 'Stopped'].map(stateOf)).to.deep.equal(['running', 'running', 'succeeded', 'failed', 'failed', 'failed', 'stopped']);
+  });
+
+  it('the image: $CF_VALIDATE_IMAGE, else <registry>/cf-validate:<$CF_VALIDATE_IMAGE_TAG or latest>', () => {
+    const stack = { properties: { outputs: { containerApps: { type: 'Object', value: { registryLoginServer: 'crcf.azurecr.io' } } } } } as unknown as DeploymentStack;
+    expect(validationImage(stack, {})).to.equal('crcf.azurecr.io/cf-validate:latest');
+    expect(validationImage(stack, { CF_VALIDATE_IMAGE_TAG: 'abc123' })).to.equal('crcf.azurecr.io/cf-validate:abc123');
+    expect(validationImage(stack, { CF_VALIDATE_IMAGE: 'x/y:z' })).to.equal('x/y:z');
+    expect(() => validationImage({ properties: { outputs: {} } } as DeploymentStack, {})).to.throw('containerApps.registryLoginServer is missing');
+  });
+
+  it('the stack the job gets: outputs and the Key Vault secret ids, nothing else; refused when not that JSON', () => {
+    const secretId = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv/secrets/applicationinsights-connection-string';
+    const stack = { properties: { outputs: { security: { value: { keyVaultUri: 'https://kv/' } } }, resources: [{ id: secretId }, { id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v' }] } } as unknown as DeploymentStack;
+    const back = stackFromJob(stackForJob(stack));
+    expect(back.properties?.outputs).to.deep.equal({ security: { value: { keyVaultUri: 'https://kv/' } } });
+    expect(back.properties?.resources).to.deep.equal([{ id: secretId }]);
+    expect(() => stackFromJob('{')).to.throw('CF_VALIDATE_STACK is not JSON');
+    expect(() => stackFromJob('{"outputs":{}}')).to.throw('CF_VALIDATE_STACK must be');
+  });
+
+  it('SAS secrets: the URL, its query and the signature, encoded and decoded', () => {
+    const url = 'https://acct.blob.core.windows.net/validation/d/r.jsonl?sv=2025-01-05&sp=a&sig=ab%2Bcd%3D';
+    expect(sasSecrets(url)).to.deep.equal([url, 'sv=2025-01-05&sp=a&sig=ab%2Bcd%3D', 'ab%2Bcd%3D', 'ab+cd=']);
+  });
+});
+
+describe('runChecksInJob against the emulator jobs API + Azurite (job processes written for the test)', function () {
+  this.timeout(60_000);
+  const dir = mkdtempSync(path.join(tmpdir(), 'cf-job-units-'));
+  const rg = 'rg-cf-units';
+  let azurite: AzuriteBlob;
+  let emulator: RunningEmulator;
+  let service: BlobServiceClient;
+  const logs: string[] = [];
+
+  // A job that announces two checks, reports the first and then dies (or hangs, with HANG=1).
+  const entry = path.join(dir, 'partial-job.ts');
+  writeFileSync(entry, [
+    `import { ResultsWriter } from '${path.resolve('orchestrator/src/validate/job/results-blob.ts')}';`,
+    'const writer = new ResultsWriter(process.env.CF_VALIDATE_RESULTS_URL);',
+    'const runId = process.env.CF_VALIDATE_RUN_ID;',
+    "await writer.write({ kind: 'plan', runId, checks: ['redis: PING', 'redis: TLS'] });",
+    `await writer.write({ kind: 'result', runId, result: ${JSON.stringify(result)} });`,
+    "if (process.env.HANG === '1') setTimeout(() => {}, 60_000); else process.exit(1);",
+  ].join('\n'));
+
+  before(async () => {
+    azurite = await startAzuriteBlob();
+    service = new BlobServiceClient(azurite.url, azuriteCredential());
+    emulator = await startEmulator({ stateDir: path.join(dir, 'emu'), port: 0, latency: { defaultMs: 0 }, jobRunner: localJobRunner({ entry }), log: (l) => void logs.push(l) });
+    const clients = createArmClients({ kind: 'emulator', subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem });
+    await clients.resources.providers.register('Microsoft.App');
+    await clients.resources.resourceGroups.createOrUpdate(rg, { location: 'westeurope' });
+    for (const [name, hang] of [['caj-dies', '0'], ['caj-hangs', '1']] as const) {
+      await clients.resources.resources.beginCreateOrUpdateByIdAndWait(`/subscriptions/${emulator.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.App/jobs/${name}`, '2026-01-01', {
+        location: 'westeurope',
+        properties: { configuration: { triggerType: 'Manual' }, template: { containers: [{ name: 'validate', image: 'placeholder', env: [{ name: 'HANG', value: hang }] }] } },
+      }, { updateIntervalInMs: 10 });
+    }
+  });
+  after(async () => {
+    await emulator?.close();
+    await azurite?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const run = (job: string, waitMs: number) =>
+    runChecksInJob({
+      deployment: 'westeu-test-1',
+      jobs: jobsClient({ credential: new EmulatorCredential(), subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem }),
+      job: { resourceGroup: rg, name: job },
+      image: undefined,
+      results: service,
+      waitMs,
+      pollMs: 100,
+    });
+
+  it('a job that dies after one result: that result kept, the announced rest failed naming the execution', async () => {
+    const r = await run('caj-dies', 30_000);
+    expect(r.results.map((x) => `${x.name}: ${x.status}`)).to.deep.equal(['redis: PING: pass', 'redis: TLS: fail']);
+    expect(r.results[1]!.reason).to.equal(`the job's execution ${r.execution} ended Failed before reporting this check`);
+    expect(r.results[1]!.troubleshooting).to.equal('docs/infrastructure/Validation.md#validation-job');
+  });
+
+  it('a job that overruns the wait is stopped; its missing check says so', async () => {
+    const r = await run('caj-hangs', 8_000);
+    expect(r.results.map((x) => `${x.name}: ${x.status}`)).to.deep.equal(['redis: PING: pass', 'redis: TLS: fail']);
+    expect(r.results[1]!.reason).to.equal(`the job's execution ${r.execution} did not finish within 8 s (stopped) before reporting this check`);
+  });
+
+  it('the SAS is write-only: it appends, but cannot read or delete the blob', async () => {
+    const container = service.getContainerClient(resultsContainer);
+    await container.createIfNotExists();
+    const blob = container.getAppendBlobClient('westeu-test-1/sas-probe.jsonl');
+    await blob.create();
+    const url = await writeOnlySasUrl({ service, container: resultsContainer, blob: 'westeu-test-1/sas-probe.jsonl', validForMs: 60_000 });
+    const { AppendBlobClient, AnonymousCredential } = await import('@azure/storage-blob');
+    const viaSas = new AppendBlobClient(url, new AnonymousCredential(), { retryOptions: { maxTries: 1 } });
+    await viaSas.appendBlock('x\n', 2);
+    expect(await viaSas.download().then(() => 'read', (e: { statusCode?: number }) => e.statusCode)).to.equal(403);
+    expect(await viaSas.delete().then(() => 'deleted', (e: { statusCode?: number }) => e.statusCode)).to.equal(403);
+    expect((await blob.downloadToBuffer()).toString()).to.equal('x\n');
+  });
+});
