@@ -25,6 +25,7 @@ const commands: Record<string, () => Promise<Command>> = {
   show: () => import('./commands/show.ts'),
   destroy: () => import('./commands/destroy.ts'),
   validate: () => import('./commands/validate.ts'),
+  secrets: () => import('./commands/secrets.ts'),
 };
 
 async function usage(): Promise<string> {

@@ -16,6 +16,7 @@ import { openBicep, type Bicep } from '../src/bicep/index.ts';
 import { requiredNamespaces } from '../src/deploy/arm-phases.ts';
 import type { ArmSession } from '../src/deploy/local-services.ts';
 import { runDeploy, type DeployResult } from '../src/deploy/pipeline.ts';
+import { main } from '../src/cli.ts';
 import { createProgress } from '../src/deploy/progress.ts';
 import { ExitCode } from '../src/exit-codes.ts';
 import { secretClient } from '../src/secrets/client.ts';
@@ -183,6 +184,48 @@ describe('Key Vault secrets after a deploy (emulator + Azurite, real SDK clients
     await client.updateSecretProperties('postgresql-admin-password', current.properties.version!, { enabled: true });
   });
 
+  /** Runs the CLI in this process against this emulator and Azurite, capturing stdout and stderr. */
+  async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+    const saved = { ...process.env };
+    const log = console.log;
+    const error = console.error;
+    const out: string[] = [];
+    const err: string[] = [];
+    Object.assign(process.env, { ARM_EMULATOR_ENDPOINT: emulator.endpoint, ARM_EMULATOR_CA: emulator.caPath, ARM_EMULATOR_SUBSCRIPTION_ID: emulator.subscriptionId, AZURITE_BLOB_PORT: String(azurite.port) });
+    console.log = (...a: unknown[]) => void out.push(a.join(' '));
+    console.error = (...a: unknown[]) => void err.push(a.join(' '));
+    try {
+      return { code: await main(args), out: out.join('\n'), err: err.join('\n') };
+    } finally {
+      console.log = log;
+      console.error = error;
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
+  }
+
+  it('cf-infra secrets --check lists the state of every expected secret (names only) and fails naming the soft-deleted one', async () => {
+    const r = await cli(['secrets', deployment, '--emulator', '--check', '--json']);
+    expect(r.code, r.err).to.equal(ExitCode.Failed);
+    const listed = JSON.parse(r.out) as { secrets: { name: string; source: string; state: string }[] };
+    const state = new Map(listed.secrets.map((s) => [s.name, s]));
+    expect(state.get('jwt-signing-key')).to.include({ source: 'generated', state: 'deleted' });
+    expect(state.get('applicationinsights-connection-string')).to.include({ source: 'template', state: 'ok' });
+    expect(state.get('azuread-client-secret')).to.include({ source: 'operator', state: 'missing' });
+    const text = await cli(['secrets', deployment, '--emulator', '--check']);
+    expect(text.code).to.equal(ExitCode.Failed);
+    expect(text.err).to.contain('jwt-signing-key (deleted)').and.contain('Validation.md#key-vault');
+    expectNoValue(r.out + r.err + text.out + text.err);
+  });
+
+  it('cf-infra secrets: bad input is exit 2 before anything starts', async () => {
+    expect((await cli(['secrets'])).code).to.equal(ExitCode.BadInput);
+    expect((await cli(['secrets', deployment, '--emulator', '--bogus'])).code).to.equal(ExitCode.BadInput);
+    const unknown = await cli(['secrets', 'nowhere-test-9', '--emulator']);
+    expect(unknown.code).to.equal(ExitCode.BadInput);
+    expect(unknown.err).to.contain('unknown deployment');
+  });
+
   it('a soft-deleted generated secret is not replaced: the next deploy fails naming it, and passes once it is recovered', async () => {
     const third = await deploy();
     expect(third.exitCode).to.equal(ExitCode.Failed);
@@ -194,5 +237,21 @@ describe('Key Vault secrets after a deploy (emulator + Azurite, real SDK clients
     expect(fourth.exitCode, fourth.lines.join('\n')).to.equal(ExitCode.Success);
     expect(fourth.report!.secrets!.created).to.deep.equal([]);
     expectNoValue(third.lines.join('\n') + third.texts + fourth.lines.join('\n') + fourth.texts);
+  });
+
+  it('cf-infra secrets creates a purged generated secret again, once; --check then passes', async () => {
+    const client = secretClient(vaultOf(first.stack)!.url, access());
+    await (await client.beginDeleteSecret('jwt-refresh-signing-key', { intervalInMs: 10 })).pollUntilDone();
+    await client.purgeDeletedSecret('jwt-refresh-signing-key');
+    const made = await cli(['secrets', deployment, '--emulator']);
+    expect(made.code, made.err).to.equal(ExitCode.Success);
+    expect(made.out).to.contain('1 created (jwt-refresh-signing-key)').and.contain('az keyvault secret set --vault-name kv-cf-');
+    const again = await cli(['secrets', deployment, '--emulator', '--json']);
+    expect(again.code, again.err).to.equal(ExitCode.Success);
+    expect((JSON.parse(again.out) as { created: string[] }).created).to.deep.equal([]);
+    const check = await cli(['secrets', deployment, '--emulator', '--check']);
+    expect(check.code, check.err).to.equal(ExitCode.Success);
+    values.push((await client.getSecret('jwt-refresh-signing-key')).value!);
+    expectNoValue(made.out + made.err + again.out + again.err + check.out + check.err);
   });
 });
