@@ -128,7 +128,8 @@ describe(`docs: the Setup Guide (${guideFile})`, function () {
 
     it('runs every command of the guide\'s emulator path as written, and each check passes', async function () {
       this.timeout(240_000);
-      const script = emulatorPathScript(emulatorPathBlocks(guide, guideFile), guideFile);
+      const blocks = emulatorPathBlocks(guide, guideFile);
+      const script = emulatorPathScript(blocks, guideFile);
       const env: NodeJS.ProcessEnv = {
         ...process.env,
         // Isolation: our own emulator port and state, our own Azurite, our own run reports.
@@ -153,8 +154,10 @@ describe(`docs: the Setup Guide (${guideFile})`, function () {
       } catch {
         // The group is gone: the guide stopped everything it started.
       }
-      const failure = /setup-guide: FAILED .*/.exec(output)?.[0];
-      expect(status, `${failure ?? `the emulator path exited ${status}`}\n--- output (last 6000 characters) ---\n${output.slice(-6000)}`).to.equal(0);
+      const failure = /setup-guide: FAILED .*?:(\d+): .*/.exec(output);
+      const block = blocks.find((b) => b.line === Number(failure?.[1]));
+      const context = block === undefined ? '' : `\n--- the block (${guideFile}:${block.line}) ---\n${block.content}`;
+      expect(status, `${failure?.[0] ?? `the emulator path exited ${status}`}${context}\n--- output (last 6000 characters) ---\n${output.slice(-6000)}`).to.equal(0);
       expect(output).to.match(/westeu-test-1: deployed \(stack cf-westeu-test-1 succeeded/);
     });
   });
