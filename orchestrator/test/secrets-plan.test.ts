@@ -2,6 +2,7 @@
 // kept or missing; which problems a read shows; the names the stack's templates write.
 import { expect } from 'chai';
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
+import { isUnreachable } from '../src/secrets/client.ts';
 import { expectedSecrets, templateSecretNames, vaultOf } from '../src/secrets/expected.ts';
 import { expandPostDeploySecrets, postDeploySecretNames } from '../src/secrets/names.ts';
 import { planPostDeploySecrets, randomSecretValue } from '../src/secrets/post-deploy.ts';
@@ -84,5 +85,20 @@ describe('expected secrets from the stack', () => {
   it('reads the vault from output security', () => {
     expect(vaultOf(stack)).to.deep.equal({ url: 'https://kv.vault.azure.net/', name: 'kv' });
     expect(vaultOf(undefined)).to.equal(undefined);
+  });
+});
+
+describe('Key Vault errors: unreachable from this caller', () => {
+  const restError = (statusCode: number | undefined, code: string, message: string): Error => Object.assign(new Error(message), { statusCode, code });
+  it('is Key Vault\'s network denial (403 ForbiddenByConnection / ForbiddenByFirewall) or no route', () => {
+    expect(isUnreachable(restError(403, 'Forbidden', 'Public network access is disabled and request is not from a trusted service nor via an approved private link.\r\nCaller: appid=x'))).to.equal(true);
+    expect(isUnreachable(restError(403, 'Forbidden', 'Client address is not authorized and caller is not a trusted service.'))).to.equal(true);
+    expect(isUnreachable(restError(undefined, 'ENOTFOUND', 'getaddrinfo ENOTFOUND kv-x.vault.azure.net'))).to.equal(true);
+    expect(isUnreachable(restError(undefined, 'ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:1'))).to.equal(true);
+  });
+  it('is not a missing role, a missing secret or a deleted one', () => {
+    expect(isUnreachable(restError(403, 'Forbidden', 'Caller is not authorized to perform action on resource. (ForbiddenByRbac)'))).to.equal(false);
+    expect(isUnreachable(restError(404, 'SecretNotFound', 'A secret with (name/id) x was not found in this key vault.'))).to.equal(false);
+    expect(isUnreachable(restError(409, 'Conflict', 'Secret x is currently in a deleted but recoverable state'))).to.equal(false);
   });
 });

@@ -51,7 +51,7 @@ export async function runSecretsPhase(
   const lost = [...(input.pending?.keys() ?? [])].filter((name) => !result.created.includes(name) && !result.kept.includes(name));
   const unreachable = result.failed.length > 0 && result.failed.every((f) => f.reason.startsWith(unreachablePrefix));
   if (unreachable && lost.length === 0) {
-    result.notRun = `${result.failed[0]!.reason}; then: cf-infra deploy ${preflight.deployment} again from there (or the in-VNet job)`;
+    result.notRun = `${result.failed[0]!.reason}: cf-infra secrets ${preflight.deployment} from there`;
     result.failed = [];
   }
   record(result);

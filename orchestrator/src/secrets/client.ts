@@ -26,5 +26,18 @@ export function secretClient(vaultUrl: string, access: VaultAccess = {}): Secret
 /** An SDK/REST error as code + status (never the request, which may carry a value). */
 export function errorCode(error: unknown): { code: string; statusCode: number | undefined; message: string } {
   const e = error as { code?: string; statusCode?: number; message?: string };
-  return { code: e.code ?? 'Error', statusCode: e.statusCode, message: (e.message ?? String(error)).split('\n')[0]! };
+  return { code: e.code ?? 'Error', statusCode: e.statusCode, message: (e.message ?? String(error)).split('\n')[0]!.trim() };
+}
+
+/**
+ * The vault cannot be reached from this caller: no route/DNS (inside a network without the private
+ * zone), or Key Vault's network denial from outside the VNet — 403 ForbiddenByConnection ("Public
+ * network access is disabled and request is not from a trusted service nor via an approved private
+ * link") or ForbiddenByFirewall ("Client address is not authorized…").
+ */
+export function isUnreachable(error: unknown): boolean {
+  const { code, statusCode } = errorCode(error);
+  const text = `${code} ${(error as { message?: string }).message ?? ''}`;
+  if (statusCode === 403) return /ForbiddenByConnection|ForbiddenByFirewall|Public network access is disabled|approved private link|Client address is not authorized/i.test(text);
+  return statusCode === undefined && /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|ECONNRESET|EHOSTUNREACH|ENETUNREACH|socket hang up/i.test(text);
 }

@@ -4,7 +4,7 @@
 // `operator` secrets that are missing are listed with how to set them. Values never leave this
 // module except into the vault.
 import { randomBytes } from 'node:crypto';
-import { errorCode, secretClient, type VaultAccess } from './client.ts';
+import { errorCode, isUnreachable, secretClient, type VaultAccess } from './client.ts';
 import { expandPostDeploySecrets } from './names.ts';
 
 /** Generated secrets expire after this many days, so Key Vault's near-expiry alert has something to watch (rotation is explicit). */
@@ -65,11 +65,9 @@ export const unreachablePrefix = 'the vault is not reachable from here';
 
 function reasonOf(error: unknown): string {
   const { code, statusCode, message } = errorCode(error);
+  if (isUnreachable(error)) return `${unreachablePrefix} (${code}${statusCode === undefined ? '' : ` ${statusCode}`}): it is reachable through its private endpoint only — run this from inside the VNet`;
   if (statusCode === 409) return `${code}: ${deletedStateReason}`;
   if (statusCode === 403) return `${code} (403): the identity in use needs Key Vault Secrets Officer on the vault — ${message}`;
-  if (statusCode === undefined && /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|ECONNRESET/i.test(`${code} ${message}`)) {
-    return `${unreachablePrefix} (${code}): it has a private endpoint only — run this from inside the VNet`;
-  }
   return `${code}${statusCode === undefined ? '' : ` (${statusCode})`}: ${message}`;
 }
 

@@ -5,7 +5,7 @@
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import type { TokenCredential } from '@azure/core-auth';
 import { EmulatorCredential } from '../arm/emulator-credential.ts';
-import { errorCode, secretClient, type VaultAccess } from '../secrets/client.ts';
+import { errorCode, isUnreachable, secretClient, type VaultAccess } from '../secrets/client.ts';
 import { expectedSecrets, vaultOf, workloadIdentityOf } from '../secrets/expected.ts';
 import { fail, pass, type CheckDefinition } from './model.ts';
 import { maskSecrets } from './runner.ts';
@@ -23,12 +23,10 @@ export interface ReadOptions extends VaultAccess {
 
 function problemOf(error: unknown): { problem: SecretProblem; reason: string } {
   const { code, statusCode, message } = errorCode(error);
+  if (isUnreachable(error)) return { problem: 'unreachable', reason: `the vault is not reachable from here (${code}${statusCode === undefined ? '' : ` ${statusCode}`}): it is reachable through its private endpoint only — run from inside the VNet` };
   if (statusCode === 404) return { problem: 'missing', reason: `${code}: not in the vault` };
   if (statusCode === 403 && /disabled/i.test(message)) return { problem: 'disabled', reason: 'the secret is disabled' };
   if (statusCode === 403 || statusCode === 401) return { problem: 'forbidden', reason: `${code} (${statusCode}): ${message}` };
-  if (statusCode === undefined && /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|ECONNRESET|socket hang up/i.test(`${code} ${message}`)) {
-    return { problem: 'unreachable', reason: `the vault is not reachable (${code}): from outside the VNet it has no route (private endpoint only)` };
-  }
   return { problem: 'error', reason: `${code}${statusCode === undefined ? '' : ` (${statusCode})`}: ${message}` };
 }
 
