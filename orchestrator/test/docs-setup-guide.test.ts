@@ -115,6 +115,17 @@ describe(`docs: the Setup Guide (${guideFile})`, function () {
   describe('the emulator path, end to end', () => {
     let azurite: AzuriteBlob;
     let scratch: string;
+    /** The guide's process group: stopped in after() too, should the test time out. */
+    let group: number | undefined;
+    const stopGroup = () => {
+      if (group === undefined) return;
+      try {
+        process.kill(-group, 'SIGTERM');
+      } catch {
+        // The group is gone: the guide stopped everything it started.
+      }
+      group = undefined;
+    };
 
     before(async () => {
       azurite = await startAzuriteBlob();
@@ -122,6 +133,7 @@ describe(`docs: the Setup Guide (${guideFile})`, function () {
     });
 
     after(async () => {
+      stopGroup();
       await azurite?.stop();
       if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
     });
@@ -145,15 +157,12 @@ describe(`docs: the Setup Guide (${guideFile})`, function () {
       for (const name of ['ARM_EMULATOR_ENDPOINT', 'ARM_EMULATOR_CA', 'CF_EMULATOR_URL', 'ARM_EMULATOR_SUBSCRIPTION_ID', 'AZURE_SUBSCRIPTION_ID']) delete env[name];
       // Its own process group, so that whatever the guide starts in the background is stopped with it.
       const child = spawn('bash', ['-c', script], { cwd: repoRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      group = child.pid;
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
       const status = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-      try {
-        process.kill(-child.pid!, 'SIGTERM');
-      } catch {
-        // The group is gone: the guide stopped everything it started.
-      }
+      stopGroup();
       const failure = /setup-guide: FAILED .*?:(\d+): .*/.exec(output);
       const block = blocks.find((b) => b.line === Number(failure?.[1]));
       const context = block === undefined ? '' : `\n--- the block (${guideFile}:${block.line}) ---\n${block.content}`;
