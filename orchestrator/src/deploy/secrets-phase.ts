@@ -48,7 +48,9 @@ export async function runSecretsPhase(
     { vaultUrl: vault.url, services: preflight.resolved.catalog.services, tags: { app: tags.app, env: tags.env, deployment: tags.deployment }, access: vaultAccess(input.arm), ...(input.pending === undefined ? {} : { pending: input.pending }) },
     update,
   );
-  const lost = [...(input.pending?.keys() ?? [])].filter((name) => !result.created.includes(name) && !result.kept.includes(name));
+  // A value this run gave ARM (the admin password of a server it created) must now be the secret's:
+  // not stored, or a different one already there (it could not be read before the apply), is a mismatch.
+  const lost = [...(input.pending?.keys() ?? [])].filter((name) => !result.created.includes(name));
   const unreachable = result.failed.length > 0 && result.failed.every((f) => f.reason.startsWith(unreachablePrefix));
   if (unreachable && lost.length === 0) {
     result.notRun = `${result.failed[0]!.reason}: cf-infra secrets ${preflight.deployment} from there`;
@@ -59,7 +61,7 @@ export async function runSecretsPhase(
   for (const name of result.operatorMissing) update(`operator secret ${name} is not set: ${operatorHint(vault.name, name)}`);
   if (result.failed.length > 0 || lost.length > 0) {
     const lines = result.failed.map((f) => `  - ${f.name}: ${f.reason}`);
-    if (lost.length > 0) lines.push(`  - ${lost.join(', ')}: set on the PostgreSQL server at its creation by this run but not stored in ${vault.url}; set a new one on the server (az postgres flexible-server update --admin-password) and store the same value as ${lost.join(', ')}`);
+    if (lost.length > 0) lines.push(`  - ${lost.join(', ')}: the PostgreSQL server was created by this run with a password that is not the one in ${vault.url} (it could not be stored, or another one was already there); set one value on both: az postgres flexible-server update --admin-password, and the secret ${lost.join(', ')}`);
     throw new CliError(`post-deploy secrets in ${vault.url}: ${result.failed.length + lost.length} problem(s):\n${lines.join('\n')}`, { hint: `see ${troubleshootingLink('key-vault')}` });
   }
   return result;
