@@ -5,8 +5,9 @@ import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import { isUnreachable } from '../src/secrets/client.ts';
 import { expectedSecrets, templateSecretNames, vaultOf } from '../src/secrets/expected.ts';
 import { expandPostDeploySecrets, postDeploySecretNames } from '../src/secrets/names.ts';
-import { planPostDeploySecrets, randomSecretValue } from '../src/secrets/post-deploy.ts';
-import { secretProblems, type SecretRead } from '../src/validate/key-vault-checks.ts';
+import { ensurePostDeploySecrets, planPostDeploySecrets, randomSecretValue, unreachablePrefix } from '../src/secrets/post-deploy.ts';
+import { readSecrets, secretProblems, type SecretRead } from '../src/validate/key-vault-checks.ts';
+import { EmulatorCredential } from '../src/arm/emulator-credential.ts';
 
 const services = ['user', 'billing'];
 
@@ -100,5 +101,20 @@ describe('Key Vault errors: unreachable from this caller', () => {
     expect(isUnreachable(restError(403, 'Forbidden', 'Caller is not authorized to perform action on resource. (ForbiddenByRbac)'))).to.equal(false);
     expect(isUnreachable(restError(404, 'SecretNotFound', 'A secret with (name/id) x was not found in this key vault.'))).to.equal(false);
     expect(isUnreachable(restError(409, 'Conflict', 'Secret x is currently in a deleted but recoverable state'))).to.equal(false);
+  });
+});
+
+describe('a vault that cannot be reached (a closed loopback port)', () => {
+  const url = 'https://127.0.0.1:1/keyvault/kv-nowhere/';
+  const access = { credential: new EmulatorCredential(), emulatorCaPem: 'unused', retryOptions: { maxRetries: 0 } };
+  it('the post-deploy step reports it as unreachable and writes nothing', async () => {
+    const result = await ensurePostDeploySecrets({ vaultUrl: url, services, tags: { app: 'complianceflow', env: 'test', deployment: 'westeu-test-1' }, access });
+    expect(result.created).to.deep.equal([]);
+    expect(result.failed).to.have.length(1);
+    expect(result.failed[0]!.reason.startsWith(unreachablePrefix)).to.equal(true);
+  });
+  it('readSecrets answers each name as unreachable instead of throwing', async () => {
+    const reads = await readSecrets(url, ['a', 'b'], access);
+    expect(reads.map((r) => (r.readable ? 'read' : r.problem))).to.deep.equal(['unreachable', 'unreachable']);
   });
 });
