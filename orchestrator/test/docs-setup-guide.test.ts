@@ -1,5 +1,5 @@
-// The Setup Guide is tested like code: every `cf-infra <command> --flag` and `npm run <script>` it (or
-// the README) shows exists, and its emulator path — the ```bash blocks between the setup-guide:emulator
+// The Setup Guide is tested like code: every `cf-infra <command> --flag` and `npm run <script>` it (and
+// the README, and every other tracked doc) shows exists, and its emulator path — the ```bash blocks between the setup-guide:emulator
 // markers — runs end to end as written, in bash from the repository root, isolated from the developer's
 // own emulator, Azurite and run reports through the environment variables the tools read.
 import { expect } from 'chai';
@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../src/config/paths.ts';
 import { cliCommands } from '../src/docs/command-table.ts';
+import { trackedMarkdownFiles } from '../src/docs/files.ts';
 import { docCommands, helpFlags, type DocCommand } from '../src/docs/doc-commands.ts';
 import { emulatorPathBlocks, emulatorPathScript, setupGuideDoc } from '../src/docs/setup-guide.ts';
 import { startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
@@ -41,12 +42,22 @@ function flagsOf(command: string, subcommand?: string): Set<string> {
   return helpCache.get(key)!;
 }
 
+function scriptsOf(dir: string): Record<string, string> {
+  return (JSON.parse(readFileSync(path.join(repoRoot, dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
+}
+
 /** What is wrong with one command a document shows, if anything. */
 function commandProblem(file: string, command: DocCommand): string | undefined {
   const where = `${file}:${command.line}: \`${command.text}\``;
+  if (command.negated) {
+    const exists = command.kind === 'npm' ? scriptsOf(command.packageDir)[command.name] !== undefined : commandNames.includes(command.name);
+    return exists ? `${where}: the text says there is no such command, but there is` : undefined;
+  }
   if (command.kind === 'npm') {
-    if (scripts[command.name] === undefined && command.name !== 'test') return `${where}: no npm script "${command.name}" in package.json`;
-    const cli = /^node orchestrator\/src\/cli\.ts (\S+)(?: (\S+))?$/.exec(scripts[command.name] ?? '');
+    const packageScripts = command.packageDir === '' ? scripts : scriptsOf(command.packageDir);
+    const packageJson = path.posix.join(command.packageDir, 'package.json');
+    if (packageScripts[command.name] === undefined && command.name !== 'test') return `${where}: no npm script "${command.name}" in ${packageJson}`;
+    const cli = /^node orchestrator\/src\/cli\.ts (\S+)(?: (\S+))?$/.exec(command.packageDir === '' ? (packageScripts[command.name] ?? '') : '');
     if (cli === null || command.flags.length === 0) return undefined;
     const unknown = command.flags.filter((flag) => !flagsOf(cli[1]!, cli[2]).has(flag));
     return unknown.length === 0 ? undefined : `${where}: ${unknown.join(', ')} not in \`cf-infra ${cli[1]}${cli[2] === undefined ? '' : ` ${cli[2]}`} --help\``;
@@ -59,10 +70,12 @@ function commandProblem(file: string, command: DocCommand): string | undefined {
 describe(`docs: the Setup Guide (${guideFile})`, function () {
   this.timeout(60_000);
 
-  it('every cf-infra command and flag and every npm script it or the README shows exists', () => {
+  it('every cf-infra command and flag and every npm script it, the README and every other tracked doc shows exists', () => {
     const problems: string[] = [];
     let count = 0;
-    for (const file of [guideFile, 'README.md']) {
+    const files = trackedMarkdownFiles(repoRoot);
+    expect(files).to.include.members([guideFile, 'README.md']);
+    for (const file of files) {
       const commands = docCommands(readFileSync(path.join(repoRoot, file), 'utf8'));
       count += commands.length;
       for (const command of commands) {
@@ -70,7 +83,7 @@ describe(`docs: the Setup Guide (${guideFile})`, function () {
         if (problem !== undefined) problems.push(problem);
       }
     }
-    expect(count).to.be.greaterThan(20);
+    expect(count).to.be.greaterThan(50);
     expect(problems, problems.join('\n')).to.deep.equal([]);
   });
 
@@ -81,7 +94,9 @@ describe(`docs: the Setup Guide (${guideFile})`, function () {
       'npx cf-infra what-if x --detailed-exitcode | tee out.txt --not-a-flag',
       'npx cf-infra frobnicate x',
       'npm run no-such-script',
+      'cd local/sample-service && npm run dev',
       '```',
+      'There is no `cf-infra rotate` command, and no `cf-infra deploy` either.',
       '```text',
       'cf-infra ignored --output-samples-are-not-commands',
       '```',
@@ -93,12 +108,19 @@ describe(`docs: the Setup Guide (${guideFile})`, function () {
       [3, 'cf-infra', 'what-if', ['--detailed-exitcode']],
       [4, 'cf-infra', 'frobnicate', []],
       [5, 'npm', 'no-such-script', []],
+      [6, 'npm', 'dev', []],
+      [8, 'cf-infra', 'rotate', []],
+      [8, 'cf-infra', 'deploy', []],
+    ]);
+    expect(commands.map((c) => [c.packageDir, c.negated])).to.deep.equal([
+      ['', false], ['', false], ['', false], ['', false], ['', false], ['local/sample-service', false], ['', true], ['', true],
     ]);
     const problems = commands.map((c) => commandProblem('x.md', c)).filter((p) => p !== undefined);
     expect(problems).to.deep.equal([
       'x.md:1: `npm run plan -- --all --bogus`: --bogus not in `cf-infra plan --help`',
       `x.md:4: \`npx cf-infra frobnicate x\`: no cf-infra command "frobnicate" (commands: ${commandNames.join(', ')})`,
       'x.md:5: `npm run no-such-script`: no npm script "no-such-script" in package.json',
+      'x.md:8: `cf-infra deploy`: the text says there is no such command, but there is',
     ]);
   });
 
