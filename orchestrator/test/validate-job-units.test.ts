@@ -13,7 +13,7 @@ import { EmulatorCredential } from '../src/arm/emulator-credential.ts';
 import { azuriteCredential } from '../src/lock/azurite.ts';
 import { jobEnv, readJobConfiguration } from '../src/validate/job/config.ts';
 import { validationImage } from '../src/validate/job/in-command.ts';
-import { decodeLine, encodeLine, splitLines } from '../src/validate/job/protocol.ts';
+import { decodeLine, encodeLine, splitLines, type ResultLine } from '../src/validate/job/protocol.ts';
 import { resultsContainer } from '../src/validate/job/results-blob.ts';
 import { runChecksInJob } from '../src/validate/job/run.ts';
 import { sasSecrets, writeOnlySasUrl } from '../src/validate/job/sas.ts';
@@ -36,7 +36,7 @@ describe('validation job: configuration, protocol, start request, image, stack, 
   });
 
   it('protocol: plan, result and done lines round-trip; anything else is ignored; partial lines wait', () => {
-    for (const line of [{ kind: 'plan', runId: 'r', checks: ['a', 'b'] }, { kind: 'result', runId: 'r', result }, { kind: 'done', runId: 'r', count: 2 }] as const) {
+    for (const line of [{ kind: 'plan', runId: 'r', checks: ['a', 'b'] }, { kind: 'result', runId: 'r', result }, { kind: 'done', runId: 'r', count: 2 }] satisfies ResultLine[]) {
       expect(decodeLine(encodeLine(line).trim())).to.deep.equal(line);
     }
     expect(decodeLine('not json')).to.equal(undefined);

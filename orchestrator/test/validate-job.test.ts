@@ -114,6 +114,8 @@ describe('validate through the validation job (emulator job runner + Azurite + l
     const data = jobChecks.filter((c) => /^(postgres|redis): /.test(c.name));
     expect(data.filter((c) => c.status === 'pass')).to.have.length(2 * loadCatalog().services.length + 1 + 3);
     expect(viaJob.stderr).to.match(/validation job caj-cf-westeu-test-1-val started \(execution caj-cf-westeu-test-1-val-[a-z0-9]{7}, results in validation\/westeu-test-1\/\S+\.jsonl\)/);
+    // Each result is printed as it arrives (stderr with --json), before the final JSON.
+    expect(viaJob.stderr).to.match(/^redis: PING: pass$/m).and.match(/^postgres: cf_user reaches \S+ \(SELECT 1\): pass$/m);
     // The job process ran (the emulator logged its lines) and the results blob is in Azurite.
     expect(emulatorLog.some((l) => /^job caj-cf-westeu-test-1-val-\w+: redis: PING: pass$/.test(l))).to.equal(true);
     const blobs: string[] = [];

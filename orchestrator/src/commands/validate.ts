@@ -123,9 +123,9 @@ export async function run(args: string[]): Promise<number> {
       };
     }
     const suite = buildSuite({ data, arm, catalog: resolved.catalog, expectedEvictionPolicy });
-    log(`${deployment}: ${suite.checks.length} checks against ${session.where}${localSettings ? ' and the local native environment' : values['from-here'] ? ' from this machine' : ''}`);
+    log(`${deployment}: ${suite.checks.length} checks against ${session.where}${viaJob ? '; the data checks in the validation job' : localSettings ? ' and the local native environment' : values['from-here'] ? ' from this machine' : ''}`);
     const { results, secrets } = viaJob && arm.kind === 'stack'
-      ? await runSuiteWithJob(suite, { deployment, resolved, stack: arm.context.stack, clients: session.clients, emulator: session.emulator, envPath: values['env-path'], log })
+      ? await runSuiteWithJob(suite, { deployment, resolved, stack: arm.context.stack, clients: session.clients, emulator: session.emulator, envPath: values['env-path'], log, onResult: (r) => log(`${r.name}: ${r.status}`) })
       : { results: await runChecks(suite.checks, { secrets: suite.secrets }), secrets: suite.secrets };
     process.stdout.write(maskSecrets(values.json ? renderJson(results) : renderTable(results), secrets));
     return anyFailed(results) ? ExitCode.Failed : ExitCode.Success;
