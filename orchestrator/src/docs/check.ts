@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// `npm run docs:lint` (after markdownlint): every Mermaid diagram parses and every link and anchor
-// resolves, over every tracked Markdown file. Exit 1 with one line per problem (file:line: ...).
+// `npm run docs:lint` (after markdownlint): every Mermaid diagram parses, every link and anchor
+// resolves and every 10.x range is one the registry gives, over every tracked Markdown file.
+// Exit 1 with one line per problem (file:line: ...).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../config/paths.ts';
+import { loadRegistry } from '../config/registry.ts';
 import { ExitCode } from '../exit-codes.ts';
+import { formatCidrProblem, knownCidrs, unknownCidrs } from './cidr-mentions.ts';
 import { trackedMarkdownFiles } from './files.ts';
 import { checkLinks, formatLinkProblem, type LinkContext } from './links.ts';
 import { checkMermaid, formatMermaidProblem } from './mermaid.ts';
@@ -20,15 +23,19 @@ export interface DocsCheckResult {
   problems: string[];
 }
 
-/** Mermaid and link problems of the given Markdown files (repository-relative) against the tracked files. */
-export async function checkDocs(root: string, files = trackedMarkdownFiles(root), tracked = trackedFiles(root)): Promise<DocsCheckResult> {
+/**
+ * Mermaid, link and CIDR problems of the given Markdown files (repository-relative) against the tracked
+ * files and the registry (`cidrs`: the known ranges; the repository's registry by default).
+ */
+export async function checkDocs(root: string, files = trackedMarkdownFiles(root), tracked = trackedFiles(root), cidrs = knownCidrs(loadRegistry(repoRoot))): Promise<DocsCheckResult> {
   const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
   const docs = files.map((file) => ({ file, text: read(file) }));
   const context: LinkContext = { files: tracked, read };
   const mermaid = await checkMermaid(docs);
   const links = docs.flatMap(({ file, text }) => checkLinks(file, text, context));
+  const ranges = docs.flatMap(({ file, text }) => unknownCidrs(file, text, cidrs));
   const diagrams = docs.reduce((n, { text }) => n + (text.match(/^ {0,3}```mermaid\s*$/gm)?.length ?? 0), 0);
-  return { files, diagrams, problems: [...mermaid.map(formatMermaidProblem), ...links.map(formatLinkProblem)] };
+  return { files, diagrams, problems: [...mermaid.map(formatMermaidProblem), ...links.map(formatLinkProblem), ...ranges.map(formatCidrProblem)] };
 }
 
 if (import.meta.main) {
