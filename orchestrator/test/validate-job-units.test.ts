@@ -12,7 +12,8 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { EmulatorCredential } from '../src/arm/emulator-credential.ts';
 import { azuriteCredential } from '../src/lock/azurite.ts';
 import { jobEnv, readJobConfiguration } from '../src/validate/job/config.ts';
-import { validationImage } from '../src/validate/job/in-command.ts';
+import { jobSkippedReason, runSuiteWithJob, validationImage, type JobDataInput } from '../src/validate/job/in-command.ts';
+import { pass } from '../src/validate/model.ts';
 import { decodeLine, encodeLine, splitLines, type ResultLine } from '../src/validate/job/protocol.ts';
 import { resultsContainer } from '../src/validate/job/results-blob.ts';
 import { runChecksInJob } from '../src/validate/job/run.ts';
@@ -76,6 +77,20 @@ describe('validation job: configuration, protocol, start request, image, stack, 
     expect(back.properties?.resources).to.deep.equal([{ id: secretId }]);
     expect(() => stackFromJob('{')).to.throw('CF_VALIDATE_STACK is not JSON');
     expect(() => stackFromJob('{"outputs":{}}')).to.throw('CF_VALIDATE_STACK must be');
+  });
+
+  it('CF_VALIDATE_JOB=skip (a first deploy): the caller\'s checks run, the data checks are skipped saying why; another value is refused', async () => {
+    const checks = ['arm: every managed resource Succeeded', 'event hubs: consumer groups exist', 'redis: PING', 'postgres: TLS required, plain connection refused'].map((name) => ({ name, troubleshooting: 'x', run: async () => pass('ran') }));
+    const input = (value: string) => ({ env: { CF_VALIDATE_JOB: value } }) as unknown as JobDataInput;
+    const { results } = await runSuiteWithJob({ checks, secrets: [] }, input('skip'));
+    expect(results.map((r) => [r.name, r.status, r.reason])).to.deep.equal([
+      ['arm: every managed resource Succeeded', 'pass', 'ran'],
+      ['event hubs: consumer groups exist', 'pass', 'ran'],
+      ['redis: PING', 'skipped', jobSkippedReason],
+      ['postgres: TLS required, plain connection refused', 'skipped', jobSkippedReason],
+    ]);
+    const refused = await runSuiteWithJob({ checks, secrets: [] }, input('maybe')).then(() => undefined, (e: Error) => e.message);
+    expect(refused).to.equal('$CF_VALIDATE_JOB must be run or skip, got "maybe"');
   });
 
   it('SAS secrets: the URL, its query and the signature, encoded and decoded', () => {
