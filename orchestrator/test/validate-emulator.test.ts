@@ -21,6 +21,7 @@ import { findFreePort } from '../src/local/ports.ts';
 import { loadSettings, type LocalSettings } from '../src/local/settings.ts';
 import { missingDiagnosticSettings, type ArmContext } from '../src/validate/arm-checks.ts';
 import { azureDataChecksReason, localDataChecksReason } from '../src/validate/deploy-phase.ts';
+import { keyVaultChecksFor } from '../src/validate/key-vault-checks.ts';
 import { anyFailed } from '../src/validate/model.ts';
 import { renderJson, renderTable } from '../src/validate/render.ts';
 import { runChecks } from '../src/validate/runner.ts';
@@ -109,12 +110,14 @@ describe('validate against the ARM emulator and the local native environment', f
   });
 
   it('the --emulator suite: the stack and the real local PostgreSQL and Redis pass; nothing without a local counterpart passes', async () => {
-    const suite = buildSuite({ data: { kind: 'local', settings }, arm: { kind: 'stack', context }, catalog: resolvedCatalog(), expectedEvictionPolicy: 'allkeys-lru' });
+    const keyVault = keyVaultChecksFor(context.stack, resolvedCatalog().services, { kind: 'emulator', caPem: emulator.caPem });
+    const suite = buildSuite({ data: { kind: 'local', settings }, arm: { kind: 'stack', context }, catalog: resolvedCatalog(), expectedEvictionPolicy: 'allkeys-lru', keyVault });
     const results = await runChecks(suite.checks, { secrets: suite.secrets });
     expect(results.filter((r) => r.status === 'fail'), renderTable(results)).to.deep.equal([]);
     expect(results.filter((r) => /^(postgres|redis): /.test(r.name) && r.status === 'pass').length).to.equal(2 * loadCatalog().services.length + 1 + 3);
     expect(results.find((r) => r.name === 'event hubs: consumer groups exist')?.reason).to.match(/^13 consumer groups exist \(ARM\) on 6 hubs/);
-    for (const r of results.filter((x) => /^(event hubs: produce|key vault|monitoring):/.test(x.name))) expect(r.status).to.equal('skipped');
+    expect(results.find((r) => r.name === 'key vault: expected secrets readable by the services identity')?.status).to.equal('pass');
+    for (const r of results.filter((x) => /^(event hubs: produce|monitoring):/.test(x.name))) expect(r.status).to.equal('skipped');
     const json = renderJson(results);
     expect(json).not.to.include(settings.serviceDbPassword).and.not.to.include(settings.postgresSuperuserPassword);
   });

@@ -9,7 +9,7 @@ import { ExitCode } from '../exit-codes.ts';
 import { loadSettings } from '../local/settings.ts';
 import { buildAzureTargets } from '../validate/azure-target.ts';
 import { azureDataChecksReason } from '../validate/deploy-phase.ts';
-import { readSecrets } from '../validate/key-vault-checks.ts';
+import { keyVaultChecksFor, readSecrets } from '../validate/key-vault-checks.ts';
 import { anyFailed } from '../validate/model.ts';
 import { defaultMonitoringWaitMs } from '../validate/monitoring-checks.ts';
 import { renderJson, renderTable } from '../validate/render.ts';
@@ -122,7 +122,9 @@ export async function run(args: string[]): Promise<number> {
         }),
       };
     }
-    const suite = buildSuite({ data, arm, catalog: resolved.catalog, expectedEvictionPolicy });
+    // Here (not in the job, which reads as the workload identity): the emulator's vault, or the caller's identity.
+    const keyVault = viaJob ? undefined : keyVaultChecksFor(stack, resolved.catalog.services, session.emulator ? { kind: 'emulator', caPem: session.clients.caPem ?? '' } : { kind: 'azure', credential: session.clients.credential });
+    const suite = buildSuite({ data, arm, catalog: resolved.catalog, expectedEvictionPolicy, ...(keyVault === undefined ? {} : { keyVault }) });
     log(`${deployment}: ${suite.checks.length} checks against ${session.where}${viaJob ? '; the data checks in the validation job' : localSettings ? ' and the local native environment' : values['from-here'] ? ' from this machine' : ''}`);
     const { results, secrets } = viaJob && arm.kind === 'stack'
       ? await runSuiteWithJob(suite, { deployment, resolved, stack: arm.context.stack, clients: session.clients, emulator: session.emulator, envPath: values['env-path'], log, onResult: (r) => log(`${r.name}: ${r.status}`) })

@@ -12,7 +12,7 @@ export const redisGroupName = 'redis: TLS, PING, SET/GET with expiry, eviction p
 export const noLocalCounterpart = {
   eventHubs: 'the emulator and the native local environment have no Event Hubs (Kafka) counterpart',
   consumerGroups: 'no stack to read the consumer groups from',
-  keyVault: 'the emulator holds no Key Vault secrets to read',
+  keyVault: 'no vault is read in this setting: cf-infra validate --emulator (without --job) reads the emulator\'s vault',
   monitoring: 'the emulator has no Application Insights / Log Analytics to send telemetry to',
 };
 
