@@ -1,5 +1,6 @@
 // Docs are tested like code: every Mermaid diagram parses (mermaid's own parser), every relative link
-// and #anchor resolves (GitHub slugs), external links are https, every 10.x range is the registry's.
+// and #anchor resolves (GitHub slugs), external links are https, every 10.x range and resource name is the
+// registry's.
 // The fixtures prove each check can fail.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
@@ -19,7 +20,7 @@ const fixtureFiles = new Set(readdirSync(fixtureRoot, { recursive: true, withFil
 describe('docs: Mermaid diagrams and links', function () {
   this.timeout(60_000);
 
-  it('every tracked Markdown file: diagrams parse, links and anchors resolve, external links are https, ranges are known', async () => {
+  it('every tracked Markdown file: diagrams parse, links and anchors resolve, external links are https, ranges and names are known', async () => {
     const result = await checkDocs(repoRoot);
     expect(result.files.length).to.be.greaterThan(10);
     expect(result.files.some((file) => file.startsWith(docFixturesDir)), 'the broken fixtures are not part of the docs').to.equal(false);
@@ -80,7 +81,7 @@ describe('docs: Mermaid diagrams and links', function () {
       ]);
     });
 
-    it('broken files, anchors, http and escaping links, and ranges the registry does not give, fail with file and line', async () => {
+    it('broken files, anchors, http and escaping links, ranges and names the registry does not give, fail with file and line', async () => {
       const result = await checkDocs(fixtureRoot, ['README.md'], fixtureFiles);
       expect(result.problems).to.deep.equal([
         'README.md:7: link (guide/Missing.md): guide/Missing.md is not a file or directory of the repository',
@@ -88,9 +89,11 @@ describe('docs: Mermaid diagrams and links', function () {
         'README.md:7: link (http://example.com): external links must be https',
         'README.md:8: link (../../../../../../etc/passwd): the link leaves the repository',
         'README.md:8: link (#no-such-heading): README.md has no heading or id for #no-such-heading',
-        'README.md:17: link (guide/Gone.md): guide/Gone.md is not a file or directory of the repository',
+        'README.md:19: link (guide/Gone.md): guide/Gone.md is not a file or directory of the repository',
         'README.md:14: 10.X.7.0/24 is no address space, subnet or next free /16 of the registry (deployments/*.yaml, bicep/shared/subnet-plan.json)',
         'README.md:14: 10.99.0.0/16 is no address space, subnet or next free /16 of the registry (deployments/*.yaml, bicep/shared/subnet-plan.json)',
+        'README.md:15: psql-cf-westeu-test-9 is not a name orchestrator/src/naming derives for a registered deployment (npm run names -- <deployment>)',
+        'README.md:16: redis-cf-westeu-test1 is not a name orchestrator/src/naming derives for a registered deployment (npm run names -- <deployment>)',
       ]);
     });
   });

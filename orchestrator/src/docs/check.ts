@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run docs:lint` (after markdownlint): every Mermaid diagram parses, every link and anchor
-// resolves and every 10.x range is one the registry gives, over every tracked Markdown file.
+// resolves, every 10.x range and resource name is one the registry and naming code give, over every
+// tracked Markdown file.
 // Exit 1 with one line per problem (file:line: ...).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { formatCidrProblem, knownCidrs, unknownCidrs } from './cidr-mentions.ts'
 import { trackedMarkdownFiles } from './files.ts';
 import { checkLinks, formatLinkProblem, type LinkContext } from './links.ts';
 import { checkMermaid, formatMermaidProblem } from './mermaid.ts';
+import { formatNameProblem, knownNames, unknownNames, type KnownNames } from './name-mentions.ts';
 
 export function trackedFiles(root: string): Set<string> {
   return new Set(execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' }).split('\0').filter((f) => f !== ''));
@@ -23,19 +25,30 @@ export interface DocsCheckResult {
   problems: string[];
 }
 
+export interface RegistryFacts {
+  cidrs: ReadonlySet<string>;
+  names: KnownNames;
+}
+
+export function registryFacts(root = repoRoot): RegistryFacts {
+  const registry = loadRegistry(root);
+  return { cidrs: knownCidrs(registry), names: knownNames(registry) };
+}
+
 /**
- * Mermaid, link and CIDR problems of the given Markdown files (repository-relative) against the tracked
- * files and the registry (`cidrs`: the known ranges; the repository's registry by default).
+ * Mermaid, link, CIDR and resource-name problems of the given Markdown files (repository-relative)
+ * against the tracked files and the registry (the repository's by default).
  */
-export async function checkDocs(root: string, files = trackedMarkdownFiles(root), tracked = trackedFiles(root), cidrs = knownCidrs(loadRegistry(repoRoot))): Promise<DocsCheckResult> {
+export async function checkDocs(root: string, files = trackedMarkdownFiles(root), tracked = trackedFiles(root), facts = registryFacts()): Promise<DocsCheckResult> {
   const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
   const docs = files.map((file) => ({ file, text: read(file) }));
   const context: LinkContext = { files: tracked, read };
   const mermaid = await checkMermaid(docs);
   const links = docs.flatMap(({ file, text }) => checkLinks(file, text, context));
-  const ranges = docs.flatMap(({ file, text }) => unknownCidrs(file, text, cidrs));
+  const ranges = docs.flatMap(({ file, text }) => unknownCidrs(file, text, facts.cidrs));
+  const names = docs.flatMap(({ file, text }) => unknownNames(file, text, facts.names));
   const diagrams = docs.reduce((n, { text }) => n + (text.match(/^ {0,3}```mermaid\s*$/gm)?.length ?? 0), 0);
-  return { files, diagrams, problems: [...mermaid.map(formatMermaidProblem), ...links.map(formatLinkProblem), ...ranges.map(formatCidrProblem)] };
+  return { files, diagrams, problems: [...mermaid.map(formatMermaidProblem), ...links.map(formatLinkProblem), ...ranges.map(formatCidrProblem), ...names.map(formatNameProblem)] };
 }
 
 if (import.meta.main) {
