@@ -239,13 +239,27 @@ describe('Key Vault secrets after a deploy (emulator + Azurite, real SDK clients
     expectNoValue(third.lines.join('\n') + third.texts + fourth.lines.join('\n') + fourth.texts);
   });
 
-  it('cf-infra secrets creates a purged generated secret again, once; --check then passes', async () => {
+  /** The administrator password the emulator's PostgreSQL server was last given (write-only: only its state has it). */
+  const serverPassword = async (): Promise<unknown> => {
+    const state = JSON.parse(await readFile(path.join(emulator.stateDir, 'state.json'), 'utf8')) as { resources: Record<string, { type: string; declared: { properties?: { administratorLoginPassword?: unknown } } }> };
+    const server = Object.values(state.resources).find((r) => r.type.toLowerCase() === 'microsoft.dbforpostgresql/flexibleservers');
+    return server?.declared.properties?.administratorLoginPassword;
+  };
+
+  it('cf-infra secrets creates purged generated secrets again, once (a new admin password also on the server); --check then passes', async () => {
     const client = secretClient(vaultOf(first.stack)!.url, access());
-    await (await client.beginDeleteSecret('jwt-refresh-signing-key', { intervalInMs: 10 })).pollUntilDone();
-    await client.purgeDeletedSecret('jwt-refresh-signing-key');
+    const oldAdmin = (await client.getSecret('postgresql-admin-password')).value;
+    for (const name of ['jwt-refresh-signing-key', 'postgresql-admin-password']) {
+      await (await client.beginDeleteSecret(name, { intervalInMs: 10 })).pollUntilDone();
+      await client.purgeDeletedSecret(name);
+    }
     const made = await cli(['secrets', deployment, '--emulator']);
     expect(made.code, made.err).to.equal(ExitCode.Success);
-    expect(made.out).to.contain('1 created (jwt-refresh-signing-key)').and.contain('az keyvault secret set --vault-name kv-cf-');
+    expect(made.out).to.contain('2 created (postgresql-admin-password, jwt-refresh-signing-key)').and.contain('az keyvault secret set --vault-name kv-cf-');
+    const newAdmin = (await client.getSecret('postgresql-admin-password')).value!;
+    expect(newAdmin).to.not.equal(oldAdmin);
+    expect(await serverPassword()).to.equal(newAdmin);
+    values.push(newAdmin);
     const again = await cli(['secrets', deployment, '--emulator', '--json']);
     expect(again.code, again.err).to.equal(ExitCode.Success);
     expect((JSON.parse(again.out) as { created: string[] }).created).to.deep.equal([]);

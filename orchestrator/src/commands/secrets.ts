@@ -2,7 +2,9 @@
 // `secrets` phase writes them (create the missing generated ones, never overwrite), e.g. from inside
 // the VNet after a deploy from outside it; `--check` only lists which expected secrets exist and
 // which are missing, disabled, expired or soft-deleted. Names only: a value is never read or printed.
-import { getStack } from '../deploy/arm-phases.ts';
+import { apiVersionsByType, getStack } from '../deploy/arm-phases.ts';
+import { readGolden } from '../plan/golden.ts';
+import { adminPasswordSync, serverOfStack } from '../secrets/admin-password.ts';
 import { resolveTarget } from '../deploy/preflight.ts';
 import { newRunId } from '../deploy/run-id.ts';
 import { vaultAccess } from '../deploy/secrets-phase.ts';
@@ -23,7 +25,8 @@ const help = `Usage: cf-infra secrets <deployment> [--emulator | --subscription 
 
 Without --check: writes every generated post-deploy secret that is missing from the deployment's
 vault (as the deploy's secrets phase does; takes the deployment lock), never overwrites one, and lists
-operator secrets that are missing with how to set them. Needs Key Vault Secrets Officer on the vault
+operator secrets that are missing with how to set them. A new postgresql-admin-password is also set
+on the PostgreSQL server (so the vault holds the password in use). Needs Key Vault Secrets Officer on the vault
 and a route to it (inside the VNet).
 --check: lists every expected secret (template-written, generated, operator) with its state; exit 1
 when a template-written or generated one is not ok. Never reads a value.
@@ -70,7 +73,12 @@ export async function run(args: string[]): Promise<number> {
     const lock = await acquireDeploymentLock(await services.openLockStore(), { deployment, runId: newRunId(), command: `secrets ${deployment}` });
     try {
       const { tags } = resolved;
-      const result = await ensurePostDeploySecrets({ vaultUrl: vault.url, services: resolved.catalog.services, tags: { app: tags.app, env: tags.env, deployment: tags.deployment }, access: vaultAccess(arm) }, (line) => {
+      // A new postgresql-admin-password goes onto the server too (api-version: the committed plan's).
+      const serverId = serverOfStack(stack);
+      const apiVersion = apiVersionsByType(readGolden(deployment)?.resources ?? []).get('microsoft.dbforpostgresql/flexibleservers');
+      const server = serverId === undefined || apiVersion === undefined ? undefined : { id: serverId, apiVersion };
+      const input = { vaultUrl: vault.url, services: resolved.catalog.services, tags: { app: tags.app, env: tags.env, deployment: tags.deployment }, access: vaultAccess(arm), afterCreate: adminPasswordSync(arm.clients, server) };
+      const result = await ensurePostDeploySecrets(input, (line) => {
         if (!values.json) console.error(line);
       });
       if (values.json) console.log(JSON.stringify({ deployment, ...result }, null, 2));

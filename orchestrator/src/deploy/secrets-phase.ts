@@ -3,10 +3,11 @@
 // identity (a Key Vault Secrets Officer). Before the apply, creationSecrets gives the PostgreSQL
 // administrator password to a server created by this run (secrets/admin-password.ts).
 // A vault that cannot be reached from here (private endpoint, caller outside the VNet) is reported,
-// not failed — unless a value generated in this run would be lost.
+// not failed: cf-infra secrets, run from inside, does the same later (and gives a server created
+// meanwhile a new administrator password that it stores).
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import { CliError } from '../errors.ts';
-import { creationSecrets, type CreationSecrets } from '../secrets/admin-password.ts';
+import { adminPasswordSync, creationSecrets, serverOfStack, type CreationSecrets } from '../secrets/admin-password.ts';
 import type { VaultAccess } from '../secrets/client.ts';
 import { vaultOf } from '../secrets/expected.ts';
 import { ensurePostDeploySecrets, operatorHint, summariseSecrets, unreachablePrefix, type PostDeployResult } from '../secrets/post-deploy.ts';
@@ -44,25 +45,37 @@ export async function runSecretsPhase(
   const vault = vaultOf(input.stack);
   if (vault === undefined) throw new CliError(`the stack has no output security.keyVaultUri: cannot write the post-deploy secrets`);
   const { tags } = preflight.resolved;
+  const serverId = serverOfStack(input.stack);
+  const serverApiVersion = apiVersionsByType(preflight.plan.resources).get('microsoft.dbforpostgresql/flexibleservers');
+  const server = serverId === undefined || serverApiVersion === undefined ? undefined : { id: serverId, apiVersion: serverApiVersion };
   const result: SecretsRecord = await ensurePostDeploySecrets(
-    { vaultUrl: vault.url, services: preflight.resolved.catalog.services, tags: { app: tags.app, env: tags.env, deployment: tags.deployment }, access: vaultAccess(input.arm), ...(input.pending === undefined ? {} : { pending: input.pending }) },
+    {
+      vaultUrl: vault.url,
+      services: preflight.resolved.catalog.services,
+      tags: { app: tags.app, env: tags.env, deployment: tags.deployment },
+      access: vaultAccess(input.arm),
+      ...(input.pending === undefined ? {} : { pending: input.pending }),
+      afterCreate: adminPasswordSync(input.arm.clients, server),
+    },
     update,
   );
-  // A value this run gave ARM (the admin password of a server it created) must now be the secret's:
-  // not stored, or a different one already there (it could not be read before the apply), is a mismatch.
-  const lost = [...(input.pending?.keys() ?? [])].filter((name) => !result.created.includes(name));
+  const pendingNames = [...(input.pending?.keys() ?? [])];
   const unreachable = result.failed.length > 0 && result.failed.every((f) => f.reason.startsWith(unreachablePrefix));
-  if (unreachable && lost.length === 0) {
-    result.notRun = `${result.failed[0]!.reason}: cf-infra secrets ${preflight.deployment} from there`;
+  if (unreachable) {
+    const lostNote = pendingNames.length === 0 ? '' : ` (the PostgreSQL server created by this run got an administrator password that could not be stored: that run sets a new one on the server and stores it)`;
+    result.notRun = `${result.failed[0]!.reason}: cf-infra secrets ${preflight.deployment} from there${lostNote}`;
     result.failed = [];
   }
+  // A value this run gave ARM (the admin password of a server it created) must now be the secret's:
+  // a different one already there (it could not be read before the apply) is a mismatch.
+  const mismatched = unreachable ? [] : pendingNames.filter((name) => !result.created.includes(name) && result.kept.includes(name));
   record(result);
   update(result.notRun === undefined ? summariseSecrets(result) : `not done: ${result.notRun}`);
   for (const name of result.operatorMissing) update(`operator secret ${name} is not set: ${operatorHint(vault.name, name)}`);
-  if (result.failed.length > 0 || lost.length > 0) {
+  if (result.failed.length > 0 || mismatched.length > 0) {
     const lines = result.failed.map((f) => `  - ${f.name}: ${f.reason}`);
-    if (lost.length > 0) lines.push(`  - ${lost.join(', ')}: the PostgreSQL server was created by this run with a password that is not the one in ${vault.url} (it could not be stored, or another one was already there); set one value on both: az postgres flexible-server update --admin-password, and the secret ${lost.join(', ')}`);
-    throw new CliError(`post-deploy secrets in ${vault.url}: ${result.failed.length + lost.length} problem(s):\n${lines.join('\n')}`, { hint: `see ${troubleshootingLink('key-vault')}` });
+    if (mismatched.length > 0) lines.push(`  - ${mismatched.join(', ')}: the PostgreSQL server was created by this run with a password that is not the one in ${vault.url} (that one could not be read before); set one value on both: az postgres flexible-server update --admin-password, and the secret`);
+    throw new CliError(`post-deploy secrets in ${vault.url}: ${result.failed.length + mismatched.length} problem(s):\n${lines.join('\n')}`, { hint: `see ${troubleshootingLink('key-vault')}` });
   }
   return result;
 }

@@ -2,9 +2,13 @@
 // postgresql-admin-password. ARM needs the value once, when the server is created (the template's
 // postgresAdministratorPassword, empty on every later deploy). So, before the stack is applied and
 // only when the server does not exist yet: the value already in the vault (a recreated server in a
-// kept vault) or a new random one; the post-deploy step then stores a new one in the vault. When
-// the server exists nothing is passed and the password in place stays.
+// kept vault) or a new random one; the post-deploy step then stores that same value. When the
+// server exists nothing is passed and the password in place stays. When the post-deploy step
+// creates the secret with a new value (none was passed at creation, or it could not be stored
+// then), it sets that value on the server too (management plane), so the vault stays the truth.
+import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import type { ArmClients } from '../arm/clients.ts';
+import { managedResourceIds, typeOfId } from '../deploy/arm-phases.ts';
 import { postDeploySecrets, postgresAdminPasswordSecret } from './names.ts';
 import { randomSecretValue } from './post-deploy.ts';
 import type { VaultAccess } from './client.ts';
@@ -51,5 +55,25 @@ export async function creationSecrets(
     parameters: { [adminPasswordParameter]: { value } },
     pending: new Map([[postgresAdminPasswordSecret, value]]),
     note: `the PostgreSQL server is created with a new random administrator password (stored as ${postgresAdminPasswordSecret} after the stack is applied)`,
+  };
+}
+
+const serverType = 'microsoft.dbforpostgresql/flexibleservers';
+
+/** The PostgreSQL server the stack manages, if any. */
+export function serverOfStack(stack: DeploymentStack | undefined): string | undefined {
+  return managedResourceIds(stack).find((id) => typeOfId(id).toLowerCase() === serverType);
+}
+
+/** Sets the server's administrator password (a write-only property: never in what-if or a GET). */
+export async function setServerAdminPassword(clients: ArmClients, server: { id: string; apiVersion: string }, value: string): Promise<void> {
+  await clients.resources.resources.beginUpdateByIdAndWait(server.id, server.apiVersion, { properties: { administratorLoginPassword: value } }, { updateIntervalInMs: 2000 });
+}
+
+/** The post-deploy step's afterCreate: a new postgresql-admin-password not given at creation goes onto the server. */
+export function adminPasswordSync(clients: ArmClients, server: { id: string; apiVersion: string } | undefined): (name: string, value: string, fromPending: boolean) => Promise<void> {
+  return async (name, value, fromPending) => {
+    if (name !== postgresAdminPasswordSecret || fromPending || server === undefined) return;
+    await setServerAdminPassword(clients, server, value);
   };
 }

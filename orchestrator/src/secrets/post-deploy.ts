@@ -44,6 +44,8 @@ export interface PostDeployInput {
   access: VaultAccess;
   /** Values generated earlier in this run that must be stored as they are (the admin password passed at server creation). */
   pending?: ReadonlyMap<string, string>;
+  /** Called with each value just stored (never logged): what else must take it (the server's admin password). */
+  afterCreate?: (name: string, value: string, fromPending: boolean) => Promise<void>;
 }
 
 export interface PostDeployResult {
@@ -97,16 +99,21 @@ export async function ensurePostDeploySecrets(input: PostDeployInput, update: (d
       result.failed.push({ name: item.name, reason: deletedStateReason });
       continue;
     }
+    const pending = input.pending?.get(item.name);
+    const value = pending ?? randomSecretValue(item.bytes);
     try {
-      await client.setSecret(item.name, input.pending?.get(item.name) ?? randomSecretValue(item.bytes), {
-        contentType: item.contentType,
-        tags: { ...input.tags, source: 'post-deploy' },
-        expiresOn,
-      });
-      result.created.push(item.name);
-      update(`created ${item.name}`);
+      await client.setSecret(item.name, value, { contentType: item.contentType, tags: { ...input.tags, source: 'post-deploy' }, expiresOn });
     } catch (error) {
       result.failed.push({ name: item.name, reason: reasonOf(error) });
+      continue;
+    }
+    result.created.push(item.name);
+    update(`created ${item.name}`);
+    try {
+      await input.afterCreate?.(item.name, value, pending !== undefined);
+    } catch (error) {
+      const { code, statusCode, message } = errorCode(error);
+      result.failed.push({ name: item.name, reason: `stored, but not applied where it is used: ${code}${statusCode === undefined ? '' : ` (${statusCode})`}: ${message}` });
     }
   }
   return result;
