@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createArmClients, type ArmClients } from '../arm/clients.ts';
 import { defaultEmulatorPrincipalId } from '../arm/emulator-token.ts';
 import type { Bicep } from '../bicep/index.ts';
@@ -14,6 +15,8 @@ import { repoRoot } from '../config/paths.ts';
 import { azuriteBlobPort } from '../lock/azurite.ts';
 import { CliError } from '../errors.ts';
 import { defaultEmulatorPort } from '../../../local/arm-emulator/options.ts';
+
+const azuriteWatchdog = pathToFileURL(path.join(import.meta.dirname, 'azurite-watchdog.ts')).href;
 
 /** The SDK's own retry policy retries 429/5xx honouring Retry-After (throttling + exponential strategies). */
 export const armRetryOptions = { maxRetries: 6, retryDelayInMs: 500, maxRetryDelayInMs: 30_000 };
@@ -101,9 +104,13 @@ export async function ensureAzurite(env: NodeJS.ProcessEnv = process.env): Promi
   const location = path.join(repoRoot, '.local-data', 'azurite');
   mkdirSync(location, { recursive: true });
   const main = path.join(repoRoot, 'node_modules/azurite/dist/src/blob/main.js');
-  const child: ChildProcess = spawn(process.execPath, [main, '--blobHost', '127.0.0.1', '--blobPort', String(port), '--location', location, '--skipApiVersionCheck', '--loose', '--silent'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+  // detached + the watchdog on stdin: it stops when this process is gone, however it ends (azurite-watchdog.ts).
+  const child: ChildProcess = spawn(process.execPath, ['--import', azuriteWatchdog, main, '--blobHost', '127.0.0.1', '--blobPort', String(port), '--location', location, '--skipApiVersionCheck', '--loose', '--silent'], {
+    stdio: ['pipe', 'ignore', 'pipe'],
+    detached: true,
   });
+  // The watchdog's pipe must not keep this process alive by itself.
+  (child.stdin as unknown as { unref(): void }).unref();
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const deadline = Date.now() + 20_000;
@@ -114,13 +121,9 @@ export async function ensureAzurite(env: NodeJS.ProcessEnv = process.env): Promi
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  // A normal exit must not leave it behind (stop() is the orderly way).
-  const onExit = (): void => void child.kill('SIGTERM');
-  process.once('exit', onExit);
   return {
     started: true,
     async stop() {
-      process.off('exit', onExit);
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
