@@ -92,10 +92,11 @@ export function secretsReadOf(reads: readonly SecretRead[]): SecretsRead {
   return { values, problems };
 }
 
-function secret(read: SecretsRead, name: string, vault: string, problems: string[]): string {
+function secret(read: SecretsRead, name: string, vault: string | undefined, problems: string[]): string {
   const value = read.values.get(name);
   if (value !== undefined) return value;
-  problems.push(`Key Vault secret ${name} of ${vault} could not be read (${read.problems.get(name) ?? 'not read'})`);
+  // Without the vault's address nothing was read: the missing output is the one reason.
+  if (vault !== undefined) problems.push(`Key Vault secret ${name} of ${vault} could not be read (${read.problems.get(name) ?? 'not read'})`);
   return '';
 }
 
@@ -120,7 +121,7 @@ export interface AssembleInput {
 export function assembleTargets(input: AssembleInput): AzureTargets {
   const { outputs, catalog, secrets } = input;
   const vaultProblems: string[] = [];
-  const vault = stringAt(outputs, 'security.keyVaultUri', vaultProblems) || 'the Key Vault';
+  const vault = stringAt(outputs, 'security.keyVaultUri', vaultProblems) || undefined;
   const ca = input.ca === undefined ? {} : { ca: input.ca };
 
   const pg: string[] = [...vaultProblems];
