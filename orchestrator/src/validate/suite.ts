@@ -1,10 +1,11 @@
 // Which checks run where:
 // - local: the emulator's stack + PostgreSQL and Redis of the local native environment for real;
-//   Event Hubs (produce/consume), Key Vault and Monitoring skipped (no local counterpart);
+//   Event Hubs (produce/consume) and Monitoring skipped (no local counterpart);
 // - azure: targets built from the stack's outputs and Key Vault (azure-target.ts), run from a caller
 //   inside the VNet (--from-here, or the in-VNet job);
 // - elsewhere: the data checks cannot run from this caller; skipped with the reason.
-// ARM-level checks, "consumer groups exist" and the Redis eviction policy (ARM) run wherever a stack is there.
+// ARM-level checks, "consumer groups exist" and the Redis eviction policy (ARM) run wherever a stack is there;
+// the Key Vault check wherever the caller hands it in (it knows whose identity reads).
 import type { Catalog } from '../config/types.ts';
 import type { LocalSettings } from '../local/settings.ts';
 import { armChecks, type ArmContext } from './arm-checks.ts';
