@@ -14,7 +14,7 @@ import type { CheckDefinition } from '../model.ts';
 import { buildSuite, type DataSource, type SuiteInput } from '../suite.ts';
 import { redisPolicyName } from '../targets.ts';
 import type { JobConfiguration } from './config.ts';
-import { stackEnv, stackFromJob, stackFromTemplate } from './stack-env.ts';
+import { emulatorCaEnv, stackEnv, stackFromJob, stackFromTemplate } from './stack-env.ts';
 
 export interface JobChecks {
   checks: CheckDefinition[];
@@ -32,6 +32,10 @@ export async function jobChecks(config: JobConfiguration, env: NodeJS.ProcessEnv
   let data: DataSource;
   if (config.target === 'local') {
     data = { kind: 'local', settings: loadSettings(config.envPath) };
+    // Behind the emulator: its vault, read as the workload identity (as validate --emulator does).
+    const passed = env[stackEnv];
+    const caPem = env[emulatorCaEnv];
+    if (passed && caPem) base.keyVault = keyVaultChecksFor(stackFromJob(passed), resolved.catalog.services, { kind: 'emulator', caPem });
   } else {
     const clientId = env.AZURE_CLIENT_ID;
     // In the job, AZURE_CLIENT_ID is the workload identity: the one the services use.

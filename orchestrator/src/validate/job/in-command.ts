@@ -16,7 +16,7 @@ import { isCallerCheck } from './checks.ts';
 import { jobEnv } from './config.ts';
 import { openResultsService } from './results-store.ts';
 import { failed, jobGroupName, runChecksInJob, type JobRun } from './run.ts';
-import { stackEnv, stackForJob } from './stack-env.ts';
+import { emulatorCaEnv, stackEnv, stackForJob } from './stack-env.ts';
 import { jobsClient } from './start.ts';
 
 /** The reason the suite's data placeholders carry while the job runs them (never shown: replaced by the job's results). */
@@ -56,12 +56,14 @@ export async function dataChecksInJob(input: JobDataInput): Promise<JobRun> {
   const env = input.env ?? process.env;
   const azurite = input.emulator ? await ensureAzurite(env) : undefined;
   try {
+    const caPem = input.emulator ? emulatorTarget(env).caPem : undefined;
     const jobs = jobsClient({
       credential: input.clients.credential,
       subscriptionId: input.clients.subscriptionId,
-      ...(input.emulator ? { endpoint: input.clients.endpoint!, caPem: emulatorTarget(env).caPem } : {}),
+      ...(caPem === undefined ? {} : { endpoint: input.clients.endpoint!, caPem }),
     });
     const runEnv: Record<string, string> = { [stackEnv]: stackForJob(input.stack) };
+    if (caPem !== undefined) runEnv[emulatorCaEnv] = caPem;
     if (input.emulator && input.envPath !== undefined) runEnv[jobEnv.local.envPath] = path.resolve(input.envPath);
     return await runChecksInJob({
       deployment: input.deployment,

@@ -7,6 +7,8 @@ import { managedResourceIds, typeOfId } from '../../deploy/arm-phases.ts';
 import type { JobConfiguration } from './config.ts';
 
 export const stackEnv = 'CF_VALIDATE_STACK';
+/** With the emulator: its CA (PEM, public), so the job reads the emulator's vault as the workload identity. */
+export const emulatorCaEnv = 'CF_VALIDATE_EMULATOR_CA';
 
 /** Pure: the stack as the job needs it, as JSON (outputs + the vaults/secrets resource ids). */
 export function stackForJob(stack: DeploymentStack): string {
