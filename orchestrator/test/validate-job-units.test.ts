@@ -3,6 +3,7 @@
 // and runChecksInJob against the emulator's jobs API (a job process written for the test) + Azurite:
 // results that arrive are kept, what the job announced but never reported fails naming the
 // execution, a job that overruns the wait is stopped.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,6 +25,7 @@ import { localJobRunner } from '../../local/arm-emulator/job-runner.ts';
 import { startEmulator, type RunningEmulator } from '../../local/arm-emulator/index.ts';
 import { createArmClients } from '../src/arm/clients.ts';
 import { startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
+import { paths } from './local-helpers.ts';
 
 const result = { name: 'redis: PING', status: 'pass' as const, reason: 'PONG', durationMs: 3, troubleshooting: 'docs/infrastructure/Validation.md#redis-ping' };
 
@@ -91,6 +93,12 @@ describe('validation job: configuration, protocol, start request, image, stack, 
     ]);
     const refused = await runSuiteWithJob({ checks, secrets: [] }, input('maybe')).then(() => undefined, (e: Error) => e.message);
     expect(refused).to.equal('$CF_VALIDATE_JOB must be run or skip, got "maybe"');
+  });
+
+  it('validate --job is for --emulator: exit 2 with a clear message, nothing opened', () => {
+    const run = spawnSync(process.execPath, [paths.cli, 'validate', 'westeu-test-1', '--job', '--subscription', '00000000-0000-0000-0000-000000000000'], { encoding: 'utf8' });
+    expect(run.status).to.equal(2);
+    expect(run.stderr).to.include('--job is for --emulator; against Azure the data checks run in the job already (unless --from-here)').and.not.match(/\n\s+at /);
   });
 
   it('SAS secrets: the URL, its query and the signature, encoded and decoded', () => {
