@@ -126,6 +126,9 @@ const pricing: Record<string, PriceFn> = {
     if (!dedicated) return { lines: [], notes: ['Consumption workload profile only: nothing billed while no app runs'] };
     return { lines: [line(c, 'containerapps.dedicated.management', hours(c))], notes: ['dedicated workload profiles: instance hours not included'] };
   },
+  // Consumption jobs bill vCPU-seconds and GiB-seconds of their executions only: the validation job
+  // runs a few minutes per deploy, within the monthly free grant of the environment's subscription.
+  'microsoft.app/jobs': () => ({ lines: [], notes: ['Consumption: billed per execution second only (a validation run per deploy)'] }),
   'microsoft.storage/storageaccounts': (r, c) => {
     const sku = str(get(r, 'sku.name')) ?? 'Standard_LRS';
     const gb = usageFor(c.table, 'storageGbPerAccount', c.environment);
