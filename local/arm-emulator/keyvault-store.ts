@@ -179,9 +179,32 @@ export function onKeyVaultResourceDeleted(ctx: Context, r: StoredResource): void
   }
 }
 
-/** After a restart on another port: the stored vault and secret URIs follow the emulator's origin. */
+const emulatorVaultUrl = /^https:\/\/127\.0\.0\.1:\d+(\/keyvault\/)/;
+
+/** A value with every emulator vault URL (any earlier port) moved to the current origin. */
+function rebased(ctx: Context, v: unknown): unknown {
+  if (typeof v === 'string') return ctx.origin !== undefined && emulatorVaultUrl.test(v) ? v.replace(emulatorVaultUrl, `${ctx.origin}$1`) : v;
+  if (Array.isArray(v)) return v.map((x) => rebased(ctx, x));
+  const o = asObject(v);
+  return o === undefined ? v : Object.fromEntries(Object.entries(o).map(([k, x]) => [k, rebased(ctx, x)]));
+}
+
+/**
+ * After a restart on another port (cf-infra --emulator starts one on a free port when none runs):
+ * the stored vault and secret URIs, and the stack and deployment outputs that carry them
+ * (security.keyVaultUri), follow the emulator's origin.
+ */
 export function rebaseVaultUris(ctx: Context): boolean {
   let changed = false;
+  for (const record of [...Object.values(ctx.store.data.stacks), ...Object.values(ctx.store.data.deployments)]) {
+    const properties = asObject(record.body.properties);
+    if (properties?.outputs === undefined) continue;
+    const next = rebased(ctx, properties.outputs);
+    if (JSON.stringify(next) !== JSON.stringify(properties.outputs)) {
+      properties.outputs = next;
+      changed = true;
+    }
+  }
   for (const r of Object.values(ctx.store.data.resources)) {
     const properties = asObject(r.body.properties);
     if (properties === undefined) continue;

@@ -34,6 +34,8 @@ export interface EmulatorOptions {
   /** Runs started Container Apps jobs (job-runner.ts); without one an execution fails at once. */
   jobRunner?: JobRunner;
   log?: (line: string) => void;
+  /** Enforce Key Vault RBAC in the vault data plane (keyvault-rbac.ts). Off by default: the templates do not yet grant the deploying identity Secrets Officer. */
+  keyVaultRbac?: boolean;
 }
 
 export const defaultSubscriptionId = '9e2c7a41-6b5d-4f3e-8a19-2c0d5e7f4b63';

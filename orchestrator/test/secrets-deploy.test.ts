@@ -268,4 +268,17 @@ describe('Key Vault secrets after a deploy (emulator + Azurite, real SDK clients
     values.push((await client.getSecret('jwt-refresh-signing-key')).value!);
     expectNoValue(made.out + made.err + again.out + again.err + check.out + check.err);
   });
+  it('restarted on another port with Key Vault RBAC on: the stack output follows the port; the workload identity reads everything, the deployer (no role) is refused', async () => {
+    const stackName = first.stack!.name!;
+    await emulator.close();
+    emulator = await startEmulator({ stateDir: emulator.stateDir, port: 0, latency: { defaultMs: 0 }, expander: bicepExpander(async () => bicep), keyVaultRbac: true });
+    clients = createArmClients({ kind: 'emulator', subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem }, { retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 } });
+    const stack = await clients.stacks.deploymentStacks.getAtSubscription(stackName);
+    expect(vaultOf(stack)!.url.startsWith(`${emulator.endpoint}/keyvault/`)).to.equal(true);
+    const [check] = await runChecks(keyVaultChecksFor(stack, services, { kind: 'emulator', caPem: emulator.caPem }) as never);
+    expect(check!.status, check!.reason).to.equal('pass');
+    const reads = await readSecrets(vaultOf(stack)!.url, ['jwt-signing-key'], { credential: new EmulatorCredential(), emulatorCaPem: emulator.caPem, retryOptions: { maxRetries: 0 } });
+    expect(reads[0]!.readable === false && reads[0]!.problem).to.equal('forbidden');
+    expectNoValue(JSON.stringify([check, reads]));
+  });
 });

@@ -6,12 +6,13 @@
 // SecretItem, SecretListResult, DeletedSecretBundle, KeyVaultError). Authentication is Key Vault's
 // challenge: a request without a bearer token gets 401 with
 // `WWW-Authenticate: Bearer authorization="https://login.microsoftonline.com/<tenant>", resource="https://vault.azure.net"`
-// (what @azure/keyvault-secrets answers with a token). Any valid emulator token may act: the emulator
-// does not evaluate Key Vault RBAC. Values are never logged (the request log has the path only).
+// (what @azure/keyvault-secrets answers with a token). With EmulatorOptions.keyVaultRbac, Key Vault RBAC
+// (keyvault-rbac.ts); without it any valid emulator token may act. Values are never logged.
 import { readEmulatorToken } from '../../../orchestrator/src/arm/emulator-token.ts';
 import type { Context } from '../context.ts';
 import { ArmError } from '../errors.ts';
 import { asObject, reply, type Reply } from '../http.ts';
+import { authorize } from '../keyvault-rbac.ts';
 import { azureVaultUrl, emulatorVaultUri, findVault, keyVaultPathPrefix, recoveryOf, vaultSecrets, writeSecret, type SecretRecord, type SecretVersionRecord } from '../keyvault-store.ts';
 
 /** The data-plane versions @azure/keyvault-secrets 4.x can send (its serviceVersion values). */
@@ -35,11 +36,13 @@ function challenge(ctx: Context, message: string): ArmError {
   return new ArmError(401, 'Unauthorized', message, {}, { 'www-authenticate': `Bearer authorization="https://login.microsoftonline.com/${ctx.tenantId}", resource="https://vault.azure.net"` });
 }
 
-function authenticate(ctx: Context, authorization: string | undefined): void {
+/** The caller's object id; 401 with the challenge without a valid token. */
+function authenticate(ctx: Context, authorization: string | undefined): string {
   const match = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '');
   if (match === null) throw challenge(ctx, 'AKV10000: Request is missing a Bearer or PoP token.');
   const claims = readEmulatorToken(match[1]!);
   if ('refused' in claims) throw challenge(ctx, `AKV10022: ${claims.refused}`);
+  return claims.oid;
 }
 
 function checkApiVersion(url: URL): string {
@@ -119,8 +122,10 @@ export function keyVaultRequest(ctx: Context, req: DataPlaneRequest): Reply {
   if (vaultName === undefined || vault === undefined) {
     throw kvError(404, 'VaultNotFound', `No Key Vault named '${vaultName ?? ''}' exists in the emulator: deploy it first (its vaultUri is ${ctx.origin ?? 'https://127.0.0.1:<port>'}/${keyVaultPathPrefix}/<vault>/).`);
   }
-  authenticate(ctx, req.authorization);
+  const principalId = authenticate(ctx, req.authorization);
   checkApiVersion(req.url);
+  // Reads (GET) need Secrets User or more; everything else Secrets Officer or Administrator.
+  authorize(ctx, vault, principalId, req.method === 'GET' ? 'read' : 'write');
   const store = vaultSecrets(ctx, vault.name);
   const recovery = recoveryOf(vault);
   const rest = seg.slice(2);

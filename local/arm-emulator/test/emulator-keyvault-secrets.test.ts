@@ -5,7 +5,9 @@
 import { SecretClient } from '@azure/keyvault-secrets';
 import { expect } from 'chai';
 import { EmulatorCredential } from '../../../orchestrator/src/arm/emulator-credential.ts';
+import { makeEmulatorToken } from '../../../orchestrator/src/arm/emulator-token.ts';
 import { secretClient } from '../../../orchestrator/src/secrets/client.ts';
+import { readSecrets } from '../../../orchestrator/src/validate/key-vault-checks.ts';
 import { startEmulator } from '../index.ts';
 import { call, sharedExpander, startTestEmulator, tempStateDir, type TestEmulator } from './helpers.ts';
 
@@ -166,5 +168,67 @@ describe('ARM emulator: Key Vault secrets data plane', () => {
       await again.close();
       emu = { ...emu, close: async () => {} };
     }
+  });
+});
+
+describe('ARM emulator: Key Vault RBAC in the data plane (keyVaultRbac)', () => {
+  let emu: TestEmulator;
+  const kv = '2025-05-01';
+  const officer = '11111111-0000-0000-0000-000000000001';
+  const reader = '11111111-0000-0000-0000-000000000002';
+  const nobody = '11111111-0000-0000-0000-000000000003';
+  let vaultUri: string;
+  const as = (principalId: string) => secretClient(vaultUri, { credential: new EmulatorCredential({ principalId }), emulatorCaPem: emu.caPem, retryOptions: { maxRetries: 0 } });
+  const refused = async (what: Promise<unknown>): Promise<{ statusCode?: number; message: string }> => {
+    try {
+      await what;
+    } catch (error) {
+      return error as { statusCode?: number; message: string };
+    }
+    throw new Error('expected a refusal');
+  };
+
+  before(async () => {
+    emu = await startTestEmulator({ keyVaultRbac: true });
+    const sub = `/subscriptions/${emu.subscriptionId}`;
+    expect((await call(emu, 'POST', `${sub}/providers/Microsoft.KeyVault/register?api-version=2025-04-01`)).status).to.equal(200);
+    for (let i = 0; i < 200 && (await call(emu, 'GET', `${sub}/providers/Microsoft.KeyVault?api-version=2025-04-01`)).body.registrationState !== 'Registered'; i++) await new Promise((r) => setTimeout(r, 20));
+    await call(emu, 'POST', `${sub}/providers/Microsoft.Authorization/register?api-version=2025-04-01`);
+    expect((await call(emu, 'PUT', `${sub}/resourcegroups/rg-rbac?api-version=2025-04-01`, { location: 'westeurope' })).status).to.be.oneOf([200, 201]);
+    const vaultId = `${sub}/resourceGroups/rg-rbac/providers/Microsoft.KeyVault/vaults/kv-rbac`;
+    const put = await call(emu, 'PUT', `${vaultId}?api-version=${kv}`, { location: 'westeurope', properties: { tenantId: emu.tenantId, sku: { family: 'A', name: 'standard' }, enableRbacAuthorization: true } });
+    expect(put.status, JSON.stringify(put.body)).to.be.oneOf([200, 201]);
+    vaultUri = put.body.properties.vaultUri;
+    const assign = async (scope: string, name: string, principalId: string, role: string): Promise<void> => {
+      const r = await call(emu, 'PUT', `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}?api-version=2022-04-01`, {
+        properties: { roleDefinitionId: `${sub}/providers/Microsoft.Authorization/roleDefinitions/${role}`, principalId, principalType: 'ServicePrincipal' },
+      });
+      expect(r.status, JSON.stringify(r.body)).to.be.oneOf([200, 201]);
+    };
+    // The officer at the resource group (above the vault), the reader on the vault itself.
+    await assign(`${sub}/resourceGroups/rg-rbac`, '22222222-0000-0000-0000-000000000001', officer, 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7');
+    await assign(vaultId, '22222222-0000-0000-0000-000000000002', reader, '4633458b-17de-408a-b874-0445c86b69e6');
+  });
+  after(async () => {
+    await emu.close();
+  });
+
+  it('a Secrets Officer (at the resource group) writes; a Secrets User (at the vault) reads but cannot write', async () => {
+    await as(officer).setSecret('rbac-secret', 'rbac-value');
+    expect((await as(reader).getSecret('rbac-secret')).value).to.equal('rbac-value');
+    const e = await refused(as(reader).setSecret('rbac-secret', 'other'));
+    expect(e.statusCode).to.equal(403);
+    expect(e.message).to.contain('Caller is not authorized').and.contain('setSecret');
+  });
+
+  it('a principal without a role is refused (403 ForbiddenByRbac), and readSecrets says forbidden', async () => {
+    const e = await refused(as(nobody).getSecret('rbac-secret'));
+    expect(e.statusCode).to.equal(403);
+    const raw = await call(emu, 'GET', '/keyvault/kv-rbac/secrets/rbac-secret?api-version=2026-04-01', undefined, { token: makeEmulatorToken({ oid: nobody }).token });
+    expect(raw.body.error.code).to.equal('Forbidden');
+    expect(raw.body.error.innererror.code).to.equal('ForbiddenByRbac');
+    const [read] = await readSecrets(vaultUri, ['rbac-secret'], { credential: new EmulatorCredential({ principalId: nobody }), emulatorCaPem: emu.caPem, retryOptions: { maxRetries: 0 } });
+    expect(read!.readable).to.equal(false);
+    expect(read!.readable === false && read!.problem).to.equal('forbidden');
   });
 });
