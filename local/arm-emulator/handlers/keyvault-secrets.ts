@@ -140,9 +140,8 @@ export function keyVaultRequest(ctx: Context, req: DataPlaneRequest): Reply {
     if (record === undefined || v === undefined) throw notFound(name);
     return { record, v };
   };
-  const readable = (v: SecretVersionRecord, name: string): void => {
+  const readable = (v: SecretVersionRecord): void => {
     if (!v.enabled) throw kvError(403, 'Forbidden', 'Operation get is not allowed on a disabled secret.', 'SecretDisabled');
-    void name;
   };
 
   if (low[0] === 'secrets') {
@@ -155,7 +154,7 @@ export function keyVaultRequest(ctx: Context, req: DataPlaneRequest): Reply {
     if (rest.length === 2) {
       if (method === 'GET') {
         const { record, v } = current(name);
-        readable(v, name);
+        readable(v);
         return reply(200, bundle(vault.name, record, v, recovery));
       }
       if (method === 'PUT') {
@@ -190,7 +189,7 @@ export function keyVaultRequest(ctx: Context, req: DataPlaneRequest): Reply {
       const v = record.versions.find((x) => x.version === rest[2]);
       if (v === undefined) throw notFound(`${name}/${rest[2]}`);
       if (method === 'GET') {
-        readable(v, name);
+        readable(v);
         return reply(200, bundle(vault.name, record, v, recovery));
       }
       if (method === 'PATCH') {
