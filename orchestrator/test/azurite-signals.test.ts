@@ -7,30 +7,16 @@
 // Azurite is up, the CLI is waiting on ARM), then signals.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { createArmClients, type ArmClients } from '../src/arm/clients.ts';
 import { canConnect } from '../src/deploy/local-services.ts';
 import { ExitCode } from '../src/exit-codes.ts';
 import { startEmulator, type RunningEmulator } from '../../local/arm-emulator/index.ts';
 import { tinyStack } from '../../local/arm-emulator/test/helpers.ts';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = path.join(repoRoot, 'orchestrator/src/cli.ts');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './support/azurite.ts';
+import { cliPath, repoRoot } from './support/cli.ts';
 
 /** Polls `check` until it holds; fails naming `what` when it does not within `ms`. */
 async function waitFor(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
@@ -48,7 +34,7 @@ interface Started {
 }
 
 function startCli(args: string[], env: NodeJS.ProcessEnv, options: { ownGroup?: boolean } = {}): Started {
-  const child = spawn(process.execPath, [cli, ...args], { cwd: repoRoot, env: { ...process.env, CI: 'true', GITHUB_ACTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownGroup === true });
+  const child = spawn(process.execPath, [cliPath, ...args], { cwd: repoRoot, env: { ...process.env, CI: 'true', GITHUB_ACTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownGroup === true });
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));

@@ -1,50 +1,16 @@
 // The deploy-family commands as a person runs them: `node orchestrator/src/cli.ts …` in a child
 // process, against an ARM emulator and Azurite of this test, both found through the environment.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { createArmClients } from '../src/arm/clients.ts';
 import { requiredNamespaces } from '../src/deploy/arm-phases.ts';
 import { ExitCode } from '../src/exit-codes.ts';
 import type { Resource } from '../src/plan/resources.ts';
 import { startEmulator, type RunningEmulator } from '../../local/arm-emulator/index.ts';
-import { startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = path.join(repoRoot, 'orchestrator/src/cli.ts');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cfInfra(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: repoRoot, env: { ...process.env, CI: 'true', GITHUB_ACTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort, startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
+import { cfInfra, repoRoot } from './support/cli.ts';
 
 describe('cf-infra deploy, what-if, list, show, destroy (CLI)', function () {
   this.timeout(240_000);

@@ -2,11 +2,9 @@
 // purged; with it (prod) the vault stays soft-deleted and the output and the run report say until when.
 // Same harness as deploy.test.ts: the ARM emulator in this process, a real Azurite, one Bicep process;
 // the destroy itself is `node orchestrator/src/cli.ts destroy …` in a child process against them.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { createArmClients, type ArmClients } from '../src/arm/clients.ts';
 import { defaultEmulatorPrincipalId } from '../src/arm/emulator-token.ts';
@@ -20,21 +18,7 @@ import type { RunReport } from '../src/report/model.ts';
 import { createProgress } from '../src/deploy/progress.ts';
 import { bicepExpander, startEmulator, type RunningEmulator } from '../../local/arm-emulator/index.ts';
 import { startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '../..');
-
-function cfInfra(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'orchestrator/src/cli.ts'), ...args], { cwd: repoRoot, env: { ...process.env, CI: 'true', GITHUB_ACTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { cfInfra, repoRoot } from './support/cli.ts';
 
 describe('cf-infra destroy and the soft-deleted Key Vault (emulator + Azurite)', function () {
   this.timeout(240_000);
