@@ -9,7 +9,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../src/config/paths.ts';
-import { cliCommands } from '../src/docs/command-table.ts';
+import { cliCommands, commandHelp } from '../src/docs/command-table.ts';
 import { trackedMarkdownFiles } from '../src/docs/files.ts';
 import { docCommands, helpFlags, type DocCommand } from '../src/docs/doc-commands.ts';
 import { emulatorPathBlocks, emulatorPathScript, setupGuideDoc } from '../src/docs/setup-guide.ts';
@@ -32,14 +32,25 @@ function freePort(): Promise<number> {
 }
 
 const helpCache = new Map<string, Set<string>>();
-function flagsOf(command: string, subcommand?: string): Set<string> {
-  const key = `${command} ${subcommand ?? ''}`;
-  if (!helpCache.has(key)) {
-    const args = ['orchestrator/src/cli.ts', command, ...(subcommand === undefined ? [] : [subcommand]), '--help'];
-    const run = spawnSync(process.execPath, args, { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-    helpCache.set(key, helpFlags(`${run.stdout}\n${run.stderr}`));
+const helpKey = (command: string, subcommand?: string) => `${command} ${subcommand ?? ''}`.trim();
+
+/** Every command's and every cf-infra npm script's help (`local up --help` too), from the commands' own run(). */
+async function loadHelp(): Promise<void> {
+  const keys = new Set(commandNames);
+  for (const command of Object.values(scripts)) {
+    const cli = /^node orchestrator\/src\/cli\.ts (\S+ \S+)$/.exec(command);
+    if (cli !== null) keys.add(cli[1]!);
   }
-  return helpCache.get(key)!;
+  for (const key of keys) {
+    const [name, ...words] = key.split(' ');
+    helpCache.set(key, helpFlags(await commandHelp(name!, words)));
+  }
+}
+
+function flagsOf(command: string, subcommand?: string): Set<string> {
+  const flags = helpCache.get(helpKey(command, subcommand));
+  if (flags === undefined) throw new Error(`no --help loaded for cf-infra ${helpKey(command, subcommand)}`);
+  return flags;
 }
 
 function scriptsOf(dir: string): Record<string, string> {
@@ -69,6 +80,11 @@ function commandProblem(file: string, command: DocCommand): string | undefined {
 
 describe(`docs: the Setup Guide (${guideFile})`, function () {
   this.timeout(60_000);
+
+  before(async function () {
+    this.timeout(120_000);
+    await loadHelp();
+  });
 
   it('every cf-infra command and flag and every npm script it, the README and every other tracked doc shows exists', () => {
     const problems: string[] = [];

@@ -37,17 +37,25 @@ export interface CommandInfo {
   usage: string;
 }
 
-/** What `run(['--help'])` prints, captured in this process (commands print their help with console.log). */
-async function helpText(run: (args: string[]) => Promise<number>): Promise<string> {
+/** What `run([...words, '--help'])` prints, captured in this process (commands print their help with console.log). */
+async function helpText(run: (args: string[]) => Promise<number>, words: string[] = []): Promise<string> {
   const lines: string[] = [];
   const log = console.log;
   console.log = (...parts: unknown[]) => void lines.push(parts.map(String).join(' '));
   try {
-    await run(['--help']);
+    await run([...words, '--help']);
   } finally {
     console.log = log;
   }
   return lines.join('\n');
+}
+
+/** `cf-infra <command> [words...] --help`, run in this process through the command's module. */
+export async function commandHelp(name: string, words: string[] = [], root = repoRoot): Promise<string> {
+  const command = cliCommands(root).find((c) => c.name === name);
+  if (command === undefined) throw new Error(`no cf-infra command ${name}`);
+  const loaded = (await import(path.join(root, command.module))) as { run: (args: string[]) => Promise<number> };
+  return helpText(loaded.run, words);
 }
 
 /** Each command's summary and usage synopsis, from its module. */
