@@ -43,8 +43,8 @@ export function networkDiagram(registry: Registry, reference: ResolvedDeployment
     const type = `${target[0]}/${target[1]}`;
     return { name: endpoint.name, subnet: lastSegment(properties.subnet.id), service: serviceLabels[type] ?? type };
   });
-  const environment = resources.find((r) => r.type === 'Microsoft.App/managedEnvironments');
-  const environmentSubnet = (environment?.properties as { vnetConfiguration?: { infrastructureSubnetId?: string } } | undefined)?.vnetConfiguration?.infrastructureSubnetId;
+  const appsEnvironment = resources.find((r) => r.type === 'Microsoft.App/managedEnvironments');
+  const appsSubnet = (appsEnvironment?.properties as { vnetConfiguration?: { infrastructureSubnetId?: string } } | undefined)?.vnetConfiguration?.infrastructureSubnetId;
 
   const lines = ['```mermaid', 'flowchart TB'];
   const byPrefix = new Map(vnet.subnets.map((s) => [s.prefix, tierOf(s.name)]));
@@ -79,7 +79,7 @@ export function networkDiagram(registry: Registry, reference: ResolvedDeployment
     const tier = tierOf(subnet.name);
     lines.push(`    subgraph ${tier}[${label(`${subnet.name} · ${subnet.prefix}`)}]`);
     if (subnet.nsg !== undefined) lines.push(`      ${tier}_nsg[/${label(`NSG ${subnet.nsg}`)}/]`);
-    if (environmentSubnet !== undefined && lastSegment(environmentSubnet) === subnet.name) lines.push(`      ${tier}_cae[${label(`Container Apps environment ${environment!.name}`)}]`);
+    if (appsSubnet !== undefined && lastSegment(appsSubnet) === subnet.name) lines.push(`      ${tier}_cae[${label(`Container Apps environment ${appsEnvironment!.name}`)}]`);
     endpoints.filter((e) => e.subnet === subnet.name).forEach((e, i) => lines.push(`      ${tier}_pe${i}[${label(`${e.name} → ${e.service}`)}]`));
     lines.push('    end');
   }

@@ -54,15 +54,17 @@ export function portTable(root: string, reference: { name: string; resources: Ar
     ['local (127.0.0.1)', 'Azurite blob service (the deployment lock store)', String(azuriteDefaultBlobPort), `${code('AZURITE_BLOB_PORT')} (default: \`orchestrator/src/lock/azurite.ts\`)`],
   ];
   const vnet = vnetOf(reference.resources);
-  const azure = azurePorts(root).map(({ service, port, source }) => {
-    const rules = admittedBy(reference.resources, reference.name, port);
-    if (rules.length === 0) throw new ConfigError([`deployments/snapshots/${reference.name}.json: no NSG rule admits port ${port} (${service}, from ${source})`]);
-    return [`Azure (VNet ${vnet.addressSpace.join(', ')} of ${reference.name})`, service, String(port), `${source}; admitted by ${rules.join(', ')}`];
+  const where = `Azure (VNet ${vnet.addressSpace.join(', ')} of ${reference.name})`;
+  const rules = inboundAllowRules(reference.resources);
+  const azure = azurePorts(root).flatMap(({ service, port, source }, index) => {
+    const admitting = admittedBy(reference.resources, reference.name, port);
+    if (admitting.length === 0) throw new ConfigError([`deployments/snapshots/${reference.name}.json: no NSG rule admits port ${port} (${service}, from ${source})`]);
+    const row = [where, service, String(port), `${source}; admitted by ${admitting.join(', ')}`];
+    if (index !== 0) return [row];
+    // PostgreSQL: the other port its NSG rule admits is the built-in PgBouncer's (where database.pgbouncer is on).
+    const rule = rules.find((r) => admitsPort(r, port) && !r.ports.includes('*'))!;
+    const pgbouncer = rule.ports.filter((p) => p !== String(port));
+    return [row, ...pgbouncer.map((p) => [where, 'PostgreSQL via PgBouncer (where `database.pgbouncer` is on)', p, `the db NSG rule ${rule.name} of \`bicep/modules/networking\` (built-in PgBouncer port)`])];
   });
-  // PgBouncer: the db NSG's other PostgreSQL port, where database.pgbouncer is on.
-  const postgresPort = azurePorts(root)[0]!.port;
-  const dbRule = inboundAllowRules(reference.resources).find((rule) => admitsPort(rule, postgresPort) && !rule.ports.includes('*'));
-  const pgbouncer = dbRule?.ports.filter((p) => p !== String(postgresPort)) ?? [];
-  const extra = pgbouncer.map((p) => [azure[0]![0]!, 'PostgreSQL via PgBouncer (where `database.pgbouncer` is on)', p, `the db NSG rule ${dbRule!.name} of \`bicep/modules/networking\` (built-in PgBouncer port)`]);
-  return markdownTable(['Where', 'Service', 'Port', 'Set by / source'], [...local, ...tools, ...azure.slice(0, 1), ...extra, ...azure.slice(1)]);
+  return markdownTable(['Where', 'Service', 'Port', 'Set by / source'], [...local, ...tools, ...azure]);
 }
