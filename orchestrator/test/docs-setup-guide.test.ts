@@ -5,7 +5,6 @@
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../src/config/paths.ts';
@@ -13,23 +12,12 @@ import { cliCommands, commandHelp } from '../src/docs/command-table.ts';
 import { trackedMarkdownFiles } from '../src/docs/files.ts';
 import { docCommands, helpFlags, type DocCommand } from '../src/docs/doc-commands.ts';
 import { emulatorPathBlocks, emulatorPathScript, setupGuideDoc } from '../src/docs/setup-guide.ts';
-import { startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
+import { freePort, startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
 
 const guideFile = setupGuideDoc;
 const guide = readFileSync(path.join(repoRoot, guideFile), 'utf8');
 const scripts = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 const commandNames = cliCommands().map((c) => c.name);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const helpCache = new Map<string, Set<string>>();
 const helpKey = (command: string, subcommand?: string) => `${command} ${subcommand ?? ''}`.trim();
