@@ -19,7 +19,10 @@ function scratchCheckout(): string {
   const root = mkdtempSync(path.join(tmpdir(), 'cf-bootstrap-cli-'));
   scratchDirs.push(root);
   cpSync(path.join(repoRoot, 'package.json'), path.join(root, 'package.json'));
-  for (const dir of ['orchestrator/src', 'deployments', 'bicep/shared', 'policies']) cpSync(path.join(repoRoot, dir), path.join(root, dir), { recursive: true });
+  // the CLI's --emulator target imports the emulator's options (and what they import)
+  for (const dir of ['orchestrator/src', 'deployments', 'bicep/shared', 'policies', 'local/arm-emulator']) {
+    cpSync(path.join(repoRoot, dir), path.join(root, dir), { recursive: true, filter: (source) => source !== path.join(repoRoot, 'local/arm-emulator/test') });
+  }
   symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'), 'dir');
   return root;
 }

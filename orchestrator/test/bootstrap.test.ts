@@ -89,14 +89,14 @@ describe('cf-infra bootstrap against the ARM emulator', function () {
     expect(status['Monthly budgets (50/80/100 % actual, 100 % forecast)']).to.equal('3 created');
     expect(status['Policy definitions, initiative and assignments']).to.equal('7 created');
     expect(status['Deployment role']).to.equal('1 created');
-    expect(status['Role assignments of the CI identity (least privilege)']).to.equal('3 created');
+    expect(status['Role assignments of the CI identity (least privilege)']).to.equal('5 created');
     // Graph is not emulated: skipped and said so, never reported as done.
     expect(status['CI identity (app registration, service principal, federated credentials)']).to.equal('1 skipped');
     expect(lines).to.include('  ! CI identity: skipped (Microsoft Graph is not emulated)');
     expect(lines.some((l) => l.includes('EMULATOR PLACEHOLDER principal') && l.includes('Reader on the subscription: created'))).to.equal(true);
     // Every provider namespace and the lifecycle policy are emulated: applied, never skipped.
     expect(status['Resource providers']).to.not.include('skipped');
-    expect(status['Artifacts storage account and lock container']).to.equal('4 created');
+    expect(status['Artifacts storage account, lock and validation results containers']).to.equal('5 created');
     expect(lines.some((l) => l.includes('not emulated') && !l.includes('Microsoft Graph'))).to.equal(false);
 
     const sub = emu.subscriptionId;
@@ -136,7 +136,7 @@ describe('cf-infra bootstrap against the ARM emulator', function () {
     expect(writesIn(emu.requests)).to.deep.equal([]);
     // Only the CI identity (Microsoft Graph) is skipped; the lifecycle policy is there and unchanged.
     for (const step of report.steps) expect(step.items.every((i) => i.action === 'unchanged' || (step.title.startsWith('CI identity') && i.action === 'skipped')), step.title).to.equal(true);
-    expect(Object.fromEntries(report.steps.map((s) => [s.title, s.status]))['Artifacts storage account and lock container']).to.equal('unchanged');
+    expect(Object.fromEntries(report.steps.map((s) => [s.title, s.status]))['Artifacts storage account, lock and validation results containers']).to.equal('unchanged');
     expect(lines).to.include('Bootstrap: nothing changed (everything was already in place).');
     expect(lines).to.include('Role assignments of the CI identity (least privilege): unchanged');
   });
@@ -174,7 +174,7 @@ describe('cf-infra bootstrap against the ARM emulator', function () {
       const { report } = await bootstrap(healthy, false);
       const status = Object.fromEntries(report.steps.map((s) => [s.title, s.status]));
       expect(status['Shared resource groups']).to.equal('unchanged');
-      expect(status['Artifacts storage account and lock container']).to.equal('unchanged');
+      expect(status['Artifacts storage account, lock and validation results containers']).to.equal('unchanged');
       expect(status['Monthly budgets (50/80/100 % actual, 100 % forecast)']).to.equal('3 created');
     } finally {
       await healthy.close();

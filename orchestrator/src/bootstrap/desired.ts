@@ -7,6 +7,7 @@ import type { PolicyLibrary } from '../policy/index.ts';
 import type { BootstrapConfig } from './config.ts';
 import type { DeploymentRole } from './deployment-role.ts';
 import { apiVersions, builtInRoles, deterministicGuid, resourceGroupId, subscriptionScope } from './ids.ts';
+import { resultsContainer } from '../validate/job/results-blob.ts';
 
 export interface DesiredResource {
   /** What a person reads in the step's report, e.g. `resource group rg-complianceflow-test`. */
@@ -77,6 +78,11 @@ export function artifactsAccountId(input: Pick<BootstrapInput, 'subscriptionId' 
 
 export function lockContainerId(input: BootstrapInput): string {
   return `${artifactsAccountId(input)}/blobServices/default/containers/${input.lockContainer}`;
+}
+
+/** The container `validate` writes the in-VNet job's results to (one append blob per run). */
+export function resultsContainerId(input: BootstrapInput): string {
+  return `${artifactsAccountId(input)}/blobServices/default/containers/${resultsContainer}`;
 }
 
 export function artifactsAccountUrl(subscriptionId: string): string {
@@ -152,6 +158,12 @@ export function artifactsStorage(input: BootstrapInput): DesiredResource[] {
     {
       label: `lock container ${input.lockContainer}`,
       id: lockContainerId(input),
+      apiVersion: apiVersions.storage,
+      body: { properties: { publicAccess: 'None' } },
+    },
+    {
+      label: `validation results container ${resultsContainer}`,
+      id: resultsContainerId(input),
       apiVersion: apiVersions.storage,
       body: { properties: { publicAccess: 'None' } },
     },
@@ -312,6 +324,9 @@ export function roleAssignments(input: BootstrapInput, role: DeploymentRole, pri
     { what: 'Reader on the subscription', scope, roleDefinitionId: builtIn(builtInRoles.Reader) },
     { what: `${role.roleName} on the subscription`, scope, roleDefinitionId: deploymentRoleId(sub, role) },
     { what: `Storage Blob Data Contributor on container ${input.lockContainer}`, scope: lockContainerId(input), roleDefinitionId: builtIn(builtInRoles['Storage Blob Data Contributor']) },
+    // validate hands the in-VNet job a user delegation SAS for one results blob: the key is an account-level operation.
+    { what: `Storage Blob Data Contributor on container ${resultsContainer}`, scope: resultsContainerId(input), roleDefinitionId: builtIn(builtInRoles['Storage Blob Data Contributor']) },
+    { what: 'Storage Blob Delegator on the artifacts account', scope: artifactsAccountId(input), roleDefinitionId: builtIn(builtInRoles['Storage Blob Delegator']) },
   ];
   return grants.map((g) => ({
     label: `role assignment: ${principal.label} — ${g.what}`,

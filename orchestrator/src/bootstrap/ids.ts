@@ -39,4 +39,5 @@ export function typeOfId(id: string): string {
 export const builtInRoles = {
   Reader: 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
   'Storage Blob Data Contributor': 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
+  'Storage Blob Delegator': 'db58b8e5-c6ad-4a2a-8342-4190687cbf4a',
 } as const;

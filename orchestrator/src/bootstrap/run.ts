@@ -132,7 +132,7 @@ export async function runBootstrap(prepared: Prepared, options: BootstrapOptions
     { title: 'Resource providers', run: () => registerProviders(ctx, prepared.namespaces) },
     arm('Shared resource groups', () => desired.resourceGroups(input)),
     arm('Network watchers', () => desired.networkWatchers(input)),
-    arm('Artifacts storage account and lock container', () => desired.artifactsStorage(input)),
+    arm('Artifacts storage account, lock and validation results containers', () => desired.artifactsStorage(input)),
     arm('Monthly budgets (50/80/100 % actual, 100 % forecast)', () => desired.budgets(input)),
     arm('Cost anomaly alerts', () => desired.costAnomalyAlert(input)),
     arm('Policy definitions, initiative and assignments', () => desired.policies(input, prepared.library)),

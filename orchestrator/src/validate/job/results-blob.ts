@@ -11,7 +11,8 @@ export const resultsBlobName = (deployment: string, runId: string): string => `$
 /** validate's side: creates the (empty) append blob of a run; returns its client. */
 export async function createResultsBlob(service: BlobServiceClient, deployment: string, runId: string): Promise<{ container: ContainerClient; blob: AppendBlobClient; name: string }> {
   const container = service.getContainerClient(resultsContainer);
-  await container.createIfNotExists();
+  // bootstrap creates it; the CI identity's role is on the container only (creating it needs the account)
+  if (!(await container.exists())) await container.create();
   const name = resultsBlobName(deployment, runId);
   const blob = container.getAppendBlobClient(name);
   await blob.create({ blobHTTPHeaders: { blobContentType: 'application/x-ndjson' } });
