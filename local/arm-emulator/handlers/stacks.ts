@@ -135,7 +135,7 @@ export async function putStack(ctx: Context, req: Request, sub: string, name: st
   const correlationId = randomUUID();
   const properties: Record<string, unknown> = {
     ...settings,
-    parameters: def.properties.parameters ?? {},
+    parameters: withoutSecureValues(def.properties.parameters, def.properties.template),
     ...(def.properties.description === undefined ? {} : { description: def.properties.description }),
     ...(def.properties.bypassStackOutOfSyncError === undefined ? {} : { bypassStackOutOfSyncError: def.properties.bypassStackOutOfSyncError }),
     provisioningState: 'deploying',
@@ -268,7 +268,7 @@ export async function validateStack(ctx: Context, req: Request, sub: string, nam
     type: stackType,
     properties: {
       ...normalisedSettings(def.properties),
-      parameters: def.properties.parameters ?? {},
+      parameters: withoutSecureValues(def.properties.parameters, def.properties.template),
       ...(def.properties.description === undefined ? {} : { description: def.properties.description }),
       correlationId: randomUUID(),
       validatedResources: plan.resources.map((r) => ({ id: r.id })),
@@ -284,4 +284,11 @@ export function exportStackTemplate(ctx: Context, req: Request, sub: string, nam
   const s = findStack(ctx, sub, name);
   if (s === undefined) throw stackNotFound(name);
   return reply(200, { template: s.template ?? {} });
+}
+
+/** Stack parameters as ARM answers with them: a securestring/secureobject parameter without its value. */
+function withoutSecureValues(parameters: unknown, template: unknown): Record<string, unknown> {
+  const declared = asObject(asObject(template)?.parameters) ?? {};
+  const secure = new Set(Object.entries(declared).filter(([, p]) => /^secure(string|object)$/i.test(String(asObject(p)?.type))).map(([n]) => n.toLowerCase()));
+  return Object.fromEntries(Object.entries(asObject(parameters) ?? {}).map(([n, p]) => (secure.has(n.toLowerCase()) ? [n, {}] : [n, p])));
 }

@@ -13,8 +13,10 @@ const help = `Usage: cf-infra deploy <deployment> [options]     (npm run deploy 
 
 Offline plan (config, compile + lint, snapshot, policy, cost vs budget) → the deployment's lock →
 prerequisites (subscription, providers, bootstrap) → what-if → confirmation → create/update the
-deployment stack cf-<deployment> → wait → validation (every managed resource Succeeded) → unlock →
-run report in .runs/<deployment>/<run-id>/ (also uploaded next to the lock).
+deployment stack cf-<deployment> → wait → secrets (every missing generated post-deploy secret
+written to the deployment's Key Vault, never overwritten) → validation (ARM-level checks; against
+Azure the data checks in the in-VNet validation job, CF_VALIDATE_JOB=skip before its image exists)
+→ unlock → run report in .runs/<deployment>/<run-id>/ (also uploaded next to the lock).
 
 Options:
   --emulator             the local ARM emulator (a running one, else one started for this command)
