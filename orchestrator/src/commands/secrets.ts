@@ -2,7 +2,7 @@
 // `secrets` phase writes them (create the missing generated ones, never overwrite), e.g. from inside
 // the VNet after a deploy from outside it; `--check` only lists which expected secrets exist and
 // which are missing, disabled, expired or soft-deleted. Names only: a value is never read or printed.
-import { apiVersionsByType, getStack } from '../deploy/arm-phases.ts';
+import { apiVersionsByType, getDeployedStack } from '../deploy/arm-phases.ts';
 import { readGolden } from '../plan/golden.ts';
 import { adminPasswordSync, serverOfStack } from '../secrets/admin-password.ts';
 import { resolveTarget } from '../deploy/preflight.ts';
@@ -49,8 +49,7 @@ export async function run(args: string[]): Promise<number> {
   const services = commandServices(flags);
   try {
     const arm = await services.openArm();
-    const stack = await getStack(arm.clients, stackName, deployment);
-    if (stack === undefined) throw new CliError(`${deployment} has no stack ${stackName} in ${arm.where}: it is not deployed.`, { hint: `cf-infra deploy ${deployment}${flags.emulator ? ' --emulator' : ''}` });
+    const stack = await getDeployedStack(arm, stackName, deployment);
     const vault = vaultOf(stack);
     if (vault === undefined) throw new CliError(`the stack ${stackName} has no output security.keyVaultUri`, { hint: `cf-infra deploy ${deployment}${flags.emulator ? ' --emulator' : ''}` });
     const expected = expectedSecrets(stack, resolved.catalog.services);

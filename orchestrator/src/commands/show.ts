@@ -1,10 +1,9 @@
 // `cf-infra show <deployment>`: the deployed stack — state, outputs, managed resources with portal links.
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
-import { getStack } from '../deploy/arm-phases.ts';
+import { getDeployedStack } from '../deploy/arm-phases.ts';
 import { checkTargetFlags, commandServices } from '../deploy/services.ts';
 import { resolveTarget } from '../deploy/preflight.ts';
 import type { ResolvedDeployment } from '../config/resolve.ts';
-import { CliError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { deploymentPositional, parseCommandArgs, targetOptions } from './args.ts';
 import { maskDeep } from '../report/mask.ts';
@@ -35,8 +34,7 @@ export async function run(args: string[]): Promise<number> {
   const services = commandServices(flags);
   try {
     const arm = await services.openArm();
-    const stack = await getStack(arm.clients, stackName, deployment);
-    if (stack === undefined) throw new CliError(`${deployment} has no stack ${stackName} in ${arm.where}: it is not deployed.`, { hint: `cf-infra deploy ${deployment}${flags.emulator ? ' --emulator' : ''}` });
+    const stack = await getDeployedStack(arm, stackName, deployment);
     const p: NonNullable<DeploymentStack['properties']> = stack.properties ?? ({} as NonNullable<DeploymentStack['properties']>);
     const outputs = maskDeep(Object.fromEntries(Object.entries((p.outputs ?? {}) as Record<string, { value?: unknown }>).map(([k, o]) => [k, o?.value ?? o])));
     const resources = (p.resources ?? []).map((r) => ({ id: r.id ?? '', status: r.status ?? '', denyStatus: r.denyStatus ?? '', portal: portalLink(r.id ?? '') }));

@@ -107,6 +107,13 @@ export async function getStack(clients: ArmClients, name: string, deployment: st
   }
 }
 
+/** The deployment's stack, or a CliError saying it is not deployed and how to deploy it. */
+export async function getDeployedStack(arm: { clients: ArmClients; where: string; emulator: boolean }, name: string, deployment: string): Promise<DeploymentStack> {
+  const stack = await getStack(arm.clients, name, deployment);
+  if (stack === undefined) throw new CliError(`${deployment} has no stack ${name} in ${arm.where}: it is not deployed.`, { hint: `cf-infra deploy ${deployment}${arm.emulator ? ' --emulator' : ''}` });
+  return stack;
+}
+
 export function managedResourceIds(stack: DeploymentStack | undefined): string[] {
   return (stack?.properties?.resources ?? []).filter((r) => r.status === undefined || r.status === 'managed').map((r) => r.id!).filter((id) => id !== undefined);
 }
