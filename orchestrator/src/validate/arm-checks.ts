@@ -3,7 +3,7 @@
 // disabled on the data services, diagnostic settings present on them.
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import type { ArmClients } from '../arm/clients.ts';
-import { managedResourceIds, typeOfId, validateManagedResources, type ValidationResult } from '../deploy/arm-phases.ts';
+import { managedResourceIds, typeOfId, validateManagedResources, withTransientRetries, type ValidationResult } from '../deploy/arm-phases.ts';
 import { fail, pass, skipped, type CheckDefinition } from './model.ts';
 
 export interface ArmContext {
@@ -30,7 +30,7 @@ const shortName = (id: string): string => `${typeOfId(id)}/${id.split('/').pop()
 async function propertiesOf(context: ArmContext, id: string): Promise<Record<string, unknown>> {
   const apiVersion = context.apiVersions.get(typeOfId(id).toLowerCase());
   if (apiVersion === undefined) throw new Error(`no api-version known for ${typeOfId(id)}`);
-  const resource = await context.clients.resources.resources.getById(id, apiVersion);
+  const resource = await withTransientRetries(() => context.clients.resources.resources.getById(id, apiVersion));
   return (resource.properties ?? {}) as Record<string, unknown>;
 }
 
