@@ -5,14 +5,11 @@
 // GET {jobId}/executions/{name} (JobExecution) and POST {jobId}/executions/{name}/stop
 // (Jobs_StopExecution). Executions live in memory (their processes do not outlive the emulator).
 import { randomBytes } from 'node:crypto';
-import { checkApiVersion } from '../api-version.ts';
 import type { Context } from '../context.ts';
-import { ArmError, methodNotAllowed, noRoute, resourceGroupNotFound, resourceNotFound } from '../errors.ts';
+import { ArmError, methodNotAllowed, noRoute } from '../errors.ts';
 import { asObject, reply, type Reply, type Request } from '../http.ts';
-import { parseResourceId } from '../ids.ts';
 import { asyncOperationHeaders, locationHeaders, registerFinisher, startOperation } from '../lro.ts';
-import { getResource, missingResourceGroup } from '../store-ops.ts';
-import { checkSubscription } from './subscriptions.ts';
+import { actionTarget } from './action-target.ts';
 import type { JobProcess } from '../job-runner.ts';
 
 export type ExecutionStatus = 'Running' | 'Processing' | 'Stopped' | 'Degraded' | 'Failed' | 'Unknown' | 'Succeeded';
@@ -54,13 +51,7 @@ export function jobPathOf(path: string): JobPath | undefined {
 }
 
 function storedJob(ctx: Context, req: Request, jobId: string): { apiVersion: string; body: Record<string, unknown>; subscriptionId: string } {
-  const rid = parseResourceId(jobId)!;
-  const { apiVersion } = checkApiVersion(req, rid.type);
-  checkSubscription(ctx, rid.subscriptionId);
-  const group = missingResourceGroup(ctx, rid.id);
-  if (group !== undefined) throw resourceGroupNotFound(group);
-  const stored = getResource(ctx, rid.id);
-  if (stored === undefined) throw resourceNotFound(rid.type, rid.name, rid.resourceGroup);
+  const { rid, apiVersion, stored } = actionTarget(ctx, req, jobId);
   return { apiVersion, body: stored.body, subscriptionId: rid.subscriptionId };
 }
 

@@ -4,14 +4,13 @@
 // Retry-After; the server shows Stopping/Starting until it finishes, then properties.state Stopped/Ready.
 // Stop is only accepted on a Ready server and start only on a Stopped one: ARM answers ServerIsNotReady
 // ("Restart or Stop Server can only be performed on Started servers ...") otherwise.
-import { checkApiVersion } from '../api-version.ts';
 import { latencyFor, type Context } from '../context.ts';
-import { ArmError, resourceGroupNotFound, resourceNotFound } from '../errors.ts';
+import { ArmError, resourceNotFound } from '../errors.ts';
 import { asObject, reply, type Reply, type Request } from '../http.ts';
 import { parseResourceId } from '../ids.ts';
 import { asyncOperationHeaders, locationHeaders, registerFinisher, startOperation } from '../lro.ts';
-import { getResource, missingResourceGroup } from '../store-ops.ts';
-import { checkSubscription } from './subscriptions.ts';
+import { getResource } from '../store-ops.ts';
+import { actionTarget } from './action-target.ts';
 
 export type PowerAction = 'stop' | 'start';
 
@@ -31,13 +30,7 @@ export function powerActionOf(path: string): { server: string; action: PowerActi
 }
 
 export function postServerPower(ctx: Context, req: Request, server: string, action: PowerAction): Reply {
-  const rid = parseResourceId(server)!;
-  const { apiVersion } = checkApiVersion(req, rid.type);
-  checkSubscription(ctx, rid.subscriptionId);
-  const group = missingResourceGroup(ctx, rid.id);
-  if (group !== undefined) throw resourceGroupNotFound(group);
-  const stored = getResource(ctx, rid.id);
-  if (stored === undefined) throw resourceNotFound(rid.type, rid.name, rid.resourceGroup);
+  const { rid, apiVersion, stored } = actionTarget(ctx, req, server);
   const t = transition[action];
   const properties = asObject(stored.body.properties) ?? {};
   const state = String(properties.state ?? '');
