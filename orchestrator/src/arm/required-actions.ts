@@ -1,0 +1,145 @@
+// What ARM authorizes for one resource write: the write on the target itself, and the *linked*
+// actions on every resource the body references (ARM answers 403 LinkedAuthorizationFailed when one
+// is missing). One source for the emulator's authorization and for bootstrap's role coverage check.
+//
+// Sources (Azure docs, checked 2026-12):
+// - "Azure RBAC permissions for Azure Private Link": a private endpoint needs subnets/join/action on its
+//   subnet, the network interface actions for the NIC it creates, and for automatic approval
+//   <provider>/<type>/privateEndpointConnectionsApproval/action on the target (else Pending).
+// - Built-in role "Private DNS Zone Contributor" / "Network Contributor": virtualNetworks/join/action
+//   for a zone's virtual network link, privateDnsZones/join/action for a private DNS zone group.
+// - "Azure permissions for Networking": networkSecurityGroups/join/action and routeTables/join/action
+//   when a subnet references them; userAssignedIdentities/assign/action to attach an identity.
+// - "Diagnostic settings in Azure Monitor" / "Flow logs": workspaces/sharedKeys/action on a Log
+//   Analytics destination, storageAccounts/listKeys/action on a storage destination.
+
+export interface ResourceWrite {
+  id: string;
+  type: string;
+  /** The body as declared (properties, identity, sku …). */
+  body: Record<string, unknown>;
+}
+
+export interface RequiredAction {
+  action: string;
+  /** The resource id (or resource group id) the action is checked on. */
+  scope: string;
+  /** Linked: checked on a referenced resource, not on the target (ARM: LinkedAuthorizationFailed). */
+  linked: boolean;
+  why: string;
+}
+
+/** The RBAC action prefix of a resource type (resource groups are authorized under subscriptions/). */
+export function actionPrefix(resourceType: string): string {
+  return resourceType.toLowerCase() === 'microsoft.resources/resourcegroups' ? 'Microsoft.Resources/subscriptions/resourceGroups' : resourceType;
+}
+
+/** The full type of a resource id (Ns/type[/child]), read from its last /providers/ segment. */
+export function typeOfResourceId(id: string): string | undefined {
+  const segments = id.split('/').filter((s) => s !== '');
+  if (segments[0]?.toLowerCase() !== 'subscriptions') return undefined;
+  const last = segments.map((s) => s.toLowerCase()).lastIndexOf('providers');
+  if (last < 0) return segments[2]?.toLowerCase() === 'resourcegroups' && segments.length === 4 ? 'Microsoft.Resources/resourceGroups' : undefined;
+  const rest = segments.slice(last + 1);
+  if (rest.length < 3 || rest.length % 2 !== 1) return undefined;
+  const parts = [rest[0]!];
+  for (let i = 1; i < rest.length; i += 2) parts.push(rest[i]!);
+  return parts.join('/');
+}
+
+const resourceGroupOf = (id: string): string | undefined => /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+)(\/|$)/i.exec(id)?.[1];
+
+/** Referenced types → the linked action ARM checks on the referenced resource. */
+const linkedActionByType: Record<string, { action: string; why: string }> = {
+  'microsoft.network/virtualnetworks/subnets': { action: 'Microsoft.Network/virtualNetworks/subnets/join/action', why: 'references a subnet' },
+  'microsoft.network/virtualnetworks': { action: 'Microsoft.Network/virtualNetworks/join/action', why: 'links a virtual network' },
+  'microsoft.network/networksecuritygroups': { action: 'Microsoft.Network/networkSecurityGroups/join/action', why: 'attaches a network security group' },
+  'microsoft.network/routetables': { action: 'Microsoft.Network/routeTables/join/action', why: 'attaches a route table' },
+  'microsoft.network/privatednszones': { action: 'Microsoft.Network/privateDnsZones/join/action', why: 'registers in a private DNS zone' },
+  'microsoft.managedidentity/userassignedidentities': { action: 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action', why: 'assigns a user-assigned identity' },
+  'microsoft.operationalinsights/workspaces': { action: 'Microsoft.OperationalInsights/workspaces/sharedKeys/action', why: 'sends to a Log Analytics workspace' },
+  'microsoft.storage/storageaccounts': { action: 'Microsoft.Storage/storageAccounts/listKeys/action', why: 'writes to a storage account' },
+};
+
+/** Target types of our private endpoints: approving the connection is an action on the target. */
+export const privateEndpointApprovalTypes = [
+  'Microsoft.DBforPostgreSQL/flexibleServers',
+  'Microsoft.KeyVault/vaults',
+  'Microsoft.EventHub/namespaces',
+  'Microsoft.Cache/redisEnterprise',
+  'Microsoft.ContainerRegistry/registries',
+] as const;
+
+export const approvalAction = (targetType: string): string => `${targetType}/privateEndpointConnectionsApproval/action`;
+
+/** Every string in the body that is a resource id, with the JSON path it was found at. */
+export function referencedIds(body: unknown, path = ''): { id: string; path: string }[] {
+  if (typeof body === 'string') return typeOfResourceId(body) === undefined || body.includes('[') ? [] : [{ id: body, path }];
+  if (Array.isArray(body)) return body.flatMap((v, i) => referencedIds(v, `${path}[${i}]`));
+  if (body !== null && typeof body === 'object') {
+    return Object.entries(body).flatMap(([k, v]) => [
+      // identity.userAssignedIdentities is keyed by the identity's id
+      ...(typeOfResourceId(k) === undefined ? [] : [{ id: k, path: `${path}.${k}` }]),
+      ...referencedIds(v, path === '' ? k : `${path}.${k}`),
+    ]);
+  }
+  return [];
+}
+
+/** The private link targets a private endpoint asks for automatic approval on. */
+export function privateLinkTargets(r: ResourceWrite): string[] {
+  if (r.type.toLowerCase() !== 'microsoft.network/privateendpoints') return [];
+  const props = (r.body['properties'] ?? {}) as { privateLinkServiceConnections?: { properties?: { privateLinkServiceId?: unknown } }[] };
+  return (props.privateLinkServiceConnections ?? []).map((c) => c.properties?.privateLinkServiceId).filter((id): id is string => typeof id === 'string');
+}
+
+/**
+ * The actions a PUT of this resource needs: its own write, then every linked action. The private
+ * endpoint approval action is listed (linked) but is not a refusal: without it the connection stays
+ * Pending — callers decide (the emulator sets the state; the coverage check reports the gap).
+ */
+export function actionsForWrite(r: ResourceWrite): (RequiredAction & { approval?: true })[] {
+  const out: (RequiredAction & { approval?: true })[] = [{ action: `${actionPrefix(r.type)}/write`, scope: r.id, linked: false, why: `writes ${r.type}` }];
+  const own = r.id.toLowerCase();
+  const seen = new Set<string>();
+  const add = (a: RequiredAction & { approval?: true }): void => {
+    const k = `${a.action}|${a.scope}`.toLowerCase();
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(a);
+    }
+  };
+  const targets = new Set(privateLinkTargets(r).map((t) => t.toLowerCase()));
+  for (const { id, path } of referencedIds(r.body)) {
+    const low = id.toLowerCase();
+    if (low === own || low.startsWith(`${own}/`) || own.startsWith(`${low}/`)) continue; // itself, its children, its parents
+    const type = typeOfResourceId(id)!;
+    if (targets.has(low)) {
+      add({ action: approvalAction(type), scope: id, linked: true, approval: true, why: `approves its private endpoint connection (${path})` });
+      continue;
+    }
+    const rule = linkedActionByType[type.toLowerCase()];
+    if (rule !== undefined) add({ action: rule.action, scope: id, linked: true, why: `${rule.why} (${path})` });
+  }
+  if (r.type.toLowerCase() === 'microsoft.network/privateendpoints') {
+    // ARM creates the endpoint's network interface in the endpoint's resource group, as the caller.
+    const rg = resourceGroupOf(r.id) ?? r.id;
+    add({ action: 'Microsoft.Network/networkInterfaces/write', scope: rg, linked: true, why: 'creates the private endpoint\'s network interface' });
+  }
+  return out;
+}
+
+export function actionsForDelete(id: string, type: string): RequiredAction[] {
+  const actions: RequiredAction[] = [{ action: `${actionPrefix(type)}/delete`, scope: id, linked: false, why: `deletes ${type}` }];
+  if (type.toLowerCase() === 'microsoft.network/privateendpoints') {
+    actions.push({ action: 'Microsoft.Network/networkInterfaces/delete', scope: resourceGroupOf(id) ?? id, linked: true, why: 'deletes the private endpoint\'s network interface' });
+  }
+  return actions;
+}
+
+/** The role definition GUID and principal type a role assignment body grants (condition attributes). */
+export function roleAssignmentRequest(body: Record<string, unknown>): { roleDefinitionGuid?: string; principalType?: string } {
+  const p = (body['properties'] ?? {}) as { roleDefinitionId?: unknown; principalType?: unknown };
+  const guid = typeof p.roleDefinitionId === 'string' ? /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(p.roleDefinitionId)?.[1]?.toLowerCase() : undefined;
+  return { ...(guid === undefined ? {} : { roleDefinitionGuid: guid }), ...(typeof p.principalType === 'string' ? { principalType: p.principalType } : {}) };
+}
