@@ -12,6 +12,14 @@ import type { AddressInfo } from 'node:net';
 import { ciFederatedCredentials, prFederatedCredentials, type FederatedCredential } from '../src/bootstrap/ci-identity.ts';
 import { ensureAppIdentity, GraphError } from '../src/bootstrap/graph.ts';
 import { ExitCode } from '../src/exit-codes.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startEmulator, type RunningEmulator } from '../../local/arm-emulator/index.ts';
+import { prepareBootstrap, runBootstrap, type BootstrapReport } from '../src/bootstrap/run.ts';
+import { prRoleAssignments, roleAssignments } from '../src/bootstrap/desired.ts';
+import { armRest } from '../src/bootstrap/arm-rest.ts';
+import { createArmClients } from '../src/arm/clients.ts';
 
 type Obj = Record<string, any>;
 
@@ -181,9 +189,9 @@ describe('bootstrap: the pipeline identities over Microsoft Graph', () => {
       graph.writes.length = 0;
 
       const planned = await ensureAppIdentity(credential, { ...ciOptions(withoutTest), dryRun: true });
-      expect(planned.changes.map((c) => `${c.action} ${c.label}`)).to.deep.equal([
-        'delete federated credential github-env-test (repo:complianceflow/complianceflow-infra:environment:test): no longer desired',
-        'delete federated credential github-pull-request (repo:complianceflow/complianceflow-infra:pull_request): no longer desired',
+      expect(planned.changes.map((c) => `${c.action} ${c.label} (${c.detail})`)).to.deep.equal([
+        'delete federated credential github-env-test (repo:complianceflow/complianceflow-infra:environment:test) (no longer desired)',
+        'delete federated credential github-pull-request (repo:complianceflow/complianceflow-infra:pull_request) (no longer desired)',
       ]);
       expect(graph.writes).to.deep.equal([]);
 
@@ -271,6 +279,74 @@ describe('bootstrap: the pipeline identities over Microsoft Graph', () => {
       const error = await ensureAppIdentity(credential, ciOptions()).then(() => undefined, (e: unknown) => e);
       expect((error as GraphError).message).to.equal('2 app registrations are named "complianceflow-infra-ci": delete the extra ones or rename them');
       expect(graph.writes).to.deep.equal([]);
+    });
+  });
+
+  describe('cf-infra bootstrap with both identities (loopback Graph, ARM emulator)', () => {
+    let emu: RunningEmulator;
+    let dir: string;
+    before(async () => {
+      graph.reset();
+      dir = mkdtempSync(path.join(tmpdir(), 'cf-bootstrap-graph-'));
+      emu = await startEmulator({ stateDir: dir, port: 0, latency: { defaultMs: 0 }, log: () => undefined });
+    });
+    after(async () => {
+      await emu?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const run = async (dryRun: boolean): Promise<{ report: BootstrapReport; lines: string[] }> => {
+      const lines: string[] = [];
+      const prepared = prepareBootstrap({ subscriptionId: emu.subscriptionId, now: new Date('2026-11-29T02:00:00Z') });
+      const report = await runBootstrap(prepared, {
+        subscriptionId: emu.subscriptionId,
+        target: { kind: 'emulator', endpoint: emu.endpoint, caPem: emu.caPem },
+        dryRun,
+        renderer: 'silent',
+        print: (line) => lines.push(line),
+        pollIntervalMs: 20,
+        graph: { endpoint, replicationDelaysMs: fast },
+      });
+      return { report, lines };
+    };
+    const status = (report: BootstrapReport) => Object.fromEntries(report.steps.map((s) => [s.title, s.status]));
+
+    it('a dry run plans both apps and their assignments and writes nothing to Graph', async () => {
+      const { report, lines } = await run(true);
+      expect(status(report)['CI identity (app registration, service principal, federated credentials)']).to.equal('would create 6');
+      expect(status(report)['Pull-request identity (app registration, service principal, federated credential)']).to.equal('would create 3');
+      expect(lines).to.include('  + federated credential github-pull-request (repo:complianceflow/complianceflow-infra:pull_request): would create');
+      expect(graph.writes).to.deep.equal([]);
+    });
+
+    it('creates two apps, the PR app trusted for pull_request only, assigns each its roles, and prints both client ids', async () => {
+      const { report, lines } = await run(false);
+      const ci = graph.apps.find((a) => a.displayName === 'complianceflow-infra-ci')!;
+      const pr = graph.apps.find((a) => a.displayName === 'complianceflow-infra-pr')!;
+      expect(credentialsOf('complianceflow-infra-ci').map((f) => f.subject)).to.not.include('repo:complianceflow/complianceflow-infra:pull_request');
+      expect(credentialsOf('complianceflow-infra-pr').map((f) => f.subject)).to.deep.equal(['repo:complianceflow/complianceflow-infra:pull_request']);
+      expect(report.variables['AZURE_CLIENT_ID']).to.equal(ci.appId);
+      expect(report.variables['AZURE_PR_CLIENT_ID']).to.equal(pr.appId);
+      expect(lines).to.include(`  AZURE_PR_CLIENT_ID=${pr.appId}`);
+      expect(status(report)['Role assignments of the pull-request identity (read and what-if only)']).to.equal('2 created');
+
+      const prepared = prepareBootstrap({ subscriptionId: emu.subscriptionId });
+      const rest = armRest(createArmClients({ kind: 'emulator', subscriptionId: emu.subscriptionId, endpoint: emu.endpoint, caPem: emu.caPem }), emu.endpoint);
+      const prSp = graph.sps.find((sp) => sp.appId === pr.appId)!;
+      const ciSp = graph.sps.find((sp) => sp.appId === ci.appId)!;
+      for (const a of prRoleAssignments(prepared.input, prepared.prRole, { objectId: prSp.id, label: 'pr' })) expect((await rest.get(a.id, a.apiVersion))?.['properties']).to.deep.include({ principalId: prSp.id });
+      for (const a of roleAssignments(prepared.input, prepared.role, { objectId: ciSp.id, label: 'ci' })) expect((await rest.get(a.id, a.apiVersion))?.['properties']).to.deep.include({ principalId: ciSp.id });
+    });
+
+    it('a credential left on the CI app by an earlier bootstrap (pull_request) is deleted, and the step says so', async () => {
+      const stored = credentialsOf('complianceflow-infra-ci');
+      stored.push({ id: randomUUID(), name: 'github-pull-request', issuer: 'https://token.actions.githubusercontent.com', subject: 'repo:complianceflow/complianceflow-infra:pull_request', audiences: ['api://AzureADTokenExchange'] });
+      const { report, lines } = await run(false);
+      expect(status(report)['CI identity (app registration, service principal, federated credentials)']).to.equal('1 deleted, 6 unchanged');
+      expect(lines).to.include('  - federated credential github-pull-request (repo:complianceflow/complianceflow-infra:pull_request): deleted (no longer desired)');
+      expect(report.changed).to.equal(true);
+      expect(credentialsOf('complianceflow-infra-ci').map((f) => f.name)).to.not.include('github-pull-request');
+      const again = await run(false);
+      expect(again.report.changed).to.equal(false);
     });
   });
 });

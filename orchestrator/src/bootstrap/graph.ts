@@ -44,6 +44,8 @@ export const defaultReplicationDelaysMs: readonly number[] = [1000, 2000, 4000, 
 export interface IdentityChange {
   action: 'create' | 'update' | 'delete';
   label: string;
+  /** Why, e.g. "no longer desired" for a deletion. */
+  detail?: string;
 }
 
 export interface AppIdentityResult {
@@ -140,7 +142,7 @@ export async function ensureAppIdentity(credential: TokenCredential, options: Ap
   else unchanged.push(`service principal of ${name}`);
   changes.push(...diff.create.map((f): IdentityChange => ({ action: 'create', label: `federated credential ${f.name} (${f.subject})` })));
   changes.push(...diff.update.map((f): IdentityChange => ({ action: 'update', label: `federated credential ${f.name} (${f.subject})` })));
-  changes.push(...diff.remove.map((f): IdentityChange => ({ action: 'delete', label: `federated credential ${f.name} (${f.subject}): no longer desired` })));
+  changes.push(...diff.remove.map((f): IdentityChange => ({ action: 'delete', label: `federated credential ${f.name} (${f.subject})`, detail: 'no longer desired' })));
   unchanged.push(...diff.unchanged.map((n) => `federated credential ${n}`));
   const secretCount = app !== undefined && Array.isArray(app['passwordCredentials']) ? app['passwordCredentials'].length : 0;
   if (options.dryRun) {

@@ -148,14 +148,15 @@ export async function runBootstrap(prepared: Prepared, options: BootstrapOptions
     return {
       title,
       run: async (): Promise<ItemResult[]> => {
-        if (emulator) {
+        // Against the emulator Graph is not there: placeholders, unless a Graph endpoint is given (tests' loopback Graph).
+        if (emulator && options.graph?.endpoint === undefined) {
           state[key] = { principal: placeholder, clientId: `(emulator: no app registration, object id ${placeholder.objectId})` };
           return [{ label: who, action: 'skipped', detail: 'Microsoft Graph is not emulated' }];
         }
         const result = await ensureAppIdentity(clients.credential, { displayName, federated, dryRun: options.dryRun, ...(options.graph ?? {}) });
         state[key] = { principal: { objectId: result.servicePrincipalObjectId, label: `service principal of ${displayName}` }, clientId: result.appId };
         const items: ItemResult[] = [
-          ...result.changes.map((c): ItemResult => ({ label: c.label, action: c.action })),
+          ...result.changes.map((c): ItemResult => ({ label: c.label, action: c.action, ...(c.detail === undefined ? {} : { detail: c.detail }) })),
           ...result.unchanged.map((label): ItemResult => ({ label, action: 'unchanged' })),
         ];
         if (result.secretCount > 0) items.push({ label: `${result.secretCount} client secret(s) on ${displayName}`, action: 'skipped', detail: 'remove them: the pipeline uses federation only' });
