@@ -1,6 +1,10 @@
 // The pure parts of bootstrap: RBAC action matching and role coverage, federated credentials, names,
 // budgets from the registry, the desired-vs-current comparison.
 import { expect } from 'chai';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError } from '../src/errors.ts';
 import { actionMatches, allows, roleCoverageGaps, loadDeploymentRole } from '../src/bootstrap/deployment-role.ts';
 import { ciFederatedCredentials, federatedCredentialChanges, federatedCredentialLimitProblem, maxFederatedCredentialsPerApp, prFederatedCredentials } from '../src/bootstrap/ci-identity.ts';
 import { differences } from '../src/bootstrap/compare.ts';
@@ -99,6 +103,33 @@ describe('bootstrap building blocks', () => {
     const assignments = prRoleAssignments(input, role, { objectId: '00000000-0000-0000-0000-0000000c1c2e', label: 'pr' });
     expect(assignments.map((a) => (a.body['properties'] as { roleDefinitionId: string }).roleDefinitionId.split('/').pop())).to.have.length(2).and.to.include('acdd72a7-3385-48ef-bd42-f606fba81ae7');
     expect(assignments.every((a) => a.id.startsWith(`/subscriptions/${input.subscriptionId}/providers/Microsoft.Authorization/roleAssignments/`))).to.equal(true);
+  });
+
+  it('bootstrap.yaml: the pull-request identity is required and must not be the CI app', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'cf-bootstrap-config-'));
+    try {
+      cpSync(path.join(repoRoot, 'deployments'), path.join(root, 'deployments'), { recursive: true });
+      cpSync(path.join(repoRoot, 'bicep/shared'), path.join(root, 'bicep/shared'), { recursive: true });
+      const file = path.join(root, 'deployments/bootstrap.yaml');
+      const original = readFileSync(file, 'utf8');
+      const problems = (text: string): string[] => {
+        writeFileSync(file, text);
+        try {
+          loadBootstrapConfig(loadRegistry(root));
+          return [];
+        } catch (error) {
+          expect(error).to.be.instanceOf(ConfigError);
+          return [...(error as ConfigError).problems];
+        }
+      };
+      expect(problems(original)).to.deep.equal([]);
+      expect(problems(original.replace('displayName: complianceflow-infra-pr', 'displayName: complianceflow-infra-CI'))).to.deep.equal([
+        'deployments/bootstrap.yaml: prIdentity.displayName: "complianceflow-infra-CI" is the CI identity\'s name: pull requests need an app registration of their own (read and what-if only)',
+      ]);
+      expect(problems(original.replace(/^prIdentity:\n  displayName: complianceflow-infra-pr\n/m, '')).join('\n')).to.include('prIdentity');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('the cost anomaly alert stays at least a year ahead: the start is kept, an end less than a year away moves', () => {
