@@ -9,8 +9,7 @@ import { actionMatches, allows, roleCoverageGaps, loadDeploymentRole } from '../
 import { ciFederatedCredentials, federatedCredentialChanges, federatedCredentialLimitProblem, maxFederatedCredentialsPerApp, prFederatedCredentials } from '../src/bootstrap/ci-identity.ts';
 import { differences } from '../src/bootstrap/compare.ts';
 import { anomalyAlertSchedule, costAnomalyAlert, environmentBudgets, firstOfMonth, prRoleAssignments, type BootstrapInput } from '../src/bootstrap/desired.ts';
-import { prWhatIfRoleFile } from '../src/bootstrap/run.ts';
-import { loadRoleFile } from '../src/bootstrap/role-file.ts';
+import { loadRoleFile, prWhatIfRoleFile } from '../src/bootstrap/role-file.ts';
 import { loadBootstrapConfig } from '../src/bootstrap/config.ts';
 import { deterministicGuid, typeOfId } from '../src/bootstrap/ids.ts';
 import { namespacesToRegister } from '../src/bootstrap/resource-types.ts';

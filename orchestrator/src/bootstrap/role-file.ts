@@ -4,6 +4,16 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.ts';
 
+/**
+ * The pull-request identity's custom role (with Reader): exactly what a subscription deployment
+ * what-if and a stack what-if need. Action names from Azure's resource provider operations for
+ * Microsoft.Resources (https://learn.microsoft.com/azure/role-based-access-control/permissions/management-and-governance#microsoftresources):
+ * deployments/whatIf/action; deploymentStacksWhatIfResults/write, /whatIf/action, /delete (the stack
+ * what-if resource of api 2025-07-01: PUT, POST …/whatIf, DELETE in orchestrator/src/deploy/stack-whatif.ts).
+ * Reads (the stack, the live resources, the operation status polls) are Reader's.
+ */
+export const prWhatIfRoleFile = 'deployments/roles/cf-pr-whatif.json';
+
 export interface RolePermissions {
   actions: string[];
   notActions: string[];

@@ -21,7 +21,7 @@ import { ensureAppIdentity } from './graph.ts';
 import { registerProviders } from './providers.ts';
 import { itemLine, reconcile, stepStatus, type ItemResult, type StepContext } from './reconcile.ts';
 import { namespacesToRegister } from './resource-types.ts';
-import { loadRoleFile, type CustomRole } from './role-file.ts';
+import { loadRoleFile, prWhatIfRoleFile, type CustomRole } from './role-file.ts';
 
 /** Stands in for the CI service principal against the emulator only (Graph is not emulated). */
 export const emulatorPlaceholderPrincipal: desired.CiPrincipal = {
@@ -34,9 +34,6 @@ export const emulatorPlaceholderPrPrincipal: desired.CiPrincipal = {
   objectId: emulatorPrPrincipalId,
   label: 'EMULATOR PLACEHOLDER pull-request principal (no PR identity: Microsoft Graph is not emulated)',
 };
-
-/** The pull-request identity's custom role: Reader plus exactly what a deployment and a stack what-if need. */
-export const prWhatIfRoleFile = 'deployments/roles/cf-pr-whatif.json';
 
 /** Attempts at the role assignments while a new service principal replicates. */
 const principalRetries = 6;
