@@ -5,6 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../src/errors.ts';
+import { emulatorPrPrincipalId } from '../src/arm/emulator-token.ts';
 import { actionMatches, allows, roleCoverageGaps, loadDeploymentRole } from '../src/bootstrap/deployment-role.ts';
 import { ciFederatedCredentials, federatedCredentialChanges, federatedCredentialLimitProblem, maxFederatedCredentialsPerApp, prFederatedCredentials } from '../src/bootstrap/ci-identity.ts';
 import { differences } from '../src/bootstrap/compare.ts';
@@ -99,7 +100,7 @@ describe('bootstrap building blocks', () => {
     }
     const registry = loadRegistry();
     const input: BootstrapInput = { subscriptionId: '9e2c7a41-6b5d-4f3e-8a19-2c0d5e7f4b63', config: loadBootstrapConfig(registry), registry, lockContainer: 'deployment-locks', now: new Date('2026-11-29T02:00:00Z') };
-    const assignments = prRoleAssignments(input, role, { objectId: '00000000-0000-0000-0000-0000000c1c2e', label: 'pr' });
+    const assignments = prRoleAssignments(input, role, { objectId: emulatorPrPrincipalId, label: 'pr' });
     expect(assignments.map((a) => (a.body['properties'] as { roleDefinitionId: string }).roleDefinitionId.split('/').pop())).to.have.length(2).and.to.include('acdd72a7-3385-48ef-bd42-f606fba81ae7');
     expect(assignments.every((a) => a.id.startsWith(`/subscriptions/${input.subscriptionId}/providers/Microsoft.Authorization/roleAssignments/`))).to.equal(true);
   });
