@@ -215,6 +215,8 @@ describe('GitHub Actions workflows', () => {
     }
     expect(logins).to.include('what-if.yml what-if: AZURE_PR_CLIENT_ID (pull_request)');
     expect(logins.filter((l) => l.includes('AZURE_PR_CLIENT_ID'))).to.deep.equal(['what-if.yml what-if: AZURE_PR_CLIENT_ID (pull_request)']);
+    // The pull-request identity holds no storage rights: its job is not pointed at the artifacts account or the lock.
+    expect(text('what-if.yml')).not.to.match(/CF_ARTIFACTS_ACCOUNT_URL|CF_LOCK_CONTAINER/);
   });
 
   it('what-if: one matrix job per affected deployment with OIDC, one sticky comment, forks only offline', () => {
