@@ -42,7 +42,3 @@ export function readEmulatorToken(token: string, nowSeconds = Date.now() / 1000)
   if (claims.exp <= nowSeconds) return { refused: 'The access token expiry UTC time is earlier than current UTC time.' };
   return claims as EmulatorTokenClaims;
 }
-
-/** The emulator's stand-ins for the identities bootstrap creates in Entra ID (Graph is not emulated). */
-export const emulatorCiPrincipalId = '00000000-0000-0000-0000-0000000c1c1d';
-export const emulatorPrPrincipalId = '00000000-0000-0000-0000-0000000c1c2e';
