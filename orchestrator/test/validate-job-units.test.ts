@@ -32,7 +32,9 @@ const result = { name: 'redis: PING', status: 'pass' as const, reason: 'PONG', d
 describe('validation job: configuration, protocol, start request, image, stack, SAS (pure)', () => {
   it('reads its configuration, naming what is missing or wrong', () => {
     const base = { CF_VALIDATE_TARGET: 'local', CF_DEPLOYMENT: 'westeu-test-1', CF_VALIDATE_RUN_ID: 'r1', CF_VALIDATE_RESULTS_URL: 'https://a/b?sig=x' };
-    expect(readJobConfiguration({ ...base, CF_VALIDATE_ENV_PATH: '/x.env' })).to.deep.equal({ target: 'local', deployment: 'westeu-test-1', runId: 'r1', resultsUrl: 'https://a/b?sig=x', envPath: '/x.env' });
+    expect(readJobConfiguration({ ...base, CF_VALIDATE_ENV_PATH: '/x.env' })).to.deep.equal({ target: 'local', task: 'validate', deployment: 'westeu-test-1', runId: 'r1', resultsUrl: 'https://a/b?sig=x', envPath: '/x.env' });
+    expect(readJobConfiguration({ ...base, CF_JOB_TASK: 'databases' }).task).to.equal('databases');
+    expect(() => readJobConfiguration({ ...base, CF_JOB_TASK: 'migrate' })).to.throw('CF_JOB_TASK must be validate or databases, got "migrate"');
     expect(() => readJobConfiguration({ ...base, CF_VALIDATE_TARGET: 'cloud' })).to.throw('CF_VALIDATE_TARGET must be azure or local, got "cloud"');
     expect(() => readJobConfiguration({ ...base, CF_VALIDATE_RESULTS_URL: '' })).to.throw('CF_VALIDATE_RESULTS_URL is not set');
     expect(() => readJobConfiguration({ ...base, CF_VALIDATE_TARGET: 'azure' })).to.throw(`${jobEnv.configuration.keyVaultUri} is not set`);

@@ -1,10 +1,11 @@
 // The validation job's entry point (the container's command; the emulator's job runner runs it as a
 // local process): reads its configuration from the environment (job/config.ts), runs the data
-// checks with the runner, and appends each result to the run's results blob as it finishes (the
+// checks (task validate) or the deploy's database step (task databases, job/database-job.ts) with the runner, and appends each result to the run's results blob as it finishes (the
 // write-only SAS URL the start request passed), then a final `done` line. Exit 0 when every result
 // was delivered — a failing check is a result, not a job failure; non-zero when the job itself
 // could not run or deliver (validate then reports the missing checks as failed).
 import { jobChecks } from './job/checks.ts';
+import { databaseJobChecks } from './job/database-job.ts';
 import { readJobConfiguration } from './job/config.ts';
 import { ResultsWriter } from './job/results-blob.ts';
 import { sasSecrets } from './job/sas.ts';
@@ -16,11 +17,11 @@ async function main(): Promise<number> {
     const config = readJobConfiguration(process.env);
     secrets = sasSecrets(config.resultsUrl);
     const writer = new ResultsWriter(config.resultsUrl);
-    const suite = await jobChecks(config);
+    const suite = config.task === 'databases' ? await databaseJobChecks(config) : await jobChecks(config);
     secrets = [...secrets, ...suite.secrets];
     const runId = config.runId;
     await writer.write({ kind: 'plan', runId, checks: suite.checks.map((c) => maskSecrets(c.name, secrets)) });
-    console.log(`cf-validate job ${runId}: ${suite.checks.length} checks for ${config.deployment} (${config.target})`);
+    console.log(`cf-validate job ${runId}: ${config.task}: ${suite.checks.length} checks for ${config.deployment} (${config.target})`);
     const delivered: Promise<void>[] = [];
     const results = await runChecks(suite.checks, {
       secrets,
