@@ -48,7 +48,7 @@ describe('database step (pure)', () => {
     expect(databasesNotRun({ ...base, stack: stack({}) }, {})).to.equal('the stack has no output database.fqdn (no database tier)');
     expect(databasesNotRun({ ...base, stack: withDb }, { CF_VALIDATE_JOB: 'skip' })).to.match(/^CF_VALIDATE_JOB=skip: .*rerun cf-infra deploy westeu-test-1/);
     expect(databasesNotRun({ ...base, emulator: true, stack: withDb }, {})).to.equal(emulatorDatabasesReason('westeu-test-1'));
-    expect(databasesNotRun({ ...base, emulator: true, localEnvPath: '/x.env', stack: withDb }, {})).to.equal(undefined);
+    expect(databasesNotRun({ ...base, emulator: true, localEnvironment: {}, stack: withDb }, {})).to.equal(undefined);
     expect(databasesNotRun({ ...base, stack: withDb }, {})).to.equal(undefined);
   });
 

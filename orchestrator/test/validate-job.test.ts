@@ -32,6 +32,7 @@ import { EmulatorCredential } from '../src/arm/emulator-credential.ts';
 import type { RunReport } from '../src/report/model.ts';
 import { workloadIdentityOf } from '../src/secrets/expected.ts';
 import { readSecrets } from '../src/validate/key-vault-checks.ts';
+import { scramVerifier } from '../src/validate/job/database-step.ts';
 import { bicepExpander, startEmulator, type RunningEmulator } from '../../local/arm-emulator/index.ts';
 import { startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
 import { paths } from './local-helpers.ts';
@@ -61,8 +62,8 @@ describe('validate through the validation job (emulator job runner + Azurite + l
     const progress = createProgress('plain', {}, (line) => void lines.push(line));
     progress.print = (line) => void lines.push(line);
     const deployed = await runDeploy(
-      { deployment, command: `deploy ${deployment} --emulator --yes --env-path ${envFile}`, yes: true, allowDelete: false, format: 'text' },
-      { bicep, openArm: async () => ({ clients, where: `the ARM emulator at ${emulator.endpoint}`, emulator: true, principalId: defaultEmulatorPrincipalId, close: async () => {} }), openLockStore: async () => azurite.lockStore(), progress, runsDir, poll: { updateIntervalInMs: 10 }, localEnvPath: envFile },
+      { deployment, command: `deploy ${deployment} --emulator --yes --local-env --env-path ${envFile}`, yes: true, allowDelete: false, format: 'text' },
+      { bicep, openArm: async () => ({ clients, where: `the ARM emulator at ${emulator.endpoint}`, emulator: true, principalId: defaultEmulatorPrincipalId, close: async () => {} }), openLockStore: async () => azurite.lockStore(), progress, runsDir, poll: { updateIntervalInMs: 10 }, localEnvironment: { envPath: envFile } },
     );
     return { exitCode: deployed.exitCode, report: deployed.report!, lines };
   };
@@ -163,6 +164,14 @@ describe('validate through the validation job (emulator job runner + Azurite + l
       await client.end();
     }
     for (const text of [JSON.stringify(report), lines.join('\n'), emulatorLog.join('\n')]) for (const p of passwords.values()) expect(text).not.to.include(p);
+    // The server holds the SCRAM verifier the step computed (psql got no password to send): the same
+    // verifier, recomputed from the vault's password with the stored salt.
+    const admin = new pg.Client({ host: '127.0.0.1', port: settings.ports.postgres, user: settings.postgresSuperuser, password: settings.postgresSuperuserPassword, database: 'postgres' });
+    await admin.connect();
+    const stored = (await admin.query<{ rolpassword: string }>("SELECT rolpassword FROM pg_authid WHERE rolname = 'cf_user'")).rows[0]!.rolpassword;
+    await admin.end();
+    const [, iterations, salt] = /^SCRAM-SHA-256\$(\d+):([^$]+)\$/.exec(stored)!;
+    expect(stored).to.equal(scramVerifier(passwords.get('postgresql-user-password')!, Buffer.from(salt!, 'base64'), Number(iterations)));
   });
 
   it('deploy again: the database step reruns and changes nothing (no password re-hashed); a drifted password is set back from the vault', async () => {

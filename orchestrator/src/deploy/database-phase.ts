@@ -21,7 +21,7 @@ export interface DatabasesRecord {
 export const databaseStepGroupName = (job: string): string => `database step (validation job ${job})`;
 
 export function emulatorDatabasesReason(deployment: string): string {
-  return `against the emulator the database step needs the local native environment: deploy with --env-path <local settings> (npm run local:up -- --native first), e.g. cf-infra deploy ${deployment} --emulator --env-path local/.env`;
+  return `against the emulator the database step runs against the local native environment only when asked: npm run local:up -- --native, then cf-infra deploy ${deployment} --emulator --local-env`;
 }
 
 export interface DatabasePhaseInput {
@@ -30,17 +30,17 @@ export interface DatabasePhaseInput {
   stack: DeploymentStack;
   clients: ArmClients;
   emulator: boolean;
-  /** Emulator only: the local environment's settings file; without it the step is not run (the emulator holds no server). */
-  localEnvPath?: string;
+  /** Emulator only: run against the local native environment (its settings file; default local/.env); without it the step is not run (the emulator holds no server). */
+  localEnvironment?: { envPath?: string };
   env?: NodeJS.ProcessEnv;
   pollMs?: number;
 }
 
 /** Pure: why the step does not run here, or undefined when it does. */
-export function databasesNotRun(input: Pick<DatabasePhaseInput, 'deployment' | 'stack' | 'emulator' | 'localEnvPath'>, env: NodeJS.ProcessEnv): string | undefined {
+export function databasesNotRun(input: Pick<DatabasePhaseInput, 'deployment' | 'stack' | 'emulator' | 'localEnvironment'>, env: NodeJS.ProcessEnv): string | undefined {
   if (typeof outputAt(outputsOfStack(input.stack), 'database.fqdn') !== 'string') return 'the stack has no output database.fqdn (no database tier)';
   if (env[jobSwitchEnv] === 'skip') return `${jobSwitchEnv}=skip: the validation job was not started (a first deploy: its registry holds no image yet); push the image, then rerun cf-infra deploy ${input.deployment} (the step is idempotent)`;
-  if (input.emulator && input.localEnvPath === undefined) return emulatorDatabasesReason(input.deployment);
+  if (input.emulator && input.localEnvironment === undefined) return emulatorDatabasesReason(input.deployment);
   return undefined;
 }
 
@@ -60,7 +60,7 @@ export async function runDatabasePhase(input: DatabasePhaseInput, update: (detai
     stack: input.stack,
     clients: input.clients,
     emulator: input.emulator,
-    envPath: input.localEnvPath,
+    envPath: input.localEnvironment?.envPath,
     task: 'databases',
     groupName: databaseStepGroupName(job),
     log: update,

@@ -48,8 +48,8 @@ export interface DeployServices {
   runsDir?: string;
   poll?: PollOptions;
   leaseSeconds?: number;
-  /** Emulator: the local environment's settings file, so the database step runs against the local native server (skipped without it). */
-  localEnvPath?: string;
+  /** Emulator: the database step runs against the local native server (its settings file, default local/.env); skipped without it. */
+  localEnvironment?: { envPath?: string };
 }
 
 export interface DeployResult {
@@ -134,7 +134,7 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
   const databasesPhase = async (s: DeploymentStack): Promise<void> => {
     const started = Date.now();
     const r = await progress.phase(`${request.deployment}: post-deploy database step (sql/service.sql per service, in the validation job)`, (update) =>
-      runDatabasePhase({ deployment: request.deployment, resolved: preflight.resolved as ResolvedDeployment, stack: s, clients: arm.clients, emulator: arm.emulator, ...(services.localEnvPath === undefined ? {} : { localEnvPath: services.localEnvPath }) }, update, (x) => (databases = x)),
+      runDatabasePhase({ deployment: request.deployment, resolved: preflight.resolved as ResolvedDeployment, stack: s, clients: arm.clients, emulator: arm.emulator, ...(services.localEnvironment === undefined ? {} : { localEnvironment: services.localEnvironment }) }, update, (x) => (databases = x)),
     ).catch((e: unknown) => {
       phases.push({ name: 'databases', durationMs: Date.now() - started, outcome: 'failed' });
       throw e;

@@ -6,9 +6,12 @@
 //
 // Idempotent: before the SQL, the role logs in to its database with the vault's password; only when
 // that login is refused is the password set again (reset_password), so a rerun re-hashes nothing and
-// sql/service.sql restates the rest without a catalog change (sql/README.md). Passwords reach psql
-// through its environment (\getenv), never its command line, and are masked in all it prints.
+// sql/service.sql restates the rest without a catalog change (sql/README.md). psql never sees a
+// password: it gets the role's SCRAM-SHA-256 verifier (computed here, as psql's \password does) through
+// its environment (\getenv), so no statement the server could log (log_statement, an error's
+// STATEMENT line) carries the password itself; everything it prints is masked.
 import { spawn } from 'node:child_process';
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -111,6 +114,20 @@ function runPsql(psql: string, args: string[], env: Record<string, string>): Pro
   });
 }
 
+/**
+ * The SCRAM-SHA-256 verifier PostgreSQL stores for a password, `SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>`
+ * (RFC 5802/7677; PostgreSQL's docs "Password Authentication" and pg_authid.rolpassword). PostgreSQL
+ * keeps a value already in this form as it is. The passwords here are base64url (ASCII), which
+ * SASLprep leaves unchanged.
+ */
+export function scramVerifier(password: string, salt: Buffer = randomBytes(16), iterations = 4096): string {
+  const salted = pbkdf2Sync(password, salt, iterations, 32, 'sha256');
+  const clientKey = createHmac('sha256', salted).update('Client Key').digest();
+  const storedKey = createHash('sha256').update(clientKey).digest();
+  const serverKey = createHmac('sha256', salted).update('Server Key').digest();
+  return `SCRAM-SHA-256$${iterations}:${salt.toString('base64')}$${storedKey.toString('base64')}:${serverKey.toString('base64')}`;
+}
+
 const describeProbe = (probe: Probe): string => (probe.ok ? 'logs in' : `${probe.code}: ${probe.message}`);
 
 export interface DatabaseStepInput {
@@ -138,10 +155,11 @@ export function databaseStepChecks(input: DatabaseStepInput): CheckDefinition[] 
       if (s.password === '') return fail(`the password of ${s.role} could not be read from Key Vault secret ${s.secretName}: ${s.problem ?? 'empty'}; nothing was changed`);
       const before = await probeLogin(input.admin, s);
       const reset = needsPassword(before);
-      const ran = await runPsql(input.psql, psqlArgs(s, reset, input.sqlFile), psqlEnv(input.admin, s.password));
+      const verifier = scramVerifier(s.password);
+      const ran = await runPsql(input.psql, psqlArgs(s, reset, input.sqlFile), psqlEnv(input.admin, verifier));
       if (ran.code !== 0) {
         const tail = ran.output.trim().split('\n').slice(-6).join('\n');
-        return fail(maskSecrets(`sql/service.sql as ${input.admin.user} on ${input.admin.host}:${input.admin.port} failed (psql exit ${ran.code}): ${tail}`, secrets));
+        return fail(maskSecrets(`sql/service.sql as ${input.admin.user} on ${input.admin.host}:${input.admin.port} failed (psql exit ${ran.code}): ${tail}`, [...secrets, verifier]));
       }
       const after = await probeLogin(input.admin, s);
       if (!after.ok) return fail(maskSecrets(`after sql/service.sql, ${s.role} still cannot log in to ${s.database} with the password of ${s.secretName} (${describeProbe(after)})`, secrets));
