@@ -25,6 +25,7 @@ import { nativeDown, nativeUp } from '../src/local/native-stack.ts';
 import { findFreePort } from '../src/local/ports.ts';
 import { loadSettings, type LocalSettings } from '../src/local/settings.ts';
 import { dataChecksInJob } from '../src/validate/job/in-command.ts';
+import { runDatabasePhase } from '../src/deploy/database-phase.ts';
 import { resultsContainer } from '../src/validate/job/results-blob.ts';
 import { localJobRunner } from '../../local/arm-emulator/job-runner.ts';
 import pg from 'pg';
@@ -221,7 +222,7 @@ describe('validate through the validation job (emulator job runner + Azurite + l
     }
   });
 
-  it('a job that fails before reporting: the data checks fail, naming the execution; the reason carries no SAS', async () => {
+  it('a job whose set-up fails reports why through the results (not only its console log); the reason carries no SAS', async () => {
     const stack = (await getStack(clients, 'cf-westeu-test-1', deployment))!;
     const lines: string[] = [];
     const run = await dataChecksInJob({
@@ -238,10 +239,28 @@ describe('validate through the validation job (emulator job runner + Azurite + l
     });
     expect(run.execution).to.match(/^caj-cf-westeu-test-1-val-[a-z0-9]{7}$/);
     expect(run.results).to.have.length(1);
-    expect(run.results[0]).to.include({ name: 'validation job caj-cf-westeu-test-1-val: data checks', status: 'fail', troubleshooting: 'docs/infrastructure/Validation.md#validation-job' });
-    expect(run.results[0]!.reason).to.equal(`the job's execution ${run.execution} ended Failed before reporting any check (its console log: the environment's ContainerAppConsoleLogs in Log Analytics)`);
+    expect(run.results[0]).to.include({ name: 'validation job: set-up', status: 'fail', troubleshooting: 'docs/infrastructure/Validation.md#validation-job' });
+    expect(run.results[0]!.reason).to.equal(`env file ${path.join(dataRoot, 'does-not-exist.env')} does not exist`);
     expect(emulatorLog.some((l) => l.startsWith(`job ${run.execution}: cf-validate job: env file`))).to.equal(true);
     expect(run.secrets.some((s) => s.includes('sig='))).to.equal(true);
     for (const text of [...lines, run.results[0]!.reason, emulatorLog.join('\n')]) for (const secret of run.secrets) expect(text).not.to.include(secret);
+  });
+
+  it('the database step with a stack that lacks its database names: the deploy phase fails naming the output, nothing changed on the server', async () => {
+    const stack = (await getStack(clients, 'cf-westeu-test-1', deployment))!;
+    const outputs = structuredClone(stack.properties!.outputs) as Record<string, { value: Record<string, unknown> }>;
+    delete outputs.database!.value.databaseNames;
+    const broken = { ...stack, properties: { ...stack.properties!, outputs } };
+    const before = await catalogDump();
+    const updates: string[] = [];
+    let recorded: { ran: boolean; results: { name: string; status: string; reason: string }[] } | undefined;
+    const error = await runDatabasePhase(
+      { deployment, resolved: resolveTarget(deployment).resolved as ResolvedDeployment, stack: broken, clients, emulator: true, localEnvironment: { envPath: envFile }, pollMs: 100, env: { ...process.env, AZURITE_BLOB_PORT: String(azurite.port) } },
+      (line) => void updates.push(line),
+      (r) => (recorded = r),
+    ).then(() => undefined, (e: unknown) => e as Error);
+    expect(error?.message).to.equal('database step: 1 of 1 service database(s) not applied:\n  - database step: set-up: stack output database.databaseNames has no database for user, declaration, form, ruleengine, review, case, notification, analytics (redeploy the database tier)');
+    expect(recorded!.results.map((r) => `${r.name}: ${r.status}`)).to.deep.equal(['database step: set-up: fail']);
+    expect(await catalogDump()).to.equal(before);
   });
 });

@@ -31,6 +31,9 @@ export type JobTarget = 'azure' | 'local';
 export const jobTasks = ['validate', 'databases'] as const;
 export type JobTask = (typeof jobTasks)[number];
 
+/** The one result a job writes when it cannot set its checks up (a missing output, an unreadable secret, a bad settings file). */
+export const jobSetUpCheckName = (task: JobTask): string => (task === 'databases' ? 'database step: set-up' : 'validation job: set-up');
+
 export interface JobConfiguration {
   target: JobTarget;
   task: JobTask;
