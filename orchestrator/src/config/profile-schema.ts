@@ -20,7 +20,6 @@ import {
   stackDenyModes,
   type EventHubsSku,
 } from './azure-limits.ts';
-import { parseCidr } from '../cidr/ipv4.ts';
 import type { Problem, Spec } from './schema.ts';
 import type { Profile } from './types.ts';
 
@@ -29,12 +28,6 @@ const emailPattern = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9
 export const emailSpec: Spec = { kind: 'string', rule: 'an email address (name@domain.tld)', test: (value) => emailPattern.test(value) };
 
 const emailList: Spec = { kind: 'array', items: emailSpec, minItems: 1, unique: true };
-
-const sourceRange: Spec = {
-  kind: 'string',
-  rule: 'an IPv4 CIDR block (a.b.c.d/n, network address) of the administrators\' public ranges',
-  test: (value) => parseCidr(value).ok,
-};
 
 const tagValue: Spec = { kind: 'string', rule: 'a tag value of 1-256 characters', test: (value) => value.length >= 1 && value.length <= 256 };
 
@@ -78,7 +71,6 @@ export const profileFields = {
     spec: {
       kind: 'object',
       fields: {
-        managementSourceRanges: { spec: { kind: 'array', items: sourceRange, minItems: 1, unique: true } },
         flowLogRetentionDays: { spec: { kind: 'integer', ...flowLogRetentionDays, rule: `days from ${flowLogRetentionDays.min} (keep forever) to ${flowLogRetentionDays.max}` } },
       },
     },
