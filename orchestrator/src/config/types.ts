@@ -38,7 +38,11 @@ export interface Profile {
     messageRetentionHours: number;
   };
   keyVault: { sku: 'standard' | 'premium'; softDeleteRetentionDays: number; purgeProtection: boolean };
-  registry: { sku: 'Basic' | 'Standard' | 'Premium' };
+  registry: {
+    sku: 'Basic' | 'Standard' | 'Premium';
+    /** An ACR Tasks agent pool in the VNet, for a registry without public access (prod); null: none. */
+    buildAgentPool: { tier: 'S1' | 'S2' | 'S3'; count: number } | null;
+  };
 }
 
 /** The settings of a deployment: its profile with its overrides merged in, plus its own management ranges. */
