@@ -16,7 +16,7 @@ describe('main.bicep parameters', () => {
     expect(Object.keys(parameters.names)).to.deep.equal([
       'resourceGroup', 'virtualNetwork', 'subnets', 'networkSecurityGroups', 'networkWatcher', 'networkWatcherResourceGroup', 'flowLogsStorageAccount', 'vnetFlowLog',
       'logAnalyticsWorkspace', 'applicationInsights', 'actionGroup', 'actionGroupShortName', 'keyVault', 'postgresServer', 'databases', 'redisCache', 'eventHubsNamespace', 'containerRegistry',
-      'containerAppsEnvironment', 'validationJob', 'workloadIdentity', 'privateEndpoints',
+      'containerRegistryAgentPool', 'containerAppsEnvironment', 'containerAppsInfrastructureResourceGroup', 'validationJob', 'workloadIdentity', 'privateEndpoints',
     ]);
     expect(Object.keys(parameters.names.privateEndpoints)).to.deep.equal(['postgres', 'redis', 'keyVault', 'eventHubs', 'containerRegistry']);
     expect(parameters.network).to.deep.equal({ flowLogRetentionDays: 90, managementSourceRanges: [] });

@@ -135,6 +135,24 @@ describe('deployment registry', () => {
     });
   });
 
+  describe('registry agent pool (ACR Tasks in the VNet for a private registry)', () => {
+    it('prod asks for one, test and stg for none', () => {
+      const registry = loadRegistry();
+      expect(resolveDeployment(registry, 'westeu-prod-1').settings.registry).to.deep.equal({ sku: 'Premium', buildAgentPool: { tier: 'S1', count: 1 } });
+      expect(resolveDeployment(registry, 'westeu-test-1').settings.registry.buildAgentPool).to.equal(null);
+    });
+
+    it('an agent pool on a non-Premium registry, an unknown tier and too many instances are refused', () => {
+      const root = copyRegistry();
+      edit(root, 'deployments/westeu-stg-1.yaml', (text) => `${text}overrides:\n  registry:\n    buildAgentPool:\n      tier: S1\n      count: 1\n`);
+      edit(root, 'deployments/profiles/prod.yaml', (text) => text.replace('    tier: S1\n    count: 1', '    tier: S4\n    count: 9'));
+      const problems = problemsOf(root);
+      expectProblem(problems, 'deployments/westeu-stg-1.yaml: overrides.registry.buildAgentPool: an agent pool is not allowed with sku Standard; allowed: null, or sku Premium');
+      expectProblem(problems, 'deployments/profiles/prod.yaml: registry.buildAgentPool.tier: "S4" is not allowed; allowed: one of S1, S2, S3');
+      expectProblem(problems, 'deployments/profiles/prod.yaml: registry.buildAgentPool.count: 9 is out of range; allowed: instances from 1 to 4');
+    });
+  });
+
   describe('overrides', () => {
     it('deep-merges a deployment\'s overrides into its profile: mappings merge, lists replace', () => {
       const root = copyRegistry();

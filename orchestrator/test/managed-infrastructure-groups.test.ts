@@ -51,12 +51,9 @@ describe('Container Apps infrastructure resource groups under the baseline tag r
 
   async function deployStack(deployment: string) {
     const preflight = await runPreflight(resolveTarget(deployment), bicep);
-    const poller = await clients.stacks.deploymentStacks.beginCreateOrUpdateAtSubscription(
-      preflight.stack.name,
-      stackDefinition({ deployment, location: preflight.location, template: preflight.template, parameters: preflight.parameters, stack: preflight.stack, principalId: defaultEmulatorPrincipalId }),
-      { updateIntervalInMs: 10 },
-    );
-    await poller.pollUntilDone().catch(() => undefined);
+    const definition = stackDefinition({ deployment, location: preflight.location, template: preflight.template, parameters: preflight.parameters, stack: preflight.stack, principalId: defaultEmulatorPrincipalId });
+    // A failed stack rejects the poller; the stack itself (read back below) carries the failure.
+    await clients.stacks.deploymentStacks.beginCreateOrUpdateAtSubscriptionAndWait(preflight.stack.name, definition, { updateIntervalInMs: 10 }).catch(() => undefined);
     return (await getStack(clients, preflight.stack.name, deployment))!;
   }
 
