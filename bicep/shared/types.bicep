@@ -163,7 +163,7 @@ type namesType = {
 @export()
 @description('The network section of an environment profile.')
 type networkSettingsType = {
-  @description('Required. Source address ranges (CIDR) allowed to reach the management subnet on SSH (22) and RDP (3389). Empty: no management access at all.')
+  @description('Required. Source address ranges (CIDR) allowed to reach the management subnet on SSH (22) and RDP (3389), from the deployment file (deployments/<name>.yaml: managementSourceRanges, required there). Empty: SSH/RDP closed.')
   managementSourceRanges: string[]
 
   @description('Required. Days the VNet flow logs are kept in the flow-log storage account (0 keeps them forever).')
