@@ -21,7 +21,7 @@ import { resolveTarget, runPreflight } from '../src/deploy/preflight.ts';
 import { policyStage } from '../src/plan/checks.ts';
 import { resolveTargets } from '../src/plan/targets.ts';
 import { repoRoot } from '../src/config/paths.ts';
-import type { PolicyEvaluation } from '../src/policy/index.ts';
+import { infrastructureGroupName, withExclusions, type PolicyEvaluation } from '../src/policy/index.ts';
 import type { Resource } from '../src/plan/resources.ts';
 
 const now = new Date('2026-11-29T02:00:00Z');
@@ -129,4 +129,29 @@ describe('plan policy stage: the infrastructure group Azure creates is checked a
       expect(text).to.include(`exempt Microsoft.Resources/resourceGroups rg-cf-${target.deployment}-cae-infra`);
     });
   }
+});
+
+describe('the infrastructure group rules (pure)', () => {
+  it("Azure's default name is ME_<environment>_<resource group>_<region>; a named group wins", () => {
+    expect(infrastructureGroupName({ name: 'cae-x', resourceGroup: 'rg-x', location: 'westeurope' })).to.equal('ME_cae-x_rg-x_westeurope');
+    expect(infrastructureGroupName({ name: 'cae-x', resourceGroup: 'rg-x', location: 'westeurope', infrastructureResourceGroup: 'rg-x-cae-infra' })).to.equal('rg-x-cae-infra');
+  });
+
+  it('adds each exclusion once to the notScopes an assignment file may already carry (ids compare case-insensitively)', () => {
+    const exclusion = { scope: '/subscriptions/s/resourceGroups/rg-a-cae-infra', deployment: 'a', reason: 'r' };
+    expect(withExclusions(['/subscriptions/s/resourceGroups/other', '/subscriptions/S/resourcegroups/RG-A-CAE-INFRA'], [exclusion])).to.have.length(2);
+    expect(withExclusions(undefined, [exclusion])).to.deep.equal([exclusion.scope]);
+  });
+
+  it('an environment without infrastructureResourceGroup gets Azure\'s default group, which no exclusion covers: the plan denies it', async () => {
+    const [target] = resolveTargets(['westeu-test-1']);
+    const golden = JSON.parse(await readFile(path.join(repoRoot, 'deployments', 'snapshots', 'westeu-test-1.json'), 'utf8')) as { resources: Resource[] };
+    const environment = golden.resources.find((r) => r.type === 'Microsoft.App/managedEnvironments')!;
+    delete (environment.properties as Record<string, unknown>)['infrastructureResourceGroup'];
+    const evaluation = (await policyStage.run({ target: target!, resources: golden.resources } as never)) as PolicyEvaluation;
+    expect(evaluation.exempted).to.deep.equal([]);
+    expect(evaluation.denied).to.equal(4);
+    expect([...new Set(evaluation.results.map((r) => r.name))]).to.deep.equal(['ME_cae-cf-westeu-test-1_rg-cf-westeu-test-1_westeurope']);
+    expect(policyStage.failed!(evaluation)).to.equal(true);
+  });
 });
