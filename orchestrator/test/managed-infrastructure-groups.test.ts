@@ -112,6 +112,16 @@ describe('Container Apps infrastructure resource groups under the baseline tag r
     expect(await clients.resources.resourceGroups.checkExistence('rg-cf-westeu-prod-1-cae-infra')).to.deep.include({ body: false });
     expect(await clients.resources.resourceGroups.checkExistence('rg-cf-westeu-test-1-cae-infra')).to.deep.include({ body: true });
   });
+
+  it('a group of that name created beforehand (even tagged) is refused, as Azure refuses it (#811): the environment fails', async () => {
+    const tags = { app: 'complianceflow', env: 'prod', owner: 'platform-team', costCenter: 'CC-1000-PROD' };
+    await clients.resources.resourceGroups.createOrUpdate('rg-cf-westeu-prod-1-cae-infra', { location: 'westeurope', tags });
+    const stack = await deployStack('westeu-prod-1');
+    expect(stack.properties?.provisioningState).to.equal('failed');
+    const environment = stack.properties?.failedResources?.find((r) => /\/managedEnvironments\/cae-cf-westeu-prod-1$/i.test(r.id ?? ''));
+    expect(environment?.error?.code).to.equal('ManagedEnvironmentInfrastructureResourceGroupAlreadyExists');
+    expect(environment?.error?.message).to.include("'rg-cf-westeu-prod-1-cae-infra' of managed environment 'cae-cf-westeu-prod-1' already exists");
+  });
 });
 
 describe('plan policy stage: the infrastructure group Azure creates is checked and named as exempt (every deployment)', () => {
