@@ -10,6 +10,7 @@ import { asObject } from './http.ts';
 import { resolveOutputs } from './outputs.ts';
 import { checkPolicy } from './policy.ts';
 import { checkDenySettings } from './deny.ts';
+import { createManagedGroups } from './managed-groups.ts';
 import { putResource } from './store-ops.ts';
 import { latencyFor } from './context.ts';
 
@@ -93,6 +94,11 @@ export function applyPlan(ctx: Context, plan: Plan): Applied {
     const code = failureFor(ctx.options.faults, r.type);
     if (code !== undefined) {
       failed.push({ id: r.id, error: { code, message: `The resource operation completed with terminal provisioning state 'Failed' (${code}).` } });
+      continue;
+    }
+    const groupFailure = createManagedGroups(ctx, r);
+    if (groupFailure !== undefined) {
+      failed.push({ id: r.id, error: groupFailure });
       continue;
     }
     putResource(ctx, r);

@@ -6,6 +6,7 @@ import type { StoredResource } from './state.ts';
 import { recordDeletedVault } from './handlers/deleted-vaults.ts';
 import { onKeyVaultResourceDeleted, onKeyVaultResourcePut } from './keyvault-store.ts';
 import { withoutWriteOnly } from './write-only.ts';
+import { managedGroupsOf } from './managed-groups.ts';
 
 export const getResource = (ctx: Context, id: string): StoredResource | undefined => ctx.store.data.resources[key(id)];
 
@@ -20,16 +21,18 @@ export function putResource(ctx: Context, d: Declared): { stored: StoredResource
 
 /** Deletes a resource and everything below it (a resource group's resources, a parent's children). */
 export function deleteResourceTree(ctx: Context, id: string): string[] {
-  const deleted: string[] = [];
+  const deleted: StoredResource[] = [];
   for (const [k, r] of Object.entries(ctx.store.data.resources)) {
     if (isWithin(r.id, id)) {
       delete ctx.store.data.resources[k];
       recordDeletedVault(ctx, r);
       onKeyVaultResourceDeleted(ctx, r);
-      deleted.push(r.id);
+      deleted.push(r);
     }
   }
-  return deleted;
+  // Azure deletes the groups it created for a deleted resource (a Container Apps environment's infrastructure group).
+  const owned = managedGroupsOf(ctx, deleted).flatMap((group) => deleteResourceTree(ctx, group));
+  return [...deleted.map((r) => r.id), ...owned];
 }
 
 /** The resource group a resource id lives in, when that group does not exist (ARM: ResourceGroupNotFound). */
