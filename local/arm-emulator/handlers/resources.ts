@@ -4,6 +4,8 @@
 // type a template can create. Shapes: specification/resources/resource-manager/Microsoft.Resources/resources/stable/2025-04-01/resources.json
 // #/definitions/GenericResource plus the per-type derived values in fill.ts.
 import { checkApiVersion } from '../api-version.ts';
+import { checkAssignmentCondition, roleAssignmentType } from '../authorization/engine.ts';
+import { applyConnectionStatuses, connectionStatuses } from '../authorization/private-link.ts';
 import type { Context } from '../context.ts';
 import { checkDenySettings } from '../deny.ts';
 import { ArmError, resourceGroupNotFound, resourceNotFound } from '../errors.ts';
@@ -56,12 +58,15 @@ function write(ctx: Context, req: Request, path: string, merge: boolean): Reply 
   const existing = getResource(ctx, rid.id);
   if (merge && existing === undefined) throw notFound(rid);
   const declared = merge ? deepMerge(existing!.declared, declaredPart(body)) : declaredPart(body);
+  if (type.toLowerCase() === roleAssignmentType) checkAssignmentCondition(declared);
   checkDenySettings(ctx, rid.id, type, 'write', req.principalId);
   checkPolicy(ctx.policy, ctx.store.data.resources, { id: rid.id, type, name: rid.name, body: declared });
   const failure = failureFor(ctx.options.faults, type);
   if (failure !== undefined) throw new ArmError(400, failure, `The resource operation for '${rid.id}' failed with '${failure}' (injected fault).`);
   if (existing === undefined) claimDeletedVault(ctx, rid.subscriptionId, type, rid.name, declared);
+  const statuses = connectionStatuses(ctx, req.principalId, { id: rid.id, type, body: declared });
   const { stored, created } = putResource(ctx, { id: rid.id, type, name: existing?.name ?? rid.name, apiVersion, declared });
+  applyConnectionStatuses(ctx, stored.id, statuses);
   ctx.store.save();
   return reply(created ? 201 : 200, responseBody(stored.body));
 }

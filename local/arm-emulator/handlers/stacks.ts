@@ -5,6 +5,7 @@
 // lower-case ('deploying', 'deleting', 'succeeded', 'failed').
 import { randomUUID } from 'node:crypto';
 import { checkApiVersion } from '../api-version.ts';
+import { authorize } from '../authorization/engine.ts';
 import type { Context } from '../context.ts';
 import { latencyFor } from '../context.ts';
 import { ArmError } from '../errors.ts';
@@ -45,6 +46,16 @@ function oneOf(name: string, path: string, value: unknown, allowed: readonly str
   if (value === undefined && !required) return;
   if (value === undefined) throw invalidDefinition(name, `the required property '${path}' is missing. Allowed values: ${allowed.join(', ')}.`);
   if (typeof value !== 'string' || !allowed.includes(value)) throw invalidDefinition(name, `'${path}' is '${String(value)}'; allowed values: ${allowed.join(', ')}.`);
+}
+
+/**
+ * Deny settings other than 'none' need Microsoft.Resources/deploymentStacks/manageDenySetting/action
+ * on the stack (deployment-stacks.md, "Built-in roles": Azure Deployment Stack Contributor cannot
+ * create deny assignments; Contributor excludes the action in its notActions).
+ */
+function authorizeDenySettings(ctx: Context, req: Request, def: StackDefinition, id: string): void {
+  if (asObject(def.properties.denySettings)?.mode === 'none') return;
+  authorize(ctx, req.principalId, 'Microsoft.Resources/deploymentStacks/manageDenySetting/action', id);
 }
 
 export interface StackDefinition {
@@ -118,6 +129,7 @@ export async function putStack(ctx: Context, req: Request, sub: string, name: st
   const { apiVersion } = checkApiVersion(req, stackType);
   checkSubscription(ctx, sub);
   const def = readStackDefinition(req, name);
+  authorizeDenySettings(ctx, req, def, stackId(sub, name));
   advance(ctx);
   const id = stackId(sub, name);
   const before = findStack(ctx, sub, name);
@@ -258,6 +270,7 @@ export async function validateStack(ctx: Context, req: Request, sub: string, nam
   const { apiVersion } = checkApiVersion(req, stackType);
   checkSubscription(ctx, sub);
   const def = readStackDefinition(req, name);
+  authorizeDenySettings(ctx, req, def, stackId(sub, name));
   const plan = await planTemplate(ctx, { template: def.properties.template, templateLink: def.properties.templateLink, parameters: def.properties.parameters, location: def.location, deploymentName: name, principalId: req.principalId, stackId: stackId(sub, name) });
   const id = stackId(sub, name);
   const op = startOperation(ctx, 'stackValidate', id, undefined, 0);
