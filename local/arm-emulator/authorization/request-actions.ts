@@ -46,7 +46,8 @@ export function requestCheck(ctx: Context, req: Request): RequestCheck | undefin
   const low = seg.map((s) => s.toLowerCase());
   const n = seg.length;
   const m = req.method;
-  if (low[0] !== 'subscriptions' || n === 1) return undefined;
+  // Another subscription does not exist here: the handler answers SubscriptionNotFound as ARM does.
+  if (low[0] !== 'subscriptions' || n === 1 || low[1] !== ctx.subscriptionId.toLowerCase()) return undefined;
   const subScope = `/subscriptions/${seg[1]!}`;
   if (n === 2) return m === 'GET' ? at('Microsoft.Resources/subscriptions/read', subScope) : undefined;
   if (low[2] === 'resources' && n === 3) return at('Microsoft.Resources/subscriptions/resources/read', subScope, { list: true });
