@@ -20,7 +20,6 @@ const roleFile = JSON.parse(readFileSync(new URL('../../../deployments/roles/cf-
 // (issue 15 item 3 adds them to the role): supplemented only while the file does not hold them.
 const roleFixActions = [
   'Microsoft.Network/virtualNetworks/join/action',
-  'Microsoft.Network/networkInterfaces/write',
   'Microsoft.KeyVault/vaults/privateEndpointConnectionsApproval/action',
 ];
 const approval = 'Microsoft.KeyVault/vaults/privateEndpointConnectionsApproval/action';
