@@ -57,11 +57,22 @@ export function assignments(ctx: Context): Assignment[] {
     .filter((a): a is Assignment => a !== undefined);
 }
 
+const customRole = (ctx: Context, guid: string): StoredResource | undefined =>
+  Object.values(ctx.store.data.resources).find((r) => r.type.toLowerCase() === roleDefinitionType && r.name.toLowerCase() === guid);
+
 /** The permissions of a role definition GUID: a custom role stored in state, else a built-in one. */
 export function rolePermissions(ctx: Context, guid: string): Permission[] {
-  const custom = Object.values(ctx.store.data.resources).find((r) => r.type.toLowerCase() === roleDefinitionType && r.name.toLowerCase() === guid);
+  const custom = customRole(ctx, guid);
   if (custom !== undefined) return permissionsOf(custom.body);
   return builtInRole(guid)?.permissions ?? [];
+}
+
+/** A role assignment must name a role definition that exists (ARM: 400 RoleDefinitionDoesNotExist). */
+export function checkRoleDefinitionExists(ctx: Context, body: Record<string, unknown>): void {
+  const id = (asObject(body.properties) ?? {}).roleDefinitionId;
+  const guid = typeof id === 'string' ? guidAtEnd(id) : undefined;
+  if (guid !== undefined && (customRole(ctx, guid) !== undefined || builtInRole(guid) !== undefined)) return;
+  throw new ArmError(400, 'RoleDefinitionDoesNotExist', `The specified role definition with ID '${guid ?? String(id)}' does not exist.`);
 }
 
 /** The attributes a role assignment body (or stored assignment) offers to conditions. */

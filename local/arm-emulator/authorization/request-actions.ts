@@ -20,6 +20,8 @@ export interface RequestCheck {
   attributes?: Attributes;
   /** A list: the items are filtered to what the caller may read (ARM lists only those). */
   list?: boolean;
+  /** The subscriptions list: never refused, it shows the subscriptions where the caller holds a role. */
+  subscriptions?: boolean;
 }
 
 const at = (action: string, scope: string, extra: Partial<RequestCheck> = {}): RequestCheck => ({ action, scope, ...extra });
@@ -47,7 +49,9 @@ export function requestCheck(ctx: Context, req: Request): RequestCheck | undefin
   const n = seg.length;
   const m = req.method;
   // Another subscription does not exist here: the handler answers SubscriptionNotFound as ARM does.
-  if (low[0] !== 'subscriptions' || n === 1 || low[1] !== ctx.subscriptionId.toLowerCase()) return undefined;
+  if (low[0] !== 'subscriptions') return undefined;
+  if (n === 1) return req.method === 'GET' ? at('Microsoft.Resources/subscriptions/read', `/subscriptions/${ctx.subscriptionId}`, { list: true, subscriptions: true }) : undefined;
+  if (low[1] !== ctx.subscriptionId.toLowerCase()) return undefined;
   const subScope = `/subscriptions/${seg[1]!}`;
   if (n === 2) return m === 'GET' ? at('Microsoft.Resources/subscriptions/read', subScope) : undefined;
   if (low[2] === 'resources' && n === 3) return at('Microsoft.Resources/subscriptions/resources/read', subScope, { list: true });
@@ -134,6 +138,7 @@ function resourceCheck(ctx: Context, req: Request): RequestCheck | undefined {
 export function enforceRequest(ctx: Context, req: Request): RequestCheck | undefined {
   const check = requestCheck(ctx, req);
   if (check === undefined) return undefined;
+  if (check.subscriptions === true) return check;
   if (check.list === true) {
     // A list answers with what the caller may read; with no role assignment at, above or below the
     // scope there is nothing it may see, and ARM refuses the list itself.
@@ -153,9 +158,11 @@ export function readableOnly(ctx: Context, req: Request, check: RequestCheck | u
   if (check?.list !== true || r.status !== 200) return r;
   const body = asObject(r.body);
   if (body === undefined || !Array.isArray(body.value)) return r;
+  const who = req.principalId.toLowerCase();
   const value = body.value.filter((item) => {
     const id = asObject(item)?.id;
     if (typeof id !== 'string') return true;
+    if (check.subscriptions === true) return assignments(ctx).some((a) => a.principalId === who && (a.scope === '/' || isWithin(a.scope, id) || isWithin(id, a.scope)));
     const type = typeOfResourceId(id);
     if (type === undefined) return true;
     return decide(ctx, req.principalId, `${actionPrefix(type)}/read`, id) === 'granted';

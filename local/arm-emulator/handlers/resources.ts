@@ -4,7 +4,7 @@
 // type a template can create. Shapes: specification/resources/resource-manager/Microsoft.Resources/resources/stable/2025-04-01/resources.json
 // #/definitions/GenericResource plus the per-type derived values in fill.ts.
 import { checkApiVersion } from '../api-version.ts';
-import { checkAssignmentCondition, roleAssignmentType } from '../authorization/engine.ts';
+import { checkAssignmentCondition, checkRoleDefinitionExists, roleAssignmentType } from '../authorization/engine.ts';
 import { applyConnectionStatuses, connectionStatuses } from '../authorization/private-link.ts';
 import type { Context } from '../context.ts';
 import { checkDenySettings } from '../deny.ts';
@@ -58,7 +58,10 @@ function write(ctx: Context, req: Request, path: string, merge: boolean): Reply 
   const existing = getResource(ctx, rid.id);
   if (merge && existing === undefined) throw notFound(rid);
   const declared = merge ? deepMerge(existing!.declared, declaredPart(body)) : declaredPart(body);
-  if (type.toLowerCase() === roleAssignmentType) checkAssignmentCondition(declared);
+  if (type.toLowerCase() === roleAssignmentType) {
+    checkRoleDefinitionExists(ctx, declared);
+    checkAssignmentCondition(declared);
+  }
   checkDenySettings(ctx, rid.id, type, 'write', req.principalId);
   checkPolicy(ctx.policy, ctx.store.data.resources, { id: rid.id, type, name: rid.name, body: declared });
   const failure = failureFor(ctx.options.faults, type);

@@ -192,6 +192,9 @@ describe('ARM emulator: authorization (RBAC, linked access checks, conditions, p
     expect(read?.message).to.include("'Microsoft.Resources/subscriptions/resourceGroups/read'");
     const list = await call(emu, 'GET', `${sub()}/resourcegroups?api-version=2025-04-01`, undefined, { token: token(nobody) });
     expect([list.status, list.body.error.code]).to.deep.equal([403, 'AuthorizationFailed']);
+    const subscriptions = await call(emu, 'GET', '/subscriptions?api-version=2022-12-01', undefined, { token: token(nobody) });
+    expect([subscriptions.status, subscriptions.body.value]).to.deep.equal([200, []]);
+    expect((await call(emu, 'GET', '/subscriptions?api-version=2022-12-01')).body.value.map((s: { subscriptionId: string }) => s.subscriptionId)).to.deep.equal([emu.subscriptionId]);
     const stack = await clients.stacks.deploymentStacks.beginCreateOrUpdateAtSubscriptionAndWait('cf-nobody', tinyStack('rg-nobody'), fast).then(() => undefined, (e: { statusCode?: number; message: string }) => e);
     expect(stack?.statusCode).to.equal(403);
     expect(stack?.message).to.include("'Microsoft.Resources/deploymentStacks/write'");
@@ -288,7 +291,7 @@ describe('ARM emulator: authorization (RBAC, linked access checks, conditions, p
     expect(err?.message).to.include("of type 'Microsoft.Authorization/roleAssignments'").and.include('ABAC condition not fulfilled');
   });
 
-  it('refuses an assignment whose condition it cannot parse, or whose conditionVersion is not 2.0 (400)', async () => {
+  it('refuses an assignment whose condition it cannot parse, whose conditionVersion is not 2.0, or whose role does not exist (400)', async () => {
     const scope = `${sub()}/resourceGroups/rg-owner`;
     const bad = await assignRole(emu, scope, workloadPrincipal, roles.reader, { condition: "@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {not-a-guid}", conditionVersion: '2.0' });
     expect([bad.status, bad.body.error.code]).to.deep.equal([400, 'InvalidRoleAssignmentCondition']);
@@ -297,5 +300,7 @@ describe('ARM emulator: authorization (RBAC, linked access checks, conditions, p
     expect(unsupported.status).to.equal(400);
     const v1 = await assignRole(emu, scope, workloadPrincipal, roles.reader, { condition: delegationCondition, conditionVersion: '1.0' });
     expect([v1.status, v1.body.error.code]).to.deep.equal([400, 'InvalidRoleAssignmentCondition']);
+    const unknownRole = await assignRole(emu, scope, workloadPrincipal, '0badf00d-0000-4000-a000-000000000000');
+    expect([unknownRole.status, unknownRole.body.error]).to.deep.equal([400, { code: 'RoleDefinitionDoesNotExist', message: "The specified role definition with ID '0badf00d-0000-4000-a000-000000000000' does not exist." }]);
   });
 });
