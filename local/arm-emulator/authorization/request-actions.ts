@@ -61,7 +61,7 @@ export function requestCheck(ctx: Context, req: Request): RequestCheck | undefin
     if (n === 4) return crud(m, 'Microsoft.Resources/resourceGroups', rg);
     if (low[4] === 'resources') return at('Microsoft.Resources/subscriptions/resourceGroups/resources/read', rg, { list: true });
   }
-  if (low[2] === 'providers' && n <= 5 && low[3] !== 'microsoft.keyvault' && low[3] !== 'microsoft.resources') {
+  if (low[2] === 'providers') {
     if (n === 5 && (low[4] === 'register' || low[4] === 'unregister')) return at(`${seg[3]!}/${low[4]}/action`, subScope);
     if (n <= 4) return at('Microsoft.Resources/subscriptions/providers/read', subScope);
   }

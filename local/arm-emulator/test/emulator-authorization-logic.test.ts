@@ -6,6 +6,9 @@ import { actionsForWrite } from '../../../orchestrator/src/arm/required-actions.
 import { actionMatches, permissionsAllow } from '../authorization/actions.ts';
 import { builtInRole } from '../authorization/builtin-roles.ts';
 import { ConditionSyntaxError, evaluateCondition, parseCondition } from '../authorization/condition.ts';
+import { requestCheck } from '../authorization/request-actions.ts';
+import type { Context } from '../context.ts';
+import type { Request } from '../http.ts';
 
 describe('ARM emulator: authorization logic', () => {
   const contributor = builtInRole('b24988ac-6180-42a0-ab88-20f7382dd24c')!.permissions;
@@ -81,4 +84,48 @@ describe('ARM emulator: authorization logic', () => {
     });
     expect(diag.filter((a) => a.linked).map((a) => a.action)).to.deep.equal(['Microsoft.OperationalInsights/workspaces/sharedKeys/action', 'Microsoft.EventHub/namespaces/authorizationRules/listKeys/action']);
   });
+
+  it('names an action for every write, delete, POST and read route the emulator serves', () => {
+    const sub = '/subscriptions/9e2c7a41-6b5d-4f3e-8a19-2c0d5e7f4b63';
+    const ctx = { subscriptionId: sub.split('/')[2], store: { data: { resources: {}, operations: { op1: { target: `${sub}/providers/Microsoft.Resources/deploymentStacks/cf-a` } } } } } as unknown as Context;
+    const rg = `${sub}/resourceGroups/rg`;
+    const job = `${rg}/providers/Microsoft.App/jobs/job1`;
+    const server = `${rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql`;
+    const cases: [string, string, string, string][] = [
+      ['GET', sub, 'Microsoft.Resources/subscriptions/read', sub],
+      ['PUT', rg, 'Microsoft.Resources/subscriptions/resourceGroups/write', rg],
+      ['PATCH', rg, 'Microsoft.Resources/subscriptions/resourceGroups/write', rg],
+      ['DELETE', rg, 'Microsoft.Resources/subscriptions/resourceGroups/delete', rg],
+      ['HEAD', rg, 'Microsoft.Resources/subscriptions/resourceGroups/read', rg],
+      ['POST', `${sub}/providers/Microsoft.Network/register`, 'Microsoft.Network/register/action', sub],
+      ['POST', `${sub}/providers/Microsoft.KeyVault/unregister`, 'Microsoft.KeyVault/unregister/action', sub],
+      ['POST', `${sub}/providers/Microsoft.KeyVault/locations/westeurope/deletedVaults/kv/purge`, 'Microsoft.KeyVault/locations/deletedVaults/purge/action', `${sub}/providers/Microsoft.KeyVault/locations/westeurope/deletedVaults/kv`],
+      ['GET', `${sub}/providers/Microsoft.Resources/operationStatuses/op1`, 'Microsoft.Resources/deploymentStacks/read', `${sub}/providers/Microsoft.Resources/deploymentStacks/cf-a`],
+      ['PUT', `${sub}/providers/Microsoft.Resources/deploymentStacks/cf-a`, 'Microsoft.Resources/deploymentStacks/write', `${sub}/providers/Microsoft.Resources/deploymentStacks/cf-a`],
+      ['DELETE', `${sub}/providers/Microsoft.Resources/deploymentStacks/cf-a`, 'Microsoft.Resources/deploymentStacks/delete', `${sub}/providers/Microsoft.Resources/deploymentStacks/cf-a`],
+      ['POST', `${sub}/providers/Microsoft.Resources/deploymentStacks/cf-a/validate`, 'Microsoft.Resources/deploymentStacks/validate/action', `${sub}/providers/Microsoft.Resources/deploymentStacks/cf-a`],
+      ['POST', `${sub}/providers/Microsoft.Resources/deploymentStacks/cf-a/exportTemplate`, 'Microsoft.Resources/deploymentStacks/exportTemplate/action', `${sub}/providers/Microsoft.Resources/deploymentStacks/cf-a`],
+      ['PUT', `${sub}/providers/Microsoft.Resources/deploymentStacksWhatIfResults/w`, 'Microsoft.Resources/deploymentStacksWhatIfResults/write', `${sub}/providers/Microsoft.Resources/deploymentStacksWhatIfResults/w`],
+      ['POST', `${sub}/providers/Microsoft.Resources/deploymentStacksWhatIfResults/w/whatIf`, 'Microsoft.Resources/deploymentStacksWhatIfResults/whatIf/action', `${sub}/providers/Microsoft.Resources/deploymentStacksWhatIfResults/w`],
+      ['PUT', `${sub}/providers/Microsoft.Resources/deployments/d`, 'Microsoft.Resources/deployments/write', `${sub}/providers/Microsoft.Resources/deployments/d`],
+      ['POST', `${sub}/providers/Microsoft.Resources/deployments/d/validate`, 'Microsoft.Resources/deployments/validate/action', `${sub}/providers/Microsoft.Resources/deployments/d`],
+      ['POST', `${sub}/providers/Microsoft.Resources/deployments/d/whatIf`, 'Microsoft.Resources/deployments/whatIf/action', `${sub}/providers/Microsoft.Resources/deployments/d`],
+      ['GET', `${sub}/providers/Microsoft.Resources/deployments/d/operations`, 'Microsoft.Resources/deployments/operations/read', `${sub}/providers/Microsoft.Resources/deployments/d`],
+      ['POST', `${rg}/providers/Microsoft.Storage/storageAccounts/st/listKeys`, 'Microsoft.Storage/storageAccounts/listKeys/action', `${rg}/providers/Microsoft.Storage/storageAccounts/st`],
+      ['POST', `${server}/stop`, 'Microsoft.DBforPostgreSQL/flexibleServers/stop/action', server],
+      ['POST', `${server}/start`, 'Microsoft.DBforPostgreSQL/flexibleServers/start/action', server],
+      ['POST', `${job}/start`, 'Microsoft.App/jobs/start/action', job],
+      ['POST', `${job}/executions/job1-abc/stop`, 'Microsoft.App/jobs/stop/action', job],
+      ['GET', `${job}/executions`, 'Microsoft.App/jobs/executions/read', job],
+      ['PUT', `${sub}/providers/Microsoft.Authorization/roleDefinitions/r1`, 'Microsoft.Authorization/roleDefinitions/write', `${sub}/providers/Microsoft.Authorization/roleDefinitions/r1`],
+      ['DELETE', `${rg}/providers/Microsoft.Authorization/roleAssignments/a1`, 'Microsoft.Authorization/roleAssignments/delete', `${rg}/providers/Microsoft.Authorization/roleAssignments/a1`],
+      ['PUT', `${sub}/providers/Microsoft.Authorization/policyAssignments/p1`, 'Microsoft.Authorization/policyAssignments/write', `${sub}/providers/Microsoft.Authorization/policyAssignments/p1`],
+      ['GET', `${rg}/providers/Microsoft.KeyVault/vaults/kv`, 'Microsoft.KeyVault/vaults/read', `${rg}/providers/Microsoft.KeyVault/vaults/kv`],
+    ];
+    for (const [method, path, action, scope] of cases) {
+      const req = { method, path, query: new URLSearchParams(), headers: {}, rawBody: '', origin: 'https://x', principalId: 'p' } as Request;
+      expect(requestCheck(ctx, req), `${method} ${path}`).to.deep.include({ action, scope });
+    }
+  });
 });
+

@@ -198,6 +198,9 @@ describe('ARM emulator: authorization (RBAC, linked access checks, conditions, p
     const stack = await clients.stacks.deploymentStacks.beginCreateOrUpdateAtSubscriptionAndWait('cf-nobody', tinyStack('rg-nobody'), fast).then(() => undefined, (e: { statusCode?: number; message: string }) => e);
     expect(stack?.statusCode).to.equal(403);
     expect(stack?.message).to.include("'Microsoft.Resources/deploymentStacks/write'");
+    const register = await call(emu, 'POST', `${sub()}/providers/Microsoft.KeyVault/register?api-version=2025-04-01`, undefined, { token: token(nobody) });
+    expect([register.status, register.body.error.code]).to.deep.equal([403, 'AuthorizationFailed']);
+    expect(register.body.error.message).to.include("'Microsoft.KeyVault/register/action'");
     // nothing was written
     expect((await call(emu, 'GET', `${sub()}/resourcegroups/rg-nobody?api-version=2025-04-01`)).status).to.equal(404);
   });
