@@ -110,3 +110,10 @@ export const builtInRoles: readonly RoleDefinition[] = [
 export const ownerRoleId = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
 
 export const builtInRole = (guid: string): RoleDefinition | undefined => builtInRoles.find((r) => r.id === guid.toLowerCase());
+
+/** A built-in role definition as GET …/roleDefinitions/{id} answers it at any scope (RoleDefinition in the Authorization spec). */
+export function builtInRoleBody(id: string, guid: string): Record<string, unknown> | undefined {
+  const r = builtInRole(guid);
+  if (r === undefined) return undefined;
+  return { id, type: 'Microsoft.Authorization/roleDefinitions', name: r.id, properties: { roleName: r.roleName, type: 'BuiltInRole', assignableScopes: ['/'], permissions: r.permissions } };
+}

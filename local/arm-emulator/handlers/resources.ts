@@ -6,6 +6,7 @@
 import { checkApiVersion } from '../api-version.ts';
 import { checkAssignmentCondition, checkRoleDefinitionExists, roleAssignmentType } from '../authorization/engine.ts';
 import { applyConnectionStatuses, connectionStatuses } from '../authorization/private-link.ts';
+import { builtInRoleBody } from '../authorization/builtin-roles.ts';
 import type { Context } from '../context.ts';
 import { checkDenySettings } from '../deny.ts';
 import { ArmError, resourceGroupNotFound, resourceNotFound } from '../errors.ts';
@@ -41,7 +42,11 @@ export function getGenericResource(ctx: Context, req: Request, path: string): Re
   const group = missingResourceGroup(ctx, rid.id);
   if (group !== undefined) throw resourceGroupNotFound(group);
   const r = getResource(ctx, rid.id);
-  if (r === undefined) throw notFound(rid);
+  if (r === undefined) {
+    const builtIn = rid.type.toLowerCase() === 'microsoft.authorization/roledefinitions' ? builtInRoleBody(rid.id, rid.name) : undefined;
+    if (builtIn !== undefined) return reply(200, builtIn);
+    throw notFound(rid);
+  }
   return reply(200, responseBody(r.body));
 }
 

@@ -174,6 +174,9 @@ describe('ARM emulator: authorization (RBAC, linked access checks, conditions, p
   it('makes the default principal the subscription Owner, as a role assignment visible through GET', async () => {
     const got = await emu.clients.resources.resources.getById(ownerAssignmentId(emu.subscriptionId), '2022-04-01');
     expect(got.properties).to.deep.include({ roleDefinitionId: `${sub()}/providers/Microsoft.Authorization/roleDefinitions/${roles.owner}`, principalId: defaultEmulatorPrincipalId, principalType: 'User' });
+    // The built-in roles are data the emulator answers with, as Azure does at any scope.
+    const ownerRole = await emu.clients.resources.resources.getById(`${sub()}/providers/Microsoft.Authorization/roleDefinitions/${roles.owner}`, '2022-04-01');
+    expect(ownerRole.properties).to.deep.include({ roleName: 'Owner', type: 'BuiltInRole', permissions: [{ actions: ['*'], notActions: [], dataActions: [], notDataActions: [] }] });
     const rg = await emu.clients.resources.resourceGroups.createOrUpdate('rg-owner', { location: 'westeurope' });
     expect(rg.name).to.equal('rg-owner');
   });
