@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { checkApiVersion } from '../api-version.ts';
 import { authorize } from '../authorization/engine.ts';
+import { authorizeUnmanagedDeletes } from '../authorization/unmanage-access.ts';
 import type { Context } from '../context.ts';
 import { latencyFor } from '../context.ts';
 import { ArmError } from '../errors.ts';
@@ -144,6 +145,9 @@ export async function putStack(ctx: Context, req: Request, sub: string, name: st
   const now = new Date().toISOString();
   const settings = normalisedSettings(def.properties);
   const previous = asObject(current?.body.properties) ?? {};
+  const planned = new Set(plan.resources.map((r) => key(r.id)));
+  const dropped = ((previous.resources as { id: string }[] | undefined) ?? []).map((r) => r.id).filter((rid) => !planned.has(key(rid)));
+  authorizeUnmanagedDeletes(ctx, req.principalId, dropped, settings.actionOnUnmanage);
   const correlationId = randomUUID();
   const properties: Record<string, unknown> = {
     ...settings,
@@ -252,6 +256,7 @@ export function deleteStack(ctx: Context, req: Request, sub: string, name: strin
   refuseIfRunning(s, name);
   const props = asObject(s.body.properties)!;
   const managed = ((props.resources as { id: string }[] | undefined) ?? []).map((r) => r.id);
+  authorizeUnmanagedDeletes(ctx, req.principalId, managed, unmanageAction);
   props.provisioningState = 'deleting';
   const types = managed.map((id) => getResource(ctx, id)?.type ?? '');
   const op = startOperation(ctx, 'stackDelete', stackId(sub, name), { managed, unmanageAction }, latencyFor(ctx, types));

@@ -272,6 +272,22 @@ describe('ARM emulator: authorization (RBAC, linked access checks, conditions, p
     expect((await call(emu, 'GET', `${sub()}/resourcegroups/rg-nowrite?api-version=2025-04-01`)).status).to.equal(404);
   });
 
+  it('refuses a stack update or delete that would delete resources the caller may not delete (403, nothing deleted)', async () => {
+    const oid = '0c1c1d00-0000-4000-a000-000000000006';
+    const ci = await ciWith(oid, { without: ['Microsoft.Storage/storageAccounts/delete'] });
+    const stacks = ci.stacks.deploymentStacks;
+    await stacks.beginCreateOrUpdateAtSubscriptionAndWait('cf-nodelete', tinyStack('rg-nodelete', { storageNames: ['stnodel1', 'stnodel2'] }), fast);
+    const account = `${sub()}/resourceGroups/rg-nodelete/providers/Microsoft.Storage/storageAccounts/stnodel2`;
+    const update = await stacks.beginCreateOrUpdateAtSubscriptionAndWait('cf-nodelete', tinyStack('rg-nodelete', { storageNames: ['stnodel1'] }), fast).then(() => undefined, (e: { statusCode?: number; code?: string; message: string }) => e);
+    expect([update?.statusCode, update?.code]).to.deep.equal([403, 'AuthorizationFailed']);
+    expect(update?.message).to.include(`'Microsoft.Storage/storageAccounts/delete' over scope '${account}'`);
+    const del = await call(emu, 'DELETE', `${sub()}/providers/Microsoft.Resources/deploymentStacks/cf-nodelete?api-version=2024-03-01&unmanageAction.Resources=delete&unmanageAction.ResourceGroups=delete`, undefined, { token: token(oid) });
+    expect([del.status, del.body.error.code]).to.deep.equal([403, 'AuthorizationFailed']);
+    expect((await call(emu, 'GET', `${account}?api-version=2023-05-01`)).status).to.equal(200);
+    // detaching needs no delete
+    expect((await call(emu, 'DELETE', `${sub()}/providers/Microsoft.Resources/deploymentStacks/cf-nodelete?api-version=2024-03-01`, undefined, { token: token(oid) })).status).to.equal(202);
+  });
+
   it('evaluates the condition on the role-assignment grant: Owner refused, an allowed role to a service principal allowed', async () => {
     const oid = '0c1c1d00-0000-4000-a000-000000000005';
     await ciWith(oid);
