@@ -3,7 +3,9 @@
 // for CRUD and "<provider>/<type>/<operation>/action" for POST operations ("Azure resource provider
 // operations", learn.microsoft.com/azure/role-based-access-control/permissions/…); resource groups are
 // authorized under Microsoft.Resources/subscriptions/resourceGroups; provider registration is
-// "<namespace>/register/action" on the subscription. Linked actions of a write come from
+// "<namespace>/register/action" on the subscription; stack what-if results are their own type
+// (Microsoft.Resources/deploymentStacksWhatIfResults/read|write|delete and …/whatIf/action, as the
+// operations list names them — custom roles for stack onboarding quote these four). Linked actions of a write come from
 // orchestrator/src/arm/required-actions.ts (the one source shared with bootstrap's coverage check).
 import { actionPrefix, actionsForDelete, actionsForWrite, typeOfResourceId } from '../../../orchestrator/src/arm/required-actions.ts';
 import type { Context } from '../context.ts';
