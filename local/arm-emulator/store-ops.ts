@@ -11,8 +11,10 @@ import { managedGroupsOf } from './managed-groups.ts';
 export const getResource = (ctx: Context, id: string): StoredResource | undefined => ctx.store.data.resources[key(id)];
 
 export function putResource(ctx: Context, d: Declared): { stored: StoredResource; created: boolean } {
-  const created = getResource(ctx, d.id) === undefined;
+  const existing = getResource(ctx, d.id);
+  const created = existing === undefined;
   const stored = materialise(d, ctx.tenantId);
+  keepPrivateEndpointConnections(existing, stored);
   onKeyVaultResourcePut(ctx, stored);
   stored.body = withoutWriteOnly(stored.type, stored.body);
   ctx.store.data.resources[key(d.id)] = stored;
@@ -44,3 +46,11 @@ export function missingResourceGroup(ctx: Context, id: string): string | undefin
 
 /** A resource group is stored like any other resource. */
 export const isResourceGroupType = (type: string): boolean => type.toLowerCase() === 'microsoft.resources/resourcegroups';
+
+/** A private link target keeps its endpoints' connections across its own updates (they belong to the endpoints). */
+function keepPrivateEndpointConnections(before: StoredResource | undefined, after: StoredResource): void {
+  const kept = (before?.body.properties as Record<string, unknown> | undefined)?.privateEndpointConnections;
+  const props = after.body.properties as Record<string, unknown> | undefined;
+  if (kept === undefined || props === undefined || props.privateEndpointConnections !== undefined) return;
+  props.privateEndpointConnections = kept;
+}
