@@ -1,4 +1,6 @@
 // `cf-infra deploy <deployment>`: the deploy pipeline (deploy/pipeline.ts) with services from the flags.
+import { defaultStackWaitSeconds } from '../deploy/arm-phases.ts';
+import { watchInterrupts } from '../deploy/interrupt.ts';
 import { runDeploy, type OutputFormat } from '../deploy/pipeline.ts';
 import { createProgress, progressModeFor } from '../deploy/progress.ts';
 import { askOnTerminal, checkTargetFlags, commandServices, isInteractive } from '../deploy/services.ts';
@@ -20,16 +22,20 @@ Azure the data checks in the in-VNet validation job, CF_VALIDATE_JOB=skip before
 
 Options:
   --emulator             the local ARM emulator (a running one, else one started for this command)
-                         and Azurite for the lock (started when none listens on $AZURITE_BLOB_PORT)
+                         and the local lock store (cf-infra local lockstore start; it must be running)
   --subscription <id>    Azure subscription (default $AZURE_SUBSCRIPTION_ID); the lock lives in
                          $CF_ARTIFACTS_ACCOUNT_URL (created by cf-infra bootstrap)
   --yes                  deploy without asking (required when there is no terminal)
   --allow-delete         prod: allow a run that deletes or detaches resources
   --format <f>           text (default), markdown or json (the run report)
+  --stack-wait <s>       when the stack is still running another operation, wait for it at most
+                         <s> seconds (default ${defaultStackWaitSeconds}; 0: do not wait)
   -h, --help
 
 Exit codes: 0 deployed (or nothing to change), 1 failed (also a policy deny or an estimate over
-budget, before anything is touched), 2 bad input (nothing touched), 3 locked by another run.`;
+budget, before anything is touched), 2 bad input (nothing touched), 3 locked by another run,
+130/143 interrupted by SIGINT/SIGTERM (one line says what ARM is left doing; lock released, run
+report written with the outcome "interrupted").`;
 
 const formats = ['text', 'markdown', 'json'];
 
@@ -37,6 +43,13 @@ export function parseFormat(value: string | undefined, command: string): OutputF
   const format = value ?? 'text';
   if (!formats.includes(format)) throw new UsageError(`${command}: --format "${format}" is not one of ${formats.join(', ')}`);
   return format as OutputFormat;
+}
+
+/** --stack-wait <seconds>: a whole number, 0 to 86400. */
+export function parseStackWait(value: string | undefined, command: string): number {
+  if (value === undefined) return defaultStackWaitSeconds * 1000;
+  if (!/^\d+$/.test(value) || Number(value) > 86_400) throw new UsageError(`${command}: --stack-wait "${value}" is not a number of seconds from 0 to 86400`);
+  return Number(value) * 1000;
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -48,18 +61,21 @@ export async function run(args: string[]): Promise<number> {
       yes: { type: 'boolean', short: 'y', default: false },
       'allow-delete': { type: 'boolean', default: false },
       format: { type: 'string' },
+      'stack-wait': { type: 'string' },
     },
   });
   if (parsed.help) return ExitCode.Success;
   const { values, positionals } = parsed;
   const deployment = positionals[0]!;
   const format = parseFormat(values.format, 'deploy');
+  const stackWaitMs = parseStackWait(values['stack-wait'], 'deploy');
   const flags = checkTargetFlags(values);
   const interactive = isInteractive();
   if (!values.yes && !interactive) throw new UsageError('deploy: no terminal to confirm on: pass --yes to deploy without a prompt');
   resolveTarget(deployment); // bad names and a broken registry stop here, before anything starts
 
   const services = commandServices(flags);
+  const interrupts = watchInterrupts();
   try {
     const result = await runDeploy(
       { deployment, command: ['deploy', ...args].join(' '), yes: values.yes, allowDelete: values['allow-delete'], format },
@@ -70,10 +86,14 @@ export async function run(args: string[]): Promise<number> {
         progress: createProgress(format === 'text' ? progressModeFor() : 'plain', process.env, format === 'text' ? (line) => console.log(line) : (line) => console.error(line)),
         ...(interactive ? { confirm: askOnTerminal } : {}),
         color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
+        interrupts,
+        stackWaitMs,
       },
     );
     return result.exitCode;
   } finally {
     await services.close();
+    // Interrupted: the lock is released and the report written; end by the signal itself.
+    interrupts.finish();
   }
 }

@@ -1,11 +1,13 @@
 // The services a command needs, opened from its flags: Bicep (one jsonrpc process), ARM (Azure, a
-// running emulator, or one started in this process), the lock store (Azurite, started when none
-// listens, or the artifacts account) and the terminal prompt. close() stops what was started.
+// running emulator, or one started in this process), the lock store (the local one, which must be
+// running — `cf-infra local lockstore start` — or the artifacts account) and the terminal prompt.
+// close() stops what was started.
 import { createInterface } from 'node:readline/promises';
 import { openBicep, type Bicep } from '../bicep/index.ts';
 import { UsageError } from '../errors.ts';
 import { resolveLockStore, type LockStore } from '../lock/index.ts';
-import { ensureAzurite, openAzureSession, openEmulatorSession, type ArmSession, type AzuriteHandle } from './local-services.ts';
+import { requireLocalLockStore } from '../lock/local-store.ts';
+import { openAzureSession, openEmulatorSession, type ArmSession } from './local-services.ts';
 
 export interface TargetFlags {
   emulator: boolean;
@@ -35,18 +37,16 @@ export interface CommandServices {
 export function commandServices(flags: TargetFlags): CommandServices {
   let bicep: Promise<Bicep> | undefined;
   let arm: Promise<ArmSession> | undefined;
-  let azurite: Promise<AzuriteHandle> | undefined;
   const getBicep = (): Promise<Bicep> => (bicep ??= openBicep());
   return {
     bicep: getBicep,
     openArm: () => (arm ??= flags.emulator ? getBicep().then((b) => openEmulatorSession({ bicep: b })) : openAzureSession(flags.subscription!)),
     async openLockStore() {
-      if (flags.emulator) await (azurite ??= ensureAzurite());
+      if (flags.emulator) await requireLocalLockStore();
       return resolveLockStore({ emulator: flags.emulator });
     },
     async close() {
       await arm?.then((a) => a.close()).catch(() => undefined);
-      await azurite?.then((a) => a.stop()).catch(() => undefined);
       await bicep?.then((b) => b.dispose()).catch(() => undefined);
     },
   };

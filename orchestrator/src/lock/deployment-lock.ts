@@ -1,6 +1,7 @@
 // The per-deployment run lock: a finite blob lease, renewed while the run lives, released on
 // success, failure, Ctrl-C and SIGTERM, and expiring on its own when the process dies.
 import { RestError, type BlobLeaseClient, type BlockBlobClient } from '@azure/storage-blob';
+import { UsageError } from '../errors.ts';
 import { DeploymentLockedError } from './errors.ts';
 import { currentHolder, parseHolder, type LockHolder } from './holder.ts';
 import { assertLockableDeploymentName, lockBlobName, lockStoreError, type LockStore } from './store.ts';
@@ -9,6 +10,19 @@ import { assertLockableDeploymentName, lockBlobName, lockStoreError, type LockSt
 export const minLeaseSeconds = 15;
 export const maxLeaseSeconds = 60;
 export const defaultLeaseSeconds = 60;
+/** Environment variable setting the lease duration (15-60 s): tests use 15 to see a dead holder's lease expire sooner. */
+export const leaseSecondsEnv = 'CF_LOCK_LEASE_SECONDS';
+
+/** $CF_LOCK_LEASE_SECONDS, else defaultLeaseSeconds; a value outside 15-60 is bad input. */
+export function leaseSecondsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[leaseSecondsEnv];
+  if (raw === undefined || raw === '') return defaultLeaseSeconds;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < minLeaseSeconds || value > maxLeaseSeconds) {
+    throw new UsageError(`${leaseSecondsEnv} must be a whole number of seconds from ${minLeaseSeconds} to ${maxLeaseSeconds} (Azure's finite blob lease durations), got "${raw}"`);
+  }
+  return value;
+}
 
 export interface AcquireOptions {
   deployment: string;
@@ -16,7 +30,7 @@ export interface AcquireOptions {
   runId: string;
   /** The command line, e.g. "deploy westeu-test-1". */
   command: string;
-  /** 15-60; default 60. */
+  /** 15-60; default $CF_LOCK_LEASE_SECONDS, else 60. */
   leaseSeconds?: number;
   /** Default: a third of the lease, so two renewals can fail before the lease runs out. */
   renewEveryMs?: number;
@@ -75,7 +89,7 @@ async function acquireLease(lease: BlobLeaseClient, blob: BlockBlobClient, store
 export async function acquireDeploymentLock(store: LockStore, options: AcquireOptions): Promise<DeploymentLock> {
   const { deployment } = options;
   assertLockableDeploymentName(deployment);
-  const leaseSeconds = options.leaseSeconds ?? defaultLeaseSeconds;
+  const leaseSeconds = options.leaseSeconds ?? leaseSecondsFromEnv();
   if (!Number.isInteger(leaseSeconds) || leaseSeconds < minLeaseSeconds || leaseSeconds > maxLeaseSeconds) {
     throw new RangeError(`lease duration must be ${minLeaseSeconds}-${maxLeaseSeconds} s, got ${leaseSeconds}`);
   }
