@@ -8,6 +8,8 @@
 // lock store started by the CLI itself. Every wait is on a condition.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { requiredNamespaces } from '../src/deploy/arm-phases.ts';
+import type { Resource } from '../src/plan/resources.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -17,7 +19,6 @@ import { azuriteBlobUrl, azuriteCredential } from '../src/lock/azurite.ts';
 import { canConnect } from '../src/lock/local-store.ts';
 import { readLockStatus } from '../src/lock/status.ts';
 import { openLockStore, type LockStore } from '../src/lock/store.ts';
-import { signalExitCode } from '../src/deploy/interrupt.ts';
 import { startEmulator, type RunningEmulator } from '../../local/arm-emulator/index.ts';
 import { tinyStack } from '../../local/arm-emulator/test/helpers.ts';
 import { freePort } from './support/azurite.ts';
@@ -85,6 +86,10 @@ describe('the local lock store outlives every run; interrupts and busy stacks (C
     emulator = await startEmulator({ stateDir: path.join(scratch, 'emulator'), port: 0, latency });
     clients = createArmClients({ kind: 'emulator', subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem }, { retryOptions: { maxRetries: 2, retryDelayInMs: 10, maxRetryDelayInMs: 50 } });
     for (const d of stacks) await clients.stacks.deploymentStacks.beginCreateOrUpdateAtSubscriptionAndWait(`cf-${d}`, tinyStack(`rg-lockstore-${d}`), { updateIntervalInMs: 10 });
+    // What bootstrap would have done, for the deploy below (providers, the network watchers' group).
+    const snapshot = JSON.parse(await readFile(path.join(repoRoot, 'deployments/snapshots/eastus-stg-1.json'), 'utf8')) as { resources: Resource[] };
+    for (const ns of requiredNamespaces(snapshot.resources)) await clients.resources.providers.register(ns);
+    await clients.resources.resourceGroups.createOrUpdate('NetworkWatcherRG', { location: 'eastus' });
     latency.defaultMs = 600_000;
     port = await freePort();
     env = {
@@ -193,5 +198,28 @@ describe('the local lock store outlives every run; interrupts and busy stacks (C
     expect(run.stdout + run.stderr).to.match(/stack cf-eastus-stg-1 is "\w+" \(another operation\): waiting for it/);
     expect(run.stdout).to.include('destroyed');
     await poller.pollUntilDone().catch(() => undefined);
+  });
+
+  it('SIGINT mid-deploy (the stack PUT accepted): one line "keeps deploying", lock released, report "interrupted"; the next deploy waits for the stack instead of exit 3', async () => {
+    latency.defaultMs = 600_000;
+    const run = startCli(['deploy', 'eastus-stg-1', '--emulator', '--yes'], env);
+    await Promise.race([
+      waitFor('stack cf-eastus-stg-1 to be deploying', async () => !['succeeded', 'failed', 'canceled', undefined].includes(await stackState('eastus-stg-1')), 150_000),
+      run.exited.then(() => {
+        throw new Error(`cf-infra deploy ended before the stack PUT:\n${run.output()}`);
+      }),
+    ]);
+    run.child.kill('SIGINT');
+    const end = await run.exited;
+    expect(end, run.output()).to.deep.equal({ code: null, signal: 'SIGINT' });
+    expect(run.output()).to.include('eastus-stg-1: interrupted (SIGINT) during apply: stack cf-eastus-stg-1 keeps deploying in the ARM emulator').and.include('`cf-infra show eastus-stg-1 --emulator` follows it');
+    const report = await latestReport('eastus-stg-1');
+    expect(report.outcome).to.equal('interrupted');
+    expect(report.phases.find((p) => p.name === 'apply')?.outcome).to.equal('interrupted');
+    expect((await readLockStatus(store, 'eastus-stg-1')).locked).to.equal(false);
+
+    const next = await cfInfra(['deploy', 'eastus-stg-1', '--emulator', '--yes', '--stack-wait', '0'], env);
+    expect(next.code, next.stdout + next.stderr).to.equal(ExitCode.Failed);
+    expect(next.stdout + next.stderr).to.match(/stack cf-eastus-stg-1 in the ARM emulator .* is still "\w+" after 0 s/);
   });
 });

@@ -56,8 +56,19 @@ export function isInteractive(): boolean {
   return process.stdin.isTTY === true && process.stdout.isTTY === true && process.env.CI !== 'true';
 }
 
-export async function askOnTerminal(question: string): Promise<boolean> {
+/**
+ * A prompt on the terminal. Ctrl-C at a prompt reaches readline (raw mode), not the process: it is
+ * passed on as the process's SIGINT, so the run's interrupt handling (deploy/interrupt.ts) sees it.
+ */
+function prompt(): ReturnType<typeof createInterface> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });
+  // Not closed here: a question rejected by close() would win over the interrupt and read as a failure.
+  rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
+  return rl;
+}
+
+export async function askOnTerminal(question: string): Promise<boolean> {
+  const rl = prompt();
   try {
     return /^y(es)?$/i.test((await rl.question(question)).trim());
   } finally {
@@ -66,7 +77,7 @@ export async function askOnTerminal(question: string): Promise<boolean> {
 }
 
 export async function askForText(question: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const rl = prompt();
   try {
     return (await rl.question(question)).trim();
   } finally {
