@@ -275,19 +275,20 @@ export async function withTransientRetries<T>(call: () => Promise<T>, attempts =
 }
 
 /** ARM-level validation: every managed resource exists and reports provisioningState Succeeded. */
-export async function validateManagedResources(clients: ArmClients, stack: DeploymentStack, apiVersions: Map<string, string>, update: (detail: string) => void): Promise<ValidationResult> {
+export async function validateManagedResources(clients: ArmClients, stack: DeploymentStack, apiVersions: Map<string, string>, update: (detail: string) => void, abortSignal?: AbortSignal): Promise<ValidationResult> {
   const ids = managedResourceIds(stack);
   const failed: ValidationResult['failed'] = [];
   let done = 0;
   const queue = [...ids];
   const worker = async (): Promise<void> => {
     for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+      if (abortSignal?.aborted) return;
       const apiVersion = apiVersions.get(typeOfId(id).toLowerCase());
       if (apiVersion === undefined) {
         failed.push({ id, state: 'a resource type the plan does not have' });
       } else {
         try {
-          const resource = await withTransientRetries(() => clients.resources.resources.getById(id, apiVersion));
+          const resource = await withTransientRetries(() => clients.resources.resources.getById(id, apiVersion, abortSignal === undefined ? {} : { abortSignal }));
           const state = (resource.properties as { provisioningState?: string } | undefined)?.provisioningState ?? 'Succeeded';
           if (state.toLowerCase() !== 'succeeded') failed.push({ id, state });
         } catch (error) {
