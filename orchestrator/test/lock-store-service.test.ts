@@ -17,6 +17,7 @@ import { createArmClients, type ArmClients } from '../src/arm/clients.ts';
 import { ExitCode } from '../src/exit-codes.ts';
 import { azuriteBlobUrl, azuriteCredential } from '../src/lock/azurite.ts';
 import { canConnect } from '../src/lock/local-store.ts';
+import { acquireDeploymentLock } from '../src/lock/deployment-lock.ts';
 import { readLockStatus } from '../src/lock/status.ts';
 import { openLockStore, type LockStore } from '../src/lock/store.ts';
 import { startEmulator, type RunningEmulator } from '../../local/arm-emulator/index.ts';
@@ -130,6 +131,14 @@ describe('the local lock store outlives every run; interrupts and busy stacks (C
     expect(await stackState('westeu-test-1')).to.equal('succeeded');
   });
 
+  it('a lease duration Azure would refuse (CF_LOCK_LEASE_SECONDS) is bad input: exit 2 before anything starts', async () => {
+    const run = await cfInfra(['destroy', 'westeu-test-1', '--emulator', '--confirm', 'westeu-test-1'], { ...env, CF_LOCK_LEASE_SECONDS: '5' });
+    expect(run.code, run.stdout + run.stderr).to.equal(ExitCode.BadInput);
+    expect(run.stderr).to.include('CF_LOCK_LEASE_SECONDS must be a whole number of seconds from 15 to 60').and.include('"5"');
+    expect(run.stderr).not.to.include('    at ');
+    expect(await stackState('westeu-test-1')).to.equal('succeeded');
+  });
+
   it("issue 16: A ends while B holds its lock: C does NOT get B's lock, B's interrupted report is still uploaded", async () => {
     const b = await holdDeleting('westeu-test-1');
     // A: another deployment's run that starts and ends meanwhile (nothing to delete).
@@ -173,30 +182,37 @@ describe('the local lock store outlives every run; interrupts and busy stacks (C
     });
   }
 
-  it('kill -9 of a holder: the next run is refused while its lease lives, gets the lock once it expired, and then waits for the busy stack (not exit 3)', async () => {
+  it('kill -9 of a holder: the next run is refused while its lease lives; with --lock-wait it gets the lock once the lease expired, then meets the busy stack (exit 1, not 3)', async () => {
     const holder = await holdDeleting('westeu-prod-1', { extra: ['--allow-prod'] });
     holder.child.kill('SIGKILL');
     await holder.exited;
     const next = await cfInfra(['destroy', 'westeu-prod-1', '--emulator', '--allow-prod', '--confirm', 'westeu-prod-1'], env);
     expect(next.code, next.stdout + next.stderr).to.equal(ExitCode.Locked);
     expect(next.stderr).to.include(`(pid ${holder.child.pid})`);
-    // The lease (15 s here) runs out on its own: nobody renews it any more.
-    await waitFor('the dead holder\'s lease to expire', async () => !(await readLockStatus(store, 'westeu-prod-1')).locked, 70_000);
-    const later = await cfInfra(['destroy', 'westeu-prod-1', '--emulator', '--allow-prod', '--confirm', 'westeu-prod-1', '--stack-wait', '0'], env);
+    // --lock-wait: the lease (15 s here) runs out on its own, nobody renews it any more; then the
+    // run has the lock and meets the stack still deleting (--stack-wait 0: no wait for that).
+    const later = await cfInfra(['destroy', 'westeu-prod-1', '--emulator', '--allow-prod', '--confirm', 'westeu-prod-1', '--lock-wait', '120', '--stack-wait', '0'], env);
     expect(later.code, later.stdout + later.stderr).to.equal(ExitCode.Failed);
+    expect(later.stdout).to.include(`locked by `).and.include(`(pid ${holder.child.pid})`).and.include('waiting for it to be released or to expire');
     expect(later.stderr).to.include('stack cf-westeu-prod-1 in the ARM emulator').and.include('is still "deleting"').and.include('--stack-wait');
     expect((await readLockStatus(store, 'westeu-prod-1')).locked).to.equal(false);
   });
 
   it('a destroy that meets a stack still deploying waits for it with progress, then deletes it (no exit 3)', async () => {
-    latency.defaultMs = 4000;
+    // Order by conditions, not by timing: the run first waits for a lock this test holds; the stack
+    // PUT (20 s) starts meanwhile; the lock is released, and the run meets the stack still deploying.
+    const held = await acquireDeploymentLock(store, { deployment: 'eastus-stg-1', runId: 'test', command: 'test', leaseSeconds: 15, handleSignals: false });
+    const run = startCli(['destroy', 'eastus-stg-1', '--emulator', '--confirm', 'eastus-stg-1', '--lock-wait', '120', '--stack-wait', '120'], env);
+    await waitFor('the destroy to wait for the lock', async () => run.output().includes('waiting for it to be released'));
+    latency.defaultMs = 20_000;
     const poller = await clients.stacks.deploymentStacks.beginCreateOrUpdateAtSubscription('cf-eastus-stg-1', tinyStack('rg-lockstore-eastus-stg-1'), { updateIntervalInMs: 50 });
     latency.defaultMs = 0;
     expect(await stackState('eastus-stg-1')).to.not.equal('succeeded');
-    const run = await cfInfra(['destroy', 'eastus-stg-1', '--emulator', '--confirm', 'eastus-stg-1', '--stack-wait', '120'], env);
-    expect(run.code, run.stdout + run.stderr).to.equal(ExitCode.Success);
-    expect(run.stdout + run.stderr).to.match(/stack cf-eastus-stg-1 is "\w+" \(another operation\): waiting for it/);
-    expect(run.stdout).to.include('destroyed');
+    await held.release();
+    const end = await run.exited;
+    expect(end, run.output()).to.deep.equal({ code: ExitCode.Success, signal: null });
+    expect(run.output()).to.match(/stack cf-eastus-stg-1 is "\w+" \(another operation\): waiting for it/);
+    expect(run.output()).to.include('destroyed');
     await poller.pollUntilDone().catch(() => undefined);
   });
 

@@ -28,6 +28,8 @@ Options:
   --yes                  deploy without asking (required when there is no terminal)
   --allow-delete         prod: allow a run that deletes or detaches resources
   --format <f>           text (default), markdown or json (the run report)
+  --lock-wait <s>        when another run holds the deployment's lock, wait at most <s> seconds
+                         for it to be released or to expire (default 0: exit 3 at once)
   --stack-wait <s>       when the stack is still running another operation, wait for it at most
                          <s> seconds (default ${defaultStackWaitSeconds}; 0: do not wait)
   -h, --help
@@ -45,10 +47,10 @@ export function parseFormat(value: string | undefined, command: string): OutputF
   return format as OutputFormat;
 }
 
-/** --stack-wait <seconds>: a whole number, 0 to 86400. */
-export function parseStackWait(value: string | undefined, command: string): number {
-  if (value === undefined) return defaultStackWaitSeconds * 1000;
-  if (!/^\d+$/.test(value) || Number(value) > 86_400) throw new UsageError(`${command}: --stack-wait "${value}" is not a number of seconds from 0 to 86400`);
+/** --stack-wait / --lock-wait <seconds>: a whole number, 0 to 86400; in ms. */
+export function parseWaitSeconds(value: string | undefined, option: string, command: string, defaultSeconds: number): number {
+  if (value === undefined) return defaultSeconds * 1000;
+  if (!/^\d+$/.test(value) || Number(value) > 86_400) throw new UsageError(`${command}: ${option} "${value}" is not a number of seconds from 0 to 86400`);
   return Number(value) * 1000;
 }
 
@@ -62,13 +64,15 @@ export async function run(args: string[]): Promise<number> {
       'allow-delete': { type: 'boolean', default: false },
       format: { type: 'string' },
       'stack-wait': { type: 'string' },
+      'lock-wait': { type: 'string' },
     },
   });
   if (parsed.help) return ExitCode.Success;
   const { values, positionals } = parsed;
   const deployment = positionals[0]!;
   const format = parseFormat(values.format, 'deploy');
-  const stackWaitMs = parseStackWait(values['stack-wait'], 'deploy');
+  const stackWaitMs = parseWaitSeconds(values['stack-wait'], '--stack-wait', 'deploy', defaultStackWaitSeconds);
+  const lockWaitMs = parseWaitSeconds(values['lock-wait'], '--lock-wait', 'deploy', 0);
   const flags = checkTargetFlags(values);
   const interactive = isInteractive();
   if (!values.yes && !interactive) throw new UsageError('deploy: no terminal to confirm on: pass --yes to deploy without a prompt');
@@ -88,6 +92,7 @@ export async function run(args: string[]): Promise<number> {
         color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
         interrupts,
         stackWaitMs,
+        lockWaitMs,
       },
     );
     return result.exitCode;

@@ -3,7 +3,7 @@
 // also needs --allow-prod.
 import { defaultStackWaitSeconds, deleteStack, getStack, isStackBusyError, stackIsBusy, waitForStackToSettle } from '../deploy/arm-phases.ts';
 import { InterruptedError, interruptedLine, signalExitCode, watchInterrupts } from '../deploy/interrupt.ts';
-import { parseStackWait } from './deploy.ts';
+import { parseWaitSeconds } from './deploy.ts';
 import { resolveTarget } from '../deploy/preflight.ts';
 import { createProgress, progressModeFor } from '../deploy/progress.ts';
 import { newRunId } from '../deploy/run-id.ts';
@@ -12,7 +12,7 @@ import os from 'node:os';
 import { CliError, UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { deploymentPositional, parseCommandArgs, targetOptions } from './args.ts';
-import { acquireDeploymentLock, currentActor } from '../lock/index.ts';
+import { acquireDeploymentLock, currentActor, lockWaitLine } from '../lock/index.ts';
 import type { KeyVaultRetention, PhaseRecord, RunOutcome, RunReport } from '../report/model.ts';
 import { describeVaultRetention } from '../report/render.ts';
 import { uploadRunReport, writeRunReport } from '../report/store.ts';
@@ -31,6 +31,8 @@ Options:
   --subscription <id>    Azure subscription (default $AZURE_SUBSCRIPTION_ID)
   --confirm <name>       the deployment's name again (required without a terminal)
   --allow-prod           required for a prod deployment
+  --lock-wait <s>        when another run holds the deployment's lock, wait at most <s> seconds
+                         for it to be released or to expire (default 0: exit 3 at once)
   --stack-wait <s>       when the stack is still running another operation, wait for it at most
                          <s> seconds (default ${defaultStackWaitSeconds}; 0: do not wait)
   -h, --help
@@ -43,13 +45,14 @@ export async function run(args: string[]): Promise<number> {
   const parsed = parseCommandArgs('destroy', args, {
     help,
     positionals: deploymentPositional,
-    options: { ...targetOptions, confirm: { type: 'string' }, 'allow-prod': { type: 'boolean', default: false }, 'stack-wait': { type: 'string' } },
+    options: { ...targetOptions, confirm: { type: 'string' }, 'allow-prod': { type: 'boolean', default: false }, 'stack-wait': { type: 'string' }, 'lock-wait': { type: 'string' } },
   });
   if (parsed.help) return ExitCode.Success;
   const { values, positionals } = parsed;
   const deployment = positionals[0]!;
   const flags = checkTargetFlags(values);
-  const stackWaitMs = parseStackWait(values['stack-wait'], 'destroy');
+  const stackWaitMs = parseWaitSeconds(values['stack-wait'], '--stack-wait', 'destroy', defaultStackWaitSeconds);
+  const lockWaitMs = parseWaitSeconds(values['lock-wait'], '--lock-wait', 'destroy', 0);
   const target = resolveTarget(deployment);
   if (target.environment === 'prod' && !values['allow-prod']) throw new UsageError(`destroy: ${deployment} is a prod deployment: pass --allow-prod as well to delete it`);
   if (values.confirm !== undefined && values.confirm !== deployment) throw new UsageError(`destroy: --confirm "${values.confirm}" does not match the deployment name "${deployment}"; nothing was deleted`);
@@ -80,10 +83,14 @@ export async function run(args: string[]): Promise<number> {
     const store = await interrupts.race(services.openLockStore());
     const arm = await interrupts.race(services.openArm());
     const runId = newRunId();
-    const pendingLock = acquireDeploymentLock(store, { deployment, runId, command, handleSignals: false });
+    let lockProgress: (detail: string) => void = () => {};
+    const pendingLock = acquireDeploymentLock(store, { deployment, runId, command, handleSignals: false, waitMs: lockWaitMs, onWaiting: (holder, waited) => lockProgress(lockWaitLine(holder, waited, lockWaitMs)) });
     let lock;
     try {
-      lock = await timed('lock', () => pendingLock);
+      lock = await timed('lock', () => progress.phase(`${deployment}: take the deployment lock`, (update) => {
+        lockProgress = update;
+        return pendingLock;
+      }));
     } catch (e) {
       if (!(e instanceof InterruptedError)) throw e;
       await pendingLock.then((l) => l.release()).catch(() => undefined);

@@ -6,7 +6,7 @@ import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import type { Bicep } from '../bicep/index.ts';
 import { CliError, UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
-import { acquireDeploymentLock, currentActor, type DeploymentLock, type LockStore } from '../lock/index.ts';
+import { acquireDeploymentLock, currentActor, lockWaitLine, type DeploymentLock, type LockStore } from '../lock/index.ts';
 import { maskDeep } from '../report/mask.ts';
 import type { PhaseRecord, RunOutcome, RunReport } from '../report/model.ts';
 import { renderReportJson, renderReportMarkdown, renderReportText } from '../report/render.ts';
@@ -53,6 +53,8 @@ export interface DeployServices {
   stackWaitMs?: number;
   /** How often to look at a stack that is still running another operation (ms, default 2000). */
   stackWaitPollMs?: number;
+  /** How long to wait for the deployment's lock held by another run (ms, default 0: exit 3 at once). */
+  lockWaitMs?: number;
 }
 
 export interface DeployResult {
@@ -141,6 +143,7 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
   } catch (error) {
     return interruptedEarly(error, 'ARM', false);
   }
+  let lockProgress: (detail: string) => void = () => {};
   const pendingLock = acquireDeploymentLock(store, {
     deployment: request.deployment,
     runId,
@@ -148,9 +151,14 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
     // With the run's own interrupt handling, the lock is released by the run (after its report).
     handleSignals: interrupts === undefined,
     ...(services.leaseSeconds === undefined ? {} : { leaseSeconds: services.leaseSeconds }),
+    ...(services.lockWaitMs === undefined ? {} : { waitMs: services.lockWaitMs }),
+    onWaiting: (holder, waitedMs) => lockProgress(lockWaitLine(holder, waitedMs, services.lockWaitMs ?? 0)),
   });
   try {
-    lock = await phase('lock', `${request.deployment}: take the deployment lock`, () => pendingLock);
+    lock = await phase('lock', `${request.deployment}: take the deployment lock`, (update) => {
+      lockProgress = update;
+      return pendingLock;
+    });
   } catch (error) {
     if (error instanceof InterruptedError) await pendingLock.then((l) => l.release()).catch(() => undefined);
     return interruptedEarly(error, arm.where, arm.emulator);

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline/promises';
 import { openBicep, type Bicep } from '../bicep/index.ts';
 import { UsageError } from '../errors.ts';
 import { resolveLockStore, type LockStore } from '../lock/index.ts';
+import { leaseSecondsFromEnv } from '../lock/deployment-lock.ts';
 import { requireLocalLockStore } from '../lock/local-store.ts';
 import { openAzureSession, openEmulatorSession, type ArmSession } from './local-services.ts';
 
@@ -35,6 +36,8 @@ export interface CommandServices {
 }
 
 export function commandServices(flags: TargetFlags): CommandServices {
+  // Bad input is refused before anything starts: the lease duration is read here, not at the lock.
+  leaseSecondsFromEnv();
   let bicep: Promise<Bicep> | undefined;
   let arm: Promise<ArmSession> | undefined;
   const getBicep = (): Promise<Bicep> => (bicep ??= openBicep());

@@ -38,6 +38,12 @@ export interface AcquireOptions {
   handleSignals?: boolean;
   /** Called once when a renewal fails (the lease was broken or taken): the run should stop. */
   onLost?: (error: Error) => void;
+  /** How long to wait for another holder's lease to be released or to expire (default 0: refuse at once). */
+  waitMs?: number;
+  /** How often to try again while waiting (default 1000 ms). */
+  waitPollMs?: number;
+  /** Called at each try while waiting, with the holder and how long this run has waited. */
+  onWaiting?: (holder: LockHolder | undefined, waitedMs: number) => void;
 }
 
 export interface DeploymentLock {
@@ -83,8 +89,9 @@ async function acquireLease(lease: BlobLeaseClient, blob: BlockBlobClient, store
 }
 
 /**
- * Takes the deployment's lock or fails fast with DeploymentLockedError (exit code 3) naming the
- * holder. Never waits for another run.
+ * Takes the deployment's lock, or fails with DeploymentLockedError (exit code 3) naming the holder:
+ * at once, or after waiting up to `waitMs` for the holder to release it or for its lease to expire
+ * (a killed holder's lease runs out by itself, as in a storage account).
  */
 export async function acquireDeploymentLock(store: LockStore, options: AcquireOptions): Promise<DeploymentLock> {
   const { deployment } = options;
@@ -97,14 +104,19 @@ export async function acquireDeploymentLock(store: LockStore, options: AcquireOp
 
   const blob = store.container.getBlockBlobClient(lockBlobName(deployment));
   const lease = blob.getBlobLeaseClient();
-  let leaseId: string;
-  try {
-    leaseId = await acquireLease(lease, blob, store, leaseSeconds);
-  } catch (error) {
-    if (isRestError(error, 409)) {
-      throw new DeploymentLockedError(deployment, await readHolder(blob).catch(() => undefined));
+  let leaseId: string | undefined;
+  const waitStarted = Date.now();
+  while (leaseId === undefined) {
+    try {
+      leaseId = await acquireLease(lease, blob, store, leaseSeconds);
+    } catch (error) {
+      if (!isRestError(error, 409)) throw lockStoreError(store, `take the lock of "${deployment}"`, error);
+      const other = await readHolder(blob).catch(() => undefined);
+      const waited = Date.now() - waitStarted;
+      if (waited >= (options.waitMs ?? 0)) throw new DeploymentLockedError(deployment, other);
+      options.onWaiting?.(other, waited);
+      await new Promise((r) => setTimeout(r, options.waitPollMs ?? 1000));
     }
-    throw lockStoreError(store, `take the lock of "${deployment}"`, error);
   }
 
   const holder = currentHolder({ runId: options.runId, command: options.command });
