@@ -119,6 +119,12 @@ describe('the local lock store outlives every run; interrupts and busy stacks (C
     const status = await cfInfra(['local', 'lockstore', 'status'], env);
     expect(status.code).to.equal(ExitCode.Success);
     expect(status.stdout).to.include(`127.0.0.1:${port}`).and.include(path.join(scratch, 'lockstore'));
+    // One Azurite per state directory: a second one on another port is refused, nothing started.
+    const elsewhere = await freePort();
+    const second = await cfInfra(['local', 'lockstore', 'start'], { ...env, AZURITE_BLOB_PORT: String(elsewhere) });
+    expect(second.code, second.stdout + second.stderr).to.equal(ExitCode.Failed);
+    expect(second.stderr).to.include(`already runs on 127.0.0.1:${port}`).and.include('CF_LOCK_STORE_DIR');
+    expect(await canConnect(elsewhere)).to.equal(false);
   });
 
   it('an --emulator command without a running lock store refuses with the command that starts it, and starts nothing', async () => {

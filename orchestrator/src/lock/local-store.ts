@@ -125,6 +125,13 @@ export async function startLockStore(env: NodeJS.ProcessEnv = process.env, optio
     });
   }
   const layout = lockStoreLayout(env);
+  // One Azurite per state directory: two on the same --location would both write its database.
+  const running = readPidRecord(layout);
+  if (running !== undefined && isOurAzurite(running.pid)) {
+    throw new CliError(`the lock store of ${layout.dir} already runs on 127.0.0.1:${running.port} (pid ${running.pid}), not on ${before.port}.`, {
+      hint: `use AZURITE_BLOB_PORT=${running.port}, or stop it first (AZURITE_BLOB_PORT=${running.port} cf-infra local lockstore stop), or give this one its own ${lockStoreDirEnv}`,
+    });
+  }
   mkdirSync(layout.dir, { recursive: true });
   const log = openSync(layout.log, 'a');
   // detached, in its own session, stdio to its log: neither this process's end nor a terminal's
