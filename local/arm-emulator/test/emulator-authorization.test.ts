@@ -232,7 +232,7 @@ describe('ARM emulator: authorization (RBAC, linked access checks, conditions, p
     const vault = await ci.resources.resources.getById(`${sub()}/resourceGroups/rg-ci/providers/Microsoft.KeyVault/vaults/kv-ci-auth`, '2024-11-01');
     expect((vault.properties as any).privateEndpointConnections.map((c: any) => c.properties.privateLinkServiceConnectionState.status)).to.deep.equal(['Approved']);
     const [check] = armChecks({ clients: ci, stack, apiVersions: new Map([['microsoft.network/privateendpoints', '2024-05-01']]), emulator: true }).filter((c) => c.name === 'arm: private endpoint connections Approved');
-    expect(await check!.run()).to.deep.include({ status: 'pass' });
+    expect(await check!.run(new AbortController().signal)).to.deep.include({ status: 'pass' });
   });
 
   it('leaves the connection Pending without the approval action, and validate\'s check fails on it', async () => {
@@ -241,7 +241,7 @@ describe('ARM emulator: authorization (RBAC, linked access checks, conditions, p
     expect(stack.properties?.provisioningState).to.equal('succeeded');
     expect(await endpointStatus(ci, 'rg-pending')).to.equal('Pending');
     const [check] = armChecks({ clients: ci, stack, apiVersions: new Map([['microsoft.network/privateendpoints', '2024-05-01']]), emulator: true }).filter((c) => c.name === 'arm: private endpoint connections Approved');
-    const result = await check!.run();
+    const result = await check!.run(new AbortController().signal);
     expect(result.status).to.equal('fail');
     expect(result.reason).to.include('Microsoft.Network/privateEndpoints/pe-kv: connection kv is Pending');
   });
