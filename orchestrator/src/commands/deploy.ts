@@ -1,4 +1,5 @@
 // `cf-infra deploy <deployment>`: the deploy pipeline (deploy/pipeline.ts) with services from the flags.
+import { asOptionHelp } from '../arm/identities.ts';
 import { runDeploy, type OutputFormat } from '../deploy/pipeline.ts';
 import { createProgress, progressModeFor } from '../deploy/progress.ts';
 import { askOnTerminal, checkTargetFlags, commandServices, isInteractive } from '../deploy/services.ts';
@@ -9,7 +10,7 @@ import { deploymentPositional, parseCommandArgs, targetOptions } from './args.ts
 
 export const summary = 'Deploy one deployment: plan, lock, what-if, confirm, stack create/update, validate, run report';
 
-const help = `Usage: cf-infra deploy <deployment> [options]     (npm run deploy -- <deployment> [options])
+const help = `Usage: cf-infra deploy <deployment> [--emulator [--as <identity>] | --subscription <id>] [options]     (npm run deploy -- <deployment> [options])
 
 Offline plan (config, compile + lint, snapshot, policy, cost vs budget) → the deployment's lock →
 prerequisites (subscription, providers, bootstrap) → what-if → confirmation → create/update the
@@ -23,6 +24,7 @@ Options:
                          and Azurite for the lock (started when none listens on $AZURITE_BLOB_PORT)
   --subscription <id>    Azure subscription (default $AZURE_SUBSCRIPTION_ID); the lock lives in
                          $CF_ARTIFACTS_ACCOUNT_URL (created by cf-infra bootstrap)
+${asOptionHelp()}
   --yes                  deploy without asking (required when there is no terminal)
   --allow-delete         prod: allow a run that deletes or detaches resources
   --format <f>           text (default), markdown or json (the run report)
