@@ -18,7 +18,7 @@ import { renderTable as renderChecks } from '../validate/render.ts';
 import { apiVersionsByType, applyStack, checkPrerequisites, getStack, whatIf, type PollOptions, type ValidationResult } from './arm-phases.ts';
 import type { ArmSession } from './local-services.ts';
 import type { Progress } from './progress.ts';
-import { resolveTarget, runPreflight, type Preflight } from './preflight.ts';
+import { deployShape, resolveTarget, runPreflight, type Preflight } from './preflight.ts';
 import { prepareCreationSecrets, runSecretsPhase, type SecretsRecord } from './secrets-phase.ts';
 import { newRunId } from './run-id.ts';
 
@@ -135,10 +135,12 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
     );
     const existing = await getStack(clients, preflight.stack.name, request.deployment);
     const creation = await prepareCreationSecrets(arm, preflight, existing);
-    whatIfInput.parameters = { ...preflight.parameters, ...creation.parameters };
+    // From the second deploy on, the stack's outputs go back in (config/fed-back.ts).
+    const shape = deployShape(preflight, existing);
+    whatIfInput.parameters = { ...shape.parameters, ...creation.parameters };
     model = await phase('what-if', `${request.deployment}: what-if`, async (update) => {
       const m = await whatIf(clients, whatIfInput, existing, poll);
-      update(summaryLine(m.summary));
+      update(`${summaryLine(m.summary)}${shape.fedBack.length === 0 ? '' : ` (fed back from the stack's outputs: ${shape.fedBack.join(', ')})`}`);
       return m;
     });
     if (request.format !== 'json') progress.print(renderWhatIf(model, request.format, `What-if: ${request.deployment}`, services.color));
@@ -169,7 +171,7 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
         if (lock.lost !== undefined) throw new CliError(`${lock.lost.message}; the stack finished, but another run may have started meanwhile.`, { hint: `check with cf-infra list, then rerun cf-infra deploy ${request.deployment}` });
         await secretsPhase(stack, creation.pending);
         const validated = await phase('validate', `${request.deployment}: post-deploy validation (cf-infra validate: ARM-level checks)`, (update) =>
-          validateAfterDeploy({ clients, stack: stack!, apiVersions: apiVersionsByType(preflight.plan.resources), emulator: arm.emulator }, request.deployment, update),
+          validateAfterDeploy({ clients, stack: stack!, apiVersions: apiVersionsByType(shape.resources), emulator: arm.emulator }, request.deployment, update),
         );
         validation = validated.managed;
         checks = validated.checks;
