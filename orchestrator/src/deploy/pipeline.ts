@@ -54,6 +54,8 @@ export interface DeployResult {
   reportDir?: string;
   whatIf?: WhatIfModel;
   stack?: DeploymentStack;
+  /** The offline half of this run (what a what-if of the same code would plan again). */
+  preflight?: Preflight;
 }
 
 function planRecord(preflight: Preflight): NonNullable<RunReport['plan']> {
@@ -241,5 +243,5 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
   progress.summary(renderReportMarkdown(report));
   if (outcome === 'failed') progress.error(`${request.deployment}: ${error?.message.split('\n')[0] ?? 'failed'}`);
   else progress.notice(`${request.deployment}: ${outcome === 'no-changes' ? 'no changes' : outcome}`);
-  return { exitCode, report, reportDir, whatIf: model, ...(stack === undefined ? {} : { stack }) };
+  return { exitCode, report, reportDir, whatIf: model, preflight, ...(stack === undefined ? {} : { stack }) };
 }
