@@ -48,8 +48,9 @@ subscription=${ARM_EMULATOR_SUBSCRIPTION_ID:-$(node --input-type=module -e "impo
 step "Bootstrapping the emulator's subscription $subscription"
 node orchestrator/src/cli.ts bootstrap --emulator --yes --subscription "$subscription"
 
-step "Deploying westeu-test-1 into the emulator"
-node orchestrator/src/cli.ts deploy westeu-test-1 --emulator --yes
+# As the CI identity bootstrap just set up (--as ci): a right the deployment role lacks fails here, as in CI.
+step "Deploying westeu-test-1 into the emulator as the CI identity"
+node orchestrator/src/cli.ts deploy westeu-test-1 --emulator --as ci --yes
 
 step "Done"
 echo "Next: npm run list -- --emulator   |   npm run show -- westeu-test-1 --emulator   |   npm test"
