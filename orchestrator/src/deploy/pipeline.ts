@@ -18,7 +18,8 @@ import { renderTable as renderChecks } from '../validate/render.ts';
 import { apiVersionsByType, applyStack, checkPrerequisites, getStack, whatIf, type PollOptions, type ValidationResult } from './arm-phases.ts';
 import type { ArmSession } from './local-services.ts';
 import type { Progress } from './progress.ts';
-import { deployShape, resolveTarget, runPreflight, type Preflight } from './preflight.ts';
+import type { Resource } from '../plan/resources.ts';
+import { deployShape, resolveTarget, runPreflight, type DeployShape, type Preflight } from './preflight.ts';
 import { prepareCreationSecrets, runSecretsPhase, type SecretsRecord } from './secrets-phase.ts';
 import { newRunId } from './run-id.ts';
 
@@ -58,11 +59,12 @@ export interface DeployResult {
   preflight?: Preflight;
 }
 
-function planRecord(preflight: Preflight): NonNullable<RunReport['plan']> {
+/** The plan of the shape this run sent (the follow-up's from the second deploy on). */
+function planRecord(preflight: Preflight, resources: readonly Resource[]): NonNullable<RunReport['plan']> {
   const byType: Record<string, number> = {};
-  for (const r of preflight.plan.resources) byType[String(r.type)] = (byType[String(r.type)] ?? 0) + 1;
+  for (const r of resources) byType[String(r.type)] = (byType[String(r.type)] ?? 0) + 1;
   return {
-    resources: preflight.plan.resources.length,
+    resources: resources.length,
     byType,
     policy: { evaluated: preflight.policy.evaluated, denied: preflight.policy.denied, audited: preflight.policy.audited },
     cost: { monthlyUsd: preflight.cost.monthlyTotal, budgetUsd: preflight.budget.budgetUsd, message: preflight.budget.message },
@@ -124,6 +126,7 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
   let validation: ValidationResult | undefined;
   let checks: CheckResult[] | undefined;
   let secrets: SecretsRecord | undefined;
+  let shape: DeployShape | undefined;
   const secretsPhase = (s: DeploymentStack, pending?: ReadonlyMap<string, string>): Promise<SecretsRecord> =>
     phase('secrets', `${request.deployment}: post-deploy secrets in Key Vault (generated once, never overwritten)`, (update) =>
       runSecretsPhase({ preflight, arm, stack: s, ...(pending === undefined ? {} : { pending }) }, update, (r) => (secrets = r)),
@@ -138,11 +141,13 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
     const existing = await getStack(clients, preflight.stack.name, request.deployment);
     const creation = await prepareCreationSecrets(arm, preflight, existing);
     // From the second deploy on, the stack's outputs go back in (config/fed-back.ts).
-    const shape = deployShape(preflight, existing);
+    shape = deployShape(preflight, existing);
     whatIfInput.parameters = { ...shape.parameters, ...creation.parameters };
+    const { fedBack } = shape;
+    const apiVersions = apiVersionsByType(shape.resources);
     model = await phase('what-if', `${request.deployment}: what-if`, async (update) => {
       const m = await whatIf(clients, whatIfInput, existing, poll);
-      update(`${summaryLine(m.summary)}${shape.fedBack.length === 0 ? '' : ` (fed back from the stack's outputs: ${shape.fedBack.join(', ')})`}`);
+      update(`${summaryLine(m.summary)}${fedBack.length === 0 ? '' : ` (fed back from the stack's outputs: ${fedBack.join(', ')})`}`);
       return m;
     });
     if (request.format !== 'json') progress.print(renderWhatIf(model, request.format, `What-if: ${request.deployment}`, services.color));
@@ -173,7 +178,7 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
         if (lock.lost !== undefined) throw new CliError(`${lock.lost.message}; the stack finished, but another run may have started meanwhile.`, { hint: `check with cf-infra list, then rerun cf-infra deploy ${request.deployment}` });
         await secretsPhase(stack, creation.pending);
         const validated = await phase('validate', `${request.deployment}: post-deploy validation (cf-infra validate: ARM-level checks)`, (update) =>
-          validateAfterDeploy({ clients, stack: stack!, apiVersions: apiVersionsByType(shape.resources), emulator: arm.emulator }, request.deployment, update),
+          validateAfterDeploy({ clients, stack: stack!, apiVersions, emulator: arm.emulator }, request.deployment, update),
         );
         validation = validated.managed;
         checks = validated.checks;
@@ -216,7 +221,7 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
     outcome,
     exitCode,
     phases,
-    plan: planRecord(preflight),
+    plan: planRecord(preflight, shape?.resources ?? preflight.plan.resources),
     ...(model === undefined
       ? {}
       : { whatIf: { source: model.source, summary: model.summary, summaryLine: summaryLine(model.summary), changes: model.changes.filter((c) => c.kind !== 'noChange' && c.kind !== 'ignore').map((c) => ({ kind: c.kind, resourceId: c.resourceId })) } }),
