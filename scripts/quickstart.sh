@@ -67,8 +67,9 @@ subscription=${ARM_EMULATOR_SUBSCRIPTION_ID:-$(node --input-type=module -e "impo
 step "Bootstrapping the emulator's subscription $subscription"
 node orchestrator/src/cli.ts bootstrap --emulator --yes --subscription "$subscription"
 
-step "Deploying westeu-test-1 into the emulator"
-node orchestrator/src/cli.ts deploy westeu-test-1 --emulator --yes
+# As the CI identity bootstrap just set up (--as ci): a right the deployment role lacks fails here, as in CI.
+step "Deploying westeu-test-1 into the emulator as the CI identity"
+node orchestrator/src/cli.ts deploy westeu-test-1 --emulator --as ci --yes
 
 step "Done"
 echo "Next: start the emulator (npm run emulator) and the lock store (npm run lockstore -- start) again, then"

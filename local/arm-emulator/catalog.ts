@@ -63,6 +63,9 @@ export const providers: readonly ProviderInfo[] = [
       networkWatchers: 'any', 'networkWatchers/flowLogs': 'any', virtualNetworks: 'any', 'virtualNetworks/subnets': 'any',
       networkSecurityGroups: 'any', privateEndpoints: 'any', 'privateEndpoints/privateDnsZoneGroups': 'any', privateDnsZones: 'any',
       'privateDnsZones/virtualNetworkLinks': 'any', publicIPAddresses: 'any',
+      // Record sets: the recordType enum of privatedns.json (specification/privatedns/resource-manager/Microsoft.Network).
+      'privateDnsZones/A': 'any', 'privateDnsZones/AAAA': 'any', 'privateDnsZones/CNAME': 'any', 'privateDnsZones/MX': 'any',
+      'privateDnsZones/PTR': 'any', 'privateDnsZones/SOA': 'any', 'privateDnsZones/SRV': 'any', 'privateDnsZones/TXT': 'any',
     },
   },
   { namespace: 'Microsoft.DBforPostgreSQL', types: { flexibleServers: 'any', 'flexibleServers/databases': 'any', 'flexibleServers/configurations': 'any', 'flexibleServers/administrators': 'any', 'flexibleServers/firewallRules': 'any' } },

@@ -5,7 +5,7 @@ import { ArmError } from './errors.ts';
 import { TemplateError, type Expansion } from './expansion.ts';
 import { failureFor } from './faults.ts';
 import type { Declared } from './fill.ts';
-import { findProvider } from './catalog.ts';
+import { findProvider, findType } from './catalog.ts';
 import { asObject } from './http.ts';
 import { resolveOutputs } from './outputs.ts';
 import { checkPolicy } from './policy.ts';
@@ -64,7 +64,9 @@ export async function planTemplate(ctx: Context, req: TemplateRequest): Promise<
   const denials: ArmError[] = [];
   for (const r of expansion.resources) {
     const namespace = r.type.split('/')[0] ?? '';
-    if (findProvider(namespace) === undefined) {
+    // ARM validates every resource's type against its provider before anything is written; a type the
+    // emulator does not know would otherwise "deploy" and then 404 on every read.
+    if (findProvider(namespace) === undefined || findType(r.type) === undefined) {
       throw new ArmError(400, 'InvalidTemplateDeployment', `The template deployment '${req.deploymentName}' is not valid according to the validation procedure.`, {
         details: [{ code: 'NoRegisteredProviderFound', message: `No registered resource provider found for location '${req.location}' and API version '${r.apiVersion}' for type '${r.type}'.` }],
       });

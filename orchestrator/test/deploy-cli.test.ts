@@ -5,9 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { createArmClients } from '../src/arm/clients.ts';
-import { requiredNamespaces } from '../src/deploy/arm-phases.ts';
+import { emulatorCiPrincipalId } from '../src/arm/emulator-token.ts';
 import { ExitCode } from '../src/exit-codes.ts';
-import type { Resource } from '../src/plan/resources.ts';
 import { startEmulator, type RunningEmulator } from '../../local/arm-emulator/index.ts';
 import { freePort, startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
 import { cfInfra, repoRoot } from './support/cli.ts';
@@ -39,6 +38,8 @@ describe('cf-infra deploy, what-if, list, show, destroy (CLI)', function () {
     }
   });
 
+  // The CI path: the real `bootstrap --emulator`, then deploy and what-if `--as ci` (the identity
+  // bootstrap set up, whose object id the emulator authorizes); list, show and destroy as a person.
   describe('against an emulator and Azurite found through the environment', () => {
     let emulator: RunningEmulator;
     let azurite: AzuriteBlob;
@@ -48,11 +49,9 @@ describe('cf-infra deploy, what-if, list, show, destroy (CLI)', function () {
       scratch = await mkdtemp(path.join(os.tmpdir(), 'cf-deploy-cli-'));
       emulator = await startEmulator({ stateDir: path.join(scratch, 'emulator'), port: 0, latency: { defaultMs: 0 } });
       azurite = await startAzuriteBlob();
-      const clients = createArmClients({ kind: 'emulator', subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem });
-      const snapshot = JSON.parse(await readFile(path.join(repoRoot, 'deployments/snapshots/westeu-test-1.json'), 'utf8')) as { resources: Resource[] };
-      for (const ns of requiredNamespaces(snapshot.resources)) await clients.resources.providers.register(ns);
-      await clients.resources.resourceGroups.createOrUpdate('NetworkWatcherRG', { location: 'westeurope' });
       env = { ARM_EMULATOR_ENDPOINT: emulator.endpoint, ARM_EMULATOR_STATE_DIR: emulator.stateDir, AZURITE_BLOB_PORT: String(azurite.port), ARM_EMULATOR_PORT: String(await freePort()), CF_RUNS_DIR: path.join(scratch, 'runs') };
+      const bootstrap = await cfInfra(['bootstrap', '--emulator', '--yes', '--subscription', emulator.subscriptionId], env);
+      expect(bootstrap.code, bootstrap.stdout + bootstrap.stderr).to.equal(ExitCode.Success);
     });
     after(async () => {
       await emulator?.close();
@@ -60,9 +59,9 @@ describe('cf-infra deploy, what-if, list, show, destroy (CLI)', function () {
       await rm(scratch, { recursive: true, force: true });
     });
 
-    it('deploy in GitHub Actions: annotations, job summary, exit 0; then what-if --detailed-exitcode says no changes', async () => {
+    it('deploy as the CI identity in GitHub Actions: annotations, job summary, exit 0; then what-if --detailed-exitcode shows the follow-up zone (exit 4)', async () => {
       const summary = path.join(scratch, 'summary.md');
-      const run = await cfInfra(['deploy', 'eastus-test-1', '--emulator', '--yes'], { ...env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary });
+      const run = await cfInfra(['deploy', 'eastus-test-1', '--emulator', '--as', 'ci', '--yes'], { ...env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary });
       expect(run.code, run.stdout + run.stderr).to.equal(ExitCode.Success);
       expect(run.stdout).to.match(/^\d\d:\d\d:\d\d eastus-test-1: what-if: done/m);
       expect(run.stdout).to.include('::notice::eastus-test-1: succeeded');
@@ -70,20 +69,28 @@ describe('cf-infra deploy, what-if, list, show, destroy (CLI)', function () {
       expect(run.stdout).to.include(`Run report: ${path.join(scratch, 'runs', 'eastus-test-1')}`);
       const markdown = await readFile(summary, 'utf8');
       expect(markdown).to.include('eastus-test-1: deployed').and.include('| Phase | Duration | Outcome |');
+      // The requests carried the CI identity's object id: ARM records it as the stack's creator.
+      const clients = createArmClients({ kind: 'emulator', subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem });
+      expect((await clients.stacks.deploymentStacks.getAtSubscription('cf-eastus-test-1')).systemData?.createdBy).to.equal(emulatorCiPrincipalId);
 
-      const whatIf = await cfInfra(['what-if', 'eastus-test-1', '--emulator', '--detailed-exitcode', '--format', 'json'], env);
-      expect(whatIf.code, whatIf.stderr).to.equal(ExitCode.Success);
+      // The next deploy feeds the environment's default domain back: its private DNS zone is what it adds.
+      const whatIf = await cfInfra(['what-if', 'eastus-test-1', '--emulator', '--as', 'ci', '--detailed-exitcode', '--format', 'json'], env);
+      expect(whatIf.code, whatIf.stderr).to.equal(ExitCode.ChangesPending);
       const model = JSON.parse(whatIf.stdout) as { summary: { create: number; modify: number; noChange: number } };
-      expect([model.summary.create, model.summary.modify]).to.deep.equal([0, 0]);
+      expect([model.summary.create, model.summary.modify]).to.deep.equal([4, 0]);
       expect(model.summary.noChange).to.be.greaterThan(100);
     });
 
-    it('deploy --format json: stdout is the run report alone', async () => {
-      const run = await cfInfra(['deploy', 'eastus-test-1', '--emulator', '--yes', '--format', 'json'], env);
+    it('deploy --format json: stdout is the run report alone; the second deploy adds the zone, then what-if says no changes', async () => {
+      const run = await cfInfra(['deploy', 'eastus-test-1', '--emulator', '--as', 'ci', '--yes', '--format', 'json'], env);
       expect(run.code, run.stderr).to.equal(ExitCode.Success);
-      const report = JSON.parse(run.stdout) as { outcome: string; deployment: string; phases: { name: string }[] };
-      expect([report.deployment, report.outcome]).to.deep.equal(['eastus-test-1', 'no-changes']);
+      const report = JSON.parse(run.stdout) as { outcome: string; deployment: string; phases: { name: string }[]; whatIf: { summaryLine: string } };
+      expect([report.deployment, report.outcome]).to.deep.equal(['eastus-test-1', 'succeeded']);
+      expect(report.whatIf.summaryLine).to.match(/^4 to create, 0 to modify/);
       expect(run.stderr).to.include('eastus-test-1: what-if: done');
+
+      const whatIf = await cfInfra(['what-if', 'eastus-test-1', '--emulator', '--as', 'ci', '--detailed-exitcode'], env);
+      expect(whatIf.code, whatIf.stdout + whatIf.stderr).to.equal(ExitCode.Success);
     });
 
     it('list and show read the deployed stack, its last run and its lock', async () => {
@@ -92,7 +99,7 @@ describe('cf-infra deploy, what-if, list, show, destroy (CLI)', function () {
       const rows = JSON.parse(list.stdout) as { deployment: string; stackState: string; lastRun?: { outcome: string }; locked: boolean | string }[];
       expect(rows).to.have.length(8);
       const row = rows.find((r) => r.deployment === 'eastus-test-1')!;
-      expect([row.stackState, row.lastRun?.outcome, row.locked]).to.deep.equal(['succeeded', 'no-changes', false]);
+      expect([row.stackState, row.lastRun?.outcome, row.locked]).to.deep.equal(['succeeded', 'succeeded', false]);
       expect(rows.find((r) => r.deployment === 'westeu-prod-1')!.stackState).to.equal('none');
 
       const show = await cfInfra(['show', 'eastus-test-1', '--emulator'], env);

@@ -1,5 +1,7 @@
 // The deploy pipeline end to end: the ARM emulator in this process (latency 0) and a real Azurite,
 // the real SDK clients over HTTPS, one shared Bicep process (preflight and the emulator's expansion).
+// Where a test stands for the pipeline, its world is bootstrapped by the real bootstrap and deploys as
+// the CI identity (the object id bootstrap gave the deployment role), as `deploy --emulator --as ci`.
 import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -7,7 +9,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { createArmClients, type ArmClients } from '../src/arm/clients.ts';
-import { defaultEmulatorPrincipalId } from '../src/arm/emulator-token.ts';
+import { defaultEmulatorPrincipalId, emulatorCiPrincipalId } from '../src/arm/emulator-token.ts';
+import { allTypes, deploymentResourceTypes } from '../src/bootstrap/resource-types.ts';
+import { checkRoleCoverage, prepareBootstrap, runBootstrap } from '../src/bootstrap/run.ts';
 import { openBicep, type Bicep } from '../src/bicep/index.ts';
 import { deleteStack, deploymentWhatIf, getStack, managedResourceIds, requiredNamespaces, stackDefinition } from '../src/deploy/arm-phases.ts';
 import { resolveTarget, runPreflight } from '../src/deploy/preflight.ts';
@@ -28,7 +32,11 @@ const snapshotTypes = async (deployment: string): Promise<{ type: string }[]> =>
 
 interface World {
   emulator: RunningEmulator;
+  /** The subscription owner's clients (set-up and inspection). */
   clients: ArmClients;
+  /** Who deploys: the CI identity in a bootstrapped world, else the owner. */
+  principalId: string;
+  deployClients: ArmClients;
   close(): Promise<void>;
 }
 
@@ -41,20 +49,28 @@ const tempDir = async (prefix: string): Promise<string> => {
   return dir;
 };
 
-/** An emulator in this process, bootstrapped the way cf-infra bootstrap leaves a subscription: providers registered, NetworkWatcherRG. */
-async function startWorld(options: Partial<EmulatorOptions> = {}): Promise<World> {
+/**
+ * An emulator in this process. `ci`: the real bootstrap, and deploys as the CI identity (the pipeline);
+ * otherwise only what a deploy needs of a bootstrapped subscription (providers, NetworkWatcherRG),
+ * deploying as the owner — for worlds the bootstrap's writes would only slow down (latency, faults).
+ */
+async function startWorld(options: Partial<EmulatorOptions> = {}, { ci = false } = {}): Promise<World> {
   const emulator = await startEmulator({ stateDir: await tempDir('cf-deploy-emu-'), port: 0, latency: { defaultMs: 0 }, expander: bicepExpander(async () => bicep), ...options });
-  const clients = createArmClients(
-    { kind: 'emulator', subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem },
-    { retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 } },
-  );
+  const target = { kind: 'emulator' as const, subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem };
+  const retryOptions = { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 };
+  const clients = createArmClients(target, { retryOptions });
+  if (ci) {
+    const prepared = checkRoleCoverage(prepareBootstrap({ subscriptionId: emulator.subscriptionId }), allTypes(await deploymentResourceTypes()));
+    await runBootstrap(prepared, { subscriptionId: emulator.subscriptionId, target, dryRun: false, renderer: 'silent', print: () => {}, pollIntervalMs: 20 });
+    return { emulator, clients, principalId: emulatorCiPrincipalId, deployClients: createArmClients({ ...target, principalId: emulatorCiPrincipalId }, { retryOptions }), close: () => emulator.close() };
+  }
   for (const ns of requiredNamespaces((await snapshotTypes('westeu-test-1')) as never)) await clients.resources.providers.register(ns);
   await clients.resources.resourceGroups.createOrUpdate('NetworkWatcherRG', { location: 'westeurope' });
-  return { emulator, clients, close: () => emulator.close() };
+  return { emulator, clients, principalId: defaultEmulatorPrincipalId, deployClients: clients, close: () => emulator.close() };
 }
 
 function session(world: World): ArmSession {
-  return { clients: world.clients, where: `the ARM emulator at ${world.emulator.endpoint}`, emulator: true, principalId: defaultEmulatorPrincipalId, close: async () => {} };
+  return { clients: world.deployClients, where: `the ARM emulator at ${world.emulator.endpoint}`, emulator: true, principalId: world.principalId, close: async () => {} };
 }
 
 interface Captured {
@@ -110,7 +126,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
     let world: World;
     let runsDir: string;
     before(async () => {
-      world = await startWorld();
+      world = await startWorld({}, { ci: true });
       runsDir = await tempDir('cf-runs-');
     });
     after(async () => world?.close());
@@ -139,14 +155,33 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
       expect((await azurite.lockStore().container.getBlockBlobClient('locks/westeu-test-1.lock').getProperties()).leaseState).to.equal('available');
     });
 
-    it('a second deploy finds nothing to change and does not write the stack', async () => {
+    it('the stack was written by the CI identity (the token\'s object id), the deploying identity', async () => {
+      const stack = await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1');
+      expect(stack?.systemData?.createdBy).to.equal(emulatorCiPrincipalId);
+    });
+
+    it('a second deploy feeds the environment\'s default domain back: it creates exactly its private DNS zone, * and @, and the VNet link', async () => {
+      const result = await deploy(world, 'westeu-test-1', { runsDir });
+      expect(result.exitCode, result.lines.join('\n')).to.equal(ExitCode.Success);
+      expect(result.report!.outcome).to.equal('succeeded');
+      const created = result.whatIf!.changes.filter((c) => c.kind !== 'noChange' && c.kind !== 'ignore');
+      expect(created.map((c) => [c.kind, c.type]).sort()).to.deep.equal([
+        ['create', 'Microsoft.Network/privateDnsZones'],
+        ['create', 'Microsoft.Network/privateDnsZones/A'],
+        ['create', 'Microsoft.Network/privateDnsZones/A'],
+        ['create', 'Microsoft.Network/privateDnsZones/virtualNetworkLinks'],
+      ]);
+      expect(result.report!.result!.validation).to.deep.equal({ checked: (await snapshotTypes('westeu-test-1')).length + 4, failed: [] });
+    });
+
+    it('a third deploy finds nothing to change and does not write the stack', async () => {
       const before = await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1');
       const result = await deploy(world, 'westeu-test-1', { runsDir });
       expect(result.exitCode, result.lines.join('\n')).to.equal(ExitCode.Success);
       expect(result.report!.outcome).to.equal('no-changes');
       const s = result.whatIf!.summary;
       expect([s.create, s.modify, s.delete, s.detach, s.deploy]).to.deep.equal([0, 0, 0, 0, 0]);
-      expect(s.noChange).to.equal((await snapshotTypes('westeu-test-1')).length);
+      expect(s.noChange).to.equal((await snapshotTypes('westeu-test-1')).length + 4);
       const after = await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1');
       expect(after?.properties?.deploymentId).to.equal(before?.properties?.deploymentId);
       expect(result.report!.phases.find((p) => p.name === 'apply')?.outcome).to.equal('skipped');
@@ -180,7 +215,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
   describe('runs at the same time', () => {
     let world: World;
     before(async () => {
-      world = await startWorld();
+      world = await startWorld({}, { ci: true });
     });
     after(async () => world?.close());
 
@@ -219,7 +254,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
     let world: World;
     let withoutHub: string;
     before(async () => {
-      world = await startWorld();
+      world = await startWorld({}, { ci: true });
       withoutHub = await registryCopy();
       const catalog = path.join(withoutHub, 'deployments/catalog.yaml');
       const text = await readFile(catalog, 'utf8');
@@ -258,7 +293,8 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
       expect((await deploy(world, 'westeu-prod-1')).exitCode).to.equal(ExitCode.Success);
       const before = await getStack(world.clients, 'cf-westeu-prod-1', 'westeu-prod-1');
       expect(before?.properties?.denySettings?.mode).to.equal('denyWriteAndDelete');
-      expect(before?.properties?.denySettings?.excludedPrincipals).to.deep.equal([defaultEmulatorPrincipalId]);
+      // The deploying identity (the CI identity here) is excluded from the deny assignment.
+      expect(before?.properties?.denySettings?.excludedPrincipals).to.deep.equal([emulatorCiPrincipalId]);
 
       const refused = await deploy(world, 'westeu-prod-1', { registryRoot: withoutHub });
       expect(refused.exitCode).to.equal(ExitCode.BadInput);
@@ -281,7 +317,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
     it('the next run is refused while the dead run\'s lease lasts, then takes the lock and converges', async function () {
       this.timeout(120_000);
       const world = await startWorld({ latency: { defaultMs: 1500 } });
-      const child = spawn(process.execPath, [path.join(here, 'support/lock-holder.ts'), String(azurite.port), 'deployment-locks', 'westeu-test-1', '15'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, [path.join(here, 'support/lock-holder.ts'), String(azurite.port), 'deployment-locks', 'westeu-test-1', '30'], { stdio: ['ignore', 'pipe', 'inherit'] });
       try {
         await new Promise<void>((resolve, reject) => {
           child.stdout!.on('data', (c: Buffer) => c.toString().includes('ACQUIRED') && resolve());
@@ -299,7 +335,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
         expect(refused).to.be.instanceOf(DeploymentLockedError);
         expect((refused as DeploymentLockedError).message).to.include(`child-${child.pid}`);
 
-        const deadline = Date.now() + 30_000;
+        const deadline = Date.now() + 45_000;
         while ((await readLockStatus(azurite.lockStore(), 'westeu-test-1')).locked) {
           expect(Date.now()).to.be.below(deadline);
           await new Promise((r) => setTimeout(r, 500));
@@ -308,7 +344,8 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
         expect(result.exitCode, result.lines.join('\n')).to.equal(ExitCode.Success);
         const stack = await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1');
         expect(stack?.properties?.provisioningState).to.equal('succeeded');
-        expect(managedResourceIds(stack)).to.have.length((await snapshotTypes('westeu-test-1')).length);
+        // The dead run's stack PUT finished: this run is its follow-up (the default domain fed back, +4).
+        expect(managedResourceIds(stack)).to.have.length((await snapshotTypes('westeu-test-1')).length + 4);
       } finally {
         child.kill('SIGKILL');
         await world.close();
@@ -389,7 +426,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
       const emulator = await startEmulator({ stateDir: await tempDir('cf-deploy-emu-'), port: 0, latency: { defaultMs: 0 }, expander: bicepExpander(async () => bicep) });
       try {
         const clients = createArmClients({ kind: 'emulator', subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem });
-        const result = await deploy({ emulator, clients, close: () => emulator.close() }, 'westeu-test-1');
+        const result = await deploy({ emulator, clients, principalId: defaultEmulatorPrincipalId, deployClients: clients, close: () => emulator.close() }, 'westeu-test-1');
         expect(result.exitCode).to.equal(ExitCode.Failed);
         expect(result.report!.error!.message).to.include('not registered').and.include('Microsoft.KeyVault');
         expect(result.report!.error!.hint).to.include('cf-infra bootstrap');

@@ -43,7 +43,7 @@ describe('docs: generated tables from the code', function () {
     const info = await commandInfo();
     const deploy = (await import('../src/commands/deploy.ts')).summary;
     const table = commandTable(info, cliScripts());
-    expect(table).to.include(`| \`cf-infra deploy <deployment> [options]\` | \`npm run deploy\` | ${deploy} |`);
+    expect(table).to.include(`| \`cf-infra deploy <deployment> [--emulator [--as <identity>] \\| --subscription <id>] [options]\` | \`npm run deploy\` | ${deploy} |`);
     expect(table).to.include('| `cf-infra plan <deployment>... \\| --all [options]` | `npm run plan` |');
     expect(table).to.match(/^\| `cf-infra local <up\\\|down\\\|status\\\|reset\\\|logs\\\|lockstore> \[options\]` \| `npm run local:up` \/ `npm run local:down` \/ /m);
     expect(table.split('\n')).to.have.length(commands.length + 2);
@@ -59,7 +59,7 @@ describe('docs: generated tables from the code', function () {
       const cli = path.join(root, 'orchestrator/src/cli.ts');
       writeFileSync(cli, readFileSync(cli, 'utf8').replace("  validate: () => import('./commands/validate.ts'),", "  validate: () => import('./commands/validate.ts'),\n  'new-thing': () => import('./commands/list.ts'),"));
       const table = commandTable(await commandInfo(root), cliScripts(root));
-      expect(table).to.match(/^\| `cf-infra list \[--emulator \\\| --subscription <id>\] \[--json\]` \| — \| Every deployment/m);
+      expect(table).to.match(/^\| `cf-infra list \[--emulator \[--as <identity>\] \\\| --subscription <id>\] \[--json\]` \| — \| Every deployment/m);
       const readme = renderBlocks(readFileSync(path.join(repoRoot, 'README.md'), 'utf8'), { 'readme-commands': () => table, 'exit-codes': exitCodeTable });
       expect(readme.changed).to.deep.equal(['readme-commands']);
     } finally {

@@ -12,7 +12,7 @@ import { EmulatorCredential } from './emulator-credential.ts';
 
 export type ArmTarget =
   | { kind: 'azure'; subscriptionId: string; credential?: TokenCredential }
-  | { kind: 'emulator'; subscriptionId: string; endpoint: string; caPem: string; credential?: TokenCredential };
+  | { kind: 'emulator'; subscriptionId: string; endpoint: string; caPem: string; credential?: TokenCredential; /** The token's object id (default: the owner). */ principalId?: string };
 
 export interface ArmClients {
   subscriptionId: string;
@@ -34,7 +34,7 @@ export interface ClientTuning {
 }
 
 export function createArmClients(target: ArmTarget, tuning: ClientTuning = {}): ArmClients {
-  const credential = target.credential ?? (target.kind === 'emulator' ? new EmulatorCredential() : new DefaultAzureCredential());
+  const credential = target.credential ?? (target.kind === 'emulator' ? new EmulatorCredential(target.principalId === undefined ? {} : { principalId: target.principalId }) : new DefaultAzureCredential());
   const common = target.kind === 'emulator' ? { endpoint: target.endpoint, tlsOptions: { ca: target.caPem }, ...tuning } : { ...tuning };
   const sub = target.subscriptionId;
   return {

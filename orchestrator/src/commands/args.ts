@@ -34,10 +34,11 @@ export type CommandArgs<O extends ParseArgsOptionsConfig> =
   | { help: true }
   | { help: false; values: Omit<Parsed<O>['values'], 'help'>; positionals: string[] };
 
-/** The options of a command that targets Azure or the local ARM emulator (see deploy/services.ts checkTargetFlags). */
+/** The options of a command that targets Azure or the local ARM emulator (see deploy/services.ts checkTargetFlags; --as: arm/identities.ts). */
 export const targetOptions = {
   emulator: { type: 'boolean', default: false },
   subscription: { type: 'string' },
+  as: { type: 'string' },
 } as const;
 
 /** The one deployment name most commands take. */

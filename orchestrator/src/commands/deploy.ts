@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { defaultStackWaitSeconds } from '../deploy/arm-phases.ts';
 import { watchInterrupts } from '../deploy/interrupt.ts';
+import { asOptionHelp } from '../arm/identities.ts';
 import { runDeploy, type OutputFormat } from '../deploy/pipeline.ts';
 import { createProgress, progressModeFor } from '../deploy/progress.ts';
 import { askOnTerminal, checkTargetFlags, commandServices, isInteractive } from '../deploy/services.ts';
@@ -13,7 +14,7 @@ import { deploymentPositional, parseCommandArgs, targetOptions } from './args.ts
 
 export const summary = 'Deploy one deployment: plan, lock, what-if, confirm, stack create/update, validate, run report';
 
-const help = `Usage: cf-infra deploy <deployment> [options]     (npm run deploy -- <deployment> [options])
+const help = `Usage: cf-infra deploy <deployment> [--emulator [--as <identity>] | --subscription <id>] [options]     (npm run deploy -- <deployment> [options])
 
 Offline plan (config, compile + lint, snapshot, policy, cost vs budget) → the deployment's lock →
 prerequisites (subscription, providers, bootstrap) → what-if → confirmation → create/update the
@@ -33,6 +34,7 @@ Options:
                          the step is skipped, saying so (the emulator holds no server)
   --env-path <file>      that environment's settings (default local/.env over local/.env.example);
                          implies --local-env
+${asOptionHelp()}
   --yes                  deploy without asking (required when there is no terminal)
   --allow-delete         prod: allow a run that deletes or detaches resources
   --format <f>           text (default), markdown or json (the run report)

@@ -1,6 +1,7 @@
 // `cf-infra destroy <deployment>`: deletes the stack with its resources and resource groups, under
 // the deployment's lock. Type the name to confirm (or --confirm <name> without a terminal); prod
 // also needs --allow-prod.
+import { asOptionHelp } from '../arm/identities.ts';
 import { defaultStackWaitSeconds, deleteStack, getStack, isStackBusyError, stackIsBusy, waitForStackToSettle } from '../deploy/arm-phases.ts';
 import { InterruptedError, interruptedLine, signalExitCode, watchInterrupts } from '../deploy/interrupt.ts';
 import { parseWaitSeconds } from './deploy.ts';
@@ -19,7 +20,7 @@ import { uploadRunReport, writeRunReport } from '../report/store.ts';
 
 export const summary = 'Delete a deployment: its stack with every resource and resource group (type the name to confirm)';
 
-const help = `Usage: cf-infra destroy <deployment> [options]     (npm run destroy -- <deployment> [options])
+const help = `Usage: cf-infra destroy <deployment> [--emulator [--as <identity>] | --subscription <id>] [options]     (npm run destroy -- <deployment> [options])
 
 Deletes the deployment stack cf-<deployment> together with the resources and resource groups it
 manages, under the deployment's lock. Key Vaults are soft-deleted as their profile says
@@ -29,6 +30,7 @@ it (prod) it is kept until its purge date. The run report in .runs/<deployment>/
 Options:
   --emulator             the local ARM emulator and the local lock store (cf-infra local lockstore start)
   --subscription <id>    Azure subscription (default $AZURE_SUBSCRIPTION_ID)
+${asOptionHelp()}
   --confirm <name>       the deployment's name again (required without a terminal)
   --allow-prod           required for a prod deployment
   --lock-wait <s>        when another run holds the deployment's lock, wait at most <s> seconds

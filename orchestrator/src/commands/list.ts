@@ -1,5 +1,6 @@
 // `cf-infra list`: every deployment in the registry with its stack state, last run, who ran it and
 // whether it is locked now.
+import { asOptionHelp } from '../arm/identities.ts';
 import { getStack } from '../deploy/arm-phases.ts';
 import { canConnect } from '../deploy/local-services.ts';
 import { checkTargetFlags, commandServices } from '../deploy/services.ts';
@@ -13,7 +14,7 @@ import { latestLocalReport, latestUploadedReport } from '../report/store.ts';
 
 export const summary = 'Every deployment with its stack state, last run, who ran it and whether it is locked';
 
-const help = `Usage: cf-infra list [--emulator | --subscription <id>] [--json]     (npm run list -- [options])
+const help = `Usage: cf-infra list [--emulator [--as <identity>] | --subscription <id>] [--json]     (npm run list -- [options])
 
 For every deployment in deployments/: the state of its stack cf-<deployment>, its last run (the
 newest run report, local or uploaded next to the lock), who ran it, and whether it is locked now.
@@ -21,6 +22,7 @@ newest run report, local or uploaded next to the lock), who ran it, and whether 
 Options:
   --emulator             the local ARM emulator and Azurite
   --subscription <id>    Azure subscription (default $AZURE_SUBSCRIPTION_ID)
+${asOptionHelp()}
   --json                 machine-readable
   -h, --help`;
 

@@ -1,6 +1,7 @@
 // `cf-infra pause|resume <deployment>`: stop / start the deployment's PostgreSQL flexible server to
 // save cost outside working hours. Non-prod only: prod is refused before any request.
 import { createArmClients, type ArmTarget } from '../arm/clients.ts';
+import { asOptionHelp, emulatorIdentities, parseEmulatorIdentity } from '../arm/identities.ts';
 import { explainArmError, formatArmError } from '../arm-errors/index.ts';
 import { armRest } from '../bootstrap/arm-rest.ts';
 import { checkSubscriptionId } from '../bootstrap/config.ts';
@@ -19,7 +20,7 @@ const action = { pause: 'stop', resume: 'start' } as const;
 const settled = { pause: 'Stopped', resume: 'Ready' } as const;
 
 function help(verb: PowerVerb): string {
-  return `Usage: cf-infra ${verb} <deployment> --subscription <id> [--emulator]     (npm run ${verb} -- <deployment> ...)
+  return `Usage: cf-infra ${verb} <deployment> --subscription <id> [--emulator [--as <identity>]]     (npm run ${verb} -- <deployment> ...)
 
 ${verb === 'pause' ? 'Stops' : 'Starts'} the PostgreSQL flexible server of a non-prod deployment (POST .../${action[verb]}, long-running).
 Refused for prod deployments. Azure starts a stopped server again by itself after 7 days.
@@ -27,6 +28,7 @@ Refused for prod deployments. Azure starts a stopped server again by itself afte
 Options:
   --subscription <id>  the subscription (default $AZURE_SUBSCRIPTION_ID)
   --emulator           against the local ARM emulator
+${asOptionHelp(23)}
   -h, --help`;
 }
 
@@ -39,10 +41,11 @@ export async function runPower(verb: PowerVerb, args: string[]): Promise<number>
   const parsed = parseCommandArgs(verb, args, {
     help: help(verb),
     positionals: { ...deploymentPositional, hint: `e.g. cf-infra ${verb} westeu-test-1` },
-    options: { subscription: { type: 'string' }, emulator: { type: 'boolean', default: false } },
+    options: { subscription: { type: 'string' }, emulator: { type: 'boolean', default: false }, as: { type: 'string' } },
   });
   if (parsed.help) return ExitCode.Success;
   const { values, positionals } = parsed;
+  const identity = parseEmulatorIdentity(values.as, values.emulator);
   const d = resolveDeployment(loadRegistry(), positionals[0]!);
   checkPausable(verb, d.name, d.environment);
   const given = values.subscription ?? process.env.AZURE_SUBSCRIPTION_ID;
@@ -50,7 +53,7 @@ export async function runPower(verb: PowerVerb, args: string[]): Promise<number>
   const subscriptionId = checkSubscriptionId(given);
 
   const emulated = values.emulator ? emulatorTarget() : undefined;
-  const target: ArmTarget = emulated === undefined ? { kind: 'azure', subscriptionId } : { ...emulated, subscriptionId };
+  const target: ArmTarget = emulated === undefined ? { kind: 'azure', subscriptionId } : { ...emulated, subscriptionId, principalId: emulatorIdentities[identity].principalId };
   const rest = armRest(createArmClients(target), emulated?.endpoint ?? 'https://management.azure.com');
   const server = `${resourceGroupId(subscriptionId, d.names.resourceGroup)}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${d.names.postgresServer}`;
   try {

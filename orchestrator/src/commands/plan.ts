@@ -9,7 +9,8 @@ import { ExitCode } from '../exit-codes.ts';
 import { parseCommandArgs } from './args.ts';
 import { colorsFor, type Colors } from '../plan/colors.ts';
 import { diffResources, isEmptyDiff, renderDiff, type ResourceDiff } from '../plan/diff.ts';
-import { defaultGoldenDir, goldenPath, readGolden, writeGolden } from '../plan/golden.ts';
+import { followUpDelta } from '../plan/follow-up.ts';
+import { defaultGoldenDir, goldenPath, readFollowUpGolden, readGolden, writeGolden } from '../plan/golden.ts';
 import { defaultCacheDir, planDeployments, planJson, type DeploymentPlan } from '../plan/pipeline.ts';
 import { planStages } from '../plan/stages.ts';
 import { renderSummary } from '../plan/summary.ts';
@@ -28,9 +29,11 @@ Options:
   --all               every deployment in deployments/ (one Bicep process for all of them)
   --json              machine-readable output: { deployment, parameters, resources, summary, ... }
                       (an array of those for more than one deployment)
-  --check             compare with the committed golden snapshots (deployments/snapshots/<name>.json);
+  --check             compare with the committed golden snapshots (deployments/snapshots/<name>.json),
+                      the first deploy's shape and the follow-up deploy's (stack outputs fed back,
+                      e.g. containerAppsDefaultDomain, at a placeholder: its "followUp" section);
                       prints what would change; exit code 4 when anything differs or is missing
-  --update            rewrite the golden snapshots
+  --update            rewrite the golden snapshots (both shapes)
   --golden-dir <dir>  golden snapshot directory (default deployments/snapshots)
   --cache-dir <dir>   where the generated .bicepparam files go (default .cache/plan)
   -h, --help
@@ -73,26 +76,50 @@ function parse(args: string[]): Options | 'help' {
   };
 }
 
+function renderFollowUp(plan: DeploymentPlan, c: Colors): string[] {
+  if (plan.followUp === undefined) return [];
+  const delta = followUpDelta(plan.resources, plan.followUp.resources);
+  const lines = [c.bold(`Follow-up deploy (${Object.keys(plan.followUp.parameters).join(', ')} fed back from the stack's outputs): ${delta.resources.length} resource(s) added or changed, ${delta.removed.length} removed`)];
+  for (const r of delta.resources) lines.push(`  ${String(r['type'])} ${String(r['name'])}`);
+  for (const id of delta.removed) lines.push(`  removed: ${id}`);
+  const sections = [lines.join('\n')];
+  // Its policy and cost results only where they fail: otherwise they repeat the first deploy's.
+  for (const stage of planStages) {
+    if (stage.render !== undefined && plan.followUp.failedStages.includes(stage.key)) sections.push(`Follow-up deploy: ${stage.render(plan.followUp.stages[stage.key], c)}`);
+  }
+  return sections;
+}
+
 function renderPlan(plan: DeploymentPlan, c: Colors): string {
   const sections = [renderSummary(`${plan.deployment} (${String(plan.parameters['location'])}, ${String(plan.parameters['environment'])})`, plan.summary, c, process.stdout.columns ?? 120)];
   for (const stage of planStages) {
     if (stage.render !== undefined && stage.key in plan.stages) sections.push(stage.render(plan.stages[stage.key], c));
   }
+  sections.push(...renderFollowUp(plan, c));
   return sections.join('\n\n');
 }
+
+const planFailed = (plan: DeploymentPlan): boolean => plan.failedStages.length > 0 || (plan.followUp?.failedStages.length ?? 0) > 0;
 
 interface CheckResult {
   deployment: string;
   golden: string;
   missing: boolean;
   diff: ResourceDiff;
+  /** The follow-up deploy's shape against the golden snapshot's "followUp" section. */
+  followUp: { missing: boolean; diff: ResourceDiff };
 }
 
 function check(plan: DeploymentPlan, goldenDir: string): CheckResult {
   const golden = readGolden(plan.deployment, goldenDir);
   const diff = diffResources(golden?.resources ?? [], plan.resources);
-  return { deployment: plan.deployment, golden: displayPath(goldenPath(plan.deployment, goldenDir)), missing: golden === undefined, diff };
+  const followUpGolden = readFollowUpGolden(plan.deployment, goldenDir);
+  // Without a followUp section yet, against the first shape: the diff then shows what the follow-up adds.
+  const followUp = { missing: followUpGolden === undefined, diff: diffResources(followUpGolden?.resources ?? golden?.resources ?? [], plan.followUp?.resources ?? []) };
+  return { deployment: plan.deployment, golden: displayPath(goldenPath(plan.deployment, goldenDir)), missing: golden === undefined, diff, followUp };
 }
+
+const checkPending = (r: CheckResult): boolean => r.missing || !isEmptyDiff(r.diff) || r.followUp.missing || !isEmptyDiff(r.followUp.diff);
 
 export async function run(args: string[]): Promise<number> {
   const options = parse(args);
@@ -115,27 +142,34 @@ export async function run(args: string[]): Promise<number> {
     await bicep.dispose();
   }
   const c = colorsFor(process.stdout);
-  const failed = plans.some((plan) => plan.failedStages.length > 0);
+  const failed = plans.some(planFailed);
   const single = options.names !== 'all' && plans.length === 1;
 
   if (options.mode === 'update') {
     for (const plan of plans) {
-      const changed = await writeGolden({ deployment: plan.deployment, resources: plan.resources }, options.goldenDir);
-      console.log(`${displayPath(goldenPath(plan.deployment, options.goldenDir))}: ${changed ? c.yellow('updated') : 'unchanged'} (${plan.resources.length} resources)`);
+      const followUp = plan.followUp === undefined ? {} : { followUp: { parameters: plan.followUp.parameters, ...followUpDelta(plan.resources, plan.followUp.resources) } };
+      const changed = await writeGolden({ deployment: plan.deployment, resources: plan.resources, ...followUp }, options.goldenDir);
+      const more = followUp.followUp === undefined ? '' : `; follow-up deploy: ${followUp.followUp.resources.length} added or changed`;
+      console.log(`${displayPath(goldenPath(plan.deployment, options.goldenDir))}: ${changed ? c.yellow('updated') : 'unchanged'} (${plan.resources.length} resources${more})`);
     }
     return failed ? ExitCode.Failed : ExitCode.Success;
   }
 
   if (options.mode === 'check') {
     const results = plans.map((plan) => check(plan, options.goldenDir));
-    const pending = results.some((r) => r.missing || !isEmptyDiff(r.diff));
+    const pending = results.some(checkPending);
     if (options.json) {
-      const json = results.map((r) => ({ deployment: r.deployment, golden: r.golden, missing: r.missing, changes: !r.missing && isEmptyDiff(r.diff) ? false : true, ...r.diff }));
+      const json = results.map((r) => ({
+        deployment: r.deployment, golden: r.golden, missing: r.missing, changes: checkPending(r), ...r.diff,
+        followUp: { missing: r.followUp.missing, changes: r.followUp.missing || !isEmptyDiff(r.followUp.diff), ...r.followUp.diff },
+      }));
       console.log(JSON.stringify(single ? json[0] : json, null, 2));
     } else {
       for (const r of results) {
         const title = r.missing ? `${r.deployment} (no golden snapshot at ${r.golden} yet)` : `${r.deployment} (against ${r.golden})`;
         console.log(renderDiff(title, r.diff, c));
+        const followUpTitle = r.followUp.missing ? `${r.deployment} follow-up deploy (no "followUp" section in ${r.golden} yet; against its first deploy's shape)` : `${r.deployment} follow-up deploy (against "followUp" in ${r.golden})`;
+        console.log(renderDiff(followUpTitle, r.followUp.diff, c));
       }
       if (pending) console.log(`\nThe golden snapshots differ from what the code would create. If the change is intended: cf-infra plan --update ${options.names === 'all' ? '--all' : options.names.join(' ')}`);
     }

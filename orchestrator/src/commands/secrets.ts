@@ -2,6 +2,7 @@
 // `secrets` phase writes them (create the missing generated ones, never overwrite), e.g. from inside
 // the VNet after a deploy from outside it; `--check` only lists which expected secrets exist and
 // which are missing, disabled, expired or soft-deleted. Names only: a value is never read or printed.
+import { asOptionHelp } from '../arm/identities.ts';
 import { apiVersionsByType, getDeployedStack } from '../deploy/arm-phases.ts';
 import { readGolden } from '../plan/golden.ts';
 import { adminPasswordSync, serverOfStack } from '../secrets/admin-password.ts';
@@ -21,7 +22,7 @@ import { deploymentPositional, parseCommandArgs, targetOptions } from './args.ts
 
 export const summary = 'Key Vault secrets of a deployment: create the missing generated ones (never overwrite); --check lists what exists or is missing (names only)';
 
-const help = `Usage: cf-infra secrets <deployment> [--emulator | --subscription <id>] [--check] [--json]     (npm run secrets -- <deployment>)
+const help = `Usage: cf-infra secrets <deployment> [--emulator [--as <identity>] | --subscription <id>] [--check] [--json]     (npm run secrets -- <deployment>)
 
 Without --check: writes every generated post-deploy secret that is missing from the deployment's
 vault (as the deploy's secrets phase does; takes the deployment lock), never overwrites one, and lists
@@ -34,6 +35,7 @@ when a template-written or generated one is not ok. Never reads a value.
 Options:
   --emulator             the local ARM emulator (its vault data plane)
   --subscription <id>    Azure subscription (default $AZURE_SUBSCRIPTION_ID)
+${asOptionHelp()}
   --check                list only, change nothing
   --json                 machine-readable
   -h, --help`;

@@ -1,4 +1,5 @@
 // `cf-infra show <deployment>`: the deployed stack — state, outputs, managed resources with portal links.
+import { asOptionHelp } from '../arm/identities.ts';
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import { getDeployedStack } from '../deploy/arm-phases.ts';
 import { checkTargetFlags, commandServices } from '../deploy/services.ts';
@@ -11,11 +12,12 @@ import { flatten } from '../whatif/format-values.ts';
 
 export const summary = 'A deployed stack: state, outputs, managed resources and their Azure portal links';
 
-const help = `Usage: cf-infra show <deployment> [--emulator | --subscription <id>] [--json]     (npm run show -- <deployment>)
+const help = `Usage: cf-infra show <deployment> [--emulator [--as <identity>] | --subscription <id>] [--json]     (npm run show -- <deployment>)
 
 Options:
   --emulator             the local ARM emulator
   --subscription <id>    Azure subscription (default $AZURE_SUBSCRIPTION_ID)
+${asOptionHelp()}
   --json                 machine-readable
   -h, --help`;
 

@@ -1,4 +1,5 @@
 // `cf-infra validate <deployment>`: post-deploy smoke tests with real clients (validate/).
+import { asOptionHelp } from '../arm/identities.ts';
 import type { ResolvedDeployment } from '../config/resolve.ts';
 import { apiVersionsByType, getStack } from '../deploy/arm-phases.ts';
 import { resolveTarget, runPreflight } from '../deploy/preflight.ts';
@@ -21,7 +22,7 @@ import { redisPolicyName } from '../validate/targets.ts';
 
 export const summary = 'Post-deploy validation: PostgreSQL, Redis, Event Hubs, Key Vault, monitoring and ARM-level checks';
 
-const help = `Usage: cf-infra validate <deployment> [options]     (npm run validate -- <deployment> [options])
+const help = `Usage: cf-infra validate <deployment> [--emulator [--as <identity>] | --subscription <id>] [options]     (npm run validate -- <deployment> [options])
 
 Proves with real clients that a deployment works: ARM-level checks on the stack cf-<deployment>
 (every managed resource Succeeded, private endpoints Approved, public network access disabled,
@@ -44,6 +45,7 @@ Options:
   --monitoring-wait <s>      with --from-here: how long to wait for the test telemetry in Log
                              Analytics (seconds, default ${defaultMonitoringWaitMs / 1000})
   --subscription <id>        Azure subscription (default $AZURE_SUBSCRIPTION_ID)
+${asOptionHelp(29)}
   --json                     {"checks": [{"name", "status", "reason", "durationMs"}]} on stdout
   -h, --help
 
@@ -78,7 +80,7 @@ export async function run(args: string[]): Promise<number> {
   if (values['monitoring-wait'] !== undefined && !values['from-here']) throw new UsageError('validate: --monitoring-wait is for the monitoring check: use it with --from-here');
   const waitMs = monitoringWaitMs(values['monitoring-wait']);
   const deployment = positionals[0]!;
-  const flags = checkTargetFlags({ emulator: values.emulator, subscription: values.subscription });
+  const flags = checkTargetFlags({ emulator: values.emulator, subscription: values.subscription, as: values.as });
   const target = resolveTarget(deployment);
   const resolved = target.resolved as ResolvedDeployment;
   const localSettings = values.emulator ? loadSettings(values['env-path']) : undefined;
@@ -99,7 +101,7 @@ export async function run(args: string[]): Promise<number> {
     } else {
       log(`${deployment}: planning (for the api-versions of the managed resource types)…`);
       const preflight = await runPreflight(target, await services.bicep());
-      arm = { kind: 'stack', context: { clients: session.clients, stack, apiVersions: apiVersionsByType(preflight.plan.resources), emulator: session.emulator } };
+      arm = { kind: 'stack', context: { clients: session.clients, stack, apiVersions: apiVersionsByType([...preflight.plan.resources, ...preflight.followUpResources]), emulator: session.emulator } };
     }
     let data: DataSource;
     const viaJob = (values.emulator ? values.job : !values['from-here']) && arm.kind === 'stack';

@@ -1,7 +1,8 @@
 // `cf-infra what-if <deployment>`: what a deploy would change, without a lock and without writing.
+import { asOptionHelp } from '../arm/identities.ts';
 import { getStack, whatIf } from '../deploy/arm-phases.ts';
 import { renderWhatIf } from '../deploy/pipeline.ts';
-import { resolveTarget, runPreflight } from '../deploy/preflight.ts';
+import { deployShape, resolveTarget, runPreflight } from '../deploy/preflight.ts';
 import { createProgress, progressModeFor } from '../deploy/progress.ts';
 import { checkTargetFlags, commandServices } from '../deploy/services.ts';
 import { ExitCode } from '../exit-codes.ts';
@@ -11,16 +12,18 @@ import { parseFormat } from './deploy.ts';
 
 export const summary = 'What a deploy would change (az-style, markdown for a PR comment, or JSON); --detailed-exitcode';
 
-const help = `Usage: cf-infra what-if <deployment> [options]     (npm run what-if -- <deployment> [options])
+const help = `Usage: cf-infra what-if <deployment> [--emulator [--as <identity>] | --subscription <id>] [options]     (npm run what-if -- <deployment> [options])
 
 Runs the offline plan, then asks ARM what deploying it would change: the stack what-if of
 cf-<deployment> (api 2025-07-01) where ARM offers it, else a subscription deployment what-if of the
 compiled template plus the deletions (test) or detachments (prod) of what the existing stack
-manages and the code no longer has. Writes nothing, takes no lock.
+manages and the code no longer has. Like the deploy, passes the existing stack's outputs back in
+(containerAppsDefaultDomain), so the preview is of what the next deploy sends. Writes nothing, takes no lock.
 
 Options:
   --emulator             the local ARM emulator (a running one, else one started for this command)
   --subscription <id>    Azure subscription (default $AZURE_SUBSCRIPTION_ID)
+${asOptionHelp()}
   --format <f>           text (default, like az), markdown (PR comment) or json
   --detailed-exitcode    exit 4 when there are changes, 0 when there are none
   -h, --help
@@ -49,7 +52,9 @@ export async function run(args: string[]): Promise<number> {
     const arm = await services.openArm();
     const model = await progress.phase(`${deployment}: what-if in ${arm.where}`, async () => {
       const existing = await getStack(arm.clients, preflight.stack.name, deployment);
-      return whatIf(arm.clients, { deployment, location: preflight.location, template: preflight.template, parameters: preflight.parameters, stack: preflight.stack }, existing);
+      // As the deploy sends them: the stack's outputs fed back from the second deploy on.
+      const { parameters } = deployShape(preflight, existing);
+      return whatIf(arm.clients, { deployment, location: preflight.location, template: preflight.template, parameters, stack: preflight.stack }, existing);
     });
     console.log(renderWhatIf(model, format, `What-if: ${deployment}`, process.stdout.isTTY === true && process.env.NO_COLOR === undefined, true));
     return values['detailed-exitcode'] && hasChanges(model) ? ExitCode.ChangesPending : ExitCode.Success;

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createArmClients, type ArmClients } from '../arm/clients.ts';
-import { defaultEmulatorPrincipalId } from '../arm/emulator-token.ts';
+import { asSuffix, emulatorIdentities, type EmulatorIdentity } from '../arm/identities.ts';
 import type { Bicep } from '../bicep/index.ts';
 import { emulatorEndpointEnv, emulatorTarget } from '../bootstrap/emulator-target.ts';
 import { repoRoot } from '../config/paths.ts';
@@ -38,16 +38,19 @@ export async function emulatorSubscriptionId(env: NodeJS.ProcessEnv = process.en
   return defaultSubscriptionId;
 }
 
-export async function openEmulatorSession(options: { bicep?: Bicep; env?: NodeJS.ProcessEnv } = {}): Promise<ArmSession> {
+export async function openEmulatorSession(options: { bicep?: Bicep; env?: NodeJS.ProcessEnv; identity?: EmulatorIdentity } = {}): Promise<ArmSession> {
   const env = options.env ?? process.env;
+  // The token's object id is who the emulator authorizes (--as); deny settings exclude the same one.
+  const identity = options.identity ?? 'owner';
+  const { principalId } = emulatorIdentities[identity];
   const subscriptionId = await emulatorSubscriptionId(env);
   const endpoint = env[emulatorEndpointEnv] ?? env.CF_EMULATOR_URL;
   const port = Number(env.ARM_EMULATOR_PORT ?? defaultEmulatorPort);
   const running = endpoint !== undefined || (await canConnect(port));
   if (running) {
     const target = emulatorTarget({ ...env, ...(endpoint === undefined ? {} : { [emulatorEndpointEnv]: endpoint }) });
-    const clients = createArmClients({ ...target, subscriptionId }, { retryOptions: armRetryOptions });
-    return { clients, where: `the ARM emulator at ${target.endpoint}`, emulator: true, principalId: defaultEmulatorPrincipalId, close: async () => {} };
+    const clients = createArmClients({ ...target, subscriptionId, principalId }, { retryOptions: armRetryOptions });
+    return { clients, where: `the ARM emulator at ${target.endpoint}${asSuffix(identity)}`, emulator: true, principalId, close: async () => {} };
   }
   const { startEmulator, bicepExpander } = await import('../../../local/arm-emulator/index.ts');
   const { optionsFromEnv } = await import('../../../local/arm-emulator/options.ts');
@@ -59,12 +62,12 @@ export async function openEmulatorSession(options: { bicep?: Bicep; env?: NodeJS
     port: 0,
     ...(bicep === undefined ? {} : { expander: bicepExpander(async () => bicep) }),
   });
-  const clients = createArmClients({ kind: 'emulator', subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem }, { retryOptions: armRetryOptions });
+  const clients = createArmClients({ kind: 'emulator', subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem, principalId }, { retryOptions: armRetryOptions });
   return {
     clients,
-    where: `the ARM emulator started for this command (state in ${path.relative(process.cwd(), stateDir) || '.'})`,
+    where: `the ARM emulator started for this command (state in ${path.relative(process.cwd(), stateDir) || '.'})${asSuffix(identity)}`,
     emulator: true,
-    principalId: defaultEmulatorPrincipalId,
+    principalId,
     close: () => emulator.close(),
   };
 }

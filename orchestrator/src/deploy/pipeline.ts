@@ -19,7 +19,8 @@ import { apiVersionsByType, applyStack, checkPrerequisites, defaultStackWaitSeco
 import { InterruptedError, interruptedLine, signalExitCode, type InterruptWatch } from './interrupt.ts';
 import type { ArmSession } from './local-services.ts';
 import type { Progress } from './progress.ts';
-import { resolveTarget, runPreflight, type Preflight } from './preflight.ts';
+import type { Resource } from '../plan/resources.ts';
+import { deployShape, resolveTarget, runPreflight, type DeployShape, type Preflight } from './preflight.ts';
 import { prepareCreationSecrets, runSecretsPhase, type SecretsRecord } from './secrets-phase.ts';
 import { runDatabasePhase, type DatabasesRecord } from './database-phase.ts';
 import type { ResolvedDeployment } from '../config/resolve.ts';
@@ -69,13 +70,16 @@ export interface DeployResult {
   reportDir?: string;
   whatIf?: WhatIfModel;
   stack?: DeploymentStack;
+  /** The offline half of this run (what a what-if of the same code would plan again). */
+  preflight?: Preflight;
 }
 
-function planRecord(preflight: Preflight): NonNullable<RunReport['plan']> {
+/** The plan of the shape this run sent (the follow-up's from the second deploy on). */
+function planRecord(preflight: Preflight, resources: readonly Resource[]): NonNullable<RunReport['plan']> {
   const byType: Record<string, number> = {};
-  for (const r of preflight.plan.resources) byType[String(r.type)] = (byType[String(r.type)] ?? 0) + 1;
+  for (const r of resources) byType[String(r.type)] = (byType[String(r.type)] ?? 0) + 1;
   return {
-    resources: preflight.plan.resources.length,
+    resources: resources.length,
     byType,
     policy: { evaluated: preflight.policy.evaluated, denied: preflight.policy.denied, audited: preflight.policy.audited },
     cost: { monthlyUsd: preflight.cost.monthlyTotal, budgetUsd: preflight.budget.budgetUsd, message: preflight.budget.message },
@@ -177,6 +181,7 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
   let checks: CheckResult[] | undefined;
   let secrets: SecretsRecord | undefined;
   let databases: DatabasesRecord | undefined;
+  let shape: DeployShape | undefined;
   const secretsPhase = (s: DeploymentStack, pending?: ReadonlyMap<string, string>): Promise<SecretsRecord> =>
     phase('secrets', `${request.deployment}: post-deploy secrets in Key Vault (generated once, never overwritten)`, (update) =>
       runSecretsPhase({ preflight, arm, stack: s, ...(pending === undefined ? {} : { pending }) }, update, (r) => (secrets = r)),
@@ -210,10 +215,14 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
     // that is not a lock held by a run (exit 3), it is a wait.
     if (stackIsBusy(existing)) existing = await settle(existing);
     const creation = await prepareCreationSecrets(arm, preflight, existing);
-    whatIfInput.parameters = { ...preflight.parameters, ...creation.parameters };
+    // From the second deploy on, the stack's outputs go back in (config/fed-back.ts).
+    shape = deployShape(preflight, existing);
+    whatIfInput.parameters = { ...shape.parameters, ...creation.parameters };
+    const { fedBack } = shape;
+    const apiVersions = apiVersionsByType(shape.resources);
     model = await phase('what-if', `${request.deployment}: what-if`, async (update) => {
       const m = await whatIf(clients, whatIfInput, existing, poll);
-      update(summaryLine(m.summary));
+      update(`${summaryLine(m.summary)}${fedBack.length === 0 ? '' : ` (fed back from the stack's outputs: ${fedBack.join(', ')})`}`);
       return m;
     });
     if (request.format !== 'json') progress.print(renderWhatIf(model, request.format, `What-if: ${request.deployment}`, services.color));
@@ -256,7 +265,7 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
         await secretsPhase(stack, creation.pending);
         await databasesPhase(stack);
         const validated = await phase('validate', `${request.deployment}: post-deploy validation (cf-infra validate: ARM-level checks)`, (update) =>
-          validateAfterDeploy({ clients, stack: stack!, apiVersions: apiVersionsByType(preflight.plan.resources), emulator: arm.emulator }, request.deployment, update),
+          validateAfterDeploy({ clients, stack: stack!, apiVersions, emulator: arm.emulator }, request.deployment, update),
         );
         validation = validated.managed;
         checks = validated.checks;
@@ -312,7 +321,7 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
     outcome,
     exitCode,
     phases,
-    plan: planRecord(preflight),
+    plan: planRecord(preflight, shape?.resources ?? preflight.plan.resources),
     ...(model === undefined
       ? {}
       : { whatIf: { source: model.source, summary: model.summary, summaryLine: summaryLine(model.summary), changes: model.changes.filter((c) => c.kind !== 'noChange' && c.kind !== 'ignore').map((c) => ({ kind: c.kind, resourceId: c.resourceId })) } }),
@@ -341,5 +350,5 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
   if (outcome === 'interrupted') progress.notice(`${request.deployment}: interrupted; lock released, run report written`);
   else if (outcome === 'failed') progress.error(`${request.deployment}: ${error?.message.split('\n')[0] ?? 'failed'}`);
   else progress.notice(`${request.deployment}: ${outcome === 'no-changes' ? 'no changes' : outcome}`);
-  return { exitCode, report, reportDir, whatIf: model, ...(stack === undefined ? {} : { stack }), ...(interrupted === undefined ? {} : { interrupted }) };
+  return { exitCode, report, reportDir, whatIf: model, preflight, ...(stack === undefined ? {} : { stack }), ...(interrupted === undefined ? {} : { interrupted }) };
 }

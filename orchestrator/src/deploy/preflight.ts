@@ -4,12 +4,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Bicep } from '../bicep/index.ts';
+import { fedBackFromOutputs } from '../config/fed-back.ts';
 import type { ResolvedDeployment } from '../config/resolve.ts';
 import type { BudgetCheck, CostEstimate } from '../cost/index.ts';
 import { CliError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CostResult } from '../plan/checks.ts';
 import { parametersFilePath, planDeployments, type DeploymentPlan } from '../plan/pipeline.ts';
+import type { Resource } from '../plan/resources.ts';
 import type { PlanTarget } from '../plan/target.ts';
 import { resolveTargets } from '../plan/targets.ts';
 import type { PolicyEvaluation } from '../policy/index.ts';
@@ -34,6 +36,25 @@ export interface Preflight {
   cost: CostEstimate;
   budget: BudgetCheck;
   stack: StackSettings;
+  /** The resources of a deploy with the stack's outputs fed back (every deploy after the first). */
+  followUpResources: Resource[];
+}
+
+/** What one deploy (or what-if) sends and expects, given the stack as it is now. */
+export interface DeployShape {
+  /** ARM parameters: the preflight's, plus the outputs of the existing stack fed back. */
+  parameters: Record<string, unknown>;
+  /** The planned resources of that shape (their types and api-versions are what matter). */
+  resources: Resource[];
+  /** The fed-back parameter names (none on a first deploy). */
+  fedBack: string[];
+}
+
+/** The first deploy's shape without a stack; with one, its outputs fed back (config/fed-back.ts). */
+export function deployShape(preflight: Pick<Preflight, 'parameters' | 'plan' | 'followUpResources'>, existing: { properties?: { outputs?: unknown } } | undefined): DeployShape {
+  const fedBack = fedBackFromOutputs(existing?.properties?.outputs);
+  const names = Object.keys(fedBack);
+  return { parameters: { ...preflight.parameters, ...fedBack }, resources: names.length === 0 ? preflight.plan.resources : preflight.followUpResources, fedBack: names };
 }
 
 /** Validates the name and the registry only (bad input stops here, before any process starts). */
@@ -50,6 +71,22 @@ export function stackSettings(resolved: ResolvedDeployment): StackSettings {
   };
 }
 
+function refuseFailedChecks(target: PlanTarget, resolved: ResolvedDeployment, policy: PolicyEvaluation, budget: BudgetCheck, when: string): void {
+  if (policy.denied > 0) {
+    const denials = policy.results.filter((r) => r.effect === 'deny').map((r) => `  - ${r.name} (${r.resourceType}): ${r.policy} [${r.assignment}]: ${r.reason}`);
+    throw new CliError(`${target.deployment}: ${policy.denied} resource(s) would be denied by the ${target.environment} policy assignment${when}; nothing was sent to Azure:\n${denials.join('\n')}`, {
+      exitCode: ExitCode.Failed,
+      hint: `change ${resolved.file} or deployments/profiles/${target.environment}.yaml so the resources comply (cf-infra plan ${target.deployment} shows them)`,
+    });
+  }
+  if (!budget.withinBudget) {
+    throw new CliError(`${target.deployment}: ${budget.message}${when}; nothing was sent to Azure.`, {
+      exitCode: ExitCode.Failed,
+      hint: `lower the SKUs in ${resolved.file} / deployments/profiles/${target.environment}.yaml, or raise budget.monthlyUsd there`,
+    });
+  }
+}
+
 export async function runPreflight(target: PlanTarget, bicep: Bicep): Promise<Preflight> {
   const resolved = target.resolved as ResolvedDeployment;
   // A scratch directory per run: concurrent runs never read each other's half-written files.
@@ -57,22 +94,13 @@ export async function runPreflight(target: PlanTarget, bicep: Bicep): Promise<Pr
   try {
     const [plan] = await planDeployments([target], { bicep, cacheDir });
     const compiled = await bicep.compileParams(parametersFilePath(target.deployment, cacheDir));
-    // The plan's own policy and cost stages (plan/checks.ts) decide; the deploy only explains.
+    // The plan's own policy and cost stages (plan/checks.ts) decide, for the first deploy's shape and
+    // the follow-up's (every later deploy takes it); the deploy only explains.
     const policy = plan!.stages['policy'] as PolicyEvaluation;
     const { budget, ...cost } = plan!.stages['cost'] as CostResult;
-    if (policy.denied > 0) {
-      const denials = policy.results.filter((r) => r.effect === 'deny').map((r) => `  - ${r.name} (${r.resourceType}): ${r.policy} [${r.assignment}]: ${r.reason}`);
-      throw new CliError(`${target.deployment}: ${policy.denied} resource(s) would be denied by the ${target.environment} policy assignment; nothing was sent to Azure:\n${denials.join('\n')}`, {
-        exitCode: ExitCode.Failed,
-        hint: `change ${resolved.file} or deployments/profiles/${target.environment}.yaml so the resources comply (cf-infra plan ${target.deployment} shows them)`,
-      });
-    }
-    if (!budget.withinBudget) {
-      throw new CliError(`${target.deployment}: ${budget.message}; nothing was sent to Azure.`, {
-        exitCode: ExitCode.Failed,
-        hint: `lower the SKUs in ${resolved.file} / deployments/profiles/${target.environment}.yaml, or raise budget.monthlyUsd there`,
-      });
-    }
+    refuseFailedChecks(target, resolved, policy, budget, '');
+    const followUp = plan!.followUp!;
+    refuseFailedChecks(target, resolved, followUp.stages['policy'] as PolicyEvaluation, (followUp.stages['cost'] as CostResult).budget, ` from its second deploy on (stack outputs fed back: ${Object.keys(followUp.parameters).join(', ')})`);
     const parameters = ((compiled.parameters as { parameters?: Record<string, unknown> }).parameters ?? {});
     return {
       deployment: target.deployment,
@@ -86,6 +114,7 @@ export async function runPreflight(target: PlanTarget, bicep: Bicep): Promise<Pr
       cost,
       budget,
       stack: stackSettings(resolved),
+      followUpResources: followUp.resources,
     };
   } finally {
     await rm(cacheDir, { recursive: true, force: true });

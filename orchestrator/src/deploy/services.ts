@@ -3,6 +3,7 @@
 // running — `cf-infra local lockstore start` — or the artifacts account) and the terminal prompt.
 // close() stops what was started.
 import { createInterface } from 'node:readline/promises';
+import { parseEmulatorIdentity, type EmulatorIdentity } from '../arm/identities.ts';
 import { openBicep, type Bicep } from '../bicep/index.ts';
 import { UsageError } from '../errors.ts';
 import { resolveLockStore, type LockStore } from '../lock/index.ts';
@@ -13,11 +14,23 @@ import { openAzureSession, openEmulatorSession, type ArmSession } from './local-
 export interface TargetFlags {
   emulator: boolean;
   subscription?: string | undefined;
+  /** --as: who calls the emulator (arm/identities.ts). */
+  as?: string | undefined;
 }
 
-/** Azure needs a subscription id: --subscription or $AZURE_SUBSCRIPTION_ID. Checked before anything starts. */
-export function checkTargetFlags(flags: TargetFlags, env: NodeJS.ProcessEnv = process.env): TargetFlags {
-  if (flags.emulator) return flags;
+export interface CheckedTargetFlags {
+  emulator: boolean;
+  subscription?: string | undefined;
+  identity: EmulatorIdentity;
+}
+
+/**
+ * Azure needs a subscription id: --subscription or $AZURE_SUBSCRIPTION_ID; --as is for the emulator
+ * only. Checked before anything starts.
+ */
+export function checkTargetFlags(flags: TargetFlags, env: NodeJS.ProcessEnv = process.env): CheckedTargetFlags {
+  const identity = parseEmulatorIdentity(flags.as, flags.emulator);
+  if (flags.emulator) return { emulator: true, ...(flags.subscription === undefined ? {} : { subscription: flags.subscription }), identity };
   const subscription = flags.subscription ?? env.AZURE_SUBSCRIPTION_ID;
   if (subscription === undefined || subscription === '') {
     throw new UsageError('which subscription? Pass --subscription <id> (or set AZURE_SUBSCRIPTION_ID), or --emulator for the local ARM emulator', 'az account show --query id -o tsv prints the current one');
@@ -25,7 +38,7 @@ export function checkTargetFlags(flags: TargetFlags, env: NodeJS.ProcessEnv = pr
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(subscription)) {
     throw new UsageError(`--subscription "${subscription}" is not a subscription id (a GUID like 00000000-0000-0000-0000-000000000000)`);
   }
-  return { emulator: false, subscription };
+  return { emulator: false, subscription, identity };
 }
 
 export interface CommandServices {
@@ -35,7 +48,7 @@ export interface CommandServices {
   close(): Promise<void>;
 }
 
-export function commandServices(flags: TargetFlags): CommandServices {
+export function commandServices(flags: CheckedTargetFlags): CommandServices {
   // Bad input is refused before anything starts: the lease duration is read here, not at the lock.
   leaseSecondsFromEnv();
   let bicep: Promise<Bicep> | undefined;
@@ -43,7 +56,7 @@ export function commandServices(flags: TargetFlags): CommandServices {
   const getBicep = (): Promise<Bicep> => (bicep ??= openBicep());
   return {
     bicep: getBicep,
-    openArm: () => (arm ??= flags.emulator ? getBicep().then((b) => openEmulatorSession({ bicep: b })) : openAzureSession(flags.subscription!)),
+    openArm: () => (arm ??= flags.emulator ? getBicep().then((b) => openEmulatorSession({ bicep: b, identity: flags.identity })) : openAzureSession(flags.subscription!)),
     async openLockStore() {
       if (flags.emulator) await requireLocalLockStore();
       return resolveLockStore({ emulator: flags.emulator });

@@ -1,0 +1,120 @@
+// Deploy twice, everywhere (issue 15, AVM's idempotency habit): every deployment deployed into one ARM
+// emulator as the CI identity after the real `bootstrap --emulator`, deployed again with the stack's
+// outputs fed back (containerAppsDefaultDomain: the second deploy's shape, with the environment's
+// private DNS zone and its A records), then a what-if as the what-if command sends it: 0 changes.
+// One emulator in this process (latency 0) and a real Azurite; the deploys run through runDeploy, the
+// command's own code path, with the session the CLI opens for `--emulator --as ci`.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { emulatorCiPrincipalId } from '../src/arm/emulator-token.ts';
+import { openBicep, type Bicep } from '../src/bicep/index.ts';
+import { armRest } from '../src/bootstrap/arm-rest.ts';
+import * as desired from '../src/bootstrap/desired.ts';
+import { allTypes, deploymentResourceTypes } from '../src/bootstrap/resource-types.ts';
+import { checkRoleCoverage, emulatorPlaceholderPrincipal, prepareBootstrap, runBootstrap } from '../src/bootstrap/run.ts';
+import { getStack, managedResourceIds, whatIf } from '../src/deploy/arm-phases.ts';
+import { openEmulatorSession, type ArmSession } from '../src/deploy/local-services.ts';
+import { runDeploy, type DeployResult } from '../src/deploy/pipeline.ts';
+import { deployShape } from '../src/deploy/preflight.ts';
+import { createProgress } from '../src/deploy/progress.ts';
+import { ExitCode } from '../src/exit-codes.ts';
+import { resolveTargets } from '../src/plan/targets.ts';
+import { bicepExpander, startEmulator, type RunningEmulator } from '../../local/arm-emulator/index.ts';
+import { startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
+
+const deployments = resolveTargets('all').map((t) => t.deployment);
+
+describe('deploy twice, every deployment, as the CI identity (emulator + Azurite)', function () {
+  this.timeout(1_800_000);
+  let bicep: Bicep;
+  let azurite: AzuriteBlob;
+  let emulator: RunningEmulator;
+  let ci: ArmSession;
+  let scratch: string;
+
+  async function deploy(deployment: string): Promise<DeployResult & { lines: string[] }> {
+    const lines: string[] = [];
+    const progress = createProgress('plain', {}, (line) => void lines.push(line));
+    progress.print = (line) => void lines.push(line);
+    const result = await runDeploy(
+      { deployment, command: `deploy ${deployment} --emulator --as ci --yes`, yes: true, allowDelete: false, format: 'text' },
+      { bicep, openArm: async () => ci, openLockStore: async () => azurite.lockStore(), progress, runsDir: path.join(scratch, 'runs'), poll: { updateIntervalInMs: 10 } },
+    );
+    return { ...result, lines };
+  }
+
+  before(async function () {
+    this.timeout(300_000);
+    scratch = await mkdtemp(path.join(os.tmpdir(), 'cf-deploy-twice-'));
+    bicep = await openBicep({ onWarning: () => {} });
+    azurite = await startAzuriteBlob();
+    emulator = await startEmulator({ stateDir: path.join(scratch, 'emulator'), port: 0, latency: { defaultMs: 0 }, expander: bicepExpander(async () => bicep) });
+    // The real bootstrap, as `cf-infra bootstrap --emulator --yes` runs it: the CI identity's roles are what it grants.
+    const prepared = checkRoleCoverage(prepareBootstrap({ subscriptionId: emulator.subscriptionId }), allTypes(await deploymentResourceTypes()));
+    await runBootstrap(prepared, { subscriptionId: emulator.subscriptionId, target: { kind: 'emulator', endpoint: emulator.endpoint, caPem: emulator.caPem }, dryRun: false, renderer: 'silent', print: () => {}, pollIntervalMs: 20 });
+    // The session `--emulator --as ci` opens (a running emulator found through the environment).
+    ci = await openEmulatorSession({ bicep, identity: 'ci', env: { ARM_EMULATOR_ENDPOINT: emulator.endpoint, ARM_EMULATOR_CA: emulator.caPath, ARM_EMULATOR_SUBSCRIPTION_ID: emulator.subscriptionId } });
+    // The premise: bootstrap gave the CI identity (the emulator's stand-in object id) the deployment role.
+    expect(emulatorPlaceholderPrincipal.objectId).to.equal(emulatorCiPrincipalId);
+    const rest = armRest(ci.clients, emulator.endpoint);
+    for (const assignment of desired.roleAssignments(prepared.input, prepared.role, emulatorPlaceholderPrincipal)) {
+      const stored = await rest.get(assignment.id, assignment.apiVersion);
+      expect((stored?.['properties'] as { principalId?: string } | undefined)?.principalId, assignment.label).to.equal(emulatorCiPrincipalId);
+    }
+  });
+  after(async () => {
+    await ci?.close();
+    await emulator?.close();
+    await azurite?.stop();
+    await bicep?.dispose();
+    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+  });
+
+  for (const deployment of deployments) {
+    it(`${deployment}: deploys, deploys again with containerAppsDefaultDomain fed back, then what-if shows 0 changes`, async () => {
+      const stackName = `cf-${deployment}`;
+      const first = await deploy(deployment);
+      expect(first.exitCode, first.lines.join('\n')).to.equal(ExitCode.Success);
+      expect(first.report!.outcome).to.equal('succeeded');
+      const afterFirst = await getStack(ci.clients, stackName, deployment);
+      // The requests carried the CI identity's object id: ARM records it as who wrote the stack.
+      expect(afterFirst?.systemData?.lastModifiedBy).to.equal(emulatorCiPrincipalId);
+      const domain = ((afterFirst?.properties?.outputs as Record<string, { value?: { defaultDomain?: string } }>)['containerApps']?.value?.defaultDomain) ?? '';
+      expect(domain).to.match(/\.azurecontainerapps\.io$/);
+      const zone = `/providers/Microsoft.Network/privateDnsZones/${domain}`.toLowerCase();
+      expect(managedResourceIds(afterFirst).filter((id) => id.toLowerCase().includes(zone))).to.deep.equal([]);
+
+      const second = await deploy(deployment);
+      expect(second.exitCode, second.lines.join('\n')).to.equal(ExitCode.Success);
+      expect(second.report!.outcome).to.equal('succeeded');
+      expect(second.lines.join('\n')).to.include("fed back from the stack's outputs: containerAppsDefaultDomain");
+      // Exactly the second deploy's shape is new: the zone of the environment's domain, * and @, the VNet link.
+      const changed = second.whatIf!.changes.filter((c) => c.kind !== 'noChange' && c.kind !== 'ignore');
+      expect(changed.map((c) => [c.kind, c.type]).sort(), JSON.stringify(changed.map((c) => [c.kind, c.resourceId]), null, 1)).to.deep.equal([
+        ['create', 'Microsoft.Network/privateDnsZones'],
+        ['create', 'Microsoft.Network/privateDnsZones/A'],
+        ['create', 'Microsoft.Network/privateDnsZones/A'],
+        ['create', 'Microsoft.Network/privateDnsZones/virtualNetworkLinks'],
+      ]);
+      const afterSecond = await getStack(ci.clients, stackName, deployment);
+      expect(afterSecond?.properties?.provisioningState).to.equal('succeeded');
+      expect(afterSecond?.systemData?.lastModifiedBy).to.equal(emulatorCiPrincipalId);
+      const records = managedResourceIds(afterSecond).filter((id) => id.toLowerCase().startsWith(`/subscriptions/${emulator.subscriptionId}/resourcegroups/rg-cf-${deployment}${zone}/a/`));
+      expect(records.map((id) => id.split('/').pop()).sort()).to.deep.equal(['*', '@']);
+
+      // What `cf-infra what-if <deployment> --emulator --as ci` sends now: the stack's outputs fed back
+      // (its preflight is the second deploy's: the same code and configuration, planned offline).
+      const preflight = second.preflight!;
+      const existing = await getStack(ci.clients, stackName, deployment);
+      const shape = deployShape(preflight, existing);
+      expect(shape.fedBack).to.deep.equal(['containerAppsDefaultDomain']);
+      const model = await whatIf(ci.clients, { deployment, location: preflight.location, template: preflight.template, parameters: shape.parameters, stack: preflight.stack }, existing, { updateIntervalInMs: 10 });
+      const s = model.summary;
+      const noise = model.changes.filter((c) => c.kind !== 'noChange' && c.kind !== 'ignore').map((c) => `${c.kind} ${c.resourceId}`);
+      expect([s.create, s.modify, s.delete, s.detach, s.deploy], noise.join('\n')).to.deep.equal([0, 0, 0, 0, 0]);
+      expect(s.noChange).to.equal(managedResourceIds(existing).length);
+    });
+  }
+});
