@@ -42,6 +42,22 @@ export interface TemplateRequest {
   checkAccess?: boolean;
 }
 
+/**
+ * Whether a validate or what-if request checks the caller's write rights on each resource: its
+ * `properties.validationLevel` — Provider (the default) does, ProviderNoRbac and Template do not
+ * (KnownValidationLevel in @azure/arm-resourcesdeployments and @azure/arm-resourcesdeploymentstacks:
+ * "Skips validating that the caller has RBAC write permissions on each resource"). The requests
+ * themselves (deployments/whatIf/action, deploymentStacksWhatIfResults/write) are authorized anyway.
+ */
+export function checksCallerAccess(properties: Record<string, unknown>): boolean {
+  const level = properties.validationLevel ?? 'Provider';
+  const allowed = ['Template', 'Provider', 'ProviderNoRbac'];
+  if (typeof level !== 'string' || !allowed.includes(level)) {
+    throw new ArmError(400, 'InvalidRequestContent', `The request content was invalid and could not be deserialized: 'properties.validationLevel' is '${String(level)}'; allowed values: ${allowed.join(', ')}.`);
+  }
+  return level === 'Provider';
+}
+
 export async function planTemplate(ctx: Context, req: TemplateRequest): Promise<Plan> {
   const template = asObject(req.template);
   if (template === undefined) {

@@ -17,7 +17,7 @@ import { checkRoleCoverage, emulatorPlaceholderPrincipal, prepareBootstrap, runB
 import { getStack, managedResourceIds, whatIf } from '../src/deploy/arm-phases.ts';
 import { openEmulatorSession, type ArmSession } from '../src/deploy/local-services.ts';
 import { runDeploy, type DeployResult } from '../src/deploy/pipeline.ts';
-import { deployShape } from '../src/deploy/preflight.ts';
+import { deployShape, resolveTarget, runPreflight } from '../src/deploy/preflight.ts';
 import { createProgress } from '../src/deploy/progress.ts';
 import { ExitCode } from '../src/exit-codes.ts';
 import { resolveTargets } from '../src/plan/targets.ts';
@@ -117,4 +117,23 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
       expect(s.noChange).to.equal(managedResourceIds(existing).length);
     });
   }
+
+  it('the pull-request identity previews with validationLevel ProviderNoRbac; a what-if that checks write rights and a deploy are refused', async () => {
+    const deployment = deployments[deployments.length - 1]!;
+    const pr = await openEmulatorSession({ bicep, identity: 'pr', env: { ARM_EMULATOR_ENDPOINT: emulator.endpoint, ARM_EMULATOR_CA: emulator.caPath, ARM_EMULATOR_SUBSCRIPTION_ID: emulator.subscriptionId } });
+    try {
+      const preflight = await runPreflight(resolveTarget(deployment), bicep);
+      const existing = await getStack(pr.clients, `cf-${deployment}`, deployment);
+      const input = { deployment, location: preflight.location, template: preflight.template, parameters: deployShape(preflight, existing).parameters, stack: preflight.stack };
+      // What `cf-infra what-if <d> --emulator --as pr` sends (the what-if command's level).
+      const model = await whatIf(pr.clients, { ...input, validationLevel: 'ProviderNoRbac' }, existing, { updateIntervalInMs: 10 });
+      expect(model.summary.noChange).to.equal(managedResourceIds(existing).length);
+      // ARM's default level checks the caller's write rights on every resource: Reader + what-if has none.
+      const refused = await whatIf(pr.clients, input, existing, { updateIntervalInMs: 10 }).then(() => undefined, (error: Error) => error);
+      expect(refused?.message).to.match(/AuthorizationFailed|does not have (authorization|permission)/);
+      expect(refused?.message).to.match(/\/write/);
+    } finally {
+      await pr.close();
+    }
+  });
 });

@@ -10,7 +10,7 @@ import { asObject, jsonBody, reply, type Reply, type Request } from '../http.ts'
 import { key } from '../ids.ts';
 import { advance, asyncOperationHeaders, locationHeaders, registerFinisher, startOperation } from '../lro.ts';
 import { page } from '../paging.ts';
-import { applyPlan, isoDuration, planTemplate, type Plan } from '../plan.ts';
+import { applyPlan, checksCallerAccess, isoDuration, planTemplate, type Plan } from '../plan.ts';
 import type { DeploymentRecord } from '../state.ts';
 import { deploymentWhatIf } from '../whatif.ts';
 import { autoRegister } from './providers.ts';
@@ -66,7 +66,7 @@ export async function putDeployment(ctx: Context, req: Request, sub: string, nam
     }
   };
   refuseIfActive();
-  const p = await plan(ctx, req, name, input);
+  const p = await plan(ctx, req, name, input, checksCallerAccess(input.properties));
   refuseIfActive();
   const id = deploymentId(sub, name);
   const body: Record<string, unknown> = {
@@ -197,7 +197,7 @@ export async function whatIfDeployment(ctx: Context, req: Request, sub: string, 
   checkSubscription(ctx, sub);
   checkName(name);
   const input = readDeployment(req);
-  const p = await plan(ctx, req, name, input, false);
+  const p = await plan(ctx, req, name, input, checksCallerAccess(input.properties));
   advance(ctx);
   const op = startOperation(ctx, 'deploymentWhatIf', deploymentId(sub, name), undefined, 0);
   // WhatIfOperationResult (deployments.json 2025-04-01)

@@ -10,7 +10,7 @@ import { asObject, reply, type Reply, type Request } from '../http.ts';
 import { key, parseResourceId } from '../ids.ts';
 import { advance, asyncOperationHeaders, locationHeaders, registerFinisher, startOperation } from '../lro.ts';
 import { page } from '../paging.ts';
-import { planTemplate } from '../plan.ts';
+import { checksCallerAccess, planTemplate } from '../plan.ts';
 import { stackWhatIf } from '../whatif.ts';
 import { readStackDefinition } from './stacks.ts';
 import { checkSubscription } from './subscriptions.ts';
@@ -28,7 +28,7 @@ async function computeChanges(ctx: Context, body: Record<string, unknown>): Prom
   const stack = ctx.store.data.stacks[key(stackRef)];
   const stackProps = asObject(stack?.body.properties);
   const stackName = parseResourceId(stackRef)?.name ?? String(body.name);
-  const plan = await planTemplate(ctx, { template: props.template, templateLink: props.templateLink, parameters: props.parameters, location: String(body.location), deploymentName: stackName, principalId: String(asObject(body.systemData)?.lastModifiedBy ?? ''), stackId: stackRef, checkAccess: false });
+  const plan = await planTemplate(ctx, { template: props.template, templateLink: props.templateLink, parameters: props.parameters, location: String(body.location), deploymentName: stackName, principalId: String(asObject(body.systemData)?.lastModifiedBy ?? ''), stackId: stackRef, checkAccess: checksCallerAccess(props) });
   return stackWhatIf(ctx, {
     plan,
     managed: ((stackProps?.resources as { id: string }[] | undefined) ?? []).map((r) => r.id),

@@ -19,6 +19,8 @@ cf-<deployment> (api 2025-07-01) where ARM offers it, else a subscription deploy
 compiled template plus the deletions (test) or detachments (prod) of what the existing stack
 manages and the code no longer has. Like the deploy, passes the existing stack's outputs back in
 (containerAppsDefaultDomain), so the preview is of what the next deploy sends. Writes nothing, takes no lock.
+Asks with validationLevel ProviderNoRbac: read rights and the what-if actions are enough (the
+pull-request identity); the deploy's own what-if checks the deploying identity's write rights.
 
 Options:
   --emulator             the local ARM emulator (a running one, else one started for this command)
@@ -54,7 +56,7 @@ export async function run(args: string[]): Promise<number> {
       const existing = await getStack(arm.clients, preflight.stack.name, deployment);
       // As the deploy sends them: the stack's outputs fed back from the second deploy on.
       const { parameters } = deployShape(preflight, existing);
-      return whatIf(arm.clients, { deployment, location: preflight.location, template: preflight.template, parameters, stack: preflight.stack }, existing);
+      return whatIf(arm.clients, { deployment, location: preflight.location, template: preflight.template, parameters, stack: preflight.stack, validationLevel: 'ProviderNoRbac' }, existing);
     });
     console.log(renderWhatIf(model, format, `What-if: ${deployment}`, process.stdout.isTTY === true && process.env.NO_COLOR === undefined, true));
     return values['detailed-exitcode'] && hasChanges(model) ? ExitCode.ChangesPending : ExitCode.Success;

@@ -7,7 +7,7 @@ import { tierOf } from '../cost/index.ts';
 import { CliError } from '../errors.ts';
 import type { Resource } from '../plan/resources.ts';
 import { normaliseDeploymentWhatIf, normaliseStackWhatIf, withStackRemovals, type WhatIfModel } from '../whatif/index.ts';
-import { runStackWhatIf, StackWhatIfError } from './stack-whatif.ts';
+import { runStackWhatIf, StackWhatIfError, type WhatIfValidationLevel } from './stack-whatif.ts';
 import type { StackSettings } from './preflight.ts';
 import { resolveTarget } from './preflight.ts';
 import { settleDeletedKeyVault, type VaultRetention } from './key-vault-retention.ts';
@@ -124,6 +124,8 @@ export interface WhatIfInput {
   template: Record<string, unknown>;
   parameters: Record<string, unknown>;
   stack: StackSettings;
+  /** Default Provider: the deploy's own what-if checks the deploying identity's write rights early. */
+  validationLevel?: WhatIfValidationLevel;
 }
 
 /**
@@ -136,7 +138,7 @@ export async function whatIf(clients: ArmClients, input: WhatIfInput, existing: 
   try {
     stackResult = await runStackWhatIf(
       clients,
-      { stackName: input.stack.name, location: input.location, template: input.template, parameters: input.parameters, actionOnUnmanage: input.stack.actionOnUnmanage, denySettings: input.stack.denySettings },
+      { stackName: input.stack.name, location: input.location, template: input.template, parameters: input.parameters, actionOnUnmanage: input.stack.actionOnUnmanage, denySettings: input.stack.denySettings, ...(input.validationLevel === undefined ? {} : { validationLevel: input.validationLevel }) },
       poll.updateIntervalInMs ?? 1000,
     );
   } catch (error) {
@@ -157,7 +159,7 @@ export async function deploymentWhatIf(clients: ArmClients, input: WhatIfInput, 
   try {
     result = await clients.deployments.deployments.beginWhatIfAtSubscriptionScopeAndWait(
       input.stack.name,
-      { location: input.location, properties: { mode: 'Incremental', template: input.template, parameters: input.parameters as Record<string, never> } },
+      { location: input.location, properties: { mode: 'Incremental', template: input.template, parameters: input.parameters as Record<string, never>, ...(input.validationLevel === undefined ? {} : { validationLevel: input.validationLevel }) } },
       { ...poll, onResponse: errors.onResponse },
     );
   } catch (error) {

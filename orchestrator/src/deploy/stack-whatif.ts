@@ -10,6 +10,13 @@ import { retryAfterMs } from '../arm-errors/index.ts';
 
 export const stackWhatIfApiVersion = '2025-07-01';
 
+/**
+ * Provider (ARM's default) also checks that the caller may write every resource; ProviderNoRbac
+ * checks read rights only, so an identity with Reader + what-if (the pull-request identity) can
+ * preview (KnownValidationLevel, @azure/arm-resourcesdeployments / -deploymentstacks).
+ */
+export type WhatIfValidationLevel = 'Provider' | 'ProviderNoRbac';
+
 interface Answer {
   status: number;
   headers: Record<string, string>;
@@ -82,6 +89,7 @@ export interface StackWhatIfInput {
   parameters: Record<string, unknown>;
   actionOnUnmanage: Record<string, string>;
   denySettings: Record<string, unknown>;
+  validationLevel?: WhatIfValidationLevel;
 }
 
 /** The raw stack what-if result, or undefined when the endpoint does not offer api 2025-07-01. */
@@ -98,6 +106,7 @@ export async function runStackWhatIf(clients: ArmClients, input: StackWhatIfInpu
       actionOnUnmanage: input.actionOnUnmanage,
       denySettings: input.denySettings,
       retentionInterval: 'PT1H',
+      ...(input.validationLevel === undefined ? {} : { validationLevel: input.validationLevel }),
     },
   });
   if (put.status === 400 || put.status === 404) {
