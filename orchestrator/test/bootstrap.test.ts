@@ -1,6 +1,6 @@
 // cf-infra bootstrap against the ARM emulator (in-process, free port, temp state, real SDK pipeline
 // over HTTPS): dry run, first run, second run without a single write, a failed step and its resume,
-// and the role-coverage check over the types the real plans create.
+// and the role-coverage check over what the real plans (first and follow-up deploy) need.
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../local/arm-emulator/index.ts';
 import { armRest } from '../src/bootstrap/arm-rest.ts';
 import { checkRoleCoverage, emulatorPlaceholderPrincipal, prepareBootstrap, runBootstrap, type BootstrapReport, type Prepared } from '../src/bootstrap/run.ts';
-import { allTypes, deploymentResourceTypes } from '../src/bootstrap/resource-types.ts';
+import { allTypes, deploymentShapes, type DeploymentShape } from '../src/bootstrap/resource-types.ts';
 import { createArmClients } from '../src/arm/clients.ts';
 import { CliError } from '../src/errors.ts';
 import { ExitCode } from '../src/exit-codes.ts';
@@ -35,7 +35,7 @@ const writesIn = (requests: readonly string[]): string[] => requests.filter((lin
 const now = new Date('2026-11-29T02:00:00Z');
 
 describe('cf-infra bootstrap against the ARM emulator', function () {
-  let types: string[];
+  let shapes: DeploymentShape[];
   let prepared: Prepared;
   let emu: Emu;
 
@@ -57,10 +57,10 @@ describe('cf-infra bootstrap against the ARM emulator', function () {
 
   before(async function () {
     this.timeout(300000);
-    // The types every deployment's plan creates (golden snapshots, or the real Bicep CLI).
-    types = allTypes(await deploymentResourceTypes());
+    // Both shapes of every deployment (golden snapshots, and the real Bicep CLI for the follow-up deploy).
+    shapes = await deploymentShapes();
     emu = await emulator();
-    prepared = checkRoleCoverage(prepareBootstrap({ subscriptionId: emu.subscriptionId, now }), types);
+    prepared = checkRoleCoverage(prepareBootstrap({ subscriptionId: emu.subscriptionId, now }), shapes);
   });
   after(async () => {
     await emu?.close();
@@ -185,18 +185,18 @@ describe('cf-infra bootstrap against the ARM emulator', function () {
     expect(emulatorPlaceholderPrincipal.label).to.match(/^EMULATOR PLACEHOLDER/);
   });
 
-  it('the role-coverage check fails, naming the type, when a type the plans create is removed from the role', () => {
-    expect(types).to.include('Microsoft.Cache/redisEnterprise');
+  it('the role-coverage check fails, naming the action and its group, when an action the plans need is removed from the role', () => {
+    expect(allTypes(shapes)).to.include('Microsoft.Cache/redisEnterprise');
     const role = { ...prepared.role, actions: prepared.role.actions.filter((a) => a !== 'Microsoft.Cache/redisEnterprise/write') };
     let error: unknown;
     try {
-      checkRoleCoverage({ ...prepared, role }, types);
+      checkRoleCoverage({ ...prepared, role }, shapes);
     } catch (e) {
       error = e;
     }
     expect(error).to.be.instanceOf(CliError);
     expect((error as CliError).exitCode).to.equal(ExitCode.Failed);
-    expect((error as CliError).message).to.include('1 resource type(s)');
-    expect((error as CliError).message).to.include('Microsoft.Cache/redisEnterprise (missing Microsoft.Cache/redisEnterprise/write)');
+    expect((error as CliError).message).to.include('lacks 1 action(s)');
+    expect((error as CliError).message).to.include('resource writes:\n  - Microsoft.Cache/redisEnterprise/write: writes Microsoft.Cache/redisEnterprise');
   });
 });

@@ -315,14 +315,19 @@ export interface CiPrincipal {
   label: string;
 }
 
-/** Least privilege for the CI identity: Reader and the deployment role on the subscription, blob data on the lock container only. */
-export function roleAssignments(input: BootstrapInput, role: DeploymentRole, principal: CiPrincipal): DesiredResource[] {
+/**
+ * Least privilege for the CI identity: Reader and the deployment role on the subscription (its
+ * role-assignment rights under `deploymentRoleCondition`, see role-condition.ts), blob data on the
+ * lock container only.
+ */
+export function roleAssignments(input: BootstrapInput, role: DeploymentRole, principal: CiPrincipal, deploymentRoleCondition: string): DesiredResource[] {
+  if (deploymentRoleCondition.trim() === '') throw new Error('roleAssignments: no condition for the deployment role (checkRoleCoverage derives it)');
   const sub = input.subscriptionId;
   const scope = subscriptionScope(sub);
   const builtIn = (guid: string): string => `${scope}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
-  const grants: { what: string; scope: string; roleDefinitionId: string }[] = [
+  const grants: { what: string; scope: string; roleDefinitionId: string; condition?: string }[] = [
     { what: 'Reader on the subscription', scope, roleDefinitionId: builtIn(builtInRoles.Reader) },
-    { what: `${role.roleName} on the subscription`, scope, roleDefinitionId: deploymentRoleId(sub, role) },
+    { what: `${role.roleName} on the subscription (role assignments only under a condition)`, scope, roleDefinitionId: deploymentRoleId(sub, role), condition: deploymentRoleCondition },
     { what: `Storage Blob Data Contributor on container ${input.lockContainer}`, scope: lockContainerId(input), roleDefinitionId: builtIn(builtInRoles['Storage Blob Data Contributor']) },
     // validate hands the in-VNet job a user delegation SAS for one results blob: the key is an account-level operation.
     { what: `Storage Blob Data Contributor on container ${resultsContainer}`, scope: resultsContainerId(input), roleDefinitionId: builtIn(builtInRoles['Storage Blob Data Contributor']) },
@@ -332,6 +337,13 @@ export function roleAssignments(input: BootstrapInput, role: DeploymentRole, pri
     label: `role assignment: ${principal.label} — ${g.what}`,
     id: `${g.scope}/providers/Microsoft.Authorization/roleAssignments/${deterministicGuid(`${g.scope}|${g.roleDefinitionId}|${principal.objectId}`)}`,
     apiVersion: apiVersions.roleAssignments,
-    body: { properties: { roleDefinitionId: g.roleDefinitionId, principalId: principal.objectId, principalType: 'ServicePrincipal' } },
+    body: {
+      properties: {
+        roleDefinitionId: g.roleDefinitionId,
+        principalId: principal.objectId,
+        principalType: 'ServicePrincipal',
+        ...(g.condition === undefined ? {} : { condition: g.condition, conditionVersion: '2.0' }),
+      },
+    },
   }));
 }

@@ -14,13 +14,15 @@ import { loadPolicyLibrary, type PolicyLibrary } from '../policy/index.ts';
 import { armRest, type ArmRest } from './arm-rest.ts';
 import { federatedCredentials } from './ci-identity.ts';
 import { loadBootstrapConfig, type BootstrapConfig } from './config.ts';
-import { describeGaps, loadDeploymentRole, roleCoverageGaps, type DeploymentRole } from './deployment-role.ts';
+import { describeMissing, loadDeploymentRole, missingActions, type DeploymentRole } from './deployment-role.ts';
 import * as desired from './desired.ts';
 import { ghAvailable, githubVariables, setGithubVariables } from './github-variables.ts';
 import { ensureCiIdentity } from './graph.ts';
 import { registerProviders } from './providers.ts';
 import { itemLine, reconcile, stepStatus, type ItemResult, type StepContext } from './reconcile.ts';
-import { namespacesToRegister } from './resource-types.ts';
+import { deriveRequiredActions } from './required-actions.ts';
+import { allTypes, namespacesToRegister, type DeploymentShape } from './resource-types.ts';
+import { allowedRoleDefinitions, roleAssignmentCondition } from './role-condition.ts';
 
 /** Stands in for the CI service principal against the emulator only (Graph is not emulated). */
 export const emulatorPlaceholderPrincipal: desired.CiPrincipal = {
@@ -54,6 +56,8 @@ export interface Prepared {
   role: DeploymentRole;
   input: desired.BootstrapInput;
   namespaces: string[];
+  /** The condition on the deployment role's assignment (set by checkRoleCoverage). */
+  deploymentRoleCondition: string;
 }
 
 /**
@@ -66,22 +70,26 @@ export function prepareBootstrap(options: Pick<BootstrapOptions, 'subscriptionId
   const library = loadPolicyLibrary(options.policiesDir);
   const role = loadDeploymentRole(registry.root);
   const input: desired.BootstrapInput = { subscriptionId: options.subscriptionId, config, registry, lockContainer: defaultLockContainer, now: options.now ?? new Date() };
-  return { registry, config, library, role, input, namespaces: [] };
+  return { registry, config, library, role, input, namespaces: [], deploymentRoleCondition: '' };
 }
 
 /**
- * The role-coverage check (GUIDE section 3): the deployment role must write and delete every type the
- * plans create. Fails (exit 1) with the uncovered types; returns the provider namespaces to register.
+ * The role-coverage check (GUIDE section 3), before anything is written: the deployment role must
+ * grant every action the first and the follow-up deploy of every deployment need
+ * (required-actions.ts). Fails (exit 1) with the missing actions, grouped; returns the provider
+ * namespaces to register and the condition on the role's assignment.
  */
-export function checkRoleCoverage(prepared: Prepared, resourceTypes: readonly string[]): Prepared {
-  const gaps = roleCoverageGaps(prepared.role, resourceTypes);
-  if (gaps.length > 0) {
-    throw new CliError(`the deployment role (deployments/roles/cf-deployment.json) cannot deploy ${gaps.length} resource type(s) the plans create: ${describeGaps(gaps)}`, {
+export function checkRoleCoverage(prepared: Prepared, shapes: readonly DeploymentShape[]): Prepared {
+  const required = deriveRequiredActions(shapes);
+  const missing = missingActions(prepared.role, required);
+  if (missing.length > 0) {
+    throw new CliError(`the deployment role (deployments/roles/cf-deployment.json) lacks ${missing.length} action(s) the deployments need:\n${describeMissing(missing)}`, {
       exitCode: ExitCode.Failed,
-      hint: 'add the missing actions to deployments/roles/cf-deployment.json, then rerun bootstrap',
+      hint: 'add the missing actions to deployments/roles/cf-deployment.json (then npm run docs:generate), and rerun bootstrap',
     });
   }
-  return { ...prepared, namespaces: namespacesToRegister(resourceTypes) };
+  const condition = roleAssignmentCondition(allowedRoleDefinitions(required.grants));
+  return { ...prepared, namespaces: namespacesToRegister(allTypes(shapes)), deploymentRoleCondition: condition };
 }
 
 export interface StepReport {
@@ -166,7 +174,7 @@ export async function runBootstrap(prepared: Prepared, options: BootstrapOptions
         if (state.principal === undefined || state.principal.objectId === '(new)') {
           return [{ label: 'role assignments', action: 'create', detail: 'for the service principal created above' }];
         }
-        const assignments = desired.roleAssignments(input, prepared.role, state.principal);
+        const assignments = desired.roleAssignments(input, prepared.role, state.principal, prepared.deploymentRoleCondition);
         // A service principal created seconds ago may not have replicated to ARM yet (PrincipalNotFound).
         for (let attempt = 1; ; attempt += 1) {
           try {
