@@ -12,6 +12,9 @@ import { deploymentShapes, followUpDomain, type DeploymentShape } from '../src/b
 import { allowedRoleDefinitions, privilegedRoles, roleAssignmentCondition } from '../src/bootstrap/role-condition.ts';
 import { checkRoleCoverage, emulatorPlaceholderPrincipal, prepareBootstrap } from '../src/bootstrap/run.ts';
 import { repoRoot } from '../src/config/paths.ts';
+import { bootstrapDoc } from '../src/docs/generate.ts';
+import { renderBlocks } from '../src/docs/markers.ts';
+import { conditionBlock, permissionsTable } from '../src/docs/permissions.ts';
 import { CliError } from '../src/errors.ts';
 import { ExitCode } from '../src/exit-codes.ts';
 
@@ -170,5 +173,21 @@ describe('bootstrap role coverage: every action the deployments need, and nothin
     const properties = withCondition[0]!.body['properties'] as { condition: string; conditionVersion: string };
     expect(properties.conditionVersion).to.equal('2.0');
     expect(properties.condition).to.equal(roleAssignmentCondition(snapshotRoleGuids()));
+  });
+
+  it('Bootstrap.md "Permissions" is generated from the role and the derivation: a changed role or condition makes it stale', () => {
+    const doc = readFileSync(path.join(repoRoot, bootstrapDoc), 'utf8');
+    const renderers = (r: DeploymentRole, req: RequiredActions) => ({
+      'deployment-role-permissions': () => permissionsTable(r, req, 8),
+      'deployment-role-condition': () => conditionBlock(req),
+    });
+    expect(renderBlocks(doc, renderers(role, required)).changed, 'run npm run docs:generate').to.deep.equal([]);
+    const added = { ...role, actions: [...role.actions, 'Microsoft.Network/privateDnsZones/AAAA/write'] };
+    expect(renderBlocks(doc, renderers(added, required)).changed).to.deep.equal(['deployment-role-permissions']);
+    const removed = { ...role, actions: role.actions.filter((a) => a !== 'Microsoft.Network/privateDnsZones/A/write') };
+    expect(renderBlocks(doc, renderers(removed, required)).changed).to.deep.equal(['deployment-role-permissions']);
+    const fewerGrants = { ...required, grants: required.grants.filter((g) => g.roleDefinitionGuid !== '7f951dda-4ed3-4680-a7ca-43fe172d538d') };
+    expect(renderBlocks(doc, renderers(role, fewerGrants)).changed).to.deep.equal(['deployment-role-condition']);
+    expect(permissionsTable(added, required, 8)).to.include('| `Microsoft.Network/privateDnsZones/AAAA/write` | action |  | **nothing needs it**: remove it');
   });
 });
