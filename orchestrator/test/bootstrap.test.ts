@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../local/arm-emulator/index.ts';
 import { armRest } from '../src/bootstrap/arm-rest.ts';
+import { roleAssignments } from '../src/bootstrap/desired.ts';
 import { checkRoleCoverage, emulatorPlaceholderPrincipal, prepareBootstrap, runBootstrap, type BootstrapReport, type Prepared } from '../src/bootstrap/run.ts';
 import { allTypes, deploymentShapes, type DeploymentShape } from '../src/bootstrap/resource-types.ts';
 import { createArmClients } from '../src/arm/clients.ts';
@@ -139,6 +140,18 @@ describe('cf-infra bootstrap against the ARM emulator', function () {
     expect(Object.fromEntries(report.steps.map((s) => [s.title, s.status]))['Artifacts storage account, lock and validation results containers']).to.equal('unchanged');
     expect(lines).to.include('Bootstrap: nothing changed (everything was already in place).');
     expect(lines).to.include('Role assignments of the CI identity (least privilege): unchanged');
+  });
+
+  it('the deployment role is assigned under the derived condition (conditionVersion 2.0); the other assignments carry none', async () => {
+    const assignments = roleAssignments(prepared.input, prepared.role, emulatorPlaceholderPrincipal, prepared.deploymentRoleCondition);
+    const stored = await Promise.all(assignments.map((a) => get(emu, a.id, a.apiVersion)));
+    const conditions = stored.map((r) => (r?.['properties'] as { condition?: string; conditionVersion?: string } | undefined));
+    expect(conditions.filter((p) => p?.condition !== undefined)).to.have.length(1);
+    const withCondition = conditions.find((p) => p?.condition !== undefined)!;
+    expect(withCondition.condition).to.equal(prepared.deploymentRoleCondition);
+    expect(withCondition.conditionVersion).to.equal('2.0');
+    expect(withCondition.condition).to.include("@Request[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'}");
+    expect(withCondition.condition).not.to.include('8e3af657-a8ff-443c-a75c-2fe8c4bcb635'); // Owner
   });
 
   it('a drifted setting is put back (update), and only that resource is written', async () => {
