@@ -71,7 +71,7 @@ export function missingActions(role: RolePermissions, required: RequiredActions)
     .filter((a) => !(a.dataAction ? allowsData(role, a.action) : allows(role, a.action)))
     .map((a) => {
       const [why, by] = [...a.reasons][0]!;
-      return { action: a.action, dataAction: a.dataAction, group: a.group, example: `${why} (${[...by].slice(0, 3).join(', ')}${by.size > 3 ? ', …' : ''})` };
+      return { action: a.action, dataAction: a.dataAction, group: a.group, example: `${why} (${[...by].slice(0, 3).join(', ')}${by.size > 3 ? ', …' : ''})${a.followUpOnly ? ', from the second deploy on' : ''}` };
     });
 }
 
