@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../local/arm-emulator/index.ts';
 import { armRest } from '../src/bootstrap/arm-rest.ts';
-import { roleAssignments } from '../src/bootstrap/desired.ts';
-import { checkRoleCoverage, emulatorPlaceholderPrincipal, prepareBootstrap, runBootstrap, type BootstrapReport, type Prepared } from '../src/bootstrap/run.ts';
+import { emulatorCiPrincipalId, emulatorPrPrincipalId } from '../src/arm/emulator-token.ts';
+import { checkRoleCoverage, emulatorPlaceholderPrincipal, emulatorPlaceholderPrPrincipal, prepareBootstrap, runBootstrap, type BootstrapReport, type Prepared } from '../src/bootstrap/run.ts';
 import { allTypes, deploymentShapes, type DeploymentShape } from '../src/bootstrap/resource-types.ts';
+import { prRoleAssignments, roleAssignments } from '../src/bootstrap/desired.ts';
 import { createArmClients } from '../src/arm/clients.ts';
 import { CliError } from '../src/errors.ts';
 import { ExitCode } from '../src/exit-codes.ts';
@@ -91,9 +92,14 @@ describe('cf-infra bootstrap against the ARM emulator', function () {
     expect(status['Policy definitions, initiative and assignments']).to.equal('7 created');
     expect(status['Deployment role']).to.equal('1 created');
     expect(status['Role assignments of the CI identity (least privilege)']).to.equal('5 created');
+    expect(status['Pull-request what-if role']).to.equal('1 created');
+    expect(status['Role assignments of the pull-request identity (read and what-if only)']).to.equal('2 created');
     // Graph is not emulated: skipped and said so, never reported as done.
     expect(status['CI identity (app registration, service principal, federated credentials)']).to.equal('1 skipped');
+    expect(status['Pull-request identity (app registration, service principal, federated credential)']).to.equal('1 skipped');
     expect(lines).to.include('  ! CI identity: skipped (Microsoft Graph is not emulated)');
+    expect(lines).to.include('  ! pull-request identity: skipped (Microsoft Graph is not emulated)');
+    expect(report.variables['AZURE_PR_CLIENT_ID']).to.include(emulatorPrPrincipalId);
     expect(lines.some((l) => l.includes('EMULATOR PLACEHOLDER principal') && l.includes('Reader on the subscription: created'))).to.equal(true);
     // Every provider namespace and the lifecycle policy are emulated: applied, never skipped.
     expect(status['Resource providers']).to.not.include('skipped');
@@ -135,8 +141,8 @@ describe('cf-infra bootstrap against the ARM emulator', function () {
     expect(report.changed).to.equal(false);
     expect(report.armWrites).to.equal(0);
     expect(writesIn(emu.requests)).to.deep.equal([]);
-    // Only the CI identity (Microsoft Graph) is skipped; the lifecycle policy is there and unchanged.
-    for (const step of report.steps) expect(step.items.every((i) => i.action === 'unchanged' || (step.title.startsWith('CI identity') && i.action === 'skipped')), step.title).to.equal(true);
+    // Only the two identities (Microsoft Graph) are skipped; the lifecycle policy is there and unchanged.
+    for (const step of report.steps) expect(step.items.every((i) => i.action === 'unchanged' || (/^(CI|Pull-request) identity /.test(step.title) && i.action === 'skipped')), step.title).to.equal(true);
     expect(Object.fromEntries(report.steps.map((s) => [s.title, s.status]))['Artifacts storage account, lock and validation results containers']).to.equal('unchanged');
     expect(lines).to.include('Bootstrap: nothing changed (everything was already in place).');
     expect(lines).to.include('Role assignments of the CI identity (least privilege): unchanged');
@@ -194,8 +200,25 @@ describe('cf-infra bootstrap against the ARM emulator', function () {
     }
   });
 
-  it('the placeholder principal exists only in emulator mode and is labelled as such', () => {
+  it('the placeholder principals exist only in emulator mode, are labelled as such and are the ids emulator-token exports', () => {
     expect(emulatorPlaceholderPrincipal.label).to.match(/^EMULATOR PLACEHOLDER/);
+    expect(emulatorPlaceholderPrPrincipal.label).to.match(/^EMULATOR PLACEHOLDER/);
+    expect(emulatorPlaceholderPrincipal.objectId).to.equal(emulatorCiPrincipalId);
+    expect(emulatorPlaceholderPrPrincipal.objectId).to.equal(emulatorPrPrincipalId);
+  });
+
+  it('the pull-request placeholder holds Reader and the what-if role on the subscription', async () => {
+    const sub = emu.subscriptionId;
+    const rest = armRest(createArmClients({ kind: 'emulator', subscriptionId: sub, endpoint: emu.endpoint, caPem: emu.caPem }), emu.endpoint);
+    const wanted = prRoleAssignments(prepared.input, prepared.prRole, emulatorPlaceholderPrPrincipal);
+    const stored = await Promise.all(wanted.map((a) => rest.get(a.id, a.apiVersion)));
+    const granted = stored.map((a) => (a?.['properties'] as { principalId: string; roleDefinitionId: string }));
+    expect(granted.map((g) => g.principalId)).to.deep.equal([emulatorPrPrincipalId, emulatorPrPrincipalId]);
+    expect(granted[0]!.roleDefinitionId).to.match(/\/roleDefinitions\/acdd72a7-3385-48ef-bd42-f606fba81ae7$/);
+    const role = (await rest.get(granted[1]!.roleDefinitionId, '2022-04-01'))!['properties'] as { roleName: string; permissions: { actions: string[]; dataActions: string[] }[] };
+    expect(role.roleName).to.equal('ComplianceFlow Pull-Request What-If (cf-infra)');
+    expect(role.permissions[0]!.actions).to.include('Microsoft.Resources/deployments/whatIf/action');
+    expect(role.permissions[0]!.dataActions).to.deep.equal([]);
   });
 
   it('the role-coverage check fails, naming the action and its group, when an action the plans need is removed from the role', () => {

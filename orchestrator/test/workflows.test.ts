@@ -7,6 +7,7 @@ import { createRequire, registerHooks } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { ciFederatedCredentials, prFederatedCredentials } from '../src/bootstrap/ci-identity.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const workflowsDir = path.join(root, '.github/workflows');
@@ -188,6 +189,34 @@ describe('GitHub Actions workflows', () => {
     for (const d of deploymentNames) {
       expect(readFileSync(path.join(root, 'deployments', `${d}.yaml`), 'utf8'), d).to.match(/^environment: (test|stg|prod)\s*$/m);
     }
+  });
+
+  it('every Azure login uses the identity federated for its OIDC subject: pull requests the read/what-if identity, deploys and drift the CI identity', () => {
+    // The subject GitHub puts in the token: environment:<env> for a job with an environment, else
+    // pull_request for a pull_request run, else ref:<ref> (bootstrap trusts refs/heads/main only).
+    const github = { owner: 'o', repo: 'r' };
+    const trusted = { AZURE_CLIENT_ID: ciFederatedCredentials(github, ['test', 'stg', 'prod']), AZURE_PR_CLIENT_ID: prFederatedCredentials(github) };
+    const kinds = (variable: keyof typeof trusted) => new Set(trusted[variable].map((c) => c.subject.split(':')[2]));
+    const callers = (file: string) => workflowFiles.filter((f) => jobsOf(f).some(([, job]) => job.uses === `./.github/workflows/${file}`));
+    const triggers = (file: string): string[] => (Object.keys(workflow(file).on).includes('workflow_call') ? callers(file).flatMap(triggers) : Object.keys(workflow(file).on));
+    const logins: string[] = [];
+    for (const file of workflowFiles) {
+      for (const [name, job] of jobsOf(file)) {
+        for (const step of (job.steps ?? []).filter(logsInToAzure)) {
+          const variable = /^\$\{\{ vars\.(\w+) \}\}$/.exec(String(step.with?.['client-id']))?.[1] as keyof typeof trusted;
+          const subject = job.environment !== undefined ? 'environment' : triggers(file).includes('pull_request') ? 'pull_request' : 'ref';
+          logins.push(`${file} ${name}: ${variable} (${subject})`);
+          expect(Object.keys(trusted), `${file} ${name}`).to.include(variable);
+          expect(kinds(variable).has(subject), `${file} ${name}: ${variable} is not federated for the ${subject} subject`).to.equal(true);
+          // A pull_request run never logs in as the deploying identity, whatever else it does.
+          if (triggers(file).includes('pull_request')) expect(variable, `${file} ${name}`).to.equal('AZURE_PR_CLIENT_ID');
+        }
+      }
+    }
+    expect(logins).to.include('what-if.yml what-if: AZURE_PR_CLIENT_ID (pull_request)');
+    expect(logins.filter((l) => l.includes('AZURE_PR_CLIENT_ID'))).to.deep.equal(['what-if.yml what-if: AZURE_PR_CLIENT_ID (pull_request)']);
+    // The pull-request identity holds no storage rights: its job is not pointed at the artifacts account or the lock.
+    expect(text('what-if.yml')).not.to.match(/CF_ARTIFACTS_ACCOUNT_URL|CF_LOCK_CONTAINER/);
   });
 
   it('what-if: one matrix job per affected deployment with OIDC, one sticky comment, forks only offline', () => {

@@ -15,6 +15,14 @@ export interface EmulatorTokenClaims {
 export const defaultEmulatorPrincipalId = '00000000-0000-0000-0000-00000000c1a0';
 export const defaultEmulatorTenantId = '72f988bf-0000-0000-0000-00000000e4a7';
 
+// Microsoft Graph is not emulated, so bootstrap gives the two pipeline identities fixed object ids
+// on the emulator and assigns them their roles there; a token with one of these oids runs "as ci"
+// (the deployment role) or "as pr" (Reader + what-if only).
+/** The CI identity's service principal on the emulator. */
+export const emulatorCiPrincipalId = '00000000-0000-0000-0000-0000000c1c1d';
+/** The pull-request identity's service principal on the emulator. */
+export const emulatorPrPrincipalId = '00000000-0000-0000-0000-0000000c1c2e';
+
 export function makeEmulatorToken(claims: Partial<EmulatorTokenClaims> = {}, lifetimeSeconds = 3600): { token: string; expiresOnTimestamp: number } {
   const exp = claims.exp ?? Math.floor(Date.now() / 1000) + lifetimeSeconds;
   const full: EmulatorTokenClaims = { oid: claims.oid ?? defaultEmulatorPrincipalId, tid: claims.tid ?? defaultEmulatorTenantId, exp };
@@ -34,7 +42,3 @@ export function readEmulatorToken(token: string, nowSeconds = Date.now() / 1000)
   if (claims.exp <= nowSeconds) return { refused: 'The access token expiry UTC time is earlier than current UTC time.' };
   return claims as EmulatorTokenClaims;
 }
-
-/** The emulator's stand-ins for the identities bootstrap creates in Entra ID (Graph is not emulated). */
-export const emulatorCiPrincipalId = '00000000-0000-0000-0000-0000000c1c1d';
-export const emulatorPrPrincipalId = '00000000-0000-0000-0000-0000000c1c2e';

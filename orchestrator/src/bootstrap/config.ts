@@ -13,6 +13,8 @@ export interface BootstrapConfig {
   github: { owner: string; repo: string };
   location: string;
   ciIdentity: { displayName: string };
+  /** The pull-request identity (read + what-if only): its own app registration. */
+  prIdentity: { displayName: string };
   artifacts: { environment: string; sku: string; softDeleteDays: number; deleteOldVersionsAfterDays: number; allowedSourceRanges: string[] };
 }
 
@@ -23,12 +25,15 @@ const octet = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
 const ipv4 = new RegExp(`^${octet}(\\.${octet}){3}(/([0-9]|[12][0-9]|30))?$`);
 const storageIpRule: Spec = { kind: 'string', rule: 'an IPv4 address or CIDR range up to /30, e.g. 203.0.113.0/24', test: (v) => ipv4.test(v) };
 
+const identitySpec: Spec = { kind: 'object', fields: { displayName: { spec: { kind: 'string', rule: 'a display name of 1-120 characters', test: (v) => v.length > 0 && v.length <= 120 } } } };
+
 const bootstrapSpec: Spec = {
   kind: 'object',
   fields: {
     github: { spec: { kind: 'object', fields: { owner: { spec: githubName }, repo: { spec: githubName } } } },
     location: { spec: { kind: 'string', rule: 'an Azure location name, e.g. westeurope', test: (v) => /^[a-z0-9]+$/.test(v) } },
-    ciIdentity: { spec: { kind: 'object', fields: { displayName: { spec: { kind: 'string', rule: 'a display name of 1-120 characters', test: (v) => v.length > 0 && v.length <= 120 } } } } },
+    ciIdentity: { spec: identitySpec },
+    prIdentity: { spec: identitySpec },
     artifacts: {
       spec: {
         kind: 'object',
@@ -64,6 +69,9 @@ export function loadBootstrapConfig(registry: Registry): BootstrapConfig {
   const more: string[] = [];
   if (registry.profiles[config.artifacts.environment] === undefined) {
     more.push(`${bootstrapConfigFile}: artifacts.environment: "${config.artifacts.environment}" has no profile; known: ${Object.keys(registry.profiles).join(', ')}`);
+  }
+  if (config.prIdentity.displayName.toLowerCase() === config.ciIdentity.displayName.toLowerCase()) {
+    more.push(`${bootstrapConfigFile}: prIdentity.displayName: "${config.prIdentity.displayName}" is the CI identity's name: pull requests need an app registration of their own (read and what-if only)`);
   }
   const locations = Object.values(registry.regions).map((r) => r.location);
   if (!locations.includes(config.location)) more.push(`${bootstrapConfigFile}: location: "${config.location}" is not a location of deployments/regions.yaml (${locations.join(', ')})`);

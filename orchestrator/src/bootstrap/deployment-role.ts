@@ -2,45 +2,17 @@
 // what the deployments need (bootstrap/required-actions.ts derives it), and the check that it grants
 // every needed action (Azure's action matching: case-insensitive, `*` matches any run of characters,
 // notActions subtract).
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { ConfigError } from '../errors.ts';
 import type { ActionGroup, RequiredActions } from './required-actions.ts';
+import { loadRoleFile, type CustomRole, type RolePermissions } from './role-file.ts';
+
+export type { RolePermissions };
 
 export const deploymentRoleFile = 'deployments/roles/cf-deployment.json';
 
-export interface RolePermissions {
-  actions: string[];
-  notActions: string[];
-  dataActions: string[];
-  notDataActions: string[];
-}
-
-export interface DeploymentRole extends RolePermissions {
-  roleName: string;
-  description: string;
-}
+export type DeploymentRole = CustomRole;
 
 export function loadDeploymentRole(root: string): DeploymentRole {
-  const file = path.join(root, deploymentRoleFile);
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ConfigError([`${deploymentRoleFile}: cannot read the role definition (${(error as Error).message})`]);
-  }
-  const role = data as Partial<DeploymentRole>;
-  const problems: string[] = [];
-  if (typeof role.roleName !== 'string' || role.roleName === '') problems.push(`${deploymentRoleFile}: roleName: missing (a non-empty string)`);
-  if (typeof role.description !== 'string') problems.push(`${deploymentRoleFile}: description: missing (a string)`);
-  for (const key of ['actions', 'notActions', 'dataActions', 'notDataActions'] as const) {
-    const list = role[key];
-    if (!Array.isArray(list) || list.some((a) => typeof a !== 'string' || !/^[A-Za-z0-9.*/_-]+$/.test(a))) {
-      problems.push(`${deploymentRoleFile}: ${key}: expected an array of action strings like Microsoft.Network/virtualNetworks/write`);
-    }
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
-  return role as DeploymentRole;
+  return loadRoleFile(root, deploymentRoleFile);
 }
 
 /** Whether an action pattern (with `*` wildcards) matches an action; case-insensitive as in Azure RBAC. */

@@ -6,6 +6,7 @@ import { artifactsStorageAccountName, networkWatcherName, networkWatcherResource
 import type { PolicyLibrary } from '../policy/index.ts';
 import type { BootstrapConfig } from './config.ts';
 import type { DeploymentRole } from './deployment-role.ts';
+import type { CustomRole } from './role-file.ts';
 import { apiVersions, builtInRoles, deterministicGuid, resourceGroupId, subscriptionScope } from './ids.ts';
 import { resultsContainer } from '../validate/job/results-blob.ts';
 
@@ -195,15 +196,31 @@ export function firstOfMonth(now: Date): string {
   return `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}-01T00:00:00Z`;
 }
 
-/** Keeps an existing start date (ARM refuses to move a budget's start into the past, and a rerun must not differ). */
-const keepTimePeriod = (path: 'timePeriod' | 'schedule') => (existing: Record<string, unknown>, body: Record<string, unknown>): Record<string, unknown> => {
-  const current = (existing['properties'] as Record<string, unknown> | undefined)?.[path];
+/** Keeps an existing budget period (ARM refuses to move a budget's start into the past, and a rerun must not differ). */
+const keepTimePeriod = (existing: Record<string, unknown>, body: Record<string, unknown>): Record<string, unknown> => {
+  const current = (existing['properties'] as Record<string, unknown> | undefined)?.['timePeriod'];
   if (current === undefined) return body;
-  const properties = { ...(body['properties'] as Record<string, unknown>) };
-  const wanted = properties[path] as Record<string, unknown>;
-  properties[path] = path === 'timePeriod' ? current : { ...wanted, startDate: (current as Record<string, unknown>)['startDate'], endDate: (current as Record<string, unknown>)['endDate'] };
-  return { ...body, properties };
+  return { ...body, properties: { ...(body['properties'] as Record<string, unknown>), timePeriod: current } };
 };
+
+/**
+ * The anomaly alert stops at its schedule's endDate. Bootstrap keeps the end at least
+ * `anomalyAlertRenewWithinYears` ahead on every run: an end closer than that (or missing) moves to
+ * `anomalyAlertHorizonYears` from now, so reruns in between change nothing and a yearly rerun renews.
+ */
+export const anomalyAlertRenewWithinYears = 1;
+export const anomalyAlertHorizonYears = 2;
+
+const at0800 = (date: Date): string => `${date.toISOString().slice(0, 10)}T08:00:00Z`;
+const yearsFrom = (now: Date, years: number): Date => new Date(Date.UTC(now.getUTCFullYear() + years, now.getUTCMonth(), now.getUTCDate(), now.getUTCHours(), now.getUTCMinutes()));
+
+/** The schedule's dates: the existing start kept, the end kept only while it is far enough ahead. */
+export function anomalyAlertSchedule(now: Date, existing?: { startDate?: unknown; endDate?: unknown }): { startDate: string; endDate: string } {
+  const startDate = typeof existing?.startDate === 'string' ? existing.startDate : at0800(now);
+  const end = typeof existing?.endDate === 'string' ? Date.parse(existing.endDate) : Number.NaN;
+  const farEnough = !Number.isNaN(end) && end >= yearsFrom(now, anomalyAlertRenewWithinYears).getTime();
+  return { startDate, endDate: farEnough ? (existing!.endDate as string) : at0800(yearsFrom(now, anomalyAlertHorizonYears)) };
+}
 
 export function budgets(input: BootstrapInput): DesiredResource[] {
   return environmentBudgets(input.registry).map(({ environment, amount, contacts }) => {
@@ -227,7 +244,7 @@ export function budgets(input: BootstrapInput): DesiredResource[] {
           },
         },
       },
-      keepFromExisting: keepTimePeriod('timePeriod'),
+      keepFromExisting: keepTimePeriod,
     };
   });
 }
@@ -235,8 +252,6 @@ export function budgets(input: BootstrapInput): DesiredResource[] {
 export function costAnomalyAlert(input: BootstrapInput): DesiredResource[] {
   const scope = subscriptionScope(input.subscriptionId);
   const contacts = [...new Set(environmentBudgets(input.registry).flatMap((b) => b.contacts))].sort();
-  const start = `${input.now.toISOString().slice(0, 10)}T08:00:00Z`;
-  const end = `${input.now.getUTCFullYear() + 1}${input.now.toISOString().slice(4, 10)}T08:00:00Z`;
   return [
     {
       label: 'cost anomaly alert cf-cost-anomalies (daily, by resource group)',
@@ -250,10 +265,14 @@ export function costAnomalyAlert(input: BootstrapInput): DesiredResource[] {
           scope,
           viewId: `${scope}/providers/Microsoft.CostManagement/views/ms:DailyAnomalyByResourceGroup`,
           notification: { to: contacts, subject: 'ComplianceFlow: cost anomaly detected' },
-          schedule: { frequency: 'Daily', startDate: start, endDate: end },
+          schedule: { frequency: 'Daily', ...anomalyAlertSchedule(input.now) },
         },
       },
-      keepFromExisting: keepTimePeriod('schedule'),
+      keepFromExisting: (existing, body) => {
+        const properties = body['properties'] as Record<string, unknown>;
+        const current = (existing['properties'] as { schedule?: { startDate?: unknown; endDate?: unknown } } | undefined)?.schedule;
+        return { ...body, properties: { ...properties, schedule: { ...(properties['schedule'] as object), ...anomalyAlertSchedule(input.now, current) } } };
+      },
     },
   ];
 }
@@ -287,15 +306,17 @@ export function policies(input: BootstrapInput, library: PolicyLibrary): Desired
   return out;
 }
 
-export function deploymentRoleId(subscriptionId: string, role: Pick<DeploymentRole, 'roleName'>): string {
+/** A custom role's definition id on the subscription (its GUID derived from the role's name). */
+export function customRoleId(subscriptionId: string, role: Pick<CustomRole, 'roleName'>): string {
   return `${subscriptionScope(subscriptionId)}/providers/Microsoft.Authorization/roleDefinitions/${deterministicGuid(`${subscriptionId}|${role.roleName}`)}`;
 }
 
-export function deploymentRoleDefinition(input: BootstrapInput, role: DeploymentRole): DesiredResource {
+/** A custom role (deployments/roles/*.json) defined on the subscription and assignable there only. */
+export function customRoleDefinition(input: BootstrapInput, role: CustomRole): DesiredResource {
   const scope = subscriptionScope(input.subscriptionId);
   return {
     label: `role definition "${role.roleName}" (${role.actions.length} actions)`,
-    id: deploymentRoleId(input.subscriptionId, role),
+    id: customRoleId(input.subscriptionId, role),
     apiVersion: apiVersions.roleDefinitions,
     body: {
       properties: {
@@ -308,6 +329,9 @@ export function deploymentRoleDefinition(input: BootstrapInput, role: Deployment
     },
   };
 }
+
+export const deploymentRoleId = customRoleId;
+export const deploymentRoleDefinition = customRoleDefinition;
 
 export interface CiPrincipal {
   objectId: string;
@@ -325,7 +349,7 @@ export function roleAssignments(input: BootstrapInput, role: DeploymentRole, pri
   const sub = input.subscriptionId;
   const scope = subscriptionScope(sub);
   const builtIn = (guid: string): string => `${scope}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
-  const grants: { what: string; scope: string; roleDefinitionId: string; condition?: string }[] = [
+  const grants: Grant[] = [
     { what: 'Reader on the subscription', scope, roleDefinitionId: builtIn(builtInRoles.Reader) },
     { what: `${role.roleName} on the subscription (role assignments only under a condition)`, scope, roleDefinitionId: deploymentRoleId(sub, role), condition: deploymentRoleCondition },
     { what: `Storage Blob Data Contributor on container ${input.lockContainer}`, scope: lockContainerId(input), roleDefinitionId: builtIn(builtInRoles['Storage Blob Data Contributor']) },
@@ -333,17 +357,42 @@ export function roleAssignments(input: BootstrapInput, role: DeploymentRole, pri
     { what: `Storage Blob Data Contributor on container ${resultsContainer}`, scope: resultsContainerId(input), roleDefinitionId: builtIn(builtInRoles['Storage Blob Data Contributor']) },
     { what: 'Storage Blob Delegator on the artifacts account', scope: artifactsAccountId(input), roleDefinitionId: builtIn(builtInRoles['Storage Blob Delegator']) },
   ];
-  return grants.map((g) => ({
-    label: `role assignment: ${principal.label} — ${g.what}`,
-    id: `${g.scope}/providers/Microsoft.Authorization/roleAssignments/${deterministicGuid(`${g.scope}|${g.roleDefinitionId}|${principal.objectId}`)}`,
+  return grants.map((g) => roleAssignment(principal, g));
+}
+
+interface Grant {
+  what: string;
+  scope: string;
+  roleDefinitionId: string;
+  /** An ABAC condition on the assignment (conditionVersion 2.0). */
+  condition?: string;
+}
+
+/** One role assignment of a principal, named by a GUID of scope, role and principal (a rerun finds it). */
+export function roleAssignment(principal: CiPrincipal, grant: Grant): DesiredResource {
+  return {
+    label: `role assignment: ${principal.label} — ${grant.what}`,
+    id: `${grant.scope}/providers/Microsoft.Authorization/roleAssignments/${deterministicGuid(`${grant.scope}|${grant.roleDefinitionId}|${principal.objectId}`)}`,
     apiVersion: apiVersions.roleAssignments,
     body: {
       properties: {
-        roleDefinitionId: g.roleDefinitionId,
+        roleDefinitionId: grant.roleDefinitionId,
         principalId: principal.objectId,
         principalType: 'ServicePrincipal',
-        ...(g.condition === undefined ? {} : { condition: g.condition, conditionVersion: '2.0' }),
+        ...(grant.condition === undefined ? {} : { condition: grant.condition, conditionVersion: '2.0' }),
       },
     },
-  }));
+  };
+}
+
+/**
+ * The pull-request identity: Reader and the what-if role on the subscription, nothing else — no
+ * write, no role assignment, no data action, no lock (what-if takes none).
+ */
+export function prRoleAssignments(input: BootstrapInput, prRole: CustomRole, principal: CiPrincipal): DesiredResource[] {
+  const scope = subscriptionScope(input.subscriptionId);
+  return [
+    roleAssignment(principal, { what: 'Reader on the subscription', scope, roleDefinitionId: `${scope}/providers/Microsoft.Authorization/roleDefinitions/${builtInRoles.Reader}` }),
+    roleAssignment(principal, { what: `${prRole.roleName} on the subscription`, scope, roleDefinitionId: customRoleId(input.subscriptionId, prRole) }),
+  ];
 }

@@ -6,9 +6,11 @@ import { artifactsAccountUrlEnv, lockContainerEnv } from '../lock/index.ts';
 
 const run = promisify(execFile);
 
-export function githubVariables(values: { clientId: string; tenantId: string; subscriptionId: string; artifactsAccountUrl: string; lockContainer: string }): Record<string, string> {
+/** AZURE_CLIENT_ID is the CI identity (deploys); AZURE_PR_CLIENT_ID the pull-request identity (what-if.yml). */
+export function githubVariables(values: { clientId: string; prClientId: string; tenantId: string; subscriptionId: string; artifactsAccountUrl: string; lockContainer: string }): Record<string, string> {
   return {
     AZURE_CLIENT_ID: values.clientId,
+    AZURE_PR_CLIENT_ID: values.prClientId,
     AZURE_TENANT_ID: values.tenantId,
     AZURE_SUBSCRIPTION_ID: values.subscriptionId,
     [artifactsAccountUrlEnv]: values.artifactsAccountUrl,

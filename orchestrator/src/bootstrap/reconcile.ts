@@ -6,7 +6,7 @@ import { differences } from './compare.ts';
 import type { DesiredResource } from './desired.ts';
 import { apiVersions, typeOfId } from './ids.ts';
 
-export type ItemAction = 'create' | 'update' | 'unchanged' | 'skipped';
+export type ItemAction = 'create' | 'update' | 'delete' | 'unchanged' | 'skipped';
 
 export interface ItemResult {
   label: string;
@@ -82,14 +82,14 @@ export async function reconcile(ctx: StepContext, desired: readonly DesiredResou
   return results;
 }
 
-const pastTense: Record<ItemAction, string> = { create: 'created', update: 'updated', unchanged: 'unchanged', skipped: 'skipped' };
-const conditional: Record<ItemAction, string> = { create: 'would create', update: 'would update', unchanged: 'unchanged', skipped: 'skipped' };
+const pastTense: Record<ItemAction, string> = { create: 'created', update: 'updated', delete: 'deleted', unchanged: 'unchanged', skipped: 'skipped' };
+const conditional: Record<ItemAction, string> = { create: 'would create', update: 'would update', delete: 'would delete', unchanged: 'unchanged', skipped: 'skipped' };
 
 /** e.g. "2 created, 3 unchanged" / "would create 2" / "9 registered" / "unchanged". */
 export function stepStatus(items: readonly ItemResult[], dryRun: boolean): string {
   if (items.length === 0) return 'nothing to do';
   if (items.every((i) => i.action === 'unchanged')) return 'unchanged';
-  const order: ItemAction[] = ['create', 'update', 'unchanged', 'skipped'];
+  const order: ItemAction[] = ['create', 'update', 'delete', 'unchanged', 'skipped'];
   const counts = new Map<string, number>();
   for (const action of order) {
     for (const item of items.filter((i) => i.action === action)) {
@@ -106,6 +106,6 @@ function wordFor(item: ItemResult, dryRun: boolean): string {
 }
 
 export function itemLine(item: ItemResult, dryRun: boolean): string {
-  const symbol = { create: '+', update: '~', unchanged: '=', skipped: '!' }[item.action];
+  const symbol = { create: '+', update: '~', delete: '-', unchanged: '=', skipped: '!' }[item.action];
   return `${symbol} ${item.label}: ${wordFor(item, dryRun)}${item.detail === undefined ? '' : ` (${item.detail})`}`;
 }

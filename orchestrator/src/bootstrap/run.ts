@@ -3,31 +3,38 @@
 // resumes: the finished steps report "unchanged".
 import { Listr } from 'listr2';
 import { createArmClients, type ArmTarget } from '../arm/clients.ts';
-import { defaultEmulatorTenantId } from '../arm/emulator-token.ts';
+import { defaultEmulatorTenantId, emulatorCiPrincipalId, emulatorPrPrincipalId } from '../arm/emulator-token.ts';
 import { explainArmError, formatArmError } from '../arm-errors/index.ts';
 import { loadRegistry } from '../config/registry.ts';
 import type { Registry } from '../config/types.ts';
-import { CliError } from '../errors.ts';
+import { CliError, UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { defaultLockContainer } from '../lock/index.ts';
 import { loadPolicyLibrary, type PolicyLibrary } from '../policy/index.ts';
 import { armRest, type ArmRest } from './arm-rest.ts';
-import { federatedCredentials } from './ci-identity.ts';
+import { ciFederatedCredentials, federatedCredentialLimitProblem, prFederatedCredentials, type FederatedCredential } from './ci-identity.ts';
 import { loadBootstrapConfig, type BootstrapConfig } from './config.ts';
 import { describeMissing, loadDeploymentRole, missingActions, type DeploymentRole } from './deployment-role.ts';
 import * as desired from './desired.ts';
 import { ghAvailable, githubVariables, setGithubVariables } from './github-variables.ts';
-import { ensureCiIdentity } from './graph.ts';
+import { ensureAppIdentity } from './graph.ts';
 import { registerProviders } from './providers.ts';
 import { itemLine, reconcile, stepStatus, type ItemResult, type StepContext } from './reconcile.ts';
 import { deriveRequiredActions } from './required-actions.ts';
 import { allTypes, namespacesToRegister, type DeploymentShape } from './resource-types.ts';
+import { loadRoleFile, prWhatIfRoleFile, type CustomRole } from './role-file.ts';
 import { allowedRoleDefinitions, roleAssignmentCondition } from './role-condition.ts';
 
 /** Stands in for the CI service principal against the emulator only (Graph is not emulated). */
 export const emulatorPlaceholderPrincipal: desired.CiPrincipal = {
-  objectId: '00000000-0000-0000-0000-0000000c1c1d',
+  objectId: emulatorCiPrincipalId,
   label: 'EMULATOR PLACEHOLDER principal (no CI identity: Microsoft Graph is not emulated)',
+};
+
+/** Stands in for the pull-request service principal against the emulator only. */
+export const emulatorPlaceholderPrPrincipal: desired.CiPrincipal = {
+  objectId: emulatorPrPrincipalId,
+  label: 'EMULATOR PLACEHOLDER pull-request principal (no PR identity: Microsoft Graph is not emulated)',
 };
 
 /** Attempts at the role assignments while a new service principal replicates. */
@@ -47,6 +54,8 @@ export interface BootstrapOptions {
   /** Set the GitHub variables with gh when it is there and logged in (default true; never against the emulator). */
   setGithubVariables?: boolean;
   pollIntervalMs?: number;
+  /** Microsoft Graph: another endpoint (tests) and the waits while a new app replicates. */
+  graph?: { endpoint?: string; replicationDelaysMs?: readonly number[] };
 }
 
 export interface Prepared {
@@ -54,6 +63,9 @@ export interface Prepared {
   config: BootstrapConfig;
   library: PolicyLibrary;
   role: DeploymentRole;
+  prRole: CustomRole;
+  /** The federated credentials of each app registration. */
+  federated: { ci: FederatedCredential[]; pr: FederatedCredential[] };
   input: desired.BootstrapInput;
   namespaces: string[];
   /** The condition on the deployment role's assignment (set by checkRoleCoverage). */
@@ -69,8 +81,13 @@ export function prepareBootstrap(options: Pick<BootstrapOptions, 'subscriptionId
   const config = loadBootstrapConfig(registry);
   const library = loadPolicyLibrary(options.policiesDir);
   const role = loadDeploymentRole(registry.root);
+  const prRole = loadRoleFile(registry.root, prWhatIfRoleFile);
+  const federated = { ci: ciFederatedCredentials(config.github, desired.environments(registry)), pr: prFederatedCredentials(config.github) };
+  // Entra's per-app limit, for what bootstrap wants alone: refused before any request.
+  const tooMany = [federatedCredentialLimitProblem(config.ciIdentity.displayName, federated.ci), federatedCredentialLimitProblem(config.prIdentity.displayName, federated.pr)].filter((p) => p !== undefined);
+  if (tooMany.length > 0) throw new UsageError(tooMany.join('; '), 'each environment adds a federated credential to the CI identity: fewer environments (deployments/profiles), or one subscription per group of environments');
   const input: desired.BootstrapInput = { subscriptionId: options.subscriptionId, config, registry, lockContainer: defaultLockContainer, now: options.now ?? new Date() };
-  return { registry, config, library, role, input, namespaces: [], deploymentRoleCondition: '' };
+  return { registry, config, library, role, prRole, federated, input, namespaces: [], deploymentRoleCondition: '' };
 }
 
 /**
@@ -106,10 +123,15 @@ export interface BootstrapReport {
   changed: boolean;
 }
 
+interface Identity {
+  principal: desired.CiPrincipal;
+  clientId: string;
+}
+
 interface RunState {
   rest: ArmRest;
-  principal?: desired.CiPrincipal;
-  clientId?: string;
+  ci?: Identity;
+  pr?: Identity;
   tenantId?: string;
 }
 
@@ -127,6 +149,45 @@ export async function runBootstrap(prepared: Prepared, options: BootstrapOptions
   const reports: StepReport[] = [];
 
   const arm = (title: string, build: () => desired.DesiredResource[]) => ({ title, run: () => reconcile(ctx, build()) });
+  function identityStep(key: 'ci' | 'pr', who: string, title: string, displayName: string, federated: readonly FederatedCredential[], placeholder: desired.CiPrincipal) {
+    return {
+      title,
+      run: async (): Promise<ItemResult[]> => {
+        // Against the emulator Graph is not there: placeholders, unless a Graph endpoint is given (tests' loopback Graph).
+        if (emulator && options.graph?.endpoint === undefined) {
+          state[key] = { principal: placeholder, clientId: `(emulator: no app registration, object id ${placeholder.objectId})` };
+          return [{ label: who, action: 'skipped', detail: 'Microsoft Graph is not emulated' }];
+        }
+        const result = await ensureAppIdentity(clients.credential, { displayName, federated, dryRun: options.dryRun, ...(options.graph ?? {}) });
+        state[key] = { principal: { objectId: result.servicePrincipalObjectId, label: `service principal of ${displayName}` }, clientId: result.appId };
+        const items: ItemResult[] = [
+          ...result.changes.map((c): ItemResult => ({ label: c.label, action: c.action, ...(c.detail === undefined ? {} : { detail: c.detail }) })),
+          ...result.unchanged.map((label): ItemResult => ({ label, action: 'unchanged' })),
+        ];
+        if (result.secretCount > 0) items.push({ label: `${result.secretCount} client secret(s) on ${displayName}`, action: 'skipped', detail: 'remove them: the pipeline uses federation only' });
+        return items;
+      },
+    };
+  }
+  function assignmentStep(title: string, identity: () => Identity | undefined, build: (principal: desired.CiPrincipal) => desired.DesiredResource[]) {
+    return {
+      title,
+      run: async (): Promise<ItemResult[]> => {
+        const principal = identity()?.principal;
+        if (principal === undefined || principal.objectId === '(new)') return [{ label: 'role assignments', action: 'create', detail: 'for the service principal created above' }];
+        const assignments = build(principal);
+        // A service principal created seconds ago may not have replicated to ARM yet (PrincipalNotFound).
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            return await reconcile(ctx, assignments);
+          } catch (error) {
+            if ((error as { code?: string }).code !== 'PrincipalNotFound' || attempt >= principalRetries) throw error;
+            await new Promise((resolve) => setTimeout(resolve, options.pollIntervalMs ?? 10000));
+          }
+        }
+      },
+    };
+  }
   const steps: { title: string; run: () => Promise<ItemResult[]> }[] = [
     {
       title: 'Subscription',
@@ -145,47 +206,11 @@ export async function runBootstrap(prepared: Prepared, options: BootstrapOptions
     arm('Cost anomaly alerts', () => desired.costAnomalyAlert(input)),
     arm('Policy definitions, initiative and assignments', () => desired.policies(input, prepared.library)),
     arm('Deployment role', () => [desired.deploymentRoleDefinition(input, prepared.role)]),
-    {
-      title: 'CI identity (app registration, service principal, federated credentials)',
-      run: async () => {
-        if (emulator) {
-          state.principal = emulatorPlaceholderPrincipal;
-          state.clientId = '(emulator: no app registration)';
-          return [{ label: 'CI identity', action: 'skipped', detail: 'Microsoft Graph is not emulated' }];
-        }
-        const result = await ensureCiIdentity(clients.credential, {
-          displayName: prepared.config.ciIdentity.displayName,
-          federated: federatedCredentials(prepared.config.github, desired.environments(prepared.registry)),
-          dryRun: options.dryRun,
-        });
-        state.principal = { objectId: result.servicePrincipalObjectId, label: `service principal of ${prepared.config.ciIdentity.displayName}` };
-        state.clientId = result.appId;
-        const items: ItemResult[] = [
-          ...result.changes.map((label): ItemResult => ({ label, action: label.startsWith('update') ? 'update' : 'create' })),
-          ...result.unchanged.map((label): ItemResult => ({ label, action: 'unchanged' })),
-        ];
-        if (result.secretCount > 0) items.push({ label: `${result.secretCount} client secret(s) on the app`, action: 'skipped', detail: 'remove them: the pipeline uses federation only' });
-        return items;
-      },
-    },
-    {
-      title: 'Role assignments of the CI identity (least privilege)',
-      run: async () => {
-        if (state.principal === undefined || state.principal.objectId === '(new)') {
-          return [{ label: 'role assignments', action: 'create', detail: 'for the service principal created above' }];
-        }
-        const assignments = desired.roleAssignments(input, prepared.role, state.principal, prepared.deploymentRoleCondition);
-        // A service principal created seconds ago may not have replicated to ARM yet (PrincipalNotFound).
-        for (let attempt = 1; ; attempt += 1) {
-          try {
-            return await reconcile(ctx, assignments);
-          } catch (error) {
-            if ((error as { code?: string }).code !== 'PrincipalNotFound' || attempt >= principalRetries) throw error;
-            await new Promise((resolve) => setTimeout(resolve, options.pollIntervalMs ?? 10000));
-          }
-        }
-      },
-    },
+    arm('Pull-request what-if role', () => [desired.customRoleDefinition(input, prepared.prRole)]),
+    identityStep('ci', 'CI identity', 'CI identity (app registration, service principal, federated credentials)', prepared.config.ciIdentity.displayName, prepared.federated.ci, emulatorPlaceholderPrincipal),
+    identityStep('pr', 'pull-request identity', 'Pull-request identity (app registration, service principal, federated credential)', prepared.config.prIdentity.displayName, prepared.federated.pr, emulatorPlaceholderPrPrincipal),
+    assignmentStep('Role assignments of the CI identity (least privilege)', () => state.ci, (principal) => desired.roleAssignments(input, prepared.role, principal, prepared.deploymentRoleCondition)),
+    assignmentStep('Role assignments of the pull-request identity (read and what-if only)', () => state.pr, (principal) => desired.prRoleAssignments(input, prepared.prRole, principal)),
   ];
 
   const tasks = new Listr(
@@ -215,13 +240,14 @@ export async function runBootstrap(prepared: Prepared, options: BootstrapOptions
   }
 
   const variables = githubVariables({
-    clientId: state.clientId ?? '',
+    clientId: state.ci?.clientId ?? '',
+    prClientId: state.pr?.clientId ?? '',
     tenantId: state.tenantId ?? '',
     subscriptionId: options.subscriptionId,
     artifactsAccountUrl: desired.artifactsAccountUrl(options.subscriptionId),
     lockContainer: input.lockContainer,
   });
-  const changed = reports.some((r) => r.items.some((i) => i.action === 'create' || i.action === 'update'));
+  const changed = reports.some((r) => r.items.some((i) => i.action === 'create' || i.action === 'update' || i.action === 'delete'));
   print('');
   print(options.dryRun ? (changed ? 'Dry run: the changes above were NOT made.' : 'Dry run: nothing to change.') : changed ? 'Bootstrap done.' : 'Bootstrap: nothing changed (everything was already in place).');
   const repo = `${prepared.config.github.owner}/${prepared.config.github.repo}`;

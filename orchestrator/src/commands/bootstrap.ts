@@ -1,7 +1,7 @@
 // `cf-infra bootstrap --subscription <id>`: prepare a subscription once (Story 0 / ECS-46) —
 // providers, shared resource groups, network watchers, the artifacts storage account and lock
-// container, budgets and cost anomaly alerts, policies, the deployment role, the CI identity and its
-// role assignments — idempotently; then the GitHub variables.
+// container, budgets and cost anomaly alerts, policies, the deployment and pull-request roles, the CI
+// and pull-request identities and their role assignments — idempotently; then the GitHub variables.
 import { createInterface } from 'node:readline/promises';
 import { checkRoleCoverage, prepareBootstrap, runBootstrap, type BootstrapTarget } from '../bootstrap/run.ts';
 import { checkSubscriptionId } from '../bootstrap/config.ts';
@@ -23,7 +23,7 @@ and Application Administrator in Entra ID — see docs/infrastructure/Bootstrap.
 Options:
   --subscription <id>  the subscription id (a GUID)
   --emulator           against the local ARM emulator ($ARM_EMULATOR_ENDPOINT, CA $ARM_EMULATOR_CA);
-                       Microsoft Graph is not emulated: the CI identity step is skipped
+                       Microsoft Graph is not emulated: the identity steps are skipped
   --dry-run            print every change without making it
   --yes                do not ask for confirmation (required without a terminal)
   -h, --help
