@@ -69,7 +69,7 @@ interface StaticNeed {
  *   ("List Azure deny assignments": "You can't directly create your own deny assignments").
  * - Stack what-if: the deploymentStacksWhatIfResults resource (PUT, POST …/whatIf, DELETE).
  * - "Azure permissions for Containers" (Microsoft.App): jobs/start/action starts an execution,
- *   jobs/stop/execution/action stops one (Jobs_StopExecution); containerApps/revisions/*\/action.
+ *   jobs/stop/execution/action stops one (Jobs_StopExecution); containerApps/revisions/activate|deactivate/action.
  * - "Azure permissions for Containers" (Microsoft.ContainerRegistry): `az acr build` uploads the
  *   source (listBuildSourceUploadUrl/action), queues the run (scheduleRun/action) and streams its log
  *   (runs/listLogSasUrl/action); `docker push` after `az acr login` needs registries/push/write (AcrPush).
