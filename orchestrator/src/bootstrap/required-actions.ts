@@ -103,7 +103,7 @@ export const pipelineNeeds: readonly StaticNeed[] = [
 
 /**
  * Linked checks ARM makes that orchestrator/src/arm/required-actions.ts does not model yet: a
- * Container Apps job (or app) is created *in* its environment, which ARM authorizes as
+ * Container Apps job is created *in* its environment, which ARM authorizes as
  * Microsoft.App/managedEnvironments/join/action on the environment ("Azure permissions for
  * Containers": "Allows to create a Container App in a Managed Environment").
  */
@@ -151,7 +151,6 @@ export function deriveRequiredActions(shapes: readonly DeploymentShape[]): Requi
   };
   const grants: TemplateGrant[] = [];
   for (const { deployment, shape, resources } of shapes) {
-    const ids = new Map(resources.map((r) => [String(r['id']).toLowerCase(), String(r['type'])]));
     for (const r of resources) {
       const id = String(r['id']);
       const type = String(r['type']);
@@ -165,8 +164,7 @@ export function deriveRequiredActions(shapes: readonly DeploymentShape[]): Requi
       for (const l of listFunctionActions(r)) need(l.action, 'template functions', `${type}: a list function on ${l.listed} inside the deployment`, deployment, shape);
       for (const rule of extraLinked) {
         if (type.toLowerCase() !== rule.referencingType) continue;
-        const referenced = strings(body).filter((s) => ids.get(s.toLowerCase())?.toLowerCase() === rule.referencedType || typeOfResourceId(s)?.toLowerCase() === rule.referencedType);
-        if (referenced.length > 0) need(rule.action, 'linked access checks', `${type}: ${rule.why}`, deployment, shape);
+        if (strings(body).some((s) => typeOfResourceId(s)?.toLowerCase() === rule.referencedType)) need(rule.action, 'linked access checks', `${type}: ${rule.why}`, deployment, shape);
       }
       if (type.toLowerCase() === 'microsoft.authorization/roleassignments') {
         const request = roleAssignmentRequest(body);
