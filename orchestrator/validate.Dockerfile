@@ -10,6 +10,12 @@ FROM node:24.21.0-slim
 WORKDIR /app
 ENV NODE_ENV=production
 
+# The database step (CF_JOB_TASK=databases) runs sql/service.sql with psql (15+ for \getenv) over
+# TLS verify-full against the system's CA bundle (/etc/ssl/certs/ca-certificates.crt).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-client ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+
 # Runtime dependencies only (the checks' clients: pg, ioredis, kafkajs, @azure/*).
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
@@ -21,6 +27,8 @@ COPY deployments/*.yaml deployments/
 COPY deployments/profiles deployments/profiles
 COPY bicep/shared/subnet-plan.json bicep/shared/subnet-plan.json
 COPY local/.env.example local/.env.example
+# The database SQL the database step runs (sql/service.sql and the files it includes).
+COPY sql/service.sql sql/10-role-and-database.sql sql/20-schema-and-extensions.sql sql/30-tenant-rls-example.sql sql/
 
 USER node
 CMD ["node", "orchestrator/src/validate/job-main.ts"]

@@ -307,7 +307,7 @@ type eventHubType = {
   @maxValue(32)
   partitions: int
 
-  @description('Required. Services that consume the hub (consumer group <service>-consumer each).')
+  @description('Required. Services that consume the hub (consumer group <service>-consumer each: in ARM for amqp services, created on first use for kafka ones).')
   consumers: string[]
 }
 
@@ -316,6 +316,12 @@ type eventHubType = {
 type catalogType = {
   @description('Required. The microservices (one database and login each).')
   services: string[]
+
+  @description('Required. Service to its Event Hubs protocol: kafka (Kafka consumer groups, created by Event Hubs on first use) or amqp (an ARM consumer group <service>-consumer per consumed hub).')
+  protocols: {
+    @description('Required. The service\'s Event Hubs protocol.')
+    *: 'kafka' | 'amqp'
+  }
 
   @description('Required. The event hubs.')
   eventHubs: eventHubType[]

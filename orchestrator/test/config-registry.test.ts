@@ -326,6 +326,17 @@ describe('deployment registry', () => {
       expectProblem(problemsOf(root), 'deployments/catalog.yaml: eventHubs[5].consumers[0]: "analytcs" is not a known service (did you mean "analytics"?)');
     });
 
+    it('a service without an Event Hubs protocol, a protocol for an unknown service, a protocol that is not kafka or amqp', () => {
+      const root = copyRegistry();
+      edit(root, 'deployments/catalog.yaml', (text) => text.replace('  review: kafka\n', '').replace('  case: kafka\n', '  case: kafka\n  reviw: kafka\n'));
+      const problems = problemsOf(root);
+      expectProblem(problems, 'deployments/catalog.yaml: protocols: service "review" has no protocol: add "review: kafka" or "review: amqp" (how it talks to Event Hubs)');
+      expectProblem(problems, 'deployments/catalog.yaml: protocols.reviw: "reviw" is not a known service (did you mean "review"?)');
+      const other = copyRegistry();
+      edit(other, 'deployments/catalog.yaml', (text) => text.replace('  user: kafka\n', '  user: http\n'));
+      expectProblem(problemsOf(other), 'deployments/catalog.yaml: protocols.user: "http" is not allowed; allowed: one of kafka, amqp');
+    });
+
     it('Event Hubs throughput above the Standard tier and auto-inflate maximum below it', () => {
       const root = copyRegistry();
       edit(root, 'deployments/profiles/prod.yaml', (text) => text.replace('throughputUnits: 2', 'throughputUnits: 12'));

@@ -25,6 +25,8 @@ describe('cf-infra deploy, what-if, list, show, destroy (CLI)', function () {
       ['destroy confirmed with another name', ['destroy', 'westeu-test-1', '--emulator', '--confirm', 'westeu-test-2'], /does not match/],
       ['destroy without a terminal and without --confirm', ['destroy', 'westeu-test-1', '--emulator'], /--confirm westeu-test-1/],
       ['an unknown option', ['list', '--bogus'], /bogus/],
+      ['--local-env without --emulator', ['deploy', 'westeu-test-1', '--subscription', '00000000-0000-0000-0000-000000000000', '--yes', '--local-env'], /--local-env is for --emulator/],
+      ['--env-path to a file that does not exist', ['deploy', 'westeu-test-1', '--emulator', '--yes', '--env-path', '/nonexistent/local.env'], /env file \/nonexistent\/local.env does not exist/],
     ];
     for (const [what, args, message] of cases) {
       it(what, async () => {

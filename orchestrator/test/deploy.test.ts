@@ -127,7 +127,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
       expect(stack?.properties?.actionOnUnmanage).to.include({ resources: 'delete', resourceGroups: 'delete' });
       expect(stack?.properties?.denySettings?.mode).to.equal('none');
       expect(result.report!.result!.validation).to.deep.equal({ checked: planned, failed: [] });
-      expect(result.report!.phases.map((p) => p.name)).to.deep.equal(['preflight', 'lock', 'prerequisites', 'what-if', 'apply', 'secrets', 'validate', 'unlock']);
+      expect(result.report!.phases.map((p) => p.name)).to.deep.equal(['preflight', 'lock', 'prerequisites', 'what-if', 'apply', 'secrets', 'databases', 'validate', 'unlock']);
       expect(result.lines.join('\n')).to.match(/managed per tier: .*networking \d+/);
       const texts = await reportTexts(result.reportDir!);
       expect(texts).to.include(`${planned} to create`);

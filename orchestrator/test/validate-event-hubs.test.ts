@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { findFreePort } from '../src/local/ports.ts';
-import { consumerGroupDifferences, consumerGroupsChecks, entityPathOf, eventHubsProduceConsumeChecks, expectedConsumerGroups, produceConsumeCheckName } from '../src/validate/event-hubs-checks.ts';
+import { consumerGroupDifferences, consumerGroupsChecks, entityPathOf, eventHubsProduceConsumeChecks, expectedConsumerGroups, kafkaConsumers, produceConsumeCheckName } from '../src/validate/event-hubs-checks.ts';
 import { renderJson, renderTable } from '../src/validate/render.ts';
 import { runChecks } from '../src/validate/runner.ts';
 import type { EventHubsTarget } from '../src/validate/targets.ts';
@@ -93,21 +93,41 @@ describe('validate: Event Hubs over Kafka (kafkajs), failure paths for real', fu
     expect(bad!.reason).to.equal('the Kafka bootstrap server "cfvalidate.servicebus.windows.net" is not host:port (stack output messaging.kafkaBootstrapServer)');
   });
 
-  it('consumer groups: the catalogue vs the stack output (pure), and the check with an existence lookup', async () => {
-    const expected = expectedConsumerGroups([{ name: 'user-events', consumers: ['notification', 'analytics'] }, { name: 'case-events', consumers: ['analytics'] }]);
-    expect(expected).to.deep.equal({ 'user-events': ['notification-consumer', 'analytics-consumer'], 'case-events': ['analytics-consumer'] });
-    expect(consumerGroupDifferences(expected, { 'user-events': ['notification-consumer', 'review-consumer'], 'other-events': [] })).to.deep.equal([
+  it('consumer groups: only amqp consumers have Event Hubs (ARM) groups; Kafka consumers are named, never looked up (pure + the check)', async () => {
+    const catalog = {
+      protocols: { notification: 'amqp', analytics: 'amqp', review: 'kafka', user: 'kafka' } as const,
+      eventHubs: [{ name: 'user-events', partitions: 2, consumers: ['notification', 'analytics', 'review'] }, { name: 'case-events', partitions: 2, consumers: ['analytics'] }, { name: 'review-events', partitions: 2, consumers: ['review'] }],
+    };
+    const expected = expectedConsumerGroups(catalog);
+    expect(expected).to.deep.equal({ 'user-events': ['notification-consumer', 'analytics-consumer'], 'case-events': ['analytics-consumer'], 'review-events': [] });
+    expect(kafkaConsumers(catalog)).to.deep.equal(['review']);
+    expect(consumerGroupDifferences(expected, { 'user-events': ['notification-consumer', 'review-consumer'], 'case-events': ['analytics-consumer'], 'review-events': [], 'other-events': [] })).to.deep.equal([
       'user-events lacks analytics-consumer',
       'user-events has review-consumer the catalogue does not list',
-      'hub case-events is not in the output',
       'hub other-events is not in the catalogue',
     ]);
     const existing = new Set(['user-events/notification-consumer', 'user-events/analytics-consumer']);
-    const [missing] = await runChecks(consumerGroupsChecks({ expected, declared: expected, exists: async (hub, group) => existing.has(`${hub}/${group}`) }));
+    const asked: string[] = [];
+    const exists = async (hub: string, group: string) => (asked.push(`${hub}/${group}`), existing.has(`${hub}/${group}`));
+    const [missing] = await runChecks(consumerGroupsChecks({ expected, kafkaConsumers: ['review'], declared: expected, exists }));
     expect(missing).to.include({ status: 'fail', reason: '1 consumer group(s) do not exist: case-events/analytics-consumer' });
-    const [unconfirmed] = await runChecks(consumerGroupsChecks({ expected, declared: expected }));
+    expect(asked).to.deep.equal(['user-events/notification-consumer', 'user-events/analytics-consumer', 'case-events/analytics-consumer']);
+    existing.add('case-events/analytics-consumer');
+    const [ok] = await runChecks(consumerGroupsChecks({ expected, kafkaConsumers: ['review'], declared: expected, exists }));
+    expect(ok).to.include({ status: 'pass', reason: '3 consumer groups of amqp consumers exist (ARM) on 2 hubs, as the catalogue implies; Kafka consumers (review) have no Event Hubs consumer group to check: Event Hubs creates their Kafka groups on first use' });
+    const [unconfirmed] = await runChecks(consumerGroupsChecks({ expected, kafkaConsumers: [], declared: expected }));
     expect(unconfirmed!.status).to.equal('skipped');
-    const [noOutput] = await runChecks(consumerGroupsChecks({ expected, declared: undefined }));
+    const [noOutput] = await runChecks(consumerGroupsChecks({ expected, kafkaConsumers: [], declared: undefined }));
     expect(noOutput).to.include({ status: 'fail', reason: 'the stack output messaging.consumerGroups is missing: redeploy the messaging tier' });
+    // An ARM group left for a service that now speaks Kafka is named: it proves nothing for that service.
+    const [stale] = await runChecks(consumerGroupsChecks({ expected, kafkaConsumers: ['review'], declared: { ...expected, 'review-events': ['review-consumer'] }, exists }));
+    expect(stale).to.include({ status: 'fail', reason: 'messaging.consumerGroups differs from deployments/catalog.yaml (Event Hubs consumer groups of its amqp consumers): review-events has review-consumer the catalogue does not list' });
+  });
+
+  it('consumer groups with every consumer on Kafka (the catalogue today): skipped, saying why — never a pass that proves nothing', async () => {
+    const catalog = { protocols: { notification: 'kafka', analytics: 'kafka' } as const, eventHubs: [{ name: 'user-events', partitions: 2, consumers: ['notification', 'analytics'] }] };
+    const expected = expectedConsumerGroups(catalog);
+    const [result] = await runChecks(consumerGroupsChecks({ expected, kafkaConsumers: kafkaConsumers(catalog), declared: expected, exists: async () => { throw new Error('must not be asked'); } }));
+    expect(result).to.include({ status: 'skipped', reason: 'no consumer in deployments/catalog.yaml uses amqp, so no Event Hubs consumer group is expected; Kafka consumers (analytics, notification) have no Event Hubs consumer group to check: Event Hubs creates their Kafka groups on first use' });
   });
 });

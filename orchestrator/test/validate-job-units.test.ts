@@ -32,7 +32,9 @@ const result = { name: 'redis: PING', status: 'pass' as const, reason: 'PONG', d
 describe('validation job: configuration, protocol, start request, image, stack, SAS (pure)', () => {
   it('reads its configuration, naming what is missing or wrong', () => {
     const base = { CF_VALIDATE_TARGET: 'local', CF_DEPLOYMENT: 'westeu-test-1', CF_VALIDATE_RUN_ID: 'r1', CF_VALIDATE_RESULTS_URL: 'https://a/b?sig=x' };
-    expect(readJobConfiguration({ ...base, CF_VALIDATE_ENV_PATH: '/x.env' })).to.deep.equal({ target: 'local', deployment: 'westeu-test-1', runId: 'r1', resultsUrl: 'https://a/b?sig=x', envPath: '/x.env' });
+    expect(readJobConfiguration({ ...base, CF_VALIDATE_ENV_PATH: '/x.env' })).to.deep.equal({ target: 'local', task: 'validate', deployment: 'westeu-test-1', runId: 'r1', resultsUrl: 'https://a/b?sig=x', envPath: '/x.env' });
+    expect(readJobConfiguration({ ...base, CF_JOB_TASK: 'databases' }).task).to.equal('databases');
+    expect(() => readJobConfiguration({ ...base, CF_JOB_TASK: 'migrate' })).to.throw('CF_JOB_TASK must be validate or databases, got "migrate"');
     expect(() => readJobConfiguration({ ...base, CF_VALIDATE_TARGET: 'cloud' })).to.throw('CF_VALIDATE_TARGET must be azure or local, got "cloud"');
     expect(() => readJobConfiguration({ ...base, CF_VALIDATE_RESULTS_URL: '' })).to.throw('CF_VALIDATE_RESULTS_URL is not set');
     expect(() => readJobConfiguration({ ...base, CF_VALIDATE_TARGET: 'azure' })).to.throw(`${jobEnv.configuration.keyVaultUri} is not set`);
@@ -116,12 +118,14 @@ describe('runChecksInJob against the emulator jobs API + Azurite (job processes 
   let service: BlobServiceClient;
   const logs: string[] = [];
 
-  // A job that announces two checks, reports the first and then dies (or hangs, with HANG=1).
+  // A job that announces two checks, reports the first and then dies (or hangs, with HANG=1; or
+  // dies before writing anything, with HANG=silent).
   const entry = path.join(dir, 'partial-job.ts');
   writeFileSync(entry, [
     `import { ResultsWriter } from '${path.resolve('orchestrator/src/validate/job/results-blob.ts')}';`,
     'const writer = new ResultsWriter(process.env.CF_VALIDATE_RESULTS_URL);',
     'const runId = process.env.CF_VALIDATE_RUN_ID;',
+    "if (process.env.HANG === 'silent') process.exit(1);",
     "await writer.write({ kind: 'plan', runId, checks: ['redis: PING', 'redis: TLS'] });",
     `await writer.write({ kind: 'result', runId, result: ${JSON.stringify(result)} });`,
     "if (process.env.HANG === '1') setTimeout(() => {}, 60_000); else process.exit(1);",
@@ -134,7 +138,7 @@ describe('runChecksInJob against the emulator jobs API + Azurite (job processes 
     const clients = createArmClients({ kind: 'emulator', subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem });
     await clients.resources.providers.register('Microsoft.App');
     await clients.resources.resourceGroups.createOrUpdate(rg, { location: 'westeurope' });
-    for (const [name, hang] of [['caj-dies', '0'], ['caj-hangs', '1']] as const) {
+    for (const [name, hang] of [['caj-dies', '0'], ['caj-hangs', '1'], ['caj-silent', 'silent']] as const) {
       await clients.resources.resources.beginCreateOrUpdateByIdAndWait(`/subscriptions/${emulator.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.App/jobs/${name}`, '2026-01-01', {
         location: 'westeurope',
         properties: { configuration: { triggerType: 'Manual' }, template: { containers: [{ name: 'validate', image: 'placeholder', env: [{ name: 'HANG', value: hang }] }] } },
@@ -163,6 +167,12 @@ describe('runChecksInJob against the emulator jobs API + Azurite (job processes 
     expect(r.results.map((x) => `${x.name}: ${x.status}`)).to.deep.equal(['redis: PING: pass', 'redis: TLS: fail']);
     expect(r.results[1]!.reason).to.equal(`the job's execution ${r.execution} ended Failed before reporting this check`);
     expect(r.results[1]!.troubleshooting).to.equal('docs/infrastructure/Validation.md#validation-job');
+  });
+
+  it('a job that dies before announcing anything: one failure standing for the run, naming the execution', async () => {
+    const r = await run('caj-silent', 30_000);
+    expect(r.results).to.have.length(1);
+    expect(r.results[0]).to.include({ name: 'validation job caj-silent: data checks', status: 'fail', reason: `the job's execution ${r.execution} ended Failed before reporting any check (its console log: the environment's ContainerAppConsoleLogs in Log Analytics)` });
   });
 
   it('a job that overruns the wait is stopped; its missing check says so', async () => {

@@ -70,11 +70,15 @@ var validatedRetentionHours = profile.messageRetentionHours <= 168
 
 var hubs = catalog.eventHubs
 
-// One entry per (hub, consumer): the consumer group <service>-consumer of that hub.
+// One entry per (hub, AMQP consumer): the Event Hubs consumer group <service>-consumer of that hub.
+// Kafka consumers get none: Event Hubs keeps Kafka consumer groups apart from these and creates them
+// on first use ("Kafka consumer groups on Event Hubs are fully distinct from standard Event Hubs
+// consumer groups ... They are autocreated":
+// https://learn.microsoft.com/azure/event-hubs/apache-kafka-frequently-asked-questions).
 var consumerGroups = flatten(map(
   range(0, length(hubs)),
   hubIndex =>
-    map(hubs[hubIndex].consumers, consumer => {
+    map(filter(hubs[hubIndex].consumers, consumer => catalog.protocols[consumer] == 'amqp'), consumer => {
       hubIndex: hubIndex
       name: '${consumer}-consumer'
       service: consumer
@@ -328,11 +332,11 @@ output location string = namespace.location
 @description('Kafka bootstrap server (<namespace>.servicebus.windows.net:9093; resolves to the private endpoint inside the virtual network).')
 output kafkaBootstrapServer string = '${split(split(namespace.properties.serviceBusEndpoint, '/')[2], ':')[0]}:9093'
 
-@description('Event hub name to the names of its consumer groups.')
+@description('Event hub name to the names of its Event Hubs (ARM) consumer groups: those of its amqp consumers (Kafka consumers\' groups are created by Event Hubs on first use).')
 output consumerGroups object = toObject(
   hubs,
   hub => hub.name,
-  hub => map(hub.consumers, consumer => '${consumer}-consumer')
+  hub => map(filter(hub.consumers, consumer => catalog.protocols[consumer] == 'amqp'), consumer => '${consumer}-consumer')
 )
 
 @description('Event hub name to the Key Vault secret names of its send-only and listen-only connection strings.')

@@ -1,10 +1,12 @@
 // `cf-infra deploy <deployment>`: the deploy pipeline (deploy/pipeline.ts) with services from the flags.
+import path from 'node:path';
 import { runDeploy, type OutputFormat } from '../deploy/pipeline.ts';
 import { createProgress, progressModeFor } from '../deploy/progress.ts';
 import { askOnTerminal, checkTargetFlags, commandServices, isInteractive } from '../deploy/services.ts';
 import { resolveTarget } from '../deploy/preflight.ts';
 import { UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
+import { loadSettings } from '../local/settings.ts';
 import { deploymentPositional, parseCommandArgs, targetOptions } from './args.ts';
 
 export const summary = 'Deploy one deployment: plan, lock, what-if, confirm, stack create/update, validate, run report';
@@ -14,7 +16,8 @@ const help = `Usage: cf-infra deploy <deployment> [options]     (npm run deploy 
 Offline plan (config, compile + lint, snapshot, policy, cost vs budget) → the deployment's lock →
 prerequisites (subscription, providers, bootstrap) → what-if → confirmation → create/update the
 deployment stack cf-<deployment> → wait → secrets (every missing generated post-deploy secret
-written to the deployment's Key Vault, never overwritten) → validation (ARM-level checks; against
+written to the deployment's Key Vault, never overwritten) → databases (sql/service.sql per service
+with its Key Vault password, run by the in-VNet validation job; idempotent) → validation (ARM-level checks; against
 Azure the data checks in the in-VNet validation job, CF_VALIDATE_JOB=skip before its image exists)
 → unlock → run report in .runs/<deployment>/<run-id>/ (also uploaded next to the lock).
 
@@ -23,6 +26,11 @@ Options:
                          and Azurite for the lock (started when none listens on $AZURITE_BLOB_PORT)
   --subscription <id>    Azure subscription (default $AZURE_SUBSCRIPTION_ID); the lock lives in
                          $CF_ARTIFACTS_ACCOUNT_URL (created by cf-infra bootstrap)
+  --local-env            with --emulator: the database step runs against the local native
+                         environment's PostgreSQL (npm run local:up -- --native first); without it
+                         the step is skipped, saying so (the emulator holds no server)
+  --env-path <file>      that environment's settings (default local/.env over local/.env.example);
+                         implies --local-env
   --yes                  deploy without asking (required when there is no terminal)
   --allow-delete         prod: allow a run that deletes or detaches resources
   --format <f>           text (default), markdown or json (the run report)
@@ -48,6 +56,8 @@ export async function run(args: string[]): Promise<number> {
       yes: { type: 'boolean', short: 'y', default: false },
       'allow-delete': { type: 'boolean', default: false },
       format: { type: 'string' },
+      'env-path': { type: 'string' },
+      'local-env': { type: 'boolean', default: false },
     },
   });
   if (parsed.help) return ExitCode.Success;
@@ -55,6 +65,9 @@ export async function run(args: string[]): Promise<number> {
   const deployment = positionals[0]!;
   const format = parseFormat(values.format, 'deploy');
   const flags = checkTargetFlags(values);
+  const localEnv = values['local-env'] || values['env-path'] !== undefined;
+  if (localEnv && !values.emulator) throw new UsageError(`deploy: ${values['env-path'] === undefined ? '--local-env' : '--env-path'} is for --emulator (on Azure the database step runs in the validation job, inside the VNet)`);
+  if (localEnv) loadSettings(values['env-path']); // a missing or broken settings file stops here, before anything starts
   const interactive = isInteractive();
   if (!values.yes && !interactive) throw new UsageError('deploy: no terminal to confirm on: pass --yes to deploy without a prompt');
   resolveTarget(deployment); // bad names and a broken registry stop here, before anything starts
@@ -70,6 +83,7 @@ export async function run(args: string[]): Promise<number> {
         progress: createProgress(format === 'text' ? progressModeFor() : 'plain', process.env, format === 'text' ? (line) => console.log(line) : (line) => console.error(line)),
         ...(interactive ? { confirm: askOnTerminal } : {}),
         color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
+        ...(localEnv ? { localEnvironment: values['env-path'] === undefined ? {} : { envPath: path.resolve(values['env-path']) } } : {}),
       },
     );
     return result.exitCode;

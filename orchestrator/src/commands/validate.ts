@@ -15,6 +15,7 @@ import { defaultMonitoringWaitMs } from '../validate/monitoring-checks.ts';
 import { renderJson, renderTable } from '../validate/render.ts';
 import { inJobReason, runSuiteWithJob } from '../validate/job/in-command.ts';
 import { maskSecrets, runChecks } from '../validate/runner.ts';
+import { emulatorPostgresTarget } from '../validate/local-target.ts';
 import { buildSuite, type ArmSource, type DataSource } from '../validate/suite.ts';
 import { redisPolicyName } from '../validate/targets.ts';
 
@@ -103,7 +104,10 @@ export async function run(args: string[]): Promise<number> {
     let data: DataSource;
     const viaJob = (values.emulator ? values.job : !values['from-here']) && arm.kind === 'stack';
     if (viaJob) data = { kind: 'elsewhere', reason: inJobReason };
-    else if (localSettings !== undefined) data = { kind: 'local', settings: localSettings };
+    else if (localSettings !== undefined && stack !== undefined && session.clients.caPem !== undefined) {
+      // The emulated deployment's logins (its database names, its vault's passwords), as the database step applied them.
+      data = { kind: 'local', settings: localSettings, postgres: await emulatorPostgresTarget(localSettings, stack, resolved.catalog.services, session.clients.caPem) };
+    } else if (localSettings !== undefined) data = { kind: 'local', settings: localSettings };
     else if (!values['from-here']) data = { kind: 'elsewhere', reason: azureDataChecksReason(deployment) };
     else if (arm.kind !== 'stack') data = { kind: 'elsewhere', reason: `no stack outputs to find the data services by: ${arm.reason}` };
     else {

@@ -2,6 +2,7 @@
 import { eventHubNamePattern, eventHubNameRule } from './azure-limits.ts';
 import { settingsSpec } from './profile-schema.ts';
 import type { Spec } from './schema.ts';
+import { eventHubsProtocols } from './types.ts';
 
 export const deploymentNamePattern = /^([a-z][a-z0-9]*)-([a-z][a-z0-9]*)-([1-9][0-9]*)$/;
 export const deploymentNameRule = '{regionCode}-{environment}-{instance}: lower-case letters and digits, e.g. westeu-test-1';
@@ -37,6 +38,7 @@ export const catalogSpec: Spec = {
   kind: 'object',
   fields: {
     services: { spec: { kind: 'array', minItems: 1, unique: true, items: { kind: 'string', rule: 'a service name of lower-case letters and digits', test: (value) => /^[a-z][a-z0-9]*$/.test(value) } } },
+    protocols: { spec: { kind: 'record', keyPattern: /^[a-z][a-z0-9]*$/, keyRule: 'services from services', values: { kind: 'enum', values: eventHubsProtocols } } },
     eventHubs: {
       spec: {
         kind: 'array',

@@ -36,6 +36,6 @@ export function mainParameters(d: ResolvedDeployment): MainParameters {
     messaging: structuredClone(settings.messaging),
     keyVault: structuredClone(settings.keyVault),
     registry: structuredClone(settings.registry),
-    catalog: { services: [...d.catalog.services], eventHubs: d.catalog.eventHubs.map((hub) => ({ name: hub.name, partitions: hub.partitions, consumers: [...hub.consumers] })) },
+    catalog: { services: [...d.catalog.services], protocols: { ...d.catalog.protocols }, eventHubs: d.catalog.eventHubs.map((hub) => ({ name: hub.name, partitions: hub.partitions, consumers: [...hub.consumers] })) },
   };
 }

@@ -153,6 +153,12 @@ export function validateRegistry(sources: RegistrySources): Registry {
 
 function catalogProblems(catalog: Catalog): Problem[] {
   const problems: Problem[] = [];
+  for (const service of catalog.services) {
+    if (catalog.protocols[service] === undefined) problems.push({ path: 'protocols', message: `service ${show(service)} has no protocol: add "${service}: kafka" or "${service}: amqp" (how it talks to Event Hubs)` });
+  }
+  for (const key of Object.keys(catalog.protocols)) {
+    if (!catalog.services.includes(key)) problems.push({ path: `protocols.${key}`, message: `${show(key)} is not a known service${didYouMean(key, catalog.services)}; allowed: ${catalog.services.join(', ')}` });
+  }
   const hubNames = new Set<string>();
   catalog.eventHubs.forEach((hub, index) => {
     if (hubNames.has(hub.name.toLowerCase())) problems.push({ path: `eventHubs[${index}].name`, message: `${show(hub.name)} is listed twice; event hub names are unique per namespace (case-insensitive)` });

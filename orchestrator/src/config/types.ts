@@ -58,8 +58,14 @@ export interface EventHub {
   consumers: string[];
 }
 
+/** How a service talks to Event Hubs (deployments/catalog.yaml protocols): kafka clients get their consumer groups on first use; amqp consumers need ARM consumer groups. */
+export type EventHubsProtocol = 'kafka' | 'amqp';
+export const eventHubsProtocols: readonly EventHubsProtocol[] = ['kafka', 'amqp'];
+
 export interface Catalog {
   services: string[];
+  /** Service → its Event Hubs protocol (every service has one). */
+  protocols: Record<string, EventHubsProtocol>;
   eventHubs: EventHub[];
 }
 

@@ -20,6 +20,8 @@ import type { ArmSession } from './local-services.ts';
 import type { Progress } from './progress.ts';
 import { resolveTarget, runPreflight, type Preflight } from './preflight.ts';
 import { prepareCreationSecrets, runSecretsPhase, type SecretsRecord } from './secrets-phase.ts';
+import { runDatabasePhase, type DatabasesRecord } from './database-phase.ts';
+import type { ResolvedDeployment } from '../config/resolve.ts';
 import { newRunId } from './run-id.ts';
 
 export type OutputFormat = 'text' | 'markdown' | 'json';
@@ -46,6 +48,8 @@ export interface DeployServices {
   runsDir?: string;
   poll?: PollOptions;
   leaseSeconds?: number;
+  /** Emulator: the database step runs against the local native server (its settings file, default local/.env); skipped without it. */
+  localEnvironment?: { envPath?: string };
 }
 
 export interface DeployResult {
@@ -122,10 +126,21 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
   let validation: ValidationResult | undefined;
   let checks: CheckResult[] | undefined;
   let secrets: SecretsRecord | undefined;
+  let databases: DatabasesRecord | undefined;
   const secretsPhase = (s: DeploymentStack, pending?: ReadonlyMap<string, string>): Promise<SecretsRecord> =>
     phase('secrets', `${request.deployment}: post-deploy secrets in Key Vault (generated once, never overwritten)`, (update) =>
       runSecretsPhase({ preflight, arm, stack: s, ...(pending === undefined ? {} : { pending }) }, update, (r) => (secrets = r)),
     );
+  const databasesPhase = async (s: DeploymentStack): Promise<void> => {
+    const started = Date.now();
+    const r = await progress.phase(`${request.deployment}: post-deploy database step (sql/service.sql per service, in the validation job)`, (update) =>
+      runDatabasePhase({ deployment: request.deployment, resolved: preflight.resolved as ResolvedDeployment, stack: s, clients: arm.clients, emulator: arm.emulator, ...(services.localEnvironment === undefined ? {} : { localEnvironment: services.localEnvironment }) }, update, (x) => (databases = x)),
+    ).catch((e: unknown) => {
+      phases.push({ name: 'databases', durationMs: Date.now() - started, outcome: 'failed' });
+      throw e;
+    });
+    phases.push({ name: 'databases', durationMs: Date.now() - started, outcome: r.ran ? 'done' : 'skipped' });
+  };
   const poll = services.poll ?? {};
   const clients = arm.clients;
   const whatIfInput = { deployment: request.deployment, location: preflight.location, template: preflight.template, parameters: preflight.parameters, stack: preflight.stack };
@@ -147,6 +162,7 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
     if (!hasChanges(model) && inSync) {
       phases.push({ name: 'apply', durationMs: 0, outcome: 'skipped' });
       await secretsPhase(existing!);
+      await databasesPhase(existing!);
       outcome = 'no-changes';
       exitCode = ExitCode.Success;
     } else {
@@ -168,6 +184,7 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
         );
         if (lock.lost !== undefined) throw new CliError(`${lock.lost.message}; the stack finished, but another run may have started meanwhile.`, { hint: `check with cf-infra list, then rerun cf-infra deploy ${request.deployment}` });
         await secretsPhase(stack, creation.pending);
+        await databasesPhase(stack);
         const validated = await phase('validate', `${request.deployment}: post-deploy validation (cf-infra validate: ARM-level checks)`, (update) =>
           validateAfterDeploy({ clients, stack: stack!, apiVersions: apiVersionsByType(preflight.plan.resources), emulator: arm.emulator }, request.deployment, update),
         );
@@ -220,6 +237,7 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
       ? {}
       : { result: { provisioningState: stack.properties?.provisioningState ?? 'unknown', managedResources: stack.properties?.resources?.length ?? 0, outputs: outputsOf(stack), ...(validation === undefined ? {} : { validation }), ...(checks === undefined ? {} : { checks: checks.map(({ name, status, reason, durationMs }) => ({ name, status, reason, durationMs })) }) } }),
     ...(secrets === undefined ? {} : { secrets: { vault: secrets.vaultUrl, created: secrets.created, kept: secrets.kept, operatorMissing: secrets.operatorMissing, failed: secrets.failed, ...(secrets.notRun === undefined ? {} : { notRun: secrets.notRun }) } }),
+    ...(databases === undefined ? {} : { databases: { ran: databases.ran, ...(databases.notRun === undefined ? {} : { notRun: databases.notRun }), results: databases.results.map(({ name, status, reason }) => ({ name, status, reason })) } }),
     ...(error === undefined ? {} : { error }),
   } satisfies RunReport);
 

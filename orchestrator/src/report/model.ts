@@ -48,6 +48,8 @@ export interface RunReport {
   };
   /** The post-deploy secrets (names only, never a value): created now, kept as they were, operator secrets still missing. */
   secrets?: { vault: string; created: string[]; kept: string[]; operatorMissing: string[]; failed: { name: string; reason: string }[]; notRun?: string };
+  /** The post-deploy database step (sql/service.sql per service, in the validation job): one result per service, or why it did not run. */
+  databases?: { ran: boolean; notRun?: string; results: { name: string; status: 'pass' | 'fail' | 'skipped'; reason: string }[] };
   error?: { message: string; hint?: string };
 }
 

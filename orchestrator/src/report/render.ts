@@ -17,6 +17,14 @@ function resultLine(report: RunReport): string {
   }
 }
 
+function databasesLine(d: NonNullable<RunReport['databases']>): string {
+  if (!d.ran) return `not run — ${d.notRun ?? ''}`;
+  const passed = d.results.filter((r) => r.status === 'pass').length;
+  const set = d.results.filter((r) => r.status === 'pass' && r.reason.startsWith('password of ')).length;
+  const failed = d.results.filter((r) => r.status !== 'pass').map((r) => r.name);
+  return `${passed} of ${d.results.length} service databases applied (${set} password(s) set from Key Vault)${failed.length === 0 ? '' : `; failed: ${failed.join(', ')}`}`;
+}
+
 function secretsLine(s: NonNullable<RunReport['secrets']>): string {
   if (s.notRun !== undefined) return `not done — ${s.notRun}`;
   const parts = [`${s.created.length} created${s.created.length === 0 ? '' : ` (${s.created.join(', ')})`}`, `${s.kept.length} kept`];
@@ -54,6 +62,7 @@ export function renderReportText(report: RunReport): string {
   }
   if (report.result?.keyVault) lines.push(`  vault:    ${describeVaultRetention(report.result.keyVault)}`);
   if (report.secrets) lines.push(`  secrets:  ${secretsLine(report.secrets)}`);
+  if (report.databases) lines.push(`  databases: ${databasesLine(report.databases)}`);
   lines.push('  phases:');
   for (const p of report.phases) lines.push(`    ${p.name.padEnd(14)} ${seconds(p.durationMs).padStart(8)}  ${p.outcome}`);
   if (report.error) {
@@ -90,6 +99,7 @@ export function renderReportMarkdown(report: RunReport): string {
     lines.push('| Check | Result | Reason |', '|---|---|---|', ...report.result.checks.map((c) => `| ${cell(c.name)} | ${c.status} | ${cell(c.reason)} |`), '');
   }
   if (report.secrets) lines.push(`**Secrets (Key Vault):** ${secretsLine(report.secrets)}`, '');
+  if (report.databases) lines.push(`**Databases:** ${databasesLine(report.databases)}`, '');
   lines.push('| Phase | Duration | Outcome |', '|---|---:|---|', ...report.phases.map((p) => `| ${p.name} | ${seconds(p.durationMs)} | ${p.outcome} |`), '');
   if (report.error) {
     lines.push('**Error**', '', '```text', report.error.message, ...(report.error.hint ? [`hint: ${report.error.hint}`] : []), '```', '');

@@ -11,7 +11,7 @@ import { readEmulatorToken } from '../arm/emulator-token.ts';
 import type { Catalog } from '../config/types.ts';
 import { serviceRoleName } from '../local/database-init.ts';
 import type { ArmContext } from './arm-checks.ts';
-import { expectedConsumerGroups } from './event-hubs-checks.ts';
+import { expectedConsumerGroups, kafkaConsumers } from './event-hubs-checks.ts';
 import type { SecretRead } from './key-vault-checks.ts';
 import { defaultMonitoringWaitMs, ingestionScope } from './monitoring-checks.ts';
 import { redisPolicyName, type Built, type ConsumerGroupsTarget, type EventHubsTarget, type MonitoringTarget, type PostgresTarget, type RedisTarget } from './targets.ts';
@@ -106,7 +106,7 @@ export type RedisLogin = { kind: 'key' } | { kind: 'entra'; objectId: string; to
 
 export interface AssembleInput {
   outputs: Record<string, unknown>;
-  catalog: Pick<Catalog, 'services' | 'eventHubs'>;
+  catalog: Pick<Catalog, 'services' | 'eventHubs' | 'protocols'>;
   secrets: SecretsRead;
   redisLogin: RedisLogin;
   expectedEvictionPolicy: string;
@@ -175,7 +175,8 @@ export function assembleTargets(input: AssembleInput): AzureTargets {
 
   const declared = outputAt(outputs, 'messaging.consumerGroups');
   const consumerGroups: ConsumerGroupsTarget = {
-    expected: expectedConsumerGroups(catalog.eventHubs),
+    expected: expectedConsumerGroups(catalog),
+    kafkaConsumers: kafkaConsumers(catalog),
     declared: declared !== null && typeof declared === 'object' ? (declared as Record<string, string[]>) : undefined,
     ...(input.consumerGroupExists === undefined ? {} : { exists: input.consumerGroupExists }),
   };
@@ -277,7 +278,7 @@ export function armLookups(arm: ArmContext, outputs: Record<string, unknown>): A
 
 export interface AzureTargetSources {
   stack: DeploymentStack;
-  catalog: Pick<Catalog, 'services' | 'eventHubs'>;
+  catalog: Pick<Catalog, 'services' | 'eventHubs' | 'protocols'>;
   expectedEvictionPolicy: string;
   /** Reads the named secrets of a vault (key-vault-checks.ts readSecrets with the caller's credential). */
   readSecrets: (vaultUrl: string, names: readonly string[]) => Promise<SecretRead[]>;

@@ -34,7 +34,8 @@ export function deployedInputs(stack: DeploymentStack): { catalog?: Catalog; evi
   const catalog = parameters.catalog?.value as Catalog | undefined;
   const evictionPolicy = (parameters.redis?.value as { evictionPolicy?: unknown } | undefined)?.evictionPolicy;
   return {
-    ...(Array.isArray(catalog?.services) && Array.isArray(catalog?.eventHubs) ? { catalog } : {}),
+    // A stack deployed before the catalogue had protocols: this checkout's catalogue stands in.
+    ...(Array.isArray(catalog?.services) && Array.isArray(catalog?.eventHubs) && typeof catalog?.protocols === 'object' && catalog.protocols !== null ? { catalog } : {}),
     ...(typeof evictionPolicy === 'string' ? { evictionPolicy } : {}),
   };
 }

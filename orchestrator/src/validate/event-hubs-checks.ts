@@ -1,8 +1,13 @@
 // Event Hubs over the Kafka protocol with the real `kafkajs` client: SASL PLAIN over TLS to
 // <namespace>.servicebus.windows.net:9093 (user `$ConnectionString`, password a hub's connection
 // string), one message per hub produced with the hub's send-only string and consumed back with its
-// listen-only string; and the consumer groups the catalogue implies exist (ARM: Event Hubs consumer
-// groups are ARM resources; the Kafka admin API only sees Kafka groups, a separate thing).
+// listen-only string; and the Event Hubs consumer groups of the catalogue's amqp consumers exist
+// (ARM resources). Kafka consumers have none to check: Event Hubs keeps Kafka consumer groups apart
+// from its own and creates them on first use ("Kafka consumer groups on Event Hubs are fully distinct
+// from standard Event Hubs consumer groups ... They are autocreated",
+// https://learn.microsoft.com/azure/event-hubs/apache-kafka-frequently-asked-questions), so before a
+// service has run, its Kafka group does not exist anywhere; what a Kafka consumer needs (the topic,
+// its listen-only login, a group of its own) is what "produce and consume" proves.
 //
 // The consumer joins a Kafka group of its own, cf-validate-<uuid>, and commits nothing: on Event Hubs
 // Kafka consumer groups are not the Event Hubs consumer groups <service>-consumer, so it can never
@@ -12,6 +17,7 @@ import kafkajs from 'kafkajs';
 import type { Consumer, KafkaConfig, LogEntry, Producer } from 'kafkajs';
 import { fail, pass, skipped, type CheckDefinition, type CheckOutcome } from './model.ts';
 import { maskSecrets } from './runner.ts';
+import type { Catalog } from '../config/types.ts';
 import { describeConnectionError, type ConsumerGroupsTarget, type EventHub, type EventHubsTarget } from './targets.ts';
 
 const { Kafka, logLevel } = kafkajs;
@@ -173,13 +179,15 @@ function consumerGroupsCheck(target: ConsumerGroupsTarget): CheckDefinition {
     async run() {
       if (target.declared === undefined) return fail('the stack output messaging.consumerGroups is missing: redeploy the messaging tier');
       const differences = consumerGroupDifferences(target.expected, target.declared);
-      if (differences.length > 0) return fail(`messaging.consumerGroups differs from deployments/catalog.yaml: ${differences.join('; ')}`);
+      if (differences.length > 0) return fail(`messaging.consumerGroups differs from deployments/catalog.yaml (Event Hubs consumer groups of its amqp consumers): ${differences.join('; ')}`);
       const pairs = Object.entries(target.expected).flatMap(([hub, groups]) => groups.map((group) => ({ hub, group })));
-      if (target.exists === undefined) return skipped(`the outputs declare the ${pairs.length} consumer groups the catalogue implies, but there is no ARM access here to confirm they exist`);
+      const kafka = target.kafkaConsumers.length === 0 ? '' : `; Kafka consumers (${target.kafkaConsumers.join(', ')}) have no Event Hubs consumer group to check: Event Hubs creates their Kafka groups on first use`;
+      if (pairs.length === 0) return skipped(`no consumer in deployments/catalog.yaml uses amqp, so no Event Hubs consumer group is expected${kafka}`);
+      if (target.exists === undefined) return skipped(`the outputs declare the ${pairs.length} consumer groups of the amqp consumers, but there is no ARM access here to confirm they exist${kafka}`);
       const absent: string[] = [];
       for (const { hub, group } of pairs) if (!(await target.exists(hub, group))) absent.push(`${hub}/${group}`);
       return absent.length === 0
-        ? pass(`${pairs.length} consumer groups exist (ARM) on ${Object.keys(target.expected).length} hubs, as the catalogue implies`)
+        ? pass(`${pairs.length} consumer groups of amqp consumers exist (ARM) on ${Object.keys(target.expected).filter((h) => target.expected[h]!.length > 0).length} hubs, as the catalogue implies${kafka}`)
         : fail(`${absent.length} consumer group(s) do not exist: ${absent.join(', ')}`);
     },
   };
@@ -193,7 +201,12 @@ export function consumerGroupsChecks(target: ConsumerGroupsTarget): CheckDefinit
   return [consumerGroupsCheck(target)];
 }
 
-/** Pure: hub → <consumer>-consumer, as the messaging tier names the groups of the catalogue. */
-export function expectedConsumerGroups(eventHubs: readonly { name: string; consumers: readonly string[] }[]): Record<string, string[]> {
-  return Object.fromEntries(eventHubs.map((hub) => [hub.name, hub.consumers.map((c) => `${c}-consumer`)]));
+/** Pure: hub → <consumer>-consumer for its amqp consumers, as the messaging tier creates them in ARM (Kafka consumers get none). */
+export function expectedConsumerGroups(catalog: Pick<Catalog, 'eventHubs' | 'protocols'>): Record<string, string[]> {
+  return Object.fromEntries(catalog.eventHubs.map((hub) => [hub.name, hub.consumers.filter((c) => catalog.protocols[c] === 'amqp').map((c) => `${c}-consumer`)]));
+}
+
+/** Pure: the consuming services that use Kafka (their groups are created by Event Hubs on first use). */
+export function kafkaConsumers(catalog: Pick<Catalog, 'eventHubs' | 'protocols'>): string[] {
+  return [...new Set(catalog.eventHubs.flatMap((hub) => hub.consumers))].filter((c) => catalog.protocols[c] === 'kafka').sort();
 }

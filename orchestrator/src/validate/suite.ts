@@ -10,7 +10,7 @@ import type { Catalog } from '../config/types.ts';
 import type { LocalSettings } from '../local/settings.ts';
 import { armChecks, type ArmContext } from './arm-checks.ts';
 import { armLookups, outputsOfStack, type AzureTargets } from './azure-target.ts';
-import { consumerGroupsChecks, eventHubsProduceConsumeChecks, expectedConsumerGroups, produceConsumeCheckName } from './event-hubs-checks.ts';
+import { consumerGroupsChecks, eventHubsProduceConsumeChecks, expectedConsumerGroups, kafkaConsumers, produceConsumeCheckName } from './event-hubs-checks.ts';
 import { localPostgresTarget, localRedisTarget } from './local-target.ts';
 import { fail, skippedCheck, type CheckDefinition } from './model.ts';
 import { monitoringCheckName, monitoringChecks } from './monitoring-checks.ts';
@@ -18,10 +18,11 @@ import { postgresChecks } from './postgres-checks.ts';
 import { armEvictionCheck, redisChecks } from './redis-checks.ts';
 import { keyVaultCheckName } from './key-vault-checks.ts';
 import { consumerGroupsSkipped, localServiceChecks, noLocalCounterpart, postgresGroupName, redisGroupName, skippedDataChecks, unavailableCheck } from './service-checks.ts';
-import { secretsOf, type ConsumerGroupsTarget } from './targets.ts';
+import { secretsOf, type Built, type ConsumerGroupsTarget, type PostgresTarget } from './targets.ts';
 
 export type DataSource =
-  | { kind: 'local'; settings: LocalSettings }
+  /** postgres: the emulated deployment's logins (local-target.ts emulatorPostgresTarget); default: the local settings' own. */
+  | { kind: 'local'; settings: LocalSettings; postgres?: Built<PostgresTarget> }
   | { kind: 'azure'; targets: AzureTargets }
   | { kind: 'elsewhere'; reason: string };
 
@@ -30,7 +31,7 @@ export type ArmSource = { kind: 'stack'; context: ArmContext } | { kind: 'missin
 export interface SuiteInput {
   data: DataSource;
   arm: ArmSource;
-  catalog: Pick<Catalog, 'services' | 'eventHubs'>;
+  catalog: Pick<Catalog, 'services' | 'eventHubs' | 'protocols'>;
   /** The profile's Redis eviction policy as Redis names it (allkeys-lru). */
   expectedEvictionPolicy: string;
   /** The Key Vault check where it can run (key-vault-checks.ts); otherwise skipped with this reason. */
@@ -49,7 +50,7 @@ export function consumerGroupsFromStack(context: ArmContext, catalog: SuiteInput
   const outputs = outputsOfStack(context.stack);
   const declared = (outputs.messaging as { consumerGroups?: Record<string, string[]> } | undefined)?.consumerGroups;
   const exists = armLookups(context, outputs).consumerGroupExists;
-  return { expected: expectedConsumerGroups(catalog.eventHubs), declared, ...(exists === undefined ? {} : { exists }) };
+  return { expected: expectedConsumerGroups(catalog), kafkaConsumers: kafkaConsumers(catalog), declared, ...(exists === undefined ? {} : { exists }) };
 }
 
 function consumerGroupsLevel(input: SuiteInput, targets?: AzureTargets): CheckDefinition[] {
@@ -86,11 +87,12 @@ function azureDataChecks(input: SuiteInput, targets: AzureTargets): CheckDefinit
 export function buildSuite(input: SuiteInput): { checks: CheckDefinition[]; secrets: string[] } {
   const { data } = input;
   if (data.kind === 'local') {
-    const postgres = localPostgresTarget(data.settings, input.catalog.services);
+    const postgres = data.postgres ?? { ok: true, target: localPostgresTarget(data.settings, input.catalog.services) };
     const redis = localRedisTarget(data.settings, input.expectedEvictionPolicy);
+    const postgresLevel = postgres.ok ? postgresChecks(postgres.target) : [unavailableCheck(postgresGroupName, 'postgres-login', postgres.reason)];
     return {
-      checks: [...armLevel(input.arm), ...armEvictionLevel(input), ...postgresChecks(postgres), ...redisChecks(redis), ...consumerGroupsLevel(input), ...keyVaultLevel(input, noLocalCounterpart.keyVault), ...localServiceChecks()],
-      secrets: [...secretsOf({ postgres, redis }), data.settings.postgresSuperuserPassword],
+      checks: [...armLevel(input.arm), ...armEvictionLevel(input), ...postgresLevel, ...redisChecks(redis), ...consumerGroupsLevel(input), ...keyVaultLevel(input, noLocalCounterpart.keyVault), ...localServiceChecks()],
+      secrets: [...secretsOf({ ...(postgres.ok ? { postgres: postgres.target } : {}), redis }), data.settings.postgresSuperuserPassword, data.settings.serviceDbPassword],
     };
   }
   if (data.kind === 'azure') {

@@ -49,8 +49,10 @@ export interface EventHubsTarget {
 }
 
 export interface ConsumerGroupsTarget {
-  /** Hub → group names the catalogue implies (<consumer>-consumer). */
+  /** Hub → the Event Hubs (ARM) group names the catalogue implies: <consumer>-consumer of its amqp consumers. */
   expected: Record<string, string[]>;
+  /** Consuming services that use Kafka: no ARM group (Event Hubs creates their Kafka groups on first use). */
+  kafkaConsumers: string[];
   /** Hub → group names the stack's messaging.consumerGroups output declares (undefined: output missing). */
   declared: Record<string, string[]> | undefined;
   /** Asks ARM whether a consumer group resource exists (undefined: no ARM access from here). */

@@ -21,6 +21,8 @@ param profile = {
 }
 param catalog = {
   services: ['user', 'declaration', 'form', 'ruleengine', 'review', 'case', 'notification', 'analytics']
+  // analytics reads over AMQP here: the case where the tier creates ARM consumer groups
+  protocols: { user: 'kafka', declaration: 'kafka', form: 'kafka', ruleengine: 'kafka', review: 'kafka', case: 'kafka', notification: 'kafka', analytics: 'amqp' }
   eventHubs: [
     { name: 'user-events', partitions: 2, consumers: ['notification', 'analytics'] }
     { name: 'declaration-events', partitions: 4, consumers: ['ruleengine', 'review', 'analytics'] }

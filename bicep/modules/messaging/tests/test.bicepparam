@@ -21,6 +21,7 @@ param profile = {
 }
 param catalog = {
   services: ['user', 'declaration', 'form', 'ruleengine', 'review', 'case', 'notification', 'analytics']
+  protocols: { user: 'kafka', declaration: 'kafka', form: 'kafka', ruleengine: 'kafka', review: 'kafka', case: 'kafka', notification: 'kafka', analytics: 'kafka' }
   eventHubs: [
     { name: 'user-events', partitions: 2, consumers: ['notification', 'analytics'] }
     { name: 'declaration-events', partitions: 4, consumers: ['ruleengine', 'review', 'analytics'] }

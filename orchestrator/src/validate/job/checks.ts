@@ -10,6 +10,7 @@ import { loadSettings } from '../../local/settings.ts';
 import { buildAzureTargets } from '../azure-target.ts';
 import { consumerGroupsCheckName } from '../event-hubs-checks.ts';
 import { keyVaultChecksFor, readSecrets } from '../key-vault-checks.ts';
+import { emulatorPostgresTarget } from '../local-target.ts';
 import type { CheckDefinition } from '../model.ts';
 import { buildSuite, type DataSource, type SuiteInput } from '../suite.ts';
 import { redisPolicyName } from '../targets.ts';
@@ -31,11 +32,16 @@ export async function jobChecks(config: JobConfiguration, env: NodeJS.ProcessEnv
   const base: Omit<SuiteInput, 'data'> = { arm: { kind: 'none', reason: 'the caller runs the ARM-level checks' }, catalog: resolved.catalog, expectedEvictionPolicy };
   let data: DataSource;
   if (config.target === 'local') {
-    data = { kind: 'local', settings: loadSettings(config.envPath) };
-    // Behind the emulator: its vault, read as the workload identity (as validate --emulator does).
+    const settings = loadSettings(config.envPath);
+    // Behind the emulator: its vault, read as the workload identity (as validate --emulator does),
+    // and the deployment's PostgreSQL logins (the database step's) on the local server.
     const passed = env[stackEnv];
     const caPem = env[emulatorCaEnv];
-    if (passed && caPem) base.keyVault = keyVaultChecksFor(stackFromJob(passed), resolved.catalog.services, { kind: 'emulator', caPem });
+    if (passed && caPem) {
+      const stack = stackFromJob(passed);
+      base.keyVault = keyVaultChecksFor(stack, resolved.catalog.services, { kind: 'emulator', caPem });
+      data = { kind: 'local', settings, postgres: await emulatorPostgresTarget(settings, stack, resolved.catalog.services, caPem) };
+    } else data = { kind: 'local', settings };
   } else {
     const clientId = env.AZURE_CLIENT_ID;
     // In the job, AZURE_CLIENT_ID is the workload identity: the one the services use.

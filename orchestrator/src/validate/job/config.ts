@@ -18,6 +18,8 @@ export const jobEnv = {
   run: {
     resultsUrl: 'CF_VALIDATE_RESULTS_URL',
     runId: 'CF_VALIDATE_RUN_ID',
+    /** What the run does: validate (the data checks, the default) or databases (the deploy's database step). */
+    task: 'CF_JOB_TASK',
   },
   /** CF_VALIDATE_TARGET=local (the emulator's job runner): the local environment's settings file. */
   local: {
@@ -26,9 +28,15 @@ export const jobEnv = {
 } as const;
 
 export type JobTarget = 'azure' | 'local';
+export const jobTasks = ['validate', 'databases'] as const;
+export type JobTask = (typeof jobTasks)[number];
+
+/** The one result a job writes when it cannot set its checks up (a missing output, an unreadable secret, a bad settings file). */
+export const jobSetUpCheckName = (task: JobTask): string => (task === 'databases' ? 'database step: set-up' : 'validation job: set-up');
 
 export interface JobConfiguration {
   target: JobTarget;
+  task: JobTask;
   deployment: string;
   runId: string;
   resultsUrl: string;
@@ -47,7 +55,9 @@ export function readJobConfiguration(env: NodeJS.ProcessEnv): JobConfiguration {
   };
   const target = need(jobEnv.configuration.target);
   if (target !== 'azure' && target !== 'local') throw new Error(`${jobEnv.configuration.target} must be azure or local, got "${target}"`);
-  const base = { target, deployment: need(jobEnv.configuration.deployment), runId: need(jobEnv.run.runId), resultsUrl: need(jobEnv.run.resultsUrl) } as const;
+  const task = env[jobEnv.run.task] || 'validate';
+  if (!(jobTasks as readonly string[]).includes(task)) throw new Error(`${jobEnv.run.task} must be ${jobTasks.join(' or ')}, got "${task}"`);
+  const base = { target, task: task as JobTask, deployment: need(jobEnv.configuration.deployment), runId: need(jobEnv.run.runId), resultsUrl: need(jobEnv.run.resultsUrl) } as const;
   if (target === 'local') {
     const envPath = env[jobEnv.local.envPath];
     return { ...base, ...(envPath ? { envPath } : {}) };

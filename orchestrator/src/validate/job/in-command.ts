@@ -13,7 +13,7 @@ import { skippedCheck, type CheckDefinition, type CheckResult } from '../model.t
 import { runChecks } from '../runner.ts';
 import { outputAt, outputsOfStack } from '../azure-target.ts';
 import { isCallerCheck } from './checks.ts';
-import { jobEnv } from './config.ts';
+import { jobEnv, type JobTask } from './config.ts';
 import { openResultsService } from './results-store.ts';
 import { failed, jobGroupName, runChecksInJob, type JobRun } from './run.ts';
 import { emulatorCaEnv, stackEnv, stackForJob } from './stack-env.ts';
@@ -50,19 +50,22 @@ export interface JobDataInput {
   waitMs?: number;
   pollMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** databases: the deploy's database step instead of the data checks. */
+  task?: JobTask;
+  groupName?: string;
 }
 
 export async function dataChecksInJob(input: JobDataInput): Promise<JobRun> {
   const env = input.env ?? process.env;
   const azurite = input.emulator ? await ensureAzurite(env) : undefined;
   try {
-    const caPem = input.emulator ? emulatorTarget(env).caPem : undefined;
+    const caPem = input.emulator ? (input.clients.caPem ?? emulatorTarget(env).caPem) : undefined;
     const jobs = jobsClient({
       credential: input.clients.credential,
       subscriptionId: input.clients.subscriptionId,
       ...(caPem === undefined ? {} : { endpoint: input.clients.endpoint!, caPem }),
     });
-    const runEnv: Record<string, string> = { [stackEnv]: stackForJob(input.stack) };
+    const runEnv: Record<string, string> = { [stackEnv]: stackForJob(input.stack), [jobEnv.run.task]: input.task ?? 'validate' };
     if (caPem !== undefined) runEnv[emulatorCaEnv] = caPem;
     if (input.emulator && input.envPath !== undefined) runEnv[jobEnv.local.envPath] = path.resolve(input.envPath);
     return await runChecksInJob({
@@ -77,6 +80,8 @@ export async function dataChecksInJob(input: JobDataInput): Promise<JobRun> {
       ...(input.onResult === undefined ? {} : { onResult: input.onResult }),
       ...(input.waitMs === undefined ? {} : { waitMs: input.waitMs }),
       ...(input.pollMs === undefined ? {} : { pollMs: input.pollMs }),
+      ...(input.task === undefined ? {} : { task: input.task }),
+      ...(input.groupName === undefined ? {} : { groupName: input.groupName }),
     });
   } finally {
     await azurite?.stop();

@@ -9,7 +9,7 @@ import type { BlobServiceClient } from '@azure/storage-blob';
 import type { CheckResult } from '../model.ts';
 import { troubleshootingLink } from '../model.ts';
 import { maskSecrets } from '../runner.ts';
-import { jobEnv } from './config.ts';
+import { jobEnv, type JobTask } from './config.ts';
 import { createResultsBlob, resultsContainer, ResultsReader } from './results-blob.ts';
 import { sasSecrets, writeOnlySasUrl } from './sas.ts';
 import { executionStatus, startJob, stopExecution, type ExecutionState, type JobRef } from './start.ts';
@@ -24,6 +24,8 @@ export interface JobRunOptions {
   deployment: string;
   jobs: ContainerAppsAPIClient;
   job: JobRef;
+  /** For the log line: the job's task (validate when absent). */
+  task?: JobTask;
   /** The image to run (<registry>/cf-validate:<tag>); undefined keeps the template's (the emulator runs no images). */
   image: string | undefined;
   results: BlobServiceClient;
@@ -33,6 +35,8 @@ export interface JobRunOptions {
   pollMs?: number;
   onResult?: (result: CheckResult) => void;
   log?: (line: string) => void;
+  /** The one result standing for the run when it reported nothing (default: the data checks' jobGroupName). */
+  groupName?: string;
 }
 
 export interface JobRun {
@@ -61,7 +65,7 @@ export async function runChecksInJob(options: JobRunOptions): Promise<JobRun> {
   const waitMs = options.waitMs ?? defaultJobWaitMs;
   const pollMs = options.pollMs ?? 2000;
   const log = options.log ?? (() => undefined);
-  const groupName = jobGroupName(options.job.name);
+  const groupName = options.groupName ?? jobGroupName(options.job.name);
   const runId = newRunId();
   const { blob, name } = await createResultsBlob(options.results, options.deployment, runId);
   // Valid while the job may still write, and not much longer.
@@ -75,7 +79,7 @@ export async function runChecksInJob(options: JobRunOptions): Promise<JobRun> {
   } catch (error) {
     return { results: [failed(groupName, `the job could not be started: ${mask(error instanceof Error ? error.message : String(error))}`)], execution: '', secrets };
   }
-  log(`${options.deployment}: validation job ${options.job.name} started (execution ${execution}, results in ${resultsContainer}/${name})`);
+  log(`${options.deployment}: ${options.task === 'databases' ? 'database step: ' : ''}validation job ${options.job.name} started (execution ${execution}, results in ${resultsContainer}/${name})`);
 
   const reader = new ResultsReader(blob);
   const results: CheckResult[] = [];
