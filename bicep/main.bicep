@@ -233,7 +233,10 @@ module containerAppsTier 'modules/containerapps/main.bicep' = {
   scope: deploymentResourceGroup
   params: {
     registryName: names.containerRegistry
+    buildAgentPoolName: names.containerRegistryAgentPool
+    buildAgentPoolSubnetResourceId: shared.subnetResourceIds.mgmt
     environmentName: names.containerAppsEnvironment
+    infrastructureResourceGroupName: names.containerAppsInfrastructureResourceGroup
     location: shared.location
     tags: shared.tags
     registryProfile: registry

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Quick start: set up this checkout, then deploy westeu-test-1 into the local ARM emulator — no Azure
-# account needed. Starts the emulator (unless one already listens on $ARM_EMULATOR_PORT, default
-# 8443), bootstraps its subscription as cf-infra bootstrap would a real one, deploys, and stops the
-# emulator it started (state stays in .local-data/arm-emulator; `cf-infra list --emulator` reads it).
-# Azurite (the lock store) is started by the deploy itself when none listens. Safe to run again.
+# account needed. Uses only an emulator it starts itself on $ARM_EMULATOR_PORT (default 8443), or the
+# one you name with ARM_EMULATOR_ENDPOINT (and ARM_EMULATOR_CA): never whatever else happens to listen
+# on the port (on a shared machine, someone else's). Starts the lock store (cf-infra local lockstore
+# start) unless it runs, bootstraps the emulator's subscription as cf-infra bootstrap would a real one,
+# deploys, and stops what it started (state stays in .local-data/arm-emulator and .local-data/azurite;
+# `cf-infra list --emulator` reads it once both run again). Safe to run again.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -18,19 +20,28 @@ export PATH="$root/node_modules/.bin:$PATH"
 port=${ARM_EMULATOR_PORT:-8443}
 export ARM_EMULATOR_PORT=$port
 emulator_pid=
-stop_emulator() {
+lockstore_started=
+stop_started() {
   if [ -n "$emulator_pid" ] && kill -0 "$emulator_pid" 2>/dev/null; then
     kill "$emulator_pid" 2>/dev/null || true
     wait "$emulator_pid" 2>/dev/null || true
   fi
+  if [ -n "$lockstore_started" ]; then
+    node orchestrator/src/cli.ts local lockstore stop || true
+  fi
 }
-trap stop_emulator EXIT
+trap stop_started EXIT
 
 listening() { node -e "require('net').connect($port,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))"; }
 
 mkdir -p .local-data
-if listening; then
-  step "Using the ARM emulator already listening on 127.0.0.1:$port"
+if [ -n "${ARM_EMULATOR_ENDPOINT:-}" ]; then
+  step "Using the ARM emulator you named: ARM_EMULATOR_ENDPOINT=$ARM_EMULATOR_ENDPOINT"
+elif listening; then
+  echo "quickstart: something already listens on 127.0.0.1:$port, and quickstart uses only an emulator it starts itself or the one you name." >&2
+  echo "  another emulator on this port (on a shared machine, maybe someone else's): set ARM_EMULATOR_PORT=<free port> for your own," >&2
+  echo "  or ARM_EMULATOR_ENDPOINT=https://127.0.0.1:$port (and ARM_EMULATOR_CA=<its ca.pem>) to use that one." >&2
+  exit 1
 else
   step "Starting the ARM emulator on 127.0.0.1:$port (log: .local-data/arm-emulator.log)"
   node local/arm-emulator/main.ts >.local-data/arm-emulator.log 2>&1 &
@@ -41,7 +52,15 @@ else
     sleep 0.2
   done
   listening || { echo "the ARM emulator did not start; see .local-data/arm-emulator.log" >&2; exit 1; }
+  # Every command below talks to this one emulator, not to whatever listens on the port later.
+  export ARM_EMULATOR_ENDPOINT="https://127.0.0.1:$port"
+  echo "Using the ARM emulator this script started: $ARM_EMULATOR_ENDPOINT (pid $emulator_pid)"
 fi
+
+step "The lock store (Azurite) on 127.0.0.1:${AZURITE_BLOB_PORT:-10000}"
+lockstore_output=$(node orchestrator/src/cli.ts local lockstore start)
+echo "$lockstore_output"
+case "$lockstore_output" in started*) lockstore_started=1 ;; esac
 
 subscription=${ARM_EMULATOR_SUBSCRIPTION_ID:-$(node --input-type=module -e "import { defaultSubscriptionId } from './local/arm-emulator/options.ts'; console.log(defaultSubscriptionId)")}
 
@@ -52,4 +71,5 @@ step "Deploying westeu-test-1 into the emulator"
 node orchestrator/src/cli.ts deploy westeu-test-1 --emulator --yes
 
 step "Done"
-echo "Next: npm run list -- --emulator   |   npm run show -- westeu-test-1 --emulator   |   npm test"
+echo "Next: start the emulator (npm run emulator) and the lock store (npm run lockstore -- start) again, then"
+echo "      npm run list -- --emulator   |   npm run show -- westeu-test-1 --emulator   |   npm test"

@@ -137,8 +137,14 @@ type namesType = {
   @description('Required. Container registry (5-50 letters and digits, globally unique).')
   containerRegistry: string
 
+  @description('Required. ACR Tasks agent pool of the registry (created only where registry.buildAgentPool is set).')
+  containerRegistryAgentPool: string
+
   @description('Required. Container Apps environment.')
   containerAppsEnvironment: string
+
+  @description('Required. Resource group Azure creates for the Container Apps environment\'s infrastructure (infrastructureResourceGroup): untagged and managed by the environment; the baseline policy assignments exclude exactly this group (notScopes).')
+  containerAppsInfrastructureResourceGroup: string
 
   @description('Required. Container Apps job that runs the post-deploy data checks inside the VNet (cf-infra validate).')
   validationJob: string
@@ -157,7 +163,7 @@ type namesType = {
 @export()
 @description('The network section of an environment profile.')
 type networkSettingsType = {
-  @description('Required. Source address ranges (CIDR) allowed to reach the management subnet on SSH (22) and RDP (3389). Empty: no management access at all.')
+  @description('Required. Source address ranges (CIDR) allowed to reach the management subnet on SSH (22) and RDP (3389), from the deployment file (deployments/<name>.yaml: managementSourceRanges, required there). Empty: SSH/RDP closed.')
   managementSourceRanges: string[]
 
   @description('Required. Days the VNet flow logs are kept in the flow-log storage account (0 keeps them forever).')
@@ -294,6 +300,21 @@ type keyVaultSettingsType = {
 type registrySettingsType = {
   @description('Required. Container registry SKU (private endpoints need Premium).')
   sku: 'Basic' | 'Standard' | 'Premium'
+
+  @description('Required. ACR Tasks agent pool in the VNet (Premium only), or null for none: how images reach a registry whose public access is disabled.')
+  buildAgentPool: buildAgentPoolType?
+}
+
+@export()
+@description('An ACR Tasks agent pool (tasks-agent-pools: Premium registries; S1 2 vCPU, S2 4, S3 8).')
+type buildAgentPoolType = {
+  @description('Required. Pool tier.')
+  tier: 'S1' | 'S2' | 'S3'
+
+  @description('Required. Number of instances.')
+  @minValue(1)
+  @maxValue(4)
+  count: int
 }
 
 @export()

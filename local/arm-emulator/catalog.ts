@@ -69,7 +69,7 @@ export const providers: readonly ProviderInfo[] = [
   { namespace: 'Microsoft.Cache', types: { redisEnterprise: 'any', 'redisEnterprise/databases': 'any', 'redisEnterprise/databases/accessPolicyAssignments': 'any', redis: 'any' } },
   { namespace: 'Microsoft.EventHub', types: { namespaces: 'any', 'namespaces/eventhubs': 'any', 'namespaces/eventhubs/consumergroups': 'any', 'namespaces/eventhubs/authorizationRules': 'any', 'namespaces/authorizationRules': 'any', 'namespaces/networkRuleSets': 'any' } },
   { namespace: 'Microsoft.KeyVault', types: { vaults: 'any', 'vaults/secrets': 'any', 'vaults/accessPolicies': 'any' } },
-  { namespace: 'Microsoft.ContainerRegistry', types: { registries: 'any' } },
+  { namespace: 'Microsoft.ContainerRegistry', types: { registries: 'any', 'registries/agentPools': 'any' } },
   { namespace: 'Microsoft.App', types: { managedEnvironments: 'any', containerApps: 'any', jobs: 'any' } },
   { namespace: 'Microsoft.ManagedIdentity', types: { userAssignedIdentities: 'any', 'userAssignedIdentities/federatedIdentityCredentials': 'any' } },
   { namespace: 'Microsoft.OperationalInsights', types: { workspaces: 'any' } },

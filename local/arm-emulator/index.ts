@@ -5,6 +5,8 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { defaultEmulatorTenantId } from '../../orchestrator/src/arm/emulator-token.ts';
 import { authenticate } from './auth.ts';
+import { enforceRequest, readableOnly } from './authorization/request-actions.ts';
+import { seedSubscriptionOwner } from './authorization/seed.ts';
 import { isKeyVaultPath, keyVaultRequest } from './handlers/keyvault-secrets.ts';
 import { rebaseVaultUris } from './keyvault-store.ts';
 import type { Context } from './context.ts';
@@ -48,6 +50,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     policy: options.policyEvaluator ?? sharedEvaluator,
     log: options.log ?? (() => {}),
   };
+  if (seedSubscriptionOwner(ctx)) store.save();
   const faults = new TransientFaults(options.faults);
 
   const server = https.createServer({ key: tls.keyPem, cert: tls.certPem }, (message, res) => {
@@ -69,7 +72,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
         faults.check();
         advance(ctx);
         const req: Request = { method: message.method ?? 'GET', path: url.pathname.replace(/\/+$/, '') || '/', query: url.searchParams, headers: message.headers, rawBody, origin: `https://${message.headers.host ?? 'localhost'}`, principalId };
-        r = await route(ctx, req);
+        const check = enforceRequest(ctx, req);
+        r = readableOnly(ctx, req, check, await route(ctx, req));
       } catch (error) {
         if (error instanceof ArmError) r = errorReply(error);
         else {

@@ -1,13 +1,13 @@
 // Key Vault RBAC for the emulator's data plane (EmulatorOptions.keyVaultRbac; off by default): on a
 // vault with enableRbacAuthorization, a caller needs a role assignment at the vault or above (its
-// resource group, the subscription) with a role that allows the action — Key Vault Secrets User
-// reads (get, list), Key Vault Secrets Officer and Key Vault Administrator also write, delete,
-// recover and purge. Anything else is Key Vault's 403 Forbidden / ForbiddenByRbac.
+// resource group, the subscription) whose role allows the data action (authorization/engine.ts, the
+// built-ins' published dataActions): Key Vault Secrets User reads (getSecret), Key Vault Secrets
+// Officer and Key Vault Administrator also set. Owner and Contributor have no dataActions, so they
+// cannot read secrets (as in Azure). Anything else is Key Vault's 403 Forbidden / ForbiddenByRbac.
 import type { Context } from './context.ts';
 import { ArmError } from './errors.ts';
+import { allows } from './authorization/engine.ts';
 import { asObject } from './http.ts';
-import { isWithin, key } from './ids.ts';
-import { resolveExpression } from './outputs.ts';
 import type { StoredResource } from './state.ts';
 
 export type SecretAction = 'read' | 'write';
@@ -19,33 +19,14 @@ export const keyVaultRoles = {
   administrator: '00482a5a-887f-4fb3-b363-3b7fe8e74483',
 } as const;
 
-const allowedRoles: Record<SecretAction, readonly string[]> = {
-  read: [keyVaultRoles.secretsUser, keyVaultRoles.secretsOfficer, keyVaultRoles.administrator],
-  write: [keyVaultRoles.secretsOfficer, keyVaultRoles.administrator],
-};
-
 const dataAction: Record<SecretAction, string> = {
   read: 'Microsoft.KeyVault/vaults/secrets/getSecret/action',
   write: 'Microsoft.KeyVault/vaults/secrets/setSecret/action',
 };
 
-function valueOf(ctx: Context, v: unknown): unknown {
-  return typeof v === 'string' ? resolveExpression(v, (id) => ctx.store.data.resources[key(id)]).value : v;
-}
-
-/** Whether the principal holds a role allowing the action at the vault's scope or above. */
+/** Whether the principal holds the data action at the vault's scope or above (the same RBAC engine as ARM's actions). */
 export function allowed(ctx: Context, vault: StoredResource, principalId: string, action: SecretAction): boolean {
-  const marker = '/providers/microsoft.authorization/roleassignments/';
-  return Object.values(ctx.store.data.resources).some((r) => {
-    if (r.type.toLowerCase() !== 'microsoft.authorization/roleassignments') return false;
-    const at = r.id.toLowerCase().lastIndexOf(marker);
-    const scope = at < 0 ? '' : r.id.slice(0, at);
-    if (scope === '' || !isWithin(vault.id, scope)) return false;
-    const p = asObject(r.body.properties) ?? {};
-    const principal = valueOf(ctx, p.principalId);
-    const role = String(valueOf(ctx, p.roleDefinitionId) ?? '').toLowerCase();
-    return typeof principal === 'string' && principal.toLowerCase() === principalId.toLowerCase() && allowedRoles[action].some((id) => role.endsWith(`/${id}`));
-  });
+  return allows(ctx, principalId, dataAction[action], vault.id, { data: true });
 }
 
 export function authorize(ctx: Context, vault: StoredResource, principalId: string, action: SecretAction): void {

@@ -10,8 +10,11 @@ import { asObject } from './http.ts';
 import { resolveOutputs } from './outputs.ts';
 import { checkPolicy } from './policy.ts';
 import { checkDenySettings } from './deny.ts';
+import { createManagedGroups } from './managed-groups.ts';
 import { putResource } from './store-ops.ts';
 import { latencyFor } from './context.ts';
+import { templateAccess } from './authorization/template-access.ts';
+import { applyConnectionStatuses, type ConnectionStatus } from './authorization/private-link.ts';
 
 export interface Plan {
   resources: Declared[];
@@ -19,6 +22,10 @@ export interface Plan {
   /** Output types from the template ('string', 'object' …), for the { type, value } answer. */
   outputTypes: Record<string, string>;
   durationMs: number;
+  /** Resources ARM refuses when it writes them as the caller (403 LinkedAuthorizationFailed), by lower-case id. */
+  refused?: Record<string, { code: string; message: string }>;
+  /** Private endpoint id (lower case) → target id (lower case) → the connection's state for this caller. */
+  connectionStatuses?: Record<string, Record<string, ConnectionStatus>>;
 }
 
 export interface TemplateRequest {
@@ -31,6 +38,8 @@ export interface TemplateRequest {
   principalId: string;
   /** The stack being deployed (its own deny settings do not apply to it). */
   stackId?: string;
+  /** Authorize every resource as the caller (deploy, validate); what-if reads only. Default true. */
+  checkAccess?: boolean;
 }
 
 export async function planTemplate(ctx: Context, req: TemplateRequest): Promise<Plan> {
@@ -71,9 +80,10 @@ export async function planTemplate(ctx: Context, req: TemplateRequest): Promise<
   if (denials.length > 0) {
     throw new ArmError(400, 'InvalidTemplateDeployment', `The template deployment failed because of policy violation. Please see details for more information.`, { details: denials.map((d) => d.body) });
   }
+  const access = req.checkAccess === false ? {} : templateAccess(ctx, req.principalId, expansion.resources);
   const outputTypes: Record<string, string> = {};
   for (const [name, o] of Object.entries(asObject(template.outputs) ?? {})) outputTypes[name] = String(asObject(o)?.type ?? 'string');
-  return { resources: expansion.resources, outputs: expansion.outputs, outputTypes, durationMs: latencyFor(ctx, expansion.resources.map((r) => r.type)) };
+  return { resources: expansion.resources, outputs: expansion.outputs, outputTypes, durationMs: latencyFor(ctx, expansion.resources.map((r) => r.type)), ...access };
 }
 
 export interface Applied {
@@ -90,14 +100,25 @@ export function applyPlan(ctx: Context, plan: Plan): Applied {
   const created: string[] = [];
   const failed: Applied['failed'] = [];
   for (const r of plan.resources) {
+    const refusal = plan.refused?.[r.id.toLowerCase()];
+    if (refusal !== undefined) {
+      failed.push({ id: r.id, error: refusal });
+      continue;
+    }
     const code = failureFor(ctx.options.faults, r.type);
     if (code !== undefined) {
       failed.push({ id: r.id, error: { code, message: `The resource operation completed with terminal provisioning state 'Failed' (${code}).` } });
       continue;
     }
+    const groupFailure = createManagedGroups(ctx, r);
+    if (groupFailure !== undefined) {
+      failed.push({ id: r.id, error: groupFailure });
+      continue;
+    }
     putResource(ctx, r);
     created.push(r.id);
   }
+  for (const [endpoint, statuses] of Object.entries(plan.connectionStatuses ?? {})) applyConnectionStatuses(ctx, endpoint, statuses);
   const resolved = resolveOutputs(plan.outputs, ctx.store.data.resources);
   const values = asObject(resolved.value) ?? {};
   const outputs: Applied['outputs'] = {};

@@ -6,12 +6,15 @@ import type { StoredResource } from './state.ts';
 import { recordDeletedVault } from './handlers/deleted-vaults.ts';
 import { onKeyVaultResourceDeleted, onKeyVaultResourcePut } from './keyvault-store.ts';
 import { withoutWriteOnly } from './write-only.ts';
+import { managedGroupsOf } from './managed-groups.ts';
 
 export const getResource = (ctx: Context, id: string): StoredResource | undefined => ctx.store.data.resources[key(id)];
 
 export function putResource(ctx: Context, d: Declared): { stored: StoredResource; created: boolean } {
-  const created = getResource(ctx, d.id) === undefined;
+  const existing = getResource(ctx, d.id);
+  const created = existing === undefined;
   const stored = materialise(d, ctx.tenantId);
+  keepPrivateEndpointConnections(existing, stored);
   onKeyVaultResourcePut(ctx, stored);
   stored.body = withoutWriteOnly(stored.type, stored.body);
   ctx.store.data.resources[key(d.id)] = stored;
@@ -20,16 +23,18 @@ export function putResource(ctx: Context, d: Declared): { stored: StoredResource
 
 /** Deletes a resource and everything below it (a resource group's resources, a parent's children). */
 export function deleteResourceTree(ctx: Context, id: string): string[] {
-  const deleted: string[] = [];
+  const deleted: StoredResource[] = [];
   for (const [k, r] of Object.entries(ctx.store.data.resources)) {
     if (isWithin(r.id, id)) {
       delete ctx.store.data.resources[k];
       recordDeletedVault(ctx, r);
       onKeyVaultResourceDeleted(ctx, r);
-      deleted.push(r.id);
+      deleted.push(r);
     }
   }
-  return deleted;
+  // Azure deletes the groups it created for a deleted resource (a Container Apps environment's infrastructure group).
+  const owned = managedGroupsOf(ctx, deleted).flatMap((group) => deleteResourceTree(ctx, group));
+  return [...deleted.map((r) => r.id), ...owned];
 }
 
 /** The resource group a resource id lives in, when that group does not exist (ARM: ResourceGroupNotFound). */
@@ -41,3 +46,11 @@ export function missingResourceGroup(ctx: Context, id: string): string | undefin
 
 /** A resource group is stored like any other resource. */
 export const isResourceGroupType = (type: string): boolean => type.toLowerCase() === 'microsoft.resources/resourcegroups';
+
+/** A private link target keeps its endpoints' connections across its own updates (they belong to the endpoints). */
+function keepPrivateEndpointConnections(before: StoredResource | undefined, after: StoredResource): void {
+  const kept = (before?.body.properties as Record<string, unknown> | undefined)?.privateEndpointConnections;
+  const props = after.body.properties as Record<string, unknown> | undefined;
+  if (kept === undefined || props === undefined || props.privateEndpointConnections !== undefined) return;
+  props.privateEndpointConnections = kept;
+}

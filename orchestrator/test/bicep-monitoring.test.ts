@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { deploymentSnapshot, diagnosticSettingsOf, ofType, parametersOf, resourceGroupId, single, type DeploymentSnapshot, type Resource } from './support/deployment-snapshots.ts';
 
 const cases = [
-  { deployment: 'westeu-test-1', retentionDays: 30, dailyCapGb: 1, sampling: 100 as number | undefined, shortName: 'cf-test-1' },
+  { deployment: 'westeu-test-1', retentionDays: 90, dailyCapGb: 1, sampling: 100 as number | undefined, shortName: 'cf-test-1' },
   { deployment: 'westeu-prod-1', retentionDays: 90, dailyCapGb: 50, sampling: undefined, shortName: 'cf-prod-1' },
 ];
 

@@ -103,11 +103,12 @@ for (const { deployment, environment, second, flowLogRetentionDays } of cases) {
       expect(JSON.stringify(rulesOf(snapshot, deployment, 'redis'))).not.to.include('6379');
     });
 
-    it('scenario 3: container apps subnet allows HTTPS from the Internet (and the platform load balancer)', () => {
+    it('scenario 3: the internal container apps environment takes HTTPS from apim (prod) and mgmt, never from the Internet (and the platform load balancer)', () => {
       const allows = allowRules(rulesOf(snapshot, deployment, 'containerapps'));
-      const internet = allows.filter((r) => sources(r).includes('Internet'));
-      expect(internet).to.have.length(1);
-      expect(ports(internet[0]!)).to.deep.equal(['443']);
+      expect(allows.flatMap(sources)).to.not.include('Internet');
+      const https = allows.filter((r) => ports(r).includes('443'));
+      expect(https).to.have.length(1);
+      expect(sources(https[0]!)).to.deep.equal(environment === 'prod' ? [prefix(5), prefix(10)] : [prefix(10)]);
       expect(allows.map((r) => sources(r)[0])).to.include('AzureLoadBalancer');
     });
 
@@ -116,11 +117,9 @@ for (const { deployment, environment, second, flowLogRetentionDays } of cases) {
       expect(allows.flatMap(sources)).to.deep.equal(['VirtualNetwork']);
     });
 
-    it('scenario 3: management subnet allows SSH and RDP from the profile\'s source ranges only', () => {
-      const ranges = parametersOf(deployment).network.managementSourceRanges;
-      const allows = allowRules(rulesOf(snapshot, deployment, 'mgmt'));
-      expect(allows.map((r) => ports(r)).flat().sort()).to.deep.equal(['22', '3389']);
-      for (const rule of allows) expect(sources(rule), rule.name).to.deep.equal(ranges);
+    it('scenario 3: management subnet: the deployment file lists no ranges (managementSourceRanges: []), so SSH and RDP are closed', () => {
+      expect(parametersOf(deployment).network.managementSourceRanges).to.deep.equal([]);
+      expect(allowRules(rulesOf(snapshot, deployment, 'mgmt'))).to.deep.equal([]);
     });
 
     it('scenario 3: priorities follow the convention (allows 100-199 inbound, denies 1000+, DenyAllInbound last)', () => {
@@ -269,6 +268,15 @@ describe('networking tier: bad input refused by the template', function () {
       delete (p.networkSecurityGroupNames as Record<string, JsonValue>).apim;
     }));
     expect(error.message).to.include('names.subnets.apim');
+  });
+
+  it('management source ranges: the mgmt subnet allows SSH and RDP from those ranges only', async () => {
+    const ranges = ['198.51.100.0/24', '192.0.2.0/24'];
+    const snapshot = await snapshotNetworking((p) => { (p.network as { managementSourceRanges: string[] }).managementSourceRanges = ranges; });
+    const nsg = snapshot.predictedResources.find((r) => r.name === 'nsg-cf-westeu-prod-1-mgmt') as { properties: { securityRules: Rule[] } };
+    const allows = allowRules(nsg.properties.securityRules);
+    expect(allows.map((r) => ports(r)).flat().sort()).to.deep.equal(['22', '3389']);
+    for (const rule of allows) expect(sources(rule), rule.name).to.deep.equal(ranges);
   });
 
   it('no management source ranges: the mgmt subnet allows nothing inbound', async () => {

@@ -16,6 +16,7 @@ import {
 } from '../src/config/azure-limits.ts';
 import { mainParameters } from '../src/config/parameters.ts';
 import { repoRoot } from '../src/config/paths.ts';
+import { deploymentSpec } from '../src/config/deployment-schema.ts';
 import { profileFields } from '../src/config/profile-schema.ts';
 import { loadRegistry, resolveDeployment } from '../src/config/registry.ts';
 
@@ -77,9 +78,12 @@ describe('registry and bicep/shared/types.bicep agree', function () {
       keyVault: 'keyVaultSettingsType',
       registry: 'registrySettingsType',
     };
+    // The network section reaches the template with the deployment file's own managementSourceRanges added.
+    const fromDeploymentFile: Record<string, string[]> = { network: ['managementSourceRanges'] };
+    for (const field of fromDeploymentFile['network']!) expect(deploymentSpec.kind === 'object' && field in deploymentSpec.fields, field).to.equal(true);
     for (const [section, type] of Object.entries(sections)) {
       const spec = profileFields[section as keyof typeof profileFields].spec;
-      expect(Object.keys(definitions[type]!.properties!).sort(), section).to.deep.equal(Object.keys(spec.fields).sort());
+      expect(Object.keys(definitions[type]!.properties!).sort(), section).to.deep.equal([...Object.keys(spec.fields), ...(fromDeploymentFile[section] ?? [])].sort());
     }
   });
 

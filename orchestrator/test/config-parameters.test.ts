@@ -16,10 +16,10 @@ describe('main.bicep parameters', () => {
     expect(Object.keys(parameters.names)).to.deep.equal([
       'resourceGroup', 'virtualNetwork', 'subnets', 'networkSecurityGroups', 'networkWatcher', 'networkWatcherResourceGroup', 'flowLogsStorageAccount', 'vnetFlowLog',
       'logAnalyticsWorkspace', 'applicationInsights', 'actionGroup', 'actionGroupShortName', 'keyVault', 'postgresServer', 'databases', 'redisCache', 'eventHubsNamespace', 'containerRegistry',
-      'containerAppsEnvironment', 'validationJob', 'workloadIdentity', 'privateEndpoints',
+      'containerRegistryAgentPool', 'containerAppsEnvironment', 'containerAppsInfrastructureResourceGroup', 'validationJob', 'workloadIdentity', 'privateEndpoints',
     ]);
     expect(Object.keys(parameters.names.privateEndpoints)).to.deep.equal(['postgres', 'redis', 'keyVault', 'eventHubs', 'containerRegistry']);
-    expect(parameters.network).to.deep.equal({ managementSourceRanges: ['203.0.113.0/24'], flowLogRetentionDays: 90 });
+    expect(parameters.network).to.deep.equal({ flowLogRetentionDays: 90, managementSourceRanges: [] });
     expect(parameters.monitoring).to.deep.equal({
       logAnalytics: { retentionDays: 90, dailyCapGb: 50 },
       appInsightsSamplingPercentage: null,
@@ -42,7 +42,7 @@ describe('main.bicep parameters', () => {
     const parameters = mainParameters(d);
     parameters.network.managementSourceRanges.push('198.51.100.0/24');
     parameters.names.subnets.db = 'changed';
-    expect(d.settings.network.managementSourceRanges).to.deep.equal(['203.0.113.0/24']);
+    expect(d.settings.network.managementSourceRanges).to.deep.equal([]);
     expect(d.names.subnets.db).to.equal('snet-cf-westeu-test-1-db');
   });
 });

@@ -50,7 +50,7 @@ function expectProblem(problems: string[], ...fragments: string[]): string {
 }
 
 function deployment(name: string, regionCode: string, environment: string, instance: number, addressSpace: string, extra = ''): string {
-  return `name: ${name}\nregionCode: ${regionCode}\nenvironment: ${environment}\ninstance: ${instance}\naddressSpace: ${addressSpace}\n${extra}`;
+  return `name: ${name}\nregionCode: ${regionCode}\nenvironment: ${environment}\ninstance: ${instance}\naddressSpace: ${addressSpace}\nmanagementSourceRanges: []\n${extra}`;
 }
 
 after(() => {
@@ -95,6 +95,61 @@ describe('deployment registry', () => {
       const d = resolveDeployment(loadRegistry(), 'westeu-prod-1');
       expect(d.subnets.find((s) => s.tier === 'apim')).to.include({ name: 'snet-cf-westeu-prod-1-apim', nsgName: 'nsg-cf-westeu-prod-1-apim', prefix: '10.30.5.0/24' });
       expect(Object.keys(d.names.subnets)).to.deep.equal(['containerapps', 'db', 'redis', 'storage', 'apim', 'mgmt']);
+    });
+  });
+
+  describe('management source ranges (SSH/RDP into the mgmt subnet): required per deployment', () => {
+    const allowed = "allowed: a list of the administrators' public IPv4 CIDR blocks allowed to reach the mgmt subnet over SSH (22) and RDP (3389), e.g. [198.51.100.0/24], or [] to close SSH/RDP";
+
+    it('a deployment file without managementSourceRanges is refused, naming the file, the field and what is allowed', () => {
+      const root = copyRegistry();
+      edit(root, 'deployments/westeu-prod-2.yaml', (text) => text.replace(/^managementSourceRanges: \[\]\n/m, ''));
+      const problems = problemsOf(root);
+      expect(problems).to.have.length(1);
+      expect(problems[0]).to.equal(`deployments/westeu-prod-2.yaml: managementSourceRanges: is missing; required: ${allowed.replace('allowed: ', '')}`);
+    });
+
+    it('a range that is not a CIDR block, and a range listed twice, are refused', () => {
+      const root = copyRegistry();
+      edit(root, 'deployments/westeu-prod-2.yaml', (text) => text.replace('managementSourceRanges: []', 'managementSourceRanges: [198.51.100.0/33, 198.51.100.0/24, 198.51.100.0/24]'));
+      const problems = problemsOf(root);
+      expectProblem(problems, 'deployments/westeu-prod-2.yaml: managementSourceRanges[0]: "198.51.100.0/33" is not allowed; allowed: an IPv4 CIDR block');
+      expectProblem(problems, 'deployments/westeu-prod-2.yaml: managementSourceRanges[2]: "198.51.100.0/24" is listed twice');
+    });
+
+    it('an environment-wide default in a profile, or an override, is refused: the ranges belong to the deployment file', () => {
+      const root = copyRegistry();
+      edit(root, 'deployments/profiles/prod.yaml', (text) => text.replace('network:\n', 'network:\n  managementSourceRanges: [203.0.113.0/24]\n'));
+      edit(root, 'deployments/westeu-prod-2.yaml', (text) => `${text}overrides:\n  network:\n    managementSourceRanges: [198.51.100.0/24]\n`);
+      const problems = problemsOf(root);
+      expectProblem(problems, 'deployments/profiles/prod.yaml: network.managementSourceRanges: unknown field; known fields of network: flowLogRetentionDays');
+      expectProblem(problems, 'deployments/westeu-prod-2.yaml: overrides.network.managementSourceRanges: unknown field');
+    });
+
+    it('the deployment\'s ranges reach its settings; [] closes SSH/RDP', () => {
+      const root = copyRegistry();
+      edit(root, 'deployments/westeu-prod-2.yaml', (text) => text.replace('managementSourceRanges: []', 'managementSourceRanges: [198.51.100.0/24]'));
+      const registry = loadRegistry(root);
+      expect(resolveDeployment(registry, 'westeu-prod-2').settings.network).to.deep.equal({ flowLogRetentionDays: 90, managementSourceRanges: ['198.51.100.0/24'] });
+      expect(resolveDeployment(registry, 'westeu-prod-1').settings.network.managementSourceRanges).to.deep.equal([]);
+    });
+  });
+
+  describe('registry agent pool (ACR Tasks in the VNet for a private registry)', () => {
+    it('prod asks for one, test and stg for none', () => {
+      const registry = loadRegistry();
+      expect(resolveDeployment(registry, 'westeu-prod-1').settings.registry).to.deep.equal({ sku: 'Premium', buildAgentPool: { tier: 'S1', count: 1 } });
+      expect(resolveDeployment(registry, 'westeu-test-1').settings.registry.buildAgentPool).to.equal(null);
+    });
+
+    it('an agent pool on a non-Premium registry, an unknown tier and too many instances are refused', () => {
+      const root = copyRegistry();
+      edit(root, 'deployments/westeu-stg-1.yaml', (text) => `${text}overrides:\n  registry:\n    buildAgentPool:\n      tier: S1\n      count: 1\n`);
+      edit(root, 'deployments/profiles/prod.yaml', (text) => text.replace('    tier: S1\n    count: 1', '    tier: S4\n    count: 9'));
+      const problems = problemsOf(root);
+      expectProblem(problems, 'deployments/westeu-stg-1.yaml: overrides.registry.buildAgentPool: an agent pool is not allowed with sku Standard; allowed: null, or sku Premium');
+      expectProblem(problems, 'deployments/profiles/prod.yaml: registry.buildAgentPool.tier: "S4" is not allowed; allowed: one of S1, S2, S3');
+      expectProblem(problems, 'deployments/profiles/prod.yaml: registry.buildAgentPool.count: 9 is out of range; allowed: instances from 1 to 4');
     });
   });
 
@@ -209,7 +264,7 @@ describe('deployment registry', () => {
     it('duplicate key in YAML', () => {
       const root = copyRegistry();
       edit(root, 'deployments/westeu-test-1.yaml', (text) => `${text}instance: 2\n`);
-      expectProblem(problemsOf(root), 'deployments/westeu-test-1.yaml:7:1: invalid YAML: Map keys must be unique');
+      expectProblem(problemsOf(root), 'deployments/westeu-test-1.yaml:11:1: invalid YAML: Map keys must be unique');
     });
 
     it('unknown field: suggests the closest known field', () => {
@@ -258,7 +313,7 @@ describe('deployment registry', () => {
 
     it('Log Analytics retention out of range', () => {
       const root = copyRegistry();
-      edit(root, 'deployments/profiles/test.yaml', (text) => text.replace('retentionDays: 30', 'retentionDays: 7'));
+      edit(root, 'deployments/profiles/test.yaml', (text) => text.replace('retentionDays: 90', 'retentionDays: 7'));
       expectProblem(problemsOf(root), 'deployments/profiles/test.yaml: monitoring.logAnalytics.retentionDays: 7 is out of range; allowed: days from 30 to 730');
     });
 
@@ -367,11 +422,10 @@ describe('deployment registry', () => {
       expectProblem(problems, 'deployments/profiles/stg.yaml: budget.monthlyUsd: 0 is not allowed; allowed: a positive amount in USD');
     });
 
-    it('management source range that is not a CIDR, flow log retention and daily cap out of range', () => {
+    it('flow log retention and daily cap out of range', () => {
       const root = copyRegistry();
-      edit(root, 'deployments/profiles/prod.yaml', (text) => text.replace('203.0.113.0/24', '203.0.113.0/33').replace('flowLogRetentionDays: 90', 'flowLogRetentionDays: 400').replace('dailyCapGb: 50', 'dailyCapGb: 0'));
+      edit(root, 'deployments/profiles/prod.yaml', (text) => text.replace('flowLogRetentionDays: 90', 'flowLogRetentionDays: 400').replace('dailyCapGb: 50', 'dailyCapGb: 0'));
       const problems = problemsOf(root);
-      expectProblem(problems, 'deployments/profiles/prod.yaml: network.managementSourceRanges[0]: "203.0.113.0/33" is not allowed; allowed: an IPv4 CIDR block');
       expectProblem(problems, 'deployments/profiles/prod.yaml: network.flowLogRetentionDays: 400 is out of range; allowed: days from 0 (keep forever) to 365');
       expectProblem(problems, 'deployments/profiles/prod.yaml: monitoring.logAnalytics.dailyCapGb: 0 is out of range; allowed: a daily ingestion cap in whole GB (1 or more), or -1 for no cap');
     });

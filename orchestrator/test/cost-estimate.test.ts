@@ -215,6 +215,9 @@ describe('cost estimate', function () {
       if (count(resources, 'Microsoft.Cache/redisEnterprise') === 1) total += redis[p['redis'].sku]! * hours * (p['redis'].highAvailability ? 2 : 1);
       if (count(resources, 'Microsoft.EventHub/namespaces') === 1) total += 0.033 * hours * p['messaging'].throughputUnits;
       if (count(resources, 'Microsoft.ContainerRegistry/registries') === 1) total += acr[p['registry'].sku]! * days;
+      // The ACR Tasks agent pool (prod): allocated vCPUs all month at 0.36 per vCPU-hour.
+      const pool = p['registry'].buildAgentPool as { tier: string; count: number } | null;
+      if (pool !== null) total += pool.count * ({ S1: 2, S2: 4, S3: 8 } as Record<string, number>)[pool.tier]! * hours * 0.36;
       const perDay = Math.min(usage.la, p['monitoring'].logAnalytics.dailyCapGb);
       total += perDay * days * 2.76 + perDay * Math.max(0, p['monitoring'].logAnalytics.retentionDays - 31) * 0.13;
       total += count(resources, 'Microsoft.KeyVault/vaults') * (usage.kvOps / 10_000) * 0.03;

@@ -45,7 +45,7 @@ describe('docs: generated tables from the code', function () {
     const table = commandTable(info, cliScripts());
     expect(table).to.include(`| \`cf-infra deploy <deployment> [options]\` | \`npm run deploy\` | ${deploy} |`);
     expect(table).to.include('| `cf-infra plan <deployment>... \\| --all [options]` | `npm run plan` |');
-    expect(table).to.match(/^\| `cf-infra local <up\\\|down\\\|status\\\|reset\\\|logs> \[options\]` \| `npm run local:up` \/ `npm run local:down` \/ /m);
+    expect(table).to.match(/^\| `cf-infra local <up\\\|down\\\|status\\\|reset\\\|logs\\\|lockstore> \[options\]` \| `npm run local:up` \/ `npm run local:down` \/ /m);
     expect(table.split('\n')).to.have.length(commands.length + 2);
     for (const { name } of commands) {
       expect(info.get(name)?.summary, name).to.be.a('string').and.not.equal('');

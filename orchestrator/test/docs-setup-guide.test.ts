@@ -12,7 +12,8 @@ import { cliCommands, commandHelp } from '../src/docs/command-table.ts';
 import { trackedMarkdownFiles } from '../src/docs/files.ts';
 import { docCommands, helpFlags, type DocCommand } from '../src/docs/doc-commands.ts';
 import { emulatorPathBlocks, emulatorPathScript, setupGuideDoc } from '../src/docs/setup-guide.ts';
-import { freePort, startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
+import { freePort } from './support/azurite.ts';
+import { cfInfra } from './support/cli.ts';
 
 const guideFile = setupGuideDoc;
 const guide = readFileSync(path.join(repoRoot, guideFile), 'utf8');
@@ -139,8 +140,9 @@ describe(`docs: the Setup Guide (${guideFile})`, function () {
   });
 
   describe('the emulator path, end to end', () => {
-    let azurite: AzuriteBlob;
     let scratch: string;
+    /** The guide starts (and stops) its own lock store: on this port, in the scratch directory. */
+    let lockStoreEnv: NodeJS.ProcessEnv | undefined;
     /** The guide's process group: stopped in after() too, should the test time out. */
     let group: number | undefined;
     const stopGroup = () => {
@@ -154,13 +156,13 @@ describe(`docs: the Setup Guide (${guideFile})`, function () {
     };
 
     before(async () => {
-      azurite = await startAzuriteBlob();
       scratch = mkdtempSync(path.join(tmpdir(), 'cf-setup-guide-'));
     });
 
     after(async () => {
       stopGroup();
-      await azurite?.stop();
+      // The lock store runs detached (it outlives any one command): stop it should the guide not have.
+      if (lockStoreEnv !== undefined) await cfInfra(['local', 'lockstore', 'stop'], lockStoreEnv);
       if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
     });
 
@@ -170,16 +172,18 @@ describe(`docs: the Setup Guide (${guideFile})`, function () {
       const script = emulatorPathScript(blocks, guideFile);
       const env: NodeJS.ProcessEnv = {
         ...process.env,
-        // Isolation: our own emulator port and state, our own Azurite, our own run reports.
+        // Isolation: our own emulator port and state, our own lock store port and state, our own run reports.
         ARM_EMULATOR_PORT: String(await freePort()),
         ARM_EMULATOR_STATE_DIR: path.join(scratch, 'arm-emulator'),
-        AZURITE_BLOB_PORT: String(azurite.port),
+        AZURITE_BLOB_PORT: String(await freePort()),
+        CF_LOCK_STORE_DIR: path.join(scratch, 'lockstore'),
         CF_RUNS_DIR: path.join(scratch, 'runs'),
         NO_COLOR: '1',
         CI: 'true',
         GITHUB_ACTIONS: '',
         PATH: `${path.join(repoRoot, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}`,
       };
+      lockStoreEnv = { AZURITE_BLOB_PORT: env.AZURITE_BLOB_PORT, CF_LOCK_STORE_DIR: env.CF_LOCK_STORE_DIR };
       for (const name of ['ARM_EMULATOR_ENDPOINT', 'ARM_EMULATOR_CA', 'CF_EMULATOR_URL', 'ARM_EMULATOR_SUBSCRIPTION_ID', 'AZURE_SUBSCRIPTION_ID']) delete env[name];
       // Its own process group, so that whatever the guide starts in the background is stopped with it.
       const child = spawn('bash', ['-c', script], { cwd: repoRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

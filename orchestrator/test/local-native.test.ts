@@ -2,7 +2,7 @@
 // by the same code as `npm run local:up -- --native`, in temp directories on free loopback ports.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -294,7 +294,17 @@ describe('local environment, native mode (real PostgreSQL and Redis)', function 
 
   it('reset deletes the data and starts again from scratch: initialised and seeded, nothing else', async function () {
     await asAdmin(ownDb('case'), (client) => client.query('INSERT INTO tenant_example (tenant_id, name) VALUES ($1, $2)', [tenantA, 'added by hand']));
-    const rows = await nativeReset({ dataRoot, settings, catalog, binaries });
+    // What else lives in .local-data (the emulator's state and CA, the lock store, run reports) stays.
+    const others = ['arm-emulator/ca.pem', 'azurite/__azurite_db_blob__.json', 'runs/westeu-test-1/report.json'].map((f) => path.join(dataRoot, f));
+    for (const file of others) {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, 'not the local environment\'s');
+    }
+    const log: string[] = [];
+    const rows = await nativeReset({ dataRoot, settings, catalog, binaries, log: (line) => log.push(line) });
+    for (const file of others) expect(existsSync(file), `${file} kept`).to.equal(true);
+    const layout = nativeLayout(dataRoot);
+    expect(log).to.include(`removed ${[layout.postgresDir, layout.redisDir, layout.stateFile].join(', ')} (nothing else in ${dataRoot})`);
     expect(rows.filter((row) => row.state === 'healthy').map((row) => row.service)).to.deep.equal(['postgres', 'redis']);
     const count = await asAdmin(ownDb('case'), async (client) => (await client.query('SELECT count(*)::int AS n FROM tenant_example')).rows[0].n as number);
     expect(count).to.equal(4);

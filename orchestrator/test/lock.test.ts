@@ -245,7 +245,7 @@ describe('deployment lock (Azurite)', function () {
     expect(nowhere.stderr).to.include('CF_ARTIFACTS_ACCOUNT_URL').and.include('--emulator');
     const closed = await runCli(['unlock', 'westeu-test-1', '--emulator'], { port: await unusedPort() } as AzuriteBlob, container);
     expect(closed.code).to.equal(ExitCode.Failed);
-    expect(closed.stderr).to.include('cannot read the lock of "westeu-test-1" in http://127.0.0.1:').and.include('is Azurite running');
+    expect(closed.stderr).to.include('cannot read the lock of "westeu-test-1" in http://127.0.0.1:').and.include('is the local lock store running').and.include('cf-infra local lockstore start');
     expect(closed.stderr).to.not.match(/\n\s+at /);
     const notLocked = await runCli(['unlock', 'westeu-test-1', '--emulator', '--force'], azurite, container);
     expect(notLocked.code).to.equal(ExitCode.Success);

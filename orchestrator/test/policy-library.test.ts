@@ -27,7 +27,8 @@ function resourceOf(type: string, name: string, body: Partial<ArmResource> = {})
   return { type, name, id: `${rgId}/providers/${type}/${name}`, location: 'westeurope', tags, ...body };
 }
 
-const retentionFor = (environment: string): number => (environment === 'test' ? 30 : 90);
+// Story 7: 90 days in every environment (the test profile and its policy bound agree).
+const retentionFor = (_environment: string): number => 90;
 
 /** A compliant deployment of an environment, shaped like the Bicep snapshot's predicted resources (env tag and retention as the environment's profile sets them). */
 function compliantDeployment(environment = 'test'): ArmResource[] {
@@ -190,9 +191,12 @@ describe('policies/ evaluated offline', function () {
     });
 
     it('retention outside the environment bounds and a missing retention are reported', function () {
-      const long = (r: ArmResource): void => { r.properties!['retentionInDays'] = 90; };
+      const long = (r: ArmResource): void => { r.properties!['retentionInDays'] = 120; };
+      const short = (r: ArmResource): void => { r.properties!['retentionInDays'] = 30; };
       expect(evaluatePolicies(withChange(compliantDeployment('test'), 'Microsoft.OperationalInsights/workspaces', long), context('test'), { library }).denied).to.equal(1);
-      expect(evaluatePolicies(withChange(compliantDeployment('stg'), 'Microsoft.OperationalInsights/workspaces', long), context('stg'), { library }).results).to.deep.equal([]);
+      expect(evaluatePolicies(withChange(compliantDeployment('test'), 'Microsoft.OperationalInsights/workspaces', short), context('test'), { library }).denied).to.equal(1);
+      expect(evaluatePolicies(withChange(compliantDeployment('stg'), 'Microsoft.OperationalInsights/workspaces', short), context('stg'), { library }).audited).to.equal(1);
+      expect(evaluatePolicies(withChange(compliantDeployment('prod'), 'Microsoft.OperationalInsights/workspaces', long), context('prod'), { library }).results).to.deep.equal([]);
       const missing = withChange(compliantDeployment('stg'), 'Microsoft.OperationalInsights/workspaces', (r) => { delete r.properties!['retentionInDays']; });
       expect(evaluatePolicies(missing, context('stg'), { library }).audited).to.equal(1);
     });
@@ -216,11 +220,12 @@ describe('policies/ evaluated offline', function () {
       expect(test.map((r) => [r.assignment, r.referenceId, r.effect])).to.deep.equal([['cf-baseline-test', 'deny-premium-skus', 'deny']]);
     });
 
-    it("a prod workspace with 90-day retention is outside test's 30-day bound", function () {
+    it("a prod workspace with 365-day retention is outside test's 90-day bound, which reaches test-tagged workspaces only", function () {
       const workspace = compliantDeployment('prod').find((r) => r.type === 'Microsoft.OperationalInsights/workspaces')!;
+      workspace.properties!['retentionInDays'] = 365;
       expect(evaluate(workspace, allPolicies(), { subscriptionId: sub })).to.deep.equal([]);
       const testWorkspace = compliantDeployment('test').find((r) => r.type === 'Microsoft.OperationalInsights/workspaces')!;
-      testWorkspace.properties!['retentionInDays'] = 90;
+      testWorkspace.properties!['retentionInDays'] = 365;
       expect(evaluate(testWorkspace, allPolicies(), { subscriptionId: sub }).map((r) => r.assignment)).to.deep.equal(['cf-baseline-test']);
     });
 

@@ -81,6 +81,8 @@ const noDiagnostics = new Set(
     'Microsoft.KeyVault/vaults/secrets',
     // Its console and system logs reach Log Analytics through the environment's setting.
     'Microsoft.App/jobs',
+    // Task runs on the pool are logged by the registry's own setting (ContainerRegistryRepositoryEvents, login events); the pool has no categories.
+    'Microsoft.ContainerRegistry/registries/agentPools',
   ].map((t) => t.toLowerCase()),
 );
 

@@ -69,7 +69,8 @@ function expectedRules(tier: string, subnets: Record<string, string>, management
   switch (tier) {
     case 'containerapps':
       return [
-        allow('AllowHttpsFromInternet', 100, 'Tcp', ['Internet'], apps, ['443']),
+        // Internal environment: no Internet rule; HTTPS from the VNet's callers (apim in prod, mgmt), from the subnet plan.
+        allow('AllowHttpsFromApimAndManagement', 100, 'Tcp', [...('apim' in subnets ? [subnets['apim']!] : []), subnets['mgmt']!], apps, ['443']),
         allow('AllowAzureLoadBalancer', 110, '*', ['AzureLoadBalancer'], apps, ['*']),
         allow('AllowWithinContainerAppsSubnet', 120, '*', [apps], apps, ['*']),
         denyAllInbound,
@@ -183,7 +184,7 @@ describe('Story 2 (networking) on the snapshots of westeu-test-1 and westeu-prod
       it('scenario 3: every NSG has exactly the specified rules and priorities (db 5432 + 6432 where PgBouncer is on, redis 10000 from container apps only, mgmt SSH/RDP from the configured ranges)', () => {
         const subnets = expectedSubnets(secondOctet, environment);
         const managementRanges = (s.parameters['network'] as { managementSourceRanges: string[] }).managementSourceRanges;
-        expect(managementRanges, 'the configured management ranges').to.not.be.empty;
+        expect(managementRanges, 'the deployment file\'s management ranges (none configured: SSH/RDP closed)').to.deep.equal([]);
         const pgbouncer = (s.parameters['database'] as { pgbouncer: boolean }).pgbouncer;
         expect(pgbouncer, 'PgBouncer only where the tier allows (prod: on, test: Burstable, off)').to.equal(environment === 'prod');
         for (const tier of Object.keys(subnets)) {
@@ -203,6 +204,8 @@ describe('Story 2 (networking) on the snapshots of westeu-test-1 and westeu-prod
             if (rule.access === 'Allow' && /-(db|redis)$/.test(nsg.name)) expect(rule.sources, where).to.deep.equal([apps]);
             if (rule.access === 'Allow' && nsg.name.endsWith('-storage')) expect(rule.sources, where).to.deep.equal(['VirtualNetwork']);
             if (rule.access === 'Allow' && rule.sources.includes('Internet')) expect(rule.ports, where).to.deep.equal(['443']);
+            // The environment is internal (no public endpoint): nothing from the Internet tag, ever.
+            if (rule.access === 'Allow' && nsg.name.endsWith('-containerapps')) expect(rule.sources, where).to.not.include('Internet');
           }
         }
       });

@@ -25,7 +25,7 @@ const expected = {
     redisSku: 'Balanced_B1',
     redisPersistence: 'rdb',
     eventHubsCapacity: 1,
-    logAnalytics: { retentionDays: 30, dailyCapGb: 1 },
+    logAnalytics: { retentionDays: 90, dailyCapGb: 1 },
     registrySku: 'Basic',
   },
   'westeu-prod-1': {

@@ -44,8 +44,17 @@ type validationTargetType = {
 @description('Required. Name of the container registry (names.containerRegistry).')
 param registryName string
 
+@description('Required. Name of the registry\'s ACR Tasks agent pool (names.containerRegistryAgentPool). Used only when registryProfile.buildAgentPool is set.')
+param buildAgentPoolName string
+
+@description('Required. Resource id of the subnet the agent pool joins (the mgmt subnet: not delegated, outbound only). Used only when registryProfile.buildAgentPool is set.')
+param buildAgentPoolSubnetResourceId string
+
 @description('Required. Name of the Container Apps environment (names.containerAppsEnvironment).')
 param environmentName string
+
+@description('Required. Name of the resource group Azure creates for the environment\'s infrastructure (names.containerAppsInfrastructureResourceGroup). It must not exist beforehand; Azure creates it untagged and managed by the environment, so the subscription\'s tag policies must exclude it (bootstrap writes the assignments\' notScopes).')
+param infrastructureResourceGroupName string
 
 @description('Optional. Azure region of the registry, the environment and the private endpoint.')
 param location string = resourceGroup().location
@@ -108,6 +117,14 @@ param environmentDefaultDomain string = ''
 var isPremium = registryProfile.sku == 'Premium'
 
 var acrPullRoleDefinitionId = '7f951dda-4ed3-4680-a7ca-43fe172d538d'
+
+var buildAgentPool = registryProfile.?buildAgentPool
+
+// Agent pools are a Premium feature ("Run an ACR task on a dedicated agent pool",
+// https://learn.microsoft.com/azure/container-registry/tasks-agent-pools).
+var validatedBuildAgentPool = buildAgentPool != null && !isPremium
+  ? fail('registryProfile.buildAgentPool: an ACR Tasks agent pool needs the Premium SKU, not ${registryProfile.sku}.')
+  : buildAgentPool
 
 // ---------------------------------------------------------------------------------------------
 // Container registry
@@ -186,6 +203,30 @@ resource registryPrivateEndpoint 'Microsoft.Network/privateEndpoints@2025-05-01'
   }
 }
 
+// A Premium registry has public network access disabled: ACR Tasks' shared agents and GitHub-hosted
+// runners cannot reach it. ACR Tasks runs on this pool instead (az acr build --agent-pool), inside the
+// VNet: it pushes through the registry's private endpoint. Agent pools are a Premium preview feature,
+// available in westeurope, northeurope and eastus among others (tasks-agent-pools, "Preview
+// limitations"); 2025-03-01-preview is the newest API version (no GA version exists). The pool's VMs
+// need outbound HTTPS to the AzureKeyVault, Storage, EventHub, AzureActiveDirectory and AzureMonitor
+// service tags, which the mgmt subnet's NSG leaves open (Azure's default outbound rules).
+resource registryAgentPool 'Microsoft.ContainerRegistry/registries/agentPools@2025-03-01-preview' = if (validatedBuildAgentPool != null) {
+  parent: registry
+  name: buildAgentPoolName
+  location: location
+  tags: tags
+  properties: {
+    os: 'Linux'
+    tier: validatedBuildAgentPool.?tier ?? 'S1'
+    count: validatedBuildAgentPool.?count ?? 1
+    virtualNetworkSubnetResourceId: buildAgentPoolSubnetResourceId
+  }
+  dependsOn: [
+    // Builds on the pool push through the private endpoint (and its DNS records).
+    registryPrivateEndpoint
+  ]
+}
+
 #disable-next-line use-recent-api-versions // 2021-05-01-preview is the newest version with category groups (allLogs); the only GA version, 2016-09-01, lacks them.
 resource registryDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: defaultDiagnosticSettingName
@@ -216,6 +257,14 @@ resource managedEnvironment 'Microsoft.App/managedEnvironments@2026-01-01' = {
       internal: true
     }
     zoneRedundant: zoneRedundant
+    // A workload-profiles environment creates its own infrastructure resource group, untagged
+    // ("Name of the platform-managed resource group created for the Managed Environment to host
+    // infrastructure resources", ManagedEnvironmentProperties.infrastructureResourceGroup in the
+    // Microsoft.App REST spec). Left to Azure it is ME_<env>_<rg>_<region>; named here, so the
+    // tag rules can exclude exactly it: a deny on it fails the environment with
+    // ManagedEnvironmentResourceGroupDisallowedByPolicy (microsoft/azure-container-apps #345, #381),
+    // and a group created beforehand with our tags is refused as already existing (#811).
+    infrastructureResourceGroup: infrastructureResourceGroupName
     // Console and system logs through Azure Monitor diagnostic settings: no workspace key needed.
     appLogsConfiguration: {
       destination: 'azure-monitor'
@@ -385,6 +434,9 @@ output registryLoginServer string = registry.properties.loginServer
 
 @description('Whether the registry is reachable only through its private endpoint (Premium).')
 output registryPrivate bool = isPremium
+
+@description('Name of the ACR Tasks agent pool that builds into the registry from inside the VNet (az acr build --agent-pool); empty when there is none.')
+output buildAgentPoolName string = validatedBuildAgentPool != null ? registryAgentPool.name : ''
 
 @description('Resource id of the validation job (Container Apps job, manual trigger).')
 output validationJobResourceId string = validationJob.id

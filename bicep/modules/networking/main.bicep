@@ -147,9 +147,18 @@ var managementRules = empty(network.managementSourceRanges)
       allowInbound('AllowRdpFromManagementRanges', 110, 'Tcp', network.managementSourceRanges, prefixOf.mgmt, ['3389'])
     ]
 
+// The environment is internal: its ingress is a private IP of the container-apps subnet behind an
+// internal load balancer, with no public endpoint ("Networking in Azure Container Apps environment",
+// accessibility level Internal: https://learn.microsoft.com/azure/container-apps/networking). The
+// Internet service tag never matches that traffic, so Story 2's "443 from internet" has nothing to
+// allow; what must reach the apps over HTTPS are the VNet's own callers: API Management (prod, its
+// subnet) and the management hosts. Their prefixes come from the subnet plan, and the explicit allows
+// sit before DenyAllInbound, which would otherwise stop them before Azure's AllowVnetInBound (65000).
+var containerAppsHttpsSources = concat(contains(plannedTiers, 'apim') ? [prefixOf.apim] : [], [prefixOf.mgmt])
+
 var securityRulesByTier = {
   containerapps: [
-    allowInbound('AllowHttpsFromInternet', 100, 'Tcp', ['Internet'], containerAppsPrefix, ['443'])
+    allowInbound('AllowHttpsFromApimAndManagement', 100, 'Tcp', containerAppsHttpsSources, containerAppsPrefix, ['443'])
     allowInbound('AllowAzureLoadBalancer', 110, '*', ['AzureLoadBalancer'], containerAppsPrefix, ['*'])
     allowInbound('AllowWithinContainerAppsSubnet', 120, '*', [containerAppsPrefix], containerAppsPrefix, ['*'])
     denyAllInbound

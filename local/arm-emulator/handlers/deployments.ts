@@ -39,8 +39,8 @@ function readDeployment(req: Request): DeploymentInput {
   return { location: body.location, properties, tags: body.tags };
 }
 
-const plan = (ctx: Context, req: Request, name: string, d: DeploymentInput): Promise<Plan> =>
-  planTemplate(ctx, { template: d.properties.template, templateLink: d.properties.templateLink, parameters: d.properties.parameters, location: d.location, deploymentName: name, principalId: req.principalId });
+const plan = (ctx: Context, req: Request, name: string, d: DeploymentInput, checkAccess = true): Promise<Plan> =>
+  planTemplate(ctx, { template: d.properties.template, templateLink: d.properties.templateLink, parameters: d.properties.parameters, location: d.location, deploymentName: name, principalId: req.principalId, checkAccess });
 
 const templateHash = (template: unknown): string => BigInt(`0x${createHash('sha256').update(JSON.stringify(template ?? {})).digest('hex').slice(0, 15)}`).toString();
 
@@ -197,7 +197,7 @@ export async function whatIfDeployment(ctx: Context, req: Request, sub: string, 
   checkSubscription(ctx, sub);
   checkName(name);
   const input = readDeployment(req);
-  const p = await plan(ctx, req, name, input);
+  const p = await plan(ctx, req, name, input, false);
   advance(ctx);
   const op = startOperation(ctx, 'deploymentWhatIf', deploymentId(sub, name), undefined, 0);
   // WhatIfOperationResult (deployments.json 2025-04-01)

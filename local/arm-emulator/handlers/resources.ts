@@ -4,6 +4,9 @@
 // type a template can create. Shapes: specification/resources/resource-manager/Microsoft.Resources/resources/stable/2025-04-01/resources.json
 // #/definitions/GenericResource plus the per-type derived values in fill.ts.
 import { checkApiVersion } from '../api-version.ts';
+import { checkAssignmentCondition, checkRoleDefinitionExists, roleAssignmentType } from '../authorization/engine.ts';
+import { applyConnectionStatuses, connectionStatuses } from '../authorization/private-link.ts';
+import { builtInRoleBody } from '../authorization/builtin-roles.ts';
 import type { Context } from '../context.ts';
 import { checkDenySettings } from '../deny.ts';
 import { ArmError, resourceGroupNotFound, resourceNotFound } from '../errors.ts';
@@ -39,7 +42,11 @@ export function getGenericResource(ctx: Context, req: Request, path: string): Re
   const group = missingResourceGroup(ctx, rid.id);
   if (group !== undefined) throw resourceGroupNotFound(group);
   const r = getResource(ctx, rid.id);
-  if (r === undefined) throw notFound(rid);
+  if (r === undefined) {
+    const builtIn = rid.type.toLowerCase() === 'microsoft.authorization/roledefinitions' ? builtInRoleBody(rid.id, rid.name) : undefined;
+    if (builtIn !== undefined) return reply(200, builtIn);
+    throw notFound(rid);
+  }
   return reply(200, responseBody(r.body));
 }
 
@@ -56,12 +63,18 @@ function write(ctx: Context, req: Request, path: string, merge: boolean): Reply 
   const existing = getResource(ctx, rid.id);
   if (merge && existing === undefined) throw notFound(rid);
   const declared = merge ? deepMerge(existing!.declared, declaredPart(body)) : declaredPart(body);
+  if (type.toLowerCase() === roleAssignmentType) {
+    checkRoleDefinitionExists(ctx, declared);
+    checkAssignmentCondition(declared);
+  }
   checkDenySettings(ctx, rid.id, type, 'write', req.principalId);
   checkPolicy(ctx.policy, ctx.store.data.resources, { id: rid.id, type, name: rid.name, body: declared });
   const failure = failureFor(ctx.options.faults, type);
   if (failure !== undefined) throw new ArmError(400, failure, `The resource operation for '${rid.id}' failed with '${failure}' (injected fault).`);
   if (existing === undefined) claimDeletedVault(ctx, rid.subscriptionId, type, rid.name, declared);
+  const statuses = connectionStatuses(ctx, req.principalId, { id: rid.id, type, body: declared });
   const { stored, created } = putResource(ctx, { id: rid.id, type, name: existing?.name ?? rid.name, apiVersion, declared });
+  applyConnectionStatuses(ctx, stored.id, statuses);
   ctx.store.save();
   return reply(created ? 201 : 200, responseBody(stored.body));
 }

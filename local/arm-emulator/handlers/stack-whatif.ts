@@ -28,7 +28,7 @@ async function computeChanges(ctx: Context, body: Record<string, unknown>): Prom
   const stack = ctx.store.data.stacks[key(stackRef)];
   const stackProps = asObject(stack?.body.properties);
   const stackName = parseResourceId(stackRef)?.name ?? String(body.name);
-  const plan = await planTemplate(ctx, { template: props.template, templateLink: props.templateLink, parameters: props.parameters, location: String(body.location), deploymentName: stackName, principalId: String(asObject(body.systemData)?.lastModifiedBy ?? ''), stackId: stackRef });
+  const plan = await planTemplate(ctx, { template: props.template, templateLink: props.templateLink, parameters: props.parameters, location: String(body.location), deploymentName: stackName, principalId: String(asObject(body.systemData)?.lastModifiedBy ?? ''), stackId: stackRef, checkAccess: false });
   return stackWhatIf(ctx, {
     plan,
     managed: ((stackProps?.resources as { id: string }[] | undefined) ?? []).map((r) => r.id),

@@ -5,6 +5,8 @@
 // lower-case ('deploying', 'deleting', 'succeeded', 'failed').
 import { randomUUID } from 'node:crypto';
 import { checkApiVersion } from '../api-version.ts';
+import { authorize } from '../authorization/engine.ts';
+import { authorizeUnmanagedDeletes } from '../authorization/unmanage-access.ts';
 import type { Context } from '../context.ts';
 import { latencyFor } from '../context.ts';
 import { ArmError } from '../errors.ts';
@@ -45,6 +47,16 @@ function oneOf(name: string, path: string, value: unknown, allowed: readonly str
   if (value === undefined && !required) return;
   if (value === undefined) throw invalidDefinition(name, `the required property '${path}' is missing. Allowed values: ${allowed.join(', ')}.`);
   if (typeof value !== 'string' || !allowed.includes(value)) throw invalidDefinition(name, `'${path}' is '${String(value)}'; allowed values: ${allowed.join(', ')}.`);
+}
+
+/**
+ * Deny settings other than 'none' need Microsoft.Resources/deploymentStacks/manageDenySetting/action
+ * on the stack (deployment-stacks.md, "Built-in roles": Azure Deployment Stack Contributor cannot
+ * create deny assignments; Contributor excludes the action in its notActions).
+ */
+function authorizeDenySettings(ctx: Context, req: Request, def: StackDefinition, id: string): void {
+  if (asObject(def.properties.denySettings)?.mode === 'none') return;
+  authorize(ctx, req.principalId, 'Microsoft.Resources/deploymentStacks/manageDenySetting/action', id);
 }
 
 export interface StackDefinition {
@@ -118,6 +130,7 @@ export async function putStack(ctx: Context, req: Request, sub: string, name: st
   const { apiVersion } = checkApiVersion(req, stackType);
   checkSubscription(ctx, sub);
   const def = readStackDefinition(req, name);
+  authorizeDenySettings(ctx, req, def, stackId(sub, name));
   advance(ctx);
   const id = stackId(sub, name);
   const before = findStack(ctx, sub, name);
@@ -132,6 +145,9 @@ export async function putStack(ctx: Context, req: Request, sub: string, name: st
   const now = new Date().toISOString();
   const settings = normalisedSettings(def.properties);
   const previous = asObject(current?.body.properties) ?? {};
+  const planned = new Set(plan.resources.map((r) => key(r.id)));
+  const dropped = ((previous.resources as { id: string }[] | undefined) ?? []).map((r) => r.id).filter((rid) => !planned.has(key(rid)));
+  authorizeUnmanagedDeletes(ctx, req.principalId, dropped, settings.actionOnUnmanage);
   const correlationId = randomUUID();
   const properties: Record<string, unknown> = {
     ...settings,
@@ -240,6 +256,7 @@ export function deleteStack(ctx: Context, req: Request, sub: string, name: strin
   refuseIfRunning(s, name);
   const props = asObject(s.body.properties)!;
   const managed = ((props.resources as { id: string }[] | undefined) ?? []).map((r) => r.id);
+  authorizeUnmanagedDeletes(ctx, req.principalId, managed, unmanageAction);
   props.provisioningState = 'deleting';
   const types = managed.map((id) => getResource(ctx, id)?.type ?? '');
   const op = startOperation(ctx, 'stackDelete', stackId(sub, name), { managed, unmanageAction }, latencyFor(ctx, types));
@@ -258,6 +275,7 @@ export async function validateStack(ctx: Context, req: Request, sub: string, nam
   const { apiVersion } = checkApiVersion(req, stackType);
   checkSubscription(ctx, sub);
   const def = readStackDefinition(req, name);
+  authorizeDenySettings(ctx, req, def, stackId(sub, name));
   const plan = await planTemplate(ctx, { template: def.properties.template, templateLink: def.properties.templateLink, parameters: def.properties.parameters, location: def.location, deploymentName: name, principalId: req.principalId, stackId: stackId(sub, name) });
   const id = stackId(sub, name);
   const op = startOperation(ctx, 'stackValidate', id, undefined, 0);

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { createArmClients } from '../../../orchestrator/src/arm/clients.ts';
 import { EmulatorCredential } from '../../../orchestrator/src/arm/emulator-credential.ts';
-import { call, fast, pollLocation, startTestEmulator, tinyStack, tinyTemplate, type TestEmulator } from './helpers.ts';
+import { assignRole, call, fast, pollLocation, roles, startTestEmulator, tinyStack, tinyTemplate, type TestEmulator } from './helpers.ts';
 import { compareWithExample, loadExample } from './spec-compare.ts';
 
 const expectArmError = async (p: Promise<unknown>, status: number, code: string): Promise<any> => {
@@ -179,7 +179,8 @@ describe('ARM emulator: deployment stacks', () => {
       properties: { mode: 'Incremental', template: tinyTemplate({ storageNames: ['stdeny1'] }), parameters: { rgName: { value: 'rg-deny' }, location: { value: 'westeurope' } } },
     });
     expect([dep.status, dep.body.error.code]).to.deep.equal([403, 'DenyAssignmentAuthorizationFailed']);
-    // excluded principal: may delete
+    // excluded principal: may delete (it needs the right to, like any caller: Contributor on the group)
+    expect((await assignRole(emu, `/subscriptions/${emu.subscriptionId}/resourceGroups/rg-deny`, excluded, roles.contributor)).status).to.equal(201);
     const admin = createArmClients({ kind: 'emulator', subscriptionId: emu.subscriptionId, endpoint: emu.endpoint, caPem: emu.caPem, credential: new EmulatorCredential({ principalId: excluded }) });
     await admin.storage.storageAccounts.delete('rg-deny', 'stdeny1');
     await expectArmError(emu.clients.storage.storageAccounts.getProperties('rg-deny', 'stdeny1'), 404, 'ResourceNotFound');

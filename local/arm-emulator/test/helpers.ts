@@ -127,3 +127,21 @@ export function tinyStack(rgName: string, extra: { storageNames?: string[]; acti
     },
   };
 }
+
+/** Built-in role definition GUIDs the tests assign (authorization/builtin-roles.ts holds their permissions). */
+export const roles = {
+  owner: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
+  contributor: 'b24988ac-6180-42a0-ab88-20f7382dd24c',
+  reader: 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
+  rbacAdministrator: 'f58310d9-a9f6-439a-9e8d-f62e7b41a168',
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
+} as const;
+
+let assignmentCounter = 0;
+/** PUTs a role assignment as the subscription's Owner (the default principal): `role` is a GUID or a full role definition id. */
+export async function assignRole(emu: RunningEmulator, scope: string, principalId: string, role: string, properties: Record<string, unknown> = {}): Promise<RawResponse> {
+  const roleDefinitionId = role.startsWith('/') ? role : `/subscriptions/${emu.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`;
+  const name = `a0000000-0000-4000-a000-${String(++assignmentCounter).padStart(12, '0')}`;
+  return call(emu, 'PUT', `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}?api-version=2022-04-01`, { properties: { roleDefinitionId, principalId, principalType: 'ServicePrincipal', ...properties } });
+}

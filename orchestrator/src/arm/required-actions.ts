@@ -2,16 +2,26 @@
 // actions on every resource the body references (ARM answers 403 LinkedAuthorizationFailed when one
 // is missing). One source for the emulator's authorization and for bootstrap's role coverage check.
 //
-// Sources (Azure docs, checked 2026-12):
-// - "Azure RBAC permissions for Azure Private Link": a private endpoint needs subnets/join/action on its
-//   subnet, the network interface actions for the NIC it creates, and for automatic approval
-//   <provider>/<type>/privateEndpointConnectionsApproval/action on the target (else Pending).
-// - Built-in role "Private DNS Zone Contributor" / "Network Contributor": virtualNetworks/join/action
-//   for a zone's virtual network link, privateDnsZones/join/action for a private DNS zone group.
-// - "Azure permissions for Networking": networkSecurityGroups/join/action and routeTables/join/action
-//   when a subnet references them; userAssignedIdentities/assign/action to attach an identity.
-// - "Diagnostic settings in Azure Monitor" / "Flow logs": workspaces/sharedKeys/action on a Log
-//   Analytics destination, storageAccounts/listKeys/action on a storage destination.
+// Sources (Azure docs and ARM's own answers, checked 2026-12):
+// - "Azure RBAC permissions for Azure Private Link" (learn.microsoft.com/azure/private-link/rbac-permissions):
+//   a private endpoint needs privateEndpoints/write and subnets/join/action on its subnet — and nothing on
+//   network interfaces: the endpoint's NIC is created and owned by the Network provider, so no NIC action
+//   is listed (an earlier version of this file asked for networkInterfaces/write: not what Azure checks).
+//   Automatic approval needs <provider>/<type>/privateEndpointConnectionsApproval/action on the target
+//   (without it the connection stays Pending: the emulator sets that state, the coverage check reports it).
+// - Built-in roles "Private DNS Zone Contributor" / "Network Contributor" and "Private endpoint DNS
+//   integration": virtualNetworks/join/action for a zone's virtual network link, privateDnsZones/join/action
+//   for a private endpoint's DNS zone group.
+// - "Add, change, or delete a virtual network subnet" (permissions): networkSecurityGroups/join/action and
+//   routeTables/join/action when a subnet references them; "Configure Azure Storage firewalls and virtual
+//   networks" / Key Vault network security: a virtual network rule (service endpoint) needs
+//   subnets/joinViaServiceEndpoint/action on the subnet, not join/action.
+// - ARM's LinkedAuthorizationFailed answers name the linked actions of managed identities
+//   (userAssignedIdentities/assign/action, Azure/aad-pod-identity#613) and of diagnostic-setting
+//   destinations: an Event Hubs authorization rule's listkeys/action (CDCgov/prime-reportstream#7678);
+//   "Diagnostic settings in Azure Monitor": workspaces/sharedKeys/action on a Log Analytics destination
+//   and storageAccounts/listKeys/action on a storage destination. Any other reference to a workspace
+//   or storage account is held to the same action (stricter than Azure where unsure).
 
 export interface ResourceWrite {
   id: string;
@@ -47,8 +57,6 @@ export function typeOfResourceId(id: string): string | undefined {
   return parts.join('/');
 }
 
-const resourceGroupOf = (id: string): string | undefined => /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+)(\/|$)/i.exec(id)?.[1];
-
 /** Referenced types → the linked action ARM checks on the referenced resource. */
 const linkedActionByType: Record<string, { action: string; why: string }> = {
   'microsoft.network/virtualnetworks/subnets': { action: 'Microsoft.Network/virtualNetworks/subnets/join/action', why: 'references a subnet' },
@@ -59,7 +67,12 @@ const linkedActionByType: Record<string, { action: string; why: string }> = {
   'microsoft.managedidentity/userassignedidentities': { action: 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action', why: 'assigns a user-assigned identity' },
   'microsoft.operationalinsights/workspaces': { action: 'Microsoft.OperationalInsights/workspaces/sharedKeys/action', why: 'sends to a Log Analytics workspace' },
   'microsoft.storage/storageaccounts': { action: 'Microsoft.Storage/storageAccounts/listKeys/action', why: 'writes to a storage account' },
+  'microsoft.eventhub/namespaces/authorizationrules': { action: 'Microsoft.EventHub/namespaces/authorizationRules/listKeys/action', why: 'sends with an Event Hubs authorization rule' },
 };
+
+/** A subnet referenced by a service-endpoint network rule is joined via the service endpoint. */
+const serviceEndpointJoin = { action: 'Microsoft.Network/virtualNetworks/subnets/joinViaServiceEndpoint/action', why: 'allows a subnet through a service endpoint' };
+const isServiceEndpointRule = (path: string): boolean => /(^|\.)virtualNetworkRules\[\d+\]/i.test(path);
 
 /** Target types of our private endpoints: approving the connection is an action on the target. */
 export const privateEndpointApprovalTypes = [
@@ -118,23 +131,15 @@ export function actionsForWrite(r: ResourceWrite): (RequiredAction & { approval?
       add({ action: approvalAction(type), scope: id, linked: true, approval: true, why: `approves its private endpoint connection (${path})` });
       continue;
     }
-    const rule = linkedActionByType[type.toLowerCase()];
+    const rule = type.toLowerCase() === 'microsoft.network/virtualnetworks/subnets' && isServiceEndpointRule(path) ? serviceEndpointJoin : linkedActionByType[type.toLowerCase()];
     if (rule !== undefined) add({ action: rule.action, scope: id, linked: true, why: `${rule.why} (${path})` });
-  }
-  if (r.type.toLowerCase() === 'microsoft.network/privateendpoints') {
-    // ARM creates the endpoint's network interface in the endpoint's resource group, as the caller.
-    const rg = resourceGroupOf(r.id) ?? r.id;
-    add({ action: 'Microsoft.Network/networkInterfaces/write', scope: rg, linked: true, why: 'creates the private endpoint\'s network interface' });
   }
   return out;
 }
 
+/** A delete needs the type's delete action (the private endpoint's NIC goes with it, owned by the Network provider). */
 export function actionsForDelete(id: string, type: string): RequiredAction[] {
-  const actions: RequiredAction[] = [{ action: `${actionPrefix(type)}/delete`, scope: id, linked: false, why: `deletes ${type}` }];
-  if (type.toLowerCase() === 'microsoft.network/privateendpoints') {
-    actions.push({ action: 'Microsoft.Network/networkInterfaces/delete', scope: resourceGroupOf(id) ?? id, linked: true, why: 'deletes the private endpoint\'s network interface' });
-  }
-  return actions;
+  return [{ action: `${actionPrefix(type)}/delete`, scope: id, linked: false, why: `deletes ${type}` }];
 }
 
 /** The role definition GUID and principal type a role assignment body grants (condition attributes). */

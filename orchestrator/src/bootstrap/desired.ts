@@ -3,7 +3,7 @@
 import { resolveAll } from '../config/registry.ts';
 import type { Registry } from '../config/types.ts';
 import { artifactsStorageAccountName, networkWatcherName, networkWatcherResourceGroupName, sharedResourceGroupName } from '../naming/shared.ts';
-import type { PolicyLibrary } from '../policy/index.ts';
+import { baselineExclusions, withExclusions, type PolicyLibrary } from '../policy/index.ts';
 import type { BootstrapConfig } from './config.ts';
 import type { DeploymentRole } from './deployment-role.ts';
 import type { CustomRole } from './role-file.ts';
@@ -298,10 +298,13 @@ export function policies(input: BootstrapInput, library: PolicyLibrary): Desired
     const doc = forSubscription(initiative, sub) as unknown as { id: string; name: string; properties: Record<string, unknown> };
     out.push({ label: `initiative ${doc.name}`, id: doc.id, apiVersion: apiVersions.policy, body: { properties: doc.properties } });
   }
+  // Every deployment's Container Apps infrastructure group, in every assignment (see policy/exclusions.ts).
+  const exclusions = baselineExclusions(resolveAll(input.registry), sub);
   for (const { assignment, environment } of library.assignments) {
-    const doc = forSubscription(assignment, sub) as unknown as { name: string; properties: Record<string, unknown> & { scope: string } };
+    const doc = forSubscription(assignment, sub) as unknown as { name: string; properties: Record<string, unknown> & { scope: string; notScopes?: string[] } };
     const { scope, ...properties } = doc.properties; // scope is where it is PUT, not a property ARM accepts
-    out.push({ label: `policy assignment ${doc.name} (${environment})`, id: `${scope}/providers/Microsoft.Authorization/policyAssignments/${doc.name}`, apiVersion: apiVersions.policy, body: { properties } });
+    properties.notScopes = withExclusions(properties.notScopes, exclusions);
+    out.push({ label: `policy assignment ${doc.name} (${environment}, ${exclusions.length} infrastructure groups excluded)`, id: `${scope}/providers/Microsoft.Authorization/policyAssignments/${doc.name}`, apiVersion: apiVersions.policy, body: { properties } });
   }
   return out;
 }

@@ -1,5 +1,7 @@
 // `cf-infra deploy <deployment>`: the deploy pipeline (deploy/pipeline.ts) with services from the flags.
 import path from 'node:path';
+import { defaultStackWaitSeconds } from '../deploy/arm-phases.ts';
+import { watchInterrupts } from '../deploy/interrupt.ts';
 import { runDeploy, type OutputFormat } from '../deploy/pipeline.ts';
 import { createProgress, progressModeFor } from '../deploy/progress.ts';
 import { askOnTerminal, checkTargetFlags, commandServices, isInteractive } from '../deploy/services.ts';
@@ -23,7 +25,7 @@ Azure the data checks in the in-VNet validation job, CF_VALIDATE_JOB=skip before
 
 Options:
   --emulator             the local ARM emulator (a running one, else one started for this command)
-                         and Azurite for the lock (started when none listens on $AZURITE_BLOB_PORT)
+                         and the local lock store (cf-infra local lockstore start; it must be running)
   --subscription <id>    Azure subscription (default $AZURE_SUBSCRIPTION_ID); the lock lives in
                          $CF_ARTIFACTS_ACCOUNT_URL (created by cf-infra bootstrap)
   --local-env            with --emulator: the database step runs against the local native
@@ -34,10 +36,16 @@ Options:
   --yes                  deploy without asking (required when there is no terminal)
   --allow-delete         prod: allow a run that deletes or detaches resources
   --format <f>           text (default), markdown or json (the run report)
+  --lock-wait <s>        when another run holds the deployment's lock, wait at most <s> seconds
+                         for it to be released or to expire (default 0: exit 3 at once)
+  --stack-wait <s>       when the stack is still running another operation, wait for it at most
+                         <s> seconds (default ${defaultStackWaitSeconds}; 0: do not wait)
   -h, --help
 
 Exit codes: 0 deployed (or nothing to change), 1 failed (also a policy deny or an estimate over
-budget, before anything is touched), 2 bad input (nothing touched), 3 locked by another run.`;
+budget, before anything is touched), 2 bad input (nothing touched), 3 locked by another run,
+130/143 interrupted by SIGINT/SIGTERM (one line says what ARM is left doing; lock released, run
+report written with the outcome "interrupted").`;
 
 const formats = ['text', 'markdown', 'json'];
 
@@ -45,6 +53,13 @@ export function parseFormat(value: string | undefined, command: string): OutputF
   const format = value ?? 'text';
   if (!formats.includes(format)) throw new UsageError(`${command}: --format "${format}" is not one of ${formats.join(', ')}`);
   return format as OutputFormat;
+}
+
+/** --stack-wait / --lock-wait <seconds>: a whole number, 0 to 86400; in ms. */
+export function parseWaitSeconds(value: string | undefined, option: string, command: string, defaultSeconds: number): number {
+  if (value === undefined) return defaultSeconds * 1000;
+  if (!/^\d+$/.test(value) || Number(value) > 86_400) throw new UsageError(`${command}: ${option} "${value}" is not a number of seconds from 0 to 86400`);
+  return Number(value) * 1000;
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -58,12 +73,16 @@ export async function run(args: string[]): Promise<number> {
       format: { type: 'string' },
       'env-path': { type: 'string' },
       'local-env': { type: 'boolean', default: false },
+      'stack-wait': { type: 'string' },
+      'lock-wait': { type: 'string' },
     },
   });
   if (parsed.help) return ExitCode.Success;
   const { values, positionals } = parsed;
   const deployment = positionals[0]!;
   const format = parseFormat(values.format, 'deploy');
+  const stackWaitMs = parseWaitSeconds(values['stack-wait'], '--stack-wait', 'deploy', defaultStackWaitSeconds);
+  const lockWaitMs = parseWaitSeconds(values['lock-wait'], '--lock-wait', 'deploy', 0);
   const flags = checkTargetFlags(values);
   const localEnv = values['local-env'] || values['env-path'] !== undefined;
   if (localEnv && !values.emulator) throw new UsageError(`deploy: ${values['env-path'] === undefined ? '--local-env' : '--env-path'} is for --emulator (on Azure the database step runs in the validation job, inside the VNet)`);
@@ -73,6 +92,7 @@ export async function run(args: string[]): Promise<number> {
   resolveTarget(deployment); // bad names and a broken registry stop here, before anything starts
 
   const services = commandServices(flags);
+  const interrupts = watchInterrupts();
   try {
     const result = await runDeploy(
       { deployment, command: ['deploy', ...args].join(' '), yes: values.yes, allowDelete: values['allow-delete'], format },
@@ -84,10 +104,15 @@ export async function run(args: string[]): Promise<number> {
         ...(interactive ? { confirm: askOnTerminal } : {}),
         color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
         ...(localEnv ? { localEnvironment: values['env-path'] === undefined ? {} : { envPath: path.resolve(values['env-path']) } } : {}),
+        interrupts,
+        stackWaitMs,
+        lockWaitMs,
       },
     );
     return result.exitCode;
   } finally {
     await services.close();
+    // Interrupted: the lock is released and the report written; end by the signal itself.
+    interrupts.finish();
   }
 }

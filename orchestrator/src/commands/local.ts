@@ -1,4 +1,5 @@
-// `cf-infra local <up|down|status|reset|logs>`: the local development environment (Story 8).
+// `cf-infra local <up|down|status|reset|logs>`: the local development environment (Story 8);
+// `cf-infra local lockstore <start|stop|status>`: the local lock store (Azurite) --emulator runs use.
 import path from 'node:path';
 import { UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
@@ -10,10 +11,12 @@ import { nativeDown, nativeLogFiles, nativeReset, nativeStackExists, nativeStatu
 import { defaultDataRoot } from '../local/paths.ts';
 import { loadSettings, type LocalSettings } from '../local/settings.ts';
 import { allHealthy, renderStatus, type ServiceStatus } from '../local/status.ts';
+import { describeLockStoreStatus, lockStoreStatus, startLockStore, stopLockStore } from '../lock/local-store.ts';
 
-export const summary = 'Local environment: up, down, status, reset, logs (Docker Compose, or --native)';
+export const summary = 'Local environment: up, down, status, reset, logs (Docker Compose, or --native); lockstore start|stop|status';
 
-const actions = ['up', 'down', 'status', 'reset', 'logs'] as const;
+const actions = ['up', 'down', 'status', 'reset', 'logs', 'lockstore'] as const;
+const lockStoreActions = ['start', 'stop', 'status'] as const;
 type Action = (typeof actions)[number];
 type Mode = 'docker' | 'native';
 
@@ -23,8 +26,13 @@ const help = `Usage: cf-infra local <${actions.join('|')}> [options]     (npm ru
             databases, roles, extensions, RLS example and topics, seed two tenants
   down      stop the stack (data is kept)
   status    each service, its port and its health (exit 1 when one is not healthy)
-  reset     stop, delete all local data, and start from scratch
+  reset     stop, delete the local environment's data (PostgreSQL, Redis; not the emulator's
+            state, the lock store or run reports), and start from scratch
   logs [postgres|redis|<compose service>]   the services' logs
+  lockstore start|stop|status
+            the local lock store (Azurite blob service) that every --emulator command takes its
+            deployment lock in: it runs until stopped (no cf-infra run starts or stops it), state
+            in $CF_LOCK_STORE_DIR (default .local-data/azurite), port $AZURITE_BLOB_PORT (10000)
 
 Options:
   --native           PostgreSQL and Redis from the locally installed binaries in .local-data/
@@ -67,7 +75,10 @@ function parse(args: string[]): Options | 'help' {
   if (action === undefined || !(actions as readonly string[]).includes(action)) {
     throw new UsageError(`local needs an action: ${actions.join(', ')}${action === undefined ? '' : ` (got "${action}")`}`, 'run `cf-infra local --help`');
   }
-  if (rest.length > 0 || (service !== undefined && action !== 'logs')) {
+  if (action === 'lockstore' && (service === undefined || !(lockStoreActions as readonly string[]).includes(service) || rest.length > 0)) {
+    throw new UsageError(`local lockstore needs one of ${lockStoreActions.join(', ')}${service === undefined ? '' : ` (got "${[service, ...rest].join(' ')}")`}`);
+  }
+  if (rest.length > 0 || (service !== undefined && action !== 'logs' && action !== 'lockstore')) {
     throw new UsageError(`unexpected argument "${[service, ...rest].filter(Boolean).join(' ')}" for local ${action}`);
   }
   if (values.native && values.docker) throw new UsageError('--native and --docker exclude each other');
@@ -121,6 +132,8 @@ async function runNative(options: Options, settings: LocalSettings): Promise<num
       console.log(stopped.length === 0 ? 'nothing was running' : `stopped ${stopped.join(', ')} (data kept in ${options.dataDir})`);
       return ExitCode.Success;
     }
+    case 'lockstore':
+      return runLockStore(options.service!);
     case 'logs': {
       const all = nativeLogFiles(options.dataDir);
       if (options.service !== undefined && !(options.service in all)) {
@@ -148,14 +161,33 @@ async function runCompose(options: Options): Promise<number> {
       const code = await compose(composeCommands.reset);
       return code === 0 ? compose(composeCommands.up) : code;
     }
+    case 'lockstore':
+      return runLockStore(options.service!);
     case 'logs':
       return compose(composeCommands.logs(options.follow, options.service));
   }
 }
 
+async function runLockStore(action: string): Promise<number> {
+  if (action === 'start') {
+    const { started, status } = await startLockStore();
+    console.log(started ? `started ${describeLockStoreStatus(status)}` : `already running: ${describeLockStoreStatus(status)}`);
+    return ExitCode.Success;
+  }
+  if (action === 'stop') {
+    const { stopped, pid, status } = await stopLockStore();
+    console.log(stopped ? `stopped the lock store (pid ${pid} ended; its leases and blobs stay in ${status.dir})` : `nothing to stop: ${describeLockStoreStatus(status)}`);
+    return ExitCode.Success;
+  }
+  const status = await lockStoreStatus();
+  console.log(describeLockStoreStatus(status));
+  return status.listening ? ExitCode.Success : ExitCode.Failed;
+}
+
 export async function run(args: string[]): Promise<number> {
   const options = parse(args);
   if (options === 'help') return ExitCode.Success;
+  if (options.action === 'lockstore') return runLockStore(options.service!);
   // Bad settings are refused before anything starts, whichever mode (Docker reads the same file).
   const settings = loadSettings(options.envFile);
   if (options.action === 'up' || options.action === 'reset') {

@@ -14,7 +14,8 @@ Prints every name the deployment's resources get (resource group, network, datab
 the resource type and whether the name must be unique across Azure.
 
 Options:
-  --json      print the names as JSON ({ deployment, names, otherNames })
+  --json      print the names as JSON ({ deployment, names, otherNames, buildAgentPool }); buildAgentPool is
+              the registry's ACR Tasks agent pool where the profile creates one (az acr build --agent-pool), else null
   -h, --help`;
 
 export async function run(args: string[]): Promise<number> {
@@ -23,7 +24,8 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const deployment = resolveDeployment(loadRegistry(), positionals[0]!);
   if (values.json) {
-    console.log(JSON.stringify({ deployment: deployment.name, names: deployment.names, otherNames: deployment.otherNames }, null, 2));
+    const buildAgentPool = deployment.settings.registry.buildAgentPool === null ? null : deployment.names.containerRegistryAgentPool;
+    console.log(JSON.stringify({ deployment: deployment.name, names: deployment.names, otherNames: deployment.otherNames, buildAgentPool }, null, 2));
     return ExitCode.Success;
   }
   console.log(`Names of ${deployment.name} (${deployment.location}, ${deployment.environment}):\n`);

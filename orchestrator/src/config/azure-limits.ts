@@ -54,6 +54,8 @@ export const keyVaultSkus = ['standard', 'premium'] as const;
 export const keyVaultSoftDeleteRetentionDays = { min: 7, max: 90 } as const;
 
 export const containerRegistrySkus = ['Basic', 'Standard', 'Premium'] as const;
+/** ACR Tasks agent pool tiers (https://learn.microsoft.com/azure/container-registry/tasks-agent-pools: S1 2 vCPU, S2 4, S3 8). */
+export const registryAgentPoolTiers = ['S1', 'S2', 'S3'] as const;
 
 export const stackActionsOnUnmanage = ['delete', 'detach'] as const;
 export const stackDenyModes = ['none', 'denyDelete', 'denyWriteAndDelete'] as const;

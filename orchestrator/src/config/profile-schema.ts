@@ -2,6 +2,7 @@
 // involve more than one field. A deployment's `overrides:` is a deep partial of the same shape.
 import {
   containerRegistrySkus,
+  registryAgentPoolTiers,
   eventHubsSkus,
   eventHubsTierLimits,
   flowLogRetentionDays,
@@ -20,7 +21,6 @@ import {
   stackDenyModes,
   type EventHubsSku,
 } from './azure-limits.ts';
-import { parseCidr } from '../cidr/ipv4.ts';
 import type { Problem, Spec } from './schema.ts';
 import type { Profile } from './types.ts';
 
@@ -29,12 +29,6 @@ const emailPattern = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9
 export const emailSpec: Spec = { kind: 'string', rule: 'an email address (name@domain.tld)', test: (value) => emailPattern.test(value) };
 
 const emailList: Spec = { kind: 'array', items: emailSpec, minItems: 1, unique: true };
-
-const sourceRange: Spec = {
-  kind: 'string',
-  rule: 'an IPv4 CIDR block (a.b.c.d/n, network address) of the administrators\' public ranges',
-  test: (value) => parseCidr(value).ok,
-};
 
 const tagValue: Spec = { kind: 'string', rule: 'a tag value of 1-256 characters', test: (value) => value.length >= 1 && value.length <= 256 };
 
@@ -78,7 +72,6 @@ export const profileFields = {
     spec: {
       kind: 'object',
       fields: {
-        managementSourceRanges: { spec: { kind: 'array', items: sourceRange, minItems: 1, unique: true } },
         flowLogRetentionDays: { spec: { kind: 'integer', ...flowLogRetentionDays, rule: `days from ${flowLogRetentionDays.min} (keep forever) to ${flowLogRetentionDays.max}` } },
       },
     },
@@ -161,7 +154,28 @@ export const profileFields = {
       },
     },
   },
-  registry: { spec: { kind: 'object', fields: { sku: { spec: { kind: 'enum', values: containerRegistrySkus } } } } },
+  registry: {
+    spec: {
+      kind: 'object',
+      fields: {
+        sku: { spec: { kind: 'enum', values: containerRegistrySkus } },
+        buildAgentPool: {
+          spec: {
+            kind: 'nullable',
+            inner: {
+              kind: 'object',
+              describe: 'a mapping with tier (S1, S2 or S3) and count (instances, 1-4), or null for no agent pool',
+              fields: {
+                tier: { spec: { kind: 'enum', values: registryAgentPoolTiers } },
+                // The default vCPU quota is 16 per registry for standard pools (S3 = 8 vCPU, so 2 S3 or 4 S2 or 8 S1).
+                count: { spec: { kind: 'integer', min: 1, max: 4, rule: 'instances from 1 to 4 (within the default 16-vCPU quota of a registry)' } },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
 } satisfies Record<string, { spec: Spec }>;
 
 /** The settings a deployment may override (everything in a profile except its environment). */
@@ -181,7 +195,10 @@ export type Settings = Omit<Profile, 'environment'>;
  */
 export function crossFieldProblems(settings: Settings, eventHubs: readonly { name: string; consumers: readonly string[] }[]): Problem[] {
   const problems: Problem[] = [];
-  const { database, messaging } = settings;
+  const { database, messaging, registry } = settings;
+  if (registry.buildAgentPool !== null && registry.sku !== 'Premium') {
+    problems.push({ path: 'registry.buildAgentPool', message: `an agent pool is not allowed with sku ${registry.sku}; allowed: null, or sku Premium (ACR Tasks agent pools are a Premium feature)` });
+  }
 
   const seriesPattern = postgresTiers[database.sku.tier];
   if (!seriesPattern.test(database.sku.name)) {

@@ -10,7 +10,8 @@ import type { Catalog, DeploymentFile, DeploymentSettings, Profile, Region, Regi
 
 export function mergedSettings(profile: Profile, deployment: DeploymentFile): DeploymentSettings {
   const { environment: _, ...settings } = profile;
-  return deepMerge(settings, deployment.overrides);
+  const merged = deepMerge(settings, deployment.overrides);
+  return { ...merged, network: { ...merged.network, managementSourceRanges: [...deployment.managementSourceRanges] } };
 }
 
 export function namesOf(deployment: DeploymentFile, region: Region, catalog: Catalog, plan: SubnetPlan): { names: DeploymentNames; other: OtherNames } {

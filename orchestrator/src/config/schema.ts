@@ -18,7 +18,7 @@ export type Spec =
   | { kind: 'integer'; min?: number; max?: number; rule?: string; test?: (value: number) => boolean }
   | { kind: 'number'; rule: string; test: (value: number) => boolean }
   | { kind: 'boolean' }
-  | { kind: 'array'; items: Spec; minItems?: number; unique?: boolean }
+  | { kind: 'array'; items: Spec; minItems?: number; unique?: boolean; rule?: string }
   | { kind: 'nullable'; inner: Spec };
 
 export interface Field {
@@ -62,7 +62,7 @@ export function describe(spec: Spec): string {
     case 'boolean':
       return 'true or false';
     case 'array':
-      return `a list${spec.minItems ? ` of at least ${spec.minItems}` : ''} of ${describe(spec.items)}`;
+      return spec.rule ?? `a list${spec.minItems ? ` of at least ${spec.minItems}` : ''} of ${describe(spec.items)}`;
     case 'nullable':
       return `null or ${describe(spec.inner)}`;
   }

@@ -11,7 +11,7 @@ export interface Profile {
     actionOnUnmanage: { resources: 'delete' | 'detach'; resourceGroups: 'delete' | 'detach' };
     denySettings: { mode: 'none' | 'denyDelete' | 'denyWriteAndDelete'; applyToChildScopes?: boolean };
   };
-  network: { managementSourceRanges: string[]; flowLogRetentionDays: number };
+  network: { flowLogRetentionDays: number };
   monitoring: {
     logAnalytics: { retentionDays: number; dailyCapGb: number };
     appInsightsSamplingPercentage: number | null;
@@ -38,11 +38,17 @@ export interface Profile {
     messageRetentionHours: number;
   };
   keyVault: { sku: 'standard' | 'premium'; softDeleteRetentionDays: number; purgeProtection: boolean };
-  registry: { sku: 'Basic' | 'Standard' | 'Premium' };
+  registry: {
+    sku: 'Basic' | 'Standard' | 'Premium';
+    /** An ACR Tasks agent pool in the VNet, for a registry without public access (prod); null: none. */
+    buildAgentPool: { tier: 'S1' | 'S2' | 'S3'; count: number } | null;
+  };
 }
 
-/** The per-environment settings of a deployment: its profile with its overrides merged in. */
-export type DeploymentSettings = Omit<Profile, 'environment'>;
+/** The settings of a deployment: its profile with its overrides merged in, plus its own management ranges. */
+export type DeploymentSettings = Omit<Profile, 'environment' | 'network'> & {
+  network: Profile['network'] & { managementSourceRanges: string[] };
+};
 
 export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
 
@@ -88,7 +94,9 @@ export interface DeploymentFile {
   instance: number;
   addressSpace: string;
   description?: string;
-  overrides?: DeepPartial<DeploymentSettings>;
+  /** SSH/RDP sources of the mgmt subnet; [] closes them. Required in every deployment file. */
+  managementSourceRanges: string[];
+  overrides?: DeepPartial<Omit<Profile, 'environment'>>;
   /** Repository-relative path, e.g. deployments/westeu-test-1.yaml. */
   file: string;
 }

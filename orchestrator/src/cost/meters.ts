@@ -120,6 +120,15 @@ const pricing: Record<string, PriceFn> = {
     const sku = str(get(r, 'sku.name')) ?? 'Basic';
     return { lines: [line(c, meterFor(c, `acr.${sku}`), c.table.daysPerMonth)], notes: [] };
   },
+  // Billed by allocation ("Billing is based on pool allocation", tasks-agent-pools): every instance's
+  // vCPUs for every hour the pool holds them, builds or not.
+  'microsoft.containerregistry/registries/agentpools': (r, c) => {
+    const vcpus: Record<string, number> = { S1: 2, S2: 4, S3: 8 };
+    const tier = str(get(r, 'properties.tier')) ?? 'S1';
+    const count = num(get(r, 'properties.count')) ?? 1;
+    const perInstance = vcpus[tier] ?? 2;
+    return { lines: [line(c, 'acr.agentPool.vcpu', round(count * perInstance * hours(c)))], notes: [`${count} × ${tier} (${perInstance} vCPU) allocated all month; scaling the pool to 0 between builds would remove most of it`] };
+  },
   'microsoft.app/managedenvironments': (r, c) => {
     const profiles = get(r, 'properties.workloadProfiles');
     const dedicated = Array.isArray(profiles) && profiles.some((p) => (str(get(p, 'workloadProfileType')) ?? 'Consumption').toLowerCase() !== 'consumption');

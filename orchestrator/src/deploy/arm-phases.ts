@@ -275,19 +275,20 @@ export async function withTransientRetries<T>(call: () => Promise<T>, attempts =
 }
 
 /** ARM-level validation: every managed resource exists and reports provisioningState Succeeded. */
-export async function validateManagedResources(clients: ArmClients, stack: DeploymentStack, apiVersions: Map<string, string>, update: (detail: string) => void): Promise<ValidationResult> {
+export async function validateManagedResources(clients: ArmClients, stack: DeploymentStack, apiVersions: Map<string, string>, update: (detail: string) => void, abortSignal?: AbortSignal): Promise<ValidationResult> {
   const ids = managedResourceIds(stack);
   const failed: ValidationResult['failed'] = [];
   let done = 0;
   const queue = [...ids];
   const worker = async (): Promise<void> => {
     for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+      if (abortSignal?.aborted) return;
       const apiVersion = apiVersions.get(typeOfId(id).toLowerCase());
       if (apiVersion === undefined) {
         failed.push({ id, state: 'a resource type the plan does not have' });
       } else {
         try {
-          const resource = await withTransientRetries(() => clients.resources.resources.getById(id, apiVersion));
+          const resource = await withTransientRetries(() => clients.resources.resources.getById(id, apiVersion, abortSignal === undefined ? {} : { abortSignal }));
           const state = (resource.properties as { provisioningState?: string } | undefined)?.provisioningState ?? 'Succeeded';
           if (state.toLowerCase() !== 'succeeded') failed.push({ id, state });
         } catch (error) {
@@ -323,4 +324,53 @@ export async function deleteStack(clients: ArmClients, input: { deployment: stri
     throw await stackFailure(clients, { deployment: input.deployment, stackName: input.stackName }, errors.last ?? error);
   }
   return settleDeletedKeyVault(clients, resolveTarget(input.deployment).resolved, { pollIntervalMs: poll.updateIntervalInMs ?? 2000 });
+}
+
+/**
+ * The stack states after which ARM takes a new PUT or DELETE; in any other state (creating,
+ * validating, waiting, deploying, canceling, updatingDenyAssignments, deletingResources, deleting:
+ * KnownDeploymentStackProvisioningState of @azure/arm-resourcesdeploymentstacks, api 2024-03-01) it
+ * refuses with 409 DeploymentStackInNonTerminalState. A state not in this list counts as running.
+ */
+export const terminalStackStates: ReadonlySet<string> = new Set(['succeeded', 'failed', 'canceled']);
+
+export function stackIsBusy(stack: DeploymentStack | undefined): boolean {
+  const state = stack?.properties?.provisioningState;
+  return stack !== undefined && state !== undefined && !terminalStackStates.has(state.toLowerCase());
+}
+
+/** Default bound of --stack-wait: how long a run waits for another operation on its stack. */
+export const defaultStackWaitSeconds = 1800;
+
+/**
+ * Waits, with progress, until the stack has left a running state (another run's or the portal's
+ * operation), at most `timeoutMs`; returns the settled stack (undefined once deleted).
+ */
+export async function waitForStackToSettle(
+  clients: ArmClients,
+  input: { deployment: string; stackName: string; where: string; stack: DeploymentStack | undefined },
+  update: (detail: string) => void,
+  options: { timeoutMs: number; pollMs?: number },
+): Promise<DeploymentStack | undefined> {
+  const started = Date.now();
+  let stack = input.stack;
+  while (stackIsBusy(stack)) {
+    const state = stack!.properties!.provisioningState!;
+    const waited = Math.round((Date.now() - started) / 1000);
+    if (Date.now() - started >= options.timeoutMs) {
+      throw new CliError(`stack ${input.stackName} in ${input.where} is still "${state}" after ${waited} s (another operation on it, not this run's); nothing was changed.`, {
+        hint: `\`cf-infra show ${input.deployment}\` follows it; rerun when it has finished, or wait longer with --stack-wait <seconds> (default ${defaultStackWaitSeconds})`,
+      });
+    }
+    update(`stack ${input.stackName} is "${state}" (another operation): waiting for it, ${waited} s of at most ${Math.round(options.timeoutMs / 1000)} s`);
+    await new Promise((r) => setTimeout(r, options.pollMs ?? 2000));
+    stack = await getStack(clients, input.stackName, input.deployment);
+  }
+  return stack;
+}
+
+/** ARM refused a PUT/DELETE because the stack is still running another operation. */
+export function isStackBusyError(error: unknown): boolean {
+  const e = error as { code?: string; error?: { code?: string } };
+  return e?.code === 'DeploymentStackInNonTerminalState' || e?.error?.code === 'DeploymentStackInNonTerminalState';
 }

@@ -1,22 +1,16 @@
-// --emulator: the local ARM emulator and Azurite. A running emulator (npm run emulator, or
+// --emulator: the local ARM emulator. A running emulator (npm run emulator, or
 // $ARM_EMULATOR_ENDPOINT) is used as it is; otherwise one is started in this process for the
-// command, on the same state directory. Azurite is started as a child when nothing listens on its
-// port. Whatever this module starts, it stops in close().
-import { spawn, type ChildProcess } from 'node:child_process';
+// command, on the same state directory, and stopped in close(). The lock store (Azurite) is a
+// service of its own that no run starts: lock/local-store.ts.
 import { mkdirSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { createArmClients, type ArmClients } from '../arm/clients.ts';
 import { defaultEmulatorPrincipalId } from '../arm/emulator-token.ts';
 import type { Bicep } from '../bicep/index.ts';
 import { emulatorEndpointEnv, emulatorTarget } from '../bootstrap/emulator-target.ts';
 import { repoRoot } from '../config/paths.ts';
-import { azuriteBlobPort } from '../lock/azurite.ts';
-import { CliError } from '../errors.ts';
+import { canConnect } from '../lock/local-store.ts';
 import { defaultEmulatorPort } from '../../../local/arm-emulator/options.ts';
-
-const azuriteWatchdog = pathToFileURL(path.join(import.meta.dirname, 'azurite-watchdog.ts')).href;
 
 /** The SDK's own retry policy retries 429/5xx honouring Retry-After (throttling + exponential strategies). */
 export const armRetryOptions = { maxRetries: 6, retryDelayInMs: 500, maxRetryDelayInMs: 30_000 };
@@ -31,18 +25,7 @@ export interface ArmSession {
   close(): Promise<void>;
 }
 
-export function canConnect(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host });
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
+export { canConnect };
 
 export function emulatorStateDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.ARM_EMULATOR_STATE_DIR ?? path.join(repoRoot, '.local-data', 'arm-emulator');
@@ -89,46 +72,4 @@ export async function openEmulatorSession(options: { bicep?: Bicep; env?: NodeJS
 export async function openAzureSession(subscriptionId: string): Promise<ArmSession> {
   const clients = createArmClients({ kind: 'azure', subscriptionId }, { retryOptions: armRetryOptions });
   return { clients, where: `Azure subscription ${subscriptionId}`, emulator: false, principalId: process.env.AZURE_CLIENT_OBJECT_ID || undefined, close: async () => {} };
-}
-
-export interface AzuriteHandle {
-  /** True when this command started it. */
-  started: boolean;
-  stop(): Promise<void>;
-}
-
-/** Azurite's blob service on $AZURITE_BLOB_PORT (10000): reused when listening, else started as a child. */
-export async function ensureAzurite(env: NodeJS.ProcessEnv = process.env): Promise<AzuriteHandle> {
-  const port = azuriteBlobPort(env);
-  if (await canConnect(port)) return { started: false, stop: async () => {} };
-  const location = path.join(repoRoot, '.local-data', 'azurite');
-  mkdirSync(location, { recursive: true });
-  const main = path.join(repoRoot, 'node_modules/azurite/dist/src/blob/main.js');
-  // detached + the watchdog on stdin: it stops when this process is gone, however it ends (azurite-watchdog.ts).
-  const child: ChildProcess = spawn(process.execPath, ['--import', azuriteWatchdog, main, '--blobHost', '127.0.0.1', '--blobPort', String(port), '--location', location, '--skipApiVersionCheck', '--loose', '--silent'], {
-    stdio: ['pipe', 'ignore', 'pipe'],
-    detached: true,
-  });
-  // The watchdog's pipe must not keep this process alive by itself.
-  (child.stdin as unknown as { unref(): void }).unref();
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const deadline = Date.now() + 20_000;
-  while (!(await canConnect(port))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new CliError(`could not start Azurite (the lock store) on 127.0.0.1:${port}: ${stderr.trim() || 'no answer within 20 s'}`, { hint: 'set AZURITE_BLOB_PORT to a free port, or start Azurite yourself' });
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    started: true,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    },
-  };
 }

@@ -6,7 +6,7 @@ import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import type { Bicep } from '../bicep/index.ts';
 import { CliError, UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
-import { acquireDeploymentLock, currentActor, type DeploymentLock, type LockStore } from '../lock/index.ts';
+import { acquireDeploymentLock, currentActor, lockWaitLine, type DeploymentLock, type LockStore } from '../lock/index.ts';
 import { maskDeep } from '../report/mask.ts';
 import type { PhaseRecord, RunOutcome, RunReport } from '../report/model.ts';
 import { renderReportJson, renderReportMarkdown, renderReportText } from '../report/render.ts';
@@ -15,7 +15,8 @@ import { hasChanges, renderJson, renderMarkdown, renderText, summaryLine, type W
 import { validateAfterDeploy } from '../validate/deploy-phase.ts';
 import { anyFailed, type CheckResult } from '../validate/model.ts';
 import { renderTable as renderChecks } from '../validate/render.ts';
-import { apiVersionsByType, applyStack, checkPrerequisites, getStack, whatIf, type PollOptions, type ValidationResult } from './arm-phases.ts';
+import { apiVersionsByType, applyStack, checkPrerequisites, defaultStackWaitSeconds, getStack, isStackBusyError, stackIsBusy, waitForStackToSettle, whatIf, type PollOptions, type ValidationResult } from './arm-phases.ts';
+import { InterruptedError, interruptedLine, signalExitCode, type InterruptWatch } from './interrupt.ts';
 import type { ArmSession } from './local-services.ts';
 import type { Progress } from './progress.ts';
 import { resolveTarget, runPreflight, type Preflight } from './preflight.ts';
@@ -50,11 +51,21 @@ export interface DeployServices {
   leaseSeconds?: number;
   /** Emulator: the database step runs against the local native server (its settings file, default local/.env); skipped without it. */
   localEnvironment?: { envPath?: string };
+  /** SIGINT/SIGTERM handling of the command (deploy/interrupt.ts); without it signals are not caught. */
+  interrupts?: InterruptWatch;
+  /** How long to wait for another operation still running on the stack (default defaultStackWaitSeconds). */
+  stackWaitMs?: number;
+  /** How often to look at a stack that is still running another operation (ms, default 2000). */
+  stackWaitPollMs?: number;
+  /** How long to wait for the deployment's lock held by another run (ms, default 0: exit 3 at once). */
+  lockWaitMs?: number;
 }
 
 export interface DeployResult {
   exitCode: number;
   report: RunReport | undefined;
+  /** The signal that interrupted the run (the command ends by it after cleaning up). */
+  interrupted?: NodeJS.Signals;
   reportDir?: string;
   whatIf?: WhatIfModel;
   stack?: DeploymentStack;
@@ -92,31 +103,70 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
   const runId = newRunId();
   const startedAt = new Date().toISOString();
   const phases: PhaseRecord[] = [];
+  const interrupts = services.interrupts;
+  // Where a signal finds the run: the phase running (or last started), for the one-line message.
+  let current = 'preflight';
+  const race = <T>(work: Promise<T>): Promise<T> => (interrupts === undefined ? work : interrupts.race(work));
   const phase = async <T>(name: string, title: string, run: (update: (detail: string) => void) => Promise<T>): Promise<T> => {
+    // After a signal the abandoned flow must not start another phase (it would change ARM further).
+    if (interrupts?.signal !== undefined) throw new InterruptedError(interrupts.signal);
+    current = name;
     const started = Date.now();
     try {
-      const value = await progress.phase(title, run);
+      const value = await race(progress.phase(title, run));
       phases.push({ name, durationMs: Date.now() - started, outcome: 'done' });
       return value;
     } catch (error) {
-      phases.push({ name, durationMs: Date.now() - started, outcome: 'failed' });
+      phases.push({ name, durationMs: Date.now() - started, outcome: error instanceof InterruptedError ? 'interrupted' : 'failed' });
       throw error;
     }
   };
 
   // Offline: bad input and policy/budget failures end here, before any ARM call or lock.
   const target = resolveTarget(request.deployment, request.registryRoot);
-  const preflight = await phase('preflight', `${request.deployment}: plan (config, compile + lint, snapshot, policy, cost)`, async (update) => {
-    const result = await runPreflight(target, services.bicep);
-    update(`${result.plan.resources.length} resources; ${result.budget.message}`);
-    return result;
+  const stackName = `cf-${request.deployment}`;
+  // Before the lock nothing is written anywhere: an interrupt there only says so (no report).
+  const interruptedEarly = (error: unknown, where: string, emulator: boolean): DeployResult => {
+    if (!(error instanceof InterruptedError)) throw error;
+    progress.error(interruptedLine(error.signal, { deployment: request.deployment, phase: current, stack: stackName, where, emulator }));
+    return { exitCode: signalExitCode(error.signal), report: undefined, interrupted: error.signal };
+  };
+  let preflight: Preflight;
+  let store: LockStore;
+  let arm: ArmSession;
+  let lock: DeploymentLock;
+  try {
+    preflight = await phase('preflight', `${request.deployment}: plan (config, compile + lint, snapshot, policy, cost)`, async (update) => {
+      const result = await runPreflight(target, services.bicep);
+      update(`${result.plan.resources.length} resources; ${result.budget.message}`);
+      return result;
+    });
+    // The lock store first: when it is not running, the run stops before any emulator is started.
+    store = await race(services.openLockStore());
+    arm = await race(services.openArm());
+  } catch (error) {
+    return interruptedEarly(error, 'ARM', false);
+  }
+  let lockProgress: (detail: string) => void = () => {};
+  const pendingLock = acquireDeploymentLock(store, {
+    deployment: request.deployment,
+    runId,
+    command: request.command,
+    // With the run's own interrupt handling, the lock is released by the run (after its report).
+    handleSignals: interrupts === undefined,
+    ...(services.leaseSeconds === undefined ? {} : { leaseSeconds: services.leaseSeconds }),
+    ...(services.lockWaitMs === undefined ? {} : { waitMs: services.lockWaitMs }),
+    onWaiting: (holder, waitedMs) => lockProgress(lockWaitLine(holder, waitedMs, services.lockWaitMs ?? 0)),
   });
-
-  const arm = await services.openArm();
-  const store = await services.openLockStore();
-  const lock: DeploymentLock = await phase('lock', `${request.deployment}: take the deployment lock`, async () =>
-    acquireDeploymentLock(store, { deployment: request.deployment, runId, command: request.command, ...(services.leaseSeconds === undefined ? {} : { leaseSeconds: services.leaseSeconds }) }),
-  );
+  try {
+    lock = await phase('lock', `${request.deployment}: take the deployment lock`, (update) => {
+      lockProgress = update;
+      return pendingLock;
+    });
+  } catch (error) {
+    if (error instanceof InterruptedError) await pendingLock.then((l) => l.release()).catch(() => undefined);
+    return interruptedEarly(error, arm.where, arm.emulator);
+  }
 
   let outcome: RunOutcome = 'failed';
   let exitCode: number = ExitCode.Failed;
@@ -144,11 +194,21 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
   const poll = services.poll ?? {};
   const clients = arm.clients;
   const whatIfInput = { deployment: request.deployment, location: preflight.location, template: preflight.template, parameters: preflight.parameters, stack: preflight.stack };
-  try {
+  const body = async (): Promise<void> => {
     await phase('prerequisites', `${request.deployment}: prerequisites in ${arm.where}`, async () =>
       checkPrerequisites(clients, { deployment: request.deployment, resources: preflight.plan.resources, networkWatcherResourceGroup: preflight.resolved.names.networkWatcherResourceGroup, where: arm.where }),
     );
-    const existing = await getStack(clients, preflight.stack.name, request.deployment);
+    let existing = await getStack(clients, preflight.stack.name, request.deployment);
+    const settle = (stack: DeploymentStack | undefined): Promise<DeploymentStack | undefined> =>
+      phase('wait', `${request.deployment}: wait for the operation still running on stack ${preflight.stack.name}`, (update) =>
+        waitForStackToSettle(clients, { deployment: request.deployment, stackName: preflight.stack.name, where: arm.where, stack }, update, {
+          timeoutMs: services.stackWaitMs ?? defaultStackWaitSeconds * 1000,
+          ...(services.stackWaitPollMs === undefined ? {} : { pollMs: services.stackWaitPollMs }),
+        }),
+      );
+    // ARM refuses a PUT while the stack runs another operation (409 DeploymentStackInNonTerminalState):
+    // that is not a lock held by a run (exit 3), it is a wait.
+    if (stackIsBusy(existing)) existing = await settle(existing);
     const creation = await prepareCreationSecrets(arm, preflight, existing);
     whatIfInput.parameters = { ...preflight.parameters, ...creation.parameters };
     model = await phase('what-if', `${request.deployment}: what-if`, async (update) => {
@@ -172,16 +232,26 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
       let go = request.yes;
       if (!go) {
         if (services.confirm === undefined) throw new UsageError('no terminal to confirm on: pass --yes to deploy without a prompt');
-        go = await services.confirm(`Deploy ${request.deployment} (${summaryLine(model.summary)}) to ${arm.where}? [y/N] `);
+        current = 'confirm';
+        go = await race(services.confirm(`Deploy ${request.deployment} (${summaryLine(model.summary)}) to ${arm.where}? [y/N] `));
       }
       if (!go) {
         outcome = 'cancelled';
         exitCode = ExitCode.Success;
         phases.push({ name: 'apply', durationMs: 0, outcome: 'skipped' });
       } else {
-        stack = await phase('apply', `${request.deployment}: create/update stack ${preflight.stack.name}`, (update) =>
-          applyStack(clients, { ...whatIfInput, principalId: arm.principalId }, update, poll),
-        );
+        const apply = (): Promise<DeploymentStack> =>
+          phase('apply', `${request.deployment}: create/update stack ${preflight.stack.name}`, (update) =>
+            applyStack(clients, { ...whatIfInput, principalId: arm.principalId }, update, poll),
+          );
+        try {
+          stack = await apply();
+        } catch (e) {
+          // Another operation started between the read above and the PUT: wait for it, then once more.
+          if (!(e instanceof CliError) || !isStackBusyError(e.cause)) throw e;
+          await settle(await getStack(clients, preflight.stack.name, request.deployment));
+          stack = await apply();
+        }
         if (lock.lost !== undefined) throw new CliError(`${lock.lost.message}; the stack finished, but another run may have started meanwhile.`, { hint: `check with cf-infra list, then rerun cf-infra deploy ${request.deployment}` });
         await secretsPhase(stack, creation.pending);
         await databasesPhase(stack);
@@ -202,11 +272,24 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
         exitCode = ExitCode.Success;
       }
     }
+  };
+  let interrupted: NodeJS.Signals | undefined;
+  try {
+    await race(body());
   } catch (e) {
-    const cli = e instanceof CliError ? e : new CliError(e instanceof Error ? e.message : String(e), { cause: e });
-    outcome = 'failed';
-    exitCode = cli.exitCode;
-    error = { message: cli.message, ...(cli.hint === undefined ? {} : { hint: cli.hint }) };
+    if (e instanceof InterruptedError) {
+      interrupted = e.signal;
+      const line = interruptedLine(e.signal, { deployment: request.deployment, phase: current, stack: preflight.stack.name, where: arm.where, emulator: arm.emulator });
+      progress.error(line);
+      outcome = 'interrupted';
+      exitCode = signalExitCode(e.signal);
+      error = { message: line };
+    } else {
+      const cli = e instanceof CliError ? e : new CliError(e instanceof Error ? e.message : String(e), { cause: e });
+      outcome = 'failed';
+      exitCode = cli.exitCode;
+      error = { message: cli.message, ...(cli.hint === undefined ? {} : { hint: cli.hint }) };
+    }
   } finally {
     const started = Date.now();
     await lock.release().catch(() => undefined);
@@ -255,7 +338,8 @@ export async function runDeploy(request: DeployRequest, services: DeployServices
   // JSON: stdout carries the report alone (for jq); where it was written is in report.json's runId.
   if (request.format !== 'json') progress.print(`Run report: ${reportDir}${uploaded ? ` (uploaded to ${uploaded})` : ''}`);
   progress.summary(renderReportMarkdown(report));
-  if (outcome === 'failed') progress.error(`${request.deployment}: ${error?.message.split('\n')[0] ?? 'failed'}`);
+  if (outcome === 'interrupted') progress.notice(`${request.deployment}: interrupted; lock released, run report written`);
+  else if (outcome === 'failed') progress.error(`${request.deployment}: ${error?.message.split('\n')[0] ?? 'failed'}`);
   else progress.notice(`${request.deployment}: ${outcome === 'no-changes' ? 'no changes' : outcome}`);
-  return { exitCode, report, reportDir, whatIf: model, ...(stack === undefined ? {} : { stack }) };
+  return { exitCode, report, reportDir, whatIf: model, ...(stack === undefined ? {} : { stack }), ...(interrupted === undefined ? {} : { interrupted }) };
 }

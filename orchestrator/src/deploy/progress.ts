@@ -70,7 +70,9 @@ function ttyProgress(): Progress {
             },
           },
         ],
-        { exitOnError: true, rendererOptions: { collapseErrors: false } },
+        // Signals are the run's to handle (deploy/interrupt.ts: message, unlock, report); listr2's own
+        // SIGINT listener would swallow the re-raised signal and exit 127 once the task ends.
+        { exitOnError: true, registerSignalListeners: false, rendererOptions: { collapseErrors: false } },
       ).run();
       return value as Awaited<ReturnType<typeof run>>;
     },

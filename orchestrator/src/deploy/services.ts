@@ -1,11 +1,14 @@
 // The services a command needs, opened from its flags: Bicep (one jsonrpc process), ARM (Azure, a
-// running emulator, or one started in this process), the lock store (Azurite, started when none
-// listens, or the artifacts account) and the terminal prompt. close() stops what was started.
+// running emulator, or one started in this process), the lock store (the local one, which must be
+// running — `cf-infra local lockstore start` — or the artifacts account) and the terminal prompt.
+// close() stops what was started.
 import { createInterface } from 'node:readline/promises';
 import { openBicep, type Bicep } from '../bicep/index.ts';
 import { UsageError } from '../errors.ts';
 import { resolveLockStore, type LockStore } from '../lock/index.ts';
-import { ensureAzurite, openAzureSession, openEmulatorSession, type ArmSession, type AzuriteHandle } from './local-services.ts';
+import { leaseSecondsFromEnv } from '../lock/deployment-lock.ts';
+import { requireLocalLockStore } from '../lock/local-store.ts';
+import { openAzureSession, openEmulatorSession, type ArmSession } from './local-services.ts';
 
 export interface TargetFlags {
   emulator: boolean;
@@ -33,20 +36,20 @@ export interface CommandServices {
 }
 
 export function commandServices(flags: TargetFlags): CommandServices {
+  // Bad input is refused before anything starts: the lease duration is read here, not at the lock.
+  leaseSecondsFromEnv();
   let bicep: Promise<Bicep> | undefined;
   let arm: Promise<ArmSession> | undefined;
-  let azurite: Promise<AzuriteHandle> | undefined;
   const getBicep = (): Promise<Bicep> => (bicep ??= openBicep());
   return {
     bicep: getBicep,
     openArm: () => (arm ??= flags.emulator ? getBicep().then((b) => openEmulatorSession({ bicep: b })) : openAzureSession(flags.subscription!)),
     async openLockStore() {
-      if (flags.emulator) await (azurite ??= ensureAzurite());
+      if (flags.emulator) await requireLocalLockStore();
       return resolveLockStore({ emulator: flags.emulator });
     },
     async close() {
       await arm?.then((a) => a.close()).catch(() => undefined);
-      await azurite?.then((a) => a.stop()).catch(() => undefined);
       await bicep?.then((b) => b.dispose()).catch(() => undefined);
     },
   };
@@ -56,8 +59,19 @@ export function isInteractive(): boolean {
   return process.stdin.isTTY === true && process.stdout.isTTY === true && process.env.CI !== 'true';
 }
 
-export async function askOnTerminal(question: string): Promise<boolean> {
+/**
+ * A prompt on the terminal. Ctrl-C at a prompt reaches readline (raw mode), not the process: it is
+ * passed on as the process's SIGINT, so the run's interrupt handling (deploy/interrupt.ts) sees it.
+ */
+function prompt(): ReturnType<typeof createInterface> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });
+  // Not closed here: a question rejected by close() would win over the interrupt and read as a failure.
+  rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
+  return rl;
+}
+
+export async function askOnTerminal(question: string): Promise<boolean> {
+  const rl = prompt();
   try {
     return /^y(es)?$/i.test((await rl.question(question)).trim());
   } finally {
@@ -66,7 +80,7 @@ export async function askOnTerminal(question: string): Promise<boolean> {
 }
 
 export async function askForText(question: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const rl = prompt();
   try {
     return (await rl.question(question)).trim();
   } finally {

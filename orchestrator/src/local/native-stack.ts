@@ -166,11 +166,22 @@ export async function nativeDown(options: Pick<NativeOptions, 'dataRoot' | 'bina
   return stopped;
 }
 
-/** Stops the stack, deletes its data and starts it again from scratch. */
+/**
+ * What reset removes: the native environment's own entries of its data directory, never the
+ * directory itself — by default that is .local-data/, which also holds the ARM emulator's state and
+ * CA and the lock store (and may hold run reports or whatever a --data-dir points at).
+ */
+export function nativeOwnData(dataRoot: string): string[] {
+  const layout = nativeLayout(dataRoot);
+  return [layout.postgresDir, layout.redisDir, layout.stateFile];
+}
+
+/** Stops the stack, deletes its own data (nativeOwnData) and starts it again from scratch. */
 export async function nativeReset(options: NativeOptions): Promise<ServiceStatus[]> {
   await nativeDown(options);
-  rmSync(options.dataRoot, { recursive: true, force: true });
-  options.log?.(`removed ${options.dataRoot}`);
+  const removed = nativeOwnData(options.dataRoot).filter((entry) => existsSync(entry));
+  for (const entry of removed) rmSync(entry, { recursive: true, force: true });
+  options.log?.(removed.length === 0 ? `nothing to remove in ${options.dataRoot}` : `removed ${removed.join(', ')} (nothing else in ${options.dataRoot})`);
   return nativeUp(options);
 }
 

@@ -1,6 +1,7 @@
 // The per-deployment run lock: a finite blob lease, renewed while the run lives, released on
 // success, failure, Ctrl-C and SIGTERM, and expiring on its own when the process dies.
 import { RestError, type BlobLeaseClient, type BlockBlobClient } from '@azure/storage-blob';
+import { UsageError } from '../errors.ts';
 import { DeploymentLockedError } from './errors.ts';
 import { currentHolder, parseHolder, type LockHolder } from './holder.ts';
 import { assertLockableDeploymentName, lockBlobName, lockStoreError, type LockStore } from './store.ts';
@@ -9,6 +10,19 @@ import { assertLockableDeploymentName, lockBlobName, lockStoreError, type LockSt
 export const minLeaseSeconds = 15;
 export const maxLeaseSeconds = 60;
 export const defaultLeaseSeconds = 60;
+/** Environment variable setting the lease duration (15-60 s): tests use 15 to see a dead holder's lease expire sooner. */
+export const leaseSecondsEnv = 'CF_LOCK_LEASE_SECONDS';
+
+/** $CF_LOCK_LEASE_SECONDS, else defaultLeaseSeconds; a value outside 15-60 is bad input. */
+export function leaseSecondsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[leaseSecondsEnv];
+  if (raw === undefined || raw === '') return defaultLeaseSeconds;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < minLeaseSeconds || value > maxLeaseSeconds) {
+    throw new UsageError(`${leaseSecondsEnv} must be a whole number of seconds from ${minLeaseSeconds} to ${maxLeaseSeconds} (Azure's finite blob lease durations), got "${raw}"`);
+  }
+  return value;
+}
 
 export interface AcquireOptions {
   deployment: string;
@@ -16,7 +30,7 @@ export interface AcquireOptions {
   runId: string;
   /** The command line, e.g. "deploy westeu-test-1". */
   command: string;
-  /** 15-60; default 60. */
+  /** 15-60; default $CF_LOCK_LEASE_SECONDS, else 60. */
   leaseSeconds?: number;
   /** Default: a third of the lease, so two renewals can fail before the lease runs out. */
   renewEveryMs?: number;
@@ -24,6 +38,12 @@ export interface AcquireOptions {
   handleSignals?: boolean;
   /** Called once when a renewal fails (the lease was broken or taken): the run should stop. */
   onLost?: (error: Error) => void;
+  /** How long to wait for another holder's lease to be released or to expire (default 0: refuse at once). */
+  waitMs?: number;
+  /** How often to try again while waiting (default 1000 ms). */
+  waitPollMs?: number;
+  /** Called at each try while waiting, with the holder and how long this run has waited. */
+  onWaiting?: (holder: LockHolder | undefined, waitedMs: number) => void;
 }
 
 export interface DeploymentLock {
@@ -69,13 +89,14 @@ async function acquireLease(lease: BlobLeaseClient, blob: BlockBlobClient, store
 }
 
 /**
- * Takes the deployment's lock or fails fast with DeploymentLockedError (exit code 3) naming the
- * holder. Never waits for another run.
+ * Takes the deployment's lock, or fails with DeploymentLockedError (exit code 3) naming the holder:
+ * at once, or after waiting up to `waitMs` for the holder to release it or for its lease to expire
+ * (a killed holder's lease runs out by itself, as in a storage account).
  */
 export async function acquireDeploymentLock(store: LockStore, options: AcquireOptions): Promise<DeploymentLock> {
   const { deployment } = options;
   assertLockableDeploymentName(deployment);
-  const leaseSeconds = options.leaseSeconds ?? defaultLeaseSeconds;
+  const leaseSeconds = options.leaseSeconds ?? leaseSecondsFromEnv();
   if (!Number.isInteger(leaseSeconds) || leaseSeconds < minLeaseSeconds || leaseSeconds > maxLeaseSeconds) {
     throw new RangeError(`lease duration must be ${minLeaseSeconds}-${maxLeaseSeconds} s, got ${leaseSeconds}`);
   }
@@ -83,14 +104,19 @@ export async function acquireDeploymentLock(store: LockStore, options: AcquireOp
 
   const blob = store.container.getBlockBlobClient(lockBlobName(deployment));
   const lease = blob.getBlobLeaseClient();
-  let leaseId: string;
-  try {
-    leaseId = await acquireLease(lease, blob, store, leaseSeconds);
-  } catch (error) {
-    if (isRestError(error, 409)) {
-      throw new DeploymentLockedError(deployment, await readHolder(blob).catch(() => undefined));
+  let leaseId: string | undefined;
+  const waitStarted = Date.now();
+  while (leaseId === undefined) {
+    try {
+      leaseId = await acquireLease(lease, blob, store, leaseSeconds);
+    } catch (error) {
+      if (!isRestError(error, 409)) throw lockStoreError(store, `take the lock of "${deployment}"`, error);
+      const other = await readHolder(blob).catch(() => undefined);
+      const waited = Date.now() - waitStarted;
+      if (waited >= (options.waitMs ?? 0)) throw new DeploymentLockedError(deployment, other);
+      options.onWaiting?.(other, waited);
+      await new Promise((r) => setTimeout(r, options.waitPollMs ?? 1000));
     }
-    throw lockStoreError(store, `take the lock of "${deployment}"`, error);
   }
 
   const holder = currentHolder({ runId: options.runId, command: options.command });

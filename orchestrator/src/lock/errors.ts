@@ -13,6 +13,11 @@ export function formatAge(since: string, now: Date = new Date()): string {
   return `${Math.floor(min / 60)} h ${min % 60} min`;
 }
 
+/** Progress while a run waits for another run's lock (--lock-wait). */
+export function lockWaitLine(holder: LockHolder | undefined, waitedMs: number, maxMs: number): string {
+  return `locked by ${describeHolder(holder)}: waiting for it to be released or to expire, ${Math.round(waitedMs / 1000)} s of at most ${Math.round(maxMs / 1000)} s`;
+}
+
 /** A second run on a locked deployment: exit code 3, naming who holds it and how to break it. */
 export class DeploymentLockedError extends CliError {
   readonly deployment: string;

@@ -1,7 +1,7 @@
 // The deployment lock: one finite blob lease per deployment. See deployment-lock.ts.
 export { acquireDeploymentLock, defaultLeaseSeconds, maxLeaseSeconds, minLeaseSeconds } from './deployment-lock.ts';
 export type { AcquireOptions, DeploymentLock } from './deployment-lock.ts';
-export { DeploymentLockedError, formatAge } from './errors.ts';
+export { DeploymentLockedError, formatAge, lockWaitLine } from './errors.ts';
 export { currentActor, currentHolder, describeHolder } from './holder.ts';
 export type { LockHolder } from './holder.ts';
 export { breakDeploymentLock, readLockAuditLog, readLockStatus } from './status.ts';

@@ -61,7 +61,7 @@ export function lockStoreError(store: LockStore, doing: string, error: unknown):
     hint = 'the identity needs the "Storage Blob Data Contributor" role on the artifacts storage account (Entra auth, no account keys).';
   } else if (status === undefined) {
     hint = store.location.startsWith('http://127.0.0.1')
-      ? 'is Azurite running on that port? (AZURITE_BLOB_PORT, default 10000)'
+      ? 'is the local lock store running on that port? cf-infra local lockstore status (start: cf-infra local lockstore start; port: AZURITE_BLOB_PORT, default 10000)'
       : `check the account URL (--account-url / $${artifactsAccountUrlEnv}) and the network.`;
   } else {
     hint = `storage answered ${status}${code ? ` ${code}` : ''}.`;

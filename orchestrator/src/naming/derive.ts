@@ -45,7 +45,15 @@ export interface DeploymentNames {
   redisCache: string;
   eventHubsNamespace: string;
   containerRegistry: string;
+  /** The registry's ACR Tasks agent pool in the VNet (only where the profile asks for one: registry.buildAgentPool). */
+  containerRegistryAgentPool: string;
   containerAppsEnvironment: string;
+  /**
+   * The resource group Azure creates for the environment's infrastructure (workload profiles):
+   * untagged and managed by the environment, so the tag rules exclude exactly this name
+   * (policy notScopes, orchestrator/src/policy/exclusions.ts).
+   */
+  containerAppsInfrastructureResourceGroup: string;
   /** The Container Apps job that runs the data checks inside the VNet (cf-infra validate). */
   validationJob: string;
   workloadIdentity: string;
@@ -92,7 +100,9 @@ export function deriveNames(input: NamingInput): DeploymentNames {
     redisCache: `redis-cf-${d}`,
     eventHubsNamespace: `evhns-cf-${d}`,
     containerRegistry: `crcf${compact}${suffix}`,
+    containerRegistryAgentPool: 'cf-build',
     containerAppsEnvironment: `cae-cf-${d}`,
+    containerAppsInfrastructureResourceGroup: `rg-cf-${d}-cae-infra`,
     validationJob: `caj-cf-${d}-val`,
     workloadIdentity: `id-cf-${d}-workload`,
     privateEndpoints: mapValues(Object.keys(privateEndpointTargets) as (keyof typeof privateEndpointTargets)[], (key) => `pe-cf-${d}-${privateEndpointTargets[key]}`),
@@ -122,7 +132,9 @@ const ruleOf: Record<string, NamingRuleId> = {
   redisCache: 'redisCache',
   eventHubsNamespace: 'eventHubsNamespace',
   containerRegistry: 'containerRegistry',
+  containerRegistryAgentPool: 'containerRegistryAgentPool',
   containerAppsEnvironment: 'containerAppsEnvironment',
+  containerAppsInfrastructureResourceGroup: 'resourceGroup',
   validationJob: 'containerAppsJob',
   workloadIdentity: 'userAssignedIdentity',
   privateEndpoints: 'privateEndpoint',

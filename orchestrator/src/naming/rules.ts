@@ -179,6 +179,16 @@ export const namingRules = {
     characters: alphanumeric,
     quote: 'Alphanumerics.',
   },
+  containerRegistryAgentPool: {
+    resourceType: 'Microsoft.ContainerRegistry/registries/agentPools',
+    scope: 'registry',
+    globallyUnique: false,
+    minLength: 3,
+    maxLength: 20,
+    characters: /^[A-Za-z0-9-]$/,
+    quote: 'The name of the agent pool: 3-20 characters, ^[a-zA-Z0-9-]*$.',
+    source: 'the agentPoolName parameter (minLength 3, maxLength 20, pattern ^[a-zA-Z0-9-]*$) of the Microsoft.ContainerRegistry REST API, 2025-03-01-preview (AgentPools_Create)',
+  },
   containerAppsEnvironment: {
     resourceType: 'Microsoft.App/managedEnvironments',
     scope: 'resource group',

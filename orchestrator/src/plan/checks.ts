@@ -1,7 +1,7 @@
 // The offline checks every plan runs on the predicted resources: the environment's policy
 // assignments (a deny fails the plan, an audit warns) and the cost estimate against the budget.
 import { estimateCost, checkBudget, type BudgetCheck, type CostEstimate } from '../cost/index.ts';
-import { evaluatePolicies, type ArmResource, type PolicyEvaluation } from '../policy/index.ts';
+import { baselineExclusions, evaluatePolicies, platformCreatedGroups, type ArmResource, type PolicyEvaluation } from '../policy/index.ts';
 import type { PlanStage } from './stages.ts';
 import { placeholderId } from './target.ts';
 
@@ -9,13 +9,24 @@ const asArmResources = (resources: readonly unknown[]) => resources as unknown a
 
 export const policyStage: PlanStage<PolicyEvaluation> = {
   key: 'policy',
-  run: ({ target, resources }) =>
-    evaluatePolicies(asArmResources(resources), { environment: target.environment, location: target.location, subscriptionId: placeholderId }),
+  // The groups Azure creates itself (the Container Apps infrastructure group) are evaluated too,
+  // under the same notScopes bootstrap writes into the assignments: without them, they are denied.
+  run: ({ target, resources }) => {
+    const predicted = asArmResources(resources);
+    return evaluatePolicies([...predicted, ...platformCreatedGroups(predicted, placeholderId)], { environment: target.environment, location: target.location, subscriptionId: placeholderId }, {
+      exclusions: baselineExclusions([target.resolved], placeholderId),
+    });
+  },
   render(policy, colors) {
     const lines = [colors.bold(`Policy: ${policy.denied} denied, ${policy.audited} audited (${policy.evaluated} evaluations)`)];
     for (const r of policy.results) {
       const mark = r.effect.toLowerCase() === 'deny' ? colors.red('deny ') : colors.yellow(`${r.effect.toLowerCase()}`.padEnd(5));
       lines.push(`  ${mark} ${r.resourceType} ${r.name}: ${r.policy} (${r.assignment}) — ${r.reason}`);
+    }
+    for (const e of policy.exempted) {
+      const denies = e.suppressed.filter((r) => r.effect.toLowerCase() === 'deny').length;
+      const without = denies === 0 ? 'nothing to exempt from' : `without it ${denies} deny result(s), e.g. ${e.suppressed[0]!.policy}`;
+      lines.push(`  exempt ${e.resourceType} ${e.name}: ${e.reason}; excluded by notScopes ${e.scope} in every baseline assignment (bootstrap writes it); ${without}`);
     }
     return lines.join('\n');
   },

@@ -4,6 +4,7 @@
 
 import { AssignmentError, resolveAssignment, type PolicyLookup } from './assignments.ts';
 import { PolicyFileError } from './errors.ts';
+import { isUnderScope } from './exclusions.ts';
 import { evaluate } from './index.ts';
 import type { ArmResource, PolicyAssignment, PolicyDefinition, PolicyResult, PolicySetDefinition } from './types.ts';
 
@@ -21,11 +22,6 @@ export interface ArmPolicyVerdict {
   denial?: { assignment: StoredPolicyResource; definition: StoredPolicyResource; result: PolicyResult };
 }
 
-function isUnder(id: string, scope: string): boolean {
-  const a = id.toLowerCase();
-  const s = scope.toLowerCase().replace(/\/+$/, '');
-  return a === s || a.startsWith(`${s}/`);
-}
 
 /**
  * Evaluates a resource about to be written against the assignments that cover it. `lookup` finds
@@ -51,7 +47,7 @@ export function evaluateArmAssignments(
   let denial: ArmPolicyVerdict['denial'];
   for (const stored of assignments) {
     const assignment = { name: stored.name, properties: stored.body['properties'] } as unknown as PolicyAssignment;
-    if ((assignment.properties.notScopes ?? []).some((scope) => isUnder(resource.id, scope))) continue;
+    if ((assignment.properties.notScopes ?? []).some((scope) => isUnderScope(resource.id, scope))) continue;
     let policies;
     try {
       policies = resolveAssignment(assignment, asPolicy, (id) => lookup(id)?.id ?? id, stored.id);

@@ -6,7 +6,8 @@ import { isIndexedType } from './aliases.ts';
 import { PolicyFileError, RuleError } from './errors.ts';
 import { evaluateRule, type RuleScope } from './evaluate.ts';
 import { assignmentsFor, loadPolicyLibrary, type PolicyLibrary } from './loader.ts';
-import type { ArmResource, EffectivePolicy, EvaluationScope, PolicyEvaluation, PolicyResult } from './types.ts';
+import { isUnderScope, type ExcludedScope } from './exclusions.ts';
+import type { ArmResource, EffectivePolicy, EvaluationScope, ExemptedResource, PolicyEvaluation, PolicyResult } from './types.ts';
 
 export type * from './types.ts';
 export { evaluateRule, checkRule, type RuleOutcome, type RuleScope } from './evaluate.ts';
@@ -14,6 +15,7 @@ export { loadPolicyLibrary, assignmentsFor, defaultPoliciesDir, type PolicyLibra
 export { resolveAssignment, policyKey, AssignmentError, type PolicyLookup } from './assignments.ts';
 export { PolicyFileError, RuleError } from './errors.ts';
 export { aliasTable, lookupAlias, policyResourceType } from './aliases.ts';
+export { baselineExclusions, platformCreatedGroups, infrastructureGroupName, withExclusions, type ExcludedScope, type InfrastructureGroupSource } from './exclusions.ts';
 
 /** Resource types Azure Policy does not evaluate as resources (deployments are an envelope, not a resource). */
 const notEvaluated = new Set(['microsoft.resources/deployments']);
@@ -76,9 +78,11 @@ export function evaluate(resource: ArmResource, policies: readonly EffectivePoli
 
 /**
  * The offline policy check of a plan: every assignment of `context.environment` in policies/
- * (or in `options.library`), evaluated against every predicted resource.
+ * (or in `options.library`), evaluated against every predicted resource. `exclusions` are the
+ * notScopes bootstrap adds to every assignment: a resource under one is not evaluated, and is
+ * reported as exempted with the results the exclusion suppresses.
  */
-export function evaluatePolicies(resources: readonly ArmResource[], context: EvaluationScope, options: { library?: PolicyLibrary } = {}): PolicyEvaluation {
+export function evaluatePolicies(resources: readonly ArmResource[], context: EvaluationScope, options: { library?: PolicyLibrary; exclusions?: readonly ExcludedScope[] } = {}): PolicyEvaluation {
   const library = options.library ?? loadPolicyLibrary();
   const assignments = assignmentsFor(library, context.environment);
   if (assignments.length === 0) {
@@ -92,13 +96,21 @@ export function evaluatePolicies(resources: readonly ArmResource[], context: Eva
   const policies = assignments.flatMap((a) => a.policies);
   const scope: RuleScope = { subscriptionId: context.subscriptionId, location: context.location, ...(context.resourceGroup === undefined ? {} : { resourceGroup: context.resourceGroup }) };
   const results: PolicyResult[] = [];
+  const exempted: ExemptedResource[] = [];
   let evaluated = 0;
   for (const resource of resources) {
+    const excluded = resource.id === undefined ? undefined : options.exclusions?.find((e) => isUnderScope(resource.id!, e.scope));
+    if (excluded !== undefined) {
+      const suppressed = evaluate(resource, policies, scope);
+      exempted.push({ resourceId: resource.id!, resourceType: resource.type, name: resource.name, scope: excluded.scope, reason: excluded.reason, suppressed });
+      continue;
+    }
     evaluated += policies.filter((p) => appliesTo(p, resource)).length;
     results.push(...evaluate(resource, policies, scope));
   }
   return {
     results,
+    exempted,
     denied: results.filter((r) => r.effect === 'deny').length,
     audited: results.filter((r) => r.effect === 'audit').length,
     evaluated,

@@ -106,8 +106,23 @@ export interface PolicyResult {
   reason: string;
 }
 
+/** A resource left out by an assignment's notScopes: what would have applied without the exclusion. */
+export interface ExemptedResource {
+  resourceId: string;
+  resourceType: string;
+  name: string;
+  /** The notScopes entry that covers it. */
+  scope: string;
+  /** Why the scope is excluded. */
+  reason: string;
+  /** The non-compliant results the exclusion suppresses (deny or audit). */
+  suppressed: PolicyResult[];
+}
+
 export interface PolicyEvaluation {
   results: PolicyResult[];
+  /** Resources the assignments' notScopes leave out, each with what it would have met. */
+  exempted: ExemptedResource[];
   denied: number;
   audited: number;
   /** How many (resource, policy) pairs were evaluated. */

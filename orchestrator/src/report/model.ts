@@ -2,13 +2,14 @@
 // model, rendered as text, JSON and markdown; secrets masked before anything is rendered.
 import type { WhatIfModel } from '../whatif/index.ts';
 
-export type RunOutcome = 'succeeded' | 'no-changes' | 'failed' | 'cancelled';
+/** interrupted: SIGINT/SIGTERM ended the run (error.message says what state ARM was left in). */
+export type RunOutcome = 'succeeded' | 'no-changes' | 'failed' | 'cancelled' | 'interrupted';
 
 export interface PhaseRecord {
   name: string;
   /** Milliseconds. */
   durationMs: number;
-  outcome: 'done' | 'failed' | 'skipped';
+  outcome: 'done' | 'failed' | 'skipped' | 'interrupted';
 }
 
 export interface RunReport {

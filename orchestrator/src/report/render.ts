@@ -12,6 +12,8 @@ function resultLine(report: RunReport): string {
       return `${report.deployment}: no changes; the stack was not written`;
     case 'cancelled':
       return `${report.deployment}: not deployed (not confirmed)`;
+    case 'interrupted':
+      return `${report.deployment}: INTERRUPTED${report.error ? ` — ${report.error.message.split('\n')[0]}` : ''}`;
     default:
       return `${report.deployment}: FAILED${report.error ? ` — ${report.error.message.split('\n')[0]}` : ''}`;
   }
@@ -77,7 +79,7 @@ export function renderReportJson(report: RunReport): string {
 }
 
 export function renderReportMarkdown(report: RunReport): string {
-  const icon = report.outcome === 'failed' ? '❌' : report.outcome === 'cancelled' ? '⏹️' : '✅';
+  const icon = report.outcome === 'failed' ? '❌' : report.outcome === 'cancelled' || report.outcome === 'interrupted' ? '⏹️' : '✅';
   const lines = [
     `### ${icon} ${resultLine(report)}`,
     '',

@@ -111,7 +111,7 @@ export interface AssembleInput {
   redisLogin: RedisLogin;
   expectedEvictionPolicy: string;
   monitoringWaitMs: number;
-  query: (workspaceResourceId: string, kql: string) => Promise<unknown[][]>;
+  query: (workspaceResourceId: string, kql: string, abortSignal?: AbortSignal) => Promise<unknown[][]>;
   ingestionToken?: () => Promise<string>;
   consumerGroupExists?: (hub: string, group: string) => Promise<boolean>;
   /** A CA to trust instead of the system's (tests with their own CA). */
@@ -186,7 +186,7 @@ export function assembleTargets(input: AssembleInput): AzureTargets {
   const connectionString = secret(secrets, appInsightsSecret, vault, mo);
   const monitoring = built<MonitoringTarget>({
     connectionString, workspaceResourceId, waitMs: input.monitoringWaitMs, ...ca,
-    query: (kql) => input.query(workspaceResourceId, kql),
+    query: (kql, abortSignal) => input.query(workspaceResourceId, kql, abortSignal),
     ...(input.ingestionToken === undefined ? {} : { ingestionToken: input.ingestionToken }),
   }, mo);
 
@@ -223,14 +223,14 @@ export async function entraRedisLogin(credential: TokenCredential): Promise<Redi
 }
 
 /** The KQL over a Log Analytics workspace (by resource id), its first table's rows. */
-export function logsQuery(credential: TokenCredential, options: { endpoint?: string; ca?: string } = {}): (workspaceResourceId: string, kql: string) => Promise<unknown[][]> {
+export function logsQuery(credential: TokenCredential, options: { endpoint?: string; ca?: string } = {}): (workspaceResourceId: string, kql: string, abortSignal?: AbortSignal) => Promise<unknown[][]> {
   const client = new LogsQueryClient(credential, {
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.ca === undefined ? {} : { tlsOptions: { ca: options.ca } }),
   });
-  return async (workspaceResourceId, kql) => {
+  return async (workspaceResourceId, kql, abortSignal) => {
     // The client puts the id after /v1/ as it is: without its leading slash, the path is /v1/subscriptions/...
-    const result = await client.queryResource(workspaceResourceId.replace(/^\/+/, ''), kql, { duration: 'PT1H' });
+    const result = await client.queryResource(workspaceResourceId.replace(/^\/+/, ''), kql, { duration: 'PT1H' }, abortSignal === undefined ? {} : { abortSignal });
     if (result.status === 'Success') return result.tables[0]?.rows ?? [];
     if (result.status === 'PartialFailure') return result.partialTables[0]?.rows ?? [];
     throw new Error(`the Log Analytics query failed: ${(result as { message?: string }).message ?? 'no result'}`);

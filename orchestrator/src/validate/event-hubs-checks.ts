@@ -25,6 +25,8 @@ const { Kafka, logLevel } = kafkajs;
 export const produceConsumeCheckName = 'event hubs: produce and consume one message per hub (Kafka)';
 export const consumerGroupsCheckName = 'event hubs: consumer groups exist';
 export const defaultPerHubTimeoutMs = 45_000;
+/** How long a producer's or consumer's disconnect may take (the check's margin covers two). */
+const disconnectTimeoutMs = 5000;
 export const kafkaUser = '$ConnectionString';
 
 /** Pure: the EntityPath (hub) a connection string is scoped to, if any. */
@@ -106,7 +108,7 @@ async function roundTrip(target: EventHubsTarget, hub: EventHub, timeoutMs: numb
     if (metadata === undefined) throw new Error(`producing to ${hub.name}: no record metadata returned`);
     const offset = metadata.baseOffset ?? metadata.offset;
     if (offset === undefined) throw new Error(`producing to ${hub.name}: the broker reported no offset`);
-    await producer.disconnect().catch(() => undefined);
+    await withDeadline(producer.disconnect(), disconnectTimeoutMs, 'disconnecting the producer').catch(() => undefined);
     producer = undefined;
 
     // A Kafka group of its own, nothing committed: never a service's <service>-consumer group.
@@ -122,8 +124,9 @@ async function roundTrip(target: EventHubsTarget, hub: EventHub, timeoutMs: numb
     await withDeadline(found, left(), `consuming the message back from ${hub.name} (partition ${metadata.partition}, offset ${offset})`);
     return `${hub.name} (partition ${metadata.partition}, ${Date.now() - started} ms)`;
   } finally {
-    await producer?.disconnect().catch(() => undefined);
-    await consumer?.disconnect().catch(() => undefined);
+    // Bounded: a frozen broker never answers a consumer's LeaveGroup (issue 16: nothing hangs).
+    await withDeadline(producer?.disconnect() ?? Promise.resolve(), disconnectTimeoutMs, 'disconnecting the producer').catch(() => undefined);
+    await withDeadline(consumer?.disconnect() ?? Promise.resolve(), disconnectTimeoutMs, 'disconnecting the consumer').catch(() => undefined);
   }
 }
 

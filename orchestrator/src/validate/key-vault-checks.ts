@@ -19,6 +19,8 @@ export type SecretRead =
 export interface ReadOptions extends VaultAccess {
   /** Reads at once (default 4). */
   concurrency?: number;
+  /** Aborts the reads still running (the check's time is up): their connections are closed. */
+  abortSignal?: AbortSignal;
 }
 
 function problemOf(error: unknown): { problem: SecretProblem; reason: string } {
@@ -39,7 +41,7 @@ export async function readSecrets(vaultUrl: string, names: readonly string[], op
     for (let i = next++; i < names.length; i = next++) {
       const name = names[i]!;
       try {
-        const secret = await client.getSecret(name);
+        const secret = await client.getSecret(name, options.abortSignal === undefined ? {} : { abortSignal: options.abortSignal });
         const p = secret.properties;
         results[i] = {
           name,
@@ -98,9 +100,9 @@ export function keyVaultChecks(target: KeyVaultTarget): CheckDefinition[] {
       name: keyVaultCheckName,
       troubleshooting: 'key-vault',
       timeoutMs: 60_000,
-      async run() {
+      async run(signal) {
         if (target.required.length === 0) return fail(`no expected secret names: the stack manages no Microsoft.KeyVault/vaults/secrets and the catalogue lists no service`);
-        const reads = await readSecrets(target.vaultUrl, [...target.required, ...target.operatorSet], target.access);
+        const reads = await readSecrets(target.vaultUrl, [...target.required, ...target.operatorSet], { ...target.access, abortSignal: signal });
         const values = [...valuesOf(reads).values()];
         const required = new Set(target.required);
         const problems = secretProblems(reads.filter((r) => required.has(r.name)));

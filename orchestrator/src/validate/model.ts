@@ -12,7 +12,11 @@ export interface CheckDefinition {
   /** The anchor of the troubleshooting entry in docs/infrastructure/Validation.md. */
   troubleshooting: string;
   timeoutMs?: number;
-  run(): Promise<CheckOutcome>;
+  /**
+   * `signal` aborts when the check's time is up (or the run ends): the check must then close every
+   * client and connection it opened, so that nothing keeps the process alive after the summary.
+   */
+  run(signal: AbortSignal): Promise<CheckOutcome>;
 }
 
 export interface CheckResult extends CheckOutcome {

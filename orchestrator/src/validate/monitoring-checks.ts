@@ -105,12 +105,13 @@ export function duration(ms: number): string {
 }
 
 /** Asks the query until it returns a row or the wait is over; the elapsed time, or undefined when never found. */
-export async function waitForRows(query: () => Promise<unknown[][]>, waitMs: number, intervalMs: number): Promise<number | undefined> {
+export async function waitForRows(query: () => Promise<unknown[][]>, waitMs: number, intervalMs: number, signal?: AbortSignal): Promise<number | undefined> {
   const started = Date.now();
   for (;;) {
     if ((await query()).length > 0) return Date.now() - started;
     if (Date.now() - started + intervalMs > waitMs) return undefined;
-    await sleep(intervalMs);
+    // Aborted (the check's time is up): no timer is left to keep the process alive.
+    await sleep(intervalMs, undefined, signal === undefined ? {} : { signal });
   }
 }
 
@@ -120,7 +121,7 @@ export function monitoringChecks(target: MonitoringTarget, options: { pollInterv
       name: monitoringCheckName,
       troubleshooting: 'monitoring',
       timeoutMs: target.waitMs + 60_000,
-      async run() {
+      async run(signal) {
         const connection = parseAppInsightsConnectionString(target.connectionString);
         if ('problem' in connection) return fail(`Application Insights: ${connection.problem} (Key Vault secret applicationinsights-connection-string)`);
         const name = testEventName(randomUUID());
@@ -128,7 +129,7 @@ export function monitoringChecks(target: MonitoringTarget, options: { pollInterv
         const sent = await sendTelemetry(connection, eventEnvelope(connection.instrumentationKey, name, new Date()), { ...(target.ca === undefined ? {} : { ca: target.ca }), ...(token === undefined ? {} : { token }) });
         if (sent.itemsAccepted !== 1) return fail(`the ingestion endpoint accepted ${sent.itemsAccepted} of ${sent.itemsReceived} items: ${sent.errors.map((e) => `${e.statusCode ?? ''} ${e.message ?? ''}`.trim()).join('; ') || 'no reason given'}`);
         const kql = eventQuery(name);
-        const tookMs = await waitForRows(() => target.query(kql), target.waitMs, options.pollIntervalMs ?? 15_000);
+        const tookMs = await waitForRows(() => target.query(kql, signal), target.waitMs, options.pollIntervalMs ?? 15_000, signal);
         return tookMs === undefined
           ? fail(`event ${name} was accepted by ${new URL(connection.ingestionEndpoint).host} but not found in AppEvents of ${target.workspaceResourceId.split('/').pop()} within ${duration(target.waitMs)} (ingestion can lag; raise --monitoring-wait, check sampling and the daily cap)`)
           : pass(`event ${name} sent and found in AppEvents of ${target.workspaceResourceId.split('/').pop()} after ${duration(tookMs)}`);

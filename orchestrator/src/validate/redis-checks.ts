@@ -16,6 +16,8 @@ function connect(target: RedisTarget): Redis {
     ...(target.tls ? { tls: { servername: target.host, ...(target.ca === undefined ? {} : { ca: target.ca }) } } : {}),
     lazyConnect: true,
     connectTimeout: 5000,
+    // A server that accepts the connection and never answers (frozen, SIGSTOP) must not hold a check.
+    commandTimeout: 5000,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => null,
@@ -24,8 +26,16 @@ function connect(target: RedisTarget): Redis {
   return client;
 }
 
-async function withRedis(target: RedisTarget, body: (client: Redis) => Promise<CheckOutcome>): Promise<CheckOutcome> {
+/** Closes at once: disconnect() alone only half-closes, and a frozen server never finishes the close. */
+function close(client: Redis): void {
+  client.disconnect();
+  client.stream?.destroy();
+}
+
+async function withRedis(target: RedisTarget, body: (client: Redis) => Promise<CheckOutcome>, signal?: AbortSignal): Promise<CheckOutcome> {
   const client = connect(target);
+  const onAbort = (): void => close(client);
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     await client.connect();
     return await body(client);
@@ -33,7 +43,8 @@ async function withRedis(target: RedisTarget, body: (client: Redis) => Promise<C
     const cause = /Connection is closed/.test((error as Error).message ?? '') ? (lastErrors.get(client) ?? error) : error;
     return fail(`redis: ${describeConnectionError(cause, `Redis at ${target.host}:${target.port}`, target.notRunningHint)}`);
   } finally {
-    client.disconnect();
+    signal?.removeEventListener('abort', onAbort);
+    close(client);
   }
 }
 
@@ -42,23 +53,23 @@ export function redisChecks(target: RedisTarget): CheckDefinition[] {
     {
       name: 'redis: TLS',
       troubleshooting: 'redis-tls',
-      async run() {
+      async run(signal) {
         if (!target.tls) return skipped(localNoTlsRedis);
-        return withRedis(target, async (c) => ((await c.ping()) === 'PONG' ? pass('a TLS connection with a verified certificate answers') : fail('no PONG over TLS')));
+        return withRedis(target, async (c) => ((await c.ping()) === 'PONG' ? pass('a TLS connection with a verified certificate answers') : fail('no PONG over TLS')), signal);
       },
     },
     {
       name: 'redis: PING',
       troubleshooting: 'redis-ping',
-      run: () => withRedis(target, async (c) => {
+      run: (signal) => withRedis(target, async (c) => {
         const answer = await c.ping();
         return answer === 'PONG' ? pass('PONG') : fail(`PING answered ${answer}`);
-      }),
+      }, signal),
     },
     {
       name: 'redis: SET/GET with expiry',
       troubleshooting: 'redis-set-get',
-      run: () => withRedis(target, async (c) => {
+      run: (signal) => withRedis(target, async (c) => {
         const key = `cf-validate:${randomUUID()}`;
         const value = randomUUID();
         try {
@@ -71,19 +82,19 @@ export function redisChecks(target: RedisTarget): CheckDefinition[] {
         } finally {
           await c.del(key).catch(() => undefined);
         }
-      }),
+      }, signal),
     },
     {
       name: 'redis: eviction policy',
       troubleshooting: 'redis-eviction',
-      run: async () => {
+      run: async (signal) => {
         return withRedis(target, async (c) => {
           const reply = (await c.config('GET', 'maxmemory-policy')) as string[];
           const actual = reply[1];
           return actual === target.expectedEvictionPolicy
             ? pass(`maxmemory-policy is ${actual}`)
             : fail(`maxmemory-policy is ${actual ?? 'unknown'}; the profile wants ${target.expectedEvictionPolicy}`);
-        });
+        }, signal);
       },
     },
   ];

@@ -10,13 +10,28 @@ export function maskSecrets(text: string, secrets: readonly string[]): string {
   return secrets.filter((s) => s.length > 0).reduce((t, s) => t.split(s).join(masked), text);
 }
 
+// A timed-out check is also aborted: it closes its clients (a frozen server would otherwise keep a
+// socket, and with it the process, alive after the summary).
 function withTimeout(check: CheckDefinition, timeoutMs: number): Promise<CheckOutcome> {
+  const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<CheckOutcome>((resolve) => {
-    timer = setTimeout(() => resolve(fail(`timed out after ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+    timer = setTimeout(() => {
+      resolve(fail(`timed out after ${Math.round(timeoutMs / 1000)} s`));
+      abort.abort(new Error(`timed out after ${Math.round(timeoutMs / 1000)} s`));
+    }, timeoutMs);
   });
-  const outcome = check.run().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
-  return Promise.race([outcome, timeout]).finally(() => clearTimeout(timer));
+  let outcome: Promise<CheckOutcome>;
+  try {
+    outcome = check.run(abort.signal).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+  } catch (error) {
+    outcome = Promise.resolve(fail(error instanceof Error ? error.message : String(error)));
+  }
+  return Promise.race([outcome, timeout]).finally(() => {
+    clearTimeout(timer);
+    // Whatever the check still holds once its result is in, it holds no longer.
+    if (!abort.signal.aborted) abort.abort(new Error('the check has ended'));
+  });
 }
 
 export interface RunOptions {

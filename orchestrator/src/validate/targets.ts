@@ -69,7 +69,7 @@ export interface MonitoringTarget {
   /** How long to wait for the item to show up in Log Analytics. */
   waitMs: number;
   /** Runs a KQL query over the workspace and returns its rows (LogsQueryClient by default). */
-  query: (kql: string) => Promise<unknown[][]>;
+  query: (kql: string, abortSignal?: AbortSignal) => Promise<unknown[][]>;
   ca?: string;
 }
 

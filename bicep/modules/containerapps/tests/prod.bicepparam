@@ -2,7 +2,10 @@
 using '../main.bicep'
 
 param registryName = 'crcfwesteuprod1'
+param buildAgentPoolName = 'cf-build'
+param buildAgentPoolSubnetResourceId = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-cf-westeu-prod-1/providers/Microsoft.Network/virtualNetworks/vnet-cf-westeu-prod-1/subnets/snet-mgmt'
 param environmentName = 'cae-cf-westeu-prod-1'
+param infrastructureResourceGroupName = 'rg-cf-westeu-prod-1-cae-infra'
 param location = 'westeurope'
 param tags = {
   app: 'complianceflow'
@@ -14,6 +17,10 @@ param tags = {
 }
 param registryProfile = {
   sku: 'Premium'
+  buildAgentPool: {
+    tier: 'S1'
+    count: 1
+  }
 }
 param zoneRedundant = true
 param infrastructureSubnetResourceId = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-cf-westeu-prod-1/providers/Microsoft.Network/virtualNetworks/vnet-cf-westeu-prod-1/subnets/snet-containerapps'

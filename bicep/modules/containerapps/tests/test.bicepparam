@@ -2,7 +2,10 @@
 using '../main.bicep'
 
 param registryName = 'crcfwesteutest1'
+param buildAgentPoolName = 'cf-build'
+param buildAgentPoolSubnetResourceId = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-cf-westeu-test-1/providers/Microsoft.Network/virtualNetworks/vnet-cf-westeu-test-1/subnets/snet-mgmt'
 param environmentName = 'cae-cf-westeu-test-1'
+param infrastructureResourceGroupName = 'rg-cf-westeu-test-1-cae-infra'
 param location = 'westeurope'
 param tags = {
   app: 'complianceflow'
@@ -14,6 +17,7 @@ param tags = {
 }
 param registryProfile = {
   sku: 'Basic'
+  buildAgentPool: null
 }
 param zoneRedundant = false
 param infrastructureSubnetResourceId = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-cf-westeu-test-1/providers/Microsoft.Network/virtualNetworks/vnet-cf-westeu-test-1/subnets/snet-containerapps'

@@ -7,7 +7,7 @@ import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import type { ArmClients } from '../../arm/clients.ts';
 import { emulatorTarget } from '../../bootstrap/emulator-target.ts';
 import type { ResolvedDeployment } from '../../config/resolve.ts';
-import { ensureAzurite } from '../../deploy/local-services.ts';
+import { requireLocalLockStore } from '../../lock/local-store.ts';
 import { UsageError } from '../../errors.ts';
 import { skippedCheck, type CheckDefinition, type CheckResult } from '../model.ts';
 import { runChecks } from '../runner.ts';
@@ -57,35 +57,32 @@ export interface JobDataInput {
 
 export async function dataChecksInJob(input: JobDataInput): Promise<JobRun> {
   const env = input.env ?? process.env;
-  const azurite = input.emulator ? await ensureAzurite(env) : undefined;
-  try {
-    const caPem = input.emulator ? (input.clients.caPem ?? emulatorTarget(env).caPem) : undefined;
-    const jobs = jobsClient({
-      credential: input.clients.credential,
-      subscriptionId: input.clients.subscriptionId,
-      ...(caPem === undefined ? {} : { endpoint: input.clients.endpoint!, caPem }),
-    });
-    const runEnv: Record<string, string> = { [stackEnv]: stackForJob(input.stack), [jobEnv.run.task]: input.task ?? 'validate' };
-    if (caPem !== undefined) runEnv[emulatorCaEnv] = caPem;
-    if (input.emulator && input.envPath !== undefined) runEnv[jobEnv.local.envPath] = path.resolve(input.envPath);
-    return await runChecksInJob({
-      deployment: input.deployment,
-      jobs,
-      job: { resourceGroup: input.resolved.names.resourceGroup, name: input.resolved.names.validationJob },
-      // The emulator runs no images: its job runner runs this checkout's entry point.
-      image: input.emulator ? undefined : validationImage(input.stack, env),
-      results: openResultsService({ emulator: input.emulator, credential: input.clients.credential }, env),
-      env: runEnv,
-      log: input.log,
-      ...(input.onResult === undefined ? {} : { onResult: input.onResult }),
-      ...(input.waitMs === undefined ? {} : { waitMs: input.waitMs }),
-      ...(input.pollMs === undefined ? {} : { pollMs: input.pollMs }),
-      ...(input.task === undefined ? {} : { task: input.task }),
-      ...(input.groupName === undefined ? {} : { groupName: input.groupName }),
-    });
-  } finally {
-    await azurite?.stop();
-  }
+  // The job's results go to the local lock store's account (Azurite): it must be running.
+  if (input.emulator) await requireLocalLockStore(env);
+  const caPem = input.emulator ? (input.clients.caPem ?? emulatorTarget(env).caPem) : undefined;
+  const jobs = jobsClient({
+    credential: input.clients.credential,
+    subscriptionId: input.clients.subscriptionId,
+    ...(caPem === undefined ? {} : { endpoint: input.clients.endpoint!, caPem }),
+  });
+  const runEnv: Record<string, string> = { [stackEnv]: stackForJob(input.stack), [jobEnv.run.task]: input.task ?? 'validate' };
+  if (caPem !== undefined) runEnv[emulatorCaEnv] = caPem;
+  if (input.emulator && input.envPath !== undefined) runEnv[jobEnv.local.envPath] = path.resolve(input.envPath);
+  return await runChecksInJob({
+    deployment: input.deployment,
+    jobs,
+    job: { resourceGroup: input.resolved.names.resourceGroup, name: input.resolved.names.validationJob },
+    // The emulator runs no images: its job runner runs this checkout's entry point.
+    image: input.emulator ? undefined : validationImage(input.stack, env),
+    results: openResultsService({ emulator: input.emulator, credential: input.clients.credential }, env),
+    env: runEnv,
+    log: input.log,
+    ...(input.onResult === undefined ? {} : { onResult: input.onResult }),
+    ...(input.waitMs === undefined ? {} : { waitMs: input.waitMs }),
+    ...(input.pollMs === undefined ? {} : { pollMs: input.pollMs }),
+    ...(input.task === undefined ? {} : { task: input.task }),
+    ...(input.groupName === undefined ? {} : { groupName: input.groupName }),
+  });
 }
 
 /** The suite with its data checks run by the job: the caller's checks here, concurrently with the job. */

@@ -1,0 +1,240 @@
+// Role assignment conditions (Azure ABAC, conditionVersion "2.0"), parsed and evaluated (pure).
+// Grammar from "Azure role assignment condition format and syntax"
+// (learn.microsoft.com/azure/role-based-access-control/conditions-format) and the shapes of
+// "Examples to delegate Azure role assignment management with conditions"
+// (…/delegate-role-assignments-examples):
+//   condition  := or
+//   or         := and (('OR' | '||') and)*
+//   and        := unary (('AND' | '&&') unary)*
+//   unary      := ('!' | 'NOT') unary | '(' or ')' | 'ActionMatches' '{' 'action' '}' | attribute operator value
+//   attribute  := '@Request[' name ']' | '@Resource[' name ']'
+//   operator   := [ForAnyOfAnyValues: | ForAllOfAnyValues: | ForAnyOfAllValues: | ForAllOfAllValues:] base
+//   value      := item | '{' item (',' item)* '}'      item := 'string' | GUID
+// Stricter than Azure where the emulator cannot know: only the role-assignment attributes
+// (RoleDefinitionId, PrincipalType, PrincipalId) exist, @Principal/@Environment and
+// SubOperationMatches are refused as unsupported, and a comparison on an attribute the request does
+// not carry is false (never grants).
+import { actionMatches } from './actions.ts';
+
+export class ConditionSyntaxError extends Error {}
+
+type Node =
+  | { kind: 'and' | 'or'; left: Node; right: Node }
+  | { kind: 'not'; operand: Node }
+  | { kind: 'action'; pattern: string }
+  | { kind: 'compare'; source: 'request' | 'resource'; attribute: string; quantifier: Quantifier | undefined; op: BaseOperator; values: string[] };
+
+type Quantifier = 'foranyofanyvalues' | 'forallofanyvalues' | 'foranyofallvalues' | 'forallofallvalues';
+type BaseOperator = 'guidequals' | 'guidnotequals' | 'stringequals' | 'stringnotequals' | 'stringequalsignorecase' | 'stringnotequalsignorecase' | 'stringlike' | 'stringnotlike' | 'stringstartswith' | 'stringnotstartswith';
+
+const quantifiers: readonly string[] = ['foranyofanyvalues', 'forallofanyvalues', 'foranyofallvalues', 'forallofallvalues'];
+const operators: readonly string[] = ['guidequals', 'guidnotequals', 'stringequals', 'stringnotequals', 'stringequalsignorecase', 'stringnotequalsignorecase', 'stringlike', 'stringnotlike', 'stringstartswith', 'stringnotstartswith'];
+/** Attributes of Microsoft.Authorization/roleAssignments (the delegation conditions' only attributes). */
+export const roleAssignmentAttributes = ['microsoft.authorization/roleassignments:roledefinitionid', 'microsoft.authorization/roleassignments:principaltype', 'microsoft.authorization/roleassignments:principalid'] as const;
+const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type Token = { t: 'punct'; v: string; at: number } | { t: 'word'; v: string; at: number } | { t: 'string'; v: string; at: number } | { t: 'attr'; source: string; name: string; at: number };
+
+function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (text.startsWith('&&', i) || text.startsWith('||', i)) {
+      out.push({ t: 'word', v: text[i] === '&' ? 'AND' : 'OR', at: i });
+      i += 2;
+      continue;
+    }
+    if ('(){},!'.includes(c)) {
+      out.push({ t: 'punct', v: c, at: i });
+      i++;
+      continue;
+    }
+    if (c === "'") {
+      const end = text.indexOf("'", i + 1);
+      if (end < 0) throw new ConditionSyntaxError(`unterminated string at position ${i}`);
+      out.push({ t: 'string', v: text.slice(i + 1, end), at: i });
+      i = end + 1;
+      continue;
+    }
+    if (c === '@') {
+      const m = /^@(\w+)\[([^\]]*)\]/.exec(text.slice(i));
+      if (m === null) throw new ConditionSyntaxError(`malformed attribute at position ${i}`);
+      out.push({ t: 'attr', source: m[1]!, name: m[2]!, at: i });
+      i += m[0].length;
+      continue;
+    }
+    const m = /^[A-Za-z0-9_.:\-/*]+/.exec(text.slice(i));
+    if (m === null) throw new ConditionSyntaxError(`unexpected character '${c}' at position ${i}`);
+    out.push({ t: 'word', v: m[0], at: i });
+    i += m[0].length;
+  }
+  return out;
+}
+
+/** Parses a condition; throws ConditionSyntaxError saying what and where. */
+export function parseCondition(text: string): Node {
+  const tokens = tokenize(text);
+  let p = 0;
+  const peek = (): Token | undefined => tokens[p];
+  const where = (): string => (peek() === undefined ? 'at the end' : `at position ${peek()!.at}`);
+  const isWord = (v: string): boolean => peek()?.t === 'word' && (peek() as { v: string }).v.toUpperCase() === v;
+  const isPunct = (v: string): boolean => peek()?.t === 'punct' && (peek() as { v: string }).v === v;
+  const expect = (v: string): void => {
+    if (!isPunct(v)) throw new ConditionSyntaxError(`expected '${v}' ${where()}`);
+    p++;
+  };
+  const item = (): string => {
+    const tok = peek();
+    if (tok?.t === 'string' || tok?.t === 'word') {
+      p++;
+      return tok.v;
+    }
+    throw new ConditionSyntaxError(`expected a value ${where()}`);
+  };
+  const or = (): Node => {
+    let left = and();
+    while (isWord('OR')) {
+      p++;
+      left = { kind: 'or', left, right: and() };
+    }
+    return left;
+  };
+  const and = (): Node => {
+    let left = unary();
+    while (isWord('AND')) {
+      p++;
+      left = { kind: 'and', left, right: unary() };
+    }
+    return left;
+  };
+  const unary = (): Node => {
+    if (isPunct('!') || isWord('NOT')) {
+      p++;
+      return { kind: 'not', operand: unary() };
+    }
+    if (isPunct('(')) {
+      p++;
+      const inner = or();
+      expect(')');
+      return inner;
+    }
+    const tok = peek();
+    if (tok?.t === 'word' && tok.v.toLowerCase() === 'actionmatches') {
+      p++;
+      expect('{');
+      const s = peek();
+      if (s?.t !== 'string') throw new ConditionSyntaxError(`ActionMatches takes a quoted action ${where()}`);
+      p++;
+      expect('}');
+      return { kind: 'action', pattern: s.v };
+    }
+    if (tok?.t === 'attr') return comparison();
+    if (tok?.t === 'word') throw new ConditionSyntaxError(`'${tok.v}' is not supported (supported: ActionMatches, @Request[…], @Resource[…]) at position ${tok.at}`);
+    throw new ConditionSyntaxError(`expected an expression ${where()}`);
+  };
+  const comparison = (): Node => {
+    const attr = tokens[p++] as Extract<Token, { t: 'attr' }>;
+    const source = attr.source.toLowerCase();
+    if (source !== 'request' && source !== 'resource') throw new ConditionSyntaxError(`attribute source '@${attr.source}' is not supported (only @Request and @Resource) at position ${attr.at}`);
+    const attribute = attr.name.trim().toLowerCase();
+    if (!(roleAssignmentAttributes as readonly string[]).includes(attribute)) {
+      throw new ConditionSyntaxError(`attribute '${attr.name}' is not supported (only Microsoft.Authorization/roleAssignments:RoleDefinitionId, PrincipalType, PrincipalId) at position ${attr.at}`);
+    }
+    const opTok = peek();
+    if (opTok?.t !== 'word') throw new ConditionSyntaxError(`expected an operator after @${attr.source}[${attr.name}] ${where()}`);
+    p++;
+    const parts = opTok.v.toLowerCase().split(':');
+    const quantifier = parts.length === 2 ? parts[0]! : undefined;
+    const op = parts[parts.length - 1]!;
+    if (parts.length > 2 || (quantifier !== undefined && !quantifiers.includes(quantifier)) || !operators.includes(op)) {
+      throw new ConditionSyntaxError(`unknown operator '${opTok.v}' at position ${opTok.at}`);
+    }
+    let values: string[];
+    if (isPunct('{')) {
+      p++;
+      values = [item()];
+      while (isPunct(',')) {
+        p++;
+        values.push(item());
+      }
+      expect('}');
+    } else values = [item()];
+    if (quantifier === undefined && values.length > 1) throw new ConditionSyntaxError(`operator '${opTok.v}' without ForAnyOf…/ForAllOf… takes one value, got ${values.length} at position ${opTok.at}`);
+    if (op.startsWith('guid')) {
+      const bad = values.find((v) => !guidPattern.test(v));
+      if (bad !== undefined) throw new ConditionSyntaxError(`'${bad}' is not a GUID (operator ${opTok.v}) at position ${opTok.at}`);
+    }
+    return { kind: 'compare', source, attribute, quantifier: quantifier as Quantifier | undefined, op: op as BaseOperator, values };
+  };
+  if (tokens.length === 0) throw new ConditionSyntaxError('the condition is empty');
+  const tree = or();
+  if (p < tokens.length) throw new ConditionSyntaxError(`unexpected '${tokens[p]!.t === 'attr' ? '@' : (tokens[p] as { v: string }).v}' ${where()}`);
+  return tree;
+}
+
+export interface ConditionInput {
+  action: string;
+  /** Attribute name (lower case, roleAssignmentAttributes) → values, of the request and of the existing resource. */
+  request: Record<string, string[]>;
+  resource: Record<string, string[]>;
+}
+
+const like = (pattern: string, v: string): boolean => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(v);
+
+function compareOne(op: BaseOperator, a: string, v: string): boolean {
+  switch (op) {
+    case 'guidequals':
+      return a.toLowerCase() === v.toLowerCase();
+    case 'guidnotequals':
+      return a.toLowerCase() !== v.toLowerCase();
+    case 'stringequals':
+      return a === v;
+    case 'stringnotequals':
+      return a !== v;
+    case 'stringequalsignorecase':
+      return a.toLowerCase() === v.toLowerCase();
+    case 'stringnotequalsignorecase':
+      return a.toLowerCase() !== v.toLowerCase();
+    case 'stringlike':
+      return like(v, a);
+    case 'stringnotlike':
+      return !like(v, a);
+    case 'stringstartswith':
+      return a.startsWith(v);
+    case 'stringnotstartswith':
+      return !a.startsWith(v);
+  }
+}
+
+export function evaluateCondition(node: Node, input: ConditionInput): boolean {
+  switch (node.kind) {
+    case 'and':
+      return evaluateCondition(node.left, input) && evaluateCondition(node.right, input);
+    case 'or':
+      return evaluateCondition(node.left, input) || evaluateCondition(node.right, input);
+    case 'not':
+      return !evaluateCondition(node.operand, input);
+    case 'action':
+      return actionMatches(node.pattern, input.action);
+    case 'compare': {
+      const attrs = (node.source === 'request' ? input.request : input.resource)[node.attribute] ?? [];
+      if (attrs.length === 0) return false;
+      const cmp = (a: string, v: string): boolean => compareOne(node.op, a, v);
+      switch (node.quantifier) {
+        case 'forallofanyvalues':
+          return attrs.every((a) => node.values.some((v) => cmp(a, v)));
+        case 'foranyofallvalues':
+          return attrs.some((a) => node.values.every((v) => cmp(a, v)));
+        case 'forallofallvalues':
+          return attrs.every((a) => node.values.every((v) => cmp(a, v)));
+        default:
+          return attrs.some((a) => node.values.some((v) => cmp(a, v)));
+      }
+    }
+  }
+}
