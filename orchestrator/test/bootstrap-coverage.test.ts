@@ -86,14 +86,13 @@ describe('bootstrap role coverage: every action the deployments need, and nothin
     }
   });
 
-  it('derives the linked actions: joins, NIC, identity assign, destinations, approval per private link target type', () => {
+  it('derives the linked actions: joins, identity assign, destinations, approval per private link target type', () => {
     const groups = new Map(required.actions.map((a) => [a.action, a.group]));
     for (const action of [
       'Microsoft.Network/virtualNetworks/subnets/join/action',
       'Microsoft.Network/virtualNetworks/join/action',
       'Microsoft.Network/networkSecurityGroups/join/action',
       'Microsoft.Network/privateDnsZones/join/action',
-      'Microsoft.Network/networkInterfaces/write',
       'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action',
       'Microsoft.OperationalInsights/workspaces/sharedKeys/action',
       'Microsoft.App/managedEnvironments/join/action',
