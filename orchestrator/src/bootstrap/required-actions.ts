@@ -68,7 +68,7 @@ interface StaticNeed {
  *   "Built-in roles"); deny assignments themselves are created by Azure, never by the caller
  *   ("List Azure deny assignments": "You can't directly create your own deny assignments").
  * - Stack what-if: the deploymentStacksWhatIfResults resource (PUT, POST …/whatIf, DELETE).
- * - "Azure permissions for Containers" (Microsoft.App): jobs/start/action starts an execution,
+ * - "Azure permissions for Compute" (Microsoft.App): jobs/start/action starts an execution,
  *   jobs/stop/execution/action stops one (Jobs_StopExecution); containerApps/revisions/activate|deactivate/action.
  * - "Azure permissions for Containers" (Microsoft.ContainerRegistry): `az acr build` uploads the
  *   source (listBuildSourceUploadUrl/action), queues the run (scheduleRun/action) and streams its log
@@ -105,7 +105,7 @@ export const pipelineNeeds: readonly StaticNeed[] = [
  * Linked checks ARM makes that orchestrator/src/arm/required-actions.ts does not model yet: a
  * Container Apps job is created *in* its environment, which ARM authorizes as
  * Microsoft.App/managedEnvironments/join/action on the environment ("Azure permissions for
- * Containers": "Allows to create a Container App in a Managed Environment").
+ * Compute", Microsoft.App: "Allows to create a Container App in a Managed Environment").
  */
 const extraLinked: readonly { referencingType: string; referencedType: string; action: string; why: string }[] = [
   { referencingType: 'microsoft.app/jobs', referencedType: 'microsoft.app/managedenvironments', action: 'Microsoft.App/managedEnvironments/join/action', why: 'runs in its Container Apps environment' },
