@@ -107,6 +107,25 @@ describe('cf-infra bootstrap / pause / resume (CLI)', function () {
     await expectRefused(root, ['bootstrap', '--subscription', sub, '--emulator', '--yes'], /cf-deny-public-network-access-data\.json.*publicNetworkAccez/s);
   });
 
+  it('a deployment role lacking an action only the follow-up deploy needs: exit 1 before any request, the action named in its group', async () => {
+    const root = scratchCheckout();
+    // the follow-up deploy is planned with the real Bicep CLI: the templates, its pin and the project's copy
+    cpSync(path.join(repoRoot, 'bicep'), path.join(root, 'bicep'), { recursive: true });
+    cpSync(path.join(repoRoot, 'bicepconfig.json'), path.join(root, 'bicepconfig.json'));
+    cpSync(path.join(repoRoot, 'scripts/bicep-restore'), path.join(root, 'scripts/bicep-restore'), { recursive: true });
+    symlinkSync(path.join(repoRoot, '.tools'), path.join(root, '.tools'), 'dir');
+    const file = path.join(root, 'deployments/roles/cf-deployment.json');
+    const role = JSON.parse(readFileSync(file, 'utf8')) as { actions: string[] };
+    writeFileSync(file, JSON.stringify({ ...role, actions: role.actions.filter((a) => a !== 'Microsoft.Network/privateDnsZones/A/write') }, null, 2));
+    requests.length = 0;
+    const run = await cli(root, 'bootstrap', '--subscription', sub, '--emulator', '--yes');
+    expect(run.status, run.stderr + run.stdout).to.equal(1);
+    expect(run.stderr).to.include('lacks 1 action(s) the deployments need:\nresource writes:\n  - Microsoft.Network/privateDnsZones/A/write: writes Microsoft.Network/privateDnsZones/A (');
+    expect(run.stderr).to.include('from the second deploy on');
+    expect(run.stderr).to.not.match(/^\s+at /m);
+    expect(requests, 'no request reached ARM').to.deep.equal([]);
+  });
+
   it('a bootstrap.yaml value out of bounds: exit 2, nothing sent', async () => {
     const root = scratchCheckout();
     const file = path.join(root, 'deployments/bootstrap.yaml');

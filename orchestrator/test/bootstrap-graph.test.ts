@@ -16,7 +16,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../local/arm-emulator/index.ts';
-import { prepareBootstrap, runBootstrap, type BootstrapReport } from '../src/bootstrap/run.ts';
+import { checkRoleCoverage, prepareBootstrap, runBootstrap, type BootstrapReport } from '../src/bootstrap/run.ts';
+import { deploymentShapes, type DeploymentShape } from '../src/bootstrap/resource-types.ts';
 import { prRoleAssignments, roleAssignments } from '../src/bootstrap/desired.ts';
 import { armRest } from '../src/bootstrap/arm-rest.ts';
 import { createArmClients } from '../src/arm/clients.ts';
@@ -285,7 +286,11 @@ describe('bootstrap: the pipeline identities over Microsoft Graph', () => {
   describe('cf-infra bootstrap with both identities (loopback Graph, ARM emulator)', () => {
     let emu: RunningEmulator;
     let dir: string;
-    before(async () => {
+    // The coverage check derives the condition on the deployment role's assignment from the plans.
+    let shapes: DeploymentShape[];
+    before(async function () {
+      this.timeout(300000);
+      shapes = await deploymentShapes();
       graph.reset();
       dir = mkdtempSync(path.join(tmpdir(), 'cf-bootstrap-graph-'));
       emu = await startEmulator({ stateDir: dir, port: 0, latency: { defaultMs: 0 }, log: () => undefined });
@@ -296,7 +301,7 @@ describe('bootstrap: the pipeline identities over Microsoft Graph', () => {
     });
     const run = async (dryRun: boolean): Promise<{ report: BootstrapReport; lines: string[] }> => {
       const lines: string[] = [];
-      const prepared = prepareBootstrap({ subscriptionId: emu.subscriptionId, now: new Date('2026-11-29T02:00:00Z') });
+      const prepared = checkRoleCoverage(prepareBootstrap({ subscriptionId: emu.subscriptionId, now: new Date('2026-11-29T02:00:00Z') }), shapes);
       const report = await runBootstrap(prepared, {
         subscriptionId: emu.subscriptionId,
         target: { kind: 'emulator', endpoint: emu.endpoint, caPem: emu.caPem },
@@ -329,12 +334,12 @@ describe('bootstrap: the pipeline identities over Microsoft Graph', () => {
       expect(lines).to.include(`  AZURE_PR_CLIENT_ID=${pr.appId}`);
       expect(status(report)['Role assignments of the pull-request identity (read and what-if only)']).to.equal('2 created');
 
-      const prepared = prepareBootstrap({ subscriptionId: emu.subscriptionId });
+      const prepared = checkRoleCoverage(prepareBootstrap({ subscriptionId: emu.subscriptionId }), shapes);
       const rest = armRest(createArmClients({ kind: 'emulator', subscriptionId: emu.subscriptionId, endpoint: emu.endpoint, caPem: emu.caPem }), emu.endpoint);
       const prSp = graph.sps.find((sp) => sp.appId === pr.appId)!;
       const ciSp = graph.sps.find((sp) => sp.appId === ci.appId)!;
       for (const a of prRoleAssignments(prepared.input, prepared.prRole, { objectId: prSp.id, label: 'pr' })) expect((await rest.get(a.id, a.apiVersion))?.['properties']).to.deep.include({ principalId: prSp.id });
-      for (const a of roleAssignments(prepared.input, prepared.role, { objectId: ciSp.id, label: 'ci' })) expect((await rest.get(a.id, a.apiVersion))?.['properties']).to.deep.include({ principalId: ciSp.id });
+      for (const a of roleAssignments(prepared.input, prepared.role, { objectId: ciSp.id, label: 'ci' }, prepared.deploymentRoleCondition)) expect((await rest.get(a.id, a.apiVersion))?.['properties']).to.deep.include({ principalId: ciSp.id });
     });
 
     it('a credential left on the CI app by an earlier bootstrap (pull_request) is deleted, and the step says so', async () => {

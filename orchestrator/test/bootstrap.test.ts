@@ -1,6 +1,6 @@
 // cf-infra bootstrap against the ARM emulator (in-process, free port, temp state, real SDK pipeline
 // over HTTPS): dry run, first run, second run without a single write, a failed step and its resume,
-// and the role-coverage check over the types the real plans create.
+// and the role-coverage check over what the real plans (first and follow-up deploy) need.
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,8 +9,8 @@ import { startEmulator, type RunningEmulator } from '../../local/arm-emulator/in
 import { armRest } from '../src/bootstrap/arm-rest.ts';
 import { emulatorCiPrincipalId, emulatorPrPrincipalId } from '../src/arm/emulator-token.ts';
 import { checkRoleCoverage, emulatorPlaceholderPrincipal, emulatorPlaceholderPrPrincipal, prepareBootstrap, runBootstrap, type BootstrapReport, type Prepared } from '../src/bootstrap/run.ts';
-import { allTypes, deploymentResourceTypes } from '../src/bootstrap/resource-types.ts';
-import { prRoleAssignments } from '../src/bootstrap/desired.ts';
+import { allTypes, deploymentShapes, type DeploymentShape } from '../src/bootstrap/resource-types.ts';
+import { prRoleAssignments, roleAssignments } from '../src/bootstrap/desired.ts';
 import { createArmClients } from '../src/arm/clients.ts';
 import { CliError } from '../src/errors.ts';
 import { ExitCode } from '../src/exit-codes.ts';
@@ -37,7 +37,7 @@ const writesIn = (requests: readonly string[]): string[] => requests.filter((lin
 const now = new Date('2026-11-29T02:00:00Z');
 
 describe('cf-infra bootstrap against the ARM emulator', function () {
-  let types: string[];
+  let shapes: DeploymentShape[];
   let prepared: Prepared;
   let emu: Emu;
 
@@ -59,10 +59,10 @@ describe('cf-infra bootstrap against the ARM emulator', function () {
 
   before(async function () {
     this.timeout(300000);
-    // The types every deployment's plan creates (golden snapshots, or the real Bicep CLI).
-    types = allTypes(await deploymentResourceTypes());
+    // Both shapes of every deployment (golden snapshots, and the real Bicep CLI for the follow-up deploy).
+    shapes = await deploymentShapes();
     emu = await emulator();
-    prepared = checkRoleCoverage(prepareBootstrap({ subscriptionId: emu.subscriptionId, now }), types);
+    prepared = checkRoleCoverage(prepareBootstrap({ subscriptionId: emu.subscriptionId, now }), shapes);
   });
   after(async () => {
     await emu?.close();
@@ -148,6 +148,18 @@ describe('cf-infra bootstrap against the ARM emulator', function () {
     expect(lines).to.include('Role assignments of the CI identity (least privilege): unchanged');
   });
 
+  it('the deployment role is assigned under the derived condition (conditionVersion 2.0); the other assignments carry none', async () => {
+    const assignments = roleAssignments(prepared.input, prepared.role, emulatorPlaceholderPrincipal, prepared.deploymentRoleCondition);
+    const stored = await Promise.all(assignments.map((a) => get(emu, a.id, a.apiVersion)));
+    const conditions = stored.map((r) => (r?.['properties'] as { condition?: string; conditionVersion?: string } | undefined));
+    expect(conditions.filter((p) => p?.condition !== undefined)).to.have.length(1);
+    const withCondition = conditions.find((p) => p?.condition !== undefined)!;
+    expect(withCondition.condition).to.equal(prepared.deploymentRoleCondition);
+    expect(withCondition.conditionVersion).to.equal('2.0');
+    expect(withCondition.condition).to.include("@Request[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'}");
+    expect(withCondition.condition).not.to.include('8e3af657-a8ff-443c-a75c-2fe8c4bcb635'); // Owner
+  });
+
   it('a drifted setting is put back (update), and only that resource is written', async () => {
     const sub = emu.subscriptionId;
     const account = `/subscriptions/${sub}/resourceGroups/rg-complianceflow-prod/providers/Microsoft.Storage/storageAccounts/${artifactsStorageAccountName(sub)}`;
@@ -209,18 +221,18 @@ describe('cf-infra bootstrap against the ARM emulator', function () {
     expect(role.permissions[0]!.dataActions).to.deep.equal([]);
   });
 
-  it('the role-coverage check fails, naming the type, when a type the plans create is removed from the role', () => {
-    expect(types).to.include('Microsoft.Cache/redisEnterprise');
+  it('the role-coverage check fails, naming the action and its group, when an action the plans need is removed from the role', () => {
+    expect(allTypes(shapes)).to.include('Microsoft.Cache/redisEnterprise');
     const role = { ...prepared.role, actions: prepared.role.actions.filter((a) => a !== 'Microsoft.Cache/redisEnterprise/write') };
     let error: unknown;
     try {
-      checkRoleCoverage({ ...prepared, role }, types);
+      checkRoleCoverage({ ...prepared, role }, shapes);
     } catch (e) {
       error = e;
     }
     expect(error).to.be.instanceOf(CliError);
     expect((error as CliError).exitCode).to.equal(ExitCode.Failed);
-    expect((error as CliError).message).to.include('1 resource type(s)');
-    expect((error as CliError).message).to.include('Microsoft.Cache/redisEnterprise (missing Microsoft.Cache/redisEnterprise/write)');
+    expect((error as CliError).message).to.include('lacks 1 action(s)');
+    expect((error as CliError).message).to.include('resource writes:\n  - Microsoft.Cache/redisEnterprise/write: writes Microsoft.Cache/redisEnterprise');
   });
 });

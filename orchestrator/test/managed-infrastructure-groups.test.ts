@@ -13,7 +13,7 @@ import { createArmClients, type ArmClients } from '../src/arm/clients.ts';
 import { defaultEmulatorPrincipalId } from '../src/arm/emulator-token.ts';
 import { armRest } from '../src/bootstrap/arm-rest.ts';
 import { checkRoleCoverage, prepareBootstrap, runBootstrap, type Prepared } from '../src/bootstrap/run.ts';
-import { allTypes, deploymentResourceTypes } from '../src/bootstrap/resource-types.ts';
+import { deploymentShapes } from '../src/bootstrap/resource-types.ts';
 import { openBicep, type Bicep } from '../src/bicep/index.ts';
 import { loadRegistry, resolveAll } from '../src/config/registry.ts';
 import { getStack, stackDefinition } from '../src/deploy/arm-phases.ts';
@@ -62,7 +62,7 @@ describe('Container Apps infrastructure resource groups under the baseline tag r
     stateDir = await mkdtemp(path.join(os.tmpdir(), 'cf-managed-groups-'));
     emu = await startEmulator({ stateDir, port: 0, latency: { defaultMs: 0 }, expander: bicepExpander(async () => bicep) });
     clients = createArmClients({ kind: 'emulator', subscriptionId: emu.subscriptionId, endpoint: emu.endpoint, caPem: emu.caPem }, { retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 } });
-    prepared = checkRoleCoverage(prepareBootstrap({ subscriptionId: emu.subscriptionId, now }), allTypes(await deploymentResourceTypes()));
+    prepared = checkRoleCoverage(prepareBootstrap({ subscriptionId: emu.subscriptionId, now }), await deploymentShapes());
     await bootstrap();
   });
   after(async () => {

@@ -1,7 +1,8 @@
 // The deployment role: a custom role definition (deployments/roles/cf-deployment.json) with exactly
-// what a subscription-scoped stack deployment needs, and the check that it can write and delete
-// every resource type any deployment's plan creates (Azure's action matching: case-insensitive,
-// `*` matches any run of characters, notActions subtract).
+// what the deployments need (bootstrap/required-actions.ts derives it), and the check that it grants
+// every needed action (Azure's action matching: case-insensitive, `*` matches any run of characters,
+// notActions subtract).
+import type { ActionGroup, RequiredActions } from './required-actions.ts';
 import { loadRoleFile, type CustomRole, type RolePermissions } from './role-file.ts';
 
 export type { RolePermissions };
@@ -25,29 +26,40 @@ export function allows(permissions: Pick<RolePermissions, 'actions' | 'notAction
   return permissions.actions.some((p) => actionMatches(p, action)) && !permissions.notActions.some((p) => actionMatches(p, action));
 }
 
-/** The RBAC action prefix of a resource type (resource groups are authorized under subscriptions/). */
-export function actionPrefix(resourceType: string): string {
-  return resourceType.toLowerCase() === 'microsoft.resources/resourcegroups' ? 'Microsoft.Resources/subscriptions/resourceGroups' : resourceType;
+export interface MissingAction {
+  action: string;
+  dataAction: boolean;
+  group: ActionGroup;
+  /** One reason and who needs it, for the message. */
+  example: string;
 }
 
-export interface CoverageGap {
-  resourceType: string;
-  missing: string[];
+const allowsData = (role: RolePermissions, action: string): boolean =>
+  role.dataActions.some((p) => actionMatches(p, action)) && !role.notDataActions.some((p) => actionMatches(p, action));
+
+/** Every needed action the role does not grant; [] when covered. */
+export function missingActions(role: RolePermissions, required: RequiredActions): MissingAction[] {
+  return required.actions
+    .filter((a) => !(a.dataAction ? allowsData(role, a.action) : allows(role, a.action)))
+    .map((a) => {
+      const [why, by] = [...a.reasons][0]!;
+      return { action: a.action, dataAction: a.dataAction, group: a.group, example: `${why} (${[...by].slice(0, 3).join(', ')}${by.size > 3 ? ', …' : ''})${a.followUpOnly ? ', from the second deploy on' : ''}` };
+    });
 }
 
-/** Every type whose write or delete the role does not allow, with the missing actions; [] when covered. */
-export function roleCoverageGaps(permissions: Pick<RolePermissions, 'actions' | 'notActions'>, resourceTypes: Iterable<string>): CoverageGap[] {
-  const gaps: CoverageGap[] = [];
-  const seen = new Set<string>();
-  for (const type of [...resourceTypes].sort()) {
-    if (seen.has(type.toLowerCase())) continue;
-    seen.add(type.toLowerCase());
-    const missing = ['write', 'delete'].map((verb) => `${actionPrefix(type)}/${verb}`).filter((action) => !allows(permissions, action));
-    if (missing.length > 0) gaps.push({ resourceType: type, missing });
-  }
-  return gaps;
+/** The role's entries (actions and data actions) that grant nothing the derivation needs. */
+export function unneededRoleEntries(role: RolePermissions, required: RequiredActions): string[] {
+  const control = required.actions.filter((a) => !a.dataAction).map((a) => a.action);
+  const data = required.actions.filter((a) => a.dataAction).map((a) => a.action);
+  return [
+    ...role.actions.filter((p) => !control.some((a) => actionMatches(p, a))),
+    ...role.dataActions.filter((p) => !data.some((a) => actionMatches(p, a))),
+  ];
 }
 
-export function describeGaps(gaps: readonly CoverageGap[]): string {
-  return gaps.map((g) => `${g.resourceType} (missing ${g.missing.join(', ')})`).join('; ');
+/** The missing actions grouped (resource writes, linked access checks, …), one line per action. */
+export function describeMissing(missing: readonly MissingAction[]): string {
+  const groups = new Map<string, MissingAction[]>();
+  for (const m of missing) groups.set(m.group, [...(groups.get(m.group) ?? []), m]);
+  return [...groups].map(([group, list]) => `${group}:\n${list.map((m) => `  - ${m.action}${m.dataAction ? ' (data action)' : ''}: ${m.example}`).join('\n')}`).join('\n');
 }

@@ -342,31 +342,33 @@ export interface CiPrincipal {
   label: string;
 }
 
-/** Least privilege for the CI identity: Reader and the deployment role on the subscription, blob data on the lock container only. */
-export function roleAssignments(input: BootstrapInput, role: DeploymentRole, principal: CiPrincipal): DesiredResource[] {
+/**
+ * Least privilege for the CI identity: Reader and the deployment role on the subscription (its
+ * role-assignment rights under `deploymentRoleCondition`, see role-condition.ts), blob data on the
+ * lock container only.
+ */
+export function roleAssignments(input: BootstrapInput, role: DeploymentRole, principal: CiPrincipal, deploymentRoleCondition: string): DesiredResource[] {
+  if (deploymentRoleCondition.trim() === '') throw new Error('roleAssignments: no condition for the deployment role (checkRoleCoverage derives it)');
   const sub = input.subscriptionId;
   const scope = subscriptionScope(sub);
   const builtIn = (guid: string): string => `${scope}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
-  const grants: { what: string; scope: string; roleDefinitionId: string }[] = [
+  const grants: Grant[] = [
     { what: 'Reader on the subscription', scope, roleDefinitionId: builtIn(builtInRoles.Reader) },
-    { what: `${role.roleName} on the subscription`, scope, roleDefinitionId: deploymentRoleId(sub, role) },
+    { what: `${role.roleName} on the subscription (role assignments only under a condition)`, scope, roleDefinitionId: deploymentRoleId(sub, role), condition: deploymentRoleCondition },
     { what: `Storage Blob Data Contributor on container ${input.lockContainer}`, scope: lockContainerId(input), roleDefinitionId: builtIn(builtInRoles['Storage Blob Data Contributor']) },
     // validate hands the in-VNet job a user delegation SAS for one results blob: the key is an account-level operation.
     { what: `Storage Blob Data Contributor on container ${resultsContainer}`, scope: resultsContainerId(input), roleDefinitionId: builtIn(builtInRoles['Storage Blob Data Contributor']) },
     { what: 'Storage Blob Delegator on the artifacts account', scope: artifactsAccountId(input), roleDefinitionId: builtIn(builtInRoles['Storage Blob Delegator']) },
   ];
-  return grants.map((g) => ({
-    label: `role assignment: ${principal.label} — ${g.what}`,
-    id: `${g.scope}/providers/Microsoft.Authorization/roleAssignments/${deterministicGuid(`${g.scope}|${g.roleDefinitionId}|${principal.objectId}`)}`,
-    apiVersion: apiVersions.roleAssignments,
-    body: { properties: { roleDefinitionId: g.roleDefinitionId, principalId: principal.objectId, principalType: 'ServicePrincipal' } },
-  }));
+  return grants.map((g) => roleAssignment(principal, g));
 }
 
 interface Grant {
   what: string;
   scope: string;
   roleDefinitionId: string;
+  /** An ABAC condition on the assignment (conditionVersion 2.0). */
+  condition?: string;
 }
 
 /** One role assignment of a principal, named by a GUID of scope, role and principal (a rerun finds it). */
@@ -375,7 +377,14 @@ export function roleAssignment(principal: CiPrincipal, grant: Grant): DesiredRes
     label: `role assignment: ${principal.label} — ${grant.what}`,
     id: `${grant.scope}/providers/Microsoft.Authorization/roleAssignments/${deterministicGuid(`${grant.scope}|${grant.roleDefinitionId}|${principal.objectId}`)}`,
     apiVersion: apiVersions.roleAssignments,
-    body: { properties: { roleDefinitionId: grant.roleDefinitionId, principalId: principal.objectId, principalType: 'ServicePrincipal' } },
+    body: {
+      properties: {
+        roleDefinitionId: grant.roleDefinitionId,
+        principalId: principal.objectId,
+        principalType: 'ServicePrincipal',
+        ...(grant.condition === undefined ? {} : { condition: grant.condition, conditionVersion: '2.0' }),
+      },
+    },
   };
 }
 

@@ -14,14 +14,16 @@ import { loadPolicyLibrary, type PolicyLibrary } from '../policy/index.ts';
 import { armRest, type ArmRest } from './arm-rest.ts';
 import { ciFederatedCredentials, federatedCredentialLimitProblem, prFederatedCredentials, type FederatedCredential } from './ci-identity.ts';
 import { loadBootstrapConfig, type BootstrapConfig } from './config.ts';
-import { describeGaps, loadDeploymentRole, roleCoverageGaps, type DeploymentRole } from './deployment-role.ts';
+import { describeMissing, loadDeploymentRole, missingActions, type DeploymentRole } from './deployment-role.ts';
 import * as desired from './desired.ts';
 import { ghAvailable, githubVariables, setGithubVariables } from './github-variables.ts';
 import { ensureAppIdentity } from './graph.ts';
 import { registerProviders } from './providers.ts';
 import { itemLine, reconcile, stepStatus, type ItemResult, type StepContext } from './reconcile.ts';
-import { namespacesToRegister } from './resource-types.ts';
+import { deriveRequiredActions } from './required-actions.ts';
+import { allTypes, namespacesToRegister, type DeploymentShape } from './resource-types.ts';
 import { loadRoleFile, prWhatIfRoleFile, type CustomRole } from './role-file.ts';
+import { allowedRoleDefinitions, roleAssignmentCondition } from './role-condition.ts';
 
 /** Stands in for the CI service principal against the emulator only (Graph is not emulated). */
 export const emulatorPlaceholderPrincipal: desired.CiPrincipal = {
@@ -66,6 +68,8 @@ export interface Prepared {
   federated: { ci: FederatedCredential[]; pr: FederatedCredential[] };
   input: desired.BootstrapInput;
   namespaces: string[];
+  /** The condition on the deployment role's assignment (set by checkRoleCoverage). */
+  deploymentRoleCondition: string;
 }
 
 /**
@@ -83,22 +87,26 @@ export function prepareBootstrap(options: Pick<BootstrapOptions, 'subscriptionId
   const tooMany = [federatedCredentialLimitProblem(config.ciIdentity.displayName, federated.ci), federatedCredentialLimitProblem(config.prIdentity.displayName, federated.pr)].filter((p) => p !== undefined);
   if (tooMany.length > 0) throw new UsageError(tooMany.join('; '), 'each environment adds a federated credential to the CI identity: fewer environments (deployments/profiles), or one subscription per group of environments');
   const input: desired.BootstrapInput = { subscriptionId: options.subscriptionId, config, registry, lockContainer: defaultLockContainer, now: options.now ?? new Date() };
-  return { registry, config, library, role, prRole, federated, input, namespaces: [] };
+  return { registry, config, library, role, prRole, federated, input, namespaces: [], deploymentRoleCondition: '' };
 }
 
 /**
- * The role-coverage check (GUIDE section 3): the deployment role must write and delete every type the
- * plans create. Fails (exit 1) with the uncovered types; returns the provider namespaces to register.
+ * The role-coverage check (GUIDE section 3), before anything is written: the deployment role must
+ * grant every action the first and the follow-up deploy of every deployment need
+ * (required-actions.ts). Fails (exit 1) with the missing actions, grouped; returns the provider
+ * namespaces to register and the condition on the role's assignment.
  */
-export function checkRoleCoverage(prepared: Prepared, resourceTypes: readonly string[]): Prepared {
-  const gaps = roleCoverageGaps(prepared.role, resourceTypes);
-  if (gaps.length > 0) {
-    throw new CliError(`the deployment role (deployments/roles/cf-deployment.json) cannot deploy ${gaps.length} resource type(s) the plans create: ${describeGaps(gaps)}`, {
+export function checkRoleCoverage(prepared: Prepared, shapes: readonly DeploymentShape[]): Prepared {
+  const required = deriveRequiredActions(shapes);
+  const missing = missingActions(prepared.role, required);
+  if (missing.length > 0) {
+    throw new CliError(`the deployment role (deployments/roles/cf-deployment.json) lacks ${missing.length} action(s) the deployments need:\n${describeMissing(missing)}`, {
       exitCode: ExitCode.Failed,
-      hint: 'add the missing actions to deployments/roles/cf-deployment.json, then rerun bootstrap',
+      hint: 'add the missing actions to deployments/roles/cf-deployment.json (then npm run docs:generate), and rerun bootstrap',
     });
   }
-  return { ...prepared, namespaces: namespacesToRegister(resourceTypes) };
+  const condition = roleAssignmentCondition(allowedRoleDefinitions(required.grants));
+  return { ...prepared, namespaces: namespacesToRegister(allTypes(shapes)), deploymentRoleCondition: condition };
 }
 
 export interface StepReport {
@@ -201,7 +209,7 @@ export async function runBootstrap(prepared: Prepared, options: BootstrapOptions
     arm('Pull-request what-if role', () => [desired.customRoleDefinition(input, prepared.prRole)]),
     identityStep('ci', 'CI identity', 'CI identity (app registration, service principal, federated credentials)', prepared.config.ciIdentity.displayName, prepared.federated.ci, emulatorPlaceholderPrincipal),
     identityStep('pr', 'pull-request identity', 'Pull-request identity (app registration, service principal, federated credential)', prepared.config.prIdentity.displayName, prepared.federated.pr, emulatorPlaceholderPrPrincipal),
-    assignmentStep('Role assignments of the CI identity (least privilege)', () => state.ci, (principal) => desired.roleAssignments(input, prepared.role, principal)),
+    assignmentStep('Role assignments of the CI identity (least privilege)', () => state.ci, (principal) => desired.roleAssignments(input, prepared.role, principal, prepared.deploymentRoleCondition)),
     assignmentStep('Role assignments of the pull-request identity (read and what-if only)', () => state.pr, (principal) => desired.prRoleAssignments(input, prepared.prRole, principal)),
   ];
 

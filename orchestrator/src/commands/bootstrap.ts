@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline/promises';
 import { checkRoleCoverage, prepareBootstrap, runBootstrap, type BootstrapTarget } from '../bootstrap/run.ts';
 import { checkSubscriptionId } from '../bootstrap/config.ts';
 import { emulatorTarget } from '../bootstrap/emulator-target.ts';
-import { allTypes, deploymentResourceTypes } from '../bootstrap/resource-types.ts';
+import { deploymentShapes, type DeploymentShape } from '../bootstrap/resource-types.ts';
 import { UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { parseCommandArgs } from './args.ts';
@@ -30,11 +30,11 @@ Options:
 
 Exit codes: 0 done, 1 a step failed (rerun to resume), 2 bad input (nothing was changed).`;
 
-// The resource types come from a plan of every deployment; one computation per process.
-let typesOnce: Promise<string[]> | undefined;
-function plannedTypes(): Promise<string[]> {
-  typesOnce ??= deploymentResourceTypes().then(allTypes);
-  return typesOnce;
+// The first and follow-up deploy of every deployment (golden snapshots, offline plans); once per process.
+let shapesOnce: Promise<DeploymentShape[]> | undefined;
+function plannedShapes(): Promise<DeploymentShape[]> {
+  shapesOnce ??= deploymentShapes();
+  return shapesOnce;
 }
 
 async function confirm(question: string): Promise<boolean> {
@@ -68,7 +68,7 @@ export async function run(args: string[]): Promise<number> {
 
   // Bad input stops here, before any request.
   const target: BootstrapTarget = values.emulator ? emulatorTarget() : { kind: 'azure' };
-  const prepared = checkRoleCoverage(prepareBootstrap({ subscriptionId }), await plannedTypes());
+  const prepared = checkRoleCoverage(prepareBootstrap({ subscriptionId }), await plannedShapes());
 
   if (!dryRun && !values.yes) {
     const where = target.kind === 'emulator' ? `the ARM emulator at ${target.endpoint}` : 'Azure';

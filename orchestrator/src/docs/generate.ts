@@ -16,9 +16,15 @@ import { networkDiagram } from './network-diagram.ts';
 import { portTable } from './port-table.ts';
 import { referenceDeployments, snapshotOf } from './references.ts';
 import { renderBlocks, type Renderers } from './markers.ts';
+import { conditionBlock, permissionsTable } from './permissions.ts';
+import { loadDeploymentRole } from '../bootstrap/deployment-role.ts';
+import { deriveRequiredActions } from '../bootstrap/required-actions.ts';
+import { deploymentShapes } from '../bootstrap/resource-types.ts';
 
 /** The architecture overview of Story 11 (the multi-deployment reference is architectureDoc). */
 export const infrastructureArchitectureDoc = 'docs/infrastructure/Architecture.md';
+
+export const bootstrapDoc = 'docs/infrastructure/Bootstrap.md';
 
 export interface GeneratedDocument {
   file: string;
@@ -35,6 +41,8 @@ export async function generatedDocuments(root = repoRoot): Promise<GeneratedDocu
     return { deployment: reference.deployment, resources: snapshotOf(root, reference.deployment.name) };
   };
   const commands = await commandInfo(root);
+  // Both deployment shapes (the follow-up one planned with the real Bicep CLI): what the role must grant.
+  const required = deriveRequiredActions(await deploymentShapes(root));
   const documents: GeneratedDocument[] = [
     { file: architectureDoc, renderers: architectureRenderers(registry) },
     { file: 'docs/infrastructure/Cost_Optimization.md', renderers: { 'cost-table': deploymentCostMarkdown } },
@@ -45,6 +53,13 @@ export async function generatedDocuments(root = repoRoot): Promise<GeneratedDocu
         'network-topology': () => networkDiagram(registry, prod().deployment, prod().resources),
         'cost-by-service': () => costByServiceTable(references(), root),
         ports: () => portTable(root, { name: prod().deployment.name, resources: prod().resources }),
+      },
+    },
+    {
+      file: bootstrapDoc,
+      renderers: {
+        'deployment-role-permissions': () => permissionsTable(loadDeploymentRole(root), required, deployments.length),
+        'deployment-role-condition': () => conditionBlock(required),
       },
     },
   ];
