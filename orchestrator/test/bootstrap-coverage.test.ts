@@ -8,7 +8,8 @@ import path from 'node:path';
 import { actionMatches, loadDeploymentRole, missingActions, unneededRoleEntries, type DeploymentRole } from '../src/bootstrap/deployment-role.ts';
 import { roleAssignments } from '../src/bootstrap/desired.ts';
 import { deriveRequiredActions, listFunctionActions, type RequiredActions } from '../src/bootstrap/required-actions.ts';
-import { deploymentShapes, followUpDomain, type DeploymentShape } from '../src/bootstrap/resource-types.ts';
+import { deploymentShapes, type DeploymentShape } from '../src/bootstrap/resource-types.ts';
+import { followUpPlaceholders } from '../src/config/fed-back.ts';
 import { allowedRoleDefinitions, privilegedRoles, roleAssignmentCondition } from '../src/bootstrap/role-condition.ts';
 import { checkRoleCoverage, emulatorPlaceholderPrincipal, prepareBootstrap } from '../src/bootstrap/run.ts';
 import { repoRoot } from '../src/config/paths.ts';
@@ -48,7 +49,7 @@ describe('bootstrap role coverage: every action the deployments need, and nothin
   it('plans both shapes of all 8 deployments; the follow-up deploy has the environment DNS zone and its * and @ A records', () => {
     expect(shapes).to.have.length(16);
     for (const followUp of shapes.filter((s) => s.shape === 'follow-up deploy')) {
-      const zone = followUpDomain(followUp.target.location);
+      const zone = followUpPlaceholders(followUp.target.location)['containerAppsDefaultDomain']!;
       const names = followUp.resources.filter((r) => r['type'] === 'Microsoft.Network/privateDnsZones/A').map((r) => String(r['name']));
       expect(names, followUp.deployment).to.include.members([`${zone}/*`, `${zone}/@`]);
     }

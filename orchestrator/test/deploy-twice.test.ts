@@ -12,7 +12,7 @@ import { emulatorCiPrincipalId } from '../src/arm/emulator-token.ts';
 import { openBicep, type Bicep } from '../src/bicep/index.ts';
 import { armRest } from '../src/bootstrap/arm-rest.ts';
 import * as desired from '../src/bootstrap/desired.ts';
-import { allTypes, deploymentResourceTypes } from '../src/bootstrap/resource-types.ts';
+import { deploymentShapes } from '../src/bootstrap/resource-types.ts';
 import { checkRoleCoverage, emulatorPlaceholderPrincipal, prepareBootstrap, runBootstrap } from '../src/bootstrap/run.ts';
 import { getStack, managedResourceIds, whatIf } from '../src/deploy/arm-phases.ts';
 import { openEmulatorSession, type ArmSession } from '../src/deploy/local-services.ts';
@@ -52,14 +52,14 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
     azurite = await startAzuriteBlob();
     emulator = await startEmulator({ stateDir: path.join(scratch, 'emulator'), port: 0, latency: { defaultMs: 0 }, expander: bicepExpander(async () => bicep) });
     // The real bootstrap, as `cf-infra bootstrap --emulator --yes` runs it: the CI identity's roles are what it grants.
-    const prepared = checkRoleCoverage(prepareBootstrap({ subscriptionId: emulator.subscriptionId }), allTypes(await deploymentResourceTypes()));
+    const prepared = checkRoleCoverage(prepareBootstrap({ subscriptionId: emulator.subscriptionId }), await deploymentShapes());
     await runBootstrap(prepared, { subscriptionId: emulator.subscriptionId, target: { kind: 'emulator', endpoint: emulator.endpoint, caPem: emulator.caPem }, dryRun: false, renderer: 'silent', print: () => {}, pollIntervalMs: 20 });
     // The session `--emulator --as ci` opens (a running emulator found through the environment).
     ci = await openEmulatorSession({ bicep, identity: 'ci', env: { ARM_EMULATOR_ENDPOINT: emulator.endpoint, ARM_EMULATOR_CA: emulator.caPath, ARM_EMULATOR_SUBSCRIPTION_ID: emulator.subscriptionId } });
     // The premise: bootstrap gave the CI identity (the emulator's stand-in object id) the deployment role.
     expect(emulatorPlaceholderPrincipal.objectId).to.equal(emulatorCiPrincipalId);
     const rest = armRest(ci.clients, emulator.endpoint);
-    for (const assignment of desired.roleAssignments(prepared.input, prepared.role, emulatorPlaceholderPrincipal)) {
+    for (const assignment of desired.roleAssignments(prepared.input, prepared.role, emulatorPlaceholderPrincipal, prepared.deploymentRoleCondition)) {
       const stored = await rest.get(assignment.id, assignment.apiVersion);
       expect((stored?.['properties'] as { principalId?: string } | undefined)?.principalId, assignment.label).to.equal(emulatorCiPrincipalId);
     }

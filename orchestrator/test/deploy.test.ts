@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { createArmClients, type ArmClients } from '../src/arm/clients.ts';
 import { defaultEmulatorPrincipalId, emulatorCiPrincipalId } from '../src/arm/emulator-token.ts';
-import { allTypes, deploymentResourceTypes } from '../src/bootstrap/resource-types.ts';
+import { deploymentShapes } from '../src/bootstrap/resource-types.ts';
 import { checkRoleCoverage, prepareBootstrap, runBootstrap } from '../src/bootstrap/run.ts';
 import { openBicep, type Bicep } from '../src/bicep/index.ts';
 import { deleteStack, deploymentWhatIf, getStack, managedResourceIds, requiredNamespaces, stackDefinition } from '../src/deploy/arm-phases.ts';
@@ -60,7 +60,7 @@ async function startWorld(options: Partial<EmulatorOptions> = {}, { ci = false }
   const retryOptions = { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 };
   const clients = createArmClients(target, { retryOptions });
   if (ci) {
-    const prepared = checkRoleCoverage(prepareBootstrap({ subscriptionId: emulator.subscriptionId }), allTypes(await deploymentResourceTypes()));
+    const prepared = checkRoleCoverage(prepareBootstrap({ subscriptionId: emulator.subscriptionId }), await deploymentShapes());
     await runBootstrap(prepared, { subscriptionId: emulator.subscriptionId, target, dryRun: false, renderer: 'silent', print: () => {}, pollIntervalMs: 20 });
     return { emulator, clients, principalId: emulatorCiPrincipalId, deployClients: createArmClients({ ...target, principalId: emulatorCiPrincipalId }, { retryOptions }), close: () => emulator.close() };
   }

@@ -102,7 +102,8 @@ function resourceCheck(ctx: Context, req: Request): RequestCheck | undefined {
   if (job !== undefined) {
     const [first, , third] = job.rest.map((s) => s.toLowerCase());
     if (req.method === 'POST' && first === 'start') return at('Microsoft.App/jobs/start/action', job.jobId);
-    if (req.method === 'POST' && first === 'executions' && third === 'stop') return at('Microsoft.App/jobs/stop/action', job.jobId);
+    // Azure permissions for Compute, Microsoft.App: jobs/stop/execution/action stops one execution (stop/action stops several).
+    if (req.method === 'POST' && first === 'executions' && third === 'stop') return at('Microsoft.App/jobs/stop/execution/action', job.jobId);
     if (req.method === 'GET' && first === 'executions') return at('Microsoft.App/jobs/executions/read', job.jobId);
     return undefined;
   }

@@ -65,6 +65,7 @@ export async function putStackWhatIf(ctx: Context, req: Request, sub: string, na
       correlationId: randomUUID(),
       ...(def.properties.template === undefined ? {} : { template: def.properties.template }),
       parameters: def.properties.parameters ?? {},
+      ...(def.properties.validationLevel === undefined ? {} : { validationLevel: def.properties.validationLevel }),
       actionOnUnmanage: { resources: a.resources, resourceGroups: a.resourceGroups ?? 'detach', managementGroups: a.managementGroups ?? 'detach' },
       denySettings: { mode: d.mode, excludedPrincipals: d.excludedPrincipals ?? [], excludedActions: d.excludedActions ?? [], applyToChildScopes: d.applyToChildScopes ?? false },
       provisioningState: 'running',

@@ -68,6 +68,8 @@ const linkedActionByType: Record<string, { action: string; why: string }> = {
   'microsoft.operationalinsights/workspaces': { action: 'Microsoft.OperationalInsights/workspaces/sharedKeys/action', why: 'sends to a Log Analytics workspace' },
   'microsoft.storage/storageaccounts': { action: 'Microsoft.Storage/storageAccounts/listKeys/action', why: 'writes to a storage account' },
   'microsoft.eventhub/namespaces/authorizationrules': { action: 'Microsoft.EventHub/namespaces/authorizationRules/listKeys/action', why: 'sends with an Event Hubs authorization rule' },
+  // Azure permissions for Compute, Microsoft.App: "Allows to create a Container App in a Managed Environment".
+  'microsoft.app/managedenvironments': { action: 'Microsoft.App/managedEnvironments/join/action', why: 'runs in a Container Apps environment' },
 };
 
 /** A subnet referenced by a service-endpoint network rule is joined via the service endpoint. */

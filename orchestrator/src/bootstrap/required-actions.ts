@@ -101,15 +101,6 @@ export const pipelineNeeds: readonly StaticNeed[] = [
   { action: 'Microsoft.KeyVault/vaults/secrets/readMetadata/action', dataAction: true, group: 'secrets (data actions)', why: 'lists the secrets that exist', by: 'cf-infra deploy (secrets phase), secrets' },
 ];
 
-/**
- * Linked checks ARM makes that orchestrator/src/arm/required-actions.ts does not model yet: a
- * Container Apps job is created *in* its environment, which ARM authorizes as
- * Microsoft.App/managedEnvironments/join/action on the environment ("Azure permissions for
- * Compute", Microsoft.App: "Allows to create a Container App in a Managed Environment").
- */
-const extraLinked: readonly { referencingType: string; referencedType: string; action: string; why: string }[] = [
-  { referencingType: 'microsoft.app/jobs', referencedType: 'microsoft.app/managedenvironments', action: 'Microsoft.App/managedEnvironments/join/action', why: 'runs in its Container Apps environment' },
-];
 
 const builtInKeys = new Set(['id', 'type', 'name', 'apiVersion', 'dependsOn', 'condition', 'copy', 'scope']);
 
@@ -162,10 +153,6 @@ export function deriveRequiredActions(shapes: readonly DeploymentShape[]): Requi
       for (const a of actionsForDelete(id, type)) need(a.action, a.linked ? 'linked access checks' : 'resource deletes', a.linked ? `${type}: ${a.why}` : a.why, deployment, shape);
       need(`${actionPrefix(type)}/read`, 'reads', 'the deploy reads every managed resource; what-if reads the current state', deployment, shape);
       for (const l of listFunctionActions(r)) need(l.action, 'template functions', `${type}: a list function on ${l.listed} inside the deployment`, deployment, shape);
-      for (const rule of extraLinked) {
-        if (type.toLowerCase() !== rule.referencingType) continue;
-        if (strings(body).some((s) => typeOfResourceId(s)?.toLowerCase() === rule.referencedType)) need(rule.action, 'linked access checks', `${type}: ${rule.why}`, deployment, shape);
-      }
       if (type.toLowerCase() === 'microsoft.authorization/roleassignments') {
         const request = roleAssignmentRequest(body);
         grants.push({ deployment, shape, id, roleDefinitionGuid: request.roleDefinitionGuid, principalType: request.principalType });

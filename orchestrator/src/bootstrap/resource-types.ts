@@ -1,13 +1,12 @@
-// What the deployments create, in both shapes a deployment takes: the first deploy (the committed
-// golden snapshots, deployments/snapshots/<d>.json, or an offline plan where there is none) and every
-// later deploy, which feeds the stack's outputs back (containerAppsDefaultDomain: the Container Apps
-// environment's private DNS zone and its `*`/`@` A records exist only from then on). The follow-up
-// shape is planned offline with the real Bicep CLI and a fixed placeholder domain. Bootstrap derives
-// the provider namespaces and the role coverage check from both.
-import path from 'node:path';
+// What the deployments create, in both shapes a deployment takes: the first deploy and every later
+// deploy, which feeds the stack's outputs back (config/fed-back.ts: the Container Apps environment's
+// private DNS zone and its `*`/`@` A records exist only from then on). Both come from the committed
+// golden snapshots (deployments/snapshots/<d>.json and its followUp section); a deployment without
+// one is planned offline with the real Bicep CLI. Bootstrap derives the provider namespaces and the
+// role coverage check from both shapes.
 import { openBicep } from '../bicep/index.ts';
-import { readGolden } from '../plan/golden.ts';
-import { defaultCacheDir, planDeployments } from '../plan/pipeline.ts';
+import { readFollowUpGolden, readGolden } from '../plan/golden.ts';
+import { planDeployments } from '../plan/pipeline.ts';
 import type { Resource } from '../plan/resources.ts';
 import type { PlanTarget } from '../plan/target.ts';
 import { resolveTargets } from '../plan/targets.ts';
@@ -24,44 +23,37 @@ export interface DeploymentShape {
   target: PlanTarget;
 }
 
-/**
- * A default domain of the shape Azure reports (<name>.<region>.azurecontainerapps.io), fixed so the
- * follow-up plan is the same on every run. Only its presence matters to the template.
- */
-export const followUpDomain = (location: string): string => `cf-follow-up-placeholder.${location}.azurecontainerapps.io`;
-
-export function followUpTarget(target: PlanTarget): PlanTarget {
-  return { ...target, parameters: { ...target.parameters, containerAppsDefaultDomain: followUpDomain(target.location) } };
-}
-
 /** Both shapes of every deployment: first deploy, then follow-up deploy, per deployment in registry order. */
 export async function deploymentShapes(root?: string): Promise<DeploymentShape[]> {
   const targets = resolveTargets('all', root);
-  const first = new Map<string, DeploymentShape>();
-  const toPlan: { target: PlanTarget; shape: Shape }[] = [];
+  const shapes = new Map<string, DeploymentShape[]>();
+  const missing: PlanTarget[] = [];
   for (const target of targets) {
-    const golden = readGolden(target.deployment);
-    if (golden === undefined) toPlan.push({ target, shape: 'first deploy' });
-    else first.set(target.deployment, { deployment: target.deployment, shape: 'first deploy', resources: golden.resources, source: 'golden snapshot', target });
-    toPlan.push({ target: followUpTarget(target), shape: 'follow-up deploy' });
-  }
-  const planned = new Map<string, DeploymentShape>();
-  const bicep = await openBicep();
-  try {
-    for (const shape of ['first deploy', 'follow-up deploy'] as const) {
-      const batch = toPlan.filter((p) => p.shape === shape);
-      if (batch.length === 0) continue;
-      // A cache directory of its own: the follow-up parameters must not overwrite `plan`'s files.
-      const cacheDir = shape === 'first deploy' ? defaultCacheDir : path.join(defaultCacheDir, 'follow-up');
-      const plans = await planDeployments(batch.map((p) => p.target), { bicep, stages: [], cacheDir });
-      for (const [i, plan] of plans.entries()) {
-        planned.set(`${shape}|${plan.deployment}`, { deployment: plan.deployment, shape, resources: plan.resources, source: 'offline plan', target: batch[i]!.target });
-      }
+    const first = readGolden(target.deployment);
+    const followUp = readFollowUpGolden(target.deployment);
+    if (first === undefined || followUp === undefined) missing.push(target);
+    else {
+      shapes.set(target.deployment, [
+        { deployment: target.deployment, shape: 'first deploy', resources: first.resources, source: 'golden snapshot', target },
+        { deployment: target.deployment, shape: 'follow-up deploy', resources: followUp.resources, source: 'golden snapshot', target },
+      ]);
     }
-  } finally {
-    await bicep.dispose();
   }
-  return targets.flatMap((t) => [first.get(t.deployment) ?? planned.get(`first deploy|${t.deployment}`)!, planned.get(`follow-up deploy|${t.deployment}`)!]);
+  if (missing.length > 0) {
+    const bicep = await openBicep();
+    try {
+      for (const [i, plan] of (await planDeployments(missing, { bicep, stages: [] })).entries()) {
+        const target = missing[i]!;
+        shapes.set(plan.deployment, [
+          { deployment: plan.deployment, shape: 'first deploy', resources: plan.resources, source: 'offline plan', target },
+          { deployment: plan.deployment, shape: 'follow-up deploy', resources: plan.followUp!.resources, source: 'offline plan', target },
+        ]);
+      }
+    } finally {
+      await bicep.dispose();
+    }
+  }
+  return targets.flatMap((t) => shapes.get(t.deployment)!);
 }
 
 /** Every resource type of the given shapes, sorted. */
