@@ -13,8 +13,8 @@ import { openBicep, type Bicep } from '../src/bicep/index.ts';
 import { armRest } from '../src/bootstrap/arm-rest.ts';
 import * as desired from '../src/bootstrap/desired.ts';
 import { deploymentShapes } from '../src/bootstrap/resource-types.ts';
-import { checkRoleCoverage, emulatorPlaceholderPrincipal, prepareBootstrap, runBootstrap } from '../src/bootstrap/run.ts';
-import { getStack, managedResourceIds, whatIf } from '../src/deploy/arm-phases.ts';
+import { checkRoleCoverage, emulatorPlaceholderPrincipal, prepareBootstrap, runBootstrap, type Prepared } from '../src/bootstrap/run.ts';
+import { deleteStack, getStack, managedResourceIds, whatIf } from '../src/deploy/arm-phases.ts';
 import { openEmulatorSession, type ArmSession } from '../src/deploy/local-services.ts';
 import { runDeploy, type DeployResult } from '../src/deploy/pipeline.ts';
 import { deployShape, resolveTarget, runPreflight } from '../src/deploy/preflight.ts';
@@ -33,6 +33,8 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
   let emulator: RunningEmulator;
   let ci: ArmSession;
   let scratch: string;
+  let prepared: Prepared;
+  const sessionEnv = (): NodeJS.ProcessEnv => ({ ARM_EMULATOR_ENDPOINT: emulator.endpoint, ARM_EMULATOR_CA: emulator.caPath, ARM_EMULATOR_SUBSCRIPTION_ID: emulator.subscriptionId });
 
   async function deploy(deployment: string): Promise<DeployResult & { lines: string[] }> {
     const lines: string[] = [];
@@ -52,7 +54,7 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
     azurite = await startAzuriteBlob();
     emulator = await startEmulator({ stateDir: path.join(scratch, 'emulator'), port: 0, latency: { defaultMs: 0 }, expander: bicepExpander(async () => bicep) });
     // The real bootstrap, as `cf-infra bootstrap --emulator --yes` runs it: the CI identity's roles are what it grants.
-    const prepared = checkRoleCoverage(prepareBootstrap({ subscriptionId: emulator.subscriptionId }), await deploymentShapes());
+    prepared = checkRoleCoverage(prepareBootstrap({ subscriptionId: emulator.subscriptionId }), await deploymentShapes());
     await runBootstrap(prepared, { subscriptionId: emulator.subscriptionId, target: { kind: 'emulator', endpoint: emulator.endpoint, caPem: emulator.caPem }, dryRun: false, renderer: 'silent', print: () => {}, pollIntervalMs: 20 });
     // The session `--emulator --as ci` opens (a running emulator found through the environment).
     ci = await openEmulatorSession({ bicep, identity: 'ci', env: { ARM_EMULATOR_ENDPOINT: emulator.endpoint, ARM_EMULATOR_CA: emulator.caPath, ARM_EMULATOR_SUBSCRIPTION_ID: emulator.subscriptionId } });
@@ -120,7 +122,7 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
 
   it('the pull-request identity previews with validationLevel ProviderNoRbac; a what-if that checks write rights and a deploy are refused', async () => {
     const deployment = deployments[deployments.length - 1]!;
-    const pr = await openEmulatorSession({ bicep, identity: 'pr', env: { ARM_EMULATOR_ENDPOINT: emulator.endpoint, ARM_EMULATOR_CA: emulator.caPath, ARM_EMULATOR_SUBSCRIPTION_ID: emulator.subscriptionId } });
+    const pr = await openEmulatorSession({ bicep, identity: 'pr', env: sessionEnv() });
     try {
       const preflight = await runPreflight(resolveTarget(deployment), bicep);
       const existing = await getStack(pr.clients, `cf-${deployment}`, deployment);
@@ -136,4 +138,38 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
       await pr.close();
     }
   });
+
+  // Done-when of the Azure-readiness issue: an action missing from the role fails the deploy as the CI
+  // identity with ARM's error naming it — a linked one on the first deploy, a second-deploy-only one on the second.
+  for (const { action, fails } of [
+    { action: 'Microsoft.Network/virtualNetworks/join/action', fails: 'first' },
+    { action: 'Microsoft.Network/privateDnsZones/A/write', fails: 'second' },
+  ] as const) {
+    it(`without ${action} in the deployment role, the ${fails} deploy as the CI identity fails naming it`, async () => {
+      const deployment = 'eastus-test-1';
+      const owner = await openEmulatorSession({ bicep, identity: 'owner', env: sessionEnv() });
+      const rest = armRest(owner.clients, emulator.endpoint);
+      const role = desired.deploymentRoleDefinition(prepared.input, prepared.role);
+      const permissions = (role.body['properties'] as { permissions: { actions: string[] }[] }).permissions;
+      const reduced = { properties: { ...(role.body['properties'] as object), permissions: [{ ...permissions[0]!, actions: permissions[0]!.actions.filter((a) => a !== action) }] } };
+      expect(reduced.properties.permissions[0]!.actions).to.have.length(permissions[0]!.actions.length - 1);
+      try {
+        await deleteStack(owner.clients, { deployment, stackName: `cf-${deployment}` }, () => {}, { updateIntervalInMs: 10 });
+        await rest.put(role.id, role.apiVersion, reduced);
+        const first = await deploy(deployment);
+        if (fails === 'first') {
+          expect(first.exitCode).to.equal(ExitCode.Failed);
+          expect(first.lines.join('\n')).to.match(/LinkedAuthorizationFailed/).and.to.include(action);
+          return;
+        }
+        expect(first.exitCode, first.lines.join('\n')).to.equal(ExitCode.Success);
+        const second = await deploy(deployment);
+        expect(second.exitCode).to.equal(ExitCode.Failed);
+        expect(second.lines.join('\n')).to.match(/AuthorizationFailed/).and.to.include(action);
+      } finally {
+        await rest.put(role.id, role.apiVersion, role.body);
+        await owner.close();
+      }
+    });
+  }
 });

@@ -91,7 +91,7 @@ describe('local environment settings and bad input', function () {
   });
 
   it('CLI: exits 2 on an unknown action, a missing env file and conflicting mode flags', function () {
-    expect(cli(['local', 'start'])).to.include({ status: 2 }).and.have.property('stderr').that.includes('local needs an action: up, down, status, reset, logs (got "start")');
+    expect(cli(['local', 'start'])).to.include({ status: 2 }).and.have.property('stderr').that.includes('local needs an action: up, down, status, reset, logs, lockstore (got "start")');
     expect(cli(['local', 'up', '--env-path', path.join(dir, 'nope.env')]).stderr).to.include('nope.env does not exist');
     expect(cli(['local', 'up', '--native', '--docker'])).to.include({ status: 2 });
   });

@@ -24,7 +24,6 @@ const notTaggable = new Set(
     'Microsoft.Cache/redisEnterprise/databases',
     'Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments',
     'Microsoft.EventHub/namespaces/eventhubs',
-    'Microsoft.EventHub/namespaces/eventhubs/consumergroups',
     'Microsoft.EventHub/namespaces/eventhubs/authorizationRules',
     'Microsoft.Network/privateEndpoints/privateDnsZoneGroups',
     'Microsoft.Storage/storageAccounts/blobServices',

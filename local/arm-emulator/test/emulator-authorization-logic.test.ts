@@ -115,7 +115,7 @@ describe('ARM emulator: authorization logic', () => {
       ['POST', `${server}/stop`, 'Microsoft.DBforPostgreSQL/flexibleServers/stop/action', server],
       ['POST', `${server}/start`, 'Microsoft.DBforPostgreSQL/flexibleServers/start/action', server],
       ['POST', `${job}/start`, 'Microsoft.App/jobs/start/action', job],
-      ['POST', `${job}/executions/job1-abc/stop`, 'Microsoft.App/jobs/stop/action', job],
+      ['POST', `${job}/executions/job1-abc/stop`, 'Microsoft.App/jobs/stop/execution/action', job],
       ['GET', `${job}/executions`, 'Microsoft.App/jobs/executions/read', job],
       ['PUT', `${sub}/providers/Microsoft.Authorization/roleDefinitions/r1`, 'Microsoft.Authorization/roleDefinitions/write', `${sub}/providers/Microsoft.Authorization/roleDefinitions/r1`],
       ['DELETE', `${rg}/providers/Microsoft.Authorization/roleAssignments/a1`, 'Microsoft.Authorization/roleAssignments/delete', `${rg}/providers/Microsoft.Authorization/roleAssignments/a1`],
