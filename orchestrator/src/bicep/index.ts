@@ -5,7 +5,7 @@ import { CliError } from '../errors.ts';
 import type { BicepBackend } from './backend.ts';
 import { blockingDiagnostics, displayPath, formatDiagnostic } from './diagnostics.ts';
 import { jsonRpcBackend } from './jsonrpc-backend.ts';
-import { checkBicepVersion, locateBicep, type LocatedBicep, type LocateOptions } from './locate.ts';
+import { checkBicepVersion, explainStartFailure, locateBicep, type LocatedBicep, type LocateOptions } from './locate.ts';
 import { processPerFileBackend } from './process-per-file.ts';
 import type { Diagnostic, Snapshot, SnapshotMetadata } from './protocol.ts';
 
@@ -127,7 +127,9 @@ export async function openBicep(options: OpenBicepOptions = {}): Promise<Bicep> 
   const located = locateBicep(options.locate);
   const backend = (options.mode ?? 'jsonrpc') === 'jsonrpc' ? jsonRpcBackend(located.path) : processPerFileBackend(located.path);
   try {
-    const version = await backend.version();
+    const version = await backend.version().catch(async (error: unknown) => {
+      throw await explainStartFailure(located, error);
+    });
     const warning = checkBicepVersion(located, version);
     if (warning !== undefined) (options.onWarning ?? ((message: string) => console.error(message)))(warning);
     return sessionOver(backend, located, version);

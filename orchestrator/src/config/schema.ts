@@ -28,10 +28,16 @@ export interface Field {
   partial?: boolean;
 }
 
+/**
+ * The longest string any configuration field may hold: the longest value written today is about
+ * a hundred characters, and every Azure name, tag value (256) and e-mail address (254) fits.
+ */
+export const maxFieldLength = 512;
+
 /** Shows a value the way it was written in YAML (strings quoted). */
 export function show(value: unknown): string {
   if (value === undefined) return '(missing)';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return value.length > 80 ? `${JSON.stringify(value.slice(0, 77))}... (${value.length} characters)` : JSON.stringify(value);
   if (typeof value === 'object' && value !== null) {
     const text = JSON.stringify(value);
     return text.length > 60 ? `${text.slice(0, 57)}...` : text;
@@ -100,7 +106,7 @@ export function validate(spec: Spec, value: unknown, path = '', partial = false)
       const known = Object.keys(spec.fields);
       for (const key of Object.keys(value)) {
         if (!(key in spec.fields)) {
-          problems.push({ path: joinPath(path, key), message: `unknown field${didYouMean(key, known)}; known fields${path === '' ? '' : ` of ${path}`}: ${known.join(', ')}` });
+          problems.push({ path: joinPath(path, key.length > 80 ? `${key.slice(0, 77)}...` : key), message: `unknown field${key.length > 80 ? '' : didYouMean(key, known)}; known fields${path === '' ? '' : ` of ${path}`}: ${known.join(', ')}` });
         }
       }
       for (const [key, field] of Object.entries(spec.fields)) {
@@ -117,13 +123,15 @@ export function validate(spec: Spec, value: unknown, path = '', partial = false)
       if (!isPlainObject(value)) return problem(`${show(value)} is ${typeName(value)}; ${allowed}`);
       const problems: Problem[] = [];
       for (const [key, child] of Object.entries(value)) {
-        if (!spec.keyPattern.test(key)) problems.push({ path: joinPath(path, key), message: `key ${show(key)} is not allowed; keys must be ${spec.keyRule}` });
+        if (key.length > maxFieldLength) problems.push({ path: `${path}.(key)`, message: `key ${show(key)} is longer than ${maxFieldLength} characters; keys must be ${spec.keyRule}` });
+        else if (!spec.keyPattern.test(key)) problems.push({ path: joinPath(path, key), message: `key ${show(key)} is not allowed; keys must be ${spec.keyRule}` });
         problems.push(...validate(spec.values, child, joinPath(path, key), partial));
       }
       return problems;
     }
     case 'string':
       if (typeof value !== 'string') return problem(`${show(value)} is ${typeName(value)}; ${allowed}`);
+      if (value.length > maxFieldLength) return problem(`${show(value)} is longer than ${maxFieldLength} characters; ${allowed}`);
       return spec.test === undefined || spec.test(value) ? [] : problem(`${show(value)} is not allowed; ${allowed}`);
     case 'enum':
       if (spec.values.includes(value as string | number)) return [];

@@ -13,6 +13,7 @@ import type { Bicep } from '../bicep/index.ts';
 import { emulatorEndpointEnv, emulatorTarget } from '../bootstrap/emulator-target.ts';
 import { repoRoot } from '../config/paths.ts';
 import { azuriteBlobPort } from '../lock/azurite.ts';
+import { envNumber, envString } from '../env.ts';
 import { CliError } from '../errors.ts';
 import { defaultEmulatorPort } from '../../../local/arm-emulator/options.ts';
 
@@ -45,12 +46,13 @@ export function canConnect(port: number, host = '127.0.0.1', timeoutMs = 1000): 
 }
 
 export function emulatorStateDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.ARM_EMULATOR_STATE_DIR ?? path.join(repoRoot, '.local-data', 'arm-emulator');
+  return envString('ARM_EMULATOR_STATE_DIR', env) ?? path.join(repoRoot, '.local-data', 'arm-emulator');
 }
 
 /** The emulator's subscription: $ARM_EMULATOR_SUBSCRIPTION_ID or the emulator's default. */
 export async function emulatorSubscriptionId(env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  if (env.ARM_EMULATOR_SUBSCRIPTION_ID) return env.ARM_EMULATOR_SUBSCRIPTION_ID;
+  const given = envString('ARM_EMULATOR_SUBSCRIPTION_ID', env);
+  if (given !== undefined) return given;
   const { defaultSubscriptionId } = await import('../../../local/arm-emulator/options.ts');
   return defaultSubscriptionId;
 }
@@ -58,8 +60,8 @@ export async function emulatorSubscriptionId(env: NodeJS.ProcessEnv = process.en
 export async function openEmulatorSession(options: { bicep?: Bicep; env?: NodeJS.ProcessEnv } = {}): Promise<ArmSession> {
   const env = options.env ?? process.env;
   const subscriptionId = await emulatorSubscriptionId(env);
-  const endpoint = env[emulatorEndpointEnv] ?? env.CF_EMULATOR_URL;
-  const port = Number(env.ARM_EMULATOR_PORT ?? defaultEmulatorPort);
+  const endpoint = envString(emulatorEndpointEnv, env) ?? envString('CF_EMULATOR_URL', env);
+  const port = envNumber('ARM_EMULATOR_PORT', defaultEmulatorPort, env);
   const running = endpoint !== undefined || (await canConnect(port));
   if (running) {
     const target = emulatorTarget({ ...env, ...(endpoint === undefined ? {} : { [emulatorEndpointEnv]: endpoint }) });
@@ -88,7 +90,7 @@ export async function openEmulatorSession(options: { bicep?: Bicep; env?: NodeJS
 
 export async function openAzureSession(subscriptionId: string): Promise<ArmSession> {
   const clients = createArmClients({ kind: 'azure', subscriptionId }, { retryOptions: armRetryOptions });
-  return { clients, where: `Azure subscription ${subscriptionId}`, emulator: false, principalId: process.env.AZURE_CLIENT_OBJECT_ID || undefined, close: async () => {} };
+  return { clients, where: `Azure subscription ${subscriptionId}`, emulator: false, principalId: envString('AZURE_CLIENT_OBJECT_ID'), close: async () => {} };
 }
 
 export interface AzuriteHandle {

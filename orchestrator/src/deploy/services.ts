@@ -3,6 +3,7 @@
 // listens, or the artifacts account) and the terminal prompt. close() stops what was started.
 import { createInterface } from 'node:readline/promises';
 import { openBicep, type Bicep } from '../bicep/index.ts';
+import { envString } from '../env.ts';
 import { UsageError } from '../errors.ts';
 import { resolveLockStore, type LockStore } from '../lock/index.ts';
 import { ensureAzurite, openAzureSession, openEmulatorSession, type ArmSession, type AzuriteHandle } from './local-services.ts';
@@ -15,7 +16,7 @@ export interface TargetFlags {
 /** Azure needs a subscription id: --subscription or $AZURE_SUBSCRIPTION_ID. Checked before anything starts. */
 export function checkTargetFlags(flags: TargetFlags, env: NodeJS.ProcessEnv = process.env): TargetFlags {
   if (flags.emulator) return flags;
-  const subscription = flags.subscription ?? env.AZURE_SUBSCRIPTION_ID;
+  const subscription = flags.subscription ?? envString('AZURE_SUBSCRIPTION_ID', env);
   if (subscription === undefined || subscription === '') {
     throw new UsageError('which subscription? Pass --subscription <id> (or set AZURE_SUBSCRIPTION_ID), or --emulator for the local ARM emulator', 'az account show --query id -o tsv prints the current one');
   }
