@@ -84,6 +84,7 @@ export const envVariables = {
     allowed: `default=<ms> and/or <Namespace/type>=<ms>, comma-separated (ms from 0 to ${latencyMax})`,
     problem: (v) => {
       for (const [key, ms] of envPairs(v)) {
+        if (key === '') return `"${ms}" is not name=value`;
         if (key !== 'default' && !resourceType.test(key)) return `"${key}" is not default or a resource type`;
         if (!/^\d+$/.test(ms) || Number(ms) > latencyMax) return `"${ms}" (for ${key}) is not a whole number of milliseconds`;
       }
@@ -98,6 +99,7 @@ export const envVariables = {
     allowed: '<Namespace/type>=<ErrorCode>, comma-separated (e.g. Microsoft.Cache/redisEnterprise=QuotaExceeded)',
     problem: (v) => {
       for (const [key, code] of envPairs(v)) {
+        if (key === '') return `"${code}" is not name=value`;
         if (!resourceType.test(key)) return `"${key}" is not a resource type`;
         if (!/^[A-Za-z][A-Za-z0-9]{0,99}$/.test(code)) return `"${code}" (for ${key}) is not an error code`;
       }

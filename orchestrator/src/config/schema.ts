@@ -1,6 +1,7 @@
 // A small declarative validator for the registry's YAML: each spec knows its type and what is
 // allowed, and every problem names the field path, the value and the rule. Files are named by
 // the caller (problems are collected as { path, message } and prefixed with the file later).
+import { pinpointCharacter, printableAscii } from '../naming/characters.ts';
 import { didYouMean } from './suggest.ts';
 
 export interface Problem {
@@ -33,6 +34,12 @@ export interface Field {
  * a hundred characters, and every Azure name, tag value (256) and e-mail address (254) fits.
  */
 export const maxFieldLength = 512;
+
+/** ` (it contains "е" (U+0435, Cyrillic) at position 9, …)` when a value holds a character outside printable ASCII. */
+function oddCharacter(value: string): string {
+  const found = pinpointCharacter(value, printableAscii);
+  return found === undefined ? '' : ` (it contains ${found}, which is not a printable ASCII character)`;
+}
 
 /** Shows a value the way it was written in YAML (strings quoted). */
 export function show(value: unknown): string {
@@ -124,7 +131,7 @@ export function validate(spec: Spec, value: unknown, path = '', partial = false)
       const problems: Problem[] = [];
       for (const [key, child] of Object.entries(value)) {
         if (key.length > maxFieldLength) problems.push({ path: `${path}.(key)`, message: `key ${show(key)} is longer than ${maxFieldLength} characters; keys must be ${spec.keyRule}` });
-        else if (!spec.keyPattern.test(key)) problems.push({ path: joinPath(path, key), message: `key ${show(key)} is not allowed; keys must be ${spec.keyRule}` });
+        else if (!spec.keyPattern.test(key)) problems.push({ path: joinPath(path, key), message: `key ${show(key)} is not allowed${oddCharacter(key)}; keys must be ${spec.keyRule}` });
         problems.push(...validate(spec.values, child, joinPath(path, key), partial));
       }
       return problems;
@@ -132,14 +139,14 @@ export function validate(spec: Spec, value: unknown, path = '', partial = false)
     case 'string':
       if (typeof value !== 'string') return problem(`${show(value)} is ${typeName(value)}; ${allowed}`);
       if (value.length > maxFieldLength) return problem(`${show(value)} is longer than ${maxFieldLength} characters; ${allowed}`);
-      return spec.test === undefined || spec.test(value) ? [] : problem(`${show(value)} is not allowed; ${allowed}`);
+      return spec.test === undefined || spec.test(value) ? [] : problem(`${show(value)} is not allowed${oddCharacter(value)}; ${allowed}`);
     case 'enum':
       if (spec.values.includes(value as string | number)) return [];
       if ((typeof value === 'number' || typeof value === 'string') && spec.values.map(String).includes(String(value))) {
         const wanted = typeof spec.values.find((allowedValue) => String(allowedValue) === String(value));
         return problem(`${show(value)} is ${typeName(value)}; write it as a ${wanted} (${wanted === 'string' ? JSON.stringify(String(value)) : String(value)}); ${allowed}`);
       }
-      return problem(`${show(value)} is not allowed; ${allowed}${typeof value === 'string' ? didYouMean(value, spec.values.map(String)) : ''}`);
+      return problem(`${show(value)} is not allowed${typeof value === 'string' ? oddCharacter(value) : ''}; ${allowed}${typeof value === 'string' ? didYouMean(value, spec.values.map(String)) : ''}`);
     case 'integer': {
       if (typeof value !== 'number' || !Number.isInteger(value)) return problem(`${show(value)} is ${typeof value === 'number' ? 'not an integer' : typeName(value)}; ${allowed}`);
       const inRange = (spec.min === undefined || value >= spec.min) && (spec.max === undefined || value <= spec.max);
