@@ -19,8 +19,9 @@ const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Longer values are refused outright: nothing here needs more, and a message quotes the value.
 const maxLength = 4096;
 
-function port(purpose: string, readBy: EnvVariable['readBy']): EnvVariable {
-  return { purpose, readBy, allowed: 'an integer from 1 to 65535', problem: (v) => (/^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535 ? undefined : 'not a TCP port') };
+function port(purpose: string, readBy: EnvVariable['readBy'], min = 1): EnvVariable {
+  const allowed = `an integer from ${min} to 65535${min === 0 ? ' (0: any free port)' : ''}`;
+  return { purpose, readBy, allowed, problem: (v) => (/^\d{1,5}$/.test(v) && Number(v) >= min && Number(v) <= 65535 ? undefined : 'not a TCP port') };
 }
 
 function httpsUrl(purpose: string): EnvVariable {
@@ -72,7 +73,7 @@ const resourceType = /^[A-Za-z][A-Za-z0-9]*\.[A-Za-z0-9.]+(\/[A-Za-z0-9]+)+$/;
 const latencyMax = 3_600_000;
 
 export const envVariables = {
-  ARM_EMULATOR_PORT: port("the ARM emulator's HTTPS port (default 8443)", 'both'),
+  ARM_EMULATOR_PORT: port("the ARM emulator's HTTPS port (default 8443)", 'both', 0),
   ARM_EMULATOR_ENDPOINT: httpsUrl('the URL of a running ARM emulator'),
   CF_EMULATOR_URL: httpsUrl('the URL of a running ARM emulator (older name of ARM_EMULATOR_ENDPOINT)'),
   ARM_EMULATOR_CA: path("the CA certificate (PEM) of a running ARM emulator", 'cli'),
