@@ -1,6 +1,6 @@
 // Finds the Bicep CLI: $BICEP_PATH, then `bicep` on PATH, then ~/.azure/bin/bicep (the Azure CLI's
 // copy), then the project's own copy in .tools/bicep/ (scripts/install-bicep.sh).
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -102,12 +102,32 @@ export function checkBicepVersion(found: LocatedBicep, version: string, pinned: 
 /** What `<path> --version` printed, its exit code (null when killed) and whether it timed out. */
 function runVersion(file: string, timeoutMs: number): Promise<{ output: string; code: number | null; timedOut: boolean; error?: string }> {
   return new Promise((resolve) => {
-    execFile(file, ['--version'], { timeout: timeoutMs, maxBuffer: 64 * 1024, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
-      const output = `${stdout}${stderr}`.trim();
-      if (error === null) return resolve({ output, code: 0, timedOut: false });
-      const e = error as NodeJS.ErrnoException & { killed?: boolean; code?: number | string };
-      resolve({ output, code: typeof e.code === 'number' ? e.code : null, timedOut: e.killed === true, ...(typeof e.code === 'string' ? { error: e.code } : {}) });
-    });
+    // Its own process group: on timeout the whole group is killed (a wrapper script's children too),
+    // and the answer does not wait for pipes such a child may still hold open.
+    const child = spawn(file, ['--version'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let output = '';
+    const take = (chunk: Buffer): void => {
+      if (output.length < 64 * 1024) output += chunk.toString('utf8');
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    let settled = false;
+    const finish = (result: { code: number | null; timedOut: boolean; error?: string }): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ output: output.trim(), ...result });
+    };
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      finish({ code: null, timedOut: true });
+    }, timeoutMs);
+    child.once('error', (error: NodeJS.ErrnoException) => finish({ code: null, timedOut: false, error: error.code ?? error.message }));
+    child.once('close', (code) => finish({ code, timedOut: false }));
   });
 }
 
