@@ -39,7 +39,7 @@ function httpsUrl(purpose: string): EnvVariable {
   };
 }
 
-function path(purpose: string, readBy: EnvVariable['readBy']): EnvVariable {
+function filePath(purpose: string, readBy: EnvVariable['readBy']): EnvVariable {
   return { purpose, readBy, allowed: 'a file system path', problem: (v) => (v.includes('\0') ? 'contains a NUL character' : undefined) };
 }
 
@@ -76,8 +76,8 @@ export const envVariables = {
   ARM_EMULATOR_PORT: port("the ARM emulator's HTTPS port (default 8443)", 'both', 0),
   ARM_EMULATOR_ENDPOINT: httpsUrl('the URL of a running ARM emulator'),
   CF_EMULATOR_URL: httpsUrl('the URL of a running ARM emulator (older name of ARM_EMULATOR_ENDPOINT)'),
-  ARM_EMULATOR_CA: path("the CA certificate (PEM) of a running ARM emulator", 'cli'),
-  ARM_EMULATOR_STATE_DIR: path("the ARM emulator's state directory (default .local-data/arm-emulator)", 'both'),
+  ARM_EMULATOR_CA: filePath("the CA certificate (PEM) of a running ARM emulator", 'cli'),
+  ARM_EMULATOR_STATE_DIR: filePath("the ARM emulator's state directory (default .local-data/arm-emulator)", 'both'),
   ARM_EMULATOR_SUBSCRIPTION_ID: guidVariable("the ARM emulator's subscription id", 'both'),
   ARM_EMULATOR_LATENCY_MS: {
     purpose: 'provisioning time of the emulated long-running operations',
@@ -121,8 +121,8 @@ export const envVariables = {
     // Container naming rules: https://learn.microsoft.com/rest/api/storageservices/naming-and-referencing-containers--blobs--and-metadata
     problem: (v) => (/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(v) ? undefined : 'not a container name'),
   },
-  CF_RUNS_DIR: path('where run reports are written (default .runs)', 'cli'),
-  BICEP_PATH: path('the Bicep CLI to use', 'cli'),
+  CF_RUNS_DIR: filePath('where run reports are written (default .runs)', 'cli'),
+  BICEP_PATH: filePath('the Bicep CLI to use', 'cli'),
   CF_VALIDATE_IMAGE: {
     purpose: 'the validation job image',
     readBy: 'cli',
