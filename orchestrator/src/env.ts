@@ -9,8 +9,15 @@ export interface EnvVariable {
   purpose: string;
   /** What is allowed, as the message says it. */
   allowed: string;
-  /** Who reads it: the CLI (cf-infra), the emulator (npm run emulator, or started by cf-infra), or both. */
-  readBy: 'cli' | 'emulator' | 'both';
+  /**
+   * Who reads it: the CLI (cf-infra), the emulator (npm run emulator, or started by cf-infra), both,
+   * or the validation job (orchestrator/src/validate/job-main.ts, its own process).
+   */
+  readBy: 'cli' | 'emulator' | 'both' | 'job';
+  /** A secret (a SAS URL): a refused value is not shown. */
+  secret?: boolean;
+  /** Longer values are refused (default maxLength). */
+  maxLength?: number;
   /** Undefined when the value is allowed, else what is wrong with it (the message adds the rest). */
   problem(value: string): string | undefined;
 }
@@ -24,10 +31,10 @@ function port(purpose: string, readBy: EnvVariable['readBy'], min = 1): EnvVaria
   return { purpose, readBy, allowed, problem: (v) => (/^\d{1,5}$/.test(v) && Number(v) >= min && Number(v) <= 65535 ? undefined : 'not a TCP port') };
 }
 
-function httpsUrl(purpose: string): EnvVariable {
+function httpsUrl(purpose: string, readBy: EnvVariable['readBy'] = 'cli'): EnvVariable {
   return {
     purpose,
-    readBy: 'cli',
+    readBy,
     allowed: 'an https:// URL (e.g. https://127.0.0.1:8443)',
     problem: (v) => {
       try {
@@ -45,6 +52,11 @@ function filePath(purpose: string, readBy: EnvVariable['readBy']): EnvVariable {
 
 function oneOf(purpose: string, readBy: EnvVariable['readBy'], values: readonly string[]): EnvVariable {
   return { purpose, readBy, allowed: values.join(' or '), problem: (v) => (values.includes(v) ? undefined : 'not one of the allowed values') };
+}
+
+function hostName(purpose: string): EnvVariable {
+  const label = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+  return { purpose, readBy: 'job', allowed: 'a DNS host name', problem: (v) => (v.length <= 253 && v.split('.').every((part) => label.test(part)) ? undefined : 'not a host name') };
 }
 
 function guidVariable(purpose: string, readBy: EnvVariable['readBy']): EnvVariable {
@@ -132,6 +144,21 @@ export const envVariables = {
   // Docker tag grammar: https://docs.docker.com/reference/cli/docker/image/tag/
   CF_VALIDATE_IMAGE_TAG: { purpose: 'the validation job image tag (default latest)', readBy: 'cli', allowed: 'a tag: letters, digits, _ . -, at most 128, not starting with . or -', problem: (v) => (/^\w[\w.-]{0,127}$/.test(v) ? undefined : 'not an image tag') },
   CF_VALIDATE_JOB: oneOf('whether validate starts the validation job', 'cli', ['run', 'skip']),
+  // The validation job's contract (validate/job/config.ts, stack-env.ts): set by its template and start request.
+  CF_VALIDATE_TARGET: oneOf('where the validation job runs', 'job', ['azure', 'local']),
+  CF_DEPLOYMENT: { purpose: 'the deployment the validation job checks', readBy: 'job', allowed: '{regionCode}-{environment}-{instance}, e.g. westeu-test-1', problem: (v) => (/^[a-z][a-z0-9]*-[a-z][a-z0-9]*-[1-9][0-9]*$/.test(v) ? undefined : 'not a deployment name') },
+  CF_KEY_VAULT_URI: httpsUrl("the deployment's Key Vault URI", 'job'),
+  CF_POSTGRES_HOST: hostName('the PostgreSQL server host name'),
+  CF_REDIS_HOST: hostName('the Redis host name'),
+  CF_REDIS_PORT: port('the Redis TLS port', 'job'),
+  CF_EVENTHUBS_BOOTSTRAP_SERVER: { purpose: "the Event Hubs namespace's Kafka endpoint", readBy: 'job', allowed: '<host>:<port>', problem: (v) => (/^[A-Za-z0-9.-]{1,253}:\d{1,5}$/.test(v) ? undefined : 'not host:port') },
+  CF_LOG_ANALYTICS_WORKSPACE_ID: guidVariable('the Log Analytics workspace (customer) id', 'job'),
+  CF_APPLICATION_INSIGHTS_NAME: { purpose: 'the Application Insights component name', readBy: 'job', allowed: '1-260 letters, digits and - _ . ( )', problem: (v) => (/^[\w.()-]{1,260}$/.test(v) ? undefined : 'not a component name') },
+  CF_VALIDATE_RESULTS_URL: { ...httpsUrl("the results blob's write-only SAS URL", 'job'), secret: true },
+  CF_VALIDATE_RUN_ID: { purpose: 'the validation run id', readBy: 'job', allowed: '1-100 letters, digits, _ . -', problem: (v) => (/^[\w.-]{1,100}$/.test(v) ? undefined : 'not a run id') },
+  CF_VALIDATE_ENV_PATH: filePath("the local environment's settings file (local target)", 'job'),
+  CF_VALIDATE_STACK: { purpose: "the deployed stack's outputs, as JSON", readBy: 'job', allowed: 'a JSON object of at most 100 kB (one environment value may hold 128 kB on Linux)', maxLength: 100 * 1024, problem: (v) => (v.trimStart().startsWith('{') ? undefined : 'not a JSON object') },
+  CF_VALIDATE_EMULATOR_CA: { purpose: "the emulator's CA certificate (PEM)", readBy: 'job', allowed: 'a PEM certificate', maxLength: 64 * 1024, problem: (v) => (v.includes('-----BEGIN CERTIFICATE-----') ? undefined : 'not a PEM certificate') },
 } satisfies Record<string, EnvVariable>;
 
 export type EnvName = keyof typeof envVariables;
@@ -145,18 +172,25 @@ function raw(name: EnvName, env: NodeJS.ProcessEnv): string | undefined {
 /** The message for one refused value: the variable, its value, what is wrong and what is allowed. */
 function problemOf(name: EnvName, value: string): string | undefined {
   const spec: EnvVariable = envVariables[name];
-  const found = value.length > maxLength ? `longer than ${maxLength} characters` : spec.problem(value);
+  const limit = spec.maxLength ?? maxLength;
+  const found = value.length > limit ? `longer than ${limit} characters` : spec.problem(value);
   if (found === undefined) return undefined;
-  const shown = value.length > 80 ? `${JSON.stringify(value.slice(0, 80))}…` : JSON.stringify(value);
+  const shown = spec.secret === true ? '(a secret, not shown)' : value.length > 80 ? `${JSON.stringify(value.slice(0, 80))}…` : JSON.stringify(value);
   return `environment variable ${name}=${shown} is refused: ${found}; allowed: ${spec.allowed} (${spec.purpose})`;
 }
 
+export type Reader = 'cli' | 'emulator' | 'job';
+
+/** Whether `who` reads a variable: cf-infra also reads the emulator's (it may start one in its process). */
+const reads = (who: Reader, readBy: EnvVariable['readBy']): boolean =>
+  who === 'cli' ? readBy !== 'job' : who === 'emulator' ? readBy === 'emulator' || readBy === 'both' : readBy === 'job';
+
 /** Every problem with the variables `who` reads (pure). */
-export function environmentProblems(env: NodeJS.ProcessEnv, who: 'cli' | 'emulator' = 'cli'): string[] {
+export function environmentProblems(env: NodeJS.ProcessEnv, who: Reader = 'cli'): string[] {
   const problems: string[] = [];
   for (const name of Object.keys(envVariables) as EnvName[]) {
     const spec: EnvVariable = envVariables[name];
-    if (who === 'emulator' && spec.readBy === 'cli') continue;
+    if (!reads(who, spec.readBy)) continue;
     const value = raw(name, env);
     if (value === undefined) continue;
     const problem = problemOf(name, value);
@@ -166,7 +200,7 @@ export function environmentProblems(env: NodeJS.ProcessEnv, who: 'cli' | 'emulat
 }
 
 /** Throws UsageError (exit 2) listing every refused variable. */
-export function checkEnvironment(env: NodeJS.ProcessEnv, who: 'cli' | 'emulator' = 'cli'): void {
+export function checkEnvironment(env: NodeJS.ProcessEnv, who: Reader = 'cli'): void {
   const problems = environmentProblems(env, who);
   if (problems.length === 1) throw new UsageError(problems[0]!, 'unset it or give an allowed value');
   if (problems.length > 1) throw new UsageError(`${problems.length} environment variables are refused:\n  - ${problems.join('\n  - ')}`, 'unset them or give allowed values');

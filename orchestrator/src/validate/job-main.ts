@@ -4,6 +4,7 @@
 // write-only SAS URL the start request passed), then a final `done` line. Exit 0 when every result
 // was delivered — a failing check is a result, not a job failure; non-zero when the job itself
 // could not run or deliver (validate then reports the missing checks as failed).
+import { checkEnvironment } from '../env.ts';
 import { jobChecks } from './job/checks.ts';
 import { readJobConfiguration } from './job/config.ts';
 import { ResultsWriter } from './job/results-blob.ts';
@@ -13,6 +14,7 @@ import { maskSecrets, runChecks } from './runner.ts';
 async function main(): Promise<number> {
   let secrets: string[] = [];
   try {
+    checkEnvironment(process.env, 'job');
     const config = readJobConfiguration(process.env);
     secrets = sasSecrets(config.resultsUrl);
     const writer = new ResultsWriter(config.resultsUrl);
