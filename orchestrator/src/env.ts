@@ -11,9 +11,11 @@ export interface EnvVariable {
   allowed: string;
   /**
    * Who reads it: the CLI (cf-infra), the emulator (npm run emulator, or started by cf-infra), both,
-   * or the validation job (orchestrator/src/validate/job-main.ts, its own process).
+   * or the validation job (orchestrator/src/validate/job-main.ts, its own process); 'job-azure':
+   * only with CF_VALIDATE_TARGET=azure (the local target ignores the template's endpoints, which the
+   * emulator leaves as unevaluated template expressions).
    */
-  readBy: 'cli' | 'emulator' | 'both' | 'job';
+  readBy: 'cli' | 'emulator' | 'both' | 'job' | 'job-azure';
   /** A secret (a SAS URL): a refused value is not shown. */
   secret?: boolean;
   /** Longer values are refused (default maxLength). */
@@ -56,7 +58,7 @@ function oneOf(purpose: string, readBy: EnvVariable['readBy'], values: readonly 
 
 function hostName(purpose: string): EnvVariable {
   const label = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-  return { purpose, readBy: 'job', allowed: 'a DNS host name', problem: (v) => (v.length <= 253 && v.split('.').every((part) => label.test(part)) ? undefined : 'not a host name') };
+  return { purpose, readBy: 'job-azure', allowed: 'a DNS host name', problem: (v) => (v.length <= 253 && v.split('.').every((part) => label.test(part)) ? undefined : 'not a host name') };
 }
 
 function guidVariable(purpose: string, readBy: EnvVariable['readBy']): EnvVariable {
@@ -147,14 +149,28 @@ export const envVariables = {
   // The validation job's contract (validate/job/config.ts, stack-env.ts): set by its template and start request.
   CF_VALIDATE_TARGET: oneOf('where the validation job runs', 'job', ['azure', 'local']),
   CF_DEPLOYMENT: { purpose: 'the deployment the validation job checks', readBy: 'job', allowed: '{regionCode}-{environment}-{instance}, e.g. westeu-test-1', problem: (v) => (/^[a-z][a-z0-9]*-[a-z][a-z0-9]*-[1-9][0-9]*$/.test(v) ? undefined : 'not a deployment name') },
-  CF_KEY_VAULT_URI: httpsUrl("the deployment's Key Vault URI", 'job'),
+  CF_KEY_VAULT_URI: httpsUrl("the deployment's Key Vault URI", 'job-azure'),
   CF_POSTGRES_HOST: hostName('the PostgreSQL server host name'),
   CF_REDIS_HOST: hostName('the Redis host name'),
-  CF_REDIS_PORT: port('the Redis TLS port', 'job'),
-  CF_EVENTHUBS_BOOTSTRAP_SERVER: { purpose: "the Event Hubs namespace's Kafka endpoint", readBy: 'job', allowed: '<host>:<port>', problem: (v) => (/^[A-Za-z0-9.-]{1,253}:\d{1,5}$/.test(v) ? undefined : 'not host:port') },
-  CF_LOG_ANALYTICS_WORKSPACE_ID: guidVariable('the Log Analytics workspace (customer) id', 'job'),
-  CF_APPLICATION_INSIGHTS_NAME: { purpose: 'the Application Insights component name', readBy: 'job', allowed: '1-260 letters, digits and - _ . ( )', problem: (v) => (/^[\w.()-]{1,260}$/.test(v) ? undefined : 'not a component name') },
-  CF_VALIDATE_RESULTS_URL: { ...httpsUrl("the results blob's write-only SAS URL", 'job'), secret: true },
+  CF_REDIS_PORT: port('the Redis TLS port', 'job-azure'),
+  CF_EVENTHUBS_BOOTSTRAP_SERVER: { purpose: "the Event Hubs namespace's Kafka endpoint", readBy: 'job-azure', allowed: '<host>:<port>', problem: (v) => (/^[A-Za-z0-9.-]{1,253}:\d{1,5}$/.test(v) ? undefined : 'not host:port') },
+  CF_LOG_ANALYTICS_WORKSPACE_ID: guidVariable('the Log Analytics workspace (customer) id', 'job-azure'),
+  CF_APPLICATION_INSIGHTS_NAME: { purpose: 'the Application Insights component name', readBy: 'job-azure', allowed: '1-260 letters, digits and - _ . ( )', problem: (v) => (/^[\w.()-]{1,260}$/.test(v) ? undefined : 'not a component name') },
+  CF_VALIDATE_RESULTS_URL: {
+    purpose: "the results blob's write-only SAS URL",
+    readBy: 'job',
+    secret: true,
+    // Azurite (the local target's blob service) speaks plain HTTP on loopback only.
+    allowed: 'an https:// URL, or http:// to 127.0.0.1 / localhost (Azurite)',
+    problem: (v) => {
+      try {
+        const url = new URL(v);
+        return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) ? undefined : 'not an https URL';
+      } catch {
+        return 'not a URL';
+      }
+    },
+  },
   CF_VALIDATE_RUN_ID: { purpose: 'the validation run id', readBy: 'job', allowed: '1-100 letters, digits, _ . -', problem: (v) => (/^[\w.-]{1,100}$/.test(v) ? undefined : 'not a run id') },
   CF_VALIDATE_ENV_PATH: filePath("the local environment's settings file (local target)", 'job'),
   CF_VALIDATE_STACK: { purpose: "the deployed stack's outputs, as JSON", readBy: 'job', allowed: 'a JSON object of at most 100 kB (one environment value may hold 128 kB on Linux)', maxLength: 100 * 1024, problem: (v) => (v.trimStart().startsWith('{') ? undefined : 'not a JSON object') },
@@ -182,15 +198,18 @@ function problemOf(name: EnvName, value: string): string | undefined {
 export type Reader = 'cli' | 'emulator' | 'job';
 
 /** Whether `who` reads a variable: cf-infra also reads the emulator's (it may start one in its process). */
-const reads = (who: Reader, readBy: EnvVariable['readBy']): boolean =>
-  who === 'cli' ? readBy !== 'job' : who === 'emulator' ? readBy === 'emulator' || readBy === 'both' : readBy === 'job';
+function reads(who: Reader, readBy: EnvVariable['readBy'], env: NodeJS.ProcessEnv): boolean {
+  if (who === 'cli') return readBy !== 'job' && readBy !== 'job-azure';
+  if (who === 'emulator') return readBy === 'emulator' || readBy === 'both';
+  return readBy === 'job' || (readBy === 'job-azure' && env.CF_VALIDATE_TARGET === 'azure');
+}
 
 /** Every problem with the variables `who` reads (pure). */
 export function environmentProblems(env: NodeJS.ProcessEnv, who: Reader = 'cli'): string[] {
   const problems: string[] = [];
   for (const name of Object.keys(envVariables) as EnvName[]) {
     const spec: EnvVariable = envVariables[name];
-    if (!reads(who, spec.readBy)) continue;
+    if (!reads(who, spec.readBy, env)) continue;
     const value = raw(name, env);
     if (value === undefined) continue;
     const problem = problemOf(name, value);
