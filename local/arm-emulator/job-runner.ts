@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { envString } from '../../orchestrator/src/env.ts';
 
 export interface JobProcess {
   /** Stops the execution (SIGTERM). */
@@ -55,10 +56,7 @@ export function localJobRunner(options: { entry?: string; env?: Record<string, s
   };
 }
 
-/** ARM_EMULATOR_JOB_RUNNER: local (default) or none; anything else is an error naming the variable. */
+/** ARM_EMULATOR_JOB_RUNNER: local (default) or none (checked in orchestrator/src/env.ts). */
 export function jobRunnerFromEnv(env: NodeJS.ProcessEnv): JobRunner | undefined {
-  const value = env.ARM_EMULATOR_JOB_RUNNER ?? 'local';
-  if (value === 'local') return localJobRunner();
-  if (value === 'none') return undefined;
-  throw new Error(`ARM_EMULATOR_JOB_RUNNER: expected local or none, got '${value}'`);
+  return (envString('ARM_EMULATOR_JOB_RUNNER', env) ?? 'local') === 'local' ? localJobRunner() : undefined;
 }

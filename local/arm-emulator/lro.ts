@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from './context.ts';
 import { ArmError, type ArmErrorBody } from './errors.ts';
 import type { Reply } from './http.ts';
+import { scrubSecrets } from './secure.ts';
 import type { Operation, OperationKind } from './state.ts';
 
 export type Finisher = (ctx: Context, op: Operation) => void;
@@ -88,7 +89,8 @@ export function operationResult(ctx: Context, id: string, origin: string, sub: s
   const op = operation(ctx, id);
   if (op.status === 'InProgress') return { status: 202, headers: locationHeaders(origin, sub, op, apiVersion) };
   if (op.status === 'Failed') return { status: statusOf(op.error), body: { error: op.error } };
-  return op.result === undefined ? { status: 200 } : { status: 200, body: op.result };
+  // Every result is answered without a remembered secure value, whatever produced it.
+  return op.result === undefined ? { status: 200 } : { status: 200, body: scrubSecrets(op.result, ctx.store.secrets) };
 }
 
 function statusOf(error: ArmErrorBody | undefined): number {

@@ -3,19 +3,25 @@
 // ARM_EMULATOR_SUBSCRIPTION_ID, ARM_EMULATOR_LATENCY_MS ("default=300,Microsoft.DBforPostgreSQL/flexibleServers=5000"),
 // ARM_EMULATOR_TRANSIENT_RATE (0..1), ARM_EMULATOR_RETRY_AFTER (s), ARM_EMULATOR_FAIL_TYPES ("Microsoft.Cache/redisEnterprise=QuotaExceeded"),
 // ARM_EMULATOR_VERBOSE=1 (log every request).
+import { checkEnvironment, envString } from '../../orchestrator/src/env.ts';
+import { CliError } from '../../orchestrator/src/errors.ts';
 import { startEmulator } from './index.ts';
 import { optionsFromEnv } from './options.ts';
 import { defaultStateDir } from './paths.ts';
 
 async function main(): Promise<number> {
   let options;
+  let verbose;
+  // Every variable is checked before anything is written (the CA, the state) or a port opened.
   try {
+    checkEnvironment(process.env, 'emulator');
     options = optionsFromEnv(process.env, { stateDir: defaultStateDir });
+    verbose = envString('ARM_EMULATOR_VERBOSE') === '1';
   } catch (error) {
-    console.error(`arm-emulator: ${(error as Error).message}`);
+    if (!(error instanceof CliError)) throw error;
+    console.error(`arm-emulator: error: ${error.message}`);
     return 2;
   }
-  const verbose = process.env.ARM_EMULATOR_VERBOSE === '1';
   let emulator;
   try {
     emulator = await startEmulator({ ...options, log: (line) => { if (verbose || line.startsWith('internal error') || line.startsWith('outputs') || line.startsWith('job ')) console.error(line); } });

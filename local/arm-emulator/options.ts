@@ -1,4 +1,5 @@
 // Options of one emulator run (startEmulator) and their environment-variable form (npm run emulator).
+import { envNumber, envPairs, envString } from '../../orchestrator/src/env.ts';
 import type { Expander } from './expansion.ts';
 import { jobRunnerFromEnv, type JobRunner } from './job-runner.ts';
 import type { PolicyEvaluator } from './policy.ts';
@@ -43,40 +44,22 @@ export const defaultSubscriptionId = '9e2c7a41-6b5d-4f3e-8a19-2c0d5e7f4b63';
 export const defaultEmulatorPort = 8443;
 export const defaultLatencyMs = 300;
 
-/** `Ns/type=ms,…` or `default=ms` → LatencyOptions; `Ns/type=Code,…` → failing types. */
-function pairs(text: string | undefined): [string, string][] {
-  if (text === undefined || text.trim() === '') return [];
-  return text.split(',').map((item) => {
-    const at = item.lastIndexOf('=');
-    if (at <= 0) throw new Error(`expected name=value, got '${item}'`);
-    return [item.slice(0, at).trim(), item.slice(at + 1).trim()];
-  });
-}
-
-function number(name: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name}: expected a non-negative number, got '${text}'`);
-  return n;
-}
-
-/** Reads ARM_EMULATOR_* variables; throws an Error naming the variable on bad values. */
+/** Reads ARM_EMULATOR_* variables (rules in orchestrator/src/env.ts); throws a UsageError naming the variable on bad values. */
 export function optionsFromEnv(env: NodeJS.ProcessEnv, defaults: { stateDir: string }): EmulatorOptions {
   const latency: LatencyOptions = { defaultMs: defaultLatencyMs, perType: {} };
-  for (const [k, v] of pairs(env.ARM_EMULATOR_LATENCY_MS)) {
-    if (k === 'default') latency.defaultMs = number('ARM_EMULATOR_LATENCY_MS', v);
-    else latency.perType![k] = number('ARM_EMULATOR_LATENCY_MS', v);
+  for (const [k, v] of envPairs(envString('ARM_EMULATOR_LATENCY_MS', env) ?? '')) {
+    if (k === 'default') latency.defaultMs = Number(v);
+    else latency.perType![k] = Number(v);
   }
-  const rate = env.ARM_EMULATOR_TRANSIENT_RATE === undefined ? 0 : number('ARM_EMULATOR_TRANSIENT_RATE', env.ARM_EMULATOR_TRANSIENT_RATE);
-  if (rate > 1) throw new Error(`ARM_EMULATOR_TRANSIENT_RATE: expected 0..1, got ${rate}`);
   return {
-    stateDir: env.ARM_EMULATOR_STATE_DIR ?? defaults.stateDir,
-    port: env.ARM_EMULATOR_PORT === undefined ? defaultEmulatorPort : number('ARM_EMULATOR_PORT', env.ARM_EMULATOR_PORT),
-    subscriptionId: env.ARM_EMULATOR_SUBSCRIPTION_ID ?? defaultSubscriptionId,
+    stateDir: envString('ARM_EMULATOR_STATE_DIR', env) ?? defaults.stateDir,
+    port: envNumber('ARM_EMULATOR_PORT', defaultEmulatorPort, env),
+    subscriptionId: envString('ARM_EMULATOR_SUBSCRIPTION_ID', env) ?? defaultSubscriptionId,
     latency,
     faults: {
-      transientRate: rate,
-      retryAfterSeconds: env.ARM_EMULATOR_RETRY_AFTER === undefined ? 1 : number('ARM_EMULATOR_RETRY_AFTER', env.ARM_EMULATOR_RETRY_AFTER),
-      failingTypes: Object.fromEntries(pairs(env.ARM_EMULATOR_FAIL_TYPES)),
+      transientRate: envNumber('ARM_EMULATOR_TRANSIENT_RATE', 0, env),
+      retryAfterSeconds: envNumber('ARM_EMULATOR_RETRY_AFTER', 1, env),
+      failingTypes: Object.fromEntries(envPairs(envString('ARM_EMULATOR_FAIL_TYPES', env) ?? '')),
     },
     ...withJobRunner(jobRunnerFromEnv(env)),
   };

@@ -11,6 +11,7 @@ import { resolveOutputs } from './outputs.ts';
 import { checkPolicy } from './policy.ts';
 import { checkDenySettings } from './deny.ts';
 import { createManagedGroups } from './managed-groups.ts';
+import { secureValues, withoutSecureOutputs } from './secure.ts';
 import { putResource } from './store-ops.ts';
 import { latencyFor } from './context.ts';
 import { templateAccess } from './authorization/template-access.ts';
@@ -66,6 +67,8 @@ export async function planTemplate(ctx: Context, req: TemplateRequest): Promise<
   }
   const parameters = asObject(req.parameters ?? {});
   if (parameters === undefined) throw new ArmError(400, 'InvalidRequestContent', "The request content was invalid and could not be deserialized: 'parameters must be an object.'.");
+  // Every endpoint that takes a template comes through here: its secure values are never stored in clear.
+  ctx.store.rememberSecrets(secureValues(template, parameters));
   let expansion: Expansion;
   try {
     expansion = await ctx.expander.expand({
@@ -101,7 +104,9 @@ export async function planTemplate(ctx: Context, req: TemplateRequest): Promise<
   const access = req.checkAccess === false ? {} : templateAccess(ctx, req.principalId, expansion.resources);
   const outputTypes: Record<string, string> = {};
   for (const [name, o] of Object.entries(asObject(template.outputs) ?? {})) outputTypes[name] = String(asObject(o)?.type ?? 'string');
-  return { resources: expansion.resources, outputs: expansion.outputs, outputTypes, durationMs: latencyFor(ctx, expansion.resources.map((r) => r.type)), ...access };
+  // Secure outputs are never answered with nor recorded (secure.ts): not even kept in the plan.
+  const outputs = withoutSecureOutputs(asObject(expansion.outputs) ?? {}, template);
+  return { resources: expansion.resources, outputs, outputTypes, durationMs: latencyFor(ctx, expansion.resources.map((r) => r.type)), ...access };
 }
 
 export interface Applied {

@@ -5,6 +5,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import path from 'node:path';
 import type { ArmErrorBody } from './errors.ts';
 import type { VaultSecrets } from './keyvault-store.ts';
+import { scrubSecrets } from './secure.ts';
 
 export interface StoredResource {
   id: string;
@@ -71,6 +72,12 @@ export class StateStore {
   readonly dir: string;
   readonly file: string;
   data: StateData;
+  /**
+   * Secure parameter values seen since start (secure.ts). They stay in memory only: save() writes
+   * the placeholder in their place everywhere but in the Key Vault data plane, whose job is to
+   * hold secret values (a template may store a secure parameter there as a secret).
+   */
+  readonly secrets = new Set<string>();
 
   constructor(dir: string) {
     this.dir = dir;
@@ -79,8 +86,13 @@ export class StateStore {
     this.data = existsSync(this.file) ? { ...emptyState(), ...(JSON.parse(readFileSync(this.file, 'utf8')) as StateData) } : emptyState();
   }
 
+  rememberSecrets(values: readonly string[]): void {
+    for (const value of values) this.secrets.add(value);
+  }
+
   save(): void {
-    writeAtomically(this.file, JSON.stringify(this.data));
+    const { keyVaultSecrets, ...rest } = this.data;
+    writeAtomically(this.file, JSON.stringify({ ...scrubSecrets(rest, this.secrets), keyVaultSecrets }));
   }
 }
 

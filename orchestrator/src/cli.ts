@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // cf-infra: the ComplianceFlow infrastructure orchestrator. Each command lives in
 // commands/<name>.ts and exports `run(args: string[]): Promise<number>` (the exit code) and `summary`.
+import { checkEnvironment } from './env.ts';
 import { CliError } from './errors.ts';
 import { ExitCode } from './exit-codes.ts';
 
@@ -50,6 +51,8 @@ export async function main(argv: string[]): Promise<number> {
     return ExitCode.BadInput;
   }
   try {
+    // Before any command touches anything: a bad variable is refused here, naming it.
+    checkEnvironment(process.env);
     const command = await load();
     return await command.run(args);
   } catch (error) {

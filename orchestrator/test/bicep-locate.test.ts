@@ -121,4 +121,17 @@ describe('bicep locator', () => {
       await bicep.dispose();
     }
   });
+
+  it('an executable that never answers is stopped and named as not a Bicep CLI (wrapper script and its child included)', async () => {
+    const hang = path.join(dir, 'hang', 'bicep');
+    mkdirSync(path.dirname(hang), { recursive: true });
+    // A wrapper whose child keeps the pipes open: the probe must not wait for them.
+    writeFileSync(hang, '#!/bin/sh\nsleep 30\n');
+    chmodSync(hang, 0o755);
+    let error: unknown;
+    await openBicep({ locate: { env: { BICEP_PATH: hang } }, startTimeoutMs: 1500, probeTimeoutMs: 1000 }).catch((e: unknown) => (error = e));
+    expect(error).to.be.instanceOf(CliError);
+    expect((error as CliError).exitCode).to.equal(2);
+    expect((error as Error).message).to.equal(`${hang} (found via BICEP_PATH) is not a Bicep CLI: \`${hang} --version\` gave no answer within 1 s; a Bicep CLI prints "Bicep CLI version x.y.z".`);
+  });
 });

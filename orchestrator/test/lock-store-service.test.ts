@@ -140,7 +140,7 @@ describe('the local lock store outlives every run; interrupts and busy stacks (C
   it('a lease duration Azure would refuse (CF_LOCK_LEASE_SECONDS) is bad input: exit 2 before anything starts', async () => {
     const run = await cfInfra(['destroy', 'westeu-test-1', '--emulator', '--confirm', 'westeu-test-1'], { ...env, CF_LOCK_LEASE_SECONDS: '5' });
     expect(run.code, run.stdout + run.stderr).to.equal(ExitCode.BadInput);
-    expect(run.stderr).to.include('CF_LOCK_LEASE_SECONDS must be a whole number of seconds from 15 to 60').and.include('"5"');
+    expect(run.stderr).to.include('environment variable CF_LOCK_LEASE_SECONDS="5" is refused').and.include('a whole number from 15 to 60');
     expect(run.stderr).not.to.include('    at ');
     expect(await stackState('westeu-test-1')).to.equal('succeeded');
   });

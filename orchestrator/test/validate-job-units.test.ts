@@ -94,7 +94,7 @@ describe('validation job: configuration, protocol, start request, image, stack, 
       ['postgres: TLS required, plain connection refused', 'skipped', jobSkippedReason],
     ]);
     const refused = await runSuiteWithJob({ checks, secrets: [] }, input('maybe')).then(() => undefined, (e: Error) => e.message);
-    expect(refused).to.equal('$CF_VALIDATE_JOB must be run or skip, got "maybe"');
+    expect(refused).to.equal('environment variable CF_VALIDATE_JOB="maybe" is refused: not one of the allowed values; allowed: run or skip (whether validate starts the validation job)');
   });
 
   it('validate --job is for --emulator: exit 2 with a clear message, nothing opened', () => {

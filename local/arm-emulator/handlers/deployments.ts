@@ -12,6 +12,7 @@ import { advance, asyncOperationHeaders, locationHeaders, registerFinisher, star
 import { page } from '../paging.ts';
 import { applyPlan, checksCallerAccess, isoDuration, planTemplate, type Plan } from '../plan.ts';
 import type { DeploymentRecord } from '../state.ts';
+import { redactParameters } from '../secure.ts';
 import { deploymentWhatIf } from '../whatif.ts';
 import { autoRegister } from './providers.ts';
 import { checkSubscription } from './subscriptions.ts';
@@ -77,7 +78,7 @@ export async function putDeployment(ctx: Context, req: Request, sub: string, nam
     ...(input.tags === undefined ? {} : { tags: input.tags }),
     properties: {
       templateHash: templateHash(input.properties.template),
-      parameters: input.properties.parameters ?? {},
+      parameters: redactParameters(input.properties.parameters, input.properties.template, 'deployment'),
       mode: 'Incremental',
       provisioningState: 'Accepted',
       timestamp: new Date().toISOString(),
@@ -179,7 +180,7 @@ export async function validateDeployment(ctx: Context, req: Request, sub: string
     location: input.location,
     properties: {
       templateHash: templateHash(input.properties.template),
-      parameters: input.properties.parameters ?? {},
+      parameters: redactParameters(input.properties.parameters, input.properties.template, 'deployment'),
       mode: 'Incremental',
       provisioningState: 'Succeeded',
       timestamp: new Date().toISOString(),

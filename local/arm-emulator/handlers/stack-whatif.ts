@@ -11,6 +11,7 @@ import { key, parseResourceId } from '../ids.ts';
 import { advance, asyncOperationHeaders, locationHeaders, registerFinisher, startOperation } from '../lro.ts';
 import { page } from '../paging.ts';
 import { checksCallerAccess, planTemplate } from '../plan.ts';
+import { lostSecureValues, redactParameters, scrubSecrets } from '../secure.ts';
 import { stackWhatIf } from '../whatif.ts';
 import { readStackDefinition } from './stacks.ts';
 import { checkSubscription } from './subscriptions.ts';
@@ -22,8 +23,20 @@ function notFound(name: string): ArmError {
   return new ArmError(404, 'ResourceNotFound', `The Resource '${whatIfType}/${name}' under resource group '<null>' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
 }
 
+/**
+ * The result as answered: secure parameters without their values (the stored body keeps them, in
+ * memory only, to run the what-if again) and no remembered secure value anywhere in it.
+ */
+function publicResult(ctx: Context, body: Record<string, unknown>): Record<string, unknown> {
+  const props = asObject(body.properties)!;
+  return scrubSecrets({ ...body, properties: { ...props, parameters: redactParameters(props.parameters, props.template, 'stack') } }, ctx.store.secrets);
+}
+
 async function computeChanges(ctx: Context, body: Record<string, unknown>): Promise<Record<string, unknown>> {
   const props = asObject(body.properties)!;
+  if (lostSecureValues(props.parameters)) {
+    throw new ArmError(400, 'InvalidRequestContent', `The request content was invalid: the what-if result '${String(body.name)}' was stored before the emulator restarted and the emulator keeps no secure parameter values on disk; create it again (PUT) with its parameters.`);
+  }
   const stackRef = String(props.deploymentStackResourceId);
   const stack = ctx.store.data.stacks[key(stackRef)];
   const stackProps = asObject(stack?.body.properties);
@@ -77,7 +90,7 @@ export async function putStackWhatIf(ctx: Context, req: Request, sub: string, na
   ctx.store.data.stackWhatIfResults[key(id)] = body;
   const op = startOperation(ctx, 'stackWhatIf', id, undefined, 0);
   ctx.store.save();
-  return reply(created ? 201 : 200, body, asyncOperationHeaders(req.origin, sub, op, apiVersion));
+  return reply(created ? 201 : 200, publicResult(ctx, body), asyncOperationHeaders(req.origin, sub, op, apiVersion));
 }
 
 registerFinisher('stackWhatIf', (ctx, op) => {
@@ -95,13 +108,13 @@ function find(ctx: Context, sub: string, name: string): Record<string, unknown> 
 export function getStackWhatIf(ctx: Context, req: Request, sub: string, name: string): Reply {
   checkApiVersion(req, whatIfType);
   checkSubscription(ctx, sub);
-  return reply(200, find(ctx, sub, name));
+  return reply(200, publicResult(ctx, find(ctx, sub, name)));
 }
 
 export function listStackWhatIfs(ctx: Context, req: Request, sub: string): Reply {
   checkApiVersion(req, whatIfType);
   checkSubscription(ctx, sub);
-  return reply(200, page(req, Object.values(ctx.store.data.stackWhatIfResults)));
+  return reply(200, page(req, Object.values(ctx.store.data.stackWhatIfResults).map((body) => publicResult(ctx, body))));
 }
 
 export function deleteStackWhatIf(ctx: Context, req: Request, sub: string, name: string): Reply {
@@ -124,7 +137,7 @@ export async function runStackWhatIf(ctx: Context, req: Request, sub: string, na
   props.changes = changes;
   props.provisioningState = 'succeeded';
   const op = startOperation(ctx, 'stackWhatIf', resultId(sub, name), undefined, 0);
-  op.result = body;
+  op.result = publicResult(ctx, body);
   ctx.store.save();
   return reply(202, undefined, locationHeaders(req.origin, sub, op, apiVersion));
 }

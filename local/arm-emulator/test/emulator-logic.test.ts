@@ -110,7 +110,8 @@ describe('ARM emulator: options from the environment', () => {
     expect(o.latency).to.deep.equal({ defaultMs: 50, perType: { 'Microsoft.DBforPostgreSQL/flexibleServers': 4000 } });
     expect(o.faults).to.deep.include({ transientRate: 0.1, failingTypes: { 'Microsoft.Cache/redisEnterprise': 'QuotaExceeded' } });
     expect(o.port).to.equal(9443);
-    expect(() => optionsFromEnv({ ARM_EMULATOR_TRANSIENT_RATE: '2' }, { stateDir: '/tmp/x' })).to.throw(/ARM_EMULATOR_TRANSIENT_RATE/);
-    expect(() => optionsFromEnv({ ARM_EMULATOR_LATENCY_MS: 'fast' }, { stateDir: '/tmp/x' })).to.throw(/name=value/);
+    expect(() => optionsFromEnv({ ARM_EMULATOR_TRANSIENT_RATE: '2' }, { stateDir: '/tmp/x' })).to.throw(/ARM_EMULATOR_TRANSIENT_RATE="2" is refused.*allowed: a number from 0 to 1/);
+    expect(() => optionsFromEnv({ ARM_EMULATOR_LATENCY_MS: 'fast' }, { stateDir: '/tmp/x' })).to.throw(/ARM_EMULATOR_LATENCY_MS="fast" is refused: "fast" is not name=value/);
+    expect(() => optionsFromEnv({ ARM_EMULATOR_PORT: '99999' }, { stateDir: '/tmp/x' })).to.throw(/ARM_EMULATOR_PORT="99999" is refused: not a TCP port; allowed: an integer from 0 to 65535/);
   });
 });

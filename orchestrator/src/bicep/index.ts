@@ -5,7 +5,7 @@ import { CliError } from '../errors.ts';
 import type { BicepBackend } from './backend.ts';
 import { blockingDiagnostics, displayPath, formatDiagnostic } from './diagnostics.ts';
 import { jsonRpcBackend } from './jsonrpc-backend.ts';
-import { checkBicepVersion, locateBicep, type LocatedBicep, type LocateOptions } from './locate.ts';
+import { checkBicepVersion, explainStartFailure, locateBicep, type LocatedBicep, type LocateOptions } from './locate.ts';
 import { processPerFileBackend } from './process-per-file.ts';
 import type { Diagnostic, Snapshot, SnapshotMetadata } from './protocol.ts';
 
@@ -21,6 +21,12 @@ export interface OpenBicepOptions {
   locate?: LocateOptions;
   /** Where the "newer than pinned" warning goes (default: stderr). */
   onWarning?: (message: string) => void;
+  /**
+   * How long the located executable may take to answer its first request (default 60 s: .NET
+   * start-up is a few seconds even on a busy machine); then `--version` is asked (default 20 s).
+   */
+  startTimeoutMs?: number;
+  probeTimeoutMs?: number;
 }
 
 export interface CheckOptions {
@@ -127,7 +133,16 @@ export async function openBicep(options: OpenBicepOptions = {}): Promise<Bicep> 
   const located = locateBicep(options.locate);
   const backend = (options.mode ?? 'jsonrpc') === 'jsonrpc' ? jsonRpcBackend(located.path) : processPerFileBackend(located.path);
   try {
-    const version = await backend.version();
+    const startMs = options.startTimeoutMs ?? 60_000;
+    let timer: NodeJS.Timeout | undefined;
+    const noAnswer = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new CliError(`${located.path} gave no answer within ${startMs / 1000} s`)), startMs);
+    });
+    const version = await Promise.race([backend.version(), noAnswer])
+      .catch(async (error: unknown) => {
+        throw await explainStartFailure(located, error, options.probeTimeoutMs);
+      })
+      .finally(() => clearTimeout(timer));
     const warning = checkBicepVersion(located, version);
     if (warning !== undefined) (options.onWarning ?? ((message: string) => console.error(message)))(warning);
     return sessionOver(backend, located, version);

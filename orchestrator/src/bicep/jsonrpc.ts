@@ -96,7 +96,12 @@ export class BicepRpcClient {
     if (this.closed === undefined) {
       this.close(new CliError('the bicep jsonrpc client was disposed'));
       this.child.stdin.end();
-      const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+      const timer = setTimeout(() => {
+        this.child.kill('SIGKILL');
+        // A child of what we started (a wrapper script's) may hold the pipes: stop waiting for them.
+        this.child.stdout.destroy();
+        this.child.stderr.destroy();
+      }, 5000);
       await this.exited;
       clearTimeout(timer);
     }

@@ -1,8 +1,10 @@
 // Finds the Bicep CLI: $BICEP_PATH, then `bicep` on PATH, then ~/.azure/bin/bicep (the Azure CLI's
 // copy), then the project's own copy in .tools/bicep/ (scripts/install-bicep.sh).
+import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { envString } from '../env.ts';
 import { CliError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { projectBicepPath } from './paths.ts';
@@ -47,7 +49,7 @@ export function installHint(pinned: string = pinnedBicepVersion()): string {
 
 export function locateBicep(options: LocateOptions = {}): LocatedBicep {
   const env = options.env ?? process.env;
-  const fromEnv = env['BICEP_PATH'];
+  const fromEnv = envString('BICEP_PATH', env);
   if (fromEnv !== undefined && fromEnv !== '') {
     if (isExecutableFile(fromEnv)) return { path: fromEnv, source: 'BICEP_PATH' };
     let exists = false;
@@ -95,4 +97,56 @@ export function checkBicepVersion(found: LocatedBicep, version: string, pinned: 
     return `warning: Bicep ${version} at ${found.path} (found via ${found.source}) is newer than the pinned ${pinned}; snapshots may differ from the committed golden ones.`;
   }
   return undefined;
+}
+
+/** What `<path> --version` printed, its exit code (null when killed) and whether it timed out. */
+function runVersion(file: string, timeoutMs: number): Promise<{ output: string; code: number | null; timedOut: boolean; error?: string }> {
+  return new Promise((resolve) => {
+    // Its own process group: on timeout the whole group is killed (a wrapper script's children too),
+    // and the answer does not wait for pipes such a child may still hold open.
+    const child = spawn(file, ['--version'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let output = '';
+    const take = (chunk: Buffer): void => {
+      if (output.length < 64 * 1024) output += chunk.toString('utf8');
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    let settled = false;
+    const finish = (result: { code: number | null; timedOut: boolean; error?: string }): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ output: output.trim(), ...result });
+    };
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      finish({ code: null, timedOut: true });
+    }, timeoutMs);
+    child.once('error', (error: NodeJS.ErrnoException) => finish({ code: null, timedOut: false, error: error.code ?? error.message }));
+    child.once('close', (code) => finish({ code, timedOut: false }));
+  });
+}
+
+/**
+ * When the located executable failed to start as Bicep: asks it `--version` (bounded by `timeoutMs`)
+ * and, unless it answers as the Bicep CLI does ("Bicep CLI version x.y.z"), returns an error saying
+ * it is not a Bicep CLI and what it is; otherwise returns `cause` (Bicep, failing for another reason).
+ */
+export async function explainStartFailure(found: LocatedBicep, cause: unknown, timeoutMs = 20_000): Promise<unknown> {
+  const probe = await runVersion(found.path, timeoutMs);
+  if (/^Bicep CLI version \d+\.\d+\.\d+/m.test(probe.output)) return cause;
+  const firstLine = probe.output.split('\n')[0]?.slice(0, 200) ?? '';
+  const what = probe.timedOut
+    ? `\`${found.path} --version\` gave no answer within ${timeoutMs / 1000} s`
+    : probe.error !== undefined
+      ? `\`${found.path} --version\` could not run (${probe.error})`
+      : `\`${found.path} --version\` exited with code ${probe.code ?? 'none'} and printed ${firstLine === '' ? 'nothing' : JSON.stringify(firstLine)}`;
+  return new CliError(`${found.path} (found via ${found.source}) is not a Bicep CLI: ${what}; a Bicep CLI prints "Bicep CLI version x.y.z".`, {
+    exitCode: found.source === 'BICEP_PATH' ? ExitCode.BadInput : ExitCode.Failed,
+    hint: found.source === 'BICEP_PATH' ? 'Point BICEP_PATH at the bicep executable, or unset it.' : installHint(),
+  });
 }

@@ -1,5 +1,6 @@
 // `cf-infra pause|resume <deployment>`: stop / start the deployment's PostgreSQL flexible server to
 // save cost outside working hours. Non-prod only: prod is refused before any request.
+import { envString } from '../env.ts';
 import { createArmClients, type ArmTarget } from '../arm/clients.ts';
 import { asOptionHelp, emulatorIdentities, parseEmulatorIdentity } from '../arm/identities.ts';
 import { explainArmError, formatArmError } from '../arm-errors/index.ts';
@@ -48,7 +49,7 @@ export async function runPower(verb: PowerVerb, args: string[]): Promise<number>
   const identity = parseEmulatorIdentity(values.as, values.emulator);
   const d = resolveDeployment(loadRegistry(), positionals[0]!);
   checkPausable(verb, d.name, d.environment);
-  const given = values.subscription ?? process.env.AZURE_SUBSCRIPTION_ID;
+  const given = values.subscription ?? envString('AZURE_SUBSCRIPTION_ID');
   if (given === undefined) throw new UsageError(`${verb}: --subscription <id> is required (or set AZURE_SUBSCRIPTION_ID)`);
   const subscriptionId = checkSubscriptionId(given);
 

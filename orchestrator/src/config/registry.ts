@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.ts';
 import { checkAddressSpace, findOverlaps } from '../cidr/allocation.ts';
+import { pinpointCharacter } from '../naming/characters.ts';
 import { nameProblems } from '../naming/derive.ts';
 import { hasPath } from './merge.ts';
 import { repoRoot, registryPaths, sharedRegistryFiles } from './paths.ts';
@@ -184,8 +185,9 @@ function checkDeployment(parsed: Parsed, context: { regionCodes: readonly string
     return undefined;
   }
   if (!deploymentNamePattern.test(baseName(file))) {
+    const odd = pinpointCharacter(baseName(file), (character) => /^[a-z0-9-]$/.test(character));
     problems.push(
-      `${file}: the file name is not a deployment name; allowed: deployments/{regionCode}-{environment}-{instance}.yaml (e.g. westeu-test-1.yaml), ` +
+      `${file}: the file name is not a deployment name${odd === undefined ? '' : ` (it contains ${odd}, which is not a lower-case ASCII letter, digit or hyphen)`}; allowed: deployments/{regionCode}-{environment}-{instance}.yaml (e.g. westeu-test-1.yaml), ` +
         `or one of the shared files ${[...sharedRegistryFiles].join(', ')}`,
     );
     return undefined;

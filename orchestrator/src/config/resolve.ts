@@ -1,5 +1,6 @@
 // A deployment resolved from a validated registry: its region, merged settings, tags, names and
 // subnets. Pure functions of the registry's data.
+import { pinpointCharacter } from '../naming/characters.ts';
 import { UsageError } from '../errors.ts';
 import { deriveNames, deriveOtherNames, type DeploymentNames, type OtherNames } from '../naming/derive.ts';
 import { deploymentNamePattern } from './deployment-schema.ts';
@@ -49,7 +50,8 @@ export function resolveDeployment(registry: Registry, name: string): ResolvedDep
   const known = registry.deployments.map((candidate) => candidate.name);
   if (deployment === undefined) {
     const nearest = closest(name, known);
-    const shape = deploymentNamePattern.test(name) ? '' : ' (deployment names are {regionCode}-{environment}-{instance}, e.g. westeu-test-1)';
+    const odd = pinpointCharacter(name, (character) => /^[a-z0-9-]$/.test(character));
+    const shape = deploymentNamePattern.test(name) ? '' : ` (${odd === undefined ? '' : `it contains ${odd}, which is not a lower-case ASCII letter, digit or hyphen; `}deployment names are {regionCode}-{environment}-{instance}, e.g. westeu-test-1)`;
     throw new UsageError(
       `unknown deployment ${JSON.stringify(name)}${shape}${nearest === undefined ? '' : `; did you mean ${JSON.stringify(nearest)}?`} Known deployments: ${known.join(', ')}.`,
       'each deployment is a file deployments/<name>.yaml; `cf-infra cidr` lists them',

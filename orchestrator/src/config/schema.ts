@@ -1,6 +1,7 @@
 // A small declarative validator for the registry's YAML: each spec knows its type and what is
 // allowed, and every problem names the field path, the value and the rule. Files are named by
 // the caller (problems are collected as { path, message } and prefixed with the file later).
+import { pinpointCharacter, printableAscii } from '../naming/characters.ts';
 import { didYouMean } from './suggest.ts';
 
 export interface Problem {
@@ -28,10 +29,22 @@ export interface Field {
   partial?: boolean;
 }
 
+/**
+ * The longest string any configuration field may hold: the longest value written today is about
+ * a hundred characters, and every Azure name, tag value (256) and e-mail address (254) fits.
+ */
+export const maxFieldLength = 512;
+
+/** ` (it contains "е" (U+0435, Cyrillic) at position 9, …)` when a value holds a character outside printable ASCII. */
+function oddCharacter(value: string): string {
+  const found = pinpointCharacter(value, printableAscii);
+  return found === undefined ? '' : ` (it contains ${found}, which is not a printable ASCII character)`;
+}
+
 /** Shows a value the way it was written in YAML (strings quoted). */
 export function show(value: unknown): string {
   if (value === undefined) return '(missing)';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return value.length > 80 ? `${JSON.stringify(value.slice(0, 77))}... (${value.length} characters)` : JSON.stringify(value);
   if (typeof value === 'object' && value !== null) {
     const text = JSON.stringify(value);
     return text.length > 60 ? `${text.slice(0, 57)}...` : text;
@@ -100,7 +113,7 @@ export function validate(spec: Spec, value: unknown, path = '', partial = false)
       const known = Object.keys(spec.fields);
       for (const key of Object.keys(value)) {
         if (!(key in spec.fields)) {
-          problems.push({ path: joinPath(path, key), message: `unknown field${didYouMean(key, known)}; known fields${path === '' ? '' : ` of ${path}`}: ${known.join(', ')}` });
+          problems.push({ path: joinPath(path, key.length > 80 ? `${key.slice(0, 77)}...` : key), message: `unknown field${key.length > 80 ? '' : didYouMean(key, known)}; known fields${path === '' ? '' : ` of ${path}`}: ${known.join(', ')}` });
         }
       }
       for (const [key, field] of Object.entries(spec.fields)) {
@@ -117,21 +130,23 @@ export function validate(spec: Spec, value: unknown, path = '', partial = false)
       if (!isPlainObject(value)) return problem(`${show(value)} is ${typeName(value)}; ${allowed}`);
       const problems: Problem[] = [];
       for (const [key, child] of Object.entries(value)) {
-        if (!spec.keyPattern.test(key)) problems.push({ path: joinPath(path, key), message: `key ${show(key)} is not allowed; keys must be ${spec.keyRule}` });
+        if (key.length > maxFieldLength) problems.push({ path: `${path}.(key)`, message: `key ${show(key)} is longer than ${maxFieldLength} characters; keys must be ${spec.keyRule}` });
+        else if (!spec.keyPattern.test(key)) problems.push({ path: joinPath(path, key), message: `key ${show(key)} is not allowed${oddCharacter(key)}; keys must be ${spec.keyRule}` });
         problems.push(...validate(spec.values, child, joinPath(path, key), partial));
       }
       return problems;
     }
     case 'string':
       if (typeof value !== 'string') return problem(`${show(value)} is ${typeName(value)}; ${allowed}`);
-      return spec.test === undefined || spec.test(value) ? [] : problem(`${show(value)} is not allowed; ${allowed}`);
+      if (value.length > maxFieldLength) return problem(`${show(value)} is longer than ${maxFieldLength} characters; ${allowed}`);
+      return spec.test === undefined || spec.test(value) ? [] : problem(`${show(value)} is not allowed${oddCharacter(value)}; ${allowed}`);
     case 'enum':
       if (spec.values.includes(value as string | number)) return [];
       if ((typeof value === 'number' || typeof value === 'string') && spec.values.map(String).includes(String(value))) {
         const wanted = typeof spec.values.find((allowedValue) => String(allowedValue) === String(value));
         return problem(`${show(value)} is ${typeName(value)}; write it as a ${wanted} (${wanted === 'string' ? JSON.stringify(String(value)) : String(value)}); ${allowed}`);
       }
-      return problem(`${show(value)} is not allowed; ${allowed}${typeof value === 'string' ? didYouMean(value, spec.values.map(String)) : ''}`);
+      return problem(`${show(value)} is not allowed${typeof value === 'string' ? oddCharacter(value) : ''}; ${allowed}${typeof value === 'string' ? didYouMean(value, spec.values.map(String)) : ''}`);
     case 'integer': {
       if (typeof value !== 'number' || !Number.isInteger(value)) return problem(`${show(value)} is ${typeof value === 'number' ? 'not an integer' : typeName(value)}; ${allowed}`);
       const inRange = (spec.min === undefined || value >= spec.min) && (spec.max === undefined || value <= spec.max);

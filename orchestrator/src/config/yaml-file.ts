@@ -1,13 +1,35 @@
-// The file-reading edge of the registry: YAML/JSON text in, plain data or a located parse error out.
-import { readFileSync } from 'node:fs';
+// The one reader of the project's YAML and JSON configuration files: text in, plain data or a
+// located problem out (`file:line:column: …`), never an exception. Every YAML file the project
+// reads (deployments, profiles, regions, catalogue, bootstrap.yaml) comes through here.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument, visit } from 'yaml';
 
 export type Parsed = { ok: true; file: string; data: unknown } | { ok: false; file: string; problem: string };
 
-/** Parses YAML text; a syntax error (or a duplicate key) is reported as `file:line:column: message`. */
+/**
+ * The largest configuration file read: the biggest in the repository is a few kB, so 1 MB is
+ * generous and still keeps a mistaken (or hostile) file from being read and parsed whole.
+ */
+export const maxConfigFileBytes = 1024 * 1024;
+
+/**
+ * Aliases a document may expand: an alias bomb (`&a [*a,*a,…]` nested ten deep) expands to
+ * billions of nodes. The yaml package's own guard (maxAliasCount, default 100) throws a bare
+ * ReferenceError; configuration files here use anchors sparingly, so 50 is plenty.
+ */
+const maxAliasCount = 50;
+
+function located(file: string, lineCounter: LineCounter, offset: number | undefined): string {
+  if (offset === undefined) return file;
+  const { line, col } = lineCounter.linePos(offset);
+  return `${file}:${line}:${col}`;
+}
+
+/** Parses YAML text; a syntax error, duplicate key or alias explosion is reported as `file:line:column: message`. */
 export function parseYaml(text: string, file: string): Parsed {
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true, strict: true });
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true, strict: true, lineCounter });
   const error = document.errors[0];
   if (error !== undefined) {
     const position = error.linePos?.[0];
@@ -15,7 +37,20 @@ export function parseYaml(text: string, file: string): Parsed {
     const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     return { ok: false, file, problem: `${where}: invalid YAML: ${message}` };
   }
-  return { ok: true, file, data: document.toJS() };
+  try {
+    return { ok: true, file, data: document.toJS({ maxAliasCount }) };
+  } catch (error) {
+    // toJS throws only on alias trouble (too many expansions, or an alias to an unknown anchor).
+    let firstAlias: number | undefined;
+    visit(document, {
+      Alias(_key, node) {
+        firstAlias = node.range?.[0];
+        return visit.BREAK;
+      },
+    });
+    const reason = (error as Error).message.split('\n')[0]!;
+    return { ok: false, file, problem: `${located(file, lineCounter, firstAlias)}: invalid YAML: its aliases (*name) expand too far (${reason}); write the values out instead of nesting aliases` };
+  }
 }
 
 export function parseJson(text: string, file: string): Parsed {
@@ -26,14 +61,37 @@ export function parseJson(text: string, file: string): Parsed {
   }
 }
 
-/** Reads and parses `relative` under `root`; a missing file is a problem, not an exception. */
-export function readData(root: string, relative: string): Parsed {
-  let text: string;
+/** The file's text, or a problem; the size is checked on the open file before anything is read. */
+export function readConfigText(absolute: string, shown: string, limit = maxConfigFileBytes): { ok: true; text: string } | { ok: false; problem: string } {
+  let fd: number;
   try {
-    text = readFileSync(path.join(root, relative), 'utf8');
+    fd = openSync(absolute, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, file: relative, problem: `${relative}: cannot read the file (${code === 'ENOENT' ? 'it does not exist' : code ?? String(error)})` };
+    return { ok: false, problem: `${shown}: cannot read the file (${code === 'ENOENT' ? 'it does not exist' : code ?? String(error)})` };
   }
-  return relative.endsWith('.json') ? parseJson(text, relative) : parseYaml(text, relative);
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return { ok: false, problem: `${shown}: cannot read the file (it is not a regular file)` };
+    if (stats.size > limit) {
+      return { ok: false, problem: `${shown}: the file is ${stats.size} bytes; a configuration file may have at most ${limit} bytes (${limit / 1024 / 1024} MB), so it was not read` };
+    }
+    const buffer = Buffer.alloc(stats.size);
+    let read = 0;
+    while (read < stats.size) {
+      const n = readSync(fd, buffer, read, stats.size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return { ok: true, text: buffer.subarray(0, read).toString('utf8') };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads and parses `relative` under `root`; a missing, oversized or malformed file is a problem, not an exception. */
+export function readData(root: string, relative: string): Parsed {
+  const read = readConfigText(path.join(root, relative), relative);
+  if (!read.ok) return { ok: false, file: relative, problem: read.problem };
+  return relative.endsWith('.json') ? parseJson(read.text, relative) : parseYaml(read.text, relative);
 }

@@ -3,20 +3,27 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { readData } from '../config/yaml-file.ts';
+import { ConfigError } from '../errors.ts';
 import type { ArmResource } from '../policy/types.ts';
 import { checkBudget, estimateCost, type CostEstimate } from './estimate.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const tiers = ['networking', 'monitoring', 'database', 'cache', 'messaging', 'security', 'containers'];
 
+function yamlData(relative: string): unknown {
+  const parsed = readData(repoRoot, relative);
+  if (!parsed.ok) throw new ConfigError([parsed.problem]);
+  return parsed.data;
+}
+
 export function deploymentCostRows(): Array<{ name: string; environment: string; budget: number; estimate: CostEstimate }> {
   const dir = join(repoRoot, 'deployments', 'snapshots');
   return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((file) => {
     const name = file.slice(0, -5);
     const resources = (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { resources: ArmResource[] }).resources;
-    const environment = (parseYaml(readFileSync(join(repoRoot, 'deployments', `${name}.yaml`), 'utf8')) as { environment: string }).environment;
-    const profile = parseYaml(readFileSync(join(repoRoot, 'deployments', 'profiles', `${environment}.yaml`), 'utf8')) as { budget: { monthlyUsd: number } };
+    const environment = (yamlData(`deployments/${name}.yaml`) as { environment: string }).environment;
+    const profile = yamlData(`deployments/profiles/${environment}.yaml`) as { budget: { monthlyUsd: number } };
     const location = resources.find((r) => r.type === 'Microsoft.Resources/resourceGroups')?.location ?? 'westeurope';
     return { name, environment, budget: profile.budget.monthlyUsd, estimate: estimateCost(resources, { location }) };
   });

@@ -10,6 +10,7 @@ import type { Bicep } from '../bicep/index.ts';
 import { emulatorEndpointEnv, emulatorTarget } from '../bootstrap/emulator-target.ts';
 import { repoRoot } from '../config/paths.ts';
 import { canConnect } from '../lock/local-store.ts';
+import { envNumber, envString } from '../env.ts';
 import { defaultEmulatorPort } from '../../../local/arm-emulator/options.ts';
 
 /** The SDK's own retry policy retries 429/5xx honouring Retry-After (throttling + exponential strategies). */
@@ -28,12 +29,13 @@ export interface ArmSession {
 export { canConnect };
 
 export function emulatorStateDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.ARM_EMULATOR_STATE_DIR ?? path.join(repoRoot, '.local-data', 'arm-emulator');
+  return envString('ARM_EMULATOR_STATE_DIR', env) ?? path.join(repoRoot, '.local-data', 'arm-emulator');
 }
 
 /** The emulator's subscription: $ARM_EMULATOR_SUBSCRIPTION_ID or the emulator's default. */
 export async function emulatorSubscriptionId(env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  if (env.ARM_EMULATOR_SUBSCRIPTION_ID) return env.ARM_EMULATOR_SUBSCRIPTION_ID;
+  const given = envString('ARM_EMULATOR_SUBSCRIPTION_ID', env);
+  if (given !== undefined) return given;
   const { defaultSubscriptionId } = await import('../../../local/arm-emulator/options.ts');
   return defaultSubscriptionId;
 }
@@ -44,8 +46,8 @@ export async function openEmulatorSession(options: { bicep?: Bicep; env?: NodeJS
   const identity = options.identity ?? 'owner';
   const { principalId } = emulatorIdentities[identity];
   const subscriptionId = await emulatorSubscriptionId(env);
-  const endpoint = env[emulatorEndpointEnv] ?? env.CF_EMULATOR_URL;
-  const port = Number(env.ARM_EMULATOR_PORT ?? defaultEmulatorPort);
+  const endpoint = envString(emulatorEndpointEnv, env) ?? envString('CF_EMULATOR_URL', env);
+  const port = envNumber('ARM_EMULATOR_PORT', defaultEmulatorPort, env);
   const running = endpoint !== undefined || (await canConnect(port));
   if (running) {
     const target = emulatorTarget({ ...env, ...(endpoint === undefined ? {} : { [emulatorEndpointEnv]: endpoint }) });
@@ -74,5 +76,5 @@ export async function openEmulatorSession(options: { bicep?: Bicep; env?: NodeJS
 
 export async function openAzureSession(subscriptionId: string): Promise<ArmSession> {
   const clients = createArmClients({ kind: 'azure', subscriptionId }, { retryOptions: armRetryOptions });
-  return { clients, where: `Azure subscription ${subscriptionId}`, emulator: false, principalId: process.env.AZURE_CLIENT_OBJECT_ID || undefined, close: async () => {} };
+  return { clients, where: `Azure subscription ${subscriptionId}`, emulator: false, principalId: envString('AZURE_CLIENT_OBJECT_ID'), close: async () => {} };
 }

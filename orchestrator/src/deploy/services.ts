@@ -5,6 +5,7 @@
 import { createInterface } from 'node:readline/promises';
 import { parseEmulatorIdentity, type EmulatorIdentity } from '../arm/identities.ts';
 import { openBicep, type Bicep } from '../bicep/index.ts';
+import { envString } from '../env.ts';
 import { UsageError } from '../errors.ts';
 import { resolveLockStore, type LockStore } from '../lock/index.ts';
 import { leaseSecondsFromEnv } from '../lock/deployment-lock.ts';
@@ -31,7 +32,7 @@ export interface CheckedTargetFlags {
 export function checkTargetFlags(flags: TargetFlags, env: NodeJS.ProcessEnv = process.env): CheckedTargetFlags {
   const identity = parseEmulatorIdentity(flags.as, flags.emulator);
   if (flags.emulator) return { emulator: true, ...(flags.subscription === undefined ? {} : { subscription: flags.subscription }), identity };
-  const subscription = flags.subscription ?? env.AZURE_SUBSCRIPTION_ID;
+  const subscription = flags.subscription ?? envString('AZURE_SUBSCRIPTION_ID', env);
   if (subscription === undefined || subscription === '') {
     throw new UsageError('which subscription? Pass --subscription <id> (or set AZURE_SUBSCRIPTION_ID), or --emulator for the local ARM emulator', 'az account show --query id -o tsv prints the current one');
   }

@@ -3,7 +3,7 @@
 // Only the catalogue is read (not the whole registry of config/registry.ts), so the local
 // environment keeps working while a deployment file elsewhere is being edited.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { parse } from 'yaml';
+import { parseYaml, readConfigText } from '../config/yaml-file.ts';
 import { ConfigError } from '../errors.ts';
 import { catalogFile, catalogEnvFile } from './paths.ts';
 
@@ -13,7 +13,9 @@ export interface LocalCatalog {
 }
 
 export function catalogFromYaml(text: string, file: string): LocalCatalog {
-  const doc = parse(text) as { services?: unknown; eventHubs?: unknown } | null;
+  const parsed = parseYaml(text, file);
+  if (!parsed.ok) throw new ConfigError([parsed.problem]);
+  const doc = parsed.data as { services?: unknown; eventHubs?: unknown } | null;
   const problems: string[] = [];
   const services = Array.isArray(doc?.services) ? doc.services : [];
   if (services.length === 0) problems.push(`${file}: services must be a non-empty list`);
@@ -37,7 +39,9 @@ export function catalogFromYaml(text: string, file: string): LocalCatalog {
 }
 
 export function loadCatalog(file = catalogFile): LocalCatalog {
-  return catalogFromYaml(readFileSync(file, 'utf8'), 'deployments/catalog.yaml');
+  const read = readConfigText(file, 'deployments/catalog.yaml');
+  if (!read.ok) throw new ConfigError([read.problem]);
+  return catalogFromYaml(read.text, 'deployments/catalog.yaml');
 }
 
 /** local/catalog.env: the catalogue as the variables that scripts/init-databases.sh and topic-init read. */

@@ -2,6 +2,7 @@
 // public emulator development credentials published in Microsoft's Azurite documentation
 // ("devstoreaccount1"): they open nothing but a local emulator. Kept in this one place.
 import { StorageSharedKeyCredential } from '@azure/storage-blob';
+import { envNumber } from '../env.ts';
 
 export const azuriteAccountName = 'devstoreaccount1';
 
@@ -16,13 +17,7 @@ export const azuriteDefaultBlobPort = 10000;
 
 /** Blob port: $AZURITE_BLOB_PORT, else Azurite's default (azuriteDefaultBlobPort). */
 export function azuriteBlobPort(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.AZURITE_BLOB_PORT;
-  if (raw === undefined || raw === '') return azuriteDefaultBlobPort;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new RangeError(`AZURITE_BLOB_PORT must be a port number (1-65535), got "${raw}"`);
-  }
-  return port;
+  return envNumber('AZURITE_BLOB_PORT', azuriteDefaultBlobPort, env);
 }
 
 /** Azurite serves accounts path-style: http://127.0.0.1:<port>/<account>. */

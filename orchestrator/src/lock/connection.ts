@@ -2,13 +2,14 @@
 // Azurite with --emulator, else the artifacts account created by bootstrap.
 import { DefaultAzureCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/core-auth';
+import { envString, type EnvName } from '../env.ts';
 import { UsageError } from '../errors.ts';
 import { azuriteBlobPort, azuriteBlobUrl, azuriteCredential } from './azurite.ts';
 import { artifactsAccountUrlEnv, defaultLockContainer, openLockStore, type LockStore } from './store.ts';
 
 export { artifactsAccountUrlEnv };
 /** Environment variable overriding the lock container name. */
-export const lockContainerEnv = 'CF_LOCK_CONTAINER';
+export const lockContainerEnv = 'CF_LOCK_CONTAINER' satisfies EnvName;
 
 export interface LockConnectionOptions {
   emulator: boolean;
@@ -19,7 +20,7 @@ export interface LockConnectionOptions {
 }
 
 export function resolveLockStore(options: LockConnectionOptions, env: NodeJS.ProcessEnv = process.env): LockStore {
-  const container = options.container ?? (env[lockContainerEnv] || defaultLockContainer);
+  const container = options.container ?? envString(lockContainerEnv, env) ?? defaultLockContainer;
   if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(container)) {
     throw new UsageError(`lock container "${container}" is not a valid container name: 3-63 lower-case letters, digits and single hyphens.`);
   }
@@ -32,7 +33,7 @@ export function resolveLockStore(options: LockConnectionOptions, env: NodeJS.Pro
     }
     return openLockStore({ accountUrl: azuriteBlobUrl(port), credential: azuriteCredential(), container });
   }
-  const accountUrl = options.accountUrl ?? env[artifactsAccountUrlEnv];
+  const accountUrl = options.accountUrl ?? envString(artifactsAccountUrlEnv, env);
   if (accountUrl === undefined || accountUrl === '') {
     throw new UsageError(
       'where is the lock? Pass --emulator (Azurite), or the artifacts storage account with --account-url or ' +

@@ -1,5 +1,6 @@
 // The per-deployment run lock: a finite blob lease, renewed while the run lives, released on
 // success, failure, Ctrl-C and SIGTERM, and expiring on its own when the process dies.
+import { envNumber } from '../env.ts';
 import { RestError, type BlobLeaseClient, type BlockBlobClient } from '@azure/storage-blob';
 import { UsageError } from '../errors.ts';
 import { DeploymentLockedError } from './errors.ts';
@@ -15,13 +16,7 @@ export const leaseSecondsEnv = 'CF_LOCK_LEASE_SECONDS';
 
 /** $CF_LOCK_LEASE_SECONDS, else defaultLeaseSeconds; a value outside 15-60 is bad input. */
 export function leaseSecondsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env[leaseSecondsEnv];
-  if (raw === undefined || raw === '') return defaultLeaseSeconds;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < minLeaseSeconds || value > maxLeaseSeconds) {
-    throw new UsageError(`${leaseSecondsEnv} must be a whole number of seconds from ${minLeaseSeconds} to ${maxLeaseSeconds} (Azure's finite blob lease durations), got "${raw}"`);
-  }
-  return value;
+  return envNumber(leaseSecondsEnv, defaultLeaseSeconds, env); // 15-60, checked by env.ts
 }
 
 export interface AcquireOptions {

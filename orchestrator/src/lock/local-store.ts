@@ -2,6 +2,7 @@
 // started and stopped explicitly (`cf-infra local lockstore start|stop|status`), its leases and blobs
 // on disk under its directory. No cf-infra run starts or stops it: a run that did would take every
 // other run's leases down with it when it ends (issue 16, item 1). --emulator runs refuse without it.
+import { envString } from '../env.ts';
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -26,7 +27,7 @@ export interface LockStoreLayout {
 }
 
 export function lockStoreLayout(env: NodeJS.ProcessEnv = process.env): LockStoreLayout {
-  const raw = env[lockStoreDirEnv];
+  const raw = envString(lockStoreDirEnv, env);
   const dir = raw === undefined || raw === '' ? defaultLockStoreDir : path.resolve(raw);
   return { dir, pidFile: path.join(dir, 'lockstore.pid.json'), log: path.join(dir, 'lockstore.log') };
 }

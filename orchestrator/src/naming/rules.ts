@@ -2,6 +2,7 @@
 // "Naming rules and restrictions for Azure resources" (learn.microsoft.com/azure/azure-resource-manager/
 // management/resource-name-rules) or, where that table has no row, from the source named in `source`.
 // A name ARM would refuse is refused here, before anything is sent.
+import { pinpointCharacter } from './characters.ts';
 
 export interface NamingRule {
   /** ARM resource type. */
@@ -243,8 +244,8 @@ export type NamingRuleId = keyof typeof namingRules;
 export function namingViolation(rule: NamingRule, name: string): string | undefined {
   const length = [...name].length;
   if (length < rule.minLength || length > rule.maxLength) return `is ${length} characters long; allowed: ${rule.minLength}-${rule.maxLength}`;
-  const bad = [...name].find((character) => !rule.characters.test(character));
-  if (bad !== undefined) return `contains ${JSON.stringify(bad)}, which is not an allowed character`;
+  const bad = pinpointCharacter(name, (character) => rule.characters.test(character));
+  if (bad !== undefined) return `contains ${bad}, which is not an allowed character`;
   const first = [...name][0]!;
   const last = [...name][length - 1]!;
   if (rule.start !== undefined && !rule.start.test(first)) return `starts with ${JSON.stringify(first)}, which is not allowed there`;

@@ -3,12 +3,13 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { repoRoot } from '../config/paths.ts';
+import { envString } from '../env.ts';
 import type { LockStore } from '../lock/index.ts';
 import type { RunReport } from './model.ts';
 import { renderReportJson, renderReportMarkdown, renderReportText } from './render.ts';
 
 /** $CF_RUNS_DIR, else .runs/ in the checkout. */
-export const defaultRunsDir = process.env.CF_RUNS_DIR || path.join(repoRoot, '.runs');
+export const defaultRunsDir = envString('CF_RUNS_DIR') ?? path.join(repoRoot, '.runs');
 
 export function runDirectory(runsDir: string, deployment: string, runId: string): string {
   return path.join(runsDir, deployment, runId);

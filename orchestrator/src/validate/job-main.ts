@@ -4,6 +4,7 @@
 // write-only SAS URL the start request passed), then a final `done` line. Exit 0 when every result
 // was delivered — a failing check is a result, not a job failure; non-zero when the job itself
 // could not run or deliver (validate then reports the missing checks as failed).
+import { checkEnvironment } from '../env.ts';
 import { jobChecks } from './job/checks.ts';
 import { jobSetUpCheckName, readJobConfiguration, type JobConfiguration } from './job/config.ts';
 import { troubleshootingLink } from './model.ts';
@@ -18,6 +19,7 @@ async function main(): Promise<number> {
   let writer: ResultsWriter | undefined;
   let planned = false;
   try {
+    checkEnvironment(process.env, 'job');
     config = readJobConfiguration(process.env);
     secrets = sasSecrets(config.resultsUrl);
     const out = new ResultsWriter(config.resultsUrl);

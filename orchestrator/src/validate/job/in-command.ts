@@ -9,6 +9,7 @@ import { emulatorTarget } from '../../bootstrap/emulator-target.ts';
 import type { ResolvedDeployment } from '../../config/resolve.ts';
 import { requireLocalLockStore } from '../../lock/local-store.ts';
 import { UsageError } from '../../errors.ts';
+import { envString, type EnvName } from '../../env.ts';
 import { skippedCheck, type CheckDefinition, type CheckResult } from '../model.ts';
 import { runChecks } from '../runner.ts';
 import { outputAt, outputsOfStack } from '../azure-target.ts';
@@ -22,19 +23,20 @@ import { jobsClient } from './start.ts';
 /** The reason the suite's data placeholders carry while the job runs them (never shown: replaced by the job's results). */
 export const inJobReason = 'run by the validation job';
 
-export const imageEnv = 'CF_VALIDATE_IMAGE';
+export const imageEnv = 'CF_VALIDATE_IMAGE' satisfies EnvName;
 /** CF_VALIDATE_JOB=skip: do not start the job (a first deploy, before its registry holds the image); the data checks are skipped saying so. */
-export const jobSwitchEnv = 'CF_VALIDATE_JOB';
+export const jobSwitchEnv = 'CF_VALIDATE_JOB' satisfies EnvName;
 export const jobSkippedReason = `${jobSwitchEnv}=skip: the validation job was not started (a first deploy: the registry it creates holds no validation image yet); push the image, then run cf-infra validate`;
-export const imageTagEnv = 'CF_VALIDATE_IMAGE_TAG';
+export const imageTagEnv = 'CF_VALIDATE_IMAGE_TAG' satisfies EnvName;
 export const imageRepository = 'cf-validate';
 
 /** Pure: the image to start — $CF_VALIDATE_IMAGE, else <registry login server>/cf-validate:<$CF_VALIDATE_IMAGE_TAG or latest>. */
 export function validationImage(stack: DeploymentStack, env: NodeJS.ProcessEnv): string {
-  if (env[imageEnv]) return env[imageEnv]!;
+  const image = envString(imageEnv, env);
+  if (image !== undefined) return image;
   const server = outputAt(outputsOfStack(stack), 'containerApps.registryLoginServer');
   if (typeof server !== 'string' || server === '') throw new Error('stack output containerApps.registryLoginServer is missing: redeploy, or set CF_VALIDATE_IMAGE');
-  return `${server}/${imageRepository}:${env[imageTagEnv] || 'latest'}`;
+  return `${server}/${imageRepository}:${envString(imageTagEnv, env) ?? 'latest'}`;
 }
 
 export interface JobDataInput {
@@ -88,12 +90,11 @@ export async function dataChecksInJob(input: JobDataInput): Promise<JobRun> {
 /** The suite with its data checks run by the job: the caller's checks here, concurrently with the job. */
 export async function runSuiteWithJob(suite: { checks: CheckDefinition[]; secrets: string[] }, input: JobDataInput): Promise<{ results: CheckResult[]; secrets: string[] }> {
   const own = suite.checks.filter((c) => isCallerCheck(c.name));
-  const switchValue = (input.env ?? process.env)[jobSwitchEnv];
+  const switchValue = envString(jobSwitchEnv, input.env ?? process.env);
   if (switchValue === 'skip') {
     const skipped = suite.checks.filter((c) => !isCallerCheck(c.name)).map((c) => skippedCheck(c.name, c.troubleshooting, jobSkippedReason));
     return { results: await runChecks([...own, ...skipped], { secrets: suite.secrets, ...(input.onResult === undefined ? {} : { onResult: input.onResult }) }), secrets: suite.secrets };
   }
-  if (switchValue !== undefined && switchValue !== '' && switchValue !== 'run') throw new UsageError(`$${jobSwitchEnv} must be run or skip, got "${switchValue}"`);
   const [ownResults, job] = await Promise.all([
     runChecks(own, { secrets: suite.secrets, ...(input.onResult === undefined ? {} : { onResult: input.onResult }) }),
     // Whatever keeps the job from running (no results account, no job yet) fails its checks, not the command.
