@@ -2,7 +2,6 @@
 // success, failure, Ctrl-C and SIGTERM, and expiring on its own when the process dies.
 import { envNumber } from '../env.ts';
 import { RestError, type BlobLeaseClient, type BlockBlobClient } from '@azure/storage-blob';
-import { UsageError } from '../errors.ts';
 import { DeploymentLockedError } from './errors.ts';
 import { currentHolder, parseHolder, type LockHolder } from './holder.ts';
 import { assertLockableDeploymentName, lockBlobName, lockStoreError, type LockStore } from './store.ts';
