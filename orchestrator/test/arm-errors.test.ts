@@ -108,6 +108,24 @@ describe('ARM errors: one explanation per code', () => {
     expect(deny.specifics.join('\n')).to.include('Azure Deployment Stack Owner');
   });
 
+  it('LinkedAuthorizationFailed: the missing action is the linked one, on the linked scope (not the target\'s write)', () => {
+    const vnet = `${rg}/providers/Microsoft.Network/virtualNetworks/vnet-cf-westeu-test-1`;
+    const link = `${rg}/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net/virtualNetworkLinks/vnet`;
+    const e = explainArmError(
+      {
+        error: {
+          code: 'LinkedAuthorizationFailed',
+          message: `The client 'c1' with object id 'c1' has permission to perform action 'Microsoft.Network/privateDnsZones/virtualNetworkLinks/write' on scope '${link}'; however, it does not have permission to perform action(s) 'Microsoft.Network/virtualNetworks/join/action' on the linked scope(s) '${vnet}' (respectively) or the linked scope(s) are invalid.`,
+        },
+      },
+      { deploymentRoleName: 'cf-infra deployer' },
+    );
+    expect(e.headline).to.include('may not Microsoft.Network/virtualNetworks/join/action on the linked');
+    expect(e.specifics).to.include('missing linked action: Microsoft.Network/virtualNetworks/join/action');
+    expect(e.specifics).to.include(`linked scope: ${vnet}`);
+    expect(e.action).to.include('add Microsoft.Network/virtualNetworks/join/action to the role "cf-infra deployer"');
+  });
+
   it('DeploymentStackInNonTerminalState: another run of this stack is in progress (exit code 3)', () => {
     const e = explainArmError(
       {

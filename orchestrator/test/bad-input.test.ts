@@ -157,14 +157,22 @@ describe('bad input is refused cleanly (exit 2, a message, no trace, no side eff
       return dir;
     }
 
-    it('an alias bomb in one deployment file: every command names the file and line, no ReferenceError', async () => {
+    it('an alias bomb in one deployment file: commands about every deployment, or that one, name the file and line, no ReferenceError', async () => {
       const dir = brokenCheckout('deployments/westeu-test-2.yaml', aliasBomb());
-      for (const args of [['cidr'], ['names', 'westeu-test-1'], ['plan', 'westeu-test-1', '--cache-dir', path.join(dir, 'cache')], ['list', '--emulator']]) {
+      for (const args of [['cidr'], ['names', 'westeu-test-2'], ['plan', 'westeu-test-2', '--cache-dir', path.join(dir, 'cache')], ['list', '--emulator']]) {
         const result = await cli(dir, args, { ARM_EMULATOR_STATE_DIR: path.join(dir, '.state') });
         expectRefused(result, /deployments\/westeu-test-2\.yaml:2:\d+: invalid YAML: its aliases \(\*name\) expand too far/);
       }
       expect(existsSync(path.join(dir, 'cache'))).to.equal(false);
       expect(existsSync(path.join(dir, '.state'))).to.equal(false);
+    });
+
+    it('a broken unrelated deployment file does not stop a command about another deployment: it goes on, warning which file is broken', async () => {
+      const dir = brokenCheckout('deployments/westeu-test-2.yaml', aliasBomb());
+      const result = await cli(dir, ['names', 'westeu-test-1']);
+      expect(result.status, result.stderr).to.equal(0);
+      expect(result.stderr).to.match(/warning: deployments\/westeu-test-2\.yaml is broken and left out \(its address space is not checked against this command's deployments\): deployments\/westeu-test-2\.yaml:2:\d+: invalid YAML/);
+      expect(result.stdout).to.include('rg-cf-westeu-test-1');
     });
 
     for (const file of ['deployments/regions.yaml', 'deployments/catalog.yaml', 'deployments/profiles/test.yaml']) {

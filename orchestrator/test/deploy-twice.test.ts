@@ -159,17 +159,35 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
         const first = await deploy(deployment);
         if (fails === 'first') {
           expect(first.exitCode).to.equal(ExitCode.Failed);
-          expect(first.lines.join('\n')).to.match(/LinkedAuthorizationFailed/).and.to.include(action);
+          expect(first.lines.join('\n'), first.lines.join('\n')).to.match(/LinkedAuthorizationFailed/).and.to.include(action);
           return;
         }
         expect(first.exitCode, first.lines.join('\n')).to.equal(ExitCode.Success);
         const second = await deploy(deployment);
         expect(second.exitCode).to.equal(ExitCode.Failed);
-        expect(second.lines.join('\n')).to.match(/AuthorizationFailed/).and.to.include(action);
+        expect(second.lines.join('\n'), second.lines.join('\n')).to.match(/AuthorizationFailed/).and.to.include(action);
       } finally {
         await rest.put(role.id, role.apiVersion, role.body);
         await owner.close();
       }
     });
   }
+
+  it('the CI identity cannot grant Owner, nor an allowed role to a user: the condition on its role assignment refuses (403)', async () => {
+    const rest = armRest(ci.clients, emulator.endpoint);
+    const scope = `/subscriptions/${emulator.subscriptionId}`;
+    const roleId = (guid: string): string => `/subscriptions/${emulator.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+    const attempt = (name: string, guid: string, principalType: string): Promise<unknown> =>
+      rest.put(`${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`, '2022-04-01', { properties: { roleDefinitionId: roleId(guid), principalId: emulatorCiPrincipalId, principalType } }).then(() => 'granted', (error: unknown) => error);
+    const owner = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
+    const secretsUser = '4633458b-17de-408a-b874-0445c86b69e6';
+    for (const [name, guid, type] of [['5b0c0c1d-0000-4000-8000-000000000001', owner, 'ServicePrincipal'], ['5b0c0c1d-0000-4000-8000-000000000002', secretsUser, 'User']] as const) {
+      const refused = (await attempt(name, guid, type)) as { statusCode?: number; code?: string; message?: string };
+      expect(refused, `${guid} to a ${type}`).to.not.equal('granted');
+      expect([refused.statusCode, refused.code], refused.message).to.deep.equal([403, 'AuthorizationFailed']);
+      expect(refused.message).to.include('condition');
+    }
+    // What the templates grant (a service principal with Key Vault Secrets User) stays allowed.
+    expect(await attempt('5b0c0c1d-0000-4000-8000-000000000003', secretsUser, 'ServicePrincipal')).to.equal('granted');
+  });
 });

@@ -3,6 +3,7 @@ import { CliError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import {
   explainAuthorization,
+  explainLinkedAuthorization,
   explainPolicy,
   explainQuota,
   explainSku,
@@ -19,7 +20,7 @@ const explainers: Record<string, Explainer> = {
   quotaexceeded: explainQuota,
   subscriptionquotaexceeded: explainQuota,
   authorizationfailed: explainAuthorization,
-  linkedauthorizationfailed: explainAuthorization,
+  linkedauthorizationfailed: explainLinkedAuthorization,
   deploymentstackinnonterminalstate: explainStackBusy,
   deploymentactive: explainStackBusy,
   invalidtemplate: explainTemplate,

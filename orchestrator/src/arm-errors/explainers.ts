@@ -121,6 +121,37 @@ export const explainAuthorization: Explainer = (error, context) => {
   };
 };
 
+/**
+ * ARM's LinkedAuthorizationFailed: the caller may perform the action on the target but not the
+ * action(s) ARM checks on a resource the request references ("…has permission to perform action 'A'
+ * on scope 'S'; however, it does not have permission to perform action(s) 'B' on the linked scope(s)
+ * 'T'…"). What is missing is the linked action, not the target's.
+ */
+export const explainLinkedAuthorization: Explainer = (error, context) => {
+  const m = error.message;
+  const linked = quotedAfter(m, /perform action\(s\) '([^']+)'/i);
+  const linkedScope = quotedAfter(m, /linked scope\(s\) '([^']+)'/i);
+  if (linked === undefined) return explainAuthorization(error, context);
+  const own = quotedAfter(m, /perform action '([^']+)'/i);
+  const client = quotedAfter(m, /(?:client|principal) '([^']+)'/i);
+  const actions = linked.split(',');
+  const grant = roleGranting(actions[0]!);
+  const who = context.deploymentRoleName === undefined ? 'the deployment identity\'s role' : `the role "${context.deploymentRoleName}"`;
+  return {
+    headline: `The deploying identity may not ${linked} on the linked ${linkedScope ?? 'resource'}${own ? ` (needed for ${own})` : ''}.`,
+    action:
+      `add ${actions.join(' and ')} to ${who}${grant ? ` (or assign ${grant.role} at that scope)` : ''}; ` +
+      'if access was granted just now, sign in again (`az login`) or re-run the workflow so a fresh token is used.',
+    specifics: [
+      `missing linked action: ${linked}`,
+      ...(linkedScope ? [`linked scope: ${linkedScope}`] : []),
+      ...(own ? [`allowed: ${own}${error.target ? ` on ${error.target}` : ''}`] : []),
+      ...(client ? [`identity: ${client}`] : []),
+    ],
+    exitCode: ExitCode.Failed,
+  };
+};
+
 export const explainStackBusy: Explainer = (error, context) => {
   const stack = quotedAfter(error.message, /stack '([^']+)'/i) ?? error.target;
   const unlock = context.deployment === undefined ? 'cf-infra unlock <deployment> --force' : `cf-infra unlock ${context.deployment} --force`;

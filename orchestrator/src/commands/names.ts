@@ -1,5 +1,5 @@
 // `cf-infra names <deployment>`: every resource name the deployment uses, with the rule each satisfies.
-import { loadRegistry, resolveDeployment } from '../config/registry.ts';
+import { loadRegistryFor, resolveDeployment } from '../config/registry.ts';
 import { textTable } from '../docs/tables.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { deploymentPositional, parseCommandArgs } from './args.ts';
@@ -22,7 +22,7 @@ export async function run(args: string[]): Promise<number> {
   const parsed = parseCommandArgs('names', args, { help, positionals: deploymentPositional, options: { json: { type: 'boolean', default: false } } });
   if (parsed.help) return ExitCode.Success;
   const { values, positionals } = parsed;
-  const deployment = resolveDeployment(loadRegistry(), positionals[0]!);
+  const deployment = resolveDeployment(loadRegistryFor([positionals[0]!]), positionals[0]!);
   if (values.json) {
     const buildAgentPool = deployment.settings.registry.buildAgentPool === null ? null : deployment.names.containerRegistryAgentPool;
     console.log(JSON.stringify({ deployment: deployment.name, names: deployment.names, otherNames: deployment.otherNames, buildAgentPool }, null, 2));

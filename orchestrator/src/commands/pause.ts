@@ -8,7 +8,7 @@ import { armRest } from '../bootstrap/arm-rest.ts';
 import { checkSubscriptionId } from '../bootstrap/config.ts';
 import { emulatorTarget } from '../bootstrap/emulator-target.ts';
 import { apiVersions, resourceGroupId } from '../bootstrap/ids.ts';
-import { loadRegistry, resolveDeployment } from '../config/registry.ts';
+import { loadRegistryFor, resolveDeployment } from '../config/registry.ts';
 import { CliError, UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { deploymentPositional, parseCommandArgs } from './args.ts';
@@ -47,7 +47,7 @@ export async function runPower(verb: PowerVerb, args: string[]): Promise<number>
   if (parsed.help) return ExitCode.Success;
   const { values, positionals } = parsed;
   const identity = parseEmulatorIdentity(values.as, values.emulator);
-  const d = resolveDeployment(loadRegistry(), positionals[0]!);
+  const d = resolveDeployment(loadRegistryFor([positionals[0]!]), positionals[0]!);
   checkPausable(verb, d.name, d.environment);
   const given = values.subscription ?? envString('AZURE_SUBSCRIPTION_ID');
   if (given === undefined) throw new UsageError(`${verb}: --subscription <id> is required (or set AZURE_SUBSCRIPTION_ID)`);

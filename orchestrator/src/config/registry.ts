@@ -55,6 +55,38 @@ export function loadRegistry(root: string = repoRoot): Registry {
   return validateRegistry(readRegistrySources(root));
 }
 
+/**
+ * The registry for a command about some deployments. A deployment file that is broken on its own
+ * (unreadable or invalid YAML, schema problems) does not stop commands about the others: it is left
+ * out, and `warn` names it with its first problem — its address space is then not checked against
+ * theirs, which is safe: it cannot be planned or deployed until it is fixed, and its own plan checks
+ * it. Any other problem (a shared file, the named deployments themselves) refuses as loadRegistry does.
+ */
+export function loadRegistryFor(wanted: readonly string[], root: string = repoRoot, warn: (line: string) => void = (line) => console.error(line)): Registry {
+  const sources = readRegistrySources(root);
+  try {
+    return validateRegistry(sources);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const fileOf = (problem: string): string => /^([^:\s]+\.(?:ya?ml|json))[:\s]/.exec(problem)?.[1] ?? '';
+    const broken = new Set(error.problems.map(fileOf));
+    const deploymentFiles = new Set(sources.deployments.map((d) => d.file));
+    const wantedFiles = new Set(sources.deployments.filter((d) => wanted.includes(baseName(d.file))).map((d) => d.file));
+    if ([...broken].some((file) => !deploymentFiles.has(file) || wantedFiles.has(file))) throw error;
+    let registry: Registry;
+    try {
+      registry = validateRegistry({ ...sources, deployments: sources.deployments.filter((d) => !broken.has(d.file)) });
+    } catch {
+      throw error;
+    }
+    for (const file of [...broken].sort()) {
+      const first = error.problems.find((problem) => fileOf(problem) === file)!;
+      warn(`warning: ${file} is broken and left out (its address space is not checked against this command's deployments): ${first}`);
+    }
+    return registry;
+  }
+}
+
 function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
