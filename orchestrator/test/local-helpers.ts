@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { envExampleFile, localDir, repoRoot } from '../src/local/paths.ts';
-import { parseEnvText } from '../src/local/settings.ts';
+import { findFreePort } from '../src/local/ports.ts';
+import { loadSettings, parseEnvText, type LocalSettings } from '../src/local/settings.ts';
 
 export const paths = {
   repoRoot,
@@ -19,4 +21,20 @@ export function envValues(file: string): Map<string, string> {
 export function interpolate(value: string): string {
   const example = envValues(envExampleFile);
   return value.replace(/\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/g, (_, key: string, fallback?: string) => example.get(key) ?? fallback ?? '');
+}
+
+/** The local environment's settings (local/.env.example) on two free, distinct ports for PostgreSQL and Redis. */
+export async function settingsOnFreePorts(): Promise<LocalSettings> {
+  const defaults = loadSettings(envExampleFile);
+  const postgres = await findFreePort();
+  let redis = await findFreePort();
+  while (redis === postgres) redis = await findFreePort();
+  return { ...defaults, ports: { ...defaults.ports, postgres, redis } };
+}
+
+/** mkdtemp makes 0700 directories; when we are root, PostgreSQL runs as `postgres` and must pass through. */
+export function tempRoot(prefix = 'cf-local-test-'): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  return dir;
 }

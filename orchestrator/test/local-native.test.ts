@@ -2,9 +2,8 @@
 // by the same code as `npm run local:up -- --native`, in temp directories on free loopback ports.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
@@ -15,29 +14,14 @@ import { loadCatalog } from '../src/local/catalog.ts';
 import { databaseName, initDatabases, seedTestData, serviceRoleName, type DatabaseTarget } from '../src/local/database-init.ts';
 import { nativeLayout } from '../src/local/layout.ts';
 import { nativeDown, nativeReset, nativeStatus, nativeUp } from '../src/local/native-stack.ts';
-import { envValues, interpolate, paths } from './local-helpers.ts';
+import { envValues, interpolate, paths, settingsOnFreePorts, tempRoot } from './local-helpers.ts';
 import { findFreePort, isPortFree } from '../src/local/ports.ts';
 import { postgresPid } from '../src/local/postgres-native.ts';
 import { run } from '../src/local/processes.ts';
-import { loadSettings, type LocalSettings } from '../src/local/settings.ts';
+import type { LocalSettings } from '../src/local/settings.ts';
 
 const tenantA = '11111111-1111-4111-8111-111111111111';
 const tenantB = '22222222-2222-4222-8222-222222222222';
-
-async function settingsOnFreePorts(): Promise<LocalSettings> {
-  const defaults = loadSettings(paths.envExample);
-  const postgres = await findFreePort();
-  let redis = await findFreePort();
-  while (redis === postgres) redis = await findFreePort();
-  return { ...defaults, ports: { ...defaults.ports, postgres, redis } };
-}
-
-/** mkdtemp makes 0700 directories; when we are root, PostgreSQL runs as `postgres` and must pass through. */
-function tempRoot(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cf-local-test-'));
-  chmodSync(dir, 0o755);
-  return dir;
-}
 
 describe('local environment, native mode (real PostgreSQL and Redis)', function () {
   this.timeout(60_000);

@@ -2,15 +2,14 @@
 // table output against an emulator started for the command (no stack yet) and a real local native
 // environment, exit codes, and no secret in any output.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { loadCatalog } from '../src/local/catalog.ts';
 import { nativeDown, nativeUp } from '../src/local/native-stack.ts';
 import { findFreePort } from '../src/local/ports.ts';
-import { loadSettings, type LocalSettings } from '../src/local/settings.ts';
-import { paths } from './local-helpers.ts';
+import type { LocalSettings } from '../src/local/settings.ts';
+import { paths, settingsOnFreePorts, tempRoot } from './local-helpers.ts';
 
 const script = path.join(paths.repoRoot, 'scripts', 'validate-infrastructure.sh');
 
@@ -29,13 +28,8 @@ describe('cf-infra validate (the command, through scripts/validate-infrastructur
   const validate = (args: string[]) => spawnSync('bash', [script, ...args], { env, encoding: 'utf8', timeout: 150_000 });
 
   before(async () => {
-    root = mkdtempSync(path.join(tmpdir(), 'cf-validate-cli-'));
-    chmodSync(root, 0o755);
-    const defaults = loadSettings(paths.envExample);
-    const postgres = await findFreePort();
-    let redis = await findFreePort();
-    while (redis === postgres) redis = await findFreePort();
-    settings = { ...defaults, ports: { ...defaults.ports, postgres, redis } };
+    root = tempRoot('cf-validate-cli-');
+    settings = await settingsOnFreePorts();
     await nativeUp({ dataRoot: path.join(root, 'data'), settings, catalog, seed: false });
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(ARM_EMULATOR_|CF_EMULATOR_URL$|AZURE_SUBSCRIPTION_ID$)/.test(k)));
     // Nothing listens on this port: the command starts its own emulator on an empty state directory.

@@ -1,16 +1,14 @@
 // Post-deploy validation against the real local native environment (PostgreSQL and Redis started by
 // the same code as `npm run local:up -- --native`, in a temp directory on free loopback ports).
 import { expect } from 'chai';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { loadCatalog } from '../src/local/catalog.ts';
 import { nativeLayout } from '../src/local/layout.ts';
 import { nativeDown, nativeUp } from '../src/local/native-stack.ts';
-import { findFreePort } from '../src/local/ports.ts';
 import { stopRedis } from '../src/local/redis-native.ts';
-import { loadSettings, type LocalSettings } from '../src/local/settings.ts';
+import type { LocalSettings } from '../src/local/settings.ts';
 import { localPostgresTarget, localRedisTarget } from '../src/validate/local-target.ts';
 import { anyFailed, type CheckDefinition, type CheckResult } from '../src/validate/model.ts';
 import { postgresChecks } from '../src/validate/postgres-checks.ts';
@@ -18,7 +16,7 @@ import { redisChecks } from '../src/validate/redis-checks.ts';
 import { renderJson, renderMarkdown, renderTable } from '../src/validate/render.ts';
 import { runChecks } from '../src/validate/runner.ts';
 import { localNotRunningHint, secretsOf } from '../src/validate/targets.ts';
-import { paths } from './local-helpers.ts';
+import { settingsOnFreePorts, tempRoot } from './local-helpers.ts';
 
 describe('validate: PostgreSQL and Redis checks against the local native environment', function () {
   this.timeout(120_000);
@@ -31,13 +29,8 @@ describe('validate: PostgreSQL and Redis checks against the local native environ
   const allChecks = (s: LocalSettings) => [...postgresChecks(localPostgresTarget(s, catalog.services)), ...redisChecks(localRedisTarget(s, 'allkeys-lru'))];
 
   before(async () => {
-    const defaults = loadSettings(paths.envExample);
-    const postgres = await findFreePort();
-    let redis = await findFreePort();
-    while (redis === postgres) redis = await findFreePort();
-    settings = { ...defaults, ports: { ...defaults.ports, postgres, redis } };
-    dataRoot = mkdtempSync(path.join(tmpdir(), 'cf-validate-test-'));
-    chmodSync(dataRoot, 0o755);
+    settings = await settingsOnFreePorts();
+    dataRoot = tempRoot('cf-validate-test-');
     await nativeUp({ dataRoot, settings, catalog, seed: false });
   });
 

@@ -1,7 +1,6 @@
 // validate against the ARM emulator (in this process) + Azurite: the deploy pipeline's last phase runs
 // the ARM-level checks on the stack it applied, and the suite of `cf-infra validate --emulator`
 // checks that stack and PostgreSQL and Redis of a real local native environment.
-import { chmodSync, mkdtempSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,8 +16,7 @@ import { createProgress } from '../src/deploy/progress.ts';
 import { ExitCode } from '../src/exit-codes.ts';
 import { loadCatalog } from '../src/local/catalog.ts';
 import { nativeDown, nativeUp } from '../src/local/native-stack.ts';
-import { findFreePort } from '../src/local/ports.ts';
-import { loadSettings, type LocalSettings } from '../src/local/settings.ts';
+import type { LocalSettings } from '../src/local/settings.ts';
 import { missingDiagnosticSettings, type ArmContext } from '../src/validate/arm-checks.ts';
 import { azureDataChecksReason, localDataChecksReason } from '../src/validate/deploy-phase.ts';
 import { keyVaultChecksFor } from '../src/validate/key-vault-checks.ts';
@@ -28,7 +26,7 @@ import { runChecks } from '../src/validate/runner.ts';
 import { buildSuite } from '../src/validate/suite.ts';
 import { bicepExpander, startEmulator, type RunningEmulator } from '../../local/arm-emulator/index.ts';
 import { startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
-import { paths } from './local-helpers.ts';
+import { settingsOnFreePorts, tempRoot } from './local-helpers.ts';
 
 const resolvedCatalog = () => (resolveTarget('westeu-test-1').resolved as ResolvedDeployment).catalog;
 
@@ -55,13 +53,8 @@ describe('validate against the ARM emulator and the local native environment', f
     for (const ns of requiredNamespaces(preflight.plan.resources)) await clients.resources.providers.register(ns);
     await clients.resources.resourceGroups.createOrUpdate('NetworkWatcherRG', { location: 'westeurope' });
 
-    const defaults = loadSettings(paths.envExample);
-    const postgres = await findFreePort();
-    let redis = await findFreePort();
-    while (redis === postgres) redis = await findFreePort();
-    settings = { ...defaults, ports: { ...defaults.ports, postgres, redis } };
-    dataRoot = mkdtempSync(path.join(os.tmpdir(), 'cf-validate-emu-local-'));
-    chmodSync(dataRoot, 0o755);
+    settings = await settingsOnFreePorts();
+    dataRoot = tempRoot('cf-validate-emu-local-');
     temps.push(dataRoot);
     await nativeUp({ dataRoot, settings, catalog: loadCatalog(), seed: false });
   });

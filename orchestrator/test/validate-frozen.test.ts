@@ -3,18 +3,16 @@
 // summary is printed, and the process then exits by itself — no client or socket is left open.
 // Real servers of the native local environment, started by this test on free ports.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { loadCatalog } from '../src/local/catalog.ts';
 import { nativeLayout } from '../src/local/layout.ts';
 import { nativeDown, nativeUp } from '../src/local/native-stack.ts';
-import { findFreePort } from '../src/local/ports.ts';
 import { postgresPid } from '../src/local/postgres-native.ts';
-import { loadSettings, type LocalSettings } from '../src/local/settings.ts';
-import { paths } from './local-helpers.ts';
+import type { LocalSettings } from '../src/local/settings.ts';
+import { settingsOnFreePorts, tempRoot } from './local-helpers.ts';
 
 const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support/validate-checks-child.ts');
 
@@ -25,13 +23,8 @@ describe('validate with PostgreSQL and Redis frozen (SIGSTOP): bounded checks, t
   const frozen: number[] = [];
 
   before(async () => {
-    const defaults = loadSettings(paths.envExample);
-    const postgres = await findFreePort();
-    let redis = await findFreePort();
-    while (redis === postgres) redis = await findFreePort();
-    settings = { ...defaults, ports: { ...defaults.ports, postgres, redis } };
-    dataRoot = mkdtempSync(path.join(tmpdir(), 'cf-validate-frozen-'));
-    chmodSync(dataRoot, 0o755);
+    settings = await settingsOnFreePorts();
+    dataRoot = tempRoot('cf-validate-frozen-');
     await nativeUp({ dataRoot, settings, catalog: loadCatalog(), seed: false });
     const layout = nativeLayout(dataRoot);
     frozen.push(postgresPid(layout)!, Number(readFileSync(layout.redisPid, 'utf8').trim()));

@@ -6,7 +6,7 @@
 // deployment's (its databases, its vault's passwords); a job that dies before reporting is reported
 // as failed naming the execution; no SAS URL or password shows up in any output.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,8 +22,7 @@ import { createProgress } from '../src/deploy/progress.ts';
 import { ExitCode } from '../src/exit-codes.ts';
 import { loadCatalog } from '../src/local/catalog.ts';
 import { nativeDown, nativeUp } from '../src/local/native-stack.ts';
-import { findFreePort } from '../src/local/ports.ts';
-import { loadSettings, type LocalSettings } from '../src/local/settings.ts';
+import type { LocalSettings } from '../src/local/settings.ts';
 import { dataChecksInJob } from '../src/validate/job/in-command.ts';
 import { runDatabasePhase } from '../src/deploy/database-phase.ts';
 import { resultsContainer } from '../src/validate/job/results-blob.ts';
@@ -36,7 +35,7 @@ import { readSecrets } from '../src/validate/key-vault-checks.ts';
 import { scramVerifier } from '../src/validate/job/database-step.ts';
 import { bicepExpander, startEmulator, type RunningEmulator } from '../../local/arm-emulator/index.ts';
 import { startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
-import { paths } from './local-helpers.ts';
+import { paths, settingsOnFreePorts, tempRoot } from './local-helpers.ts';
 
 interface Check { name: string; status: string; reason: string }
 
@@ -112,17 +111,12 @@ describe('validate through the validation job (emulator job runner + Azurite + l
     for (const ns of requiredNamespaces(preflight.plan.resources)) await clients.resources.providers.register(ns);
     await clients.resources.resourceGroups.createOrUpdate('NetworkWatcherRG', { location: 'westeurope' });
 
-    const defaults = loadSettings(paths.envExample);
-    const postgres = await findFreePort();
-    let redis = await findFreePort();
-    while (redis === postgres) redis = await findFreePort();
-    settings = { ...defaults, ports: { ...defaults.ports, postgres, redis } };
-    dataRoot = mkdtempSync(path.join(os.tmpdir(), 'cf-validate-job-local-'));
-    chmodSync(dataRoot, 0o755);
+    settings = await settingsOnFreePorts();
+    dataRoot = tempRoot('cf-validate-job-local-');
     temps.push(dataRoot);
     await nativeUp({ dataRoot, settings, catalog: loadCatalog(), seed: false });
     envFile = path.join(dataRoot, 'local.env');
-    writeFileSync(envFile, `POSTGRES_PORT=${postgres}\nREDIS_PORT=${redis}\n`);
+    writeFileSync(envFile, `POSTGRES_PORT=${settings.ports.postgres}\nREDIS_PORT=${settings.ports.redis}\n`);
 
     // The database step's results go through this test's Azurite (the deploy's lock store).
     savedAzuritePort = process.env.AZURITE_BLOB_PORT;
