@@ -32,7 +32,7 @@ type tagsType = {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Names (derived only by orchestrator/src/naming; Bicep never builds a resource name)
+// Names (derived only by packages/cli/src/naming; Bicep never builds a resource name)
 // ---------------------------------------------------------------------------------------------
 
 @export()
@@ -77,7 +77,7 @@ type privateEndpointNamesType = {
 }
 
 @export()
-@description('Every resource name of a deployment, as orchestrator/src/naming derives them.')
+@description('Every resource name of a deployment, as packages/cli/src/naming derives them.')
 type namesType = {
   @description('Required. The deployment\'s resource group.')
   resourceGroup: string

@@ -1,0 +1,49 @@
+// `npm run bench [-- <filter>...]`: runs every bench/*.bench.ts module (each exports
+// `name` and `run(): Promise<void>`, which prints its own numbers). With filters, only the modules
+// whose file name or `name` contains one of them. Benchmarks print numbers; they never pass or fail
+// on time.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+interface Benchmark {
+  name: string;
+  run(): Promise<void>;
+}
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+
+function benchmarkFiles(): string[] {
+  return readdirSync(benchDir).filter((f) => f.endsWith('.bench.ts')).sort();
+}
+
+async function main(filters: string[]): Promise<number> {
+  if (filters.includes('--help') || filters.includes('-h')) {
+    console.log('Usage: npm run bench [-- <filter>...]   (filters match a bench file name or its `name`)\n');
+    for (const file of benchmarkFiles()) console.log(`  ${file.replace(/\.bench\.ts$/, '')}`);
+    return 0;
+  }
+  const selected: [string, Benchmark][] = [];
+  for (const file of benchmarkFiles()) {
+    const benchmark = (await import(pathToFileURL(path.join(benchDir, file)).href)) as Benchmark;
+    const matches = filters.length === 0 || filters.some((f) => file.includes(f) || benchmark.name.includes(f));
+    if (matches) selected.push([file, benchmark]);
+  }
+  if (selected.length === 0) {
+    console.error(`error: no benchmark matches ${filters.map((f) => JSON.stringify(f)).join(', ')}. Benchmarks: ${benchmarkFiles().join(', ')}`);
+    return 2;
+  }
+  let failed = 0;
+  for (const [file, benchmark] of selected) {
+    console.log(`\n== ${benchmark.name}  (${file})`);
+    try {
+      await benchmark.run();
+    } catch (error) {
+      failed++;
+      console.error(`  failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+process.exitCode = await main(process.argv.slice(2));

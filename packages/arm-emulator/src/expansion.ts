@@ -1,0 +1,66 @@
+// Template expansion with the real engine: the submitted ARM template and parameters go through
+// expandTemplate (packages/core/src/bicep/expand.ts: template.json + a .bicepparam that uses it,
+// then the Bicep snapshot, modules and nested deployments included). The emulator adds only what
+// ARM knows (fill.ts).
+import { openBicep, type Bicep, type SnapshotMetadata } from '@complianceflow/core/bicep/index.ts';
+import { expandTemplate } from '@complianceflow/core/bicep/expand.ts';
+import type { Declared } from './fill.ts';
+import { declaredPart } from './fill.ts';
+import { asObject } from './http.ts';
+
+export interface ExpandInput {
+  template: Record<string, unknown>;
+  /** ARM's { name: { value } } shape. */
+  parameters: Record<string, unknown>;
+  metadata: SnapshotMetadata;
+}
+
+export interface Expansion {
+  resources: Declared[];
+  /** Output values (expressions the engine cannot evaluate offline stay as "[…]" strings). */
+  outputs: Record<string, unknown>;
+}
+
+export interface Expander {
+  expand(input: ExpandInput): Promise<Expansion>;
+  dispose(): Promise<void>;
+}
+
+/** The template does not compile or expand (ARM: 400 InvalidTemplate). */
+export class TemplateError extends Error {}
+
+/** One Bicep session (the jsonrpc facade by default), opened on first use and kept until dispose. */
+export function bicepExpander(open: () => Promise<Bicep> = () => openBicep({ onWarning: () => {} })): Expander {
+  let session: Promise<Bicep> | undefined;
+  return {
+    async expand(input) {
+      session ??= open();
+      const bicep = await session;
+      for (const [name, entry] of Object.entries(input.parameters)) {
+        if (asObject(entry) === undefined || !('value' in asObject(entry)!)) {
+          throw new TemplateError(`parameter '${name}' must have a 'value' (Key Vault references are not supported by the emulator)`);
+        }
+      }
+      let snapshot;
+      try {
+        snapshot = await expandTemplate(bicep, { template: input.template, parameters: input.parameters, armShape: true, metadata: input.metadata });
+      } catch (error) {
+        throw new TemplateError((error as Error).message.replace(/\S*cf-expand-[^/\s]*\//g, ''));
+      }
+      const errors = snapshot.diagnostics.filter((d) => asObject(d)?.level === 'Error');
+      if (errors.length > 0) throw new TemplateError(errors.map((d) => String(asObject(d)?.message)).join('; '));
+      const resources = snapshot.predictedResources.map((r) => ({
+        id: String(r.id),
+        type: String(r.type),
+        name: String(r.name),
+        apiVersion: String(r.apiVersion),
+        declared: declaredPart(r),
+      }));
+      return { resources, outputs: snapshot.outputs };
+    },
+    async dispose() {
+      if (session !== undefined) await (await session.catch(() => undefined))?.dispose();
+      session = undefined;
+    },
+  };
+}

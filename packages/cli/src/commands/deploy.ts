@@ -1,0 +1,120 @@
+// `cf-infra deploy <deployment>`: the deploy pipeline (deploy/pipeline.ts) with services from the flags.
+import path from 'node:path';
+import { defaultStackWaitSeconds } from '../deploy/arm-phases.ts';
+import { watchInterrupts } from '../deploy/interrupt.ts';
+import { asOptionHelp } from '../arm/identities.ts';
+import { runDeploy, type OutputFormat } from '../deploy/pipeline.ts';
+import { createProgress, progressModeFor } from '../deploy/progress.ts';
+import { askOnTerminal, checkTargetFlags, commandServices, isInteractive } from '../deploy/services.ts';
+import { resolveTarget } from '../deploy/preflight.ts';
+import { UsageError } from '@complianceflow/core/errors.ts';
+import { ExitCode } from '@complianceflow/core/exit-codes.ts';
+import { loadSettings } from '../local/settings.ts';
+import { deploymentPositional, parseCommandArgs, targetOptions } from './args.ts';
+
+export const summary = 'Deploy one deployment: plan, lock, what-if, confirm, stack create/update, validate, run report';
+
+const help = `Usage: cf-infra deploy <deployment> [--emulator [--as <identity>] | --subscription <id>] [options]     (npm run deploy -- <deployment> [options])
+
+Offline plan (config, compile + lint, snapshot, policy, cost vs budget) → the deployment's lock →
+prerequisites (subscription, providers, bootstrap) → what-if → confirmation → create/update the
+deployment stack cf-<deployment> → wait → secrets (every missing generated post-deploy secret
+written to the deployment's Key Vault, never overwritten) → databases (sql/service.sql per service
+with its Key Vault password, run by the in-VNet validation job; idempotent) → validation (ARM-level checks; against
+Azure the data checks in the in-VNet validation job, CF_VALIDATE_JOB=skip before its image exists)
+→ unlock → run report in .runs/<deployment>/<run-id>/ (also uploaded next to the lock).
+
+Options:
+  --emulator             the local ARM emulator (a running one, else one started for this command)
+                         and the local lock store (cf-infra local lockstore start; it must be running)
+  --subscription <id>    Azure subscription (default $AZURE_SUBSCRIPTION_ID); the lock lives in
+                         $CF_ARTIFACTS_ACCOUNT_URL (created by cf-infra bootstrap)
+  --local-env            with --emulator: the database step runs against the local native
+                         environment's PostgreSQL (npm run local:up -- --native first); without it
+                         the step is skipped, saying so (the emulator holds no server)
+  --env-path <file>      that environment's settings (default local/.env over local/.env.example);
+                         implies --local-env
+${asOptionHelp()}
+  --yes                  deploy without asking (required when there is no terminal)
+  --allow-delete         prod: allow a run that deletes or detaches resources
+  --format <f>           text (default), markdown or json (the run report)
+  --lock-wait <s>        when another run holds the deployment's lock, wait at most <s> seconds
+                         for it to be released or to expire (default 0: exit 3 at once)
+  --stack-wait <s>       when the stack is still running another operation, wait for it at most
+                         <s> seconds (default ${defaultStackWaitSeconds}; 0: do not wait)
+  -h, --help
+
+Exit codes: 0 deployed (or nothing to change), 1 failed (also a policy deny or an estimate over
+budget, before anything is touched), 2 bad input (nothing touched), 3 locked by another run,
+130/143 interrupted by SIGINT/SIGTERM (one line says what ARM is left doing; lock released, run
+report written with the outcome "interrupted").`;
+
+const formats = ['text', 'markdown', 'json'];
+
+export function parseFormat(value: string | undefined, command: string): OutputFormat {
+  const format = value ?? 'text';
+  if (!formats.includes(format)) throw new UsageError(`${command}: --format "${format}" is not one of ${formats.join(', ')}`);
+  return format as OutputFormat;
+}
+
+/** --stack-wait / --lock-wait <seconds>: a whole number, 0 to 86400; in ms. */
+export function parseWaitSeconds(value: string | undefined, option: string, command: string, defaultSeconds: number): number {
+  if (value === undefined) return defaultSeconds * 1000;
+  if (!/^\d+$/.test(value) || Number(value) > 86_400) throw new UsageError(`${command}: ${option} "${value}" is not a number of seconds from 0 to 86400`);
+  return Number(value) * 1000;
+}
+
+export async function run(args: string[]): Promise<number> {
+  const parsed = parseCommandArgs('deploy', args, {
+    help,
+    positionals: deploymentPositional,
+    options: {
+      ...targetOptions,
+      yes: { type: 'boolean', short: 'y', default: false },
+      'allow-delete': { type: 'boolean', default: false },
+      format: { type: 'string' },
+      'env-path': { type: 'string' },
+      'local-env': { type: 'boolean', default: false },
+      'stack-wait': { type: 'string' },
+      'lock-wait': { type: 'string' },
+    },
+  });
+  if (parsed.help) return ExitCode.Success;
+  const { values, positionals } = parsed;
+  const deployment = positionals[0]!;
+  const format = parseFormat(values.format, 'deploy');
+  const stackWaitMs = parseWaitSeconds(values['stack-wait'], '--stack-wait', 'deploy', defaultStackWaitSeconds);
+  const lockWaitMs = parseWaitSeconds(values['lock-wait'], '--lock-wait', 'deploy', 0);
+  const flags = checkTargetFlags(values);
+  const localEnv = values['local-env'] || values['env-path'] !== undefined;
+  if (localEnv && !values.emulator) throw new UsageError(`deploy: ${values['env-path'] === undefined ? '--local-env' : '--env-path'} is for --emulator (on Azure the database step runs in the validation job, inside the VNet)`);
+  if (localEnv) loadSettings(values['env-path']); // a missing or broken settings file stops here, before anything starts
+  const interactive = isInteractive();
+  if (!values.yes && !interactive) throw new UsageError('deploy: no terminal to confirm on: pass --yes to deploy without a prompt');
+  resolveTarget(deployment); // bad names and a broken registry stop here, before anything starts
+
+  const services = commandServices(flags);
+  const interrupts = watchInterrupts();
+  try {
+    const result = await runDeploy(
+      { deployment, command: ['deploy', ...args].join(' '), yes: values.yes, allowDelete: values['allow-delete'], format },
+      {
+        bicep: await services.bicep(),
+        openArm: services.openArm,
+        openLockStore: services.openLockStore,
+        progress: createProgress(format === 'text' ? progressModeFor() : 'plain', process.env, format === 'text' ? (line) => console.log(line) : (line) => console.error(line)),
+        ...(interactive ? { confirm: askOnTerminal } : {}),
+        color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
+        ...(localEnv ? { localEnvironment: values['env-path'] === undefined ? {} : { envPath: path.resolve(values['env-path']) } } : {}),
+        interrupts,
+        stackWaitMs,
+        lockWaitMs,
+      },
+    );
+    return result.exitCode;
+  } finally {
+    await services.close();
+    // Interrupted: the lock is released and the report written; end by the signal itself.
+    interrupts.finish();
+  }
+}

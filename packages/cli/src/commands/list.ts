@@ -1,0 +1,105 @@
+// `cf-infra list`: every deployment in the registry with its stack state, last run, who ran it and
+// whether it is locked now.
+import { asOptionHelp } from '../arm/identities.ts';
+import { getStack } from '../deploy/arm-phases.ts';
+import { canConnect } from '../deploy/local-services.ts';
+import { checkTargetFlags, commandServices } from '../deploy/services.ts';
+import { loadRegistry, resolveAll } from '../config/registry.ts';
+import { ExitCode } from '@complianceflow/core/exit-codes.ts';
+import { parseCommandArgs, targetOptions } from './args.ts';
+import { azuriteBlobPort } from '../lock/azurite.ts';
+import { readLockStatus, resolveLockStore, type LockStore } from '../lock/index.ts';
+import type { RunReport } from '../report/model.ts';
+import { latestLocalReport, latestUploadedReport } from '../report/store.ts';
+
+export const summary = 'Every deployment with its stack state, last run, who ran it and whether it is locked';
+
+const help = `Usage: cf-infra list [--emulator [--as <identity>] | --subscription <id>] [--json]     (npm run list -- [options])
+
+For every deployment in deployments/: the state of its stack cf-<deployment>, its last run (the
+newest run report, local or uploaded next to the lock), who ran it, and whether it is locked now.
+
+Options:
+  --emulator             the local ARM emulator and Azurite
+  --subscription <id>    Azure subscription (default $AZURE_SUBSCRIPTION_ID)
+${asOptionHelp()}
+  --json                 machine-readable
+  -h, --help`;
+
+export interface ListRow {
+  deployment: string;
+  environment: string;
+  location: string;
+  stack: string;
+  stackState: string;
+  lastRun: { runId: string; outcome: string; finishedAt: string; who: string } | undefined;
+  locked: boolean | 'unknown';
+  lockedBy: string | undefined;
+}
+
+async function lockStoreIfReachable(emulator: boolean): Promise<LockStore | undefined> {
+  if (emulator && !(await canConnect(azuriteBlobPort()))) return undefined;
+  try {
+    return resolveLockStore({ emulator });
+  } catch {
+    return undefined;
+  }
+}
+
+function lastRunOf(report: RunReport | undefined): ListRow['lastRun'] {
+  return report === undefined ? undefined : { runId: report.runId, outcome: report.outcome, finishedAt: report.finishedAt, who: report.who };
+}
+
+export async function run(args: string[]): Promise<number> {
+  const parsed = parseCommandArgs('list', args, { help, options: { ...targetOptions, json: { type: 'boolean', default: false } } });
+  if (parsed.help) return ExitCode.Success;
+  const { values } = parsed;
+  const flags = checkTargetFlags(values);
+  const deployments = resolveAll(loadRegistry());
+  const services = commandServices(flags);
+  try {
+    const arm = await services.openArm();
+    const store = await lockStoreIfReachable(flags.emulator);
+    const rows: ListRow[] = await Promise.all(
+      deployments.map(async (d) => {
+        const stackName = d.otherNames.deploymentStack;
+        const stack = await getStack(arm.clients, stackName, d.name).catch((e: Error) => ({ error: e.message.split('\n')[0] }));
+        const stackState = stack === undefined ? 'none' : 'error' in stack ? `unreadable (${stack.error})` : (stack.properties?.provisioningState ?? 'unknown');
+        const lock = store === undefined ? undefined : await readLockStatus(store, d.name).catch(() => undefined);
+        const report = (await latestLocalReport(d.name)) ?? (store === undefined ? undefined : await latestUploadedReport(d.name, store).catch(() => undefined));
+        return {
+          deployment: d.name,
+          environment: d.environment,
+          location: d.location,
+          stack: stackName,
+          stackState,
+          lastRun: lastRunOf(report),
+          locked: lock === undefined ? 'unknown' : lock.locked,
+          lockedBy: lock?.locked ? `${lock.holder?.who ?? '?'} (${lock.holder?.command ?? '?'})` : undefined,
+        };
+      }),
+    );
+    if (values.json) {
+      console.log(JSON.stringify(rows, null, 2));
+      return ExitCode.Success;
+    }
+    const table = [['DEPLOYMENT', 'ENV', 'LOCATION', 'STACK', 'LAST RUN', 'BY', 'LOCKED']];
+    for (const r of rows) {
+      table.push([
+        r.deployment,
+        r.environment,
+        r.location,
+        r.stackState,
+        r.lastRun === undefined ? '-' : `${r.lastRun.outcome} ${r.lastRun.finishedAt.slice(0, 16).replace('T', ' ')}`,
+        r.lastRun?.who ?? '-',
+        r.locked === 'unknown' ? 'unknown (lock store not reachable)' : r.locked ? `yes, by ${r.lockedBy}` : 'no',
+      ]);
+    }
+    const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+    console.log(`Deployments in ${arm.where}:`);
+    for (const row of table) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+    return ExitCode.Success;
+  } finally {
+    await services.close();
+  }
+}

@@ -1,0 +1,186 @@
+// `cf-infra plan <deployment>... | --all`: the offline plan (no Azure account): validate the config,
+// compile and lint bicep/main.bicep with the real Bicep CLI, write each deployment's parameters, take
+// its snapshot (real template engine, modules expanded) and summarize it; compare with or rewrite the
+// committed golden snapshots.
+import { openBicep } from '@complianceflow/core/bicep/index.ts';
+import { displayPath } from '@complianceflow/core/bicep/diagnostics.ts';
+import { UsageError } from '@complianceflow/core/errors.ts';
+import { ExitCode } from '@complianceflow/core/exit-codes.ts';
+import { parseCommandArgs } from './args.ts';
+import { colorsFor, type Colors } from '../plan/colors.ts';
+import { diffResources, isEmptyDiff, renderDiff, type ResourceDiff } from '../plan/diff.ts';
+import { followUpDelta } from '../plan/follow-up.ts';
+import { defaultGoldenDir, goldenPath, readFollowUpGolden, readGolden, writeGolden } from '../plan/golden.ts';
+import { defaultCacheDir, planDeployments, planJson, type DeploymentPlan } from '../plan/pipeline.ts';
+import { planStages } from '../plan/stages.ts';
+import { renderSummary } from '../plan/summary.ts';
+import { resolveTargets } from '../plan/targets.ts';
+
+export const summary = 'Offline plan: compile + lint, parameters, snapshot and summary; --check/--update the golden snapshots';
+
+const help = `Usage: cf-infra plan <deployment>... | --all [options]     (npm run plan -- <deployment> [options])
+
+Validates deployments/, compiles and lints bicep/main.bicep with the real Bicep CLI (warnings are
+errors), writes the deployment's parameters to .cache/plan/<deployment>/main.bicepparam, takes its
+offline snapshot (no Azure account needed) and prints the resources by type, their names and the
+address ranges.
+
+Options:
+  --all               every deployment in deployments/ (one Bicep process for all of them)
+  --json              machine-readable output: { deployment, parameters, resources, summary, ... }
+                      (an array of those for more than one deployment)
+  --check             compare with the committed golden snapshots (deployments/snapshots/<name>.json),
+                      the first deploy's shape and the follow-up deploy's (stack outputs fed back,
+                      e.g. containerAppsDefaultDomain, at a placeholder: its "followUp" section);
+                      prints what would change; exit code 4 when anything differs or is missing
+  --update            rewrite the golden snapshots (both shapes)
+  --golden-dir <dir>  golden snapshot directory (default deployments/snapshots)
+  --cache-dir <dir>   where the generated .bicepparam files go (default .cache/plan)
+  -h, --help
+
+Exit codes: 0 ok, 1 failed (Bicep error or lint finding, a failing check), 2 bad input, 4 changes pending (--check).`;
+
+interface Options {
+  names: string[] | 'all';
+  json: boolean;
+  mode: 'show' | 'check' | 'update';
+  goldenDir: string;
+  cacheDir: string;
+}
+
+function parse(args: string[]): Options | 'help' {
+  const parsed = parseCommandArgs('plan', args, {
+    help,
+    positionals: { name: 'deployment name' },
+    options: {
+      all: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      check: { type: 'boolean', default: false },
+      update: { type: 'boolean', default: false },
+      'golden-dir': { type: 'string' },
+      'cache-dir': { type: 'string' },
+    },
+  });
+  if (parsed.help) return 'help';
+  const { values, positionals } = parsed;
+  if (values.all && positionals.length > 0) throw new UsageError(`plan: give deployment names or --all, not both (got --all and ${positionals.join(', ')})`);
+  if (!values.all && positionals.length === 0) throw new UsageError('plan: which deployment? Give one or more names, or --all', 'see `cf-infra plan --help`; `cf-infra cidr` lists the deployments');
+  if (values.check && values.update) throw new UsageError('plan: --check and --update exclude each other');
+  if (values.json && values.update) throw new UsageError('plan: --json and --update exclude each other');
+  return {
+    names: values.all ? 'all' : positionals,
+    json: values.json,
+    mode: values.check ? 'check' : values.update ? 'update' : 'show',
+    goldenDir: values['golden-dir'] ?? defaultGoldenDir,
+    cacheDir: values['cache-dir'] ?? defaultCacheDir,
+  };
+}
+
+function renderFollowUp(plan: DeploymentPlan, c: Colors): string[] {
+  if (plan.followUp === undefined) return [];
+  const delta = followUpDelta(plan.resources, plan.followUp.resources);
+  const lines = [c.bold(`Follow-up deploy (${Object.keys(plan.followUp.parameters).join(', ')} fed back from the stack's outputs): ${delta.resources.length} resource(s) added or changed, ${delta.removed.length} removed`)];
+  for (const r of delta.resources) lines.push(`  ${String(r['type'])} ${String(r['name'])}`);
+  for (const id of delta.removed) lines.push(`  removed: ${id}`);
+  const sections = [lines.join('\n')];
+  // Its policy and cost results only where they fail: otherwise they repeat the first deploy's.
+  for (const stage of planStages) {
+    if (stage.render !== undefined && plan.followUp.failedStages.includes(stage.key)) sections.push(`Follow-up deploy: ${stage.render(plan.followUp.stages[stage.key], c)}`);
+  }
+  return sections;
+}
+
+function renderPlan(plan: DeploymentPlan, c: Colors): string {
+  const sections = [renderSummary(`${plan.deployment} (${String(plan.parameters['location'])}, ${String(plan.parameters['environment'])})`, plan.summary, c, process.stdout.columns ?? 120)];
+  for (const stage of planStages) {
+    if (stage.render !== undefined && stage.key in plan.stages) sections.push(stage.render(plan.stages[stage.key], c));
+  }
+  sections.push(...renderFollowUp(plan, c));
+  return sections.join('\n\n');
+}
+
+const planFailed = (plan: DeploymentPlan): boolean => plan.failedStages.length > 0 || (plan.followUp?.failedStages.length ?? 0) > 0;
+
+interface CheckResult {
+  deployment: string;
+  golden: string;
+  missing: boolean;
+  diff: ResourceDiff;
+  /** The follow-up deploy's shape against the golden snapshot's "followUp" section. */
+  followUp: { missing: boolean; diff: ResourceDiff };
+}
+
+function check(plan: DeploymentPlan, goldenDir: string): CheckResult {
+  const golden = readGolden(plan.deployment, goldenDir);
+  const diff = diffResources(golden?.resources ?? [], plan.resources);
+  const followUpGolden = readFollowUpGolden(plan.deployment, goldenDir);
+  // Without a followUp section yet, against the first shape: the diff then shows what the follow-up adds.
+  const followUp = { missing: followUpGolden === undefined, diff: diffResources(followUpGolden?.resources ?? golden?.resources ?? [], plan.followUp?.resources ?? []) };
+  return { deployment: plan.deployment, golden: displayPath(goldenPath(plan.deployment, goldenDir)), missing: golden === undefined, diff, followUp };
+}
+
+const checkPending = (r: CheckResult): boolean => r.missing || !isEmptyDiff(r.diff) || r.followUp.missing || !isEmptyDiff(r.followUp.diff);
+
+export async function run(args: string[]): Promise<number> {
+  const options = parse(args);
+  if (options === 'help') return ExitCode.Success;
+  // Validate everything before any file is written or any process started.
+  const targets = resolveTargets(options.names);
+  if (options.mode === 'check') for (const target of targets) readGolden(target.deployment, options.goldenDir);
+
+  const bicep = await openBicep();
+  let plans: DeploymentPlan[];
+  try {
+    // Progress on stderr, only on a terminal: stdout stays the result (and --json stays parseable).
+    const progress = process.stderr.isTTY === true && targets.length > 1;
+    plans = await planDeployments(targets, {
+      bicep,
+      cacheDir: options.cacheDir,
+      ...(progress ? { onDeployment: (d: string, i: number, n: number) => process.stderr.write(`planning ${d} (${i + 1}/${n})\n`) } : {}),
+    });
+  } finally {
+    await bicep.dispose();
+  }
+  const c = colorsFor(process.stdout);
+  const failed = plans.some(planFailed);
+  const single = options.names !== 'all' && plans.length === 1;
+
+  if (options.mode === 'update') {
+    for (const plan of plans) {
+      const followUp = plan.followUp === undefined ? {} : { followUp: { parameters: plan.followUp.parameters, ...followUpDelta(plan.resources, plan.followUp.resources) } };
+      const changed = await writeGolden({ deployment: plan.deployment, resources: plan.resources, ...followUp }, options.goldenDir);
+      const more = followUp.followUp === undefined ? '' : `; follow-up deploy: ${followUp.followUp.resources.length} added or changed`;
+      console.log(`${displayPath(goldenPath(plan.deployment, options.goldenDir))}: ${changed ? c.yellow('updated') : 'unchanged'} (${plan.resources.length} resources${more})`);
+    }
+    return failed ? ExitCode.Failed : ExitCode.Success;
+  }
+
+  if (options.mode === 'check') {
+    const results = plans.map((plan) => check(plan, options.goldenDir));
+    const pending = results.some(checkPending);
+    if (options.json) {
+      const json = results.map((r) => ({
+        deployment: r.deployment, golden: r.golden, missing: r.missing, changes: checkPending(r), ...r.diff,
+        followUp: { missing: r.followUp.missing, changes: r.followUp.missing || !isEmptyDiff(r.followUp.diff), ...r.followUp.diff },
+      }));
+      console.log(JSON.stringify(single ? json[0] : json, null, 2));
+    } else {
+      for (const r of results) {
+        const title = r.missing ? `${r.deployment} (no golden snapshot at ${r.golden} yet)` : `${r.deployment} (against ${r.golden})`;
+        console.log(renderDiff(title, r.diff, c));
+        const followUpTitle = r.followUp.missing ? `${r.deployment} follow-up deploy (no "followUp" section in ${r.golden} yet; against its first deploy's shape)` : `${r.deployment} follow-up deploy (against "followUp" in ${r.golden})`;
+        console.log(renderDiff(followUpTitle, r.followUp.diff, c));
+      }
+      if (pending) console.log(`\nThe golden snapshots differ from what the code would create. If the change is intended: cf-infra plan --update ${options.names === 'all' ? '--all' : options.names.join(' ')}`);
+    }
+    return failed ? ExitCode.Failed : pending ? ExitCode.ChangesPending : ExitCode.Success;
+  }
+
+  if (options.json) {
+    const json = plans.map(planJson);
+    console.log(JSON.stringify(single ? json[0] : json, null, 2));
+  } else {
+    console.log(plans.map((plan) => renderPlan(plan, c)).join('\n\n'));
+  }
+  return failed ? ExitCode.Failed : ExitCode.Success;
+}

@@ -1,0 +1,46 @@
+// `cf-infra prices [--refresh] [--json]`: show the dated price table the cost estimate uses.
+// `--refresh` would rebuild it from the Azure Retail Prices API; this build has no network client
+// for it, so it says so instead of pretending.
+import { CliError } from '@complianceflow/core/errors.ts';
+import { ExitCode } from '@complianceflow/core/exit-codes.ts';
+import { parseCommandArgs } from './args.ts';
+import { loadPriceTable } from '../cost/index.ts';
+
+export const summary = 'Show the dated price table of the cost estimate (--refresh needs network access)';
+
+const help = `Usage: cf-infra prices [--json] [--refresh]
+
+Prints the price table the cost estimate uses (pricing/prices-<date>.json): its date, source,
+regions and every meter with its price per region (USD, pay-as-you-go list prices).
+
+Options:
+  --json      the table as JSON
+  --refresh   rebuild the table from the Azure Retail Prices API (https://prices.azure.com);
+              needs network access to it
+  -h, --help`;
+
+export async function run(args: string[]): Promise<number> {
+  const parsed = parseCommandArgs('prices', args, { help, options: { json: { type: 'boolean', default: false }, refresh: { type: 'boolean', default: false } } });
+  if (parsed.help) return ExitCode.Success;
+  const { values } = parsed;
+  const table = loadPriceTable();
+  if (values.refresh) {
+    throw new CliError(`cannot refresh prices: no network access to the Azure Retail Prices API (https://prices.azure.com/api/retail/prices) from here; ${table.file} (${table.date}) was left unchanged`, {
+      exitCode: ExitCode.Failed,
+      hint: 'run `cf-infra prices --refresh` on a machine with internet access and commit the new pricing/prices-<date>.json',
+    });
+  }
+  if (values.json) {
+    console.log(JSON.stringify(table, null, 2));
+    return ExitCode.Success;
+  }
+  console.log(`${table.file}: ${table.currency} pay-as-you-go list prices, dated ${table.date}`);
+  console.log(`source: ${table.source}`);
+  console.log('');
+  const width = Math.max(...Object.keys(table.meters).map((m) => m.length));
+  console.log(`${'meter'.padEnd(width)}  ${table.regions.map((r) => r.padStart(12)).join(' ')}  unit`);
+  for (const [id, meter] of Object.entries(table.meters)) {
+    console.log(`${id.padEnd(width)}  ${table.regions.map((r) => String(meter.prices[r]).padStart(12)).join(' ')}  ${meter.unit}`);
+  }
+  return ExitCode.Success;
+}

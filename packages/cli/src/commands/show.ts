@@ -1,0 +1,66 @@
+// `cf-infra show <deployment>`: the deployed stack — state, outputs, managed resources with portal links.
+import { asOptionHelp } from '../arm/identities.ts';
+import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
+import { getDeployedStack } from '../deploy/arm-phases.ts';
+import { checkTargetFlags, commandServices } from '../deploy/services.ts';
+import { resolveTarget } from '../deploy/preflight.ts';
+import type { ResolvedDeployment } from '../config/resolve.ts';
+import { ExitCode } from '@complianceflow/core/exit-codes.ts';
+import { deploymentPositional, parseCommandArgs, targetOptions } from './args.ts';
+import { maskDeep } from '../report/mask.ts';
+import { flatten } from '../whatif/format-values.ts';
+
+export const summary = 'A deployed stack: state, outputs, managed resources and their Azure portal links';
+
+const help = `Usage: cf-infra show <deployment> [--emulator [--as <identity>] | --subscription <id>] [--json]     (npm run show -- <deployment>)
+
+Options:
+  --emulator             the local ARM emulator
+  --subscription <id>    Azure subscription (default $AZURE_SUBSCRIPTION_ID)
+${asOptionHelp()}
+  --json                 machine-readable
+  -h, --help`;
+
+export function portalLink(resourceId: string): string {
+  return `https://portal.azure.com/#@/resource${resourceId}`;
+}
+
+export async function run(args: string[]): Promise<number> {
+  const parsed = parseCommandArgs('show', args, { help, positionals: deploymentPositional, options: { ...targetOptions, json: { type: 'boolean', default: false } } });
+  if (parsed.help) return ExitCode.Success;
+  const { values, positionals } = parsed;
+  const deployment = positionals[0]!;
+  const flags = checkTargetFlags(values);
+  const resolved = resolveTarget(deployment).resolved as ResolvedDeployment;
+  const stackName = resolved.otherNames.deploymentStack;
+  const services = commandServices(flags);
+  try {
+    const arm = await services.openArm();
+    const stack = await getDeployedStack(arm, stackName, deployment);
+    const p: NonNullable<DeploymentStack['properties']> = stack.properties ?? ({} as NonNullable<DeploymentStack['properties']>);
+    const outputs = maskDeep(Object.fromEntries(Object.entries((p.outputs ?? {}) as Record<string, { value?: unknown }>).map(([k, o]) => [k, o?.value ?? o])));
+    const resources = (p.resources ?? []).map((r) => ({ id: r.id ?? '', status: r.status ?? '', denyStatus: r.denyStatus ?? '', portal: portalLink(r.id ?? '') }));
+    if (values.json) {
+      console.log(JSON.stringify({ deployment, stack: stackName, id: stack.id, provisioningState: p.provisioningState, location: stack.location, actionOnUnmanage: p.actionOnUnmanage, denySettings: p.denySettings, outputs, resources }, null, 2));
+      return ExitCode.Success;
+    }
+    const lines = [
+      `${deployment}: stack ${stackName} in ${arm.where}`,
+      `  state:            ${p.provisioningState ?? 'unknown'}`,
+      `  location:         ${stack.location ?? '?'}`,
+      `  actionOnUnmanage: resources ${p.actionOnUnmanage?.resources}, resource groups ${p.actionOnUnmanage?.resourceGroups}`,
+      `  denySettings:     ${p.denySettings?.mode}`,
+      `  stack:            ${portalLink(stack.id ?? '')}`,
+      '',
+      'Outputs:',
+      ...flatten(outputs).map(([k, v]) => `  ${k}: ${v}`),
+      '',
+      `Managed resources (${resources.length}):`,
+      ...resources.map((r) => `  ${r.id}${r.status && r.status !== 'managed' ? ` [${r.status}]` : ''}\n    ${r.portal}`),
+    ];
+    console.log(lines.join('\n'));
+    return ExitCode.Success;
+  } finally {
+    await services.close();
+  }
+}

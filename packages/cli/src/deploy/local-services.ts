@@ -1,0 +1,79 @@
+// --emulator: the local ARM emulator. A running emulator (npm run emulator, or
+// $ARM_EMULATOR_ENDPOINT) is used as it is; otherwise one is started in this process for the
+// command, on the same state directory, and stopped in close(). The lock store (Azurite) is a
+// service of its own that no run starts: lock/local-store.ts.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { createArmClients, type ArmClients } from '../arm/clients.ts';
+import { asSuffix, emulatorIdentities, type EmulatorIdentity } from '../arm/identities.ts';
+import type { Bicep } from '@complianceflow/core/bicep/index.ts';
+import { emulatorEndpointEnv, emulatorTarget } from '../bootstrap/emulator-target.ts';
+import { repoRoot } from '../config/paths.ts';
+import { canConnect } from '../lock/local-store.ts';
+import { envNumber, envString } from '@complianceflow/core/env.ts';
+import { defaultEmulatorPort, defaultSubscriptionId } from '@complianceflow/core/arm/emulator-contract.ts';
+
+/** The SDK's own retry policy retries 429/5xx honouring Retry-After (throttling + exponential strategies). */
+export const armRetryOptions = { maxRetries: 6, retryDelayInMs: 500, maxRetryDelayInMs: 30_000 };
+
+export interface ArmSession {
+  clients: ArmClients;
+  /** For messages: "the ARM emulator at https://127.0.0.1:8443" or "Azure". */
+  where: string;
+  emulator: boolean;
+  /** The deploying identity's object id, when known (deny settings exclude it). */
+  principalId: string | undefined;
+  close(): Promise<void>;
+}
+
+export { canConnect };
+
+export function emulatorStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  return envString('ARM_EMULATOR_STATE_DIR', env) ?? path.join(repoRoot, '.local-data', 'arm-emulator');
+}
+
+/** The emulator's subscription: $ARM_EMULATOR_SUBSCRIPTION_ID or the emulator's default. */
+export async function emulatorSubscriptionId(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const given = envString('ARM_EMULATOR_SUBSCRIPTION_ID', env);
+  if (given !== undefined) return given;
+  return defaultSubscriptionId;
+}
+
+export async function openEmulatorSession(options: { bicep?: Bicep; env?: NodeJS.ProcessEnv; identity?: EmulatorIdentity } = {}): Promise<ArmSession> {
+  const env = options.env ?? process.env;
+  // The token's object id is who the emulator authorizes (--as); deny settings exclude the same one.
+  const identity = options.identity ?? 'owner';
+  const { principalId } = emulatorIdentities[identity];
+  const subscriptionId = await emulatorSubscriptionId(env);
+  const endpoint = envString(emulatorEndpointEnv, env) ?? envString('CF_EMULATOR_URL', env);
+  const port = envNumber('ARM_EMULATOR_PORT', defaultEmulatorPort, env);
+  const running = endpoint !== undefined || (await canConnect(port));
+  if (running) {
+    const target = emulatorTarget({ ...env, ...(endpoint === undefined ? {} : { [emulatorEndpointEnv]: endpoint }) });
+    const clients = createArmClients({ ...target, subscriptionId, principalId }, { retryOptions: armRetryOptions });
+    return { clients, where: `the ARM emulator at ${target.endpoint}${asSuffix(identity)}`, emulator: true, principalId, close: async () => {} };
+  }
+  const { startEmulator, bicepExpander } = await import('@complianceflow/arm-emulator/index.ts');
+  const { optionsFromEnv } = await import('@complianceflow/arm-emulator/options.ts');
+  const stateDir = emulatorStateDir(env);
+  mkdirSync(stateDir, { recursive: true });
+  const bicep = options.bicep;
+  const emulator = await startEmulator({
+    ...optionsFromEnv(env, { stateDir }),
+    port: 0,
+    ...(bicep === undefined ? {} : { expander: bicepExpander(async () => bicep) }),
+  });
+  const clients = createArmClients({ kind: 'emulator', subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem, principalId }, { retryOptions: armRetryOptions });
+  return {
+    clients,
+    where: `the ARM emulator started for this command (state in ${path.relative(process.cwd(), stateDir) || '.'})${asSuffix(identity)}`,
+    emulator: true,
+    principalId,
+    close: () => emulator.close(),
+  };
+}
+
+export async function openAzureSession(subscriptionId: string): Promise<ArmSession> {
+  const clients = createArmClients({ kind: 'azure', subscriptionId }, { retryOptions: armRetryOptions });
+  return { clients, where: `Azure subscription ${subscriptionId}`, emulator: false, principalId: envString('AZURE_CLIENT_OBJECT_ID'), close: async () => {} };
+}

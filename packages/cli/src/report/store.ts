@@ -1,0 +1,71 @@
+// Where run reports live: .runs/<deployment>/<run-id>/report.{txt,json,md} in the checkout, and
+// the same three files under runs/<deployment>/<run-id>/ in the lock container when it is reachable.
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { repoRoot } from '../config/paths.ts';
+import { envString } from '@complianceflow/core/env.ts';
+import type { LockStore } from '../lock/index.ts';
+import type { RunReport } from './model.ts';
+import { renderReportJson, renderReportMarkdown, renderReportText } from './render.ts';
+
+/** $CF_RUNS_DIR, else .runs/ in the checkout. */
+export const defaultRunsDir = envString('CF_RUNS_DIR') ?? path.join(repoRoot, '.runs');
+
+export function runDirectory(runsDir: string, deployment: string, runId: string): string {
+  return path.join(runsDir, deployment, runId);
+}
+
+export function reportFiles(report: RunReport): Record<string, string> {
+  return { 'report.txt': `${renderReportText(report)}\n`, 'report.json': renderReportJson(report), 'report.md': renderReportMarkdown(report) };
+}
+
+/** Writes the three files; returns the directory. */
+export async function writeRunReport(report: RunReport, runsDir: string = defaultRunsDir): Promise<string> {
+  const dir = runDirectory(runsDir, report.deployment, report.runId);
+  await mkdir(dir, { recursive: true });
+  for (const [file, text] of Object.entries(reportFiles(report))) await writeFile(path.join(dir, file), text);
+  return dir;
+}
+
+export function runBlobPrefix(deployment: string, runId: string): string {
+  return `runs/${deployment}/${runId}/`;
+}
+
+/** Uploads next to the lock; returns the blob prefix URL. */
+export async function uploadRunReport(report: RunReport, store: LockStore): Promise<string> {
+  const prefix = runBlobPrefix(report.deployment, report.runId);
+  await store.container.createIfNotExists();
+  for (const [file, text] of Object.entries(reportFiles(report))) {
+    const contentType = file.endsWith('.json') ? 'application/json' : file.endsWith('.md') ? 'text/markdown' : 'text/plain';
+    await store.container.getBlockBlobClient(prefix + file).upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: `${contentType}; charset=utf-8` } });
+  }
+  return `${store.location}/${prefix}`;
+}
+
+/** The newest local run report of a deployment (run ids sort by time). */
+export async function latestLocalReport(deployment: string, runsDir: string = defaultRunsDir): Promise<RunReport | undefined> {
+  let runs: string[];
+  try {
+    runs = (await readdir(path.join(runsDir, deployment))).sort();
+  } catch {
+    return undefined;
+  }
+  for (const runId of runs.reverse()) {
+    try {
+      return JSON.parse(await readFile(path.join(runsDir, deployment, runId, 'report.json'), 'utf8')) as RunReport;
+    } catch {
+      // an unfinished or foreign directory: look at the one before
+    }
+  }
+  return undefined;
+}
+
+/** The newest uploaded run report of a deployment, when the store is reachable. */
+export async function latestUploadedReport(deployment: string, store: LockStore): Promise<RunReport | undefined> {
+  let newest: string | undefined;
+  for await (const blob of store.container.listBlobsFlat({ prefix: `runs/${deployment}/` })) {
+    if (blob.name.endsWith('/report.json') && (newest === undefined || blob.name > newest)) newest = blob.name;
+  }
+  if (newest === undefined) return undefined;
+  return JSON.parse((await store.container.getBlockBlobClient(newest).downloadToBuffer()).toString('utf8')) as RunReport;
+}

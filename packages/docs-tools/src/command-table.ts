@@ -1,0 +1,79 @@
+// The command table of README.md: every command of cli.ts's `commands` map with the synopsis of its
+// --help, its `summary` and the npm scripts that run it (package.json). cli.ts's map is read from its source (it is not exported, and
+// importing cli.ts would run nothing more than this does); each command module is imported for its summary.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from '@complianceflow/cli/config/paths.ts';
+import { code } from './references.ts';
+import { markdownTable } from '@complianceflow/core/tables.ts';
+
+export interface CliCommand {
+  name: string;
+  /** Repository-relative path of the command's module. */
+  module: string;
+}
+
+/** The entries of the `commands` map in packages/cli/src/cli.ts, in their order. */
+export function cliCommands(root = repoRoot): CliCommand[] {
+  const source = readFileSync(path.join(root, 'orchestrator', 'src', 'cli.ts'), 'utf8');
+  return [...source.matchAll(/^\s+'?([a-z][a-z-]*)'?: \(\) => import\('\.\/(commands\/[a-z-]+\.ts)'\),?$/gm)]
+    .map((m) => ({ name: m[1]!, module: `packages/cli/src/${m[2]!}` }));
+}
+
+/** npm script name → the cf-infra arguments it runs (`node packages/cli/src/cli.ts <args>`). */
+export function cliScripts(root = repoRoot): Map<string, string[]> {
+  const scripts = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const result = new Map<string, string[]>();
+  for (const [name, command] of Object.entries(scripts)) {
+    const m = /^node orchestrator\/src\/cli\.ts(?: (.*))?$/.exec(command);
+    if (m !== null) result.set(name, (m[1] ?? '').split(' ').filter(Boolean));
+  }
+  return result;
+}
+
+export interface CommandInfo {
+  summary: string;
+  /** The synopsis of the command's --help ("cf-infra plan <deployment>... | --all [options]"). */
+  usage: string;
+}
+
+/** What `run([...words, '--help'])` prints, captured in this process (commands print their help with console.log). */
+async function helpText(run: (args: string[]) => Promise<number>, words: string[] = []): Promise<string> {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...parts: unknown[]) => void lines.push(parts.map(String).join(' '));
+  try {
+    await run([...words, '--help']);
+  } finally {
+    console.log = log;
+  }
+  return lines.join('\n');
+}
+
+/** `cf-infra <command> [words...] --help`, run in this process through the command's module. */
+export async function commandHelp(name: string, words: string[] = [], root = repoRoot): Promise<string> {
+  const command = cliCommands(root).find((c) => c.name === name);
+  if (command === undefined) throw new Error(`no cf-infra command ${name}`);
+  const loaded = (await import(path.join(root, command.module))) as { run: (args: string[]) => Promise<number> };
+  return helpText(loaded.run, words);
+}
+
+/** Each command's summary and usage synopsis, from its module. */
+export async function commandInfo(root = repoRoot): Promise<Map<string, CommandInfo>> {
+  const entries: Array<[string, CommandInfo]> = [];
+  for (const { name, module } of cliCommands(root)) {
+    const loaded = (await import(path.join(root, module))) as { summary?: unknown; run?: (args: string[]) => Promise<number> };
+    const help = loaded.run === undefined ? '' : await helpText(loaded.run);
+    const usage = /^Usage: (cf-infra .*?)(?:\s{2,}\(.*)?$/m.exec(help)?.[1]?.trim() ?? `cf-infra ${name}`;
+    entries.push([name, { summary: typeof loaded.summary === 'string' ? loaded.summary : '', usage }]);
+  }
+  return new Map(entries);
+}
+
+export function commandTable(commands: ReadonlyMap<string, CommandInfo>, scripts: ReadonlyMap<string, string[]>): string {
+  const rows = [...commands].map(([name, { summary, usage }]) => {
+    const npm = [...scripts].filter(([, args]) => args[0] === name).map(([script]) => code(`npm run ${script}`));
+    return [code(usage), npm.join(' / ') || '—', summary];
+  });
+  return markdownTable(['Command', 'npm script', 'What it does'], rows);
+}
