@@ -5,6 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symli
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '@complianceflow/cli/config/paths.ts';
+import { scratchCheckout } from './support/scratch-checkout.ts';
 
 function cli(...args: string[]) {
   return cliIn(repoRoot, ...args);
@@ -15,15 +16,9 @@ function cliIn(root: string, ...args: string[]) {
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-/** A throw-away checkout: the orchestrator's source, the registry and the subnet plan, sharing node_modules. */
-function scratchCheckout(): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'cf-cli-'));
-  cpSync(path.join(repoRoot, 'package.json'), path.join(root, 'package.json'));
-  cpSync(path.join(repoRoot, 'orchestrator', 'src'), path.join(root, 'orchestrator', 'src'), { recursive: true });
-  cpSync(path.join(repoRoot, 'deployments'), path.join(root, 'deployments'), { recursive: true });
-  cpSync(path.join(repoRoot, 'bicep', 'shared'), path.join(root, 'bicep', 'shared'), { recursive: true });
-  symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'), 'dir');
-  return root;
+/** A throw-away checkout: the packages, the registry and the subnet plan. */
+function scratch(): string {
+  return scratchCheckout('cf-cli-', ['deployments', 'bicep/shared']);
 }
 
 function expectBadInput(run: ReturnType<typeof cli>, message: string | RegExp): void {
@@ -83,7 +78,7 @@ describe('cf-infra cidr / names', () => {
   });
 
   it('a broken registry exits 2, lists every problem on stderr, prints no stack trace and writes nothing', () => {
-    const root = scratchCheckout();
+    const root = scratch();
     try {
       const file = path.join(root, 'deployments', 'westeu-stg-1.yaml');
       writeFileSync(file, readFileSync(file, 'utf8').replace('10.20.0.0/16', '10.10.0.0/16').replace('regionCode: westeu', 'regionCode: westeurope'));

@@ -27,7 +27,7 @@ const helpKey = (command: string, subcommand?: string) => `${command} ${subcomma
 async function loadHelp(): Promise<void> {
   const keys = new Set(commandNames);
   for (const command of Object.values(scripts)) {
-    const cli = /^node orchestrator\/src\/cli\.ts (\S+ \S+)$/.exec(command);
+    const cli = /^node packages\/cli\/src\/cli\.ts (\S+ \S+)$/.exec(command);
     if (cli !== null) keys.add(cli[1]!);
   }
   for (const key of keys) {
@@ -57,7 +57,7 @@ function commandProblem(file: string, command: DocCommand): string | undefined {
     const packageScripts = command.packageDir === '' ? scripts : scriptsOf(command.packageDir);
     const packageJson = path.posix.join(command.packageDir, 'package.json');
     if (packageScripts[command.name] === undefined && command.name !== 'test') return `${where}: no npm script "${command.name}" in ${packageJson}`;
-    const cli = /^node orchestrator\/src\/cli\.ts (\S+)(?: (\S+))?$/.exec(command.packageDir === '' ? (packageScripts[command.name] ?? '') : '');
+    const cli = /^node packages\/cli\/src\/cli\.ts (\S+)(?: (\S+))?$/.exec(command.packageDir === '' ? (packageScripts[command.name] ?? '') : '');
     if (cli === null || command.flags.length === 0) return undefined;
     const unknown = command.flags.filter((flag) => !flagsOf(cli[1]!, cli[2]).has(flag));
     return unknown.length === 0 ? undefined : `${where}: ${unknown.join(', ')} not in \`cf-infra ${cli[1]}${cli[2] === undefined ? '' : ` ${cli[2]}`} --help\``;

@@ -9,7 +9,7 @@ export const paths = {
   repoRoot,
   localDir,
   envExample: envExampleFile,
-  cli: path.join(repoRoot, 'orchestrator', 'src', 'cli.ts'),
+  cli: path.join(repoRoot, 'packages', 'cli', 'src', 'cli.ts'),
 };
 
 /** The values of an env file (local/.env.example, local/catalog.env). */

@@ -9,7 +9,7 @@ import { loadRegistry, resolveDeployment } from '@complianceflow/cli/config/regi
 import { defaultGoldenDir } from '@complianceflow/cli/plan/golden.ts';
 import type { Resource } from '@complianceflow/cli/plan/resources.ts';
 
-const cli = path.join(repoRoot, 'orchestrator', 'src', 'cli.ts');
+const cli = path.join(repoRoot, 'packages', 'cli', 'src', 'cli.ts');
 
 interface Result {
   code: number;

@@ -15,7 +15,7 @@ export interface CliCommand {
 
 /** The entries of the `commands` map in packages/cli/src/cli.ts, in their order. */
 export function cliCommands(root = repoRoot): CliCommand[] {
-  const source = readFileSync(path.join(root, 'orchestrator', 'src', 'cli.ts'), 'utf8');
+  const source = readFileSync(path.join(root, 'packages', 'cli', 'src', 'cli.ts'), 'utf8');
   return [...source.matchAll(/^\s+'?([a-z][a-z-]*)'?: \(\) => import\('\.\/(commands\/[a-z-]+\.ts)'\),?$/gm)]
     .map((m) => ({ name: m[1]!, module: `packages/cli/src/${m[2]!}` }));
 }
@@ -25,7 +25,7 @@ export function cliScripts(root = repoRoot): Map<string, string[]> {
   const scripts = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   const result = new Map<string, string[]>();
   for (const [name, command] of Object.entries(scripts)) {
-    const m = /^node orchestrator\/src\/cli\.ts(?: (.*))?$/.exec(command);
+    const m = /^node packages\/cli\/src\/cli\.ts(?: (.*))?$/.exec(command);
     if (m !== null) result.set(name, (m[1] ?? '').split(' ').filter(Boolean));
   }
   return result;
