@@ -3,7 +3,7 @@
 // request; --dry-run and --yes end to end; pause refused for prod.
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -108,7 +108,6 @@ describe('cf-infra bootstrap / pause / resume (CLI)', function () {
     cpSync(path.join(repoRoot, 'bicep'), path.join(root, 'bicep'), { recursive: true });
     cpSync(path.join(repoRoot, 'bicepconfig.json'), path.join(root, 'bicepconfig.json'));
     cpSync(path.join(repoRoot, 'scripts/bicep-restore'), path.join(root, 'scripts/bicep-restore'), { recursive: true });
-    symlinkSync(path.join(repoRoot, '.tools'), path.join(root, '.tools'), 'dir');
     const file = path.join(root, 'deployments/roles/cf-deployment.json');
     const role = JSON.parse(readFileSync(file, 'utf8')) as { actions: string[] };
     writeFileSync(file, JSON.stringify({ ...role, actions: role.actions.filter((a) => a !== 'Microsoft.Network/privateDnsZones/A/write') }, null, 2));

@@ -24,9 +24,9 @@ import { DeploymentLockedError, readLockStatus } from '@complianceflow/cli/lock/
 import { latestUploadedReport } from '@complianceflow/cli/report/store.ts';
 import { bicepExpander, startEmulator, type EmulatorOptions, type RunningEmulator } from '@complianceflow/arm-emulator/index.ts';
 import { startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
+import { repoRoot } from '@complianceflow/core/repo-root.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '../..');
 const snapshotTypes = async (deployment: string): Promise<{ type: string }[]> =>
   (JSON.parse(await readFile(path.join(repoRoot, 'deployments/snapshots', `${deployment}.json`), 'utf8')) as { resources: { type: string }[] }).resources;
 

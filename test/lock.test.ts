@@ -10,9 +10,9 @@ import { breakDeploymentLock, readLockAuditLog, readLockStatus } from '@complian
 import { lockBlobName, type LockStore } from '@complianceflow/cli/lock/store.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
+import { repoRoot } from '@complianceflow/core/repo-root.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '../..');
 const holderScript = path.join(here, 'support/lock-holder.ts');
 const cli = path.join(repoRoot, 'packages/cli/src/cli.ts');
 

@@ -26,9 +26,9 @@ import { keyVaultCheckName, keyVaultChecksFor, readSecrets } from '@compliancefl
 import { runChecks } from '@complianceflow/cli/validate/runner.ts';
 import { bicepExpander, startEmulator, type RunningEmulator } from '@complianceflow/arm-emulator/index.ts';
 import { startAzuriteBlob, type AzuriteBlob } from './support/azurite.ts';
+import { repoRoot } from '@complianceflow/core/repo-root.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '../..');
 const deployment = 'westeu-test-1';
 
 describe('Key Vault secrets after a deploy (emulator + Azurite, real SDK clients)', function () {

@@ -4,11 +4,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { azuriteBlobUrl, azuriteCredential } from '@complianceflow/cli/lock/azurite.ts';
 import { openLockStore, type LockStore } from '@complianceflow/cli/lock/store.ts';
+import { repoRoot } from '@complianceflow/core/repo-root.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const azuriteBlobMain = path.join(repoRoot, 'node_modules/azurite/dist/src/blob/main.js');
 
 export interface AzuriteBlob {

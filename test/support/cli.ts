@@ -2,9 +2,9 @@
 // CI=true), with extra environment; resolves with its exit code and output.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '@complianceflow/core/repo-root.ts';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { repoRoot };
 export const cliPath = path.join(repoRoot, 'packages/cli/src/cli.ts');
 
 export interface CliRun {
