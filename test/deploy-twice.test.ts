@@ -15,7 +15,7 @@ import * as desired from '@complianceflow/cli/bootstrap/desired.ts';
 import { deploymentShapes } from '@complianceflow/cli/bootstrap/resource-types.ts';
 import { checkRoleCoverage, emulatorPlaceholderPrincipal, prepareBootstrap, runBootstrap, type Prepared } from '@complianceflow/cli/bootstrap/run.ts';
 import { deleteStack, getStack, managedResourceIds, whatIf } from '@complianceflow/cli/deploy/arm-phases.ts';
-import { openEmulatorSession, type ArmSession } from '@complianceflow/cli/deploy/local-services.ts';
+import { openEmulatorSession, type ArmSession } from '@complianceflow/cli/arm/session.ts';
 import { runDeploy, type DeployResult } from '@complianceflow/cli/deploy/pipeline.ts';
 import { deployShape, resolveTarget, runPreflight } from '@complianceflow/cli/deploy/preflight.ts';
 import { createProgress } from '@complianceflow/cli/deploy/progress.ts';
@@ -57,7 +57,7 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
     prepared = checkRoleCoverage(prepareBootstrap({ subscriptionId: emulator.subscriptionId }), await deploymentShapes());
     await runBootstrap(prepared, { subscriptionId: emulator.subscriptionId, target: { kind: 'emulator', endpoint: emulator.endpoint, caPem: emulator.caPem }, dryRun: false, renderer: 'silent', print: () => {}, pollIntervalMs: 20 });
     // The session `--emulator --as ci` opens (a running emulator found through the environment).
-    ci = await openEmulatorSession({ bicep, identity: 'ci', env: { ARM_EMULATOR_ENDPOINT: emulator.endpoint, ARM_EMULATOR_CA: emulator.caPath, ARM_EMULATOR_SUBSCRIPTION_ID: emulator.subscriptionId } });
+    ci = await openEmulatorSession({ identity: 'ci', env: { ARM_EMULATOR_ENDPOINT: emulator.endpoint, ARM_EMULATOR_CA: emulator.caPath, ARM_EMULATOR_SUBSCRIPTION_ID: emulator.subscriptionId } });
     // The premise: bootstrap gave the CI identity (the emulator's stand-in object id) the deployment role.
     expect(emulatorPlaceholderPrincipal.objectId).to.equal(emulatorCiPrincipalId);
     const rest = armRest(ci.clients, emulator.endpoint);
@@ -122,7 +122,7 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
 
   it('the pull-request identity previews with validationLevel ProviderNoRbac; a what-if that checks write rights and a deploy are refused', async () => {
     const deployment = deployments[deployments.length - 1]!;
-    const pr = await openEmulatorSession({ bicep, identity: 'pr', env: sessionEnv() });
+    const pr = await openEmulatorSession({ identity: 'pr', env: sessionEnv() });
     try {
       const preflight = await runPreflight(resolveTarget(deployment), bicep);
       const existing = await getStack(pr.clients, `cf-${deployment}`, deployment);
@@ -147,7 +147,7 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
   ] as const) {
     it(`without ${action} in the deployment role, the ${fails} deploy as the CI identity fails naming it`, async () => {
       const deployment = 'eastus-test-1';
-      const owner = await openEmulatorSession({ bicep, identity: 'owner', env: sessionEnv() });
+      const owner = await openEmulatorSession({ identity: 'owner', env: sessionEnv() });
       const rest = armRest(owner.clients, emulator.endpoint);
       const role = desired.deploymentRoleDefinition(prepared.input, prepared.role);
       const permissions = (role.body['properties'] as { permissions: { actions: string[] }[] }).permissions;

@@ -15,7 +15,7 @@ import { checkRoleCoverage, prepareBootstrap, runBootstrap } from '@compliancefl
 import { openBicep, type Bicep } from '@complianceflow/core/bicep/index.ts';
 import { deleteStack, deploymentWhatIf, getStack, managedResourceIds, requiredNamespaces, stackDefinition } from '@complianceflow/cli/deploy/arm-phases.ts';
 import { resolveTarget, runPreflight } from '@complianceflow/cli/deploy/preflight.ts';
-import type { ArmSession } from '@complianceflow/cli/deploy/local-services.ts';
+import type { ArmSession } from '@complianceflow/cli/arm/session.ts';
 import { runDeploy, type DeployRequest, type DeployResult } from '@complianceflow/cli/deploy/pipeline.ts';
 import { createProgress } from '@complianceflow/cli/deploy/progress.ts';
 import { CliError } from '@complianceflow/core/errors.ts';

@@ -9,7 +9,6 @@ import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import {
   defaultPoliciesDir,
   evaluate,
-  evaluateArmAssignments,
   evaluatePolicies,
   loadPolicyLibrary,
   PolicyFileError,
@@ -17,6 +16,7 @@ import {
   type EvaluationScope,
   type PolicyLibrary,
 } from '@complianceflow/core/policy/index.ts';
+import { evaluateArmAssignments } from '@complianceflow/core/policy/arm-state.ts';
 
 const sub = '00000000-0000-0000-0000-000000000001';
 const rgId = `/subscriptions/${sub}/resourceGroups/rg-cf-westeu-test-1`;

@@ -14,7 +14,7 @@ import { EmulatorCredential } from '@complianceflow/cli/arm/emulator-credential.
 import { defaultEmulatorPrincipalId } from '@complianceflow/core/arm/emulator-token.ts';
 import { openBicep, type Bicep } from '@complianceflow/core/bicep/index.ts';
 import { requiredNamespaces } from '@complianceflow/cli/deploy/arm-phases.ts';
-import type { ArmSession } from '@complianceflow/cli/deploy/local-services.ts';
+import type { ArmSession } from '@complianceflow/cli/arm/session.ts';
 import { runDeploy, type DeployResult } from '@complianceflow/cli/deploy/pipeline.ts';
 import { main } from '@complianceflow/cli/cli.ts';
 import { createProgress } from '@complianceflow/cli/deploy/progress.ts';

@@ -11,35 +11,7 @@ import { asObject } from './http.ts';
 import { key } from './ids.ts';
 import { resolveExpression } from './outputs.ts';
 import type { StoredResource } from './state.ts';
-
-export interface SecretVersionRecord {
-  version: string;
-  value: string;
-  contentType?: string;
-  tags?: Record<string, string>;
-  enabled: boolean;
-  /** Seconds since the epoch, as the data plane answers. */
-  created: number;
-  updated: number;
-  exp?: number;
-  nbf?: number;
-}
-
-export interface SecretRecord {
-  name: string;
-  /** Oldest first; the last is the current version. */
-  versions: SecretVersionRecord[];
-}
-
-export interface DeletedSecretRecord extends SecretRecord {
-  deletedDate: number;
-  scheduledPurgeDate: number;
-}
-
-export interface VaultSecrets {
-  secrets: Record<string, SecretRecord>;
-  deleted: Record<string, DeletedSecretRecord>;
-}
+import type { DeletedSecretRecord, SecretRecord, SecretVersionRecord, VaultSecrets } from './keyvault-records.ts';
 
 export interface SecretInput {
   value: string;

@@ -3,6 +3,7 @@
 // ARM_EMULATOR_SUBSCRIPTION_ID, ARM_EMULATOR_LATENCY_MS ("default=300,Microsoft.DBforPostgreSQL/flexibleServers=5000"),
 // ARM_EMULATOR_TRANSIENT_RATE (0..1), ARM_EMULATOR_RETRY_AFTER (s), ARM_EMULATOR_FAIL_TYPES ("Microsoft.Cache/redisEnterprise=QuotaExceeded"),
 // ARM_EMULATOR_VERBOSE=1 (log every request).
+// --until-stdin-closes: also stop when stdin closes (a parent that started it for one command, and may die).
 import { checkEnvironment, envString } from '@complianceflow/core/env.ts';
 import { CliError } from '@complianceflow/core/errors.ts';
 import { startEmulator } from './index.ts';
@@ -38,6 +39,7 @@ async function main(): Promise<number> {
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
+    if (process.argv.includes('--until-stdin-closes')) process.stdin.once('close', resolve).resume();
   });
   await emulator.close();
   console.log('ARM emulator stopped.');

@@ -1,6 +1,6 @@
-import path from 'node:path';
 import { repoRoot } from '@complianceflow/core/repo-root.ts';
+import { defaultEmulatorStateDir } from '@complianceflow/core/arm/emulator-contract.ts';
 
 export { repoRoot };
 /** Default state directory (gitignored). */
-export const defaultStateDir = path.join(repoRoot, '.local-data', 'arm-emulator');
+export const defaultStateDir = defaultEmulatorStateDir;

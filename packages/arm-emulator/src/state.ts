@@ -4,7 +4,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { ArmErrorBody } from './errors.ts';
-import type { VaultSecrets } from './keyvault-store.ts';
+import type { VaultSecrets } from './keyvault-records.ts';
 import { scrubSecrets } from './secure.ts';
 
 export interface StoredResource {

@@ -10,6 +10,7 @@ import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { deploymentCostMarkdown } from '@complianceflow/cli/cost/doc-table.ts';
 import { architectureDoc, architectureRenderers } from './blocks.ts';
 import { cliScripts, commandInfo, commandTable } from './command-table.ts';
+import { codeMapTables } from './code-map.ts';
 import { costByServiceTable } from './cost-by-service.ts';
 import { exitCodeTable } from './exit-code-table.ts';
 import { networkDiagram } from './network-diagram.ts';
@@ -55,6 +56,7 @@ export async function generatedDocuments(root = repoRoot): Promise<GeneratedDocu
         ports: () => portTable(root, { name: prod().deployment.name, resources: prod().resources }),
       },
     },
+    { file: 'docs/infrastructure/Code_Map.md', renderers: { 'code-map': () => codeMapTables(root) } },
     {
       file: bootstrapDoc,
       renderers: {

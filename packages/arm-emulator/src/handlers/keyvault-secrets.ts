@@ -13,7 +13,8 @@ import type { Context } from '../context.ts';
 import { ArmError } from '../errors.ts';
 import { asObject, reply, type Reply } from '../http.ts';
 import { authorize } from '../keyvault-rbac.ts';
-import { azureVaultUrl, emulatorVaultUri, findVault, keyVaultPathPrefix, recoveryOf, vaultSecrets, writeSecret, type SecretRecord, type SecretVersionRecord } from '../keyvault-store.ts';
+import { azureVaultUrl, emulatorVaultUri, findVault, keyVaultPathPrefix, recoveryOf, vaultSecrets, writeSecret } from '../keyvault-store.ts';
+import type { SecretRecord, SecretVersionRecord } from '../keyvault-records.ts';
 
 /** The data-plane versions @azure/keyvault-secrets 4.x can send (its serviceVersion values). */
 export const keyVaultApiVersions = ['7.0', '7.1', '7.2', '7.3', '7.4', '7.5', '7.6', '2025-07-01', '2026-04-01'] as const;

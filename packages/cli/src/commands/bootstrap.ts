@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline/promises';
 import { checkRoleCoverage, prepareBootstrap, runBootstrap, type BootstrapTarget } from '../bootstrap/run.ts';
 import { checkSubscriptionId } from '../bootstrap/config.ts';
-import { emulatorTarget } from '../bootstrap/emulator-target.ts';
+import { emulatorTarget } from '../arm/emulator-target.ts';
 import { deploymentShapes, type DeploymentShape } from '../bootstrap/resource-types.ts';
 import { UsageError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';

@@ -2,7 +2,7 @@
 // whether it is locked now.
 import { asOptionHelp } from '../arm/identities.ts';
 import { getStack } from '../deploy/arm-phases.ts';
-import { canConnect } from '../deploy/local-services.ts';
+import { canConnect } from '../lock/local-store.ts';
 import { checkTargetFlags, commandServices } from '../deploy/services.ts';
 import { loadRegistry, resolveAll } from '../config/registry.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';

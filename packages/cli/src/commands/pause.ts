@@ -6,7 +6,7 @@ import { asOptionHelp, emulatorIdentities, parseEmulatorIdentity } from '../arm/
 import { explainArmError, formatArmError } from '../arm-errors/index.ts';
 import { armRest } from '../bootstrap/arm-rest.ts';
 import { checkSubscriptionId } from '../bootstrap/config.ts';
-import { emulatorTarget } from '../bootstrap/emulator-target.ts';
+import { emulatorTarget } from '../arm/emulator-target.ts';
 import { apiVersions, resourceGroupId } from '../bootstrap/ids.ts';
 import { loadRegistryFor, resolveDeployment } from '../config/registry.ts';
 import { CliError, UsageError } from '@complianceflow/core/errors.ts';

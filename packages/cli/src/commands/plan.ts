@@ -12,7 +12,7 @@ import { diffResources, isEmptyDiff, renderDiff, type ResourceDiff } from '../pl
 import { followUpDelta } from '../plan/follow-up.ts';
 import { defaultGoldenDir, goldenPath, readFollowUpGolden, readGolden, writeGolden } from '../plan/golden.ts';
 import { defaultCacheDir, planDeployments, planJson, type DeploymentPlan } from '../plan/pipeline.ts';
-import { planStages } from '../plan/stages.ts';
+import { planStages } from '../plan/checks.ts';
 import { renderSummary } from '../plan/summary.ts';
 import { resolveTargets } from '../plan/targets.ts';
 

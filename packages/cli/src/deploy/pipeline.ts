@@ -17,7 +17,7 @@ import { anyFailed, type CheckResult } from '../validate/model.ts';
 import { renderTable as renderChecks } from '../validate/render.ts';
 import { apiVersionsByType, applyStack, checkPrerequisites, defaultStackWaitSeconds, getStack, isStackBusyError, stackIsBusy, waitForStackToSettle, whatIf, type PollOptions, type ValidationResult } from './arm-phases.ts';
 import { InterruptedError, interruptedLine, signalExitCode, type InterruptWatch } from './interrupt.ts';
-import type { ArmSession } from './local-services.ts';
+import type { ArmSession } from '../arm/session.ts';
 import type { Progress } from './progress.ts';
 import type { Resource } from '../plan/resources.ts';
 import { deployShape, resolveTarget, runPreflight, type DeployShape, type Preflight } from './preflight.ts';

@@ -13,7 +13,7 @@ import { vaultOf } from '../secrets/expected.ts';
 import { ensurePostDeploySecrets, operatorHint, summariseSecrets, unreachablePrefix, type PostDeployResult } from '../secrets/post-deploy.ts';
 import { troubleshootingLink } from '../validate/model.ts';
 import { apiVersionsByType } from './arm-phases.ts';
-import type { ArmSession } from './local-services.ts';
+import type { ArmSession } from '../arm/session.ts';
 import type { Preflight } from './preflight.ts';
 
 export interface SecretsRecord extends PostDeployResult {

@@ -10,7 +10,7 @@ import { UsageError } from '@complianceflow/core/errors.ts';
 import { resolveLockStore, type LockStore } from '../lock/index.ts';
 import { leaseSecondsFromEnv } from '../lock/deployment-lock.ts';
 import { requireLocalLockStore } from '../lock/local-store.ts';
-import { openAzureSession, openEmulatorSession, type ArmSession } from './local-services.ts';
+import { openAzureSession, openEmulatorSession, type ArmSession } from '../arm/session.ts';
 
 export interface TargetFlags {
   emulator: boolean;
@@ -57,7 +57,7 @@ export function commandServices(flags: CheckedTargetFlags): CommandServices {
   const getBicep = (): Promise<Bicep> => (bicep ??= openBicep());
   return {
     bicep: getBicep,
-    openArm: () => (arm ??= flags.emulator ? getBicep().then((b) => openEmulatorSession({ bicep: b, identity: flags.identity })) : openAzureSession(flags.subscription!)),
+    openArm: () => (arm ??= flags.emulator ? openEmulatorSession({ identity: flags.identity }) : openAzureSession(flags.subscription!)),
     async openLockStore() {
       if (flags.emulator) await requireLocalLockStore();
       return resolveLockStore({ emulator: flags.emulator });

@@ -54,3 +54,6 @@ export const costStage: PlanStage<CostResult> = {
   },
   failed: (cost) => !cost.budget.withinBudget,
 };
+
+/** The stages `cf-infra plan` runs, in order. */
+export const planStages: PlanStage[] = [policyStage as PlanStage, costStage as PlanStage];

@@ -9,7 +9,8 @@ import type { JsonValue } from '@complianceflow/core/bicep/bicep-literal.ts';
 import { followUpDelta } from './follow-up.ts';
 import { writeParametersFile } from '@complianceflow/core/bicep/parameters-file.ts';
 import { normalizeResources, type Resource } from './resources.ts';
-import { planStages, type PlanStage } from './stages.ts';
+import { planStages } from './checks.ts';
+import type { PlanStage } from './stages.ts';
 import { summarize, type PlanSummary } from './summary.ts';
 import { placeholderId, type PlanTarget } from './target.ts';
 

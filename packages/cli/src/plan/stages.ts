@@ -6,7 +6,6 @@ import type { Colors } from './colors.ts';
 import type { Resource } from './resources.ts';
 import type { PlanSummary } from './summary.ts';
 import type { PlanTarget } from './target.ts';
-import { costStage, policyStage } from './checks.ts';
 
 export interface PlanStageInput {
   target: PlanTarget;
@@ -24,6 +23,3 @@ export interface PlanStage<T = unknown> {
   /** True when this result must make the plan fail (exit code 1). */
   failed?(value: T): boolean;
 }
-
-/** The stages `cf-infra plan` runs, in order. */
-export const planStages: PlanStage[] = [policyStage as PlanStage, costStage as PlanStage];

@@ -6,7 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { JsonValue } from './bicep-literal.ts';
 import { renderParametersFile } from './parameters-file.ts';
-import type { Bicep, Snapshot, SnapshotMetadata } from './index.ts';
+import type { Snapshot, SnapshotMetadata } from './protocol.ts';
+
+/** What expanding needs of a Bicep session (its offline snapshot). */
+export interface SnapshotTaker {
+  snapshot(paramsFile: string, metadata: SnapshotMetadata): Promise<Snapshot>;
+}
 
 export interface ExpandRequest {
   /** The ARM template JSON (deploymentTemplate or subscriptionDeploymentTemplate schema). */
@@ -21,7 +26,7 @@ export interface ExpandRequest {
   metadata: SnapshotMetadata;
 }
 
-export async function expandTemplate(bicep: Bicep, request: ExpandRequest): Promise<Snapshot> {
+export async function expandTemplate(bicep: SnapshotTaker, request: ExpandRequest): Promise<Snapshot> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cf-expand-'));
   try {
     const templateFile = path.join(dir, 'template.json');

@@ -117,4 +117,3 @@ export function evaluatePolicies(resources: readonly ArmResource[], context: Eva
   };
 }
 
-export { evaluateArmAssignments, type StoredPolicyResource, type ArmPolicyVerdict } from './arm-state.ts';

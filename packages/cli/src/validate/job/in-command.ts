@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import type { ArmClients } from '../../arm/clients.ts';
-import { emulatorTarget } from '../../bootstrap/emulator-target.ts';
+import { emulatorTarget } from '../../arm/emulator-target.ts';
 import type { ResolvedDeployment } from '../../config/resolve.ts';
 import { requireLocalLockStore } from '../../lock/local-store.ts';
 import { UsageError } from '@complianceflow/core/errors.ts';

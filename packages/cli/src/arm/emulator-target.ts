@@ -3,15 +3,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { envNumber, envString, type EnvName } from '@complianceflow/core/env.ts';
 import { UsageError } from '@complianceflow/core/errors.ts';
-import { repoRoot } from '../config/paths.ts';
-import { defaultEmulatorPort } from '@complianceflow/core/arm/emulator-contract.ts';
+import { defaultEmulatorPort, defaultEmulatorStateDir } from '@complianceflow/core/arm/emulator-contract.ts';
 
 export const emulatorEndpointEnv = 'ARM_EMULATOR_ENDPOINT' satisfies EnvName;
 export const emulatorCaEnv = 'ARM_EMULATOR_CA' satisfies EnvName;
 
 export function emulatorTarget(env: NodeJS.ProcessEnv = process.env): { kind: 'emulator'; endpoint: string; caPem: string } {
   const endpoint = envString(emulatorEndpointEnv, env) ?? `https://127.0.0.1:${envNumber('ARM_EMULATOR_PORT', defaultEmulatorPort, env)}`;
-  const caPath = envString(emulatorCaEnv, env) ?? path.join(envString('ARM_EMULATOR_STATE_DIR', env) ?? path.join(repoRoot, '.local-data', 'arm-emulator'), 'ca.pem');
+  const caPath = envString(emulatorCaEnv, env) ?? path.join(envString('ARM_EMULATOR_STATE_DIR', env) ?? defaultEmulatorStateDir, 'ca.pem');
   let caPem: string;
   try {
     caPem = readFileSync(caPath, 'utf8');

@@ -1,17 +1,17 @@
-// --emulator: the local ARM emulator. A running emulator (npm run emulator, or
-// $ARM_EMULATOR_ENDPOINT) is used as it is; otherwise one is started in this process for the
-// command, on the same state directory, and stopped in close(). The lock store (Azurite) is a
-// service of its own that no run starts: lock/local-store.ts.
+// An ARM session: the SDK clients for Azure or the local ARM emulator, with the SDK's one retry
+// policy. --emulator uses a running emulator (npm run emulator, or $ARM_EMULATOR_ENDPOINT) as it
+// is; otherwise one is started for the command as a child process (emulator-process.ts), on the
+// same state directory, and stopped in close(). The lock store (Azurite) is a service of its own
+// that no run starts: lock/local-store.ts.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { createArmClients, type ArmClients } from '../arm/clients.ts';
-import { asSuffix, emulatorIdentities, type EmulatorIdentity } from '../arm/identities.ts';
-import type { Bicep } from '@complianceflow/core/bicep/index.ts';
-import { emulatorEndpointEnv, emulatorTarget } from '../bootstrap/emulator-target.ts';
-import { repoRoot } from '../config/paths.ts';
-import { canConnect } from '../lock/local-store.ts';
 import { envNumber, envString } from '@complianceflow/core/env.ts';
-import { defaultEmulatorPort, defaultSubscriptionId } from '@complianceflow/core/arm/emulator-contract.ts';
+import { defaultEmulatorPort, defaultEmulatorStateDir, defaultSubscriptionId } from '@complianceflow/core/arm/emulator-contract.ts';
+import { canConnect } from '../lock/local-store.ts';
+import { createArmClients, type ArmClients } from './clients.ts';
+import { startEmulatorProcess } from './emulator-process.ts';
+import { emulatorEndpointEnv, emulatorTarget } from './emulator-target.ts';
+import { asSuffix, emulatorIdentities, type EmulatorIdentity } from './identities.ts';
 
 /** The SDK's own retry policy retries 429/5xx honouring Retry-After (throttling + exponential strategies). */
 export const armRetryOptions = { maxRetries: 6, retryDelayInMs: 500, maxRetryDelayInMs: 30_000 };
@@ -26,10 +26,8 @@ export interface ArmSession {
   close(): Promise<void>;
 }
 
-export { canConnect };
-
 export function emulatorStateDir(env: NodeJS.ProcessEnv = process.env): string {
-  return envString('ARM_EMULATOR_STATE_DIR', env) ?? path.join(repoRoot, '.local-data', 'arm-emulator');
+  return envString('ARM_EMULATOR_STATE_DIR', env) ?? defaultEmulatorStateDir;
 }
 
 /** The emulator's subscription: $ARM_EMULATOR_SUBSCRIPTION_ID or the emulator's default. */
@@ -39,7 +37,7 @@ export async function emulatorSubscriptionId(env: NodeJS.ProcessEnv = process.en
   return defaultSubscriptionId;
 }
 
-export async function openEmulatorSession(options: { bicep?: Bicep; env?: NodeJS.ProcessEnv; identity?: EmulatorIdentity } = {}): Promise<ArmSession> {
+export async function openEmulatorSession(options: { env?: NodeJS.ProcessEnv; identity?: EmulatorIdentity } = {}): Promise<ArmSession> {
   const env = options.env ?? process.env;
   // The token's object id is who the emulator authorizes (--as); deny settings exclude the same one.
   const identity = options.identity ?? 'owner';
@@ -53,23 +51,17 @@ export async function openEmulatorSession(options: { bicep?: Bicep; env?: NodeJS
     const clients = createArmClients({ ...target, subscriptionId, principalId }, { retryOptions: armRetryOptions });
     return { clients, where: `the ARM emulator at ${target.endpoint}${asSuffix(identity)}`, emulator: true, principalId, close: async () => {} };
   }
-  const { startEmulator, bicepExpander } = await import('@complianceflow/arm-emulator/index.ts');
-  const { optionsFromEnv } = await import('@complianceflow/arm-emulator/options.ts');
   const stateDir = emulatorStateDir(env);
   mkdirSync(stateDir, { recursive: true });
-  const bicep = options.bicep;
-  const emulator = await startEmulator({
-    ...optionsFromEnv(env, { stateDir }),
-    port: 0,
-    ...(bicep === undefined ? {} : { expander: bicepExpander(async () => bicep) }),
-  });
-  const clients = createArmClients({ kind: 'emulator', subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem, principalId }, { retryOptions: armRetryOptions });
+  const emulator = await startEmulatorProcess(env, stateDir);
+  const { caPem } = emulatorTarget({ ...env, [emulatorEndpointEnv]: emulator.endpoint, ARM_EMULATOR_STATE_DIR: stateDir });
+  const clients = createArmClients({ kind: 'emulator', subscriptionId, endpoint: emulator.endpoint, caPem, principalId }, { retryOptions: armRetryOptions });
   return {
     clients,
     where: `the ARM emulator started for this command (state in ${path.relative(process.cwd(), stateDir) || '.'})${asSuffix(identity)}`,
     emulator: true,
     principalId,
-    close: () => emulator.close(),
+    close: () => emulator.stop(),
   };
 }
 
