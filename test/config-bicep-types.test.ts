@@ -4,20 +4,10 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import { openBicep } from '@complianceflow/core/bicep/index.ts';
-import {
-  containerRegistrySkus,
-  eventHubsSkus,
-  keyVaultSkus,
-  postgresStorageSizesGb,
-  postgresTiers,
-  postgresVersions,
-  redisEvictionPolicies,
-  redisPersistence,
-} from '@complianceflow/cli/config/azure-limits.ts';
+import { postgresTiers } from '@complianceflow/cli/config/azure-limits.ts';
 import { mainParameters } from '@complianceflow/cli/config/parameters.ts';
 import { repoRoot } from '@complianceflow/cli/config/paths.ts';
-import { deploymentSpec } from '@complianceflow/cli/config/deployment-schema.ts';
-import { profileFields } from '@complianceflow/cli/config/profile-schema.ts';
+import { registrySchemas, schemaDocument } from '@complianceflow/cli/config/schema-files.ts';
 import { loadRegistry, resolveDeployment } from '@complianceflow/cli/config/registry.ts';
 
 interface TypeDefinition {
@@ -48,20 +38,34 @@ describe('registry and bicep/shared/types.bicep agree', function () {
     return [...node!.allowedValues!].map(String).sort();
   }
 
-  const sorted = (values: readonly (string | number)[]) => values.map(String).sort();
+  const sorted = (values: readonly unknown[]) => values.map(String).sort();
+
+  interface SchemaNode {
+    properties?: Record<string, SchemaNode>;
+    enum?: unknown[];
+  }
+  /** A profile section's field in deployments/schemas/profile.schema.json (the settings definitions). */
+  function field(section: string, ...fieldPath: string[]): SchemaNode {
+    let node = (schemaDocument(registrySchemas.profile) as { definitions: Record<string, SchemaNode> }).definitions[section];
+    for (const key of fieldPath) node = node?.properties?.[key];
+    expect(node, `${section}.${fieldPath.join('.')}`).to.be.an('object');
+    return node!;
+  }
+  const schemaEnum = (section: string, ...fieldPath: string[]) => sorted(field(section, ...fieldPath).enum ?? []);
 
   it('SKUs, sizes, tiers and policies: the same sets', () => {
-    expect(allowed('databaseSettingsType', 'storageSizeGb')).to.deep.equal(sorted(postgresStorageSizesGb));
-    expect(allowed('databaseSettingsType', 'sku', 'tier')).to.deep.equal(sorted(Object.keys(postgresTiers)));
-    expect(allowed('redisSettingsType', 'persistence')).to.deep.equal(sorted(redisPersistence));
-    expect(allowed('redisSettingsType', 'evictionPolicy')).to.deep.equal(sorted(redisEvictionPolicies));
-    expect(allowed('messagingSettingsType', 'sku')).to.deep.equal(sorted(eventHubsSkus));
-    expect(allowed('keyVaultSettingsType', 'sku')).to.deep.equal(sorted(keyVaultSkus));
-    expect(allowed('registrySettingsType', 'sku')).to.deep.equal(sorted(containerRegistrySkus));
+    expect(allowed('databaseSettingsType', 'storageSizeGb')).to.deep.equal(schemaEnum('database', 'storageSizeGb'));
+    expect(allowed('databaseSettingsType', 'sku', 'tier')).to.deep.equal(schemaEnum('database', 'sku', 'tier'));
+    expect(schemaEnum('database', 'sku', 'tier'), 'the tiers the cross-field rules know').to.deep.equal(sorted(Object.keys(postgresTiers)));
+    expect(allowed('redisSettingsType', 'persistence')).to.deep.equal(schemaEnum('redis', 'persistence'));
+    expect(allowed('redisSettingsType', 'evictionPolicy')).to.deep.equal(schemaEnum('redis', 'evictionPolicy'));
+    expect(allowed('messagingSettingsType', 'sku')).to.deep.equal(schemaEnum('messaging', 'sku'));
+    expect(allowed('keyVaultSettingsType', 'sku')).to.deep.equal(schemaEnum('keyVault', 'sku'));
+    expect(allowed('registrySettingsType', 'sku')).to.deep.equal(schemaEnum('registry', 'sku'));
   });
 
   it('every PostgreSQL version the template accepts is one the registry accepts', () => {
-    expect(sorted(postgresVersions)).to.include.members(allowed('databaseSettingsType', 'version'));
+    expect(schemaEnum('database', 'version')).to.include.members(allowed('databaseSettingsType', 'version'));
   });
 
   it('environments: one profile per environment the template knows', () => {
@@ -80,10 +84,10 @@ describe('registry and bicep/shared/types.bicep agree', function () {
     };
     // The network section reaches the template with the deployment file's own managementSourceRanges added.
     const fromDeploymentFile: Record<string, string[]> = { network: ['managementSourceRanges'] };
-    for (const field of fromDeploymentFile['network']!) expect(deploymentSpec.kind === 'object' && field in deploymentSpec.fields, field).to.equal(true);
+    const deploymentFields = (schemaDocument(registrySchemas.deployment) as SchemaNode).properties!;
+    for (const name of fromDeploymentFile['network']!) expect(name in deploymentFields, name).to.equal(true);
     for (const [section, type] of Object.entries(sections)) {
-      const spec = profileFields[section as keyof typeof profileFields].spec;
-      expect(Object.keys(definitions[type]!.properties!).sort(), section).to.deep.equal([...Object.keys(spec.fields), ...(fromDeploymentFile[section] ?? [])].sort());
+      expect(Object.keys(definitions[type]!.properties!).sort(), section).to.deep.equal([...Object.keys(field(section).properties!), ...(fromDeploymentFile[section] ?? [])].sort());
     }
   });
 

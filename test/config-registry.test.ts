@@ -7,6 +7,7 @@ import path from 'node:path';
 import { ConfigError, UsageError } from '@complianceflow/core/errors.ts';
 import { loadRegistry, resolveDeployment } from '@complianceflow/cli/config/registry.ts';
 import { repoRoot } from '@complianceflow/cli/config/paths.ts';
+import { deploymentSchemaLine } from '@complianceflow/cli/config/schema-files.ts';
 
 const roots: string[] = [];
 
@@ -49,8 +50,9 @@ function expectProblem(problems: string[], ...fragments: string[]): string {
   return matching[0]!;
 }
 
+/** A new deployment file, with the schema line every deployment file starts with. */
 function deployment(name: string, regionCode: string, environment: string, instance: number, addressSpace: string, extra = ''): string {
-  return `name: ${name}\nregionCode: ${regionCode}\nenvironment: ${environment}\ninstance: ${instance}\naddressSpace: ${addressSpace}\nmanagementSourceRanges: []\n${extra}`;
+  return `${deploymentSchemaLine}\nname: ${name}\nregionCode: ${regionCode}\nenvironment: ${environment}\ninstance: ${instance}\naddressSpace: ${addressSpace}\nmanagementSourceRanges: []\n${extra}`;
 }
 
 after(() => {
@@ -258,13 +260,13 @@ describe('deployment registry', () => {
     it('invalid YAML: file, line and column', () => {
       const root = copyRegistry();
       edit(root, 'deployments/westeu-test-1.yaml', (text) => text.replace('instance: 1', 'instance: [1'));
-      expectProblem(problemsOf(root), 'deployments/westeu-test-1.yaml:6:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]');
+      expectProblem(problemsOf(root), 'deployments/westeu-test-1.yaml:7:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]');
     });
 
     it('duplicate key in YAML', () => {
       const root = copyRegistry();
       edit(root, 'deployments/westeu-test-1.yaml', (text) => `${text}instance: 2\n`);
-      expectProblem(problemsOf(root), 'deployments/westeu-test-1.yaml:11:1: invalid YAML: Map keys must be unique');
+      expectProblem(problemsOf(root), 'deployments/westeu-test-1.yaml:12:1: invalid YAML: Map keys must be unique');
     });
 
     it('unknown field: suggests the closest known field', () => {

@@ -8,12 +8,12 @@ import { pinpointCharacter } from '../naming/characters.ts';
 import { nameProblems } from '../naming/derive.ts';
 import { hasPath } from './merge.ts';
 import { repoRoot, registryPaths, sharedRegistryFiles } from './paths.ts';
-import { crossFieldProblems, profileSpec } from './profile-schema.ts';
-import { inFile, validate, show, type Problem } from './schema.ts';
-import { catalogSpec, deploymentNamePattern, deploymentSpec, regionsSpec } from './deployment-schema.ts';
+import { crossFieldProblems } from './cross-field.ts';
+import { inFile, show, type Problem } from './problems.ts';
+import { checkSchema, deploymentNamePattern, registrySchemas, type SchemaFile } from './schema-files.ts';
 import { mergedSettings, namesOf } from './resolve.ts';
 import { didYouMean } from './suggest.ts';
-import { subnetPlanProblems, subnetPlanSpec } from './subnets.ts';
+import { subnetPlanProblems } from './subnets.ts';
 import type { Catalog, DeploymentFile, Profile, Region, Registry, SubnetPlan } from './types.ts';
 import { readData, type Parsed } from './yaml-file.ts';
 
@@ -95,13 +95,13 @@ function baseName(file: string): string {
   return path.posix.basename(file).replace(/\.ya?ml$/, '');
 }
 
-/** Validates one parsed file against a spec; returns its data when it is valid. */
-function checked<T>(parsed: Parsed, spec: Parameters<typeof validate>[0], problems: string[]): T | undefined {
+/** Validates one parsed file against its schema; returns its data when it is valid. */
+function checked<T>(parsed: Parsed, schema: SchemaFile, problems: string[]): T | undefined {
   if (!parsed.ok) {
     problems.push(parsed.problem);
     return undefined;
   }
-  const found = validate(spec, parsed.data);
+  const found = checkSchema(schema, parsed.data);
   problems.push(...inFile(parsed.file, found));
   return found.length === 0 ? (parsed.data as T) : undefined;
 }
@@ -110,12 +110,12 @@ function checked<T>(parsed: Parsed, spec: Parameters<typeof validate>[0], proble
 export function validateRegistry(sources: RegistrySources): Registry {
   const problems: string[] = [];
 
-  const regionsData = checked<Record<string, Omit<Region, 'code'>>>(sources.regions, regionsSpec, problems);
+  const regionsData = checked<Record<string, Omit<Region, 'code'>>>(sources.regions, registrySchemas.regions, problems);
   const regions: Record<string, Region> = Object.fromEntries(Object.entries(regionsData ?? {}).map(([code, region]) => [code, { code, ...region }]));
   // Region codes exist when they are keys of regions.yaml, even if an entry has problems (reported once, there).
   const regionCodes = sources.regions.ok && isMapping(sources.regions.data) ? Object.keys(sources.regions.data) : [];
 
-  const catalog = checked<Catalog>(sources.catalog, catalogSpec, problems);
+  const catalog = checked<Catalog>(sources.catalog, registrySchemas.catalog, problems);
   if (catalog !== undefined) problems.push(...inFile(registryPaths.catalog, catalogProblems(catalog)));
 
   const profiles: Record<string, Profile & { file: string }> = {};
@@ -124,7 +124,7 @@ export function validateRegistry(sources: RegistrySources): Registry {
   // (those are reported once, on the profile, not again on every deployment that uses it).
   const environments = sources.profiles.map((parsed) => baseName(parsed.file)).sort();
   for (const parsed of sources.profiles) {
-    const profile = checked<Profile>(parsed, profileSpec, problems);
+    const profile = checked<Profile>(parsed, registrySchemas.profile, problems);
     if (profile === undefined) continue;
     const expected = baseName(parsed.file);
     if (profile.environment !== expected) {
@@ -139,7 +139,7 @@ export function validateRegistry(sources: RegistrySources): Registry {
   }
   if (sources.profiles.length === 0) problems.push(`${registryPaths.profilesDir}: no profiles found; add one <environment>.yaml per environment`);
 
-  const subnetPlan = checked<SubnetPlan>(sources.subnetPlan, subnetPlanSpec, problems);
+  const subnetPlan = checked<SubnetPlan>(sources.subnetPlan, registrySchemas.subnetPlan, problems);
   if (subnetPlan !== undefined) problems.push(...inFile(registryPaths.subnetPlan, subnetPlanProblems(subnetPlan, environments)));
 
   const deployments: DeploymentFile[] = [];
@@ -216,7 +216,7 @@ function checkDeployment(parsed: Parsed, context: { regionCodes: readonly string
     problems.push(`${file}: the file extension must be .yaml (rename it to ${file.replace(/\.yml$/, '.yaml')})`);
     return undefined;
   }
-  if (!deploymentNamePattern.test(baseName(file))) {
+  if (!deploymentNamePattern().test(baseName(file))) {
     const odd = pinpointCharacter(baseName(file), (character) => /^[a-z0-9-]$/.test(character));
     problems.push(
       `${file}: the file name is not a deployment name${odd === undefined ? '' : ` (it contains ${odd}, which is not a lower-case ASCII letter, digit or hyphen)`}; allowed: deployments/{regionCode}-{environment}-{instance}.yaml (e.g. westeu-test-1.yaml), ` +
@@ -224,8 +224,8 @@ function checkDeployment(parsed: Parsed, context: { regionCodes: readonly string
     );
     return undefined;
   }
-  const found = validate(deploymentSpec, parsed.data);
-  problems.push(...inFile(file, found.map((problem) => problem)));
+  const found = checkSchema(registrySchemas.deployment, parsed.data);
+  problems.push(...inFile(file, found));
   if (found.length > 0) return undefined;
   const data = parsed.data as Omit<DeploymentFile, 'file'>;
   const before = problems.length;

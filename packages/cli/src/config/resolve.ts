@@ -3,7 +3,7 @@
 import { pinpointCharacter } from '../naming/characters.ts';
 import { UsageError } from '@complianceflow/core/errors.ts';
 import { deriveNames, deriveOtherNames, type DeploymentNames, type OtherNames } from '../naming/derive.ts';
-import { deploymentNamePattern } from './deployment-schema.ts';
+import { deploymentNamePattern } from './schema-files.ts';
 import { deepMerge } from './merge.ts';
 import { closest } from './suggest.ts';
 import { deriveSubnets } from './subnets.ts';
@@ -51,7 +51,7 @@ export function resolveDeployment(registry: Registry, name: string): ResolvedDep
   if (deployment === undefined) {
     const nearest = closest(name, known);
     const odd = pinpointCharacter(name, (character) => /^[a-z0-9-]$/.test(character));
-    const shape = deploymentNamePattern.test(name) ? '' : ` (${odd === undefined ? '' : `it contains ${odd}, which is not a lower-case ASCII letter, digit or hyphen; `}deployment names are {regionCode}-{environment}-{instance}, e.g. westeu-test-1)`;
+    const shape = deploymentNamePattern().test(name) ? '' : ` (${odd === undefined ? '' : `it contains ${odd}, which is not a lower-case ASCII letter, digit or hyphen; `}deployment names are {regionCode}-{environment}-{instance}, e.g. westeu-test-1)`;
     throw new UsageError(
       `unknown deployment ${JSON.stringify(name)}${shape}${nearest === undefined ? '' : `; did you mean ${JSON.stringify(nearest)}?`} Known deployments: ${known.join(', ')}.`,
       'each deployment is a file deployments/<name>.yaml; `cf-infra cidr` lists them',

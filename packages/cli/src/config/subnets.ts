@@ -1,31 +1,9 @@
 // The subnet plan (bicep/shared/subnet-plan.json, also loaded by Bicep with loadJsonContent) and
-// the subnets it gives a deployment: one /24 per tier at 10.X.<thirdOctet>.0 inside its /16.
+// the subnets it gives a deployment: one /24 per tier at 10.X.<thirdOctet>.0 inside its /16. Its
+// fields are checked by deployments/schemas/subnet-plan.schema.json; the rules across them here.
 import { formatCidr, parseCidr } from '../cidr/ipv4.ts';
-import type { Problem, Spec } from './schema.ts';
+import type { Problem } from './problems.ts';
 import type { SubnetPlan } from './types.ts';
-
-export const subnetPlanSpec: Spec = {
-  kind: 'object',
-  fields: {
-    $comment: { spec: { kind: 'string', rule: 'a comment' }, optional: true },
-    prefixLength: { spec: { kind: 'integer', min: 17, max: 29, rule: 'the subnets\' prefix length, 17 to 29 (Azure reserves 5 addresses per subnet)' } },
-    subnets: {
-      spec: {
-        kind: 'array',
-        minItems: 1,
-        items: {
-          kind: 'object',
-          fields: {
-            tier: { spec: { kind: 'string', rule: 'a tier name of lower-case letters and digits', test: (value) => /^[a-z][a-z0-9]*$/.test(value) } },
-            thirdOctet: { spec: { kind: 'integer', min: 0, max: 255 } },
-            purpose: { spec: { kind: 'string', rule: 'what the subnet is for' } },
-            environments: { spec: { kind: 'array', minItems: 1, unique: true, items: { kind: 'string', rule: 'an environment name' } } },
-          },
-        },
-      },
-    },
-  },
-};
 
 /** Plan rules beyond the field types: unique tiers and octets, known environments. */
 export function subnetPlanProblems(plan: SubnetPlan, environments: readonly string[]): Problem[] {

@@ -66,7 +66,6 @@ export interface EventHub {
 
 /** How a service talks to Event Hubs (deployments/catalog.yaml protocols): kafka clients get their consumer groups on first use; amqp consumers need ARM consumer groups. */
 export type EventHubsProtocol = 'kafka' | 'amqp';
-export const eventHubsProtocols: readonly EventHubsProtocol[] = ['kafka', 'amqp'];
 
 export interface Catalog {
   services: string[];
