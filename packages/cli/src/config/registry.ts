@@ -1,5 +1,7 @@
-// The deployment registry: read deployments/, profiles, regions, catalogue and the subnet plan
-// (the only I/O), then validate the plain data and collect every problem before failing.
+// The deployment registry: read deployments/, profiles, regions, catalogue and the subnet plan,
+// then validate the plain data and collect every problem before failing: each file against its JSON
+// Schema (deployments/schemas/, schema-files.ts), and here the rules across fields and files (names
+// match the files, references exist, address spaces do not overlap, derived names fit Azure).
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '@complianceflow/core/errors.ts';
@@ -106,24 +108,18 @@ function checked<T>(parsed: Parsed, schema: SchemaFile, problems: string[]): T |
   return found.length === 0 ? (parsed.data as T) : undefined;
 }
 
-/** Pure validation of the registry's data. Throws ConfigError with every problem. */
-export function validateRegistry(sources: RegistrySources): Registry {
-  const problems: string[] = [];
+type CheckedProfiles = Record<string, Profile & { file: string }>;
 
-  const regionsData = checked<Record<string, Omit<Region, 'code'>>>(sources.regions, registrySchemas.regions, problems);
-  const regions: Record<string, Region> = Object.fromEntries(Object.entries(regionsData ?? {}).map(([code, region]) => [code, { code, ...region }]));
-  // Region codes exist when they are keys of regions.yaml, even if an entry has problems (reported once, there).
-  const regionCodes = sources.regions.ok && isMapping(sources.regions.data) ? Object.keys(sources.regions.data) : [];
-
-  const catalog = checked<Catalog>(sources.catalog, registrySchemas.catalog, problems);
-  if (catalog !== undefined) problems.push(...inFile(registryPaths.catalog, catalogProblems(catalog)));
-
-  const profiles: Record<string, Profile & { file: string }> = {};
+/**
+ * Each profile against its schema, its file name and the rules across its fields. An environment
+ * exists when its profile file does, even if the file has problems of its own (those are reported
+ * once, on the profile, not again on every deployment that uses it).
+ */
+function checkProfiles(sources: readonly Parsed[], catalog: Catalog | undefined, problems: string[]): { profiles: CheckedProfiles; profileProblemKeys: Map<string, Set<string>>; environments: string[] } {
+  const profiles: CheckedProfiles = {};
   const profileProblemKeys = new Map<string, Set<string>>();
-  // An environment exists when its profile file does, even if the file has problems of its own
-  // (those are reported once, on the profile, not again on every deployment that uses it).
-  const environments = sources.profiles.map((parsed) => baseName(parsed.file)).sort();
-  for (const parsed of sources.profiles) {
+  const environments = sources.map((parsed) => baseName(parsed.file)).sort();
+  for (const parsed of sources) {
     const profile = checked<Profile>(parsed, registrySchemas.profile, problems);
     if (profile === undefined) continue;
     const expected = baseName(parsed.file);
@@ -137,6 +133,48 @@ export function validateRegistry(sources: RegistrySources): Registry {
     profileProblemKeys.set(profile.environment, new Set(cross.map((problem) => `${problem.path}|${problem.message}`)));
     profiles[profile.environment] = { ...profile, file: parsed.file };
   }
+  return { profiles, profileProblemKeys, environments };
+}
+
+/**
+ * A valid deployment's settings after its overrides (the rules across fields again, reported on the
+ * override, or on the profile field when only the combination breaks it) and every derived name.
+ */
+function settingsAndNameProblems(
+  deployment: DeploymentFile,
+  registry: { regions: Record<string, Region>; profiles: CheckedProfiles; catalog: Catalog; subnetPlan: SubnetPlan },
+  profileProblemKeys: ReadonlyMap<string, Set<string>>,
+): string[] {
+  const profile = registry.profiles[deployment.environment];
+  const region = registry.regions[deployment.regionCode];
+  if (profile === undefined || region === undefined) return [];
+  const problems: string[] = [];
+  if (deployment.overrides !== undefined) {
+    const known = profileProblemKeys.get(deployment.environment) ?? new Set();
+    for (const problem of crossFieldProblems(mergedSettings(profile, deployment), registry.catalog.eventHubs)) {
+      if (known.has(`${problem.path}|${problem.message}`) && !hasPath(deployment.overrides, problem.path)) continue;
+      const where = hasPath(deployment.overrides, problem.path) ? `overrides.${problem.path}` : `${problem.path} (from ${profile.file}, with this file's overrides)`;
+      problems.push(`${deployment.file}: ${where}: ${problem.message}`);
+    }
+  }
+  const { names, other } = namesOf(deployment, region, registry.catalog, registry.subnetPlan);
+  for (const problem of nameProblems(names, other)) problems.push(`${deployment.file}: name: the derived name ${problem.path} is refused: ${problem.message}`);
+  return problems;
+}
+
+/** Pure validation of the registry's data. Throws ConfigError with every problem. */
+export function validateRegistry(sources: RegistrySources): Registry {
+  const problems: string[] = [];
+
+  const regionsData = checked<Record<string, Omit<Region, 'code'>>>(sources.regions, registrySchemas.regions, problems);
+  const regions: Record<string, Region> = Object.fromEntries(Object.entries(regionsData ?? {}).map(([code, region]) => [code, { code, ...region }]));
+  // Region codes exist when they are keys of regions.yaml, even if an entry has problems (reported once, there).
+  const regionCodes = sources.regions.ok && isMapping(sources.regions.data) ? Object.keys(sources.regions.data) : [];
+
+  const catalog = checked<Catalog>(sources.catalog, registrySchemas.catalog, problems);
+  if (catalog !== undefined) problems.push(...inFile(registryPaths.catalog, catalogProblems(catalog)));
+
+  const { profiles, profileProblemKeys, environments } = checkProfiles(sources.profiles, catalog, problems);
   if (sources.profiles.length === 0) problems.push(`${registryPaths.profilesDir}: no profiles found; add one <environment>.yaml per environment`);
 
   const subnetPlan = checked<SubnetPlan>(sources.subnetPlan, registrySchemas.subnetPlan, problems);
@@ -161,23 +199,8 @@ export function validateRegistry(sources: RegistrySources): Registry {
     problems.push(`${fileOf.get(overlap.deployment)}: addressSpace: ${overlap.message}`);
   }
 
-  // Settings after overrides, and every derived name, for each deployment whose inputs are valid.
   if (catalog !== undefined && subnetPlan !== undefined) {
-    for (const deployment of deployments) {
-      const profile = profiles[deployment.environment];
-      const region = regions[deployment.regionCode];
-      if (profile === undefined || region === undefined) continue;
-      if (deployment.overrides !== undefined) {
-        const known = profileProblemKeys.get(deployment.environment) ?? new Set();
-        for (const problem of crossFieldProblems(mergedSettings(profile, deployment), catalog.eventHubs)) {
-          if (known.has(`${problem.path}|${problem.message}`) && !hasPath(deployment.overrides, problem.path)) continue;
-          const where = hasPath(deployment.overrides, problem.path) ? `overrides.${problem.path}` : `${problem.path} (from ${profile.file}, with this file's overrides)`;
-          problems.push(`${deployment.file}: ${where}: ${problem.message}`);
-        }
-      }
-      const { names, other } = namesOf(deployment, region, catalog, subnetPlan);
-      for (const problem of nameProblems(names, other)) problems.push(`${deployment.file}: name: the derived name ${problem.path} is refused: ${problem.message}`);
-    }
+    for (const deployment of deployments) problems.push(...settingsAndNameProblems(deployment, { regions, profiles, catalog, subnetPlan }, profileProblemKeys));
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
