@@ -1,6 +1,7 @@
 // The JSON Schemas of the registry (deployments/schemas/): every YAML file under deployments/ names
 // its schema on its first line (for editors), that schema exists, is the one cf-infra checks the file
 // against, and the file passes it; a schema-level error names the file and the field path.
+import { Ajv } from 'ajv';
 import { expect } from 'chai';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,6 +55,15 @@ describe('registry schemas (deployments/schemas/)', () => {
   it('the subnet plan passes its schema', () => {
     const plan: unknown = JSON.parse(readFileSync(path.join(repoRoot, 'bicep/shared/subnet-plan.json'), 'utf8'));
     expect(checkSchema(registrySchemas.subnetPlan, plan)).to.deep.equal([]);
+  });
+
+  it('every schema is a valid draft-07 JSON Schema (cf-infra skips this check when it compiles them)', () => {
+    const ajv = new Ajv({ strict: false });
+    for (const file of Object.values(registrySchemas)) {
+      const document = schemaDocument(file);
+      expect(document['$schema'], file).to.equal('http://json-schema.org/draft-07/schema#');
+      expect(ajv.validateSchema(document), `${file}: ${ajv.errorsText(ajv.errors)}`).to.equal(true);
+    }
   });
 
   it('every string field is bounded (maxLength at most 512), so no value is echoed or matched whole', () => {
