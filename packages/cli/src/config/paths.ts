@@ -7,6 +7,8 @@ export const registryPaths = {
   regions: 'deployments/regions.yaml',
   catalog: 'deployments/catalog.yaml',
   subnetPlan: 'bicep/shared/subnet-plan.json',
+  /** The JSON Schemas of these files (read from the checkout the CLI runs from). */
+  schemasDir: 'deployments/schemas',
 } as const;
 
 /**

@@ -5,12 +5,12 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import { ConfigError } from '@complianceflow/core/errors.ts';
 import { parseCidr } from '../cidr/ipv4.ts';
-import { repoRoot } from './paths.ts';
+import { registryPaths, repoRoot } from './paths.ts';
 import type { Problem } from './problems.ts';
 import { schemaProblems, type SchemaNode, type SchemaSet } from './schema-messages.ts';
 import { readData } from './yaml-file.ts';
 
-export const schemasDir = 'deployments/schemas';
+export const schemasDir = registryPaths.schemasDir;
 
 /** The schema of each kind of file, by file name in schemasDir (the names $refs use). */
 export const registrySchemas = {
