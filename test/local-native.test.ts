@@ -17,7 +17,7 @@ import { nativeDown, nativeReset, nativeStatus, nativeUp } from '@complianceflow
 import { envValues, interpolate, paths, settingsOnFreePorts, tempRoot } from './local-helpers.ts';
 import { findFreePort, isPortFree } from '@complianceflow/cli/local/ports.ts';
 import { postgresPid } from '@complianceflow/cli/local/postgres-native.ts';
-import { run } from '@complianceflow/cli/local/processes.ts';
+import { runNothrow as run } from '@complianceflow/core/process.ts';
 import type { LocalSettings } from '@complianceflow/cli/local/settings.ts';
 
 const tenantA = '11111111-1111-4111-8111-111111111111';

@@ -4,10 +4,10 @@
 // overrides and CF_VALIDATE_TARGET=local (the local native environment behind the emulator); the
 // execution follows the process (Running → Succeeded on exit 0, Failed otherwise, Stopped when
 // stopped). ARM_EMULATOR_JOB_RUNNER=local (the default of npm run emulator) or none.
-import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { Readable } from 'node:stream';
 import { envString } from '@complianceflow/core/env.ts';
+import { signalProcess, startProcess } from '@complianceflow/core/process.ts';
 
 export interface JobProcess {
   /** Stops the execution (SIGTERM). */
@@ -33,26 +33,28 @@ export const validationJobEntry = path.join(repoRoot, 'packages', 'cli', 'src', 
 /** What the local process inherits from the emulator's own environment (nothing else leaks in). */
 const inherited = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'SystemRoot', 'NODE_EXTRA_CA_CERTS'];
 
+function forwardLines(stream: Readable, onLine: (line: string) => void): void {
+  let rest = '';
+  stream.on('data', (chunk: Buffer) => {
+    const lines = (rest + chunk.toString('utf8')).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) onLine(line);
+  });
+}
+
 export function localJobRunner(options: { entry?: string; env?: Record<string, string> } = {}): JobRunner {
   return (launch) => {
     const env: Record<string, string> = {};
     for (const name of inherited) if (process.env[name] !== undefined) env[name] = process.env[name]!;
     Object.assign(env, launch.env, options.env ?? {}, { CF_VALIDATE_TARGET: 'local' });
-    const child = spawn(process.execPath, [options.entry ?? validationJobEntry], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    for (const stream of [child.stdout, child.stderr]) {
-      let rest = '';
-      stream.on('data', (chunk: Buffer) => {
-        const lines = (rest + chunk.toString('utf8')).split('\n');
-        rest = lines.pop() ?? '';
-        for (const line of lines) launch.onOutput(line);
-      });
-    }
-    child.once('error', (error) => {
-      launch.onOutput(`cannot start ${options.entry ?? validationJobEntry}: ${error.message}`);
-      launch.onExit(127, null);
+    const entry = options.entry ?? validationJobEntry;
+    const job = startProcess(process.execPath, [entry], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    for (const stream of [job.stdout, job.stderr]) forwardLines(stream, launch.onOutput);
+    void job.then((output) => {
+      if (output.cause !== null) launch.onOutput(`cannot start ${entry}: ${output.cause.message}`);
+      launch.onExit(output.cause !== null ? 127 : output.exitCode, output.signal);
     });
-    child.once('exit', (code, signal) => launch.onExit(code, signal));
-    return { stop: () => void child.kill('SIGTERM') };
+    return { stop: () => signalProcess(job, 'SIGTERM') };
   };
 }
 

@@ -3,21 +3,16 @@
 // resolves, every 10.x range and resource name is one the registry and naming code give, over every
 // tracked Markdown file.
 // Exit 1 with one line per problem (file:line: ...).
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '@complianceflow/cli/config/paths.ts';
 import { loadRegistry } from '@complianceflow/cli/config/registry.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { formatCidrProblem, knownCidrs, unknownCidrs } from './cidr-mentions.ts';
-import { trackedMarkdownFiles } from './files.ts';
+import { trackedFiles, trackedMarkdownFiles } from './files.ts';
 import { checkLinks, formatLinkProblem, type LinkContext } from './links.ts';
 import { checkMermaid, formatMermaidProblem } from './mermaid.ts';
 import { formatNameProblem, knownNames, unknownNames, type KnownNames } from './name-mentions.ts';
-
-export function trackedFiles(root: string): Set<string> {
-  return new Set(execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' }).split('\0').filter((f) => f !== ''));
-}
 
 export interface DocsCheckResult {
   files: string[];

@@ -17,7 +17,7 @@ export const packageBorders: Record<string, readonly string[]> = {
 
 /** What each folder owns, by `<package>/<folder>` (`<package>/` for the files at its src/ root). */
 export const folderOwners: Record<string, string> = {
-  'core/': 'The repository root, exit codes, CliError, the environment variables the tools read, text and Markdown tables',
+  'core/': 'The repository root, exit codes, CliError, the environment variables the tools read, text and Markdown tables, the process layer (every outside program through zx)',
   'core/arm': 'What the CLI and the emulator agree on about ARM: the emulator contract (port, subscription, state dir), its token, the actions a template needs',
   'core/bicep': 'The Bicep facade: locating the pinned CLI, compile + lint, parameters, offline snapshots over JSON-RPC',
   'core/policy': 'The Azure Policy engine: definitions, initiatives, assignments, aliases, the rule evaluator (offline plans and the emulator)',

@@ -3,9 +3,9 @@
 // stopped when the command ends. The CLI knows it as it knows a running one: by the endpoint it
 // prints and the CA it writes, never by importing its code.
 import path from 'node:path';
-import { $ } from 'zx';
 import { repoRoot } from '@complianceflow/core/repo-root.ts';
 import { CliError } from '@complianceflow/core/errors.ts';
+import { startProcess } from '@complianceflow/core/process.ts';
 
 /** The line the emulator prints once it listens (packages/arm-emulator/src/main.ts). */
 const listeningLine = /^ARM emulator listening on (\S+)$/m;
@@ -19,7 +19,7 @@ export interface EmulatorProcess {
 
 export async function startEmulatorProcess(env: NodeJS.ProcessEnv, stateDir: string): Promise<EmulatorProcess> {
   // --until-stdin-closes: if this process dies without stopping it, the emulator goes with it.
-  const child = $({ env: { ...env, ARM_EMULATOR_PORT: '0', ARM_EMULATOR_STATE_DIR: stateDir }, nothrow: true, quiet: true, stdio: ['pipe', 'pipe', 'pipe'] })`${process.execPath} ${emulatorMain} --until-stdin-closes`;
+  const child = startProcess(process.execPath, [emulatorMain, '--until-stdin-closes'], { env: { ...env, ARM_EMULATOR_PORT: '0', ARM_EMULATOR_STATE_DIR: stateDir } });
   let output = '';
   const endpoint = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new CliError(`the ARM emulator did not start within ${startTimeoutMs / 1000} s:\n${output.trim()}`)), startTimeoutMs);

@@ -1,8 +1,8 @@
 // Finding the PostgreSQL and Redis programs native mode runs, with the package that provides each.
 import { accessSync, constants, readdirSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { UsageError } from '@complianceflow/core/errors.ts';
+import { runSyncNothrow } from '@complianceflow/core/process.ts';
 
 export interface NativeBinaries {
   initdb: string;
@@ -45,13 +45,9 @@ function postgresBinDirs(search: BinarySearch): string[] {
   const dirs: string[] = [];
   if (search.usePgConfig) {
     const pgConfig = inDirs('pg_config', search.pathDirs);
-    if (pgConfig !== undefined) {
-      try {
-        dirs.push(execFileSync(pgConfig, ['--bindir'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
-      } catch {
-        // pg_config from a client-only package may fail; the Debian layout below still applies.
-      }
-    }
+    // pg_config from a client-only package may fail; the Debian layout below still applies.
+    const bindir = pgConfig === undefined ? undefined : runSyncNothrow(pgConfig, ['--bindir']);
+    if (bindir?.code === 0) dirs.push(bindir.stdout.trim());
   }
   for (const root of search.postgresRoots) {
     let majors: string[] = [];

@@ -1,8 +1,7 @@
 // Runs the shared database SQL (scripts/init-databases.sh → sql/) and the seed against a server.
-import { CliError } from '@complianceflow/core/errors.ts';
+import { processError, runNothrow } from '@complianceflow/core/process.ts';
 import type { LocalCatalog } from './catalog.ts';
 import { initDatabasesScript, seedTestDataScript } from './paths.ts';
-import { run } from './processes.ts';
 
 export interface DatabaseTarget {
   port: number;
@@ -35,10 +34,9 @@ function scriptEnv(target: DatabaseTarget, catalog: LocalCatalog): NodeJS.Proces
 }
 
 async function runScript(script: string, target: DatabaseTarget, catalog: LocalCatalog): Promise<string> {
-  const result = await run('bash', [script], { env: scriptEnv(target, catalog), timeoutMs: 120_000 });
-  if (result.code !== 0) {
-    throw new CliError(`postgres: ${script} failed (exit ${result.code}):\n${result.stderr.trim() || result.stdout.trim()}`);
-  }
+  const options = { env: scriptEnv(target, catalog), timeoutMs: 120_000, label: `postgres: ${script}` };
+  const result = await runNothrow('bash', [script], options);
+  if (result.code !== 0) throw processError('bash', [script], result, options);
   return result.stdout;
 }
 

@@ -1,16 +1,11 @@
 // Docker mode: the Compose stack of local/docker-compose.yml (+ the override file).
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { runAttached, runNothrow } from '@complianceflow/core/process.ts';
 import { composeFiles, envFile, localDir } from './paths.ts';
-import { run } from './processes.ts';
 
-/** Whether a Docker engine answers (the client alone is not enough). */
+/** Whether a Docker engine answers (the client alone is not enough; no client at all is a no). */
 export async function dockerEngineAvailable(): Promise<boolean> {
-  try {
-    return (await run('docker', ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 10_000 })).code === 0;
-  } catch {
-    return false; // no docker client at all
-  }
+  return (await runNothrow('docker', ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 10_000 })).code === 0;
 }
 
 /** `docker compose` with this project's files, project directory and env file. */
@@ -35,10 +30,7 @@ export const composeCommands = {
 } as const;
 
 /** Runs docker with the terminal attached (its own progress output); resolves to its exit code. */
-export function runDocker(args: readonly string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('docker', args, { stdio: 'inherit' });
-    child.on('error', reject);
-    child.on('exit', (code) => resolve(code ?? 1));
-  });
+export async function runDocker(args: readonly string[]): Promise<number> {
+  const result = await runAttached('docker', args, { install: 'Docker with the compose plugin (Docker Desktop or Docker Engine)' });
+  return result.signal === null ? result.code : 1;
 }

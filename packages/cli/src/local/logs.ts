@@ -1,6 +1,6 @@
 // `local logs` in native mode: the services' log files, optionally followed.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { runAttached } from '@complianceflow/core/process.ts';
 import { tailOfFile } from './log-tail.ts';
 
 export function printLogs(files: Record<string, string>, lines: number): void {
@@ -11,10 +11,7 @@ export function printLogs(files: Record<string, string>, lines: number): void {
 }
 
 /** Follows the files until interrupted (tail -F keeps going across a restart that recreates them). */
-export function followLogs(files: Record<string, string>, lines: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('tail', ['-n', String(lines), '-F', ...Object.values(files)], { stdio: 'inherit' });
-    child.on('error', reject);
-    child.on('exit', (code) => resolve(code ?? 0));
-  });
+export async function followLogs(files: Record<string, string>, lines: number): Promise<number> {
+  const result = await runAttached('tail', ['-n', String(lines), '-F', ...Object.values(files)], { install: 'coreutils' });
+  return result.signal === null ? result.code : 0; // interrupted: the way it ends
 }

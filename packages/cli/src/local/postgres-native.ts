@@ -4,10 +4,11 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, writ
 import path from 'node:path';
 import pg from 'pg';
 import { CliError } from '@complianceflow/core/errors.ts';
+import { processError, runNothrow } from '@complianceflow/core/process.ts';
 import type { NativeBinaries } from './binaries.ts';
 import type { NativeLayout } from './layout.ts';
 import { tailOfFile } from './log-tail.ts';
-import { isProcessAlive, run, type RunAs } from './processes.ts';
+import { isProcessAlive, type RunAs } from './processes.ts';
 
 export interface PostgresSettings {
   port: number;
@@ -38,10 +39,10 @@ export async function ensurePostgresCluster(layout: NativeLayout, settings: Post
       '--encoding=UTF8',
       '--no-locale',
     ]);
-    const result = await run(command, args);
+    const result = await runNothrow(command, args);
     if (result.code !== 0) {
       rmSync(layout.postgresData, { recursive: true, force: true });
-      throw new CliError(`postgres: initdb failed (exit ${result.code}):\n${(result.stderr || result.stdout).trim()}`);
+      throw processError(command, args, result, { label: 'postgres: initdb' });
     }
   } finally {
     rmSync(passwordFile, { force: true });
@@ -72,7 +73,7 @@ export async function startPostgres(layout: NativeLayout, settings: PostgresSett
     '-c shared_preload_libraries=pg_stat_statements',
   ].join(' ');
   const [command, args] = runAs.wrap(binaries.pgCtl, ['start', '--pgdata', layout.postgresData, '--log', layout.postgresLog, '--wait', '--timeout=30', '--options', serverOptions]);
-  const result = await run(command, args);
+  const result = await runNothrow(command, args);
   if (result.code !== 0) {
     throw new CliError(`postgres: could not start on 127.0.0.1:${settings.port} (pg_ctl exit ${result.code}). Last lines of ${layout.postgresLog}:\n${tailOfFile(layout.postgresLog)}`);
   }
@@ -81,8 +82,8 @@ export async function startPostgres(layout: NativeLayout, settings: PostgresSett
 export async function stopPostgres(layout: NativeLayout, binaries: Pick<NativeBinaries, 'pgCtl'>, runAs: RunAs): Promise<boolean> {
   if (postgresPid(layout) === undefined) return false;
   const [command, args] = runAs.wrap(binaries.pgCtl, ['stop', '--pgdata', layout.postgresData, '--mode=fast', '--wait', '--timeout=30']);
-  const result = await run(command, args);
-  if (result.code !== 0) throw new CliError(`postgres: pg_ctl stop failed (exit ${result.code}): ${result.stderr.trim()}`);
+  const result = await runNothrow(command, args);
+  if (result.code !== 0) throw processError(command, args, result, { label: 'postgres: pg_ctl stop' });
   return true;
 }
 

@@ -4,9 +4,10 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { CliError } from '@complianceflow/core/errors.ts';
+import { processError, runNothrow } from '@complianceflow/core/process.ts';
 import type { NativeLayout } from './layout.ts';
 import { tailOfFile } from './log-tail.ts';
-import { isProcessAlive, run } from './processes.ts';
+import { isProcessAlive } from './processes.ts';
 
 export interface RedisSettings {
   port: number;
@@ -48,7 +49,7 @@ export async function redisHealth(port: number): Promise<RedisHealth> {
 export async function startRedis(layout: NativeLayout, settings: RedisSettings, redisServer: string): Promise<void> {
   mkdirSync(layout.redisDir, { recursive: true });
   rmSync(layout.redisPid, { force: true });
-  const result = await run(redisServer, [
+  const args = [
     '--bind', '127.0.0.1',
     '--port', String(settings.port),
     '--protected-mode', 'yes',
@@ -60,10 +61,11 @@ export async function startRedis(layout: NativeLayout, settings: RedisSettings, 
     '--maxmemory-policy', settings.maxmemoryPolicy,
     '--save', '60 1000', // as in docker-compose.yml
     '--appendonly', 'no',
-  ]);
+  ];
+  const result = await runNothrow(redisServer, args, { install: 'the Debian package redis-server' });
   const failure = (reason: string): CliError =>
     new CliError(`redis: could not start on 127.0.0.1:${settings.port}: ${reason}${existsSync(layout.redisLog) ? `. Last lines of ${layout.redisLog}:\n${tailOfFile(layout.redisLog)}` : ''}`);
-  if (result.code !== 0) throw failure(`${redisServer} exited with ${result.code} ${result.stderr.trim()}`.trim());
+  if (result.code !== 0) throw failure(processError(redisServer, args, result).message);
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     if ((await redisHealth(settings.port)).healthy) return;

@@ -3,12 +3,12 @@
 // on disk under its directory. No cf-infra run starts or stops it: a run that did would take every
 // other run's leases down with it when it ends (issue 16, item 1). --emulator runs refuse without it.
 import { envString } from '@complianceflow/core/env.ts';
-import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CliError, UsageError } from '@complianceflow/core/errors.ts';
+import { signalProcess, startProcess } from '@complianceflow/core/process.ts';
 import { azuriteBlobPort } from './azurite.ts';
 
 import { repoRoot } from '@complianceflow/core/repo-root.ts';
@@ -137,25 +137,25 @@ export async function startLockStore(env: NodeJS.ProcessEnv = process.env, optio
   const log = openSync(layout.log, 'a');
   // detached, in its own session, stdio to its log: neither this process's end nor a terminal's
   // Ctrl-C reaches it. Leases and blobs persist under --location across a restart.
-  const child = spawn(process.execPath, [azuriteBlobMain, '--blobHost', '127.0.0.1', '--blobPort', String(before.port), '--location', layout.dir, '--skipApiVersionCheck', '--loose', '--silent'], {
+  const azurite = startProcess(process.execPath, [azuriteBlobMain, '--blobHost', '127.0.0.1', '--blobPort', String(before.port), '--location', layout.dir, '--skipApiVersionCheck', '--loose', '--silent'], {
     detached: true,
     stdio: ['ignore', log, log],
     cwd: layout.dir,
   });
   closeSync(log);
   let exited = false;
-  child.once('exit', () => (exited = true));
+  void azurite.then(() => (exited = true));
   const timeoutMs = options.startTimeoutMs ?? 20_000;
   const up = await waitUntil(async () => exited || (await canConnect(before.port)), timeoutMs);
   if (!up || exited) {
-    if (!exited) child.kill('SIGKILL');
+    if (!exited) signalProcess(azurite, 'SIGKILL');
     const tail = existsSync(layout.log) ? readFileSync(layout.log, 'utf8').trim().split('\n').slice(-5).join('\n') : '';
     throw new CliError(`could not start the lock store (Azurite) on 127.0.0.1:${before.port}: ${exited ? 'it exited' : `no answer within ${Math.round(timeoutMs / 1000)} s`}${tail ? `:\n${tail}` : ''}`, {
       hint: `see ${layout.log}; AZURITE_BLOB_PORT=<free port> to use another port`,
     });
   }
-  writeFileSync(layout.pidFile, `${JSON.stringify({ pid: child.pid!, port: before.port, startedAt: new Date().toISOString() } satisfies PidRecord)}\n`);
-  child.unref();
+  writeFileSync(layout.pidFile, `${JSON.stringify({ pid: azurite.pid!, port: before.port, startedAt: new Date().toISOString() } satisfies PidRecord)}\n`);
+  azurite.child?.unref();
   return { started: true, status: await lockStoreStatus(env) };
 }
 

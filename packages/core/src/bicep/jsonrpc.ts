@@ -1,5 +1,8 @@
 // A client for one long-lived `bicep jsonrpc --stdio` process: JSON-RPC 2.0 messages framed with
 // `Content-Length` headers (the vscode-jsonrpc base protocol). Requests may be answered out of order.
+// The one spawn outside the process layer (../process.ts): a duplex pipe held open for the whole run,
+// framed requests in and responses out, driven by its events; zx's run-to-its-end promise and its
+// shell wrapper add nothing here.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { CliError } from '../errors.ts';
 import type { RpcMethod, RpcMethods } from './protocol.ts';

@@ -1,12 +1,12 @@
 // Finds the Bicep CLI: $BICEP_PATH, then `bicep` on PATH, then ~/.azure/bin/bicep (the Azure CLI's
 // copy), then the project's own copy in .tools/bicep/ (scripts/install-bicep.sh).
-import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { envString } from '../env.ts';
 import { CliError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
+import { runNothrow } from '../process.ts';
 import { projectBicepPath } from './paths.ts';
 import { compareVersions, pinnedBicepVersion } from './version.ts';
 
@@ -100,35 +100,13 @@ export function checkBicepVersion(found: LocatedBicep, version: string, pinned: 
 }
 
 /** What `<path> --version` printed, its exit code (null when killed) and whether it timed out. */
-function runVersion(file: string, timeoutMs: number): Promise<{ output: string; code: number | null; timedOut: boolean; error?: string }> {
-  return new Promise((resolve) => {
-    // Its own process group: on timeout the whole group is killed (a wrapper script's children too),
-    // and the answer does not wait for pipes such a child may still hold open.
-    const child = spawn(file, ['--version'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    let output = '';
-    const take = (chunk: Buffer): void => {
-      if (output.length < 64 * 1024) output += chunk.toString('utf8');
-    };
-    child.stdout.on('data', take);
-    child.stderr.on('data', take);
-    let settled = false;
-    const finish = (result: { code: number | null; timedOut: boolean; error?: string }): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({ output: output.trim(), ...result });
-    };
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-      finish({ code: null, timedOut: true });
-    }, timeoutMs);
-    child.once('error', (error: NodeJS.ErrnoException) => finish({ code: null, timedOut: false, error: error.code ?? error.message }));
-    child.once('close', (code) => finish({ code, timedOut: false }));
-  });
+async function runVersion(file: string, timeoutMs: number): Promise<{ output: string; code: number | null; timedOut: boolean; error?: string }> {
+  // Its own process group: on timeout the whole group is killed (a wrapper script's children too),
+  // and the answer does not wait for pipes such a child may still hold open.
+  const result = await runNothrow(file, ['--version'], { env: { ...process.env, NO_COLOR: '1' }, timeoutMs, detached: true });
+  const output = result.output.slice(0, 64 * 1024).trim();
+  if (result.notFound) return { output: '', code: null, timedOut: false, error: 'not found or not executable' };
+  return { output, code: result.signal === null ? result.code : null, timedOut: result.timedOut };
 }
 
 /**

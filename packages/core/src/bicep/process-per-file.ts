@@ -1,30 +1,19 @@
 // The fallback: one `bicep` process per operation (about a second of .NET start-up each). Kept for the
 // benchmark against the jsonrpc client, and for anything that only needs one file.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CliError } from '../errors.ts';
+import { processError, runNothrow, type RunResult } from '../process.ts';
 import type { BicepBackend } from './backend.ts';
 import type { Diagnostic, SnapshotMetadata } from './protocol.ts';
 import { parseBicepVersion } from './version.ts';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(bicepPath: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    execFile(bicepPath, args, { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
-      if (error !== null && typeof error.code !== 'number') {
-        reject(new CliError(`could not run ${bicepPath} ${args[0]}: ${error.message}`));
-        return;
-      }
-      resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr });
-    });
-  });
+/** Resolves to the run whatever its exit code (the diagnostics are on stderr); a missing bicep throws. */
+async function run(bicepPath: string, args: string[]): Promise<RunResult> {
+  const result = await runNothrow(bicepPath, args, { env: { ...process.env, NO_COLOR: '1' } });
+  if (result.notFound) throw processError(bicepPath, args, result);
+  return result;
 }
 
 // "/path/file.bicep(4,49) : Warning rule-name: message [https://aka.ms/...]"
@@ -44,17 +33,18 @@ export function parseCliDiagnostics(stderr: string): Diagnostic[] {
   return diagnostics;
 }
 
-function failure(what: string, result: Run): CliError {
-  return new CliError(`bicep ${what} failed (exit code ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
+function failure(what: string, bicepPath: string, args: readonly string[], result: RunResult): CliError {
+  return processError(bicepPath, args, result, { label: `bicep ${what}` });
 }
 
 export function processPerFileBackend(bicepPath: string): BicepBackend {
   return {
     kind: 'process-per-file',
     async version() {
-      const result = await run(bicepPath, ['--version']);
+      const args = ['--version'];
+      const result = await run(bicepPath, args);
       const version = parseBicepVersion(result.stdout);
-      if (result.code !== 0 || version === undefined) throw failure('--version', result);
+      if (result.code !== 0 || version === undefined) throw failure('--version', bicepPath, args, result);
       return version;
     },
     async compile(file) {
@@ -83,14 +73,15 @@ export function processPerFileBackend(bicepPath: string): BicepBackend {
       ];
       for (const [key, flag] of flags) if (metadata[key] !== undefined) args.push(flag, metadata[key]);
       const result = await run(bicepPath, args);
-      if (result.code !== 0) throw failure(`snapshot ${file}`, result);
+      if (result.code !== 0) throw failure(`snapshot ${file}`, bicepPath, args, result);
       const text = await readFile(output, 'utf8');
       if (!existed) await rm(output, { force: true });
       return text;
     },
     async format(file) {
-      const result = await run(bicepPath, ['format', file, '--stdout']);
-      if (result.code !== 0) throw failure(`format ${file}`, result);
+      const args = ['format', file, '--stdout'];
+      const result = await run(bicepPath, args);
+      if (result.code !== 0) throw failure(`format ${file}`, bicepPath, args, result);
       return result.stdout;
     },
     async dispose() {},

@@ -10,11 +10,11 @@
 // password: it gets the role's SCRAM-SHA-256 verifier (computed here, as psql's \password does) through
 // its environment (\getenv), so no statement the server could log (log_statement, an error's
 // STATEMENT line) carries the password itself; everything it prints is masked.
-import { spawn } from 'node:child_process';
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { runNothrow } from '@complianceflow/core/process.ts';
 import { fail, pass, type CheckDefinition, type CheckOutcome } from '../model.ts';
 import { maskSecrets } from '../runner.ts';
 
@@ -103,17 +103,6 @@ export function psqlEnv(admin: AdminConnection, rolePassword: string, inherited:
   };
 }
 
-function runPsql(psql: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(psql, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    child.once('error', (error) => resolve({ code: 127, output: `cannot start ${psql}: ${error.message}` }));
-    child.once('close', (code) => resolve({ code, output }));
-  });
-}
-
 /**
  * The SCRAM-SHA-256 verifier PostgreSQL stores for a password, `SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>`
  * (RFC 5802/7677; PostgreSQL's docs "Password Authentication" and pg_authid.rolpassword). PostgreSQL
@@ -156,7 +145,7 @@ export function databaseStepChecks(input: DatabaseStepInput): CheckDefinition[] 
       const before = await probeLogin(input.admin, s);
       const reset = needsPassword(before);
       const verifier = scramVerifier(s.password);
-      const ran = await runPsql(input.psql, psqlArgs(s, reset, input.sqlFile), psqlEnv(input.admin, verifier));
+      const ran = await runNothrow(input.psql, psqlArgs(s, reset, input.sqlFile), { env: psqlEnv(input.admin, verifier) });
       if (ran.code !== 0) {
         const tail = ran.output.trim().split('\n').slice(-6).join('\n');
         return fail(maskSecrets(`sql/service.sql as ${input.admin.user} on ${input.admin.host}:${input.admin.port} failed (psql exit ${ran.code}): ${tail}`, [...secrets, verifier]));
