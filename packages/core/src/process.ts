@@ -113,21 +113,22 @@ function letPipesGoAfterExit(child: ChildProcess | undefined): void {
   });
 }
 
+/** The whole command is `exec <program> <args>`: no ZX_PREFIX/ZX_POSTFIX from the environment around it. */
+const pinned = { prefix: '', postfix: '', quiet: true, verbose: false, nothrow: true } as const;
+
 interface SpawnOptions extends RunOptions {
   stdio?: StdioOptions;
 }
 
 function spawnProgram(program: string, args: readonly string[], options: SpawnOptions): ProcessPromise {
   const p = $({
-    cwd: options.cwd,
+    ...pinned,
+    cwd: options.cwd ?? process.cwd(),
     env: options.env ?? process.env,
     input: options.input,
     // Without input, stdin is closed: a program that reads it gets end-of-file rather than waiting forever.
     stdio: options.stdio ?? (options.input === undefined ? ['ignore', 'pipe', 'pipe'] : 'pipe'),
     detached: options.detached ?? false,
-    quiet: true,
-    verbose: false,
-    nothrow: true,
   })`exec ${program} ${args}`;
   letPipesGoAfterExit(p.child);
   return p;
@@ -161,7 +162,7 @@ export async function run(program: string, args: readonly string[], options: Run
 /** runNothrow for the few callers that must stay synchronous (short queries: git ls-files, id, pg_config). */
 export function runSyncNothrow(program: string, args: readonly string[], options: Omit<RunOptions, 'timeoutMs'> = {}): RunResult {
   if (!programOnPath(program, options.env)) return notFoundResult(program);
-  const output = $({ sync: true, cwd: options.cwd, env: options.env ?? process.env, input: options.input, quiet: true, verbose: false, nothrow: true })`exec ${program} ${args}`;
+  const output = $({ ...pinned, sync: true, cwd: options.cwd ?? process.cwd(), env: options.env ?? process.env, input: options.input })`exec ${program} ${args}`;
   return toResult(output, false);
 }
 
