@@ -3,6 +3,7 @@
 // anything (no file written, no port opened); the readers below parse the same rules, so a value
 // that passed the check reads the same everywhere. An empty value counts as not set.
 import { UsageError } from './errors.ts';
+import { guidPattern } from './guid.ts';
 
 export interface EnvVariable {
   /** What it sets, for messages and the docs. */
@@ -24,7 +25,6 @@ export interface EnvVariable {
   problem(value: string): string | undefined;
 }
 
-const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Longer values are refused outright: nothing here needs more, and a message quotes the value.
 const maxLength = 4096;
 
@@ -62,7 +62,7 @@ function hostName(purpose: string): EnvVariable {
 }
 
 function guidVariable(purpose: string, readBy: EnvVariable['readBy']): EnvVariable {
-  return { purpose, readBy, allowed: 'a GUID like 00000000-0000-0000-0000-000000000000', problem: (v) => (guid.test(v) ? undefined : 'not a GUID') };
+  return { purpose, readBy, allowed: 'a GUID like 00000000-0000-0000-0000-000000000000', problem: (v) => (guidPattern.test(v) ? undefined : 'not a GUID') };
 }
 
 function number(purpose: string, min: number, max: number): EnvVariable {

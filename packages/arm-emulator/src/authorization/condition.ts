@@ -14,6 +14,7 @@
 // (RoleDefinitionId, PrincipalType, PrincipalId) exist, @Principal/@Environment and
 // SubOperationMatches are refused as unsupported, and a comparison on an attribute the request does
 // not carry is false (never grants).
+import { guidPattern } from '@complianceflow/core/guid.ts';
 import { actionMatches } from './actions.ts';
 
 export class ConditionSyntaxError extends Error {}
@@ -31,7 +32,6 @@ const quantifiers: readonly string[] = ['foranyofanyvalues', 'forallofanyvalues'
 const operators: readonly string[] = ['guidequals', 'guidnotequals', 'stringequals', 'stringnotequals', 'stringequalsignorecase', 'stringnotequalsignorecase', 'stringlike', 'stringnotlike', 'stringstartswith', 'stringnotstartswith'];
 /** Attributes of Microsoft.Authorization/roleAssignments (the delegation conditions' only attributes). */
 export const roleAssignmentAttributes = ['microsoft.authorization/roleassignments:roledefinitionid', 'microsoft.authorization/roleassignments:principaltype', 'microsoft.authorization/roleassignments:principalid'] as const;
-const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Token = { t: 'punct'; v: string; at: number } | { t: 'word'; v: string; at: number } | { t: 'string'; v: string; at: number } | { t: 'attr'; source: string; name: string; at: number };
 

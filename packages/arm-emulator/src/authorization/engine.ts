@@ -5,6 +5,7 @@
 // (learn.microsoft.com/azure/role-based-access-control/overview): access is granted when any
 // assignment in scope has a role that allows the action and whose condition (if any) is true.
 import { roleAssignmentRequest } from '@complianceflow/core/arm/required-actions.ts';
+import { trailingGuid } from '@complianceflow/core/guid.ts';
 import type { Context } from '../context.ts';
 import { ArmError } from '../errors.ts';
 import { asObject } from '../http.ts';
@@ -37,14 +38,12 @@ function resolved(ctx: Context, v: unknown): unknown {
   return typeof v === 'string' ? resolveExpression(v, (id) => ctx.store.data.resources[id.toLowerCase()]).value : v;
 }
 
-const guidAtEnd = (id: string): string | undefined => /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(id)?.[1]?.toLowerCase();
-
 export function assignmentOf(ctx: Context, r: StoredResource): Assignment | undefined {
   const at = r.id.toLowerCase().lastIndexOf(assignmentsMarker);
   if (at < 0) return undefined;
   const p = asObject(r.body.properties) ?? {};
   const principal = resolved(ctx, p.principalId);
-  const roleGuid = guidAtEnd(String(resolved(ctx, p.roleDefinitionId) ?? ''));
+  const roleGuid = trailingGuid(String(resolved(ctx, p.roleDefinitionId) ?? ''));
   if (typeof principal !== 'string' || roleGuid === undefined) return undefined;
   const scope = at === 0 ? '/' : r.id.slice(0, at);
   return { id: r.id, scope, principalId: principal.toLowerCase(), roleGuid, ...(typeof p.condition === 'string' && p.condition.trim() !== '' ? { condition: p.condition } : {}) };
@@ -70,7 +69,7 @@ export function rolePermissions(ctx: Context, guid: string): Permission[] {
 /** A role assignment must name a role definition that exists (ARM: 400 RoleDefinitionDoesNotExist). */
 export function checkRoleDefinitionExists(ctx: Context, body: Record<string, unknown>): void {
   const id = (asObject(body.properties) ?? {}).roleDefinitionId;
-  const guid = typeof id === 'string' ? guidAtEnd(id) : undefined;
+  const guid = typeof id === 'string' ? trailingGuid(id) : undefined;
   if (guid !== undefined && (customRole(ctx, guid) !== undefined || builtInRole(guid) !== undefined)) return;
   throw new ArmError(400, 'RoleDefinitionDoesNotExist', `The specified role definition with ID '${guid ?? String(id)}' does not exist.`);
 }

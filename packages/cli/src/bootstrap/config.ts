@@ -3,6 +3,7 @@
 // the references to the registry here. Budgets and contacts come from the registry (whose own
 // validation refuses a budget that is not a positive number or a contact that is not an email).
 import { ConfigError, UsageError } from '@complianceflow/core/errors.ts';
+import { guidPattern } from '@complianceflow/core/guid.ts';
 import type { Registry } from '../config/types.ts';
 import { readData } from '../config/yaml-file.ts';
 import { inFile } from '../config/problems.ts';
@@ -18,8 +19,6 @@ export interface BootstrapConfig {
   prIdentity: { displayName: string };
   artifacts: { environment: string; sku: string; softDeleteDays: number; deleteOldVersionsAfterDays: number; allowedSourceRanges: string[] };
 }
-
-export const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A subscription id must be a GUID; anything else is refused before any request. */
 export function checkSubscriptionId(value: string): string {

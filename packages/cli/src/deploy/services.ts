@@ -7,6 +7,7 @@ import { parseEmulatorIdentity, type EmulatorIdentity } from '../arm/identities.
 import { openBicep, type Bicep } from '@complianceflow/core/bicep/index.ts';
 import { envString } from '@complianceflow/core/env.ts';
 import { UsageError } from '@complianceflow/core/errors.ts';
+import { guidPattern } from '@complianceflow/core/guid.ts';
 import { resolveLockStore, type LockStore } from '../lock/index.ts';
 import { leaseSecondsFromEnv } from '../lock/deployment-lock.ts';
 import { requireLocalLockStore } from '../lock/local-store.ts';
@@ -36,7 +37,7 @@ export function checkTargetFlags(flags: TargetFlags, env: NodeJS.ProcessEnv = pr
   if (subscription === undefined || subscription === '') {
     throw new UsageError('which subscription? Pass --subscription <id> (or set AZURE_SUBSCRIPTION_ID), or --emulator for the local ARM emulator', 'az account show --query id -o tsv prints the current one');
   }
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(subscription)) {
+  if (!guidPattern.test(subscription)) {
     throw new UsageError(`--subscription "${subscription}" is not a subscription id (a GUID like 00000000-0000-0000-0000-000000000000)`);
   }
   return { emulator: false, subscription, identity };

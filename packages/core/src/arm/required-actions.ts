@@ -23,6 +23,8 @@
 //   and storageAccounts/listKeys/action on a storage destination. Any other reference to a workspace
 //   or storage account is held to the same action (stricter than Azure where unsure).
 
+import { trailingGuid } from '../guid.ts';
+
 export interface ResourceWrite {
   id: string;
   type: string;
@@ -147,6 +149,6 @@ export function actionsForDelete(id: string, type: string): RequiredAction[] {
 /** The role definition GUID and principal type a role assignment body grants (condition attributes). */
 export function roleAssignmentRequest(body: Record<string, unknown>): { roleDefinitionGuid?: string; principalType?: string } {
   const p = (body['properties'] ?? {}) as { roleDefinitionId?: unknown; principalType?: unknown };
-  const guid = typeof p.roleDefinitionId === 'string' ? /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(p.roleDefinitionId)?.[1]?.toLowerCase() : undefined;
+  const guid = typeof p.roleDefinitionId === 'string' ? trailingGuid(p.roleDefinitionId) : undefined;
   return { ...(guid === undefined ? {} : { roleDefinitionGuid: guid }), ...(typeof p.principalType === 'string' ? { principalType: p.principalType } : {}) };
 }
