@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { expandTemplate, openBicep, type Bicep } from '@complianceflow/core/bicep/index.ts';
-import { BicepRpcClient, FrameReader, frame } from '@complianceflow/core/bicep/jsonrpc.ts';
+import { BicepRpcClient } from '@complianceflow/core/bicep/jsonrpc.ts';
 import { projectBicepPath } from '@complianceflow/core/bicep/paths.ts';
 import { parseCliDiagnostics } from '@complianceflow/core/bicep/process-per-file.ts';
 import { CliError } from '@complianceflow/core/errors.ts';
@@ -150,20 +150,90 @@ describe('bicep jsonrpc client (real Bicep CLI)', () => {
     expect(await bicep.format(file('ugly.bicep'))).to.equal("param location string = 'westeurope'\noutput where string = location\n");
   });
 
-  it('serves concurrent requests on one process', async () => {
-    const results = await Promise.all([bicep.compile(file('good.bicep')), bicep.compileParams(file('good.bicepparam')), bicep.compile(file('good.bicep'))]);
-    expect(results).to.have.length(3);
+  it('serves concurrent requests on one process, each answer to its own request', async () => {
+    const [good, lint, params, formatted] = await Promise.all([
+      bicep.compile(file('good.bicep')),
+      bicep.compile(file('lint.bicep'), { strict: false }),
+      bicep.compileParams(file('good.bicepparam')),
+      bicep.format(file('lint.bicep')),
+    ]);
+    expect(good.diagnostics).to.deep.equal([]);
+    expect(Object.keys(good.template['outputs'] as object)).to.deep.equal(['id']);
+    expect(lint.diagnostics.map((d) => d.code)).to.deep.equal(['no-unused-params']);
+    expect(Object.keys(lint.template['outputs'] as object)).to.deep.equal(['where']);
+    expect(params.parameters['parameters']).to.deep.equal({ location: { value: 'westeurope' }, name: { value: 'rg-cf-test' } });
+    expect(formatted).to.equal(files['lint.bicep']);
   });
 });
 
 describe('bicep jsonrpc framing and process lifetime', () => {
-  it('reassembles messages split across chunks, with multi-byte characters', () => {
-    const reader = new FrameReader();
-    const bytes = Buffer.from(frame({ id: 1, result: 'é€' }) + frame({ id: 2, result: null }));
-    const cut = bytes.indexOf('é') + 1; // inside the two-byte character
-    expect(reader.push(bytes.subarray(0, 10))).to.deep.equal([]);
-    expect(reader.push(bytes.subarray(10, cut))).to.deep.equal([]);
-    expect(reader.push(bytes.subarray(cut)).map((b) => JSON.parse(b) as unknown)).to.deep.equal([{ id: 1, result: 'é€' }, { id: 2, result: null }]);
+  /** A stand-in `bicep jsonrpc --stdio` written in the test: `answer` runs once `count` requests are in. */
+  function fakeBicep(dir: string, count: number, answer: string): string {
+    const script = path.join(dir, 'bicep');
+    writeFileSync(
+      script,
+      `#!${process.execPath}
+let buffer = Buffer.alloc(0);
+const requests = [];
+const framed = (message) => { const body = Buffer.from(JSON.stringify(message)); return Buffer.concat([Buffer.from('Content-Length: ' + body.length + '\\r\\n\\r\\n'), body]); };
+process.stdin.on('data', (chunk) => {
+  buffer = Buffer.concat([buffer, chunk]);
+  for (;;) {
+    const end = buffer.indexOf('\\r\\n\\r\\n');
+    if (end < 0) break;
+    const size = Number(/Content-Length: (\\d+)/i.exec(buffer.subarray(0, end).toString())[1]);
+    if (buffer.length < end + 4 + size) break;
+    requests.push(JSON.parse(buffer.subarray(end + 4, end + 4 + size).toString()));
+    buffer = buffer.subarray(end + 4 + size);
+  }
+  if (requests.length === ${count}) { ${answer} }
+});
+`,
+    );
+    chmodSync(script, 0o755);
+    return script;
+  }
+
+  it('pairs answers sent out of order, split into 3-byte chunks inside multi-byte characters, with their requests', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cf-bicep-fake-'));
+    // Answers in reverse order, 'bad' with Bicep's error shape, the bytes dribbled out 3 at a time.
+    const client = new BicepRpcClient(
+      fakeBicep(
+        dir,
+        3,
+        `const out = Buffer.concat(requests.reverse().map((r) => framed(r.params.path === 'bad'
+          ? { jsonrpc: '2.0', id: r.id, error: { code: -32000, message: 'Request failed', data: { message: 'no such file: bad' } } }
+          : { jsonrpc: '2.0', id: r.id, result: { contents: 'é€ ' + r.params.path } })));
+        let at = 0;
+        const step = () => { if (at < out.length) { process.stdout.write(out.subarray(at, at + 3)); at += 3; setTimeout(step, 1); } };
+        step();`,
+      ),
+    );
+    try {
+      const answers = await Promise.all(['a', 'bad', 'b'].map((p) => client.request('bicep/format', { path: p }).then((r) => r.contents, (e: unknown) => e)));
+      expect(answers[0]).to.equal('é€ a');
+      expect(answers[1]).to.be.instanceOf(CliError);
+      expect((answers[1] as Error).message).to.equal('bicep bicep/format failed: no such file: bad');
+      expect(answers[2]).to.equal('é€ b');
+    } finally {
+      await client.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a malformed answer (no Content-Length) and every request after it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cf-bicep-bad-'));
+    const client = new BicepRpcClient(fakeBicep(dir, 1, `process.stdout.write('Content-Type: text/plain\\r\\n\\r\\n{}');`));
+    try {
+      const error = await client.request('bicep/version', {}).then(() => undefined, (e: unknown) => e);
+      expect(error).to.be.instanceOf(CliError);
+      expect((error as Error).message).to.match(/^bicep jsonrpc sent a malformed message: .*Content-Length/);
+      const later = await client.request('bicep/version', {}).then(() => undefined, (e: unknown) => e);
+      expect((later as Error).message).to.equal((error as Error).message);
+    } finally {
+      await client.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects pending and later requests when the process ends, with its exit code and stderr', async () => {

@@ -1,62 +1,25 @@
-// A client for one long-lived `bicep jsonrpc --stdio` process: JSON-RPC 2.0 messages framed with
-// `Content-Length` headers (the vscode-jsonrpc base protocol). Requests may be answered out of order.
+// A client for one long-lived `bicep jsonrpc --stdio` process over vscode-jsonrpc, the library Bicep's
+// own clients use (the VS Code extension through vscode-languageclient, and bicep-node): JSON-RPC 2.0
+// with Content-Length framing on stdio. Requests may be answered out of order; the library pairs them.
 // The one spawn outside the process layer (../process.ts): a duplex pipe held open for the whole run,
-// framed requests in and responses out, driven by its events; zx's run-to-its-end promise and its
-// shell wrapper add nothing here.
+// driven by its events; zx's run-to-its-end promise and its shell wrapper add nothing here.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { CliError } from '../errors.ts';
 import type { RpcMethod, RpcMethods } from './protocol.ts';
 
-interface Pending {
-  method: string;
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-}
-
-interface RpcResponse {
-  id?: number;
-  result?: unknown;
-  error?: { code: number; message: string; data?: { message?: string } };
-}
-
-const headerEnd = Buffer.from('\r\n\r\n');
 const stderrKept = 4000;
 
-/** Splits a byte stream into Content-Length framed message bodies. */
-export class FrameReader {
-  private buffer: Buffer = Buffer.alloc(0);
-
-  /** Adds bytes; returns the complete message bodies now available. */
-  push(chunk: Buffer): string[] {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
-    const bodies: string[] = [];
-    for (;;) {
-      const end = this.buffer.indexOf(headerEnd);
-      if (end < 0) break;
-      const header = this.buffer.subarray(0, end).toString('ascii');
-      const length = /content-length:\s*(\d+)/i.exec(header);
-      if (length === null) throw new Error(`bicep jsonrpc sent a header without Content-Length: ${JSON.stringify(header)}`);
-      const start = end + headerEnd.length;
-      const size = Number(length[1]);
-      if (this.buffer.length < start + size) break;
-      bodies.push(this.buffer.subarray(start, start + size).toString('utf8'));
-      this.buffer = this.buffer.subarray(start + size);
-    }
-    return bodies;
-  }
-}
-
-export function frame(message: unknown): string {
-  const body = JSON.stringify(message);
-  return `Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`;
+/** Bicep's error answer names the failure in data.message (StreamJsonRpc's exception data). */
+function failure(method: string, error: ResponseError<unknown>): CliError {
+  const data = error.data as { message?: unknown } | undefined;
+  return new CliError(`bicep ${method} failed: ${typeof data?.message === 'string' ? data.message : error.message}`);
 }
 
 export class BicepRpcClient {
   readonly bicepPath: string;
   private readonly child: ChildProcessWithoutNullStreams;
-  private readonly pending = new Map<number, Pending>();
-  private readonly reader = new FrameReader();
-  private nextId = 1;
+  private readonly connection: MessageConnection;
   private stderr = '';
   /** Set once the process is gone: every later request fails with it. */
   private closed: Error | undefined;
@@ -65,12 +28,19 @@ export class BicepRpcClient {
   constructor(bicepPath: string) {
     this.bicepPath = bicepPath;
     this.child = spawn(bicepPath, ['jsonrpc', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     this.child.stderr.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString('utf8')).slice(-stderrKept);
     });
     // Writing to a process that has died raises EPIPE here; the exit handler reports it.
     this.child.stdin.on('error', () => {});
+    this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout), new StreamMessageWriter(this.child.stdin));
+    // A read error is a malformed frame (a write error arrives with its message: the exit explains it).
+    this.connection.onError(([error, message]) => {
+      if (message !== undefined) return;
+      this.close(new CliError(`bicep jsonrpc sent a malformed message: ${error.message}`));
+      this.child.kill();
+    });
+    this.connection.listen();
     this.exited = new Promise((resolve) => {
       this.child.on('error', (error) => {
         this.close(new CliError(`could not start ${bicepPath} jsonrpc: ${error.message}`));
@@ -85,13 +55,18 @@ export class BicepRpcClient {
     });
   }
 
-  request<M extends RpcMethod>(method: M, params: RpcMethods[M]['params']): Promise<RpcMethods[M]['result']> {
-    if (this.closed !== undefined) return Promise.reject(this.closed);
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { method, resolve: resolve as (value: unknown) => void, reject });
-      this.child.stdin.write(frame({ jsonrpc: '2.0', id, method, params }));
-    });
+  async request<M extends RpcMethod>(method: M, params: RpcMethods[M]['params']): Promise<RpcMethods[M]['result']> {
+    if (this.closed !== undefined) throw this.closed;
+    try {
+      return (await this.connection.sendRequest(method, params)) as RpcMethods[M]['result'];
+    } catch (error) {
+      if (this.closed !== undefined) throw this.closed;
+      // An answer of Bicep's has a JSON-RPC code (negative); the library's own codes are small positive
+      // ones (write error, connection gone): the process is ending, and its exit says why.
+      if (error instanceof ResponseError && error.code < 0) throw failure(method, error);
+      await this.exited;
+      throw this.closed ?? error;
+    }
   }
 
   /** Ends the process (closing stdin makes it exit; killed if it has not after 5 s). */
@@ -110,33 +85,10 @@ export class BicepRpcClient {
     }
   }
 
-  private onData(chunk: Buffer): void {
-    let bodies: string[];
-    try {
-      bodies = this.reader.push(chunk);
-    } catch (error) {
-      this.close(new CliError((error as Error).message));
-      this.child.kill();
-      return;
-    }
-    for (const body of bodies) {
-      const message = JSON.parse(body) as RpcResponse;
-      if (typeof message.id !== 'number') continue; // notifications: none are expected
-      const pending = this.pending.get(message.id);
-      if (pending === undefined) continue;
-      this.pending.delete(message.id);
-      if (message.error !== undefined) {
-        pending.reject(new CliError(`bicep ${pending.method} failed: ${message.error.data?.message ?? message.error.message}`));
-      } else {
-        pending.resolve(message.result);
-      }
-    }
-  }
-
+  /** Fails every pending request (and every later one) with the reason. */
   private close(reason: Error): void {
     if (this.closed !== undefined) return;
     this.closed = reason;
-    for (const pending of this.pending.values()) pending.reject(reason);
-    this.pending.clear();
+    this.connection.dispose();
   }
 }
