@@ -1,113 +1,121 @@
-// Which handler answers which ARM path (matched case-insensitively, as ARM does).
+// Which handler answers which ARM path: one row per method and surface, read in order (route-table.ts:
+// the first surface whose pattern matches answers, 405 for a method it has no row for, 404 past the end).
 import type { Context } from './context.ts';
-import { ArmError, methodNotAllowed, noRoute } from './errors.ts';
+import { ArmError, methodNotAllowed } from './errors.ts';
 import type { Reply, Request } from './http.ts';
 import { operationResult, operationStatus } from './lro.ts';
 import { requireApiVersion } from './api-version.ts';
+import { dispatch, surfaces, unrouted, type Handler, type Row } from './route-table.ts';
 import * as deletedVaults from './handlers/deleted-vaults.ts';
 import * as deployments from './handlers/deployments.ts';
 import * as providers from './handlers/providers.ts';
 import * as groups from './handlers/resource-groups.ts';
-import { jobPathOf, routeJob } from './handlers/jobs.ts';
+import * as jobs from './handlers/jobs.ts';
 import * as resources from './handlers/resources.ts';
 import { postServerPower, powerActionOf } from './handlers/server-power.ts';
 import * as stackWhatIf from './handlers/stack-whatif.ts';
 import * as stacks from './handlers/stacks.ts';
 import { checkSubscription, getSubscription, listSubscriptions } from './handlers/subscriptions.ts';
 
-type Handler = () => Reply | Promise<Reply>;
+const sub = '/subscriptions/:subscription';
+const group = `${sub}/resourcegroups/:group`;
+const rp = `${sub}/providers`;
+const keyVault = `${rp}/microsoft.keyvault`;
+const deletedVault = `${keyVault}/locations/:location/deletedvaults/:name`;
+const armResources = `${rp}/microsoft.resources`;
+const stack = `${armResources}/deploymentstacks/:name`;
+const stackWhatIfResult = `${armResources}/deploymentstackswhatifresults/:name`;
+const deployment = `${armResources}/deployments/:name`;
+const job = `${sub}{/resourcegroups/:group}?/providers/microsoft.app/jobs/:name`;
+/** Any resource id below a resource group's or the subscription's providers (the generic handlers parse it). */
+const anyResource = `${sub}{/resourcegroups/:group}?/providers{/*}?`;
 
-function byMethod(req: Request, handlers: Partial<Record<string, Handler>>): Reply | Promise<Reply> {
-  const h = handlers[req.method];
-  if (h === undefined) throw methodNotAllowed(req.method, req.path);
-  return h();
+/** The job's id: the path without its last `below` segments. */
+const jobId = (req: Request, below: number): string => req.path.split('/').slice(0, -below).join('/');
+
+/** GET {operationstatuses|operationresults}/{id}: api-version and subscription are checked before the method. */
+const poll =
+  (answer: typeof operationStatus): Handler =>
+  (ctx, req, p) => {
+    const apiVersion = requireApiVersion(req);
+    checkSubscription(ctx, p.subscription);
+    if (req.method !== 'GET') throw methodNotAllowed(req.method, req.path);
+    return answer(ctx, p.operation, req.origin, p.subscription, apiVersion);
+  };
+
+/** POST {resourceId}/{action}: listKeys, a flexible server's start/stop; no other action is served. */
+function resourceAction(ctx: Context, req: Request): Reply {
+  const last = req.path.split('/').pop()?.toLowerCase();
+  if (last === 'listkeys') return resources.listKeys(ctx, req, req.path.slice(0, req.path.lastIndexOf('/')));
+  const power = powerActionOf(req.path);
+  if (power !== undefined) return postServerPower(ctx, req, power.server, power.action);
+  throw new ArmError(404, 'InvalidResourceOperation', `The resource operation '${last ?? ''}' is not supported by the emulator.`);
 }
+
+const rows: Row[] = [
+  ['GET', '/subscriptions', (ctx, req) => listSubscriptions(ctx, req)],
+  ['GET', sub, (ctx, req, p) => getSubscription(ctx, req, p.subscription)],
+  ['GET', `${sub}/resources`, (ctx, req, p) => groups.listResources(ctx, req, p.subscription)],
+
+  ['GET', `${sub}/resourcegroups`, (ctx, req, p) => groups.listResourceGroups(ctx, req, p.subscription)],
+  ['PUT', group, (ctx, req, p) => groups.putResourceGroup(ctx, req, p.subscription, p.group)],
+  ['GET', group, (ctx, req, p) => groups.getResourceGroup(ctx, req, p.subscription, p.group)],
+  ['HEAD', group, (ctx, req, p) => groups.headResourceGroup(ctx, req, p.subscription, p.group)],
+  ['PATCH', group, (ctx, req, p) => groups.patchResourceGroup(ctx, req, p.subscription, p.group)],
+  ['DELETE', group, (ctx, req, p) => groups.deleteResourceGroup(ctx, req, p.subscription, p.group)],
+  ['GET', `${group}/resources`, (ctx, req, p) => groups.listResources(ctx, req, p.subscription, p.group)],
+
+  ['GET', rp, (ctx, req) => providers.listProviders(ctx, req)],
+  ['GET', `${rp}/:namespace`, (ctx, req, p) => (checkSubscription(ctx, p.subscription), providers.getProvider(ctx, req, p.namespace))],
+  ['POST', `${rp}/:namespace/register`, (ctx, req, p) => (checkSubscription(ctx, p.subscription), providers.registerProvider(ctx, req, p.namespace, true))],
+  ['POST', `${rp}/:namespace/unregister`, (ctx, req, p) => (checkSubscription(ctx, p.subscription), providers.registerProvider(ctx, req, p.namespace, false))],
+
+  ['GET', `${keyVault}/deletedvaults`, (ctx, req, p) => deletedVaults.listDeletedVaults(ctx, req, p.subscription)],
+  ['GET', deletedVault, (ctx, req, p) => deletedVaults.getDeletedVault(ctx, req, p.subscription, p.location, p.name)],
+  ['POST', `${deletedVault}/purge`, (ctx, req, p) => deletedVaults.purgeDeletedVault(ctx, req, p.subscription, p.location, p.name)],
+  ['*', `${keyVault}/locations/:location/deletedvaults{/*}?`, unrouted],
+
+  ['*', `${armResources}/operationstatuses/:operation`, poll(operationStatus)],
+  ['*', `${armResources}/operationresults/:operation`, poll(operationResult)],
+
+  ['GET', `${armResources}/deploymentstacks`, (ctx, req, p) => stacks.listStacks(ctx, req, p.subscription)],
+  ['PUT', stack, (ctx, req, p) => stacks.putStack(ctx, req, p.subscription, p.name)],
+  ['GET', stack, (ctx, req, p) => stacks.getStack(ctx, req, p.subscription, p.name)],
+  ['DELETE', stack, (ctx, req, p) => stacks.deleteStack(ctx, req, p.subscription, p.name)],
+  ['POST', `${stack}/validate`, (ctx, req, p) => stacks.validateStack(ctx, req, p.subscription, p.name)],
+  ['POST', `${stack}/exporttemplate`, (ctx, req, p) => stacks.exportStackTemplate(ctx, req, p.subscription, p.name)],
+  ['*', `${armResources}/deploymentstacks/*`, unrouted],
+
+  ['GET', `${armResources}/deploymentstackswhatifresults`, (ctx, req, p) => stackWhatIf.listStackWhatIfs(ctx, req, p.subscription)],
+  ['PUT', stackWhatIfResult, (ctx, req, p) => stackWhatIf.putStackWhatIf(ctx, req, p.subscription, p.name)],
+  ['GET', stackWhatIfResult, (ctx, req, p) => stackWhatIf.getStackWhatIf(ctx, req, p.subscription, p.name)],
+  ['DELETE', stackWhatIfResult, (ctx, req, p) => stackWhatIf.deleteStackWhatIf(ctx, req, p.subscription, p.name)],
+  ['POST', `${stackWhatIfResult}/whatif`, (ctx, req, p) => stackWhatIf.runStackWhatIf(ctx, req, p.subscription, p.name)],
+  ['*', `${armResources}/deploymentstackswhatifresults/*`, unrouted],
+
+  ['GET', `${armResources}/deployments`, (ctx, req, p) => deployments.listDeployments(ctx, req, p.subscription)],
+  ['PUT', deployment, (ctx, req, p) => deployments.putDeployment(ctx, req, p.subscription, p.name)],
+  ['GET', deployment, (ctx, req, p) => deployments.getDeployment(ctx, req, p.subscription, p.name)],
+  ['POST', `${deployment}/validate`, (ctx, req, p) => deployments.validateDeployment(ctx, req, p.subscription, p.name)],
+  ['POST', `${deployment}/whatif`, (ctx, req, p) => deployments.whatIfDeployment(ctx, req, p.subscription, p.name)],
+  ['GET', `${deployment}/operations`, (ctx, req, p) => deployments.listDeploymentOperations(ctx, req, p.subscription, p.name)],
+  ['*', `${armResources}/deployments/*`, unrouted],
+
+  ['POST', `${job}/start`, (ctx, req) => jobs.startJob(ctx, req, jobId(req, 1))],
+  ['GET', `${job}/executions`, (ctx, req) => jobs.listExecutions(ctx, req, jobId(req, 1))],
+  ['GET', `${job}/executions/:execution`, (ctx, req, p) => jobs.getExecution(ctx, req, jobId(req, 2), p.execution)],
+  ['POST', `${job}/executions/:execution/stop`, (ctx, req, p) => jobs.stopExecution(ctx, req, jobId(req, 3), p.execution)],
+  ['*', `${job}/*`, unrouted],
+
+  ['GET', anyResource, (ctx, req) => resources.getGenericResource(ctx, req, req.path)],
+  ['PUT', anyResource, (ctx, req) => resources.putGenericResource(ctx, req, req.path)],
+  ['PATCH', anyResource, (ctx, req) => resources.patchGenericResource(ctx, req, req.path)],
+  ['DELETE', anyResource, (ctx, req) => resources.deleteGenericResource(ctx, req, req.path)],
+  ['POST', anyResource, resourceAction],
+];
+
+const table = surfaces(rows);
 
 export function route(ctx: Context, req: Request): Reply | Promise<Reply> {
-  const seg = req.path.split('/').filter((s) => s !== '').map(decodeURIComponent);
-  const low = seg.map((s) => s.toLowerCase());
-  const n = seg.length;
-  if (low[0] !== 'subscriptions') throw noRoute(req.method, req.path);
-  if (n === 1) return byMethod(req, { GET: () => listSubscriptions(ctx, req) });
-  const sub = seg[1]!;
-  if (n === 2) return byMethod(req, { GET: () => getSubscription(ctx, req, sub) });
-  if (low[2] === 'resources' && n === 3) return byMethod(req, { GET: () => groups.listResources(ctx, req, sub) });
-  if (low[2] === 'resourcegroups') {
-    if (n === 3) return byMethod(req, { GET: () => groups.listResourceGroups(ctx, req, sub) });
-    const rg = seg[3]!;
-    if (n === 4) {
-      return byMethod(req, {
-        PUT: () => groups.putResourceGroup(ctx, req, sub, rg),
-        GET: () => groups.getResourceGroup(ctx, req, sub, rg),
-        HEAD: () => groups.headResourceGroup(ctx, req, sub, rg),
-        PATCH: () => groups.patchResourceGroup(ctx, req, sub, rg),
-        DELETE: () => groups.deleteResourceGroup(ctx, req, sub, rg),
-      });
-    }
-    if (n === 5 && low[4] === 'resources') return byMethod(req, { GET: () => groups.listResources(ctx, req, sub, rg) });
-    if (low[4] !== 'providers') throw noRoute(req.method, req.path);
-    return generic(ctx, req);
-  }
-  if (low[2] !== 'providers') throw noRoute(req.method, req.path);
-  if (n === 3) return byMethod(req, { GET: () => providers.listProviders(ctx, req) });
-  const ns = seg[3]!;
-  if (n === 4) return byMethod(req, { GET: () => { checkSubscription(ctx, sub); return providers.getProvider(ctx, req, ns); } });
-  if (n === 5 && (low[4] === 'register' || low[4] === 'unregister')) {
-    return byMethod(req, { POST: () => { checkSubscription(ctx, sub); return providers.registerProvider(ctx, req, ns, low[4] === 'register'); } });
-  }
-  if (low[3] === 'microsoft.keyvault') {
-    if (n === 5 && low[4] === 'deletedvaults') return byMethod(req, { GET: () => deletedVaults.listDeletedVaults(ctx, req, sub) });
-    if (low[4] === 'locations' && low[6] === 'deletedvaults') {
-      if (n === 8) return byMethod(req, { GET: () => deletedVaults.getDeletedVault(ctx, req, sub, seg[5]!, seg[7]!) });
-      if (n === 9 && low[8] === 'purge') return byMethod(req, { POST: () => deletedVaults.purgeDeletedVault(ctx, req, sub, seg[5]!, seg[7]!) });
-      throw noRoute(req.method, req.path);
-    }
-  }
-  if (low[3] === 'microsoft.resources') {
-    const kind = low[4];
-    const name = seg[5];
-    if ((kind === 'operationstatuses' || kind === 'operationresults') && n === 6) {
-      const apiVersion = requireApiVersion(req);
-      checkSubscription(ctx, sub);
-      return byMethod(req, { GET: () => (kind === 'operationstatuses' ? operationStatus : operationResult)(ctx, name!, req.origin, sub, apiVersion) });
-    }
-    if (kind === 'deploymentstacks') {
-      if (n === 5) return byMethod(req, { GET: () => stacks.listStacks(ctx, req, sub) });
-      if (n === 6) return byMethod(req, { PUT: () => stacks.putStack(ctx, req, sub, name!), GET: () => stacks.getStack(ctx, req, sub, name!), DELETE: () => stacks.deleteStack(ctx, req, sub, name!) });
-      if (n === 7 && low[6] === 'validate') return byMethod(req, { POST: () => stacks.validateStack(ctx, req, sub, name!) });
-      if (n === 7 && low[6] === 'exporttemplate') return byMethod(req, { POST: () => stacks.exportStackTemplate(ctx, req, sub, name!) });
-      throw noRoute(req.method, req.path);
-    }
-    if (kind === 'deploymentstackswhatifresults') {
-      if (n === 5) return byMethod(req, { GET: () => stackWhatIf.listStackWhatIfs(ctx, req, sub) });
-      if (n === 6) return byMethod(req, { PUT: () => stackWhatIf.putStackWhatIf(ctx, req, sub, name!), GET: () => stackWhatIf.getStackWhatIf(ctx, req, sub, name!), DELETE: () => stackWhatIf.deleteStackWhatIf(ctx, req, sub, name!) });
-      if (n === 7 && low[6] === 'whatif') return byMethod(req, { POST: () => stackWhatIf.runStackWhatIf(ctx, req, sub, name!) });
-      throw noRoute(req.method, req.path);
-    }
-    if (kind === 'deployments') {
-      if (n === 5) return byMethod(req, { GET: () => deployments.listDeployments(ctx, req, sub) });
-      if (n === 6) return byMethod(req, { PUT: () => deployments.putDeployment(ctx, req, sub, name!), GET: () => deployments.getDeployment(ctx, req, sub, name!) });
-      if (n === 7 && low[6] === 'validate') return byMethod(req, { POST: () => deployments.validateDeployment(ctx, req, sub, name!) });
-      if (n === 7 && low[6] === 'whatif') return byMethod(req, { POST: () => deployments.whatIfDeployment(ctx, req, sub, name!) });
-      if (n === 7 && low[6] === 'operations') return byMethod(req, { GET: () => deployments.listDeploymentOperations(ctx, req, sub, name!) });
-      throw noRoute(req.method, req.path);
-    }
-  }
-  return generic(ctx, req);
-}
-
-function generic(ctx: Context, req: Request): Reply | Promise<Reply> {
-  const job = jobPathOf(req.path);
-  if (job !== undefined) return routeJob(ctx, req, job);
-  const last = req.path.split('/').pop()?.toLowerCase();
-  if (req.method === 'POST' && last === 'listkeys') return resources.listKeys(ctx, req, req.path.slice(0, req.path.lastIndexOf('/')));
-  const power = req.method === 'POST' ? powerActionOf(req.path) : undefined;
-  if (power !== undefined) return postServerPower(ctx, req, power.server, power.action);
-  if (req.method === 'POST') throw new ArmError(404, 'InvalidResourceOperation', `The resource operation '${last ?? ''}' is not supported by the emulator.`);
-  return byMethod(req, {
-    GET: () => resources.getGenericResource(ctx, req, req.path),
-    PUT: () => resources.putGenericResource(ctx, req, req.path),
-    PATCH: () => resources.patchGenericResource(ctx, req, req.path),
-    DELETE: () => resources.deleteGenericResource(ctx, req, req.path),
-  });
+  return dispatch(table, ctx, req);
 }

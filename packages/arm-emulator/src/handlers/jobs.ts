@@ -6,7 +6,7 @@
 // (Jobs_StopExecution). Executions live in memory (their processes do not outlive the emulator).
 import { randomBytes } from 'node:crypto';
 import type { Context } from '../context.ts';
-import { ArmError, methodNotAllowed, noRoute } from '../errors.ts';
+import { ArmError } from '../errors.ts';
 import { asObject, reply, type Reply, type Request } from '../http.ts';
 import { asyncOperationHeaders, locationHeaders, registerFinisher, startOperation } from '../lro.ts';
 import { actionTarget } from './action-target.ts';
@@ -83,7 +83,8 @@ function executionBody(e: Execution): Record<string, unknown> {
   };
 }
 
-function startJob(ctx: Context, req: Request, jobId: string): Reply {
+/** POST {jobId}/start. */
+export function startJob(ctx: Context, req: Request, jobId: string): Reply {
   const job = storedJob(ctx, req, jobId);
   const properties = asObject(job.body.properties) ?? {};
   const trigger = (asObject(properties.configuration) ?? {}).triggerType;
@@ -140,38 +141,27 @@ function findExecution(ctx: Context, jobId: string, name: string): Execution {
   return e;
 }
 
-export function routeJob(ctx: Context, req: Request, path: JobPath): Reply {
-  const [what, name, action] = path.rest;
-  const only = (method: string, handle: () => Reply): Reply => {
-    if (req.method !== method) throw methodNotAllowed(req.method, req.path);
-    return handle();
-  };
-  if (what?.toLowerCase() === 'start' && path.rest.length === 1) return only('POST', () => startJob(ctx, req, path.jobId));
-  if (what?.toLowerCase() !== 'executions') throw noRoute(req.method, req.path);
-  if (path.rest.length === 1) {
-    return only('GET', () => {
-      storedJob(ctx, req, path.jobId);
-      return reply(200, { value: executionsOf(ctx, path.jobId).slice().reverse().map(executionBody) });
-    });
+/** GET {jobId}/executions, newest first. */
+export function listExecutions(ctx: Context, req: Request, jobId: string): Reply {
+  storedJob(ctx, req, jobId);
+  return reply(200, { value: executionsOf(ctx, jobId).slice().reverse().map(executionBody) });
+}
+
+/** GET {jobId}/executions/{name}. */
+export function getExecution(ctx: Context, req: Request, jobId: string, name: string): Reply {
+  storedJob(ctx, req, jobId);
+  return reply(200, executionBody(findExecution(ctx, jobId, name)));
+}
+
+/** POST {jobId}/executions/{name}/stop: a running execution stops; a finished one stays as it is. */
+export function stopExecution(ctx: Context, req: Request, jobId: string, name: string): Reply {
+  storedJob(ctx, req, jobId);
+  const e = findExecution(ctx, jobId, name);
+  if (e.status === 'Running') {
+    e.process?.stop();
+    e.status = 'Stopped';
+    e.endTime = new Date().toISOString();
+    delete e.process;
   }
-  if (path.rest.length === 2) {
-    return only('GET', () => {
-      storedJob(ctx, req, path.jobId);
-      return reply(200, executionBody(findExecution(ctx, path.jobId, name!)));
-    });
-  }
-  if (path.rest.length === 3 && action?.toLowerCase() === 'stop') {
-    return only('POST', () => {
-      storedJob(ctx, req, path.jobId);
-      const e = findExecution(ctx, path.jobId, name!);
-      if (e.status === 'Running') {
-        e.process?.stop();
-        e.status = 'Stopped';
-        e.endTime = new Date().toISOString();
-        delete e.process;
-      }
-      return reply(200);
-    });
-  }
-  throw noRoute(req.method, req.path);
+  return reply(200);
 }

@@ -1,0 +1,51 @@
+// How router.ts's table is read. Rows are [method, pattern, handler]; consecutive rows with the same
+// pattern are one surface. The first surface whose pattern matches the path answers, with its row for
+// the request's method ('*': any method), else 405; a path no surface matches is 404. Patterns are
+// URLPattern pathnames, their literal segments matched in any case (as ARM does); the named groups
+// reach the handler percent-decoded.
+import type { Context } from './context.ts';
+import { methodNotAllowed, noRoute } from './errors.ts';
+import type { Reply, Request } from './http.ts';
+
+export type ParamName = 'subscription' | 'group' | 'namespace' | 'location' | 'name' | 'operation' | 'execution';
+/** The pattern's named groups; a row only reads the ones its pattern has. */
+export type Params = Record<ParamName, string>;
+export type Handler = (ctx: Context, req: Request, p: Params) => Reply | Promise<Reply>;
+export type Row = readonly [method: string, pattern: string, handler: Handler];
+
+interface Surface {
+  pattern: URLPattern;
+  byMethod: Map<string, Handler>;
+}
+
+/** A row for paths that some surface owns but none serves: 404 (stops a later, wider pattern). */
+export const unrouted: Handler = (_ctx, req) => {
+  throw noRoute(req.method, req.path);
+};
+
+export function surfaces(rows: readonly Row[]): Surface[] {
+  const out: { source: string; surface: Surface }[] = [];
+  for (const [method, source, handler] of rows) {
+    let last = out.at(-1);
+    if (last?.source !== source) {
+      last = { source, surface: { pattern: new URLPattern({ pathname: source }, { ignoreCase: true }), byMethod: new Map() } };
+      out.push(last);
+    }
+    if (last.surface.byMethod.has(method)) throw new Error(`route table: ${method} ${source} twice`);
+    last.surface.byMethod.set(method, handler);
+  }
+  return out.map((o) => o.surface);
+}
+
+export function dispatch(table: readonly Surface[], ctx: Context, req: Request): Reply | Promise<Reply> {
+  for (const surface of table) {
+    const match = surface.pattern.exec({ pathname: req.path });
+    if (match === null) continue;
+    const handler = surface.byMethod.get(req.method) ?? surface.byMethod.get('*');
+    if (handler === undefined) throw methodNotAllowed(req.method, req.path);
+    const params: Record<string, string> = {};
+    for (const [name, value] of Object.entries(match.pathname.groups)) if (value !== undefined) params[name] = decodeURIComponent(value);
+    return handler(ctx, req, params as Params);
+  }
+  throw noRoute(req.method, req.path);
+}
