@@ -76,105 +76,157 @@ function tokenize(text: string): Token[] {
   return out;
 }
 
-/** Parses a condition; throws ConditionSyntaxError saying what and where. */
-export function parseCondition(text: string): Node {
-  const tokens = tokenize(text);
-  let p = 0;
-  const peek = (): Token | undefined => tokens[p];
-  const where = (): string => (peek() === undefined ? 'at the end' : `at position ${peek()!.at}`);
-  const isWord = (v: string): boolean => peek()?.t === 'word' && (peek() as { v: string }).v.toUpperCase() === v;
-  const isPunct = (v: string): boolean => peek()?.t === 'punct' && (peek() as { v: string }).v === v;
-  const expect = (v: string): void => {
-    if (!isPunct(v)) throw new ConditionSyntaxError(`expected '${v}' ${where()}`);
-    p++;
-  };
-  const item = (): string => {
-    const tok = peek();
+/** A recursive-descent parser over the tokens: or → and → unary → comparison. */
+class Parser {
+  private readonly tokens: Token[];
+  private p = 0;
+
+  constructor(tokens: Token[]) {
+    this.tokens = tokens;
+  }
+
+  parse(): Node {
+    if (this.tokens.length === 0) throw new ConditionSyntaxError('the condition is empty');
+    const tree = this.or();
+    const rest = this.peek();
+    if (rest !== undefined) throw new ConditionSyntaxError(`unexpected '${rest.t === 'attr' ? '@' : rest.v}' ${this.where()}`);
+    return tree;
+  }
+
+  private peek(): Token | undefined {
+    return this.tokens[this.p];
+  }
+
+  private where(): string {
+    const tok = this.peek();
+    return tok === undefined ? 'at the end' : `at position ${tok.at}`;
+  }
+
+  private isWord(v: string): boolean {
+    const tok = this.peek();
+    return tok?.t === 'word' && tok.v.toUpperCase() === v;
+  }
+
+  private isPunct(v: string): boolean {
+    const tok = this.peek();
+    return tok?.t === 'punct' && tok.v === v;
+  }
+
+  private expect(v: string): void {
+    if (!this.isPunct(v)) throw new ConditionSyntaxError(`expected '${v}' ${this.where()}`);
+    this.p++;
+  }
+
+  private item(): string {
+    const tok = this.peek();
     if (tok?.t === 'string' || tok?.t === 'word') {
-      p++;
+      this.p++;
       return tok.v;
     }
-    throw new ConditionSyntaxError(`expected a value ${where()}`);
-  };
-  const or = (): Node => {
-    let left = and();
-    while (isWord('OR')) {
-      p++;
-      left = { kind: 'or', left, right: and() };
+    throw new ConditionSyntaxError(`expected a value ${this.where()}`);
+  }
+
+  private or(): Node {
+    let left = this.and();
+    while (this.isWord('OR')) {
+      this.p++;
+      left = { kind: 'or', left, right: this.and() };
     }
     return left;
-  };
-  const and = (): Node => {
-    let left = unary();
-    while (isWord('AND')) {
-      p++;
-      left = { kind: 'and', left, right: unary() };
+  }
+
+  private and(): Node {
+    let left = this.unary();
+    while (this.isWord('AND')) {
+      this.p++;
+      left = { kind: 'and', left, right: this.unary() };
     }
     return left;
-  };
-  const unary = (): Node => {
-    if (isPunct('!') || isWord('NOT')) {
-      p++;
-      return { kind: 'not', operand: unary() };
+  }
+
+  private unary(): Node {
+    if (this.isPunct('!') || this.isWord('NOT')) {
+      this.p++;
+      return { kind: 'not', operand: this.unary() };
     }
-    if (isPunct('(')) {
-      p++;
-      const inner = or();
-      expect(')');
+    if (this.isPunct('(')) {
+      this.p++;
+      const inner = this.or();
+      this.expect(')');
       return inner;
     }
-    const tok = peek();
-    if (tok?.t === 'word' && tok.v.toLowerCase() === 'actionmatches') {
-      p++;
-      expect('{');
-      const s = peek();
-      if (s?.t !== 'string') throw new ConditionSyntaxError(`ActionMatches takes a quoted action ${where()}`);
-      p++;
-      expect('}');
-      return { kind: 'action', pattern: s.v };
-    }
-    if (tok?.t === 'attr') return comparison();
+    const tok = this.peek();
+    if (tok?.t === 'word' && tok.v.toLowerCase() === 'actionmatches') return this.actionMatches();
+    if (tok?.t === 'attr') return this.comparison(tok);
     if (tok?.t === 'word') throw new ConditionSyntaxError(`'${tok.v}' is not supported (supported: ActionMatches, @Request[…], @Resource[…]) at position ${tok.at}`);
-    throw new ConditionSyntaxError(`expected an expression ${where()}`);
-  };
-  const comparison = (): Node => {
-    const attr = tokens[p++] as Extract<Token, { t: 'attr' }>;
-    const source = attr.source.toLowerCase();
-    if (source !== 'request' && source !== 'resource') throw new ConditionSyntaxError(`attribute source '@${attr.source}' is not supported (only @Request and @Resource) at position ${attr.at}`);
-    const attribute = attr.name.trim().toLowerCase();
-    if (!(roleAssignmentAttributes as readonly string[]).includes(attribute)) {
-      throw new ConditionSyntaxError(`attribute '${attr.name}' is not supported (only Microsoft.Authorization/roleAssignments:RoleDefinitionId, PrincipalType, PrincipalId) at position ${attr.at}`);
-    }
-    const opTok = peek();
-    if (opTok?.t !== 'word') throw new ConditionSyntaxError(`expected an operator after @${attr.source}[${attr.name}] ${where()}`);
-    p++;
-    const parts = opTok.v.toLowerCase().split(':');
-    const quantifier = parts.length === 2 ? parts[0]! : undefined;
-    const op = parts[parts.length - 1]!;
-    if (parts.length > 2 || (quantifier !== undefined && !quantifiers.includes(quantifier)) || !operators.includes(op)) {
-      throw new ConditionSyntaxError(`unknown operator '${opTok.v}' at position ${opTok.at}`);
-    }
-    let values: string[];
-    if (isPunct('{')) {
-      p++;
-      values = [item()];
-      while (isPunct(',')) {
-        p++;
-        values.push(item());
-      }
-      expect('}');
-    } else values = [item()];
+    throw new ConditionSyntaxError(`expected an expression ${this.where()}`);
+  }
+
+  /** ActionMatches{'<action>'} */
+  private actionMatches(): Node {
+    this.p++;
+    this.expect('{');
+    const s = this.peek();
+    if (s?.t !== 'string') throw new ConditionSyntaxError(`ActionMatches takes a quoted action ${this.where()}`);
+    this.p++;
+    this.expect('}');
+    return { kind: 'action', pattern: s.v };
+  }
+
+  /** @Request[attribute] or @Resource[attribute], an operator, one value or {a, b, …}. */
+  private comparison(attr: Extract<Token, { t: 'attr' }>): Node {
+    this.p++;
+    const { source, attribute } = checkedAttribute(attr);
+    const opTok = this.peek();
+    if (opTok?.t !== 'word') throw new ConditionSyntaxError(`expected an operator after @${attr.source}[${attr.name}] ${this.where()}`);
+    this.p++;
+    const { quantifier, op } = parseOperator(opTok);
+    const values = this.values();
     if (quantifier === undefined && values.length > 1) throw new ConditionSyntaxError(`operator '${opTok.v}' without ForAnyOf…/ForAllOf… takes one value, got ${values.length} at position ${opTok.at}`);
     if (op.startsWith('guid')) {
       const bad = values.find((v) => !guidPattern.test(v));
       if (bad !== undefined) throw new ConditionSyntaxError(`'${bad}' is not a GUID (operator ${opTok.v}) at position ${opTok.at}`);
     }
-    return { kind: 'compare', source, attribute, quantifier: quantifier as Quantifier | undefined, op: op as BaseOperator, values };
-  };
-  if (tokens.length === 0) throw new ConditionSyntaxError('the condition is empty');
-  const tree = or();
-  if (p < tokens.length) throw new ConditionSyntaxError(`unexpected '${tokens[p]!.t === 'attr' ? '@' : (tokens[p] as { v: string }).v}' ${where()}`);
-  return tree;
+    return { kind: 'compare', source, attribute, quantifier, op, values };
+  }
+
+  private values(): string[] {
+    if (!this.isPunct('{')) return [this.item()];
+    this.p++;
+    const values = [this.item()];
+    while (this.isPunct(',')) {
+      this.p++;
+      values.push(this.item());
+    }
+    this.expect('}');
+    return values;
+  }
+}
+
+function checkedAttribute(attr: Extract<Token, { t: 'attr' }>): { source: 'request' | 'resource'; attribute: string } {
+  const source = attr.source.toLowerCase();
+  if (source !== 'request' && source !== 'resource') throw new ConditionSyntaxError(`attribute source '@${attr.source}' is not supported (only @Request and @Resource) at position ${attr.at}`);
+  const attribute = attr.name.trim().toLowerCase();
+  if (!(roleAssignmentAttributes as readonly string[]).includes(attribute)) {
+    throw new ConditionSyntaxError(`attribute '${attr.name}' is not supported (only Microsoft.Authorization/roleAssignments:RoleDefinitionId, PrincipalType, PrincipalId) at position ${attr.at}`);
+  }
+  return { source, attribute };
+}
+
+/** `StringEquals`, `ForAnyOfAnyValues:GuidEquals` … → the quantifier (if any) and the base operator. */
+function parseOperator(opTok: Extract<Token, { t: 'word' }>): { quantifier: Quantifier | undefined; op: BaseOperator } {
+  const parts = opTok.v.toLowerCase().split(':');
+  const quantifier = parts.length === 2 ? parts[0]! : undefined;
+  const op = parts[parts.length - 1]!;
+  if (parts.length > 2 || (quantifier !== undefined && !quantifiers.includes(quantifier)) || !operators.includes(op)) {
+    throw new ConditionSyntaxError(`unknown operator '${opTok.v}' at position ${opTok.at}`);
+  }
+  return { quantifier: quantifier as Quantifier | undefined, op: op as BaseOperator };
+}
+
+/** Parses a condition; throws ConditionSyntaxError saying what and where. */
+export function parseCondition(text: string): Node {
+  return new Parser(tokenize(text)).parse();
 }
 
 export interface ConditionInput {
