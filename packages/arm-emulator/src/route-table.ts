@@ -1,4 +1,4 @@
-// How router.ts's table is read. Rows are [method, pattern, handler]; consecutive rows with the same
+// How a route table (router.ts's, the Key Vault data plane's) is read. Rows are [method, pattern, handler]; consecutive rows with the same
 // pattern are one surface. The first surface whose pattern matches the path answers, with its row for
 // the request's method ('*': any method), else 405; a path no surface matches is 404. Patterns are
 // URLPattern pathnames, their literal segments matched in any case (as ARM does); the named groups
@@ -7,15 +7,15 @@ import type { Context } from './context.ts';
 import { methodNotAllowed, noRoute } from './errors.ts';
 import type { Reply, Request } from './http.ts';
 
-export type ParamName = 'subscription' | 'group' | 'namespace' | 'location' | 'name' | 'operation' | 'execution';
+export type ParamName = 'subscription' | 'group' | 'namespace' | 'location' | 'name' | 'operation' | 'execution' | 'version';
 /** The pattern's named groups; a row only reads the ones its pattern has. */
 export type Params = Record<ParamName, string>;
 export type Handler = (ctx: Context, req: Request, p: Params) => Reply | Promise<Reply>;
-export type Row = readonly [method: string, pattern: string, handler: Handler];
+export type Row<H = Handler> = readonly [method: string, pattern: string, handler: H];
 
-interface Surface {
+export interface Surface<H = Handler> {
   pattern: URLPattern;
-  byMethod: Map<string, Handler>;
+  byMethod: Map<string, H>;
 }
 
 /** A row for paths that some surface owns but none serves: 404 (stops a later, wider pattern). */
@@ -23,8 +23,8 @@ export const unrouted: Handler = (_ctx, req) => {
   throw noRoute(req.method, req.path);
 };
 
-export function surfaces(rows: readonly Row[]): Surface[] {
-  const out: { source: string; surface: Surface }[] = [];
+export function surfaces<H>(rows: readonly Row<H>[]): Surface<H>[] {
+  const out: { source: string; surface: Surface<H> }[] = [];
   for (const [method, source, handler] of rows) {
     let last = out.at(-1);
     if (last?.source !== source) {
@@ -37,15 +37,24 @@ export function surfaces(rows: readonly Row[]): Surface[] {
   return out.map((o) => o.surface);
 }
 
-export function dispatch(table: readonly Surface[], ctx: Context, req: Request): Reply | Promise<Reply> {
+/** The row answering the request with the path's decoded groups; 'no method' when the first matching surface has no row for the method; undefined when no surface matches. */
+export function lookup<H>(table: readonly Surface<H>[], method: string, path: string): { handler: H; params: Params } | 'no method' | undefined {
   for (const surface of table) {
-    const match = surface.pattern.exec({ pathname: req.path });
+    const match = surface.pattern.exec({ pathname: path });
     if (match === null) continue;
-    const handler = surface.byMethod.get(req.method) ?? surface.byMethod.get('*');
-    if (handler === undefined) throw methodNotAllowed(req.method, req.path);
+    const handler = surface.byMethod.get(method) ?? surface.byMethod.get('*');
+    if (handler === undefined) return 'no method';
     const params: Record<string, string> = {};
     for (const [name, value] of Object.entries(match.pathname.groups)) if (value !== undefined) params[name] = decodeURIComponent(value);
-    return handler(ctx, req, params as Params);
+    return { handler, params: params as Params };
   }
-  throw noRoute(req.method, req.path);
+  return undefined;
+}
+
+/** An ARM request to its row's handler: 405 and 404 in ARM's words. */
+export function dispatch(table: readonly Surface[], ctx: Context, req: Request): Reply | Promise<Reply> {
+  const found = lookup(table, req.method, req.path);
+  if (found === undefined) throw noRoute(req.method, req.path);
+  if (found === 'no method') throw methodNotAllowed(req.method, req.path);
+  return found.handler(ctx, req, found.params);
 }
