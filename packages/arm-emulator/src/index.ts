@@ -1,6 +1,7 @@
 // startEmulator: the HTTPS server (TLS from tls.ts) in front of the router; every request needs a
 // bearer token, may meet an injected transient fault, and first lets due operations finish.
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { defaultEmulatorTenantId } from '@complianceflow/core/arm/emulator-token.ts';
@@ -11,7 +12,7 @@ import { isKeyVaultPath, keyVaultRequest } from './handlers/keyvault-secrets.ts'
 import { rebaseVaultUris } from './keyvault-store.ts';
 import type { Context } from './context.ts';
 import { ArmError } from './errors.ts';
-import { bicepExpander } from './expansion.ts';
+import { bicepExpander, type Expander } from './expansion.ts';
 import { TransientFaults } from './faults.ts';
 import { errorReply, readBody, send, type Reply, type Request } from './http.ts';
 import { advance } from './lro.ts';
@@ -36,12 +37,8 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
-  const store = new StateStore(options.stateDir);
-  const tls = loadTls(options.stateDir);
-  const ownsExpander = options.expander === undefined;
-  const expander = options.expander ?? bicepExpander();
-  const ctx: Context = {
+function contextOf(options: EmulatorOptions, store: StateStore, expander: Expander): Context {
+  return {
     store,
     options: { latency: { defaultMs: 0 }, ...options },
     subscriptionId: options.subscriptionId ?? defaultSubscriptionId,
@@ -50,40 +47,46 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     policy: options.policyEvaluator ?? sharedEvaluator,
     log: options.log ?? (() => {}),
   };
+}
+
+/** The reply to one request: the Key Vault data plane's, or ARM's (token, fault, due operations, authorization, route). */
+async function answer(ctx: Context, faults: TransientFaults, message: IncomingMessage, url: URL): Promise<Reply> {
+  try {
+    // The Key Vault data plane answers its own auth challenge (before ARM's token check).
+    if (isKeyVaultPath(url.pathname)) {
+      return keyVaultRequest(ctx, { method: message.method ?? 'GET', url, authorization: message.headers.authorization, rawBody: await readBody(message) });
+    }
+    const principalId = authenticate(message.headers.authorization);
+    const rawBody = await readBody(message);
+    faults.check();
+    advance(ctx);
+    const req: Request = { method: message.method ?? 'GET', path: url.pathname.replace(/\/+$/, '') || '/', query: url.searchParams, headers: message.headers, rawBody, origin: `https://${message.headers.host ?? 'localhost'}`, principalId };
+    const check = enforceRequest(ctx, req);
+    return readableOnly(ctx, req, check, await route(ctx, req));
+  } catch (error) {
+    if (error instanceof ArmError) return errorReply(error);
+    ctx.log(`internal error on ${message.method} ${url.pathname}: ${(error as Error).stack ?? String(error)}`);
+    return errorReply(new ArmError(500, 'InternalServerError', `The emulator failed to process the request: ${(error as Error).message}`));
+  }
+}
+
+export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  const store = new StateStore(options.stateDir);
+  const tls = loadTls(options.stateDir);
+  const ownsExpander = options.expander === undefined;
+  const expander = options.expander ?? bicepExpander();
+  const ctx = contextOf(options, store, expander);
   if (seedSubscriptionOwner(ctx)) store.save();
   const faults = new TransientFaults(options.faults);
 
   const server = https.createServer({ key: tls.keyPem, cert: tls.certPem }, (message, res) => {
     const requestId = randomUUID();
-    void (async () => {
-      let r: Reply;
-      // ARM tolerates doubled slashes (SDKs send '/{resourceId}' with an id that starts with '/').
-      const url = new URL((message.url ?? '/').replace(/^\/+/, '/').replace(/\/{2,}/g, '/'), 'https://localhost');
-      try {
-        // The Key Vault data plane answers its own auth challenge (before ARM's token check).
-        if (isKeyVaultPath(url.pathname)) {
-          r = keyVaultRequest(ctx, { method: message.method ?? 'GET', url, authorization: message.headers.authorization, rawBody: await readBody(message) });
-          ctx.log(`${message.method} ${url.pathname}${url.search} → ${r.status}`);
-          send(res, r, requestId);
-          return;
-        }
-        const principalId = authenticate(message.headers.authorization);
-        const rawBody = await readBody(message);
-        faults.check();
-        advance(ctx);
-        const req: Request = { method: message.method ?? 'GET', path: url.pathname.replace(/\/+$/, '') || '/', query: url.searchParams, headers: message.headers, rawBody, origin: `https://${message.headers.host ?? 'localhost'}`, principalId };
-        const check = enforceRequest(ctx, req);
-        r = readableOnly(ctx, req, check, await route(ctx, req));
-      } catch (error) {
-        if (error instanceof ArmError) r = errorReply(error);
-        else {
-          ctx.log(`internal error on ${message.method} ${url.pathname}: ${(error as Error).stack ?? String(error)}`);
-          r = errorReply(new ArmError(500, 'InternalServerError', `The emulator failed to process the request: ${(error as Error).message}`));
-        }
-      }
+    // ARM tolerates doubled slashes (SDKs send '/{resourceId}' with an id that starts with '/').
+    const url = new URL((message.url ?? '/').replace(/^\/+/, '/').replace(/\/{2,}/g, '/'), 'https://localhost');
+    void answer(ctx, faults, message, url).then((r) => {
       ctx.log(`${message.method} ${url.pathname}${url.search} → ${r.status}`);
       send(res, r, requestId);
-    })();
+    });
   });
   const port = await new Promise<number>((resolve, reject) => {
     server.once('error', reject);
