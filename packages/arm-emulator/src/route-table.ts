@@ -1,13 +1,13 @@
-// How a route table (router.ts's, the Key Vault data plane's) is read. Rows are [method, pattern, handler]; consecutive rows with the same
-// pattern are one surface. The first surface whose pattern matches the path answers, with its row for
-// the request's method ('*': any method), else 405; a path no surface matches is 404. Patterns are
-// URLPattern pathnames, their literal segments matched in any case (as ARM does); the named groups
-// reach the handler percent-decoded.
+// How a route table is read (router.ts's, the Key Vault data plane's, the request actions'). Rows are
+// [method, pattern, handler]; consecutive rows with the same pattern are one surface. The first surface
+// whose pattern matches the path answers, with its row for the request's method ('*': any method),
+// else 405; a path no surface matches is 404. Patterns are URLPattern pathnames, their literal
+// segments matched in any case (as ARM does); the named groups reach the handler percent-decoded.
 import type { Context } from './context.ts';
 import { methodNotAllowed, noRoute } from './errors.ts';
 import type { Reply, Request } from './http.ts';
 
-export type ParamName = 'subscription' | 'group' | 'namespace' | 'location' | 'name' | 'operation' | 'execution' | 'version';
+export type ParamName = 'subscription' | 'group' | 'namespace' | 'location' | 'name' | 'operation' | 'execution' | 'version' | 'action';
 /** The pattern's named groups; a row only reads the ones its pattern has. */
 export type Params = Record<ParamName, string>;
 export type Handler = (ctx: Context, req: Request, p: Params) => Reply | Promise<Reply>;

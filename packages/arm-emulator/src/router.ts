@@ -5,6 +5,7 @@ import { ArmError, methodNotAllowed } from './errors.ts';
 import type { Reply, Request } from './http.ts';
 import { operationResult, operationStatus } from './lro.ts';
 import { requireApiVersion } from './api-version.ts';
+import { anyResource, armResources, deletedVault, group, job, keyVault, providers as rp, subscription as sub } from './arm-paths.ts';
 import { dispatch, surfaces, unrouted, type Handler, type Row } from './route-table.ts';
 import * as deletedVaults from './handlers/deleted-vaults.ts';
 import * as deployments from './handlers/deployments.ts';
@@ -17,18 +18,9 @@ import * as stackWhatIf from './handlers/stack-whatif.ts';
 import * as stacks from './handlers/stacks.ts';
 import { checkSubscription, getSubscription, listSubscriptions } from './handlers/subscriptions.ts';
 
-const sub = '/subscriptions/:subscription';
-const group = `${sub}/resourcegroups/:group`;
-const rp = `${sub}/providers`;
-const keyVault = `${rp}/microsoft.keyvault`;
-const deletedVault = `${keyVault}/locations/:location/deletedvaults/:name`;
-const armResources = `${rp}/microsoft.resources`;
 const stack = `${armResources}/deploymentstacks/:name`;
 const stackWhatIfResult = `${armResources}/deploymentstackswhatifresults/:name`;
 const deployment = `${armResources}/deployments/:name`;
-const job = `${sub}{/resourcegroups/:group}?/providers/microsoft.app/jobs/:name`;
-/** Any resource id below a resource group's or the subscription's providers (the generic handlers parse it). */
-const anyResource = `${sub}{/resourcegroups/:group}?/providers{/*}?`;
 
 /** The job's id: the path without its last `below` segments. */
 const jobId = (req: Request, below: number): string => req.path.split('/').slice(0, -below).join('/');

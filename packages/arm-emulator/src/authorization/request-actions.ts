@@ -1,18 +1,21 @@
 // Which action an ARM request needs, on which scope — for every route the emulator serves (router.ts),
-// checked before the handler runs. Operation names follow ARM's rule "<provider>/<type>/read|write|delete"
-// for CRUD and "<provider>/<type>/<operation>/action" for POST operations ("Azure resource provider
-// operations", learn.microsoft.com/azure/role-based-access-control/permissions/…); resource groups are
+// checked before the handler runs: a table on the same patterns (arm-paths.ts), else the resource id's.
+// Operation names follow ARM's rule "<provider>/<type>/read|write|delete" for CRUD and
+// "<provider>/<type>/<operation>/action" for POST operations ("Azure resource provider operations",
+// learn.microsoft.com/azure/role-based-access-control/permissions/…); resource groups are
 // authorized under Microsoft.Resources/subscriptions/resourceGroups; provider registration is
 // "<namespace>/register/action" on the subscription; stack what-if results are their own type
 // (Microsoft.Resources/deploymentStacksWhatIfResults/read|write|delete and …/whatIf/action, as the
 // operations list names them — custom roles for stack onboarding quote these four). Linked actions of a write come from
 // packages/core/src/arm/required-actions.ts (the one source shared with bootstrap's coverage check).
 import { actionPrefix, actionsForDelete, actionsForWrite, typeOfResourceId } from '@complianceflow/core/arm/required-actions.ts';
+import { armResources, deletedVault, group, keyVault, providers, subscription } from '../arm-paths.ts';
 import type { Context } from '../context.ts';
 import { jobPathOf } from '../handlers/jobs.ts';
 import { powerActionOf } from '../handlers/server-power.ts';
 import { asObject, type Reply, type Request } from '../http.ts';
 import { isWithin, parseResourceId } from '../ids.ts';
+import { lookup, surfaces, type Params, type Row } from '../route-table.ts';
 import { assignments, authorize, authorizationFailed, decide, linkedAuthorizationFailed, roleAssignmentAttributes, roleAssignmentType, type Attributes } from './engine.ts';
 
 export interface RequestCheck {
@@ -44,57 +47,72 @@ const crud = (method: string, type: string, id: string): RequestCheck | undefine
   return undefined;
 };
 
+type Check = (ctx: Context, req: Request, p: Params) => RequestCheck | undefined;
+
+/** The request's first `count` path segments, decoded, as the scope an action is checked on. */
+const scopeOf = (req: Request, count: number): string => `/${req.path.split('/').filter((s) => s !== '').slice(0, count).map(decodeURIComponent).join('/')}`;
+const subScope = (p: Params): string => `/subscriptions/${p.subscription}`;
+const groupScope = (p: Params): string => `${subScope(p)}/resourceGroups/${p.group}`;
+const listAt =
+  (action: string, scope: (p: Params) => string): Check =>
+  (_ctx, _req, p) =>
+    at(action, scope(p), { list: true });
+const none: Check = () => undefined;
+
+/** Polling an operation reads what it works on. */
+const pollCheck: Check = (ctx, _req, p) => {
+  const op = ctx.store.data.operations[p.operation];
+  const type = op === undefined ? undefined : typeOfResourceId(op.target);
+  return type === undefined ? undefined : at(`${actionPrefix(type)}/read`, op!.target);
+};
+
+/** A Microsoft.Resources collection at subscription level (stacks, stack what-if results, deployments). */
+function collectionRows(kind: string, type: string): Row<Check>[] {
+  const base = `${armResources}/${kind}`;
+  const action: Check = (_ctx, req, p) => at(`${type}/${p.action}/action`, scopeOf(req, 6));
+  return [
+    ['*', base, listAt(`${type}/read`, subScope)],
+    ['*', `${base}/:name`, (_ctx, req) => crud(req.method, type, scopeOf(req, 6))],
+    ['POST', `${base}/:name/:action(operations)`, action],
+    ['*', `${base}/:name/:action(operations)`, (_ctx, req) => at(`${type}/operations/read`, scopeOf(req, 6))],
+    ['POST', `${base}/:name/:action`, action],
+    ['*', `${base}/*`, none],
+  ];
+}
+
+/** What each ARM surface needs; a path none matches is a resource id (resourceCheck). */
+const table = surfaces<Check>([
+  ['GET', '/subscriptions', (ctx) => at('Microsoft.Resources/subscriptions/read', `/subscriptions/${ctx.subscriptionId}`, { list: true, subscriptions: true })],
+  ['GET', subscription, (_ctx, _req, p) => at('Microsoft.Resources/subscriptions/read', subScope(p))],
+  ['*', `${subscription}/resources`, listAt('Microsoft.Resources/subscriptions/resources/read', subScope)],
+  ['*', `${subscription}/resourcegroups`, listAt('Microsoft.Resources/subscriptions/resourceGroups/read', subScope)],
+  ['*', group, (_ctx, req, p) => crud(req.method, 'Microsoft.Resources/resourceGroups', groupScope(p))],
+  ['*', `${group}/resources`, listAt('Microsoft.Resources/subscriptions/resourceGroups/resources/read', groupScope)],
+  ['*', `${providers}/:namespace/register`, (_ctx, _req, p) => at(`${p.namespace}/register/action`, subScope(p))],
+  ['*', `${providers}/:namespace/unregister`, (_ctx, _req, p) => at(`${p.namespace}/unregister/action`, subScope(p))],
+  ['*', providers, (_ctx, _req, p) => at('Microsoft.Resources/subscriptions/providers/read', subScope(p))],
+  ['*', `${providers}/:namespace`, (_ctx, _req, p) => at('Microsoft.Resources/subscriptions/providers/read', subScope(p))],
+  ['*', `${keyVault}/deletedvaults`, listAt('Microsoft.KeyVault/deletedVaults/read', subScope)],
+  ['*', deletedVault, (_ctx, req) => at('Microsoft.KeyVault/locations/deletedVaults/read', scopeOf(req, 8))],
+  ['*', `${deletedVault}/purge`, (_ctx, req) => at('Microsoft.KeyVault/locations/deletedVaults/purge/action', scopeOf(req, 8))],
+  ['*', `${armResources}/operationstatuses/:operation`, pollCheck],
+  ['*', `${armResources}/operationresults/:operation`, pollCheck],
+  ...collectionRows('deploymentstacks', 'Microsoft.Resources/deploymentStacks'),
+  ...collectionRows('deploymentstackswhatifresults', 'Microsoft.Resources/deploymentStacksWhatIfResults'),
+  ...collectionRows('deployments', 'Microsoft.Resources/deployments'),
+]);
+
+const anySubscription = new URLPattern({ pathname: `${subscription}{/*}?` }, { ignoreCase: true });
+
 /** The check a request needs, or undefined when the handler answers without touching anything (404/405/400). */
 export function requestCheck(ctx: Context, req: Request): RequestCheck | undefined {
-  const seg = req.path.split('/').filter((s) => s !== '').map(decodeURIComponent);
-  const low = seg.map((s) => s.toLowerCase());
-  const n = seg.length;
-  const m = req.method;
+  const sub = anySubscription.exec({ pathname: req.path })?.pathname.groups.subscription;
   // Another subscription does not exist here: the handler answers SubscriptionNotFound as ARM does.
-  if (low[0] !== 'subscriptions') return undefined;
-  if (n === 1) return req.method === 'GET' ? at('Microsoft.Resources/subscriptions/read', `/subscriptions/${ctx.subscriptionId}`, { list: true, subscriptions: true }) : undefined;
-  if (low[1] !== ctx.subscriptionId.toLowerCase()) return undefined;
-  const subScope = `/subscriptions/${seg[1]!}`;
-  if (n === 2) return m === 'GET' ? at('Microsoft.Resources/subscriptions/read', subScope) : undefined;
-  if (low[2] === 'resources' && n === 3) return at('Microsoft.Resources/subscriptions/resources/read', subScope, { list: true });
-  if (low[2] === 'resourcegroups' && n <= 5) {
-    if (n === 3) return at('Microsoft.Resources/subscriptions/resourceGroups/read', subScope, { list: true });
-    const rg = `${subScope}/resourceGroups/${seg[3]!}`;
-    if (n === 4) return crud(m, 'Microsoft.Resources/resourceGroups', rg);
-    if (low[4] === 'resources') return at('Microsoft.Resources/subscriptions/resourceGroups/resources/read', rg, { list: true });
-  }
-  if (low[2] === 'providers') {
-    if (n === 5 && (low[4] === 'register' || low[4] === 'unregister')) return at(`${seg[3]!}/${low[4]}/action`, subScope);
-    if (n <= 4) return at('Microsoft.Resources/subscriptions/providers/read', subScope);
-  }
-  if (low[2] === 'providers' && low[3] === 'microsoft.keyvault') {
-    if (n === 5 && low[4] === 'deletedvaults') return at('Microsoft.KeyVault/deletedVaults/read', subScope, { list: true });
-    if (low[4] === 'locations' && low[6] === 'deletedvaults') {
-      const id = `/${seg.slice(0, 8).join('/')}`;
-      if (n === 8) return at('Microsoft.KeyVault/locations/deletedVaults/read', id);
-      if (n === 9 && low[8] === 'purge') return at('Microsoft.KeyVault/locations/deletedVaults/purge/action', id);
-    }
-  }
-  if (low[2] === 'providers' && low[3] === 'microsoft.resources') {
-    const kind = low[4];
-    const id = `/${seg.slice(0, 6).join('/')}`;
-    if ((kind === 'operationstatuses' || kind === 'operationresults') && n === 6) {
-      // Polling an operation reads what it works on.
-      const op = ctx.store.data.operations[seg[5]!];
-      const type = op === undefined ? undefined : typeOfResourceId(op.target);
-      return type === undefined ? undefined : at(`${actionPrefix(type)}/read`, op!.target);
-    }
-    const typeOf: Record<string, string> = { deploymentstacks: 'Microsoft.Resources/deploymentStacks', deploymentstackswhatifresults: 'Microsoft.Resources/deploymentStacksWhatIfResults', deployments: 'Microsoft.Resources/deployments' };
-    const type = kind === undefined ? undefined : typeOf[kind];
-    if (type !== undefined) {
-      if (n === 5) return at(`${type}/read`, subScope, { list: true });
-      if (n === 6) return crud(m, type, id);
-      if (n === 7 && m === 'POST') return at(`${type}/${seg[6]!}/action`, id);
-      if (n === 7 && low[6] === 'operations') return at(`${type}/operations/read`, id);
-      return undefined;
-    }
-  }
-  return resourceCheck(ctx, req);
+  if (sub !== undefined && decodeURIComponent(sub).toLowerCase() !== ctx.subscriptionId.toLowerCase()) return undefined;
+  const found = lookup(table, req.method, req.path);
+  if (found === 'no method') return undefined;
+  if (found !== undefined) return found.handler(ctx, req, found.params);
+  return sub === undefined ? undefined : resourceCheck(ctx, req);
 }
 
 function resourceCheck(ctx: Context, req: Request): RequestCheck | undefined {
