@@ -34,11 +34,11 @@ function scratchRepo(): string {
 describe('docs: generated tables from the code', function () {
   this.timeout(60_000);
 
-  it('README commands: one row per entry of cli.ts\'s command map, with its --help synopsis, summary and npm scripts', async () => {
+  it('README commands: one row per entry of the CLI command table, with its --help synopsis, summary and npm scripts', async () => {
     const commands = cliCommands();
     expect(commands.map((c) => c.name)).to.include.members(['plan', 'deploy', 'what-if', 'local', 'validate']);
     const info = await commandInfo();
-    const deploy = (await import('@complianceflow/cli/commands/deploy.ts')).summary;
+    const deploy = cliCommands().find((c) => c.name === 'deploy')!.summary;
     const table = commandTable(info, cliScripts());
     expect(table).to.include(`| \`cf-infra deploy <deployment> [--emulator [--as <identity>] \\| --subscription <id>] [options]\` | \`npm run deploy\` | ${deploy} |`);
     expect(table).to.include('| `cf-infra plan <deployment>... \\| --all [options]` | `npm run plan` |');
@@ -50,18 +50,12 @@ describe('docs: generated tables from the code', function () {
     }
   });
 
-  it('README commands: a new command in cli.ts makes the README block stale', async () => {
-    const root = scratchRepo();
-    try {
-      const cli = path.join(root, 'packages/cli/src/cli.ts');
-      writeFileSync(cli, readFileSync(cli, 'utf8').replace("  validate: () => import('./commands/validate.ts'),", "  validate: () => import('./commands/validate.ts'),\n  'new-thing': () => import('./commands/list.ts'),"));
-      const table = commandTable(await commandInfo(root), cliScripts(root));
-      expect(table).to.match(/^\| `cf-infra list \[--emulator \[--as <identity>\] \\\| --subscription <id>\] \[--json\]` \| — \| Every deployment/m);
-      const readme = renderBlocks(readFileSync(path.join(repoRoot, 'README.md'), 'utf8'), { 'readme-commands': () => table, 'exit-codes': exitCodeTable });
-      expect(readme.changed).to.deep.equal(['readme-commands']);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+  it('README commands: a new command in the command table makes the README block stale', async () => {
+    const info = await commandInfo();
+    const table = commandTable(new Map([...info, ['new-thing', { summary: 'Something new', usage: 'cf-infra new-thing [--json]' }]]), cliScripts());
+    expect(table).to.match(/^\| `cf-infra new-thing \[--json\]` \| — \| Something new \|$/m);
+    const readme = renderBlocks(readFileSync(path.join(repoRoot, 'README.md'), 'utf8'), { 'readme-commands': () => table, 'exit-codes': exitCodeTable });
+    expect(readme.changed).to.deep.equal(['readme-commands']);
   });
 
   it('exit codes: every code of exit-codes.ts in order, with its name', () => {

@@ -1,23 +1,15 @@
-// The command table of README.md: every command of cli.ts's `commands` map with the synopsis of its
-// --help, its `summary` and the npm scripts that run it (package.json). cli.ts's map is read from its source (it is not exported, and
-// importing cli.ts would run nothing more than this does); each command module is imported for its summary.
+// The command table of README.md: every command of the CLI's command table (commands/table.ts) with
+// the synopsis of its --help, its summary and the npm scripts that run it (package.json).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '@complianceflow/cli/config/paths.ts';
 import { code } from './references.ts';
 import { markdownTable } from '@complianceflow/core/tables.ts';
+import { commandTable as cliCommandTable, type CommandEntry } from '@complianceflow/cli/commands/table.ts';
 
-export interface CliCommand {
-  name: string;
-  /** Repository-relative path of the command's module. */
-  module: string;
-}
-
-/** The entries of the `commands` map in packages/cli/src/cli.ts, in their order. */
-export function cliCommands(root = repoRoot): CliCommand[] {
-  const source = readFileSync(path.join(root, 'packages', 'cli', 'src', 'cli.ts'), 'utf8');
-  return [...source.matchAll(/^\s+'?([a-z][a-z-]*)'?: \(\) => import\('\.\/(commands\/[a-z-]+\.ts)'\),?$/gm)]
-    .map((m) => ({ name: m[1]!, module: `packages/cli/src/${m[2]!}` }));
+/** The CLI's commands, in the order of its command table. */
+export function cliCommands(): readonly CommandEntry[] {
+  return cliCommandTable;
 }
 
 /** npm script name → the cf-infra arguments it runs (`node packages/cli/src/cli.ts <args>`). */
@@ -51,21 +43,19 @@ async function helpText(run: (args: string[]) => Promise<number>, words: string[
 }
 
 /** `cf-infra <command> [words...] --help`, run in this process through the command's module. */
-export async function commandHelp(name: string, words: string[] = [], root = repoRoot): Promise<string> {
-  const command = cliCommands(root).find((c) => c.name === name);
+export async function commandHelp(name: string, words: string[] = []): Promise<string> {
+  const command = cliCommandTable.find((c) => c.name === name);
   if (command === undefined) throw new Error(`no cf-infra command ${name}`);
-  const loaded = (await import(path.join(root, command.module))) as { run: (args: string[]) => Promise<number> };
-  return helpText(loaded.run, words);
+  return helpText((await command.load()).run, words);
 }
 
-/** Each command's summary and usage synopsis, from its module. */
-export async function commandInfo(root = repoRoot): Promise<Map<string, CommandInfo>> {
+/** Each command's summary (from the command table) and usage synopsis (from its --help). */
+export async function commandInfo(): Promise<Map<string, CommandInfo>> {
   const entries: Array<[string, CommandInfo]> = [];
-  for (const { name, module } of cliCommands(root)) {
-    const loaded = (await import(path.join(root, module))) as { summary?: unknown; run?: (args: string[]) => Promise<number> };
-    const help = loaded.run === undefined ? '' : await helpText(loaded.run);
+  for (const { name, summary, load } of cliCommandTable) {
+    const help = await helpText((await load()).run);
     const usage = /^Usage: (cf-infra .*?)(?:\s{2,}\(.*)?$/m.exec(help)?.[1]?.trim() ?? `cf-infra ${name}`;
-    entries.push([name, { summary: typeof loaded.summary === 'string' ? loaded.summary : '', usage }]);
+    entries.push([name, { summary, usage }]);
   }
   return new Map(entries);
 }

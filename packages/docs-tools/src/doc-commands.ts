@@ -1,5 +1,5 @@
 // The `cf-infra <command> [--flags]` and `npm run <script> [-- --flags]` a document shows, in code spans
-// and code blocks (pure). A test checks each against the CLI's command map, package.json and the
+// and code blocks (pure). A test checks each against the CLI's command table, package.json and the
 // command's --help.
 import { fencedBlocks } from './fences.ts';
 

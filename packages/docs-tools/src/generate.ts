@@ -41,7 +41,7 @@ export async function generatedDocuments(root = repoRoot): Promise<GeneratedDocu
     const reference = references().find((r) => r.environment === 'prod') ?? references()[0]!;
     return { deployment: reference.deployment, resources: snapshotOf(root, reference.deployment.name) };
   };
-  const commands = await commandInfo(root);
+  const commands = await commandInfo();
   // Both deployment shapes (the follow-up one planned with the real Bicep CLI): what the role must grant.
   const required = deriveRequiredActions(await deploymentShapes(root));
   const documents: GeneratedDocument[] = [

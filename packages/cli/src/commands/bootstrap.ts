@@ -11,7 +11,6 @@ import { UsageError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { parseCommandArgs } from './args.ts';
 
-export const summary = 'Prepare a subscription once: providers, shared groups, artifacts storage, budgets, policies, deployment role, CI identity';
 
 const help = `Usage: cf-infra bootstrap --subscription <id> [options]     (npm run bootstrap -- --subscription <id> [options])
 

@@ -7,7 +7,6 @@ import { UsageError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { parseCommandArgs } from './args.ts';
 
-export const summary = 'Address spaces of all deployments, their subnets, and the next free /16 per region';
 
 const help = `Usage: cf-infra cidr [--region <code>] [--json]     (npm run cidr -- [options])
 

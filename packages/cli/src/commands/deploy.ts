@@ -12,7 +12,6 @@ import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { loadSettings } from '../local/settings.ts';
 import { deploymentPositional, parseCommandArgs, targetOptions } from './args.ts';
 
-export const summary = 'Deploy one deployment: plan, lock, what-if, confirm, stack create/update, validate, run report';
 
 const help = `Usage: cf-infra deploy <deployment> [--emulator [--as <identity>] | --subscription <id>] [options]     (npm run deploy -- <deployment> [options])
 

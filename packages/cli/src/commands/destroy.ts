@@ -18,7 +18,6 @@ import type { KeyVaultRetention, PhaseRecord, RunOutcome, RunReport } from '../r
 import { describeVaultRetention } from '../report/render.ts';
 import { uploadRunReport, writeRunReport } from '../report/store.ts';
 
-export const summary = 'Delete a deployment: its stack with every resource and resource group (type the name to confirm)';
 
 const help = `Usage: cf-infra destroy <deployment> [--emulator [--as <identity>] | --subscription <id>] [options]     (npm run destroy -- <deployment> [options])
 

@@ -12,7 +12,6 @@ import { readLockStatus, resolveLockStore, type LockStore } from '../lock/index.
 import type { RunReport } from '../report/model.ts';
 import { latestLocalReport, latestUploadedReport } from '../report/store.ts';
 
-export const summary = 'Every deployment with its stack state, last run, who ran it and whether it is locked';
 
 const help = `Usage: cf-infra list [--emulator [--as <identity>] | --subscription <id>] [--json]     (npm run list -- [options])
 

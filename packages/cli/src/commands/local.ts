@@ -13,7 +13,6 @@ import { loadSettings, type LocalSettings } from '../local/settings.ts';
 import { allHealthy, renderStatus, type ServiceStatus } from '../local/status.ts';
 import { describeLockStoreStatus, lockStoreStatus, startLockStore, stopLockStore } from '../lock/local-store.ts';
 
-export const summary = 'Local environment: up, down, status, reset, logs (Docker Compose, or --native); lockstore start|stop|status';
 
 const actions = ['up', 'down', 'status', 'reset', 'logs', 'lockstore'] as const;
 const lockStoreActions = ['start', 'stop', 'status'] as const;

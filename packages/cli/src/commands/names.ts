@@ -6,7 +6,6 @@ import { deploymentPositional, parseCommandArgs } from './args.ts';
 import { listNames } from '../naming/derive.ts';
 import { namingRules } from '../naming/rules.ts';
 
-export const summary = 'Every resource name of a deployment (derived from its name, checked against Azure\'s rules)';
 
 const help = `Usage: cf-infra names <deployment> [--json]     (npm run names -- <deployment> [options])
 

@@ -13,7 +13,6 @@ import { CliError, UsageError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { deploymentPositional, parseCommandArgs } from './args.ts';
 
-export const summary = "Stop a non-prod deployment's PostgreSQL server to save cost (resume starts it)";
 
 export type PowerVerb = 'pause' | 'resume';
 

@@ -16,7 +16,6 @@ import { planStages } from '../plan/checks.ts';
 import { renderSummary } from '../plan/summary.ts';
 import { resolveTargets } from '../plan/targets.ts';
 
-export const summary = 'Offline plan: compile + lint, parameters, snapshot and summary; --check/--update the golden snapshots';
 
 const help = `Usage: cf-infra plan <deployment>... | --all [options]     (npm run plan -- <deployment> [options])
 

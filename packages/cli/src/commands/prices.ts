@@ -6,7 +6,6 @@ import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { parseCommandArgs } from './args.ts';
 import { loadPriceTable } from '../cost/index.ts';
 
-export const summary = 'Show the dated price table of the cost estimate (--refresh needs network access)';
 
 const help = `Usage: cf-infra prices [--json] [--refresh]
 

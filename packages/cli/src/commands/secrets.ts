@@ -20,7 +20,6 @@ import { ensurePostDeploySecrets, operatorHint, summariseSecrets } from '../secr
 import { troubleshootingLink } from '../validate/model.ts';
 import { deploymentPositional, parseCommandArgs, targetOptions } from './args.ts';
 
-export const summary = 'Key Vault secrets of a deployment: create the missing generated ones (never overwrite); --check lists what exists or is missing (names only)';
 
 const help = `Usage: cf-infra secrets <deployment> [--emulator [--as <identity>] | --subscription <id>] [--check] [--json]     (npm run secrets -- <deployment>)
 

@@ -10,7 +10,6 @@ import { deploymentPositional, parseCommandArgs, targetOptions } from './args.ts
 import { maskDeep } from '../report/mask.ts';
 import { flatten } from '../whatif/format-values.ts';
 
-export const summary = 'A deployed stack: state, outputs, managed resources and their Azure portal links';
 
 const help = `Usage: cf-infra show <deployment> [--emulator [--as <identity>] | --subscription <id>] [--json]     (npm run show -- <deployment>)
 

@@ -8,7 +8,6 @@ import { describeHolder } from '../lock/holder.ts';
 import { auditBlobName } from '../lock/store.ts';
 import { breakDeploymentLock, readLockStatus } from '../lock/status.ts';
 
-export const summary = "Break a deployment's run lock (--force), recorded in the lock's audit log";
 
 const help = `Usage: cf-infra unlock <deployment> --force [options]     (npm run unlock -- <deployment> --force)
 

@@ -20,7 +20,6 @@ import { emulatorPostgresTarget } from '../validate/local-target.ts';
 import { buildSuite, type ArmSource, type DataSource } from '../validate/suite.ts';
 import { redisPolicyName } from '../validate/targets.ts';
 
-export const summary = 'Post-deploy validation: PostgreSQL, Redis, Event Hubs, Key Vault, monitoring and ARM-level checks';
 
 const help = `Usage: cf-infra validate <deployment> [--emulator [--as <identity>] | --subscription <id>] [options]     (npm run validate -- <deployment> [options])
 

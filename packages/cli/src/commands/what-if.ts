@@ -10,7 +10,6 @@ import { hasChanges } from '../whatif/index.ts';
 import { deploymentPositional, parseCommandArgs, targetOptions } from './args.ts';
 import { parseFormat } from './deploy.ts';
 
-export const summary = 'What a deploy would change (az-style, markdown for a PR comment, or JSON); --detailed-exitcode';
 
 const help = `Usage: cf-infra what-if <deployment> [--emulator [--as <identity>] | --subscription <id>] [options]     (npm run what-if -- <deployment> [options])
 
