@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ansiColors, colorsFor, noColors } from '@complianceflow/cli/plan/colors.ts';
+import { colourOn, plainStyles, stylesFor } from '@complianceflow/core/text/style.ts';
 import { diffResources, diffValues, isEmptyDiff, renderDiff } from '@complianceflow/cli/plan/diff.ts';
 import { normalizeResources, type Resource } from '@complianceflow/cli/plan/resources.ts';
 import { renderSummary, summarize } from '@complianceflow/cli/plan/summary.ts';
@@ -54,7 +54,7 @@ describe('plan: resources, summary, diff', () => {
         ],
       },
     ]);
-    const text = renderSummary('d', summary, noColors);
+    const text = renderSummary('d', summary, plainStyles);
     expect(text).to.include('d: 4 resources');
     expect(text).to.match(/1 {2}Microsoft\.Network\/networkSecurityGroups +nsg-a/);
     expect(text).to.match(/vnet-a +10\.10\.0\.0\/16\n +snet-app +10\.10\.1\.0\/24/);
@@ -83,7 +83,7 @@ describe('plan: resources, summary, diff', () => {
         ],
       },
     ]);
-    const text = renderDiff('westeu-test-1', diff, noColors);
+    const text = renderDiff('westeu-test-1', diff, plainStyles);
     expect(text).to.equal(
       [
         'westeu-test-1: 1 to add, 1 to remove, 1 to change',
@@ -95,7 +95,7 @@ describe('plan: resources, summary, diff', () => {
       ].join('\n'),
     );
     expect(isEmptyDiff(diffResources([rg, vnet], [vnet, rg]))).to.equal(true);
-    expect(renderDiff('d', diffResources([rg], [rg]), noColors)).to.equal('d: no changes');
+    expect(renderDiff('d', diffResources([rg], [rg]), plainStyles)).to.equal('d: no changes');
   });
 
   it('diffs plain arrays by index and odd keys with brackets', () => {
@@ -106,11 +106,23 @@ describe('plan: resources, summary, diff', () => {
     ]);
   });
 
-  it('uses colour only on a terminal without NO_COLOR', () => {
-    expect(colorsFor({ isTTY: true }, {})).to.equal(ansiColors);
-    expect(colorsFor({ isTTY: true }, { NO_COLOR: '1' })).to.equal(noColors);
-    expect(colorsFor({ isTTY: false }, {})).to.equal(noColors);
-    expect(colorsFor({}, {})).to.equal(noColors);
+  it('uses colour only on a terminal without NO_COLOR, unless FORCE_COLOR decides', () => {
+    expect(colourOn({ isTTY: true }, {})).to.equal(true);
+    expect(colourOn({ isTTY: true }, { NO_COLOR: '1' })).to.equal(false);
+    expect(colourOn({ isTTY: true }, { NO_COLOR: '' }), 'an empty NO_COLOR is not set').to.equal(true);
+    expect(colourOn({ isTTY: false }, {})).to.equal(false);
+    expect(colourOn({}, {})).to.equal(false);
+    expect(colourOn({}, { FORCE_COLOR: '1' })).to.equal(true);
+    expect(colourOn({}, { FORCE_COLOR: '1', NO_COLOR: '1' })).to.equal(true);
+    expect(colourOn({ isTTY: true }, { FORCE_COLOR: '0' })).to.equal(false);
+    expect(colourOn({ isTTY: true }, { FORCE_COLOR: 'false' })).to.equal(false);
+  });
+
+  it('styles with ANSI codes only when colour is on', () => {
+    expect(stylesFor(true).red('x')).to.equal('\u001b[31mx\u001b[39m');
+    expect(stylesFor(true).bold('x')).to.equal('\u001b[1mx\u001b[22m');
+    expect(stylesFor(false).red('x')).to.equal('x');
+    expect(renderDiff('d', diffResources([rg], [rg]), stylesFor(true))).to.equal('d: \u001b[32mno changes\u001b[39m');
   });
 });
 

@@ -174,8 +174,8 @@ describe('what-if: text like az', () => {
   it('colours only when asked', () => {
     expect(text).to.not.include('\u001b[');
     const colour = renderText(stack, { color: true });
-    expect(colour).to.include('\u001b[32m+\u001b[0m Microsoft.DBforPostgreSQL/flexibleServers/psql-cf-westeu-test-1');
-    expect(colour).to.include('\u001b[31m-\u001b[0m Microsoft.Insights/actionGroups');
+    expect(colour).to.include('\u001b[32m+\u001b[39m Microsoft.DBforPostgreSQL/flexibleServers/psql-cf-westeu-test-1');
+    expect(colour).to.include('\u001b[31m-\u001b[39m Microsoft.Insights/actionGroups');
   });
 });
 

@@ -140,6 +140,9 @@ export const envVariables = {
   CF_LOCK_LEASE_SECONDS: { purpose: 'the deployment lock lease in seconds (default 60)', readBy: 'cli', allowed: 'a whole number from 15 to 60', problem: (v) => (/^\d{2}$/.test(v) && Number(v) >= 15 && Number(v) <= 60 ? undefined : 'not a lease duration') },
   CF_RUNS_DIR: filePath('where run reports are written (default .runs)', 'cli'),
   BICEP_PATH: filePath('the Bicep CLI to use', 'cli'),
+  // Read in one place, packages/core/src/text/style.ts; any value is allowed, as other tools read them too.
+  NO_COLOR: { purpose: 'no colour in the output of cf-infra (https://no-color.org)', readBy: 'cli', allowed: 'any value', problem: () => undefined },
+  FORCE_COLOR: { purpose: 'colour in the output of cf-infra even when it is not a terminal, or never (0, false); wins over NO_COLOR, as in Node', readBy: 'cli', allowed: 'any value (0 or false: no colour)', problem: () => undefined },
   CF_VALIDATE_IMAGE: {
     purpose: 'the validation job image',
     readBy: 'cli',

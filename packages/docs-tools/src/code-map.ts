@@ -20,6 +20,7 @@ export const folderOwners: Record<string, string> = {
   'core/': 'The repository root, exit codes, CliError, the environment variables the tools read, text and Markdown tables, the process layer (every outside program through zx)',
   'core/arm': 'What the CLI and the emulator agree on about ARM: the emulator contract (port, subscription, state dir), its token, the actions a template needs',
   'core/bicep': 'The Bicep facade: locating the pinned CLI, compile + lint, parameters, offline snapshots over JSON-RPC',
+  'core/text': 'Terminal text: whether output is coloured (NO_COLOR, FORCE_COLOR, a terminal), the styles through node:util styleText',
   'core/policy': 'The Azure Policy engine: definitions, initiatives, assignments, aliases, the rule evaluator (offline plans and the emulator)',
   'cli/': 'The `cf-infra` entry point',
   'cli/arm': 'The ARM SDK clients and credentials (Azure or the emulator), identities',

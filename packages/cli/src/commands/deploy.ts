@@ -9,6 +9,7 @@ import { askOnTerminal, checkTargetFlags, commandServices, isInteractive } from 
 import { resolveTarget } from '../deploy/preflight.ts';
 import { UsageError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
+import { colourOn } from '@complianceflow/core/text/style.ts';
 import { loadSettings } from '../local/settings.ts';
 import { deploymentPositional, parseCommandArgs, targetOptions } from './args.ts';
 
@@ -103,7 +104,7 @@ export async function run(args: string[]): Promise<number> {
         openLockStore: services.openLockStore,
         progress: createProgress(format === 'text' ? progressModeFor() : 'plain', process.env, format === 'text' ? (line) => console.log(line) : (line) => console.error(line)),
         ...(interactive ? { confirm: askOnTerminal } : {}),
-        color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
+        color: colourOn(process.stdout),
         ...(localEnv ? { localEnvironment: values['env-path'] === undefined ? {} : { envPath: path.resolve(values['env-path']) } } : {}),
         interrupts,
         stackWaitMs,

@@ -7,7 +7,7 @@ import { displayPath } from '@complianceflow/core/bicep/diagnostics.ts';
 import { UsageError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { parseCommandArgs } from './args.ts';
-import { colorsFor, type Colors } from '../plan/colors.ts';
+import { stylesForStream, type Styles } from '@complianceflow/core/text/style.ts';
 import { diffResources, isEmptyDiff, renderDiff, type ResourceDiff } from '../plan/diff.ts';
 import { followUpDelta } from '../plan/follow-up.ts';
 import { defaultGoldenDir, goldenPath, readFollowUpGolden, readGolden, writeGolden } from '../plan/golden.ts';
@@ -75,7 +75,7 @@ function parse(args: string[]): Options | 'help' {
   };
 }
 
-function renderFollowUp(plan: DeploymentPlan, c: Colors): string[] {
+function renderFollowUp(plan: DeploymentPlan, c: Styles): string[] {
   if (plan.followUp === undefined) return [];
   const delta = followUpDelta(plan.resources, plan.followUp.resources);
   const lines = [c.bold(`Follow-up deploy (${Object.keys(plan.followUp.parameters).join(', ')} fed back from the stack's outputs): ${delta.resources.length} resource(s) added or changed, ${delta.removed.length} removed`)];
@@ -89,7 +89,7 @@ function renderFollowUp(plan: DeploymentPlan, c: Colors): string[] {
   return sections;
 }
 
-function renderPlan(plan: DeploymentPlan, c: Colors): string {
+function renderPlan(plan: DeploymentPlan, c: Styles): string {
   const sections = [renderSummary(`${plan.deployment} (${String(plan.parameters['location'])}, ${String(plan.parameters['environment'])})`, plan.summary, c, process.stdout.columns ?? 120)];
   for (const stage of planStages) {
     if (stage.render !== undefined && stage.key in plan.stages) sections.push(stage.render(plan.stages[stage.key], c));
@@ -140,7 +140,7 @@ export async function run(args: string[]): Promise<number> {
   } finally {
     await bicep.dispose();
   }
-  const c = colorsFor(process.stdout);
+  const c = stylesForStream(process.stdout);
   const failed = plans.some(planFailed);
   const single = options.names !== 'all' && plans.length === 1;
 

@@ -6,6 +6,7 @@ import { deployShape, resolveTarget, runPreflight } from '../deploy/preflight.ts
 import { createProgress, progressModeFor } from '../deploy/progress.ts';
 import { checkTargetFlags, commandServices } from '../deploy/services.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
+import { colourOn } from '@complianceflow/core/text/style.ts';
 import { hasChanges } from '../whatif/index.ts';
 import { deploymentPositional, parseCommandArgs, targetOptions } from './args.ts';
 import { parseFormat } from './deploy.ts';
@@ -57,7 +58,7 @@ export async function run(args: string[]): Promise<number> {
       const { parameters } = deployShape(preflight, existing);
       return whatIf(arm.clients, { deployment, location: preflight.location, template: preflight.template, parameters, stack: preflight.stack, validationLevel: 'ProviderNoRbac' }, existing);
     });
-    console.log(renderWhatIf(model, format, `What-if: ${deployment}`, process.stdout.isTTY === true && process.env.NO_COLOR === undefined, true));
+    console.log(renderWhatIf(model, format, `What-if: ${deployment}`, colourOn(process.stdout), true));
     return values['detailed-exitcode'] && hasChanges(model) ? ExitCode.ChangesPending : ExitCode.Success;
   } finally {
     await services.close();

@@ -1,8 +1,8 @@
 // What changes between two resource lists: resources added and removed (by id), and for each changed
 // resource the JSON paths that differ, with their values before and after.
 import type { JsonValue } from '@complianceflow/core/bicep/bicep-literal.ts';
+import type { Styles } from '@complianceflow/core/text/style.ts';
 import { resourceKey, type Resource } from './resources.ts';
-import type { Colors } from './colors.ts';
 
 export interface ValueChange {
   path: string;
@@ -90,7 +90,7 @@ function show(value: JsonValue | undefined): string {
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 
-export function renderDiff(title: string, diff: ResourceDiff, c: Colors): string {
+export function renderDiff(title: string, diff: ResourceDiff, c: Styles): string {
   if (isEmptyDiff(diff)) return `${title}: ${c.green('no changes')}`;
   const counts = `${diff.added.length} to add, ${diff.removed.length} to remove, ${diff.changed.length} to change`;
   const lines = [c.bold(`${title}: ${counts}`)];

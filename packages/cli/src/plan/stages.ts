@@ -2,7 +2,7 @@
 // to the plan (`plan --json`) and may add a section to the text output and fail the plan.
 // The policy and cost checks (./checks.ts) are the first two.
 import type { Snapshot } from '@complianceflow/core/bicep/index.ts';
-import type { Colors } from './colors.ts';
+import type { Styles } from '@complianceflow/core/text/style.ts';
 import type { Resource } from './resources.ts';
 import type { PlanSummary } from './summary.ts';
 import type { PlanTarget } from './target.ts';
@@ -19,7 +19,7 @@ export interface PlanStage<T = unknown> {
   key: string;
   run(input: PlanStageInput): Promise<T> | T;
   /** Its section of the text output. */
-  render?(value: T, colors: Colors): string;
+  render?(value: T, colors: Styles): string;
   /** True when this result must make the plan fail (exit code 1). */
   failed?(value: T): boolean;
 }

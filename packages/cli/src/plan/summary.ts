@@ -1,7 +1,7 @@
 // The plan summary: resources by type (count and names) and the address ranges (VNets and subnets).
 import type { JsonValue } from '@complianceflow/core/bicep/bicep-literal.ts';
 import type { Resource } from './resources.ts';
-import type { Colors } from './colors.ts';
+import type { Styles } from '@complianceflow/core/text/style.ts';
 
 export interface SubnetRange {
   name: string;
@@ -102,7 +102,7 @@ export function wrapList(items: readonly string[], width: number): string[] {
   return lines;
 }
 
-export function renderSummary(title: string, summary: PlanSummary, c: Colors, lineWidth = 120): string {
+export function renderSummary(title: string, summary: PlanSummary, c: Styles, lineWidth = 120): string {
   const lines = [c.bold(`${title}: ${summary.resourceCount} resources`), '', '  Resources by type:'];
   const types = Object.entries(summary.resourcesByType);
   const width = Math.max(0, ...types.map(([type]) => type.length));

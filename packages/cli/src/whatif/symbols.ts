@@ -1,5 +1,6 @@
 // The symbols of `az deployment ... what-if`, plus `x` for a stack's detach (az uses `x` for
 // "no effect" property changes, which we drop as noise, so `x` is free for detach).
+import { style, type Style } from '@complianceflow/core/text/style.ts';
 import type { ChangeKind, PropertyChangeKind } from './model.ts';
 
 export const changeSymbols: Record<ChangeKind, string> = {
@@ -32,28 +33,27 @@ export const propertySymbols: Record<PropertyChangeKind, string> = {
   noEffect: 'x',
 };
 
-const ansi: Record<ChangeKind, string> = {
-  create: '\u001b[32m',
-  modify: '\u001b[35m',
-  delete: '\u001b[31m',
-  detach: '\u001b[33m',
-  deploy: '\u001b[34m',
-  noChange: '\u001b[90m',
-  ignore: '\u001b[90m',
-  unsupported: '\u001b[90m',
+const styleOf: Record<ChangeKind, Style> = {
+  create: 'green',
+  modify: 'magenta',
+  delete: 'red',
+  detach: 'yellow',
+  deploy: 'blue',
+  noChange: 'gray',
+  ignore: 'gray',
+  unsupported: 'gray',
 };
-const propertyAnsi: Record<PropertyChangeKind, string> = {
-  create: ansi.create,
-  modify: ansi.modify,
-  delete: ansi.delete,
-  array: ansi.modify,
-  noEffect: ansi.noChange,
+const propertyStyleOf: Record<PropertyChangeKind, Style> = {
+  create: styleOf.create,
+  modify: styleOf.modify,
+  delete: styleOf.delete,
+  array: styleOf.modify,
+  noEffect: styleOf.noChange,
 };
-const reset = '\u001b[0m';
 
 export function paint(text: string, kind: ChangeKind, color: boolean): string {
-  return color ? `${ansi[kind]}${text}${reset}` : text;
+  return style(styleOf[kind], text, color);
 }
 export function paintProperty(text: string, kind: PropertyChangeKind, color: boolean): string {
-  return color ? `${propertyAnsi[kind]}${text}${reset}` : text;
+  return style(propertyStyleOf[kind], text, color);
 }
