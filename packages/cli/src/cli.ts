@@ -5,15 +5,16 @@
 import { checkEnvironment } from '@complianceflow/core/env.ts';
 import { CliError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
+import { alignColumns } from '@complianceflow/core/tables.ts';
 import { commandTable } from './commands/table.ts';
 
 function usage(): string {
-  const width = Math.max(...commandTable.map((c) => c.name.length));
+  const rows = commandTable.map((c) => [c.name, c.summary]);
   return [
     'Usage: cf-infra <command> [options]   (npm run <command> -- [options])',
     '',
     'Commands:',
-    ...commandTable.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...alignColumns(rows, { indent: '  ', gap: ' ', minWidths: [10] }),
     '',
     'Run `cf-infra <command> --help` for the options of one command.',
   ].join('\n');

@@ -4,6 +4,7 @@
 // there is nothing to choose: the identity is the login (az login, or the OIDC federated credential).
 import { UsageError } from '@complianceflow/core/errors.ts';
 import { defaultEmulatorPrincipalId, emulatorCiPrincipalId, emulatorPrPrincipalId } from '@complianceflow/core/arm/emulator-token.ts';
+import { alignColumns } from '@complianceflow/core/tables.ts';
 
 export const emulatorIdentities = {
   owner: { principalId: defaultEmulatorPrincipalId, what: 'the subscription owner (the default: a person on the emulator)' },
@@ -22,7 +23,7 @@ export function asOptionHelp(column = 25): string {
     'gives the deployment role), pr (the pull-request identity) or owner (the',
     'default). Not for Azure: there the identity is the login (az login, OIDC in CI)',
   ];
-  return lines.map((line, i) => (i === 0 ? '  --as <identity>'.padEnd(column) : ' '.repeat(column)) + line).join('\n');
+  return alignColumns(lines.map((line, i) => [i === 0 ? '  --as <identity>' : '', line]), { gap: '', minWidths: [column] }).join('\n');
 }
 
 /** --as checked before anything starts: a known name, and only with --emulator (exit 2 otherwise). */

@@ -6,6 +6,7 @@ import { canConnect } from '../lock/local-store.ts';
 import { checkTargetFlags, commandServices } from '../deploy/services.ts';
 import { loadRegistry, resolveAll } from '../config/registry.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
+import { alignColumns } from '@complianceflow/core/tables.ts';
 import { parseCommandArgs, targetOptions } from './args.ts';
 import { azuriteBlobPort } from '../lock/azurite.ts';
 import { readLockStatus, resolveLockStore, type LockStore } from '../lock/index.ts';
@@ -94,9 +95,8 @@ export async function run(args: string[]): Promise<number> {
         r.locked === 'unknown' ? 'unknown (lock store not reachable)' : r.locked ? `yes, by ${r.lockedBy}` : 'no',
       ]);
     }
-    const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
     console.log(`Deployments in ${arm.where}:`);
-    for (const row of table) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+    for (const line of alignColumns(table)) console.log(line.trimEnd());
     return ExitCode.Success;
   } finally {
     await services.close();

@@ -118,6 +118,14 @@ function check(plan: DeploymentPlan, goldenDir: string): CheckResult {
   return { deployment: plan.deployment, golden: displayPath(goldenPath(plan.deployment, goldenDir)), missing: golden === undefined, diff, followUp };
 }
 
+/** Writes the plan's golden snapshot; the line saying whether it changed. */
+async function updateGolden(plan: DeploymentPlan, goldenDir: string, c: Styles): Promise<string> {
+  const followUp = plan.followUp === undefined ? {} : { followUp: { parameters: plan.followUp.parameters, ...followUpDelta(plan.resources, plan.followUp.resources) } };
+  const changed = await writeGolden({ deployment: plan.deployment, resources: plan.resources, ...followUp }, goldenDir);
+  const more = followUp.followUp === undefined ? '' : `; follow-up deploy: ${followUp.followUp.resources.length} added or changed`;
+  return `${displayPath(goldenPath(plan.deployment, goldenDir))}: ${changed ? c.yellow('updated') : 'unchanged'} (${plan.resources.length} resources${more})`;
+}
+
 const checkPending = (r: CheckResult): boolean => r.missing || !isEmptyDiff(r.diff) || r.followUp.missing || !isEmptyDiff(r.followUp.diff);
 
 export async function run(args: string[]): Promise<number> {
@@ -145,12 +153,7 @@ export async function run(args: string[]): Promise<number> {
   const single = options.names !== 'all' && plans.length === 1;
 
   if (options.mode === 'update') {
-    for (const plan of plans) {
-      const followUp = plan.followUp === undefined ? {} : { followUp: { parameters: plan.followUp.parameters, ...followUpDelta(plan.resources, plan.followUp.resources) } };
-      const changed = await writeGolden({ deployment: plan.deployment, resources: plan.resources, ...followUp }, options.goldenDir);
-      const more = followUp.followUp === undefined ? '' : `; follow-up deploy: ${followUp.followUp.resources.length} added or changed`;
-      console.log(`${displayPath(goldenPath(plan.deployment, options.goldenDir))}: ${changed ? c.yellow('updated') : 'unchanged'} (${plan.resources.length} resources${more})`);
-    }
+    for (const plan of plans) console.log(await updateGolden(plan, options.goldenDir, c));
     return failed ? ExitCode.Failed : ExitCode.Success;
   }
 

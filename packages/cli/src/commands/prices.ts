@@ -3,6 +3,7 @@
 // for it, so it says so instead of pretending.
 import { CliError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
+import { alignColumns, type Align } from '@complianceflow/core/tables.ts';
 import { parseCommandArgs } from './args.ts';
 import { loadPriceTable } from '../cost/index.ts';
 
@@ -36,10 +37,14 @@ export async function run(args: string[]): Promise<number> {
   console.log(`${table.file}: ${table.currency} pay-as-you-go list prices, dated ${table.date}`);
   console.log(`source: ${table.source}`);
   console.log('');
-  const width = Math.max(...Object.keys(table.meters).map((m) => m.length));
-  console.log(`${'meter'.padEnd(width)}  ${table.regions.map((r) => r.padStart(12)).join(' ')}  unit`);
-  for (const [id, meter] of Object.entries(table.meters)) {
-    console.log(`${id.padEnd(width)}  ${table.regions.map((r) => String(meter.prices[r]).padStart(12)).join(' ')}  ${meter.unit}`);
-  }
+  const { regions } = table;
+  const rows = Object.entries(table.meters).map(([id, meter]) => [id, ...regions.map((r) => String(meter.prices[r])), meter.unit]);
+  // One column per region: the prices right-aligned, at least 12 wide, one space apart.
+  const lines = alignColumns([['meter', ...regions, 'unit'], ...rows], {
+    gap: ['  ', ...regions.slice(1).map(() => ' '), '  '],
+    minWidths: [0, ...regions.map(() => 12)],
+    align: ['left', ...regions.map((): Align => 'right')],
+  });
+  for (const line of lines) console.log(line);
   return ExitCode.Success;
 }

@@ -13,6 +13,7 @@ import { checkTargetFlags, commandServices } from '../deploy/services.ts';
 import type { ResolvedDeployment } from '../config/resolve.ts';
 import { CliError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
+import { alignColumns } from '@complianceflow/core/tables.ts';
 import { acquireDeploymentLock } from '../lock/index.ts';
 import { expectedSecrets, vaultOf } from '../secrets/expected.ts';
 import { secretInventory } from '../secrets/inventory.ts';
@@ -64,8 +65,8 @@ export async function run(args: string[]): Promise<number> {
       const bad = rows.filter((r) => r.state !== 'ok' && r.source !== 'operator');
       if (values.json) console.log(JSON.stringify({ deployment, vault: vault.url, secrets: rows }, null, 2));
       else {
-        const width = Math.max(...rows.map((r) => r.name.length));
-        console.log([`${deployment}: secrets of ${vault.url}`, ...rows.map((r) => `  ${r.name.padEnd(width)}  ${r.source.padEnd(9)}  ${r.state}${r.expires === undefined ? '' : ` (expires ${r.expires.slice(0, 10)})`}`)].join('\n'));
+        const cells = rows.map((r) => [r.name, r.source, `${r.state}${r.expires === undefined ? '' : ` (expires ${r.expires.slice(0, 10)})`}`]);
+        console.log([`${deployment}: secrets of ${vault.url}`, ...alignColumns(cells, { indent: '  ', minWidths: [0, 9] })].join('\n'));
         if (bad.length > 0) console.error(`${bad.length} expected secret(s) not ok: ${bad.map((r) => `${r.name} (${r.state})`).join(', ')}; see ${troubleshootingLink('key-vault')}`);
       }
       return bad.length === 0 ? ExitCode.Success : ExitCode.Failed;

@@ -1,3 +1,5 @@
+import { alignColumns } from '@complianceflow/core/tables.ts';
+
 /** One row of `local status`. */
 export interface ServiceStatus {
   service: string;
@@ -7,12 +9,8 @@ export interface ServiceStatus {
 }
 
 export function renderStatus(rows: readonly ServiceStatus[]): string {
-  const header = { service: 'SERVICE', port: 'PORT', state: 'HEALTH', detail: 'DETAIL' };
-  const cells = [header, ...rows.map((row) => ({ ...row, port: `127.0.0.1:${row.port}` }))];
-  const width = (key: 'service' | 'port' | 'state'): number => Math.max(...cells.map((cell) => String(cell[key]).length));
-  return cells
-    .map((cell) => `${String(cell.service).padEnd(width('service'))}  ${String(cell.port).padEnd(width('port'))}  ${String(cell.state).padEnd(width('state'))}  ${cell.detail}`)
-    .join('\n');
+  const cells = rows.map((row) => [row.service, `127.0.0.1:${row.port}`, row.state, row.detail]);
+  return alignColumns([['SERVICE', 'PORT', 'HEALTH', 'DETAIL'], ...cells]).join('\n');
 }
 
 export function allHealthy(rows: readonly ServiceStatus[]): boolean {

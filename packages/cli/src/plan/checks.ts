@@ -2,6 +2,7 @@
 // assignments (a deny fails the plan, an audit warns) and the cost estimate against the budget.
 import { estimateCost, checkBudget, type BudgetCheck, type CostEstimate } from '../cost/index.ts';
 import { baselineExclusions, evaluatePolicies, platformCreatedGroups, type ArmResource, type PolicyEvaluation } from '@complianceflow/core/policy/index.ts';
+import { alignColumns } from '@complianceflow/core/tables.ts';
 import type { PlanStage } from './stages.ts';
 import { placeholderId } from './target.ts';
 
@@ -19,10 +20,11 @@ export const policyStage: PlanStage<PolicyEvaluation> = {
   },
   render(policy, colors) {
     const lines = [colors.bold(`Policy: ${policy.denied} denied, ${policy.audited} audited (${policy.evaluated} evaluations)`)];
-    for (const r of policy.results) {
-      const mark = r.effect.toLowerCase() === 'deny' ? colors.red('deny ') : colors.yellow(`${r.effect.toLowerCase()}`.padEnd(5));
-      lines.push(`  ${mark} ${r.resourceType} ${r.name}: ${r.policy} (${r.assignment}) — ${r.reason}`);
-    }
+    const results = policy.results.map((r) => {
+      const effect = r.effect.toLowerCase();
+      return [effect === 'deny' ? colors.red(effect) : colors.yellow(effect), `${r.resourceType} ${r.name}: ${r.policy} (${r.assignment}) — ${r.reason}`];
+    });
+    lines.push(...alignColumns(results, { indent: '  ', gap: ' ', minWidths: [5] }));
     for (const e of policy.exempted) {
       const denies = e.suppressed.filter((r) => r.effect.toLowerCase() === 'deny').length;
       const without = denies === 0 ? 'nothing to exempt from' : `without it ${denies} deny result(s), e.g. ${e.suppressed[0]!.policy}`;

@@ -1,7 +1,8 @@
 // The plan summary: resources by type (count and names) and the address ranges (VNets and subnets).
 import type { JsonValue } from '@complianceflow/core/bicep/bicep-literal.ts';
-import type { Resource } from './resources.ts';
+import { alignColumns } from '@complianceflow/core/tables.ts';
 import type { Styles } from '@complianceflow/core/text/style.ts';
+import type { Resource } from './resources.ts';
 
 export interface SubnetRange {
   name: string;
@@ -105,19 +106,18 @@ export function wrapList(items: readonly string[], width: number): string[] {
 export function renderSummary(title: string, summary: PlanSummary, c: Styles, lineWidth = 120): string {
   const lines = [c.bold(`${title}: ${summary.resourceCount} resources`), '', '  Resources by type:'];
   const types = Object.entries(summary.resourcesByType);
-  const width = Math.max(0, ...types.map(([type]) => type.length));
-  const indent = 4 + 3 + 2 + width + 2;
-  for (const [type, { count, names }] of types) {
-    const wrapped = wrapList(names, Math.max(40, lineWidth - indent));
-    lines.push(`    ${String(count).padStart(3)}  ${type.padEnd(width)}  ${c.dim(wrapped[0] ?? '')}`);
-    for (const more of wrapped.slice(1)) lines.push(`${' '.repeat(indent)}${c.dim(more)}`);
-  }
+  // The names wrap within their column: count (3) and type, each followed by two spaces.
+  const nameColumn = 4 + 3 + 2 + Math.max(0, ...types.map(([type]) => type.length)) + 2;
+  const typeRows = types.flatMap(([type, { count, names }]) => {
+    const [first = '', ...more] = wrapList(names, Math.max(40, lineWidth - nameColumn));
+    return [[String(count), type, c.dim(first)], ...more.map((line) => ['', '', c.dim(line)])];
+  });
+  lines.push(...alignColumns(typeRows, { indent: '    ', minWidths: [3], align: ['right'] }));
   lines.push('', '  Address ranges:');
   if (summary.addressRanges.virtualNetworks.length === 0) lines.push('    (no virtual network)');
   for (const vnet of summary.addressRanges.virtualNetworks) {
-    const nameWidth = Math.max(vnet.name.length, ...vnet.subnets.map((s) => s.name.length + 2));
-    lines.push(`    ${vnet.name.padEnd(nameWidth)}  ${c.cyan(vnet.addressPrefixes.join(', '))}`);
-    for (const subnet of vnet.subnets) lines.push(`      ${subnet.name.padEnd(nameWidth - 2)}  ${c.cyan(subnet.addressPrefixes.join(', '))}`);
+    const rows = [[vnet.name, c.cyan(vnet.addressPrefixes.join(', '))], ...vnet.subnets.map((subnet) => [`  ${subnet.name}`, c.cyan(subnet.addressPrefixes.join(', '))])];
+    lines.push(...alignColumns(rows, { indent: '    ' }));
   }
   return lines.join('\n');
 }

@@ -1,5 +1,6 @@
 // A run report as text (terminal, report.txt), JSON (machines) and markdown (job summary, report.md).
 import { totalDurationMs, type KeyVaultRetention, type RunReport } from './model.ts';
+import { alignColumns } from '@complianceflow/core/tables.ts';
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
@@ -66,7 +67,8 @@ export function renderReportText(report: RunReport): string {
   if (report.secrets) lines.push(`  secrets:  ${secretsLine(report.secrets)}`);
   if (report.databases) lines.push(`  databases: ${databasesLine(report.databases)}`);
   lines.push('  phases:');
-  for (const p of report.phases) lines.push(`    ${p.name.padEnd(14)} ${seconds(p.durationMs).padStart(8)}  ${p.outcome}`);
+  const phases = report.phases.map((p) => [p.name, seconds(p.durationMs), p.outcome]);
+  lines.push(...alignColumns(phases, { indent: '    ', gap: [' ', '  '], minWidths: [14, 8], align: ['left', 'right'] }));
   if (report.error) {
     lines.push('  error:', ...report.error.message.split('\n').map((l) => `    ${l}`));
     if (report.error.hint) lines.push(`    hint: ${report.error.hint}`);

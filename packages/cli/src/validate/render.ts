@@ -1,4 +1,5 @@
 // The results as a terminal table, as JSON ({"checks": [...]}) and as markdown for the run report.
+import { alignColumns } from '@complianceflow/core/tables.ts';
 import type { CheckResult } from './model.ts';
 
 const symbol = { pass: 'PASS', fail: 'FAIL', skipped: 'SKIP' } as const;
@@ -13,14 +14,11 @@ export function renderJson(results: readonly CheckResult[]): string {
 }
 
 export function renderTable(results: readonly CheckResult[]): string {
-  const width = Math.max(5, ...results.map((r) => r.name.length));
-  const lines = [`${'CHECK'.padEnd(width)}  RESULT  TIME     REASON`];
-  for (const r of results) {
-    const reason = r.reason.replace(/\s*\n\s*/g, ' ');
-    lines.push(`${r.name.padEnd(width)}  ${symbol[r.status].padEnd(6)}  ${`${r.durationMs} ms`.padEnd(7)}  ${reason}`);
-    if (r.status === 'fail') lines.push(`${''.padEnd(width)}  ${''.padEnd(6)}  ${''.padEnd(7)}  see ${r.troubleshooting}`);
-  }
-  lines.push('', summaryOf(results));
+  const rows = results.flatMap((r) => {
+    const row = [r.name, symbol[r.status], `${r.durationMs} ms`, r.reason.replace(/\s*\n\s*/g, ' ')];
+    return r.status === 'fail' ? [row, ['', '', '', `see ${r.troubleshooting}`]] : [row];
+  });
+  const lines = [...alignColumns([['CHECK', 'RESULT', 'TIME', 'REASON'], ...rows], { minWidths: [0, 0, 7] }), '', summaryOf(results)];
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,4 +1,5 @@
 // Values as what-if prints them: JSON scalars, objects flattened into aligned dotted paths.
+import { alignColumns } from '@complianceflow/core/tables.ts';
 
 export function formatScalar(value: unknown): string {
   if (value === undefined) return '(none)';
@@ -23,8 +24,7 @@ export function flatten(value: unknown, prefix = ''): [string, string][] {
 
 /** Aligned `path: value` lines. */
 export function alignedLines(pairs: readonly [string, string][], indent: string): string[] {
-  const width = Math.max(0, ...pairs.map(([path]) => path.length + 1));
-  return pairs.map(([path, value]) => `${indent}${`${path}:`.padEnd(width)} ${value}`);
+  return alignColumns(pairs.map(([path, value]) => [`${path}:`, value]), { indent, gap: ' ' });
 }
 
 /** The longest run of backticks in a text: markdown fences must be longer. */
