@@ -2,7 +2,7 @@
 // ARM would refuse, quoting the rule; globally unique names are stable.
 import { expect } from 'chai';
 import { loadRegistry, resolveAll } from '@complianceflow/cli/config/registry.ts';
-import { deriveNames, listNames, nameProblems } from '@complianceflow/cli/naming/derive.ts';
+import { deriveNames, listNames, nameProblems, stackName } from '@complianceflow/cli/naming/derive.ts';
 import { checkName, namingRules, type NamingRule, type NamingRuleId } from '@complianceflow/cli/naming/rules.ts';
 import { uniqueSuffix } from '@complianceflow/cli/naming/suffix.ts';
 
@@ -42,6 +42,7 @@ describe('naming', () => {
     expect(d.names.privateEndpoints.keyVault).to.equal('pe-cf-westeu-test-1-keyvault');
     expect(d.names.actionGroupShortName).to.equal('cf-test-1');
     expect(d.otherNames).to.deep.equal({ deploymentStack: 'cf-westeu-test-1' });
+    expect(stackName('westeu-test-1'), 'the one function every command names the stack with').to.equal(d.otherNames.deploymentStack);
   });
 
   it('gives globally unique names a deterministic suffix that differs per deployment', () => {

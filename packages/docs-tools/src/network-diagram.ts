@@ -30,7 +30,8 @@ export function networkDiagram(registry: Registry, reference: ResolvedDeployment
   const where = `deployments/snapshots/${reference.name}.json`;
   const problems: string[] = [];
   if (vnet.addressSpace.join(',') !== reference.addressSpace) problems.push(`${where}: the VNet's address space ${vnet.addressSpace.join(', ')} is not the deployment's ${reference.addressSpace}`);
-  const tierOf = (subnetName: string) => subnetName.replace(`snet-cf-${reference.name}-`, '');
+  const tiers = new Map(Object.entries(reference.names.subnets).map(([tier, name]) => [name, tier]));
+  const tierOf = (subnetName: string) => tiers.get(subnetName) ?? subnetName;
   for (const subnet of planned) {
     const actual = vnet.subnets.find((s) => tierOf(s.name) === subnet.tier);
     if (actual?.prefix !== subnet.prefix) problems.push(`${where}: subnet ${subnet.tier} is ${actual?.prefix ?? 'missing'}, the subnet plan gives ${subnet.prefix}`);

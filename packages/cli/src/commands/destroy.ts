@@ -59,7 +59,7 @@ export async function run(args: string[]): Promise<number> {
   if (values.confirm !== undefined && values.confirm !== deployment) throw new UsageError(`destroy: --confirm "${values.confirm}" does not match the deployment name "${deployment}"; nothing was deleted`);
   if (values.confirm === undefined && !isInteractive()) throw new UsageError(`destroy: no terminal to confirm on: pass --confirm ${deployment}`);
 
-  const stackName = `cf-${deployment}`;
+  const stackName = target.resolved.otherNames.deploymentStack;
   const progress = createProgress(progressModeFor());
   const services = commandServices(flags);
   const command = ['destroy', ...args].join(' ');

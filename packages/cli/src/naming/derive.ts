@@ -109,8 +109,13 @@ export function deriveNames(input: NamingInput): DeploymentNames {
   };
 }
 
+/** The subscription-scoped deployment stack of a deployment (and the ARM deployment it runs): the one place this name is made. */
+export function stackName(deployment: string): string {
+  return `cf-${deployment}`;
+}
+
 export function deriveOtherNames(input: Pick<NamingInput, 'name'>): OtherNames {
-  return { deploymentStack: `cf-${input.name}` };
+  return { deploymentStack: stackName(input.name) };
 }
 
 /** Which naming rule governs each entry of DeploymentNames and OtherNames. */

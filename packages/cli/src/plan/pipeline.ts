@@ -13,6 +13,7 @@ import { planStages } from './checks.ts';
 import type { PlanStage } from './stages.ts';
 import { summarize, type PlanSummary } from './summary.ts';
 import { placeholderId, type PlanTarget } from './target.ts';
+import { stackName } from '../naming/derive.ts';
 
 export const mainTemplate = path.join(repoRoot, 'bicep', 'main.bicep');
 export const defaultCacheDir = path.join(repoRoot, '.cache', 'plan');
@@ -52,7 +53,7 @@ export interface PlanOptions {
 }
 
 export function snapshotMetadata(target: PlanTarget): SnapshotMetadata {
-  return { tenantId: placeholderId, subscriptionId: placeholderId, location: target.location, deploymentName: `cf-${target.deployment}` };
+  return { tenantId: placeholderId, subscriptionId: placeholderId, location: target.location, deploymentName: stackName(target.deployment) };
 }
 
 export function parametersFilePath(deployment: string, cacheDir: string = defaultCacheDir): string {
