@@ -197,7 +197,7 @@ type monitoringSettingsType = {
 }
 
 @export()
-@description('The database section of an environment profile (Story 3).')
+@description('The database section of an environment profile.')
 type databaseSettingsType = {
   @description('Required. PostgreSQL major version (16 or newer).')
   version: '16' | '17'
@@ -238,7 +238,7 @@ type databaseSettingsType = {
 }
 
 @export()
-@description('The redis section of an environment profile (Story 4, as Azure Managed Redis).')
+@description('The redis section of an environment profile (Azure Managed Redis).')
 type redisSettingsType = {
   @description('Required. Azure Managed Redis SKU, e.g. Balanced_B1.')
   sku: string
@@ -254,7 +254,7 @@ type redisSettingsType = {
 }
 
 @export()
-@description('The messaging section of an environment profile (Story 5).')
+@description('The messaging section of an environment profile.')
 type messagingSettingsType = {
   @description('Required. Event Hubs namespace tier.')
   sku: 'Basic' | 'Standard' | 'Premium'
@@ -281,7 +281,7 @@ type messagingSettingsType = {
 }
 
 @export()
-@description('The keyVault section of an environment profile (Story 6).')
+@description('The keyVault section of an environment profile.')
 type keyVaultSettingsType = {
   @description('Required. Key Vault SKU.')
   sku: 'standard' | 'premium'

@@ -1,5 +1,5 @@
 metadata name = 'ComplianceFlow container apps tier'
-metadata description = 'What Story 9 deploys to: a container registry (private where the SKU allows) and an internal Container Apps environment (workload profiles) in the container-apps subnet, with AcrPull for the workload identity; and the manual Container Apps job that runs the post-deploy data checks inside the VNet (cf-infra validate).'
+metadata description = 'Where the services are deployed to: a container registry (private where the SKU allows) and an internal Container Apps environment (workload profiles) in the container-apps subnet, with AcrPull for the workload identity; and the manual Container Apps job that runs the post-deploy data checks inside the VNet (cf-infra validate).'
 
 import { defaultDiagnosticSettingName, diagnosticSettingProperties, registrySettingsType, tagsType } from '../../shared/types.bicep'
 

@@ -1,5 +1,5 @@
 metadata name = 'ComplianceFlow database tier'
-metadata description = 'Story 3: PostgreSQL Flexible Server (private endpoint model), the service databases, server parameters, diagnostics and alerts.'
+metadata description = 'PostgreSQL Flexible Server (private endpoint model), the service databases, server parameters, diagnostics and alerts.'
 
 import { databaseSettingsType, defaultDiagnosticSettingName, diagnosticSettingProperties, namesType, tagsType } from '../../shared/types.bicep'
 
@@ -326,7 +326,7 @@ resource metricAlerts 'Microsoft.Insights/metricAlerts@2026-01-01' = [
 @description('Resource id of the PostgreSQL Flexible Server.')
 output resourceId string = server.id
 
-@description('Resource id of the PostgreSQL Flexible Server (Story 3 output server_id).')
+@description('Resource id of the PostgreSQL Flexible Server (the same as resourceId, under the name its consumers use).')
 output serverId string = server.id
 
 @description('Name of the PostgreSQL Flexible Server.')

@@ -1,5 +1,5 @@
 metadata name = 'ComplianceFlow messaging tier'
-metadata description = 'Story 5: Event Hubs namespace (Kafka endpoint), the catalogue\'s event hubs and consumer groups, least-privilege SAS rules with connection strings in Key Vault, RBAC for the workload identity, private endpoint, diagnostics and alerts.'
+metadata description = 'Event Hubs namespace (Kafka endpoint), the catalogue\'s event hubs and consumer groups, least-privilege SAS rules with connection strings in Key Vault, RBAC for the workload identity, private endpoint, diagnostics and alerts.'
 
 import { catalogType, defaultDiagnosticSettingName, diagnosticSettingProperties, messagingSettingsType, tagsType } from '../../shared/types.bicep'
 
@@ -110,7 +110,7 @@ resource namespace 'Microsoft.EventHub/namespaces@2026-01-01' = {
     minimumTlsVersion: '1.2'
     kafkaEnabled: true
     publicNetworkAccess: 'Disabled'
-    // SAS stays on: Story 5's connection strings (Kafka clients' $ConnectionString login) are SAS.
+    // SAS stays on: the services' connection strings (Kafka clients' $ConnectionString login) are SAS.
     // Only the per-hub send-only/listen-only rules below are handed out; the namespace-wide
     // RootManageSharedAccessKey is never read by this template or stored anywhere.
     disableLocalAuth: false

@@ -1,5 +1,5 @@
 metadata name = 'ComplianceFlow monitoring tier'
-metadata description = 'Story 7: Log Analytics workspace, workspace-based Application Insights, the action group, the application-level alert rules and the overview workbook. Resource-specific metric alerts live in the tier that owns the resource.'
+metadata description = 'Log Analytics workspace, workspace-based Application Insights, the action group, the application-level alert rules and the overview workbook. Resource-specific metric alerts live in the tier that owns the resource.'
 
 import {
   defaultDiagnosticSettingName
@@ -45,7 +45,7 @@ param alertThresholds alertThresholdsType = {}
 // ---------------------------------------------------------------------------------------------
 
 @export()
-@description('Thresholds of the application-level alerts (Story 7). Every field is optional.')
+@description('Thresholds of the application-level alerts. Every field is optional.')
 type alertThresholdsType = {
   @description('Optional. Failed requests in percent over 5 minutes. Default: 5.')
   errorRatePercent: int?
@@ -148,7 +148,7 @@ var logAlerts = [
   {
     key: 'error-rate'
     displayName: 'High error rate'
-    description: 'Story 7: more than ${thresholds.errorRatePercent}% of requests failed in 5 minutes.'
+    description: 'More than ${thresholds.errorRatePercent}% of requests failed in 5 minutes.'
     severity: 1
     window: 'PT5M'
     query: 'requests | summarize Total = count(), Failed = countif(success == false) by cloud_RoleName | where Total > 0 | extend ErrorRatePercent = 100.0 * Failed / Total'
@@ -159,7 +159,7 @@ var logAlerts = [
   {
     key: 'service-unavailable'
     displayName: 'Service unavailable'
-    description: 'Story 7: more than ${thresholds.unavailableCount} gateway errors (502/503/504) or failed availability tests in 5 minutes.'
+    description: 'More than ${thresholds.unavailableCount} gateway errors (502/503/504) or failed availability tests in 5 minutes.'
     severity: 0
     window: 'PT5M'
     query: 'union (requests | where resultCode in ("502", "503", "504")), (availabilityResults | where success == false) | summarize Unavailable = count() by cloud_RoleName'
@@ -170,7 +170,7 @@ var logAlerts = [
   {
     key: 'p95-latency'
     displayName: 'High latency (p95)'
-    description: 'Story 7: the 95th percentile of request duration is above ${thresholds.p95LatencyMs} ms over 5 minutes.'
+    description: 'The 95th percentile of request duration is above ${thresholds.p95LatencyMs} ms over 5 minutes.'
     severity: 2
     window: 'PT5M'
     query: 'requests | summarize P95DurationMs = percentile(duration, 95) by cloud_RoleName'
@@ -181,7 +181,7 @@ var logAlerts = [
   {
     key: 'database-connection-failures'
     displayName: 'Database connection failures'
-    description: 'Story 7: more than ${thresholds.databaseConnectionFailures} failed PostgreSQL calls in 5 minutes, seen from the services (the database tier alerts on the server\'s connections_failed metric).'
+    description: 'More than ${thresholds.databaseConnectionFailures} failed PostgreSQL calls in 5 minutes, seen from the services (the database tier alerts on the server\'s connections_failed metric).'
     severity: 1
     window: 'PT5M'
     query: 'dependencies | where type in~ ("postgresql", "postgres", "SQL") and success == false | summarize Failures = count() by cloud_RoleName'
@@ -192,7 +192,7 @@ var logAlerts = [
   {
     key: 'cpu'
     displayName: 'High CPU usage'
-    description: 'Story 7: average processor time of a service above ${thresholds.cpuPercent}% for 10 minutes (resource-level CPU/memory alerts are in the tier of each resource).'
+    description: 'Average processor time of a service above ${thresholds.cpuPercent}% for 10 minutes (resource-level CPU/memory alerts are in the tier of each resource).'
     severity: 2
     window: 'PT10M'
     query: 'performanceCounters | where name in ("% Processor Time Normalized", "% Processor Time") | summarize CpuPercent = avg(value) by cloud_RoleName'

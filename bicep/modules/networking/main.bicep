@@ -1,5 +1,5 @@
 metadata name = 'ComplianceFlow networking tier'
-metadata description = 'Story 2: the deployment\'s VNet with its subnets (from bicep/shared/subnet-plan.json), one NSG per subnet, service endpoints, private DNS zones linked to the VNet, VNet flow logs with traffic analytics, diagnostics and the unusual-traffic alert.'
+metadata description = 'The deployment\'s VNet with its subnets (from bicep/shared/subnet-plan.json), one NSG per subnet, service endpoints, private DNS zones linked to the VNet, VNet flow logs with traffic analytics, diagnostics and the unusual-traffic alert.'
 
 import {
   diagnosticSettingProperties
@@ -137,7 +137,7 @@ var denyAllInbound = {
 
 var containerAppsPrefix = prefixOf.containerapps
 
-// Port 10000: Azure Managed Redis (TLS); the story's 6379 was Azure Cache for Redis' non-TLS port.
+// Port 10000: Azure Managed Redis (TLS); 6379 was Azure Cache for Redis' non-TLS port.
 var redisTlsPort = '10000'
 
 var managementRules = empty(network.managementSourceRanges)
@@ -150,7 +150,7 @@ var managementRules = empty(network.managementSourceRanges)
 // The environment is internal: its ingress is a private IP of the container-apps subnet behind an
 // internal load balancer, with no public endpoint ("Networking in Azure Container Apps environment",
 // accessibility level Internal: https://learn.microsoft.com/azure/container-apps/networking). The
-// Internet service tag never matches that traffic, so Story 2's "443 from internet" has nothing to
+// Internet service tag never matches that traffic, so a "443 from internet" rule has nothing to
 // allow; what must reach the apps over HTTPS are the VNet's own callers: API Management (prod, its
 // subnet) and the management hosts. Their prefixes come from the subnet plan, and the explicit allows
 // sit before DenyAllInbound, which would otherwise stop them before Azure's AllowVnetInBound (65000).
@@ -187,8 +187,8 @@ var securityRulesByTier = {
   mgmt: concat(managementRules, [denyAllInbound])
 }
 
-// Per tier: delegation and service endpoints (Story 2 scenario 4). Microsoft.Sql on db is kept as the story
-// asks but has no effect on PostgreSQL (private endpoint model).
+// Per tier: delegation and service endpoints. Microsoft.Sql on db is kept as the requirements ask but has
+// no effect on PostgreSQL (private endpoint model).
 var subnetSettingsByTier = {
   containerapps: { delegation: 'Microsoft.App/environments', serviceEndpoints: ['Microsoft.Storage', 'Microsoft.KeyVault'] }
   db: { delegation: '', serviceEndpoints: ['Microsoft.Sql'] }
@@ -396,7 +396,7 @@ resource unusualTrafficAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01'
   kind: 'LogAlert'
   properties: {
     displayName: '${virtualNetworkName}: unusual denied inbound traffic'
-    description: 'Story 2: more than ${deniedInboundFlowsThreshold} denied inbound flows in one hour (NSG rule hits, from VNet flow logs via traffic analytics).'
+    description: 'More than ${deniedInboundFlowsThreshold} denied inbound flows in one hour (NSG rule hits, from VNet flow logs via traffic analytics).'
     severity: 2
     enabled: true
     scopes: [logAnalyticsWorkspaceResourceId]

@@ -1,5 +1,5 @@
 metadata name = 'ComplianceFlow redis tier'
-metadata description = 'Story 4 as Azure Managed Redis: redisEnterprise cluster + its single database, TLS only, private endpoint, Entra ID access, diagnostics and alerts.'
+metadata description = 'Azure Managed Redis: redisEnterprise cluster + its single database, TLS only, private endpoint, Entra ID access, diagnostics and alerts.'
 
 import { defaultDiagnosticSettingName, diagnosticSettingProperties, redisSettingsType, tagsType } from '../../shared/types.bicep'
 

@@ -1,5 +1,5 @@
 metadata name = 'ComplianceFlow security tier'
-metadata description = 'Story 6: Key Vault (RBAC, soft delete, purge protection in prod, private endpoint only), audit logs, unauthorized-access and secret-expiry alerts, the workload identity with least-privilege roles, and the secrets ARM already knows (Application Insights connection string). Generated passwords and keys are not created here (see README).'
+metadata description = 'Key Vault (RBAC, soft delete, purge protection in prod, private endpoint only), audit logs, unauthorized-access and secret-expiry alerts, the workload identity with least-privilege roles, and the secrets ARM already knows (Application Insights connection string). Generated passwords and keys are not created here (see README).'
 
 import {
   defaultDiagnosticSettingName
@@ -161,7 +161,7 @@ resource workloadSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
     principalId: workloadIdentity.properties.principalId
     principalType: 'ServicePrincipal'
-    description: 'Workloads read their secrets (Story 6 scenario 2).'
+    description: 'Workloads read their secrets.'
   }
 }
 
@@ -223,7 +223,7 @@ var logAlerts = [
   {
     key: 'unauthorized-access'
     displayName: 'Unauthorized access'
-    description: 'Story 6/7: more than ${forbiddenRequestsThreshold} requests to the vault were refused (403) in 15 minutes.'
+    description: 'More than ${forbiddenRequestsThreshold} requests to the vault were refused (403) in 15 minutes.'
     severity: 1
     query: 'AZKVAuditLogs | where HttpStatusCode == 403 | summarize Forbidden = count() by CallerIpAddress, OperationName'
     measure: 'Forbidden'
@@ -232,7 +232,7 @@ var logAlerts = [
   {
     key: 'secret-near-expiry'
     displayName: 'Secret near expiry or expired'
-    description: 'Story 6: a secret expires within 30 days or has expired (Key Vault near-expiry/expired notifications in the audit log). Rotate it explicitly (README).'
+    description: 'A secret expires within 30 days or has expired (Key Vault near-expiry/expired notifications in the audit log). Rotate it explicitly (README).'
     severity: 2
     query: 'AZKVAuditLogs | where OperationName in ("SecretNearExpiryEventGridNotification", "SecretExpiredEventGridNotification") | summarize Notifications = count() by OperationName, Id'
     measure: 'Notifications'

@@ -22,7 +22,7 @@ import { loadDeploymentRole } from '@complianceflow/cli/bootstrap/deployment-rol
 import { deriveRequiredActions } from '@complianceflow/cli/bootstrap/required-actions.ts';
 import { deploymentShapes } from '@complianceflow/cli/bootstrap/resource-types.ts';
 
-/** The architecture overview of Story 11 (the multi-deployment reference is architectureDoc). */
+/** The architecture overview (the multi-deployment reference is architectureDoc). */
 export const infrastructureArchitectureDoc = 'docs/infrastructure/Architecture.md';
 
 export const bootstrapDoc = 'docs/infrastructure/Bootstrap.md';

@@ -29,7 +29,7 @@ export interface ArmErrorExplanation {
 }
 
 export interface ExplainContext {
-  /** Name of the role the deployment identity holds (GUIDE section 3), named in AuthorizationFailed advice. */
+  /** Name of the custom role the deployment identity holds (bootstrap creates it), named in AuthorizationFailed advice. */
   deploymentRoleName?: string;
   /** The deployment being deployed, for advice that names commands (`cf-infra unlock <d>`). */
   deployment?: string;

@@ -1,4 +1,4 @@
-// `cf-infra bootstrap --subscription <id>`: prepare a subscription once (Story 0 / ECS-46) —
+// `cf-infra bootstrap --subscription <id>`: prepare a subscription once —
 // providers, shared resource groups, network watchers, the artifacts storage account and lock
 // container, budgets and cost anomaly alerts, policies, the deployment and pull-request roles, the CI
 // and pull-request identities and their role assignments — idempotently; then the GitHub variables.
@@ -14,7 +14,7 @@ import { parseCommandArgs } from './args.ts';
 
 const help = `Usage: cf-infra bootstrap --subscription <id> [options]     (npm run bootstrap -- --subscription <id> [options])
 
-Prepares an Azure subscription for ComplianceFlow (Story 0). Every step reads what exists and
+Prepares an Azure subscription for ComplianceFlow. Every step reads what exists and
 changes only what differs: a second run changes nothing and says so; after a failure, a rerun
 resumes. Run by a person with Owner (or User Access Administrator + Contributor) on the subscription
 and Application Administrator in Entra ID — see docs/infrastructure/Bootstrap.md.

@@ -1,4 +1,4 @@
-// `cf-infra local <up|down|status|reset|logs>`: the local development environment (Story 8);
+// `cf-infra local <up|down|status|reset|logs>`: the local development environment;
 // `cf-infra local lockstore <start|stop|status>`: the local lock store (Azurite) --emulator runs use.
 import path from 'node:path';
 import { UsageError } from '@complianceflow/core/errors.ts';

@@ -3,7 +3,7 @@
 import { namingRules, namingViolation, describeViolation } from './rules.ts';
 import { uniqueSuffix } from './suffix.ts';
 
-/** The shared resource group of an environment (Story 0: rg-complianceflow-<env>; "dev" is our "test"). */
+/** The shared resource group of an environment: rg-complianceflow-<env> (the requirements' "dev" is our "test"). */
 export function sharedResourceGroupName(environment: string): string {
   return `rg-complianceflow-${environment}`;
 }
