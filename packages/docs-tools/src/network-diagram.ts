@@ -24,26 +24,34 @@ const infrastructureSources = new Set(['AzureLoadBalancer', 'ApiManagement']);
 
 const label = (text: string) => `"${text.replaceAll('"', "'")}"`;
 
-export function networkDiagram(registry: Registry, reference: ResolvedDeployment, resources: ArmResource[]): string {
-  const vnet = vnetOf(resources);
+/** The golden snapshot's VNet must be what the subnet plan gives the deployment (else ConfigError). */
+function checkAgainstPlan(registry: Registry, reference: ResolvedDeployment, vnet: ReturnType<typeof vnetOf>, tierOf: (subnetName: string) => string): void {
   const planned = deriveSubnets(registry.subnetPlan, reference.addressSpace, reference.environment);
   const where = `deployments/snapshots/${reference.name}.json`;
   const problems: string[] = [];
   if (vnet.addressSpace.join(',') !== reference.addressSpace) problems.push(`${where}: the VNet's address space ${vnet.addressSpace.join(', ')} is not the deployment's ${reference.addressSpace}`);
-  const tiers = new Map(Object.entries(reference.names.subnets).map(([tier, name]) => [name, tier]));
-  const tierOf = (subnetName: string) => tiers.get(subnetName) ?? subnetName;
   for (const subnet of planned) {
     const actual = vnet.subnets.find((s) => tierOf(s.name) === subnet.tier);
     if (actual?.prefix !== subnet.prefix) problems.push(`${where}: subnet ${subnet.tier} is ${actual?.prefix ?? 'missing'}, the subnet plan gives ${subnet.prefix}`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
+}
 
-  const endpoints = resources.filter((r) => r.type === 'Microsoft.Network/privateEndpoints').map((endpoint) => {
+function privateEndpoints(resources: ArmResource[]): { name: string; subnet: string; service: string }[] {
+  return resources.filter((r) => r.type === 'Microsoft.Network/privateEndpoints').map((endpoint) => {
     const properties = endpoint.properties as { subnet: { id: string }; privateLinkServiceConnections: Array<{ properties: { privateLinkServiceId: string } }> };
     const target = properties.privateLinkServiceConnections[0]?.properties.privateLinkServiceId.split('/providers/')[1]?.split('/') ?? [];
     const type = `${target[0]}/${target[1]}`;
     return { name: endpoint.name, subnet: lastSegment(properties.subnet.id), service: serviceLabels[type] ?? type };
   });
+}
+
+export function networkDiagram(registry: Registry, reference: ResolvedDeployment, resources: ArmResource[]): string {
+  const vnet = vnetOf(resources);
+  const tiers = new Map(Object.entries(reference.names.subnets).map(([tier, name]) => [name, tier]));
+  const tierOf = (subnetName: string) => tiers.get(subnetName) ?? subnetName;
+  checkAgainstPlan(registry, reference, vnet, tierOf);
+  const endpoints = privateEndpoints(resources);
   const appsEnvironment = resources.find((r) => r.type === 'Microsoft.App/managedEnvironments');
   const appsSubnet = (appsEnvironment?.properties as { vnetConfiguration?: { infrastructureSubnetId?: string } } | undefined)?.vnetConfiguration?.infrastructureSubnetId;
 
