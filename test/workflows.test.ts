@@ -8,14 +8,14 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { ciFederatedCredentials, prFederatedCredentials } from '@complianceflow/cli/bootstrap/ci-identity.ts';
+import { commandTable } from '@complianceflow/cli/commands/table.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const workflowsDir = path.join(root, '.github/workflows');
 const workflowFiles = readdirSync(workflowsDir).filter((f) => /\.ya?ml$/.test(f)).sort();
 const actionFiles = readdirSync(path.join(root, '.github/actions')).map((d) => `.github/actions/${d}/action.yml`);
 const scripts = Object.keys((JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
-const cliSource = readFileSync(path.join(root, 'packages/cli/src/cli.ts'), 'utf8');
-const cliCommands = [...cliSource.matchAll(/^\s+'?([a-z-]+)'?: \(\) => import\(/gm)].map((m) => m[1]!);
+const cliCommands = commandTable.map((c) => c.name);
 const deploymentNames = readdirSync(path.join(root, 'deployments')).filter((f) => f.endsWith('.yaml') && !['regions.yaml', 'catalog.yaml', 'bootstrap.yaml'].includes(f)).map((f) => f.replace(/\.yaml$/, '')).sort();
 
 type Permissions = Record<string, string> | string | undefined;
