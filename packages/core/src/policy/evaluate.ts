@@ -86,10 +86,7 @@ function withPath<T>(path: string, fn: () => T): T {
 }
 
 function evaluateNode(node: unknown, context: Context, path: string): Outcome {
-  if (node === null || typeof node !== 'object' || Array.isArray(node)) {
-    throw new RuleError(path, `a condition must be an object, got ${show(node)}`);
-  }
-  const record = node as Record<string, unknown>;
+  const record = conditionRecord(node, path);
   const allOf = keyOf(record, 'allOf');
   const anyOf = keyOf(record, 'anyOf');
   const not = keyOf(record, 'not');
@@ -131,7 +128,15 @@ function operandOf(record: Record<string, unknown>, operator: OperatorName): unk
   return record[keyOf(record, operator)!];
 }
 
-function evaluateLeaf(record: Record<string, unknown>, context: Context, path: string): Outcome {
+/** The keys of a leaf condition as written (any case): exactly one of field / value / count. */
+interface LeafSource {
+  fieldKey: string | undefined;
+  valueKey: string | undefined;
+  countKey: string | undefined;
+  sourceKey: string;
+}
+
+function leafSource(record: Record<string, unknown>, path: string): LeafSource {
   const fieldKey = keyOf(record, 'field');
   const valueKey = keyOf(record, 'value');
   const countKey = keyOf(record, 'count');
@@ -141,7 +146,16 @@ function evaluateLeaf(record: Record<string, unknown>, context: Context, path: s
       ? `not a condition: expected allOf, anyOf, not, or one of field / value / count with an operator (keys: ${Object.keys(record).join(', ') || 'none'})`
       : `a condition has exactly one of field / value / count (found ${sources.join(', ')})`);
   }
-  const sourceKey = sources[0]!;
+  return { fieldKey, valueKey, countKey, sourceKey: sources[0]! };
+}
+
+function conditionRecord(node: unknown, path: string): Record<string, unknown> {
+  if (node === null || typeof node !== 'object' || Array.isArray(node)) throw new RuleError(path, `a condition must be an object, got ${show(node)}`);
+  return node as Record<string, unknown>;
+}
+
+function evaluateLeaf(record: Record<string, unknown>, context: Context, path: string): Outcome {
+  const { fieldKey, valueKey, sourceKey } = leafSource(record, path);
   const operator = leafOperator(record, path, sourceKey);
   const expressions = expressionContext(context);
   const operand = withPath(`${path}.${operator}`, () => evaluateValue(operandOf(record, operator), expressions));
@@ -232,27 +246,33 @@ export const knownEffects = ['deny', 'audit', 'disabled', 'append', 'modify', 'a
  * the given parameter values). Throws RuleError with the JSON path inside the rule.
  */
 export function checkRule(policyRule: unknown, parameters: Record<string, unknown>): void {
+  const { rule, then } = ruleParts(policyRule);
+  const tryStatic = staticEvaluator(parameters);
+  const effect = tryStatic(then['effect'], 'then.effect');
+  if (typeof effect === 'string' && !knownEffects.some((e) => e.toLowerCase() === effect.toLowerCase())) {
+    throw new RuleError('then.effect', `unknown effect "${effect}"`, `effects: ${knownEffects.join(', ')}`);
+  }
+  checkCondition(rule['if'], 'if', tryStatic);
+}
+
+function ruleParts(policyRule: unknown): { rule: Record<string, unknown>; then: Record<string, unknown> } {
   if (policyRule === null || typeof policyRule !== 'object') throw new RuleError('', 'policyRule must be an object with "if" and "then"');
   const rule = policyRule as Record<string, unknown>;
   if (rule['if'] === undefined) throw new RuleError('', 'policyRule has no "if"');
   const then = rule['then'] as Record<string, unknown> | undefined;
   if (then === undefined || then['effect'] === undefined) throw new RuleError('then', 'policyRule has no "then.effect"');
-  const staticContext: ExpressionContext = {
-    parameters,
-    field: () => {
-      throw new NeedsResource();
-    },
-    current: () => {
-      throw new NeedsResource();
-    },
-    resourceGroup: () => {
-      throw new NeedsResource();
-    },
-    subscription: () => {
-      throw new NeedsResource();
-    },
+  return { rule, then };
+}
+
+/** Evaluates a value that needs no resource, after checking its expression; undefined when it needs one. */
+type StaticEvaluator = (value: unknown, path: string) => unknown;
+
+function staticEvaluator(parameters: Record<string, unknown>): StaticEvaluator {
+  const needsResource = (): never => {
+    throw new NeedsResource();
   };
-  const tryStatic = (value: unknown, path: string): unknown => {
+  const staticContext: ExpressionContext = { parameters, field: needsResource, current: needsResource, resourceGroup: needsResource, subscription: needsResource };
+  return (value, path) => {
     if (isExpression(value)) withPath(path, () => checkExpression(value));
     try {
       return withPath(path, () => evaluateValue(value, staticContext));
@@ -261,60 +281,53 @@ export function checkRule(policyRule: unknown, parameters: Record<string, unknow
       throw error;
     }
   };
-  const effect = tryStatic(then['effect'], 'then.effect');
-  if (typeof effect === 'string' && !knownEffects.some((e) => e.toLowerCase() === effect.toLowerCase())) {
-    throw new RuleError('then.effect', `unknown effect "${effect}"`, `effects: ${knownEffects.join(', ')}`);
-  }
+}
 
-  const visit = (node: unknown, path: string): void => {
-    if (node === null || typeof node !== 'object' || Array.isArray(node)) throw new RuleError(path, `a condition must be an object, got ${show(node)}`);
-    const record = node as Record<string, unknown>;
-    const logical = keyOf(record, 'allOf') ?? keyOf(record, 'anyOf');
-    if (logical !== undefined) {
-      const children = record[logical];
-      if (!Array.isArray(children)) throw new RuleError(`${path}.${logical}`, `"${logical}" must be an array of conditions`);
-      children.forEach((child, i) => visit(child, `${path}.${logical}[${i}]`));
-      return;
+function checkCondition(node: unknown, path: string, tryStatic: StaticEvaluator): void {
+  const record = conditionRecord(node, path);
+  const logical = keyOf(record, 'allOf') ?? keyOf(record, 'anyOf');
+  if (logical !== undefined) {
+    const children = record[logical];
+    if (!Array.isArray(children)) throw new RuleError(`${path}.${logical}`, `"${logical}" must be an array of conditions`);
+    children.forEach((child, i) => checkCondition(child, `${path}.${logical}[${i}]`, tryStatic));
+    return;
+  }
+  const not = keyOf(record, 'not');
+  if (not !== undefined) return checkCondition(record[not], `${path}.${not}`, tryStatic);
+  checkLeaf(record, path, tryStatic);
+}
+
+function checkLeaf(record: Record<string, unknown>, path: string, tryStatic: StaticEvaluator): void {
+  const { fieldKey, valueKey, countKey, sourceKey } = leafSource(record, path);
+  const operator = leafOperator(record, path, sourceKey);
+  tryStatic(operandOf(record, operator), `${path}.${operator}`);
+  if (fieldKey !== undefined) {
+    const field = tryStatic(record[fieldKey], `${path}.field`);
+    if (field !== undefined) {
+      if (typeof field !== 'string') throw new RuleError(`${path}.field`, `a field must be a string, got ${show(field)}`);
+      withPath(`${path}.field`, () => checkFieldName(field));
     }
-    const not = keyOf(record, 'not');
-    if (not !== undefined) return visit(record[not], `${path}.${not}`);
-    const fieldKey = keyOf(record, 'field');
-    const valueKey = keyOf(record, 'value');
-    const countKey = keyOf(record, 'count');
-    const sources = [fieldKey, valueKey, countKey].filter((k) => k !== undefined);
-    if (sources.length !== 1) {
-      throw new RuleError(path, sources.length === 0
-        ? `not a condition: expected allOf, anyOf, not, or one of field / value / count with an operator (keys: ${Object.keys(record).join(', ') || 'none'})`
-        : `a condition has exactly one of field / value / count (found ${sources.join(', ')})`);
-    }
-    const operator = leafOperator(record, path, sources[0]!);
-    tryStatic(operandOf(record, operator), `${path}.${operator}`);
-    if (fieldKey !== undefined) {
-      const field = tryStatic(record[fieldKey], `${path}.field`);
-      if (field !== undefined) {
-        if (typeof field !== 'string') throw new RuleError(`${path}.field`, `a field must be a string, got ${show(field)}`);
-        withPath(`${path}.field`, () => checkFieldName(field));
-      }
-    } else if (valueKey !== undefined) {
-      tryStatic(record[valueKey], `${path}.value`);
-    } else {
-      const count = record[countKey!];
-      if (count === null || typeof count !== 'object') throw new RuleError(`${path}.count`, 'count must be an object with field or value');
-      const c = count as Record<string, unknown>;
-      const countField = keyOf(c, 'field');
-      const countValue = keyOf(c, 'value');
-      if ((countField === undefined) === (countValue === undefined)) throw new RuleError(`${path}.count`, 'count needs exactly one of field or value');
-      const extra = Object.keys(c).filter((k) => !['field', 'value', 'name', 'where'].includes(k.toLowerCase()));
-      if (extra.length > 0) throw new RuleError(`${path}.count`, `unknown key "${extra[0]}" in count`, 'count has field (with where) or value (with name and where)');
-      if (countField !== undefined) {
-        const field = tryStatic(c[countField], `${path}.count.field`);
-        if (typeof field === 'string') withPath(`${path}.count.field`, () => countedArrayPath(field));
-      } else tryStatic(c[countValue!], `${path}.count.value`);
-      const where = keyOf(c, 'where');
-      if (where !== undefined) visit(c[where], `${path}.count.where`);
-    }
-  };
-  visit(rule['if'], 'if');
+  } else if (valueKey !== undefined) {
+    tryStatic(record[valueKey], `${path}.value`);
+  } else {
+    checkCount(record[countKey!], `${path}.count`, tryStatic);
+  }
+}
+
+function checkCount(count: unknown, path: string, tryStatic: StaticEvaluator): void {
+  if (count === null || typeof count !== 'object') throw new RuleError(path, 'count must be an object with field or value');
+  const c = count as Record<string, unknown>;
+  const countField = keyOf(c, 'field');
+  const countValue = keyOf(c, 'value');
+  if ((countField === undefined) === (countValue === undefined)) throw new RuleError(path, 'count needs exactly one of field or value');
+  const extra = Object.keys(c).filter((k) => !['field', 'value', 'name', 'where'].includes(k.toLowerCase()));
+  if (extra.length > 0) throw new RuleError(path, `unknown key "${extra[0]}" in count`, 'count has field (with where) or value (with name and where)');
+  if (countField !== undefined) {
+    const field = tryStatic(c[countField], `${path}.field`);
+    if (typeof field === 'string') withPath(`${path}.field`, () => countedArrayPath(field));
+  } else tryStatic(c[countValue!], `${path}.value`);
+  const where = keyOf(c, 'where');
+  if (where !== undefined) checkCondition(c[where], `${path}.where`, tryStatic);
 }
 
 class NeedsResource extends Error {}
