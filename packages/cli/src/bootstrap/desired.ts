@@ -92,83 +92,79 @@ export function artifactsAccountUrl(subscriptionId: string): string {
 
 export function artifactsStorage(input: BootstrapInput): DesiredResource[] {
   const account = artifactsAccountId(input);
-  const { sku, softDeleteDays, deleteOldVersionsAfterDays, allowedSourceRanges } = input.config.artifacts;
   const name = artifactsStorageAccountName(input.subscriptionId);
+  const privateContainer = (label: string, id: string): DesiredResource => ({ label, id, apiVersion: apiVersions.storage, body: { properties: { publicAccess: 'None' } } });
   return [
-    {
-      label: `storage account ${name}`,
-      id: account,
-      apiVersion: apiVersions.storage,
-      body: {
-        location: input.config.location,
-        tags: environmentTags(input.registry, input.config.artifacts.environment),
-        sku: { name: sku },
-        kind: 'StorageV2',
-        properties: {
-          accessTier: 'Hot',
-          minimumTlsVersion: 'TLS1_2',
-          supportsHttpsTrafficOnly: true,
-          allowBlobPublicAccess: false,
-          // Entra ID only: the lock and every CI access use tokens, never account keys.
-          allowSharedKeyAccess: false,
-          defaultToOAuthAuthentication: true,
-          allowCrossTenantReplication: false,
-          // Public endpoint behind a deny-by-default firewall (policy cf-deny-public-network-access-data):
-          // only the configured egress ranges, with Entra auth; trusted Azure services bypass.
-          publicNetworkAccess: 'Enabled',
-          networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices', ipRules: allowedSourceRanges.map((value) => ({ value, action: 'Allow' })), virtualNetworkRules: [] },
-          encryption: {
-            keySource: 'Microsoft.Storage',
-            requireInfrastructureEncryption: true,
-            services: { blob: { enabled: true, keyType: 'Account' }, file: { enabled: true, keyType: 'Account' } },
-          },
-        },
-      },
-    },
-    {
-      label: `blob service of ${name} (versioning, soft delete ${softDeleteDays} days)`,
-      id: `${account}/blobServices/default`,
-      apiVersion: apiVersions.storage,
-      body: {
-        properties: {
-          isVersioningEnabled: true,
-          deleteRetentionPolicy: { enabled: true, days: softDeleteDays },
-          containerDeleteRetentionPolicy: { enabled: true, days: softDeleteDays },
-        },
-      },
-    },
-    {
-      label: `lifecycle rule of ${name} (old versions deleted after ${deleteOldVersionsAfterDays} days)`,
-      id: `${account}/managementPolicies/default`,
-      apiVersion: apiVersions.storage,
-      body: {
-        properties: {
-          policy: {
-            rules: [
-              {
-                enabled: true,
-                name: 'delete-old-versions',
-                type: 'Lifecycle',
-                definition: { filters: { blobTypes: ['blockBlob'] }, actions: { version: { delete: { daysAfterCreationGreaterThan: deleteOldVersionsAfterDays } } } },
-              },
-            ],
-          },
-        },
-      },
-    },
-    {
-      label: `lock container ${input.lockContainer}`,
-      id: lockContainerId(input),
-      apiVersion: apiVersions.storage,
-      body: { properties: { publicAccess: 'None' } },
-    },
-    {
-      label: `validation results container ${resultsContainer}`,
-      id: resultsContainerId(input),
-      apiVersion: apiVersions.storage,
-      body: { properties: { publicAccess: 'None' } },
-    },
+    artifactsAccount(input, account, name),
+    artifactsBlobService(input.config.artifacts.softDeleteDays, account, name),
+    artifactsLifecycleRule(input.config.artifacts.deleteOldVersionsAfterDays, account, name),
+    privateContainer(`lock container ${input.lockContainer}`, lockContainerId(input)),
+    privateContainer(`validation results container ${resultsContainer}`, resultsContainerId(input)),
   ];
+}
+
+function artifactsAccount(input: BootstrapInput, account: string, name: string): DesiredResource {
+  const { sku, allowedSourceRanges } = input.config.artifacts;
+  return {
+    label: `storage account ${name}`,
+    id: account,
+    apiVersion: apiVersions.storage,
+    body: {
+      location: input.config.location,
+      tags: environmentTags(input.registry, input.config.artifacts.environment),
+      sku: { name: sku },
+      kind: 'StorageV2',
+      properties: {
+        accessTier: 'Hot',
+        minimumTlsVersion: 'TLS1_2',
+        supportsHttpsTrafficOnly: true,
+        allowBlobPublicAccess: false,
+        // Entra ID only: the lock and every CI access use tokens, never account keys.
+        allowSharedKeyAccess: false,
+        defaultToOAuthAuthentication: true,
+        allowCrossTenantReplication: false,
+        // Public endpoint behind a deny-by-default firewall (policy cf-deny-public-network-access-data):
+        // only the configured egress ranges, with Entra auth; trusted Azure services bypass.
+        publicNetworkAccess: 'Enabled',
+        networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices', ipRules: allowedSourceRanges.map((value) => ({ value, action: 'Allow' })), virtualNetworkRules: [] },
+        encryption: {
+          keySource: 'Microsoft.Storage',
+          requireInfrastructureEncryption: true,
+          services: { blob: { enabled: true, keyType: 'Account' }, file: { enabled: true, keyType: 'Account' } },
+        },
+      },
+    },
+  };
+}
+
+function artifactsBlobService(softDeleteDays: number, account: string, name: string): DesiredResource {
+  return {
+    label: `blob service of ${name} (versioning, soft delete ${softDeleteDays} days)`,
+    id: `${account}/blobServices/default`,
+    apiVersion: apiVersions.storage,
+    body: {
+      properties: {
+        isVersioningEnabled: true,
+        deleteRetentionPolicy: { enabled: true, days: softDeleteDays },
+        containerDeleteRetentionPolicy: { enabled: true, days: softDeleteDays },
+      },
+    },
+  };
+}
+
+function artifactsLifecycleRule(deleteOldVersionsAfterDays: number, account: string, name: string): DesiredResource {
+  const rule = {
+    enabled: true,
+    name: 'delete-old-versions',
+    type: 'Lifecycle',
+    definition: { filters: { blobTypes: ['blockBlob'] }, actions: { version: { delete: { daysAfterCreationGreaterThan: deleteOldVersionsAfterDays } } } },
+  };
+  return {
+    label: `lifecycle rule of ${name} (old versions deleted after ${deleteOldVersionsAfterDays} days)`,
+    id: `${account}/managementPolicies/default`,
+    apiVersion: apiVersions.storage,
+    body: { properties: { policy: { rules: [rule] } } },
+  };
 }
 
 export interface EnvironmentBudget {
