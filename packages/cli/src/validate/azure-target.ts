@@ -118,13 +118,31 @@ export interface AssembleInput {
   ca?: string;
 }
 
+/** The Key Vault every target reads its secrets from, and the CA every target trusts. */
+interface SharedParts {
+  vault: string | undefined;
+  /** Why the vault's address is unknown (each target that reads a secret starts with these). */
+  vaultProblems: readonly string[];
+  ca: { ca?: string };
+}
+
 /** Pure (given the secrets and the Redis login): the targets, each built or with what is missing. */
 export function assembleTargets(input: AssembleInput): AzureTargets {
-  const { outputs, catalog, secrets } = input;
   const vaultProblems: string[] = [];
-  const vault = stringAt(outputs, 'security.keyVaultUri', vaultProblems) || undefined;
-  const ca = input.ca === undefined ? {} : { ca: input.ca };
+  const vault = stringAt(input.outputs, 'security.keyVaultUri', vaultProblems) || undefined;
+  const shared: SharedParts = { vault, vaultProblems, ca: input.ca === undefined ? {} : { ca: input.ca } };
+  const tokenSecret = input.redisLogin.kind === 'entra' ? [input.redisLogin.token] : [];
+  return {
+    postgres: postgresTarget(input, shared),
+    redis: redisTarget(input, shared),
+    eventHubs: eventHubsTarget(input, shared),
+    consumerGroups: consumerGroupsTarget(input),
+    monitoring: monitoringTarget(input, shared),
+    secrets: [...input.secrets.values.values(), ...tokenSecret],
+  };
+}
 
+function postgresTarget({ outputs, catalog, secrets }: AssembleInput, { vault, vaultProblems, ca }: SharedParts): Built<PostgresTarget> {
   const pg: string[] = [...vaultProblems];
   const host = stringAt(outputs, 'database.fqdn', pg);
   const databaseNames = recordAt<string>(outputs, 'database.databaseNames', pg);
@@ -133,8 +151,11 @@ export function assembleTargets(input: AssembleInput): AzureTargets {
     if (Object.keys(databaseNames).length > 0 && typeof database !== 'string') pg.push(`stack output database.databaseNames has no database for ${service}`);
     return { service, login: serviceRoleName(service), password: secret(secrets, postgresPasswordSecret(service), vault, pg), database: database ?? '' };
   });
-  const postgres = built<PostgresTarget>({ host, port: postgresPort, tls: true, ...ca, logins }, pg);
+  return built<PostgresTarget>({ host, port: postgresPort, tls: true, ...ca, logins }, pg);
+}
 
+function redisTarget(input: AssembleInput, { vault, vaultProblems, ca }: SharedParts): Built<RedisTarget> {
+  const { outputs } = input;
   const rd: string[] = [];
   const redisHost = stringAt(outputs, 'redis.hostName', rd);
   const port = outputAt(outputs, 'redis.port');
@@ -144,18 +165,20 @@ export function assembleTargets(input: AssembleInput): AzureTargets {
   let login: Pick<RedisTarget, 'username' | 'password'> = {};
   if (keys === true) {
     const vp = [...vaultProblems];
-    login = { password: secret(secrets, redisKeySecret, vault, vp) };
+    login = { password: secret(input.secrets, redisKeySecret, vault, vp) };
     rd.push(...vp);
   } else if (input.redisLogin.kind === 'entra') {
     login = { username: input.redisLogin.objectId, password: input.redisLogin.token };
   } else if (input.redisLogin.kind === 'unavailable') {
     rd.push(input.redisLogin.reason);
   }
-  const redis = built<RedisTarget>({
+  return built<RedisTarget>({
     host: redisHost, port: typeof port === 'number' ? port : 0, tls: true, ...ca, ...login,
     expectedEvictionPolicy: input.expectedEvictionPolicy,
   }, rd);
+}
 
+function eventHubsTarget({ outputs, catalog, secrets }: AssembleInput, { vault, vaultProblems, ca }: SharedParts): Built<EventHubsTarget> {
   const eh: string[] = [...vaultProblems];
   const bootstrapServer = stringAt(outputs, 'messaging.kafkaBootstrapServer', eh);
   const names = recordAt<{ send?: string; listen?: string }>(outputs, 'messaging.connectionStringSecretNames', eh);
@@ -171,27 +194,28 @@ export function assembleTargets(input: AssembleInput): AzureTargets {
       listenConnectionString: entry === undefined ? '' : secret(secrets, entry.listen!, vault, eh),
     };
   });
-  const eventHubs = built<EventHubsTarget>({ bootstrapServer, hubs, ...ca }, eh);
+  return built<EventHubsTarget>({ bootstrapServer, hubs, ...ca }, eh);
+}
 
+function consumerGroupsTarget({ outputs, catalog, consumerGroupExists }: AssembleInput): ConsumerGroupsTarget {
   const declared = outputAt(outputs, 'messaging.consumerGroups');
-  const consumerGroups: ConsumerGroupsTarget = {
+  return {
     expected: expectedConsumerGroups(catalog),
     kafkaConsumers: kafkaConsumers(catalog),
     declared: declared !== null && typeof declared === 'object' ? (declared as Record<string, string[]>) : undefined,
-    ...(input.consumerGroupExists === undefined ? {} : { exists: input.consumerGroupExists }),
+    ...(consumerGroupExists === undefined ? {} : { exists: consumerGroupExists }),
   };
+}
 
+function monitoringTarget(input: AssembleInput, { vault, vaultProblems, ca }: SharedParts): Built<MonitoringTarget> {
   const mo: string[] = [...vaultProblems];
-  const workspaceResourceId = stringAt(outputs, 'monitoring.logAnalyticsWorkspaceResourceId', mo);
-  const connectionString = secret(secrets, appInsightsSecret, vault, mo);
-  const monitoring = built<MonitoringTarget>({
+  const workspaceResourceId = stringAt(input.outputs, 'monitoring.logAnalyticsWorkspaceResourceId', mo);
+  const connectionString = secret(input.secrets, appInsightsSecret, vault, mo);
+  return built<MonitoringTarget>({
     connectionString, workspaceResourceId, waitMs: input.monitoringWaitMs, ...ca,
     query: (kql, abortSignal) => input.query(workspaceResourceId, kql, abortSignal),
     ...(input.ingestionToken === undefined ? {} : { ingestionToken: input.ingestionToken }),
   }, mo);
-
-  const tokenSecret = input.redisLogin.kind === 'entra' ? [input.redisLogin.token] : [];
-  return { postgres, redis, eventHubs, consumerGroups, monitoring, secrets: [...secrets.values.values(), ...tokenSecret] };
 }
 
 /** Pure: the object id (oid) of an access token (a JWT, or the ARM emulator's token). */
