@@ -63,7 +63,6 @@ const endedHow = (state: ExecutionState | 'timeout', status: string, waitMs: num
 
 export async function runChecksInJob(options: JobRunOptions): Promise<JobRun> {
   const waitMs = options.waitMs ?? defaultJobWaitMs;
-  const pollMs = options.pollMs ?? 2000;
   const log = options.log ?? (() => undefined);
   const groupName = options.groupName ?? jobGroupName(options.job.name);
   const runId = newRunId();
@@ -81,54 +80,75 @@ export async function runChecksInJob(options: JobRunOptions): Promise<JobRun> {
   }
   log(`${options.deployment}: ${options.task === 'databases' ? 'database step: ' : ''}validation job ${options.job.name} started (execution ${execution}, results in ${resultsContainer}/${name})`);
 
-  const reader = new ResultsReader(blob);
-  const results: CheckResult[] = [];
-  let planned: string[] | undefined;
-  let done = false;
-  const deadline = Date.now() + waitMs;
+  const collector = resultsCollector(new ResultsReader(blob), runId, mask, options.onResult);
+  const { state, status } = await followExecution(options, execution, collector, waitMs);
+  const { results } = collector.collected;
+  if (collector.collected.done) return { results, execution, secrets };
+  for (const result of unreported(collector.collected, groupName, execution, endedHow(state, status, waitMs))) {
+    results.push(result);
+    options.onResult?.(result);
+  }
+  return { results, execution, secrets };
+}
+
+/** This run's lines in the results blob so far. */
+interface Collected {
+  results: CheckResult[];
+  /** The checks the job announced, when it did. */
+  planned: string[] | undefined;
+  done: boolean;
+}
+
+interface Collector {
+  collected: Collected;
+  /** Reads what the job appended since the last read. */
+  drain: () => Promise<void>;
+}
+
+function resultsCollector(reader: ResultsReader, runId: string, mask: (text: string) => string, onResult: JobRunOptions['onResult']): Collector {
+  const collected: Collected = { results: [], planned: undefined, done: false };
   const drain = async (): Promise<void> => {
     for (const line of await reader.read()) {
       if (line.runId !== runId) continue;
-      if (line.kind === 'plan') planned = line.checks.map(mask);
-      else if (line.kind === 'done') done = true;
+      if (line.kind === 'plan') collected.planned = line.checks.map(mask);
+      else if (line.kind === 'done') collected.done = true;
       else {
         const result = { ...line.result, name: mask(line.result.name), reason: mask(line.result.reason) };
-        results.push(result);
-        options.onResult?.(result);
+        collected.results.push(result);
+        onResult?.(result);
       }
     }
   };
+  return { collected, drain };
+}
 
-  let state: ExecutionState | 'timeout' = 'running';
-  let status = 'Running';
+/** Reads the results while the execution runs; stops it after waitMs. How it ended (running: it reported done). */
+async function followExecution(options: JobRunOptions, execution: string, { collected, drain }: Collector, waitMs: number): Promise<{ state: ExecutionState | 'timeout'; status: string }> {
+  const pollMs = options.pollMs ?? 2000;
+  const deadline = Date.now() + waitMs;
   for (;;) {
     await drain();
-    if (done) break;
-    ({ state, status } = await executionStatus(options.jobs, options.job, execution));
+    if (collected.done) return { state: 'running', status: 'Running' };
+    const { state, status } = await executionStatus(options.jobs, options.job, execution);
     if (state !== 'running') {
       await drain(); // what it wrote just before ending
-      break;
+      return { state, status };
     }
     if (Date.now() > deadline) {
-      state = 'timeout';
       await stopExecution(options.jobs, options.job, execution).catch(() => undefined);
       await drain();
-      break;
+      return { state: 'timeout', status };
     }
     await sleep(pollMs);
   }
-  if (done) return { results, execution, secrets };
+}
 
-  const how = endedHow(state, status, waitMs);
+/** A failed result for each announced check not reported (or one for the group when none was announced). */
+function unreported({ results, planned }: Collected, groupName: string, execution: string, how: string): CheckResult[] {
   const reported = new Set(results.map((r) => r.name));
   const missing = planned === undefined ? [groupName] : planned.filter((n) => !reported.has(n));
   const reason = planned === undefined
     ? `the job's execution ${execution} ${how} before reporting any check (its console log: the environment's ContainerAppConsoleLogs in Log Analytics)`
     : `the job's execution ${execution} ${how} before reporting this check`;
-  for (const n of missing) {
-    const result = failed(n, reason);
-    results.push(result);
-    options.onResult?.(result);
-  }
-  return { results, execution, secrets };
+  return missing.map((n) => failed(n, reason));
 }
