@@ -46,6 +46,18 @@ function networkRule(resourceType: string, scope: string, minLength: number, max
   };
 }
 
+/** Container Apps environments and jobs: 2-32 lowercase letters, numbers and hyphens, no "--". */
+const containerAppsName = {
+  scope: 'resource group',
+  globallyUnique: false,
+  minLength: 2,
+  maxLength: 32,
+  characters: /^[a-z0-9-]$/,
+  start: /^[a-z]$/,
+  end: /^[a-z0-9]$/,
+  noConsecutiveHyphens: true,
+};
+
 export const namingRules = {
   resourceGroup: {
     resourceType: 'Microsoft.Resources/resourceGroups',
@@ -192,27 +204,13 @@ export const namingRules = {
   },
   containerAppsEnvironment: {
     resourceType: 'Microsoft.App/managedEnvironments',
-    scope: 'resource group',
-    globallyUnique: false,
-    minLength: 2,
-    maxLength: 32,
-    characters: /^[a-z0-9-]$/,
-    start: /^[a-z]$/,
-    end: /^[a-z0-9]$/,
-    noConsecutiveHyphens: true,
+    ...containerAppsName,
     quote: 'Lowercase letters, numbers, and hyphens. Start with a letter and end with alphanumeric.',
     source: 'the naming-rules table lists only Microsoft.App/containerApps; its row is applied to the environment too, with the no "--" rule ARM states for container apps',
   },
   containerAppsJob: {
     resourceType: 'Microsoft.App/jobs',
-    scope: 'resource group',
-    globallyUnique: false,
-    minLength: 2,
-    maxLength: 32,
-    characters: /^[a-z0-9-]$/,
-    start: /^[a-z]$/,
-    end: /^[a-z0-9]$/,
-    noConsecutiveHyphens: true,
+    ...containerAppsName,
     quote: 'Between 2 and 32 characters long. Lowercase letters, numbers, and hyphens. Start with letter and end with alphanumeric. Can not contain consecutive hyphens.',
     source: 'the naming-rules table has no row for Microsoft.App/jobs; the requirements as PSRule for Azure states them (rule Azure.ContainerApp.JobNaming), the same as the table\'s containerApps row plus the no "--" rule',
   },
