@@ -1,12 +1,9 @@
 // `cf-infra show <deployment>`: the deployed stack — state, outputs, managed resources with portal links.
 import { asOptionHelp } from '../arm/identities.ts';
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
-import { getDeployedStack } from '../deploy/arm-phases.ts';
-import { checkTargetFlags, commandServices } from '../deploy/services.ts';
-import { resolveTarget } from '../deploy/preflight.ts';
-import type { ResolvedDeployment } from '../config/resolve.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { deploymentPositional, parseCommandArgs, targetOptions } from './args.ts';
+import { withDeployedStack } from './deployed-stack.ts';
 import { maskDeep } from '../report/mask.ts';
 import { flatten } from '../whatif/format-values.ts';
 
@@ -28,14 +25,7 @@ export async function run(args: string[]): Promise<number> {
   const parsed = parseCommandArgs('show', args, { help, positionals: deploymentPositional, options: { ...targetOptions, json: { type: 'boolean', default: false } } });
   if (parsed.help) return ExitCode.Success;
   const { values, positionals } = parsed;
-  const deployment = positionals[0]!;
-  const flags = checkTargetFlags(values);
-  const resolved = resolveTarget(deployment).resolved as ResolvedDeployment;
-  const stackName = resolved.otherNames.deploymentStack;
-  const services = commandServices(flags);
-  try {
-    const arm = await services.openArm();
-    const stack = await getDeployedStack(arm, stackName, deployment);
+  return withDeployedStack(positionals[0]!, values, async ({ deployment, stackName, arm, stack }) => {
     const p: NonNullable<DeploymentStack['properties']> = stack.properties ?? ({} as NonNullable<DeploymentStack['properties']>);
     const outputs = maskDeep(Object.fromEntries(Object.entries((p.outputs ?? {}) as Record<string, { value?: unknown }>).map(([k, o]) => [k, o?.value ?? o])));
     const resources = (p.resources ?? []).map((r) => ({ id: r.id ?? '', status: r.status ?? '', denyStatus: r.denyStatus ?? '', portal: portalLink(r.id ?? '') }));
@@ -59,7 +49,5 @@ export async function run(args: string[]): Promise<number> {
     ];
     console.log(lines.join('\n'));
     return ExitCode.Success;
-  } finally {
-    await services.close();
-  }
+  });
 }
