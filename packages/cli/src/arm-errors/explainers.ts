@@ -16,6 +16,18 @@ function quotedAfter(message: string, pattern: RegExp): string | undefined {
   return pattern.exec(message)?.[1];
 }
 
+/** The lines whose fact is known: `fact && \`label: ${fact}\`` leaves out the unknown ones. */
+function present(...lines: (string | false | undefined)[]): string[] {
+  return lines.filter((line): line is string => typeof line === 'string' && line !== '');
+}
+
+/** Who gets the missing action: the deployment role by name when the context knows it. */
+function roleHolder(context: ExplainContext): string {
+  return context.deploymentRoleName === undefined ? 'the deployment identity\'s role' : `the role "${context.deploymentRoleName}"`;
+}
+
+const freshToken = 'if access was granted just now, sign in again (`az login`) or re-run the workflow so a fresh token is used.';
+
 function formatValue(value: unknown): string {
   return typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
 }
@@ -55,12 +67,12 @@ export const explainSku: Explainer = (error) => {
   const sku = quotedAfter(m, /for Capacity Restrictions: ([^'"]+?)['"]/i) ?? quotedAfter(m, /SKU '([^']+)'/i) ?? quotedAfter(m, /size '([^']+)'/i);
   const location = quotedAfter(m, /location '([^']+)'/i);
   const zone = quotedAfter(m, /zones? '([^']+)'/i);
-  const specifics = [
-    ...(sku ? [`SKU: ${sku}`] : []),
-    ...(location ? [`region: ${location}`] : []),
-    ...(zone ? [`zone: ${zone}`] : []),
-    ...(error.target ? [`resource: ${error.target}`] : []),
-  ];
+  const specifics = present(
+    sku && `SKU: ${sku}`,
+    location && `region: ${location}`,
+    zone && `zone: ${zone}`,
+    error.target && `resource: ${error.target}`,
+  );
   return {
     headline: `SKU ${sku ?? '(see message)'} is not available${location ? ` in ${location}` : ''} for this subscription.`,
     action:
@@ -78,15 +90,15 @@ export const explainQuota: Explainer = (error) => {
   const number = (label: string): string | undefined => new RegExp(`${label}:\\s*([\\w-]+(?:\\.\\d+)?)`, 'i').exec(m)?.[1];
   const quota = quotedAfter(m, /exceeding (?:the )?approved (.+?) quota/i) ?? quotedAfter(m, /quota (?:for|of) '?([^'.]+)'?/i);
   const location = number('Location');
-  const specifics = [
-    ...(quota ? [`quota: ${quota}`] : []),
-    ...(location ? [`region: ${location}`] : []),
-    ...(number('Current Limit') ? [`limit: ${number('Current Limit')}`] : []),
-    ...(number('Current Usage') ? [`in use: ${number('Current Usage')}`] : []),
-    ...(number('Additional Required') ? [`this deployment needs: ${number('Additional Required')} more`] : []),
-    ...(number('\\(Minimum\\) New Limit Required') ? [`new limit needed: at least ${number('\\(Minimum\\) New Limit Required')}`] : []),
-    ...(error.target ? [`resource: ${error.target}`] : []),
-  ];
+  const specifics = present(
+    quota && `quota: ${quota}`,
+    location && `region: ${location}`,
+    number('Current Limit') && `limit: ${number('Current Limit')}`,
+    number('Current Usage') && `in use: ${number('Current Usage')}`,
+    number('Additional Required') && `this deployment needs: ${number('Additional Required')} more`,
+    number('\\(Minimum\\) New Limit Required') && `new limit needed: at least ${number('\\(Minimum\\) New Limit Required')}`,
+    error.target && `resource: ${error.target}`,
+  );
   return {
     headline: `The subscription's ${quota === undefined ? 'quota' : `${quota} quota`} would be exceeded${location ? ` in ${location}` : ''}.`,
     action:
@@ -104,18 +116,18 @@ export const explainAuthorization: Explainer = (error, context) => {
   const client = quotedAfter(m, /(?:client|principal) '([^']+)'/i);
   const objectId = quotedAfter(m, /object id '([^']+)'/i);
   const grant = action === undefined ? undefined : roleGranting(action);
-  const who = context.deploymentRoleName === undefined ? 'the deployment identity\'s role' : `the role "${context.deploymentRoleName}"`;
-  const specifics = [
-    ...(action ? [`missing action: ${action}`] : []),
-    ...(scope ? [`scope: ${scope}`] : []),
-    ...(client ? [`identity: ${client}${objectId && objectId !== client ? ` (object id ${objectId})` : ''}`] : []),
-    ...(grant ? [`built-in role that grants it: ${grant.role}${grant.why ? ` (${grant.why})` : ''}`] : []),
-  ];
+  const who = roleHolder(context);
+  const specifics = present(
+    action && `missing action: ${action}`,
+    scope && `scope: ${scope}`,
+    client && `identity: ${client}${objectId && objectId !== client ? ` (object id ${objectId})` : ''}`,
+    grant && `built-in role that grants it: ${grant.role}${grant.why ? ` (${grant.why})` : ''}`,
+  );
   return {
     headline: `The deploying identity may not ${action ?? 'perform this action'}${scope ? ` on ${scope}` : ''}.`,
     action:
       `add ${action ?? 'the action'} to ${who}${grant ? ` (or assign ${grant.role} at that scope)` : ''}; ` +
-      'if access was granted just now, sign in again (`az login`) or re-run the workflow so a fresh token is used.',
+      freshToken,
     specifics,
     exitCode: ExitCode.Failed,
   };
@@ -136,18 +148,18 @@ export const explainLinkedAuthorization: Explainer = (error, context) => {
   const client = quotedAfter(m, /(?:client|principal) '([^']+)'/i);
   const actions = linked.split(',');
   const grant = roleGranting(actions[0]!);
-  const who = context.deploymentRoleName === undefined ? 'the deployment identity\'s role' : `the role "${context.deploymentRoleName}"`;
+  const who = roleHolder(context);
   return {
     headline: `The deploying identity may not ${linked} on the linked ${linkedScope ?? 'resource'}${own ? ` (needed for ${own})` : ''}.`,
     action:
       `add ${actions.join(' and ')} to ${who}${grant ? ` (or assign ${grant.role} at that scope)` : ''}; ` +
-      'if access was granted just now, sign in again (`az login`) or re-run the workflow so a fresh token is used.',
-    specifics: [
+      freshToken,
+    specifics: present(
       `missing linked action: ${linked}`,
-      ...(linkedScope ? [`linked scope: ${linkedScope}`] : []),
-      ...(own ? [`allowed: ${own}${error.target ? ` on ${error.target}` : ''}`] : []),
-      ...(client ? [`identity: ${client}`] : []),
-    ],
+      linkedScope && `linked scope: ${linkedScope}`,
+      own && `allowed: ${own}${error.target ? ` on ${error.target}` : ''}`,
+      client && `identity: ${client}`,
+    ),
     exitCode: ExitCode.Failed,
   };
 };
