@@ -98,54 +98,56 @@ function toBoolean(value: unknown): boolean {
   throw new RuleError('', `"exists" needs true or false, got ${JSON.stringify(value)}`);
 }
 
+/** Each negated operator is exactly the negation of its positive form (a missing field makes it true). */
+const negationOf = {
+  notEquals: 'equals',
+  notLike: 'like',
+  notMatch: 'match',
+  notMatchInsensitively: 'matchInsensitively',
+  notContains: 'contains',
+  notIn: 'in',
+  notContainsKey: 'containsKey',
+} as const satisfies Partial<Record<OperatorName, OperatorName>>;
+
+type NegatedOperator = keyof typeof negationOf;
+type PositiveOperator = Exclude<OperatorName, NegatedOperator>;
+
+const isNegated = (operator: OperatorName): operator is NegatedOperator => operator in negationOf;
+
 /** Applies one operator to one value (`undefined` for a field that does not exist). */
 export function applyOperator(operator: OperatorName, value: unknown, operand: unknown): boolean {
+  return isNegated(operator) ? !applyPositive(negationOf[operator], value, operand, operator) : applyPositive(operator, value, operand, operator);
+}
+
+/** `written` is the operator as the rule has it, for the messages. */
+function applyPositive(operator: PositiveOperator, value: unknown, operand: unknown, written: OperatorName): boolean {
   switch (operator) {
     case 'equals':
       return value !== undefined && valuesEqual(value, operand);
-    case 'notEquals':
-      return !(value !== undefined && valuesEqual(value, operand));
     case 'like':
       return likeMatches(value, operand);
-    case 'notLike':
-      return !likeMatches(value, operand);
     case 'match':
       return patternMatches(value, operand, false);
     case 'matchInsensitively':
       return patternMatches(value, operand, true);
-    case 'notMatch':
-      return !patternMatches(value, operand, false);
-    case 'notMatchInsensitively':
-      return !patternMatches(value, operand, true);
     case 'contains':
       return containsValue(value, operand);
-    case 'notContains':
-      return !containsValue(value, operand);
     case 'in':
-      return inList(value, operand, operator);
-    case 'notIn':
-      return !inList(value, operand, operator);
+      return inList(value, operand, written);
     case 'containsKey':
       return containsKey(value, operand);
-    case 'notContainsKey':
-      return !containsKey(value, operand);
-    case 'less': {
-      const c = compare(value, operand);
-      return c !== undefined && c < 0;
-    }
-    case 'lessOrEquals': {
-      const c = compare(value, operand);
-      return c !== undefined && c <= 0;
-    }
-    case 'greater': {
-      const c = compare(value, operand);
-      return c !== undefined && c > 0;
-    }
-    case 'greaterOrEquals': {
-      const c = compare(value, operand);
-      return c !== undefined && c >= 0;
-    }
     case 'exists':
       return (value !== undefined && value !== null) === toBoolean(operand);
+    default: {
+      const c = compare(value, operand);
+      return c !== undefined && orderHolds[operator](c);
+    }
   }
 }
+
+const orderHolds: Record<'less' | 'lessOrEquals' | 'greater' | 'greaterOrEquals', (c: number) => boolean> = {
+  less: (c) => c < 0,
+  lessOrEquals: (c) => c <= 0,
+  greater: (c) => c > 0,
+  greaterOrEquals: (c) => c >= 0,
+};
