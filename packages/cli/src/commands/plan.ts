@@ -16,13 +16,13 @@ import { planStages } from '../plan/checks.ts';
 import { renderSummary } from '../plan/summary.ts';
 import { resolveTargets } from '../plan/targets.ts';
 
-
 const help = `Usage: cf-infra plan <deployment>... | --all [options]     (npm run plan -- <deployment> [options])
 
 Validates deployments/, compiles and lints bicep/main.bicep with the real Bicep CLI (warnings are
-errors), writes the deployment's parameters to .cache/plan/<deployment>/main.bicepparam, takes its
-offline snapshot (no Azure account needed) and prints the resources by type, their names and the
-address ranges.
+errors; the result is kept in .cache/bicep and reused while nothing under bicep/, bicepconfig.json
+and the Bicep version changes), writes the deployment's parameters to
+.cache/plan/<deployment>/main.bicepparam, takes its offline snapshot (no Azure account needed) and
+prints the resources by type, their names and the address ranges.
 
 Options:
   --all               every deployment in deployments/ (one Bicep process for all of them)
@@ -35,6 +35,7 @@ Options:
   --update            rewrite the golden snapshots (both shapes)
   --golden-dir <dir>  golden snapshot directory (default deployments/snapshots)
   --cache-dir <dir>   where the generated .bicepparam files go (default .cache/plan)
+  --no-cache          compile and lint again instead of reusing .cache/bicep
   -h, --help
 
 Exit codes: 0 ok, 1 failed (Bicep error or lint finding, a failing check), 2 bad input, 4 changes pending (--check).`;
@@ -45,6 +46,7 @@ interface Options {
   mode: 'show' | 'check' | 'update';
   goldenDir: string;
   cacheDir: string;
+  compileCache: boolean;
 }
 
 function parse(args: string[]): Options | 'help' {
@@ -58,6 +60,7 @@ function parse(args: string[]): Options | 'help' {
       update: { type: 'boolean', default: false },
       'golden-dir': { type: 'string' },
       'cache-dir': { type: 'string' },
+      'no-cache': { type: 'boolean', default: false },
     },
   });
   if (parsed.help) return 'help';
@@ -72,6 +75,7 @@ function parse(args: string[]): Options | 'help' {
     mode: values.check ? 'check' : values.update ? 'update' : 'show',
     goldenDir: values['golden-dir'] ?? defaultGoldenDir,
     cacheDir: values['cache-dir'] ?? defaultCacheDir,
+    compileCache: !values['no-cache'],
   };
 }
 
@@ -143,6 +147,7 @@ export async function run(args: string[]): Promise<number> {
     plans = await planDeployments(targets, {
       bicep,
       cacheDir: options.cacheDir,
+      ...(options.compileCache ? {} : { compileCacheDir: null }),
       ...(progress ? { onDeployment: (d: string, i: number, n: number) => process.stderr.write(`planning ${d} (${i + 1}/${n})\n`) } : {}),
     });
   } finally {

@@ -10,7 +10,7 @@ import type { BudgetCheck, CostEstimate } from '../cost/index.ts';
 import { CliError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import type { CostResult } from '../plan/checks.ts';
-import { parametersFilePath, planDeployments, type DeploymentPlan } from '../plan/pipeline.ts';
+import { compilePlanTemplate, planDeployments, type DeploymentPlan } from '../plan/pipeline.ts';
 import type { Resource } from '../plan/resources.ts';
 import type { PlanTarget } from '../plan/target.ts';
 import { resolveTargets } from '../plan/targets.ts';
@@ -92,8 +92,8 @@ export async function runPreflight(target: PlanTarget, bicep: Bicep): Promise<Pr
   // A scratch directory per run: concurrent runs never read each other's half-written files.
   const cacheDir = await mkdtemp(path.join(os.tmpdir(), `cf-deploy-${target.deployment}-`));
   try {
-    const [plan] = await planDeployments([target], { bicep, cacheDir });
-    const compiled = await bicep.compileParams(parametersFilePath(target.deployment, cacheDir));
+    const compiled = await compilePlanTemplate({ bicep, cacheDir });
+    const [plan] = await planDeployments([target], { bicep, cacheDir, compiled });
     // The plan's own policy and cost stages (plan/checks.ts) decide, for the first deploy's shape and
     // the follow-up's (every later deploy takes it); the deploy only explains.
     const policy = plan!.stages['policy'] as PolicyEvaluation;
@@ -101,7 +101,8 @@ export async function runPreflight(target: PlanTarget, bicep: Bicep): Promise<Pr
     refuseFailedChecks(target, resolved, policy, budget, '');
     const followUp = plan!.followUp!;
     refuseFailedChecks(target, resolved, followUp.stages['policy'] as PolicyEvaluation, (followUp.stages['cost'] as CostResult).budget, ` from its second deploy on (stack outputs fed back: ${Object.keys(followUp.parameters).join(', ')})`);
-    const parameters = ((compiled.parameters as { parameters?: Record<string, unknown> }).parameters ?? {});
+    // What the .bicepparam would compile to (ARM's { name: { value } }), without compiling it again.
+    const parameters = Object.fromEntries(Object.entries(target.parameters).filter(([, value]) => value !== undefined).map(([name, value]) => [name, { value }]));
     return {
       deployment: target.deployment,
       location: target.location,
