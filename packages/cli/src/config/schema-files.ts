@@ -47,7 +47,7 @@ function indexNodes(node: unknown, file: string, owners: WeakMap<object, string>
 function compileAll(): Compiled {
   // strictTypes off: the profile's required-field tree (definitions/required) has `required` without `type`.
   // Compiling is on every command's path, so the schemas are not checked against the draft-07
-  // meta-schema here (test/config-schemas.test.ts does), refs are not inlined and the generated code
+  // meta-schema here (test/unit/config/config-schemas.test.ts does), refs are not inlined and the generated code
   // is not optimized: about four times faster to compile, and these documents are small.
   const ajv = new Ajv({
     allErrors: true,

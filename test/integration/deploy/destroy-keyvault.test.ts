@@ -1,0 +1,105 @@
+// Destroy and the deployment's Key Vault: without purge protection (test) the soft-deleted vault is
+// purged; with it (prod) the vault stays soft-deleted and the output and the run report say until when.
+// Same harness as deploy.test.ts: the ARM emulator in this process, a real Azurite, one Bicep process;
+// the destroy itself is `node packages/cli/src/cli.ts destroy …` in a child process against them.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { createArmClients, type ArmClients } from '@complianceflow/cli/arm/clients.ts';
+import { defaultEmulatorPrincipalId } from '@complianceflow/core/arm/emulator-token.ts';
+import { armRest } from '@complianceflow/cli/bootstrap/arm-rest.ts';
+import { openBicep, type Bicep } from '@complianceflow/core/bicep/index.ts';
+import { requiredNamespaces } from '@complianceflow/cli/deploy/arm-phases.ts';
+import { keyVaultApiVersion } from '@complianceflow/cli/deploy/key-vault-retention.ts';
+import { resolveTarget } from '@complianceflow/cli/deploy/preflight.ts';
+import { runDeploy } from '@complianceflow/cli/deploy/pipeline.ts';
+import type { RunReport } from '@complianceflow/cli/report/model.ts';
+import { createProgress } from '@complianceflow/cli/deploy/progress.ts';
+import { bicepExpander, startEmulator, type RunningEmulator } from '@complianceflow/arm-emulator/index.ts';
+import { startAzuriteBlob, type AzuriteBlob } from '../../support/azurite.ts';
+import { cfInfra, repoRoot } from '../../support/cli.ts';
+
+describe('cf-infra destroy and the soft-deleted Key Vault (emulator + Azurite)', function () {
+  this.timeout(240_000);
+  let bicep: Bicep;
+  let azurite: AzuriteBlob;
+  let emulator: RunningEmulator;
+  let clients: ArmClients;
+  let tmp: string;
+
+  before(async () => {
+    bicep = await openBicep({ onWarning: () => {} });
+    azurite = await startAzuriteBlob();
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'cf-destroy-kv-'));
+    emulator = await startEmulator({ stateDir: path.join(tmp, 'emu'), port: 0, latency: { defaultMs: 0 }, expander: bicepExpander(async () => bicep) });
+    clients = createArmClients({ kind: 'emulator', subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem }, { retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 } });
+    const types = (JSON.parse(await readFile(path.join(repoRoot, 'deployments/snapshots/westeu-test-1.json'), 'utf8')) as { resources: { type: string }[] }).resources;
+    for (const ns of requiredNamespaces(types as never)) await clients.resources.providers.register(ns);
+    await clients.resources.resourceGroups.createOrUpdate('NetworkWatcherRG', { location: 'westeurope' });
+  });
+  after(async () => {
+    await emulator?.close();
+    await azurite?.stop();
+    await bicep?.dispose();
+    if (tmp !== undefined) await rm(tmp, { recursive: true, force: true });
+  });
+
+  interface Destroyed {
+    output: string;
+    deletedVault: Record<string, unknown> | undefined;
+    vault: string;
+    report: RunReport;
+    markdown: string;
+  }
+
+  async function deployAndDestroy(deployment: string): Promise<Destroyed> {
+    const progress = createProgress('plain', {}, () => {});
+    progress.print = () => {};
+    const result = await runDeploy(
+      { deployment, command: `deploy ${deployment} --emulator --yes`, yes: true, allowDelete: false, format: 'text' },
+      {
+        bicep,
+        openArm: async () => ({ clients, where: 'the ARM emulator', emulator: true, principalId: defaultEmulatorPrincipalId, close: async () => {} }),
+        openLockStore: async () => azurite.lockStore(),
+        progress,
+        runsDir: path.join(tmp, `runs-${deployment}`),
+        poll: { updateIntervalInMs: 10 },
+      },
+    );
+    expect(result.exitCode, `deploy ${deployment}`).to.equal(0);
+    const env = { ARM_EMULATOR_ENDPOINT: emulator.endpoint, ARM_EMULATOR_STATE_DIR: emulator.stateDir, AZURITE_BLOB_PORT: String(azurite.port), CF_RUNS_DIR: path.join(tmp, 'destroy-runs') };
+    const destroy = await cfInfra(['destroy', deployment, '--emulator', '--confirm', deployment, ...(deployment.includes('-prod-') ? ['--allow-prod'] : [])], env);
+    expect(destroy.code, destroy.stdout + destroy.stderr).to.equal(0);
+    const runDir = /^Run report: (.+)$/m.exec(destroy.stdout)?.[1];
+    expect(runDir, destroy.stdout).to.be.a('string');
+    const report = JSON.parse(await readFile(path.join(runDir!, 'report.json'), 'utf8')) as RunReport;
+    const markdown = await readFile(path.join(runDir!, 'report.md'), 'utf8');
+    const resolved = resolveTarget(deployment).resolved;
+    const rest = armRest(clients, emulator.endpoint, { pollIntervalMs: 10 });
+    const deletedVault = await rest.get(`/subscriptions/${clients.subscriptionId}/providers/Microsoft.KeyVault/locations/${resolved.location}/deletedVaults/${resolved.names.keyVault}`, keyVaultApiVersion);
+    return { output: destroy.stdout, deletedVault, vault: resolved.names.keyVault, report, markdown };
+  }
+
+  it('test (purge protection off): the soft-deleted vault is purged after the stack delete; the run report says so', async () => {
+    const { output, deletedVault, vault, report, markdown } = await deployAndDestroy('westeu-test-1');
+    expect(deletedVault).to.equal(undefined);
+    expect(output).to.include(`Key Vault ${vault}: soft-deleted vault purged`);
+    expect(report.outcome).to.equal('succeeded');
+    expect(report.result?.keyVault).to.deep.equal({ vault, action: 'purged' });
+    expect(markdown).to.include(`**Key Vault:** \`${vault}\` purged (purge protection off)`);
+    expect(markdown).not.to.include('az keyvault recover');
+  });
+
+  it('prod (purge protection on): the vault stays soft-deleted; the output and the run report say until when and how to recover it', async () => {
+    const { output, deletedVault, vault, report, markdown } = await deployAndDestroy('westeu-prod-1');
+    const props = deletedVault?.['properties'] as { scheduledPurgeDate: string; purgeProtectionEnabled: boolean };
+    expect(props.purgeProtectionEnabled).to.equal(true);
+    expect(props.scheduledPurgeDate).to.match(/^\d{4}-\d\d-\d\dT/);
+    expect(output).to.include(`Key Vault ${vault}: stays soft-deleted until ${props.scheduledPurgeDate}`);
+    expect(output).to.include('createMode recover');
+    const recover = `az keyvault recover --name ${vault}`;
+    expect(report.result?.keyVault).to.deep.equal({ vault, action: 'retained', scheduledPurgeDate: props.scheduledPurgeDate, recover });
+    expect(markdown).to.include(`**Key Vault:** \`${vault}\` retained (soft-deleted, purge protection on) until ${props.scheduledPurgeDate}; before a redeploy: \`${recover}\``);
+  });
+});
