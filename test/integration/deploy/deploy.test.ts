@@ -2,105 +2,33 @@
 // the real SDK clients over HTTPS, one shared Bicep process (preflight and the emulator's expansion).
 // Where a test stands for the pipeline, its world is bootstrapped by the real bootstrap and deploys as
 // the CI identity (the object id bootstrap gave the deployment role), as `deploy --emulator --as ci`.
-import { spawn } from 'node:child_process';
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { createArmClients, type ArmClients } from '@complianceflow/cli/arm/clients.ts';
-import { defaultEmulatorPrincipalId, emulatorCiPrincipalId } from '@complianceflow/core/arm/emulator-token.ts';
-import { deploymentShapes } from '@complianceflow/cli/bootstrap/resource-types.ts';
-import { checkRoleCoverage, prepareBootstrap, runBootstrap } from '@complianceflow/cli/bootstrap/run.ts';
-import { openBicep, type Bicep } from '@complianceflow/core/bicep/index.ts';
-import { deleteStack, deploymentWhatIf, getStack, managedResourceIds, requiredNamespaces, stackDefinition } from '@complianceflow/cli/deploy/arm-phases.ts';
+import { emulatorCiPrincipalId } from '@complianceflow/core/arm/emulator-token.ts';
+import { deleteStack, deploymentWhatIf, getStack, managedResourceIds, stackDefinition } from '@complianceflow/cli/deploy/arm-phases.ts';
 import { resolveTarget, runPreflight } from '@complianceflow/cli/deploy/preflight.ts';
-import type { ArmSession } from '@complianceflow/cli/arm/session.ts';
-import { runDeploy, type DeployRequest, type DeployResult } from '@complianceflow/cli/deploy/pipeline.ts';
+import { runDeploy, type DeployResult } from '@complianceflow/cli/deploy/pipeline.ts';
 import { createProgress } from '@complianceflow/cli/deploy/progress.ts';
 import { CliError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
-import { DeploymentLockedError, readLockStatus } from '@complianceflow/cli/lock/index.ts';
+import { DeploymentLockedError } from '@complianceflow/cli/lock/index.ts';
 import { latestUploadedReport } from '@complianceflow/cli/report/store.ts';
-import { bicepExpander, startEmulator, type EmulatorOptions, type RunningEmulator } from '@complianceflow/arm-emulator/index.ts';
-import { startAzuriteBlob, type AzuriteBlob } from '../../support/azurite.ts';
+import type { EmulatorOptions } from '@complianceflow/arm-emulator/index.ts';
 import { repoRoot } from '@complianceflow/core/repo-root.ts';
+import { startLockHolder } from '../../support/lock-holder-process.ts';
+import { deployInto, reportTexts as allReportTexts, snapshotTypes, startEmulatorWorld, startServices, type CapturedDeploy, type DeployOptions, type EmulatorWorld, type Services } from '../../support/world.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const snapshotTypes = async (deployment: string): Promise<{ type: string }[]> =>
-  (JSON.parse(await readFile(path.join(repoRoot, 'deployments/snapshots', `${deployment}.json`), 'utf8')) as { resources: { type: string }[] }).resources;
-
-interface World {
-  emulator: RunningEmulator;
-  /** The subscription owner's clients (set-up and inspection). */
-  clients: ArmClients;
-  /** Who deploys: the CI identity in a bootstrapped world, else the owner. */
-  principalId: string;
-  deployClients: ArmClients;
-  close(): Promise<void>;
-}
-
-let bicep: Bicep;
-let azurite: AzuriteBlob;
-const temps: string[] = [];
-const tempDir = async (prefix: string): Promise<string> => {
-  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-};
-
-/**
- * An emulator in this process. `ci`: the real bootstrap, and deploys as the CI identity (the pipeline);
- * otherwise only what a deploy needs of a bootstrapped subscription (providers, NetworkWatcherRG),
- * deploying as the owner — for worlds the bootstrap's writes would only slow down (latency, faults).
- */
-async function startWorld(options: Partial<EmulatorOptions> = {}, { ci = false } = {}): Promise<World> {
-  const emulator = await startEmulator({ stateDir: await tempDir('cf-deploy-emu-'), port: 0, latency: { defaultMs: 0 }, expander: bicepExpander(async () => bicep), ...options });
-  const target = { kind: 'emulator' as const, subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem };
-  const retryOptions = { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 };
-  const clients = createArmClients(target, { retryOptions });
-  if (ci) {
-    const prepared = checkRoleCoverage(prepareBootstrap({ subscriptionId: emulator.subscriptionId }), await deploymentShapes());
-    await runBootstrap(prepared, { subscriptionId: emulator.subscriptionId, target, dryRun: false, renderer: 'silent', print: () => {}, pollIntervalMs: 20 });
-    return { emulator, clients, principalId: emulatorCiPrincipalId, deployClients: createArmClients({ ...target, principalId: emulatorCiPrincipalId }, { retryOptions }), close: () => emulator.close() };
-  }
-  for (const ns of requiredNamespaces((await snapshotTypes('westeu-test-1')) as never)) await clients.resources.providers.register(ns);
-  await clients.resources.resourceGroups.createOrUpdate('NetworkWatcherRG', { location: 'westeurope' });
-  return { emulator, clients, principalId: defaultEmulatorPrincipalId, deployClients: clients, close: () => emulator.close() };
-}
-
-function session(world: World): ArmSession {
-  return { clients: world.deployClients, where: `the ARM emulator at ${world.emulator.endpoint}`, emulator: true, principalId: world.principalId, close: async () => {} };
-}
-
-interface Captured {
-  lines: string[];
-}
-
-async function deploy(world: World, deployment: string, options: Partial<DeployRequest> & { runsDir?: string } = {}): Promise<DeployResult & Captured> {
-  const lines: string[] = [];
-  const write = (line: string): void => void lines.push(line);
-  const progress = createProgress('plain', {}, write);
-  // print() writes to stdout: capture it too, to check what a person would see.
-  progress.print = write;
-  const result = await runDeploy(
-    { deployment, command: `deploy ${deployment} --emulator --yes`, yes: true, allowDelete: false, format: 'text', ...options },
-    {
-      bicep,
-      openArm: async () => session(world),
-      openLockStore: async () => azurite.lockStore(),
-      progress,
-      runsDir: options.runsDir ?? (await tempDir('cf-runs-')),
-      poll: { updateIntervalInMs: 10 },
-    },
-  );
-  return { ...result, lines };
-}
+type World = EmulatorWorld;
+let services: Services;
+const tempDir = (prefix: string): Promise<string> => services.tempDir(prefix);
+const startWorld = (options: Partial<EmulatorOptions> = {}, setUp: { ci?: boolean; bare?: boolean } = {}): Promise<World> => startEmulatorWorld(services, options, setUp);
+const deploy = (world: World, deployment: string, options: DeployOptions = {}): Promise<CapturedDeploy> => deployInto(services, world, deployment, options);
 
 async function reportTexts(dir: string): Promise<string> {
-  const files = await readdir(dir);
-  expect(files.sort()).to.deep.equal(['report.json', 'report.md', 'report.txt']);
-  return (await Promise.all(files.map((f) => readFile(path.join(dir, f), 'utf8')))).join('\n');
+  expect((await readdir(dir)).sort()).to.deep.equal(['report.json', 'report.md', 'report.txt']);
+  return allReportTexts(dir);
 }
 
 /** Things that must never appear in output or a report. */
@@ -113,14 +41,9 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
   this.timeout(240_000);
 
   before(async () => {
-    bicep = await openBicep({ onWarning: () => {} });
-    azurite = await startAzuriteBlob();
+    services = await startServices();
   });
-  after(async () => {
-    await azurite?.stop();
-    await bicep?.dispose();
-    for (const dir of temps) await rm(dir, { recursive: true, force: true });
-  });
+  after(async () => services?.close());
 
   describe('one deployment, deployed, redeployed, changed and destroyed', () => {
     let world: World;
@@ -149,10 +72,10 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
       expect(texts).to.include(`${planned} to create`);
       expectNoSecrets(texts + result.lines.join('\n'));
       // uploaded next to the lock
-      const uploaded = await latestUploadedReport('westeu-test-1', azurite.lockStore());
+      const uploaded = await latestUploadedReport('westeu-test-1', services.azurite.lockStore());
       expect(uploaded?.runId).to.equal(result.report!.runId);
       // the lock was released
-      expect((await azurite.lockStore().container.getBlockBlobClient('locks/westeu-test-1.lock').getProperties()).leaseState).to.equal('available');
+      expect((await services.azurite.lockStore().container.getBlockBlobClient('locks/westeu-test-1.lock').getProperties()).leaseState).to.equal('available');
     });
 
     it('the stack was written by the CI identity (the token\'s object id), the deploying identity', async () => {
@@ -221,7 +144,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
 
     it('two deploys of one deployment: one runs, the other exits "locked" naming the holder', async () => {
       const outcomes = await Promise.allSettled([deploy(world, 'westeu-test-1'), deploy(world, 'westeu-test-1')]);
-      const done = outcomes.filter((o): o is PromiseFulfilledResult<DeployResult & Captured> => o.status === 'fulfilled');
+      const done = outcomes.filter((o): o is PromiseFulfilledResult<CapturedDeploy> => o.status === 'fulfilled');
       const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
       expect(done).to.have.length(1);
       expect(refused).to.have.length(1);
@@ -269,7 +192,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
     it('test: Delete, and the resource is gone', async () => {
       expect((await deploy(world, 'westeu-test-1')).exitCode).to.equal(ExitCode.Success);
       // The fallback where ARM offers no stack what-if: deployment what-if + the stack's removals.
-      const preflight = await runPreflight(resolveTarget('westeu-test-1', withoutHub), bicep);
+      const preflight = await runPreflight(resolveTarget('westeu-test-1', withoutHub), services.bicep);
       const existing = await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1');
       const fallback = await deploymentWhatIf(world.clients, { deployment: 'westeu-test-1', location: preflight.location, template: preflight.template, parameters: preflight.parameters, stack: preflight.stack }, existing, { updateIntervalInMs: 10 });
       expect(fallback.source).to.equal('deployment');
@@ -317,14 +240,11 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
     it('the next run is refused while the dead run\'s lease lasts, then takes the lock and converges', async function () {
       this.timeout(120_000);
       const world = await startWorld({ latency: { defaultMs: 1500 } });
-      const child = spawn(process.execPath, [path.join(here, '../../support/lock-holder.ts'), String(azurite.port), 'deployment-locks', 'westeu-test-1', '30'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      // The dead run's lease: long enough to outlast the preflight and the stack PUT below.
+      const child = await startLockHolder(services.azurite.port, 'deployment-locks', 'westeu-test-1', 30);
       try {
-        await new Promise<void>((resolve, reject) => {
-          child.stdout!.on('data', (c: Buffer) => c.toString().includes('ACQUIRED') && resolve());
-          child.once('exit', (code) => reject(new Error(`lock holder exited with ${code}`)));
-        });
         // What the dead run had started: the stack PUT, still running when the process died.
-        const preflight = await runPreflight(resolveTarget('westeu-test-1'), bicep);
+        const preflight = await runPreflight(resolveTarget('westeu-test-1'), services.bicep);
         await world.clients.stacks.deploymentStacks.beginCreateOrUpdateAtSubscription(
           'cf-westeu-test-1',
           stackDefinition({ deployment: 'westeu-test-1', location: preflight.location, template: preflight.template, parameters: preflight.parameters, stack: preflight.stack, principalId: undefined }),
@@ -335,13 +255,11 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
         expect(refused).to.be.instanceOf(DeploymentLockedError);
         expect((refused as DeploymentLockedError).message).to.include(`child-${child.pid}`);
 
-        const deadline = Date.now() + 45_000;
-        while ((await readLockStatus(azurite.lockStore(), 'westeu-test-1')).locked) {
-          expect(Date.now()).to.be.below(deadline);
-          await new Promise((r) => setTimeout(r, 500));
-        }
-        const result = await deploy(world, 'westeu-test-1');
+        // The next run waits for the lock: it is free once the dead run's lease has run out.
+        const result = await deploy(world, 'westeu-test-1', { lockWaitMs: 110_000 });
         expect(result.exitCode, result.lines.join('\n')).to.equal(ExitCode.Success);
+        // It did wait: for the dead run's lock, not for anything else.
+        expect(result.lines.join('\n')).to.include(`run child-${child.pid}`).and.include('waiting for it to be released or to expire');
         const stack = await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1');
         expect(stack?.properties?.provisioningState).to.equal('succeeded');
         // The dead run's stack PUT finished: this run is its follow-up (the default domain fed back, +4).
@@ -361,7 +279,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
       let error: unknown;
       try {
         await runDeploy({ deployment: 'westeu-test-1', command: 'deploy westeu-test-1', yes: true, allowDelete: false, format: 'text', registryRoot: root }, {
-          bicep,
+          bicep: services.bicep,
           openArm: () => Promise.reject(new Error('must not open ARM')),
           openLockStore: () => Promise.reject(new Error('must not open the lock store')),
           progress: createProgress('silent'),
@@ -379,7 +297,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
       const profile = path.join(root, 'deployments/profiles/test.yaml');
       await writeFile(profile, (await readFile(profile, 'utf8')).replace(/monthlyUsd: \d+/, 'monthlyUsd: 50'));
       const error = await runDeploy({ deployment: 'westeu-test-1', command: 'deploy westeu-test-1', yes: true, allowDelete: false, format: 'text', registryRoot: root }, {
-        bicep,
+        bicep: services.bicep,
         openArm: () => Promise.reject(new Error('must not open ARM')),
         openLockStore: () => Promise.reject(new Error('must not open the lock store')),
         progress: createProgress('silent'),
@@ -415,7 +333,8 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
         expect(result.report!.outcome).to.equal('failed');
         expect(result.report!.error!.message).to.include('RequestDisallowedByPolicy').and.include('cf-no-redis-here');
         expect(result.lines.join('\n')).to.include('cf-no-redis-here');
-        expect(await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1')).to.satisfy((s: unknown) => s === undefined || (s as { properties?: { provisioningState?: string } }).properties?.provisioningState === 'failed');
+        // ARM refuses the stack PUT while validating the template: no stack is written.
+        expect(await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1')).to.equal(undefined);
         expect((await world.clients.resources.resourceGroups.checkExistence('rg-cf-westeu-test-1')).body).to.equal(false);
       } finally {
         await world.close();
@@ -423,16 +342,15 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
     });
 
     it('a subscription that was not bootstrapped: says which providers are missing and which command fixes it, takes no ARM write', async () => {
-      const emulator = await startEmulator({ stateDir: await tempDir('cf-deploy-emu-'), port: 0, latency: { defaultMs: 0 }, expander: bicepExpander(async () => bicep) });
+      const world = await startWorld({}, { bare: true });
       try {
-        const clients = createArmClients({ kind: 'emulator', subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem });
-        const result = await deploy({ emulator, clients, principalId: defaultEmulatorPrincipalId, deployClients: clients, close: () => emulator.close() }, 'westeu-test-1');
+        const result = await deploy(world, 'westeu-test-1');
         expect(result.exitCode).to.equal(ExitCode.Failed);
         expect(result.report!.error!.message).to.include('not registered').and.include('Microsoft.KeyVault');
         expect(result.report!.error!.hint).to.include('cf-infra bootstrap');
-        expect(await getStack(clients, 'cf-westeu-test-1', 'westeu-test-1')).to.equal(undefined);
+        expect(await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1')).to.equal(undefined);
       } finally {
-        await emulator.close();
+        await world.close();
       }
     });
 
@@ -440,7 +358,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
       let error: unknown;
       try {
         await runDeploy({ deployment: 'westeu-tset-1', command: 'deploy westeu-tset-1', yes: true, allowDelete: false, format: 'text' }, {
-          bicep,
+          bicep: services.bicep,
           openArm: () => Promise.reject(new Error('must not open ARM')),
           openLockStore: () => Promise.reject(new Error('must not open the lock store')),
           progress: createProgress('silent'),

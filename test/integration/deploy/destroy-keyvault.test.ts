@@ -1,48 +1,31 @@
 // Destroy and the deployment's Key Vault: without purge protection (test) the soft-deleted vault is
 // purged; with it (prod) the vault stays soft-deleted and the output and the run report say until when.
-// Same harness as deploy.test.ts: the ARM emulator in this process, a real Azurite, one Bicep process;
+// The world of test/support/world.ts (the ARM emulator in this process, a real Azurite, one Bicep process);
 // the destroy itself is `node packages/cli/src/cli.ts destroy …` in a child process against them.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
-import { createArmClients, type ArmClients } from '@complianceflow/cli/arm/clients.ts';
-import { defaultEmulatorPrincipalId } from '@complianceflow/core/arm/emulator-token.ts';
 import { armRest } from '@complianceflow/cli/bootstrap/arm-rest.ts';
-import { openBicep, type Bicep } from '@complianceflow/core/bicep/index.ts';
-import { requiredNamespaces } from '@complianceflow/cli/deploy/arm-phases.ts';
 import { keyVaultApiVersion } from '@complianceflow/cli/deploy/key-vault-retention.ts';
 import { resolveTarget } from '@complianceflow/cli/deploy/preflight.ts';
-import { runDeploy } from '@complianceflow/cli/deploy/pipeline.ts';
 import type { RunReport } from '@complianceflow/cli/report/model.ts';
-import { createProgress } from '@complianceflow/cli/deploy/progress.ts';
-import { bicepExpander, startEmulator, type RunningEmulator } from '@complianceflow/arm-emulator/index.ts';
-import { startAzuriteBlob, type AzuriteBlob } from '../../support/azurite.ts';
-import { cfInfra, repoRoot } from '../../support/cli.ts';
+import { cfInfra } from '../../support/cli.ts';
+import { deployInto, startEmulatorWorld, startServices, type EmulatorWorld, type Services } from '../../support/world.ts';
 
 describe('cf-infra destroy and the soft-deleted Key Vault (emulator + Azurite)', function () {
   this.timeout(240_000);
-  let bicep: Bicep;
-  let azurite: AzuriteBlob;
-  let emulator: RunningEmulator;
-  let clients: ArmClients;
+  let shared: Services;
+  let world: EmulatorWorld;
   let tmp: string;
 
   before(async () => {
-    bicep = await openBicep({ onWarning: () => {} });
-    azurite = await startAzuriteBlob();
-    tmp = await mkdtemp(path.join(os.tmpdir(), 'cf-destroy-kv-'));
-    emulator = await startEmulator({ stateDir: path.join(tmp, 'emu'), port: 0, latency: { defaultMs: 0 }, expander: bicepExpander(async () => bicep) });
-    clients = createArmClients({ kind: 'emulator', subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem }, { retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 } });
-    const types = (JSON.parse(await readFile(path.join(repoRoot, 'deployments/snapshots/westeu-test-1.json'), 'utf8')) as { resources: { type: string }[] }).resources;
-    for (const ns of requiredNamespaces(types as never)) await clients.resources.providers.register(ns);
-    await clients.resources.resourceGroups.createOrUpdate('NetworkWatcherRG', { location: 'westeurope' });
+    shared = await startServices();
+    world = await startEmulatorWorld(shared);
+    tmp = await shared.tempDir('cf-destroy-kv-');
   });
   after(async () => {
-    await emulator?.close();
-    await azurite?.stop();
-    await bicep?.dispose();
-    if (tmp !== undefined) await rm(tmp, { recursive: true, force: true });
+    await world?.close();
+    await shared?.close();
   });
 
   interface Destroyed {
@@ -54,21 +37,10 @@ describe('cf-infra destroy and the soft-deleted Key Vault (emulator + Azurite)',
   }
 
   async function deployAndDestroy(deployment: string): Promise<Destroyed> {
-    const progress = createProgress('plain', {}, () => {});
-    progress.print = () => {};
-    const result = await runDeploy(
-      { deployment, command: `deploy ${deployment} --emulator --yes`, yes: true, allowDelete: false, format: 'text' },
-      {
-        bicep,
-        openArm: async () => ({ clients, where: 'the ARM emulator', emulator: true, principalId: defaultEmulatorPrincipalId, close: async () => {} }),
-        openLockStore: async () => azurite.lockStore(),
-        progress,
-        runsDir: path.join(tmp, `runs-${deployment}`),
-        poll: { updateIntervalInMs: 10 },
-      },
-    );
+    const { emulator, clients } = world;
+    const result = await deployInto(shared, world, deployment, { runsDir: path.join(tmp, `runs-${deployment}`) });
     expect(result.exitCode, `deploy ${deployment}`).to.equal(0);
-    const env = { ARM_EMULATOR_ENDPOINT: emulator.endpoint, ARM_EMULATOR_STATE_DIR: emulator.stateDir, AZURITE_BLOB_PORT: String(azurite.port), CF_RUNS_DIR: path.join(tmp, 'destroy-runs') };
+    const env = { ARM_EMULATOR_ENDPOINT: emulator.endpoint, ARM_EMULATOR_STATE_DIR: emulator.stateDir, AZURITE_BLOB_PORT: String(shared.azurite.port), CF_RUNS_DIR: path.join(tmp, 'destroy-runs') };
     const destroy = await cfInfra(['destroy', deployment, '--emulator', '--confirm', deployment, ...(deployment.includes('-prod-') ? ['--allow-prod'] : [])], env);
     expect(destroy.code, destroy.stdout + destroy.stderr).to.equal(0);
     const runDir = /^Run report: (.+)$/m.exec(destroy.stdout)?.[1];

@@ -1,8 +1,6 @@
 // The deployment lock against a real Azurite blob service (leases, metadata, append blobs).
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { acquireDeploymentLock, type DeploymentLock } from '@complianceflow/cli/lock/deployment-lock.ts';
 import { DeploymentLockedError } from '@complianceflow/cli/lock/errors.ts';
@@ -10,11 +8,9 @@ import { breakDeploymentLock, readLockAuditLog, readLockStatus } from '@complian
 import { lockBlobName, type LockStore } from '@complianceflow/cli/lock/store.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { startAzuriteBlob, type AzuriteBlob } from '../../support/azurite.ts';
-import { repoRoot } from '@complianceflow/core/repo-root.ts';
+import { startLockHolder } from '../../support/lock-holder-process.ts';
+import { cliPath, repoRoot } from '../../support/cli.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const holderScript = path.join(here, '../../support/lock-holder.ts');
-const cli = path.join(repoRoot, 'packages/cli/src/cli.ts');
 
 interface Run {
   code: number | null;
@@ -31,26 +27,11 @@ function waitExit(child: ChildProcess): Promise<Run> {
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
 }
 
-/** Starts a child that takes the lock; resolves once it printed ACQUIRED. */
-async function startHolder(azurite: AzuriteBlob, container: string, deployment: string, leaseSeconds = 15): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [holderScript, String(azurite.port), container, deployment, String(leaseSeconds)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('ACQUIRED')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`lock holder exited with ${code}: ${err}`)));
-  });
-  return child;
-}
+const startHolder = (azurite: AzuriteBlob, container: string, deployment: string, leaseSeconds = 15): Promise<ChildProcess> =>
+  startLockHolder(azurite.port, container, deployment, leaseSeconds);
 
 function runCli(args: string[], azurite: AzuriteBlob, container: string): Promise<Run> {
-  const child = spawn(process.execPath, [cli, ...args], {
+  const child = spawn(process.execPath, [cliPath, ...args], {
     cwd: repoRoot,
     env: { ...process.env, AZURITE_BLOB_PORT: String(azurite.port), CF_LOCK_CONTAINER: container },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -163,11 +144,11 @@ describe('deployment lock (Azurite)', function () {
     // Still locked right after the kill: the lease outlives the process until it expires.
     await expectLocked(store, 'northeu-prod-1');
 
-    await new Promise((r) => setTimeout(r, 17_000)); // > 15 s lease
-
+    // Waits on the condition, not for a fixed time: the next run takes the lock once the dead holder's lease ran out.
+    const next = await acquireDeploymentLock(store, { deployment: 'northeu-prod-1', runId: 'next', command: 'deploy northeu-prod-1', handleSignals: false, waitMs: 55_000, waitPollMs: 250 });
+    // The live holder's first lease began before the dead one's and has run out as well: it holds the lock by renewing.
     expect(lost).to.equal(undefined);
     expect((await expectLocked(store, 'westeu-prod-1')).holder?.runId).to.equal('live');
-    const next = await acquireDeploymentLock(store, { deployment: 'northeu-prod-1', runId: 'next', command: 'deploy northeu-prod-1', handleSignals: false });
     await next.release();
     await live.release();
   });
@@ -218,16 +199,16 @@ describe('deployment lock (Azurite)', function () {
   });
 
   it('tells the run when its lock was broken: the next renewal fails and onLost fires', async () => {
-    let lost: Error | undefined;
+    let onLost: (e: Error) => void = () => {};
+    const lostReported = new Promise<Error>((resolve) => (onLost = resolve));
     const lock = await acquireDeploymentLock(store, {
       deployment: 'westeu-test-4', runId: 'victim', command: 'deploy westeu-test-4', renewEveryMs: 300,
-      handleSignals: false, onLost: (e) => (lost = e),
+      handleSignals: false, onLost: (e) => onLost(e),
     });
     const result = await breakDeploymentLock(store, 'westeu-test-4', { by: 'admin on ops-box' });
     expect(result.broken).to.equal(true);
     expect(result.auditLine).to.match(/^\d{4}-\d\d-\d\dT.* admin on ops-box broke the lock held by .*run victim/);
-    const deadline = Date.now() + 10_000;
-    while (lost === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const lost = await lostReported;
     expect(lock.lost?.message).to.include('lost the lock of deployment "westeu-test-4"');
     expect(lost).to.equal(lock.lost);
     await lock.release(); // nothing to release any more, and no error

@@ -4,66 +4,42 @@
 // server was created with among them) and a second deploy keeps them (same versions); no value in
 // any output or report; the Key Vault check passes, and fails naming a deleted secret; a soft-deleted
 // generated secret fails the next deploy's secrets phase (never overwritten, never silently replaced).
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { createArmClients, type ArmClients } from '@complianceflow/cli/arm/clients.ts';
+import type { ArmClients } from '@complianceflow/cli/arm/clients.ts';
 import { EmulatorCredential } from '@complianceflow/cli/arm/emulator-credential.ts';
-import { defaultEmulatorPrincipalId } from '@complianceflow/core/arm/emulator-token.ts';
-import { openBicep, type Bicep } from '@complianceflow/core/bicep/index.ts';
-import { requiredNamespaces } from '@complianceflow/cli/deploy/arm-phases.ts';
-import type { ArmSession } from '@complianceflow/cli/arm/session.ts';
-import { runDeploy, type DeployResult } from '@complianceflow/cli/deploy/pipeline.ts';
+import type { DeployResult } from '@complianceflow/cli/deploy/pipeline.ts';
 import { main } from '@complianceflow/cli/cli.ts';
-import { createProgress } from '@complianceflow/cli/deploy/progress.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { secretClient } from '@complianceflow/cli/secrets/client.ts';
 import { expectedSecrets, vaultOf } from '@complianceflow/cli/secrets/expected.ts';
 import { postDeploySecrets } from '@complianceflow/cli/secrets/names.ts';
 import { keyVaultCheckName, keyVaultChecksFor, readSecrets } from '@complianceflow/cli/validate/key-vault-checks.ts';
 import { runChecks } from '@complianceflow/cli/validate/runner.ts';
-import { bicepExpander, startEmulator, type RunningEmulator } from '@complianceflow/arm-emulator/index.ts';
-import { startAzuriteBlob, type AzuriteBlob } from '../../support/azurite.ts';
+import type { RunningEmulator } from '@complianceflow/arm-emulator/index.ts';
+import { deployInto, reportTexts, startEmulatorWorld, startServices, type EmulatorWorld, type Services } from '../../support/world.ts';
 import { repoRoot } from '@complianceflow/core/repo-root.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const deployment = 'westeu-test-1';
 
 describe('Key Vault secrets after a deploy (emulator + Azurite, real SDK clients)', function () {
   this.timeout(240_000);
-  let bicep: Bicep;
-  let azurite: AzuriteBlob;
+  let shared: Services;
+  let world: EmulatorWorld;
   let emulator: RunningEmulator;
   let clients: ArmClients;
-  const temps: string[] = [];
-  const tempDir = async (prefix: string): Promise<string> => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
-    temps.push(dir);
-    return dir;
-  };
   let services: string[];
   let first: DeployResult & { lines: string[]; texts: string };
   /** Every secret value read from the vault: none may appear in any output. */
   const values: string[] = [];
 
-  const session = (): ArmSession => ({ clients, where: `the ARM emulator at ${emulator.endpoint}`, emulator: true, principalId: defaultEmulatorPrincipalId, close: async () => {} });
   const access = () => ({ credential: new EmulatorCredential(), emulatorCaPem: emulator.caPem, retryOptions: { maxRetries: 0 } });
 
   async function deploy(): Promise<DeployResult & { lines: string[]; texts: string }> {
-    const lines: string[] = [];
-    const write = (line: string): void => void lines.push(line);
-    const progress = createProgress('plain', {}, write);
-    progress.print = write;
-    const runsDir = await tempDir('cf-kv-runs-');
-    const result = await runDeploy(
-      { deployment, command: `deploy ${deployment} --emulator --yes`, yes: true, allowDelete: false, format: 'text' },
-      { bicep, openArm: async () => session(), openLockStore: async () => azurite.lockStore(), progress, runsDir, poll: { updateIntervalInMs: 10 } },
-    );
-    const files = result.reportDir === undefined ? [] : await readdir(result.reportDir);
-    const texts = (await Promise.all(files.map((f) => readFile(path.join(result.reportDir!, f), 'utf8')))).join('\n');
-    return { ...result, lines, texts };
+    const result = await deployInto(shared, world, deployment);
+    const texts = result.reportDir === undefined ? '' : await reportTexts(result.reportDir);
+    return { ...result, texts };
   }
 
   const expectNoValue = (text: string): void => {
@@ -74,21 +50,15 @@ describe('Key Vault secrets after a deploy (emulator + Azurite, real SDK clients
   };
 
   before(async () => {
-    bicep = await openBicep({ onWarning: () => {} });
-    azurite = await startAzuriteBlob();
-    emulator = await startEmulator({ stateDir: await tempDir('cf-kv-emu-'), port: 0, latency: { defaultMs: 0 }, expander: bicepExpander(async () => bicep) });
-    clients = createArmClients({ kind: 'emulator', subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem }, { retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 } });
-    const snapshot = JSON.parse(await readFile(path.join(repoRoot, 'deployments/snapshots', `${deployment}.json`), 'utf8')) as { resources: { type: string }[] };
-    for (const ns of requiredNamespaces(snapshot.resources as never)) await clients.resources.providers.register(ns);
-    await clients.resources.resourceGroups.createOrUpdate('NetworkWatcherRG', { location: 'westeurope' });
+    shared = await startServices();
+    world = await startEmulatorWorld(shared);
+    ({ emulator, clients } = world);
     services = (JSON.parse(JSON.stringify((await import('yaml')).parse(await readFile(path.join(repoRoot, 'deployments/catalog.yaml'), 'utf8')))) as { services: string[] }).services;
     first = await deploy();
   });
   after(async () => {
-    await emulator?.close();
-    await azurite?.stop();
-    await bicep?.dispose();
-    for (const dir of temps) await rm(dir, { recursive: true, force: true });
+    await world?.close();
+    await shared?.close();
   });
 
   it('the stack output security.keyVaultUri leads to the emulator', () => {
@@ -198,7 +168,7 @@ describe('Key Vault secrets after a deploy (emulator + Azurite, real SDK clients
     const error = console.error;
     const out: string[] = [];
     const err: string[] = [];
-    Object.assign(process.env, { ARM_EMULATOR_ENDPOINT: emulator.endpoint, ARM_EMULATOR_CA: emulator.caPath, ARM_EMULATOR_SUBSCRIPTION_ID: emulator.subscriptionId, AZURITE_BLOB_PORT: String(azurite.port) });
+    Object.assign(process.env, { ARM_EMULATOR_ENDPOINT: emulator.endpoint, ARM_EMULATOR_CA: emulator.caPath, ARM_EMULATOR_SUBSCRIPTION_ID: emulator.subscriptionId, AZURITE_BLOB_PORT: String(shared.azurite.port) });
     console.log = (...a: unknown[]) => void out.push(a.join(' '));
     console.error = (...a: unknown[]) => void err.push(a.join(' '));
     try {
@@ -277,9 +247,10 @@ describe('Key Vault secrets after a deploy (emulator + Azurite, real SDK clients
   });
   it('restarted on another port with Key Vault RBAC on: the stack output follows the port; the workload identity reads everything, the deployer (no role) is refused', async () => {
     const stackName = first.stack!.name!;
-    await emulator.close();
-    emulator = await startEmulator({ stateDir: emulator.stateDir, port: 0, latency: { defaultMs: 0 }, expander: bicepExpander(async () => bicep), keyVaultRbac: true });
-    clients = createArmClients({ kind: 'emulator', subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem }, { retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 } });
+    await world.close();
+    // The same state, restarted with RBAC on the vaults (already set up: nothing more to do).
+    world = await startEmulatorWorld(shared, { stateDir: emulator.stateDir, keyVaultRbac: true }, { bare: true });
+    ({ emulator, clients } = world);
     const stack = await clients.stacks.deploymentStacks.getAtSubscription(stackName);
     expect(vaultOf(stack)!.url.startsWith(`${emulator.endpoint}/keyvault/`)).to.equal(true);
     const [check] = await runChecks(keyVaultChecksFor(stack, services, { kind: 'emulator', caPem: emulator.caPem }) as never);

@@ -1,21 +1,15 @@
 // validate against the ARM emulator (in this process) + Azurite: the deploy pipeline's last phase runs
 // the ARM-level checks on the stack it applied, and the suite of `cf-infra validate --emulator`
 // checks that stack and PostgreSQL and Redis of a real local native environment.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { ResolvedDeployment } from '@complianceflow/cli/config/resolve.ts';
-import { createArmClients, type ArmClients } from '@complianceflow/cli/arm/clients.ts';
-import { defaultEmulatorPrincipalId } from '@complianceflow/core/arm/emulator-token.ts';
-import { openBicep, type Bicep } from '@complianceflow/core/bicep/index.ts';
-import { apiVersionsByType, getStack, managedResourceIds, requiredNamespaces, typeOfId } from '@complianceflow/cli/deploy/arm-phases.ts';
-import { runDeploy } from '@complianceflow/cli/deploy/pipeline.ts';
-import { resolveTarget, runPreflight } from '@complianceflow/cli/deploy/preflight.ts';
-import { createProgress } from '@complianceflow/cli/deploy/progress.ts';
-import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { loadCatalog } from '@complianceflow/cli/local/catalog.ts';
-import { nativeDown, nativeUp } from '@complianceflow/cli/local/native-stack.ts';
+import type { ArmClients } from '@complianceflow/cli/arm/clients.ts';
+import { apiVersionsByType, getStack, managedResourceIds, typeOfId } from '@complianceflow/cli/deploy/arm-phases.ts';
+import { resolveTarget, runPreflight } from '@complianceflow/cli/deploy/preflight.ts';
+import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import type { LocalSettings } from '@complianceflow/cli/local/settings.ts';
 import { missingDiagnosticSettings, type ArmContext } from '@complianceflow/cli/validate/arm-checks.ts';
 import { azureDataChecksReason, localDataChecksReason } from '@complianceflow/cli/validate/deploy-phase.ts';
@@ -24,59 +18,42 @@ import { anyFailed } from '@complianceflow/cli/validate/model.ts';
 import { renderJson, renderTable } from '@complianceflow/cli/validate/render.ts';
 import { runChecks } from '@complianceflow/cli/validate/runner.ts';
 import { buildSuite } from '@complianceflow/cli/validate/suite.ts';
-import { bicepExpander, startEmulator, type RunningEmulator } from '@complianceflow/arm-emulator/index.ts';
-import { startAzuriteBlob, type AzuriteBlob } from '../../support/azurite.ts';
-import { settingsOnFreePorts, tempRoot } from '../../support/local-helpers.ts';
+import type { RunningEmulator } from '@complianceflow/arm-emulator/index.ts';
+import { deployInto, startEmulatorWorld, startServices, type EmulatorWorld, type Services } from '../../support/world.ts';
 
 const resolvedCatalog = () => (resolveTarget('westeu-test-1').resolved as ResolvedDeployment).catalog;
+
+/** The checks whose names start with one of `prefixes`, at least one per prefix: a loop over them cannot pass on nothing. */
+function checksOf<T extends { name: string }>(checks: T[], ...prefixes: string[]): T[] {
+  for (const prefix of prefixes) expect(checks.filter((c) => c.name.startsWith(prefix)), `no "${prefix}" check`).not.to.be.empty;
+  return checks.filter((c) => prefixes.some((prefix) => c.name.startsWith(prefix)));
+}
 
 describe('validate against the ARM emulator and the local native environment', function () {
   this.timeout(240_000);
   const deployment = 'westeu-test-1';
-  const temps: string[] = [];
-  let bicep: Bicep;
-  let azurite: AzuriteBlob;
+  let shared: Services;
+  let world: EmulatorWorld;
   let emulator: RunningEmulator;
   let clients: ArmClients;
-  let dataRoot: string;
   let settings: LocalSettings;
   let context: ArmContext;
 
   before(async () => {
-    bicep = await openBicep({ onWarning: () => {} });
-    azurite = await startAzuriteBlob();
-    const stateDir = await mkdtemp(path.join(os.tmpdir(), 'cf-validate-emu-'));
-    temps.push(stateDir);
-    emulator = await startEmulator({ stateDir, port: 0, latency: { defaultMs: 0 }, expander: bicepExpander(async () => bicep) });
-    clients = createArmClients({ kind: 'emulator', subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem }, { retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 } });
-    const preflight = await runPreflight(resolveTarget(deployment), bicep);
-    for (const ns of requiredNamespaces(preflight.plan.resources)) await clients.resources.providers.register(ns);
-    await clients.resources.resourceGroups.createOrUpdate('NetworkWatcherRG', { location: 'westeurope' });
-
-    settings = await settingsOnFreePorts();
-    dataRoot = tempRoot('cf-validate-emu-local-');
-    temps.push(dataRoot);
-    await nativeUp({ dataRoot, settings, catalog: loadCatalog(), seed: false });
+    shared = await startServices();
+    world = await startEmulatorWorld(shared);
+    ({ emulator, clients } = world);
+    settings = await shared.startNative();
   });
 
   after(async () => {
-    if (dataRoot !== undefined) await nativeDown({ dataRoot }).catch(() => undefined);
-    await emulator?.close();
-    await azurite?.stop();
-    await bicep?.dispose();
-    for (const dir of temps) await rm(dir, { recursive: true, force: true });
+    await world?.close();
+    await shared?.close();
   });
 
   it('deploy ends with validate: ARM-level checks pass (or are skipped with the reason), data checks skipped with the reason, results in the run report', async () => {
-    const lines: string[] = [];
-    const progress = createProgress('plain', {}, (line) => void lines.push(line));
-    progress.print = (line) => void lines.push(line);
-    const runsDir = await mkdtemp(path.join(os.tmpdir(), 'cf-validate-runs-'));
-    temps.push(runsDir);
-    const result = await runDeploy(
-      { deployment, command: `deploy ${deployment} --emulator --yes`, yes: true, allowDelete: false, format: 'text' },
-      { bicep, openArm: async () => ({ clients, where: `the ARM emulator at ${emulator.endpoint}`, emulator: true, principalId: defaultEmulatorPrincipalId, close: async () => {} }), openLockStore: async () => azurite.lockStore(), progress, runsDir, poll: { updateIntervalInMs: 10 } },
-    );
+    const result = await deployInto(shared, world, deployment);
+    const { lines } = result;
     expect(result.exitCode, lines.join('\n')).to.equal(ExitCode.Success);
     const checks = result.report!.result!.checks!;
     const status = Object.fromEntries(checks.map((c) => [c.name, c.status]));
@@ -88,18 +65,18 @@ describe('validate against the ARM emulator and the local native environment', f
     const endpoints = checks.find((c) => c.name === 'arm: private endpoint connections Approved')!;
     // Deployed by the subscription's Owner: the emulator approves the connections, as Azure does.
     expect(endpoints).to.include({ status: 'pass', reason: '4 private endpoints, every connection Approved' });
-    for (const c of checks.filter((x) => /^(postgres|redis):/.test(x.name))) expect(c).to.include({ status: 'skipped', reason: localDataChecksReason(deployment) });
+    for (const c of checksOf(checks, 'postgres:', 'redis:')) expect(c).to.include({ status: 'skipped', reason: localDataChecksReason(deployment) });
     // Every service of the catalogue uses Kafka: no Event Hubs consumer group to look for (Kafka groups are created on first use).
     expect(checks.find((c) => c.name === 'event hubs: consumer groups exist')).to.include({ status: 'skipped' });
     expect(checks.find((c) => c.name === 'arm: redis eviction policy')).to.include({ status: 'pass', reason: 'evictionPolicy of the cache database is allkeys-lru' });
-    for (const c of checks.filter((x) => /^(event hubs: produce|key vault|monitoring):/.test(x.name))) expect(c.status).to.equal('skipped');
+    for (const c of checksOf(checks, 'event hubs: produce', 'key vault:', 'monitoring:')) expect(c.status).to.equal('skipped');
     expect(checks.some((c) => c.status === 'fail')).to.equal(false);
     expect(lines.join('\n')).to.include('arm: every managed resource Succeeded').and.match(/\d+ passed, 0 failed, \d+ skipped/);
     const markdown = await readFile(path.join(result.reportDir!, 'report.md'), 'utf8');
     expect(markdown).to.include('| Check | Result | Reason |').and.include('| arm: public network access disabled on data services | pass |');
 
     const stack = (await getStack(clients, 'cf-westeu-test-1', deployment))!;
-    const preflight = await runPreflight(resolveTarget(deployment), bicep);
+    const preflight = await runPreflight(resolveTarget(deployment), shared.bicep);
     context = { clients, stack, apiVersions: apiVersionsByType(preflight.plan.resources), emulator: true };
   });
 
@@ -111,7 +88,7 @@ describe('validate against the ARM emulator and the local native environment', f
     expect(results.filter((r) => /^(postgres|redis): /.test(r.name) && r.status === 'pass').length).to.equal(2 * loadCatalog().services.length + 1 + 3);
     expect(results.find((r) => r.name === 'event hubs: consumer groups exist')?.reason).to.equal('no consumer in deployments/catalog.yaml uses amqp, so no Event Hubs consumer group is expected; Kafka consumers (analytics, case, notification, review, ruleengine) have no Event Hubs consumer group to check: Event Hubs creates their Kafka groups on first use');
     expect(results.find((r) => r.name === 'key vault: expected secrets readable by the services identity')?.status).to.equal('pass');
-    for (const r of results.filter((x) => /^(event hubs: produce|monitoring):/.test(x.name))) expect(r.status).to.equal('skipped');
+    for (const r of checksOf(results, 'event hubs: produce', 'monitoring:')) expect(r.status).to.equal('skipped');
     const json = renderJson(results);
     expect(json).not.to.include(settings.serviceDbPassword).and.not.to.include(settings.postgresSuperuserPassword);
   });
@@ -128,7 +105,7 @@ describe('validate against the ARM emulator and the local native environment', f
     expect(publicAccess.troubleshooting).to.equal('docs/infrastructure/Validation.md#arm-public-access');
     expect(results.find((r) => r.name === 'arm: every managed resource Succeeded')?.status).to.equal('pass');
     expect(anyFailed(results)).to.equal(true);
-    for (const r of results.filter((x) => /^(postgres|redis):/.test(x.name))) expect(r.reason).to.equal(azureDataChecksReason(deployment));
+    for (const r of checksOf(results, 'postgres:', 'redis:')) expect(r.reason).to.equal(azureDataChecksReason(deployment));
   });
 
   it('the cache database running another eviction policy than the profile fails "arm: redis eviction policy", naming both', async () => {
