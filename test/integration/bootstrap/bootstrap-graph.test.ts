@@ -332,6 +332,8 @@ describe('bootstrap: the pipeline identities over Microsoft Graph', () => {
       expect(report.variables['AZURE_CLIENT_ID']).to.equal(ci.appId);
       expect(report.variables['AZURE_PR_CLIENT_ID']).to.equal(pr.appId);
       expect(lines).to.include(`  AZURE_PR_CLIENT_ID=${pr.appId}`);
+      // With Graph there, no placeholder principal stands in for either identity.
+      expect(lines.filter((line) => line.includes('EMULATOR PLACEHOLDER'))).to.deep.equal([]);
       expect(status(report)['Role assignments of the pull-request identity (read and what-if only)']).to.equal('2 created');
 
       const prepared = checkRoleCoverage(prepareBootstrap({ subscriptionId: emu.subscriptionId }), shapes);

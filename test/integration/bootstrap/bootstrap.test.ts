@@ -200,9 +200,18 @@ describe('cf-infra bootstrap against the ARM emulator', function () {
     }
   });
 
-  it('the placeholder principals exist only in emulator mode, are labelled as such and are the ids emulator-token exports', () => {
-    expect(emulatorPlaceholderPrincipal.label).to.match(/^EMULATOR PLACEHOLDER/);
-    expect(emulatorPlaceholderPrPrincipal.label).to.match(/^EMULATOR PLACEHOLDER/);
+  it('against the emulator (no Graph) every role assignment goes to a placeholder principal, named as such in the output, with the ids emulator-token exports', async () => {
+    const fresh = await emulator();
+    try {
+      const { lines } = await bootstrap(fresh, true);
+      expect(lines.join('\n')).to.match(/CI identity.*skipped.*Microsoft Graph is not emulated/);
+      const assignments = lines.filter((line) => line.includes('role assignment: '));
+      expect(assignments.filter((line) => line.includes(`role assignment: ${emulatorPlaceholderPrincipal.label} — `))).not.to.be.empty;
+      expect(assignments.filter((line) => line.includes(`role assignment: ${emulatorPlaceholderPrPrincipal.label} — `))).not.to.be.empty;
+      expect(assignments.filter((line) => !line.includes('role assignment: EMULATOR PLACEHOLDER '))).to.deep.equal([]);
+    } finally {
+      await fresh.close();
+    }
     expect(emulatorPlaceholderPrincipal.objectId).to.equal(emulatorCiPrincipalId);
     expect(emulatorPlaceholderPrPrincipal.objectId).to.equal(emulatorPrPrincipalId);
   });

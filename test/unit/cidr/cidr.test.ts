@@ -54,6 +54,22 @@ describe('CIDR', () => {
       expect(contains(cidr('10.30.0.0/16'), cidr('10.16.0.0/12'))).to.equal(false);
     });
 
+    it('blocks that share only their first or last address overlap, in either order (the boundary is inclusive)', () => {
+      // A /32 at the very end or start of a /16 shares exactly one address with it: each of the two
+      // comparisons in overlaps() is an equality here, so a strict < in either one says "no overlap".
+      for (const [single, block] of [['10.0.255.255/32', '10.0.0.0/16'], ['10.0.0.0/32', '10.0.0.0/16'], ['10.0.0.7/32', '10.0.0.7/32']] as const) {
+        expect(overlaps(cidr(single), cidr(block)), `${single} and ${block}`).to.equal(true);
+        expect(overlaps(cidr(block), cidr(single)), `${block} and ${single}`).to.equal(true);
+      }
+    });
+
+    it('blocks one address apart do not overlap (10.0.0.0/16 ends at 10.0.255.255, 10.1.0.0/16 starts at 10.1.0.0)', () => {
+      for (const [a, b] of [['10.0.0.0/16', '10.1.0.0/16'], ['10.0.255.255/32', '10.1.0.0/16'], ['10.0.0.0/16', '10.1.0.0/32']] as const) {
+        expect(overlaps(cidr(a), cidr(b)), `${a} and ${b}`).to.equal(false);
+        expect(overlaps(cidr(b), cidr(a)), `${b} and ${a}`).to.equal(false);
+      }
+    });
+
     it('knows the RFC 1918 ranges and their edges', () => {
       expect(isRfc1918(cidr('10.255.0.0/16'))).to.equal(true);
       expect(isRfc1918(cidr('172.31.0.0/16'))).to.equal(true);
