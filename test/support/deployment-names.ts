@@ -1,0 +1,11 @@
+// The deployment names of the registry: deployments/<name>.yaml, without the registry's other files.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from '@complianceflow/core/repo-root.ts';
+
+const notDeployments = ['regions.yaml', 'catalog.yaml', 'bootstrap.yaml'];
+
+export const deploymentNames: string[] = readdirSync(path.join(repoRoot, 'deployments'))
+  .filter((f) => f.endsWith('.yaml') && !notDeployments.includes(f))
+  .map((f) => f.replace(/\.yaml$/, ''))
+  .sort();
