@@ -23,6 +23,8 @@ export interface Expansion {
 
 export interface Expander {
   expand(input: ExpandInput): Promise<Expansion>;
+  /** Starts what expanding needs ahead of the first expand. */
+  warm?(): void;
   dispose(): Promise<void>;
 }
 
@@ -33,6 +35,11 @@ export class TemplateError extends Error {}
 export function bicepExpander(open: () => Promise<Bicep> = () => openBicep({ onWarning: () => {} })): Expander {
   let session: Promise<Bicep> | undefined;
   return {
+    warm() {
+      session ??= open();
+      // A failed start is reported by the expand that needs it.
+      session.catch(() => {});
+    },
     async expand(input) {
       session ??= open();
       const bicep = await session;

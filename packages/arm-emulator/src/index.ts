@@ -34,6 +34,8 @@ export interface RunningEmulator {
   subscriptionId: string;
   tenantId: string;
   stateDir: string;
+  /** How many times the state file was written since start. */
+  saves(): number;
   close(): Promise<void>;
 }
 
@@ -75,6 +77,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const tls = loadTls(options.stateDir);
   const ownsExpander = options.expander === undefined;
   const expander = options.expander ?? bicepExpander();
+  // Its Bicep starts now, not on the first what-if or deployment that needs it.
+  if (ownsExpander) expander.warm?.();
   const ctx = contextOf(options, store, expander);
   if (seedSubscriptionOwner(ctx)) store.save();
   const faults = new TransientFaults(options.faults);
@@ -84,6 +88,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     // ARM tolerates doubled slashes (SDKs send '/{resourceId}' with an id that starts with '/').
     const url = new URL((message.url ?? '/').replace(/^\/+/, '/').replace(/\/{2,}/g, '/'), 'https://localhost');
     void answer(ctx, faults, message, url).then((r) => {
+      // What the request changed is on disk before the caller hears of it.
+      store.flush();
       ctx.log(`${message.method} ${url.pathname}${url.search} → ${r.status}`);
       send(res, r, requestId);
     });
@@ -104,12 +110,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     subscriptionId: ctx.subscriptionId,
     tenantId: ctx.tenantId,
     stateDir: options.stateDir,
+    saves: () => store.saves,
     async close() {
       clearInterval(timer);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      store.flush();
       if (ownsExpander) await expander.dispose();
     },
   };

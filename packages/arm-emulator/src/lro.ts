@@ -36,6 +36,8 @@ export function advance(ctx: Context, now = Date.now()): void {
       op.status = 'Failed';
       op.error = error instanceof ArmError ? error.body : { code: 'InternalServerError', message: (error as Error).message };
     }
+    // A finished operation keeps what ARM answers for it (status, times, result, error), not what it did.
+    delete op.payload;
     changed = true;
   }
   // Forget finished operations after a day (ARM keeps them for a limited time too).

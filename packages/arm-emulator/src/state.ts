@@ -1,6 +1,9 @@
 // Everything the emulator holds, in one JSON file in the state directory, written atomically
-// (temp file + fsync + rename) after every change, so a restart or a kill -9 finds the last
-// complete state. Long-running operations are stored with what they will do, and finished lazily.
+// (temp file + fsync + rename), so a restart or a kill -9 finds the last complete state. Changes are
+// coalesced: save() marks the state changed, and it is written once at the end of the request that
+// changed it (before the answer goes out), or on the next turn for a change no request made (an
+// operation that finished on the timer). Long-running operations are stored with what they will
+// do, and finished lazily.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { ArmErrorBody } from './errors.ts';
@@ -30,8 +33,8 @@ export interface Operation {
   startedAt: number;
   readyAt: number;
   status: 'InProgress' | 'Succeeded' | 'Failed';
-  /** What finishing it does (kind-specific, JSON). */
-  payload: unknown;
+  /** What finishing it does (kind-specific, JSON); dropped once it has finished. */
+  payload?: unknown;
   /** The final body of a POST LRO (what-if, validate). */
   result?: unknown;
   error?: ArmErrorBody;
@@ -78,6 +81,9 @@ export class StateStore {
    * hold secret values (a template may store a secure parameter there as a secret).
    */
   readonly secrets = new Set<string>();
+  /** How many times the file was written (benchmarks and tests). */
+  saves = 0;
+  private changed = false;
 
   constructor(dir: string) {
     this.dir = dir;
@@ -90,7 +96,18 @@ export class StateStore {
     for (const value of values) this.secrets.add(value);
   }
 
+  /** Marks the state changed; flush() writes it. */
   save(): void {
+    if (this.changed) return;
+    this.changed = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Writes the state if it changed since the last write. */
+  flush(): void {
+    if (!this.changed) return;
+    this.changed = false;
+    this.saves += 1;
     const { keyVaultSecrets, ...rest } = this.data;
     writeAtomically(this.file, JSON.stringify({ ...scrubSecrets(rest, this.secrets), keyVaultSecrets }));
   }

@@ -1,0 +1,46 @@
+// The emulator's state file stays cheap as it ages: one write per request that changes something
+// (however many changes the request makes), nothing written for reads, and a finished operation
+// keeps what ARM answers for it, not the plan it carried out.
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { call, fast, startTestEmulator, tinyStack, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
+
+interface StoredState {
+  operations: Record<string, { status: string; payload?: unknown }>;
+}
+
+describe('ARM emulator: state saves', () => {
+  let emu: TestEmulator;
+  before(async () => {
+    emu = await startTestEmulator();
+  });
+  after(async () => {
+    await emu.close();
+  });
+
+  const stored = () => JSON.parse(readFileSync(path.join(emu.stateDir, 'state.json'), 'utf8')) as StoredState;
+
+  it('a request that changes state writes the file once, before it answers; a read writes nothing', async () => {
+    const before = emu.saves();
+    const put = await call(emu, 'PUT', `/subscriptions/${emu.subscriptionId}/resourcegroups/rg-saves?api-version=2025-04-01`, { location: 'westeurope', tags: { a: '1' } });
+    expect(put.status).to.be.oneOf([200, 201]);
+    expect(emu.saves()).to.equal(before + 1);
+    expect(readFileSync(path.join(emu.stateDir, 'state.json'), 'utf8')).to.include('rg-saves');
+    await call(emu, 'GET', `/subscriptions/${emu.subscriptionId}/resourcegroups/rg-saves?api-version=2025-04-01`);
+    await call(emu, 'GET', `/subscriptions/${emu.subscriptionId}/resourcegroups?api-version=2025-04-01`);
+    expect(emu.saves()).to.equal(before + 1);
+  });
+
+  it('a stack of many resources costs a handful of writes, and its finished operation keeps no payload', async () => {
+    const before = emu.saves();
+    const storageNames = ['stsaves1', 'stsaves2', 'stsaves3', 'stsaves4', 'stsaves5', 'stsaves6'];
+    const stack = await emu.clients.stacks.deploymentStacks.beginCreateOrUpdateAtSubscriptionAndWait('cf-saves', tinyStack('rg-stack-saves', { storageNames }), fast);
+    expect(stack.properties?.resources).to.have.length(storageNames.length + 1);
+    // The PUT, the finish and a few polls that find the operation done: never one write per resource.
+    expect(emu.saves() - before).to.be.within(1, 4);
+    const operations = Object.values(stored().operations);
+    expect(operations.filter((op) => op.status === 'Succeeded')).to.not.be.empty;
+    expect(operations.filter((op) => op.status !== 'InProgress' && op.payload !== undefined)).to.deep.equal([]);
+  });
+});
