@@ -1,10 +1,10 @@
 // `cf-infra deploy <deployment>`: the deploy pipeline (deploy/pipeline.ts) with services from the flags.
 import path from 'node:path';
 import { defaultStackWaitSeconds } from '../deploy/arm-phases.ts';
-import { watchInterrupts } from '../deploy/interrupt.ts';
+import { watchInterrupts } from '../runner/interrupt.ts';
 import { asOptionHelp } from '../arm/identities.ts';
 import { runDeploy, type OutputFormat } from '../deploy/pipeline.ts';
-import { createProgress, progressModeFor } from '../deploy/progress.ts';
+import { createProgress, rendererFor } from '../runner/progress.ts';
 import { askOnTerminal, checkTargetFlags, commandServices, isInteractive } from '../deploy/services.ts';
 import { resolveTarget } from '../deploy/preflight.ts';
 import { UsageError } from '@complianceflow/core/errors.ts';
@@ -94,6 +94,7 @@ export async function run(args: string[]): Promise<number> {
   resolveTarget(deployment); // bad names and a broken registry stop here, before anything starts
 
   const services = commandServices(flags);
+  const renderer = rendererFor(format);
   const interrupts = watchInterrupts();
   try {
     const result = await runDeploy(
@@ -102,7 +103,7 @@ export async function run(args: string[]): Promise<number> {
         bicep: await services.bicep(),
         openArm: services.openArm,
         openLockStore: services.openLockStore,
-        progress: createProgress(format === 'text' ? progressModeFor() : 'plain', process.env, format === 'text' ? (line) => console.log(line) : (line) => console.error(line)),
+        progress: createProgress(renderer.mode, process.env, renderer.write),
         ...(interactive ? { confirm: askOnTerminal } : {}),
         color: colourOn(process.stdout),
         ...(localEnv ? { localEnvironment: values['env-path'] === undefined ? {} : { envPath: path.resolve(values['env-path']) } } : {}),

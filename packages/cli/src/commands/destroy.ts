@@ -3,10 +3,10 @@
 // also needs --allow-prod.
 import { asOptionHelp } from '../arm/identities.ts';
 import { defaultStackWaitSeconds, deleteStack, getStack, isStackBusyError, stackIsBusy, waitForStackToSettle } from '../deploy/arm-phases.ts';
-import { InterruptedError, interruptedLine, signalExitCode, watchInterrupts } from '../deploy/interrupt.ts';
+import { InterruptedError, interruptedLine, signalExitCode, watchInterrupts } from '../runner/interrupt.ts';
 import { parseWaitSeconds } from './deploy.ts';
 import { resolveTarget } from '../deploy/preflight.ts';
-import { createProgress, progressModeFor } from '../deploy/progress.ts';
+import { createProgress, progressModeFor } from '../runner/progress.ts';
 import { newRunId } from '../deploy/run-id.ts';
 import { askForText, checkTargetFlags, commandServices, isInteractive } from '../deploy/services.ts';
 import os from 'node:os';

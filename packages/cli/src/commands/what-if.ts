@@ -3,7 +3,7 @@ import { asOptionHelp } from '../arm/identities.ts';
 import { getStack, whatIf } from '../deploy/arm-phases.ts';
 import { renderWhatIf } from '../deploy/pipeline.ts';
 import { deployShape, resolveTarget, runPreflight } from '../deploy/preflight.ts';
-import { createProgress, progressModeFor } from '../deploy/progress.ts';
+import { createProgress, progressModeFor } from '../runner/progress.ts';
 import { checkTargetFlags, commandServices } from '../deploy/services.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { colourOn } from '@complianceflow/core/text/style.ts';

@@ -76,7 +76,7 @@ export function isInteractive(): boolean {
 
 /**
  * A prompt on the terminal. Ctrl-C at a prompt reaches readline (raw mode), not the process: it is
- * passed on as the process's SIGINT, so the run's interrupt handling (deploy/interrupt.ts) sees it.
+ * passed on as the process's SIGINT, so the run's interrupt handling (runner/interrupt.ts) sees it.
  */
 function prompt(): ReturnType<typeof createInterface> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });

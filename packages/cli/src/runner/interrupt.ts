@@ -63,7 +63,7 @@ export function watchInterrupts(): InterruptWatch {
 
 export interface InterruptContext {
   deployment: string;
-  /** The phase that was running (pipeline phase names: preflight, lock, prerequisites, what-if, confirm, apply, secrets, validate, delete). */
+  /** The phase that was running (pipeline phase names: preflight, lock, prerequisites, what-if, confirm, apply, secrets, databases, validate, delete). */
   phase: string;
   stack: string;
   where: string;
@@ -88,6 +88,8 @@ export function describeInterruptedState(context: InterruptContext): string {
       return `stack ${context.stack} keeps deploying in ${context.where}; ${show}`;
     case 'secrets':
       return `stack ${context.stack} is deployed; generated secrets may be missing: \`cf-infra deploy ${context.deployment}${flag}\` writes only the missing ones`;
+    case 'databases':
+      return `stack ${context.stack} is deployed; the database step did not finish: \`cf-infra deploy ${context.deployment}${flag}\` runs it again (idempotent)`;
     case 'validate':
       return `stack ${context.stack} is deployed; validation did not finish: \`cf-infra validate ${context.deployment}${flag}\` runs it again`;
     case 'delete':

@@ -1,0 +1,115 @@
+// The one typed context a deploy's steps (pipeline.ts) share: the request and services, then what
+// each step learns, in pipeline order (target, plan, lock, what-if, stack, checks, report).
+import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
+import type { Bicep } from '@complianceflow/core/bicep/index.ts';
+import { ExitCode } from '@complianceflow/core/exit-codes.ts';
+import type { ArmSession } from '../arm/session.ts';
+import type { PlanTarget } from '../plan/target.ts';
+import type { DeploymentLock, LockStore } from '../lock/index.ts';
+import type { RunOutcome, RunReport } from '../report/model.ts';
+import type { InterruptWatch } from '../runner/interrupt.ts';
+import type { Progress } from '../runner/progress.ts';
+import { newRunState, type RunnerContext } from '../runner/steps.ts';
+import type { CheckResult } from '../validate/model.ts';
+import type { WhatIfModel } from '../whatif/index.ts';
+import type { PollOptions, ValidationResult, WhatIfInput } from './arm-phases.ts';
+import type { DatabasesRecord } from './database-phase.ts';
+import type { DeployShape, Preflight } from './preflight.ts';
+import { newRunId } from './run-id.ts';
+import type { CreationSecrets } from '../secrets/admin-password.ts';
+import type { SecretsRecord } from './secrets-phase.ts';
+
+export type OutputFormat = 'text' | 'markdown' | 'json';
+
+export interface DeployRequest {
+  deployment: string;
+  /** The command line for the lock holder and the report, e.g. "deploy westeu-test-1". */
+  command: string;
+  yes: boolean;
+  allowDelete: boolean;
+  format: OutputFormat;
+  registryRoot?: string;
+}
+
+export interface DeployServices {
+  bicep: Bicep;
+  /** Opened after the offline preflight passed (so bad input starts nothing). */
+  openArm(): Promise<ArmSession>;
+  openLockStore(): Promise<LockStore>;
+  progress: Progress;
+  /** Asks on the terminal; undefined without one. */
+  confirm?: (question: string) => Promise<boolean>;
+  color?: boolean;
+  runsDir?: string;
+  poll?: PollOptions;
+  leaseSeconds?: number;
+  /** Emulator: the database step runs against the local native server (its settings file, default local/.env); skipped without it. */
+  localEnvironment?: { envPath?: string };
+  /** SIGINT/SIGTERM handling of the command (runner/interrupt.ts); without it signals are not caught. */
+  interrupts?: InterruptWatch;
+  /** How long to wait for another operation still running on the stack (default defaultStackWaitSeconds). */
+  stackWaitMs?: number;
+  /** How often to look at a stack that is still running another operation (ms, default 2000). */
+  stackWaitPollMs?: number;
+  /** How long to wait for the deployment's lock held by another run (ms, default 0: exit 3 at once). */
+  lockWaitMs?: number;
+}
+
+export interface DeployContext extends RunnerContext {
+  readonly request: DeployRequest;
+  readonly services: DeployServices;
+  readonly runId: string;
+  readonly startedAt: string;
+  /** Offline: the deployment resolved from the registry (bad names stop before any step). */
+  readonly target: PlanTarget;
+  readonly stackName: string;
+  preflight?: Preflight;
+  store?: LockStore;
+  arm?: ArmSession;
+  /** The lock being taken (released if a signal comes first) and, once taken, the lock. */
+  pendingLock?: Promise<DeploymentLock>;
+  lock?: DeploymentLock;
+  /** The stack as found before the what-if. */
+  existing?: DeploymentStack;
+  creation?: CreationSecrets;
+  shape?: DeployShape;
+  whatIfInput?: WhatIfInput;
+  whatIf?: WhatIfModel;
+  /** Nothing to change and the stack in sync: apply and validation are skipped. */
+  noChanges: boolean;
+  /** Not confirmed at the prompt: nothing else happens. */
+  cancelled: boolean;
+  stack?: DeploymentStack;
+  validation?: ValidationResult;
+  checks?: CheckResult[];
+  secrets?: SecretsRecord;
+  databases?: DatabasesRecord;
+  outcome: RunOutcome;
+  exitCode: number;
+  error?: RunReport['error'];
+  interrupted?: NodeJS.Signals;
+  report?: RunReport;
+  reportDir?: string;
+}
+
+export function newDeployContext(request: DeployRequest, services: DeployServices, target: PlanTarget): DeployContext {
+  return {
+    run: newRunState('preflight'),
+    request,
+    services,
+    runId: newRunId(),
+    startedAt: new Date().toISOString(),
+    target,
+    stackName: `cf-${request.deployment}`,
+    noChanges: false,
+    cancelled: false,
+    outcome: 'failed',
+    exitCode: ExitCode.Failed,
+  };
+}
+
+/** A field an earlier step set (the step order guarantees it; a bug otherwise). */
+export function must<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`deploy step run before ${what} was known`);
+  return value;
+}
