@@ -10,6 +10,7 @@ import { deploymentShapes, type DeploymentShape } from '../bootstrap/resource-ty
 import { UsageError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { parseCommandArgs } from './args.ts';
+import { progressModeFor } from '../runner/progress.ts';
 
 
 const help = `Usage: cf-infra bootstrap --subscription <id> [options]     (npm run bootstrap -- --subscription <id> [options])
@@ -76,7 +77,7 @@ export async function run(args: string[]): Promise<number> {
       return ExitCode.Success;
     }
   }
-  const ci = process.env.CI === 'true' || process.env.CI === '1';
-  await runBootstrap(prepared, { subscriptionId, target, dryRun, renderer: process.stdout.isTTY === true && !ci ? 'default' : 'simple' });
+  // listr2's default renderer on a terminal, its simple renderer in CI and when piped.
+  await runBootstrap(prepared, { subscriptionId, target, dryRun, renderer: progressModeFor() === 'tty' ? 'default' : 'simple' });
   return ExitCode.Success;
 }

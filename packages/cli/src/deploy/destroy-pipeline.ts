@@ -1,0 +1,206 @@
+// One destroy as a list of steps over one DestroyContext: lock → read the stack → wait for an
+// operation still running → confirm (type the name) → delete the stack with its resources; then,
+// always, unlock → run report (once a delete or wait ran, or an interrupt came).
+import os from 'node:os';
+import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
+import { CliError } from '@complianceflow/core/errors.ts';
+import { ExitCode } from '@complianceflow/core/exit-codes.ts';
+import type { ArmSession } from '../arm/session.ts';
+import { acquireDeploymentLock, currentActor, lockWaitLine, type DeploymentLock, type LockStore } from '../lock/index.ts';
+import type { PlanTarget } from '../plan/target.ts';
+import type { KeyVaultRetention, RunOutcome, RunReport } from '../report/model.ts';
+import { describeVaultRetention } from '../report/render.ts';
+import { uploadRunReport, writeRunReport } from '../report/store.ts';
+import { InterruptedError, interruptedLine, signalExitCode } from '../runner/interrupt.ts';
+import { newRunState, type RunnerContext, type Step, type StepList } from '../runner/steps.ts';
+import { deleteStack, getStack, isStackBusyError, stackIsBusy, waitForStackToSettle } from './arm-phases.ts';
+import { must } from './deploy-context.ts';
+import { newRunId } from './run-id.ts';
+import type { CommandServices } from './services.ts';
+
+export interface DestroyRequest {
+  deployment: string;
+  command: string;
+  target: PlanTarget;
+  /** --confirm <name> (checked against the name already); without it the name is asked for. */
+  confirmed: boolean;
+  emulator: boolean;
+  stackWaitMs: number;
+  lockWaitMs: number;
+}
+
+export interface DestroyContext extends RunnerContext {
+  readonly request: DestroyRequest;
+  readonly services: CommandServices;
+  /** Asks on the terminal for the deployment's name. */
+  readonly askForText: (question: string) => Promise<string>;
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly stackName: string;
+  store?: LockStore;
+  arm?: ArmSession;
+  pendingLock?: Promise<DeploymentLock>;
+  lock?: DeploymentLock;
+  stack?: DeploymentStack;
+  /** No stack, or the name not typed: nothing is deleted. */
+  stopped: boolean;
+  deleted: number;
+  keyVault?: KeyVaultRetention;
+  outcome: RunOutcome;
+  exitCode: number;
+  error?: RunReport['error'];
+  interrupted?: NodeJS.Signals;
+}
+
+export function newDestroyContext(request: DestroyRequest, services: CommandServices, askForText: (question: string) => Promise<string>): DestroyContext {
+  return {
+    run: newRunState('lock'), request, services, askForText, runId: newRunId(), startedAt: new Date().toISOString(), stackName: request.target.resolved.otherNames.deploymentStack,
+    stopped: false, deleted: 0, outcome: 'failed', exitCode: ExitCode.Failed,
+  };
+}
+
+type DestroyStep = Step<DestroyContext>;
+const arm = (ctx: DestroyContext) => must(ctx.arm, 'the ARM session');
+
+const openServicesStep: DestroyStep = {
+  async run(ctx) {
+    ctx.store = await ctx.services.openLockStore();
+    ctx.arm = await ctx.services.openArm();
+  },
+};
+
+const lockStep: DestroyStep = {
+  name: 'lock',
+  title: (ctx) => `${ctx.request.deployment}: take the deployment lock`,
+  async run(ctx, task) {
+    const { deployment, command, lockWaitMs } = ctx.request;
+    ctx.pendingLock = acquireDeploymentLock(must(ctx.store, 'the lock store'), { deployment, runId: ctx.runId, command, handleSignals: false, waitMs: lockWaitMs, onWaiting: (holder, waited) => task.output(lockWaitLine(holder, waited, lockWaitMs)) });
+    ctx.lock = await ctx.pendingLock;
+  },
+};
+
+const readStackStep: DestroyStep = {
+  async run(ctx) {
+    ctx.stack = await getStack(arm(ctx).clients, ctx.stackName, ctx.request.deployment);
+  },
+};
+
+const waitStep = (onlyWhenBusy: boolean): DestroyStep => ({
+  name: 'wait',
+  title: (ctx) => `${ctx.request.deployment}: wait for the operation still running on stack ${ctx.stackName}`,
+  skip: (ctx) => onlyWhenBusy && !stackIsBusy(ctx.stack),
+  async run(ctx, task) {
+    const { deployment, stackWaitMs } = ctx.request;
+    ctx.stack = await waitForStackToSettle(arm(ctx).clients, { deployment, stackName: ctx.stackName, where: arm(ctx).where, stack: ctx.stack }, task.output, { timeoutMs: stackWaitMs });
+  },
+});
+
+const nothingThereStep: DestroyStep = {
+  async run(ctx) {
+    if (ctx.stack !== undefined) {
+      ctx.deleted = ctx.stack.properties?.resources?.length ?? 0;
+      return;
+    }
+    console.log(`${ctx.request.deployment}: no stack ${ctx.stackName} in ${arm(ctx).where}; nothing to delete.`);
+    ctx.stopped = true;
+    ctx.exitCode = ExitCode.Success;
+  },
+};
+
+const confirmStep: DestroyStep = {
+  name: 'confirm',
+  unrecorded: true,
+  skip: (ctx) => ctx.stopped || ctx.request.confirmed,
+  async run(ctx) {
+    const typed = await ctx.askForText(`This deletes stack ${ctx.stackName} and its ${ctx.deleted} resources (resource groups included) in ${arm(ctx).where}.\nType the deployment name to confirm: `);
+    if (typed === ctx.request.deployment) return;
+    console.log('Not confirmed; nothing was deleted.');
+    ctx.stopped = true;
+    ctx.outcome = 'cancelled';
+    ctx.exitCode = ExitCode.BadInput;
+  },
+};
+
+const deleteOnceStep: DestroyStep = {
+  name: 'delete',
+  title: (ctx) => `${ctx.request.deployment}: delete stack ${ctx.stackName} with its ${ctx.deleted} resources`,
+  async run(ctx, task) {
+    const retention = await deleteStack(arm(ctx).clients, { deployment: ctx.request.deployment, stackName: ctx.stackName }, task.output);
+    if (retention.action !== 'none') ctx.keyVault = retention;
+  },
+};
+
+/** Another operation started since the read: wait for it, then delete once more. */
+const deleteStep: DestroyStep = {
+  skip: (ctx) => ctx.stopped,
+  async run(ctx, task) {
+    try {
+      await task.sub(deleteOnceStep);
+    } catch (e) {
+      if (!(e instanceof CliError) || !isStackBusyError(e.cause)) throw e;
+      await task.sub(readStackStep);
+      await task.sub(waitStep(false));
+      await task.sub(deleteOnceStep);
+    }
+    console.log(`${ctx.request.deployment}: destroyed (stack ${ctx.stackName} and its ${ctx.deleted} managed resources deleted).`);
+    if (ctx.keyVault !== undefined) console.log(describeVaultRetention(ctx.keyVault));
+    ctx.outcome = 'succeeded';
+    ctx.exitCode = ExitCode.Success;
+  },
+};
+
+/** How the steps ended: an interrupt says so in one line; a failure goes in the report. */
+const failureStep: DestroyStep = {
+  skip: (ctx) => ctx.run.failure === undefined,
+  async run(ctx) {
+    const failure = ctx.run.failure;
+    if (failure instanceof InterruptedError) {
+      if (ctx.lock === undefined) await ctx.pendingLock?.then((l) => l.release()).catch(() => undefined);
+      const line = interruptedLine(failure.signal, { deployment: ctx.request.deployment, phase: ctx.run.current, stack: ctx.stackName, where: ctx.arm?.where ?? 'ARM', emulator: ctx.arm?.emulator ?? ctx.request.emulator });
+      console.error(line);
+      ctx.interrupted = failure.signal;
+      ctx.outcome = 'interrupted';
+      ctx.exitCode = signalExitCode(failure.signal);
+      ctx.error = { message: line };
+      return;
+    }
+    if (ctx.lock === undefined) return;
+    const cli = failure instanceof CliError ? failure : new CliError(failure instanceof Error ? failure.message : String(failure), { cause: failure });
+    // After the lock the command fails with the CliError (the report says the same).
+    ctx.run.failure = cli;
+    ctx.error = { message: cli.message, ...(cli.hint === undefined ? {} : { hint: cli.hint }) };
+    ctx.exitCode = cli.exitCode;
+  },
+};
+
+const unlockStep: DestroyStep = {
+  name: 'unlock',
+  skip: (ctx) => ctx.lock === undefined,
+  async run(ctx) {
+    await must(ctx.lock, 'the lock').release().catch(() => undefined);
+  },
+};
+
+/** A report once ARM was asked to do something (a delete, a wait) or an interrupt came. */
+const reportStep: DestroyStep = {
+  skip: (ctx) => ctx.lock === undefined || !(ctx.run.phases.some((p) => p.name === 'delete' || p.name === 'wait') || ctx.outcome === 'interrupted'),
+  async run(ctx) {
+    const { request, outcome, keyVault, error } = ctx;
+    const session = arm(ctx);
+    const report: RunReport = {
+      runId: ctx.runId, command: request.command, deployment: request.deployment, environment: request.target.environment, location: request.target.location, stack: ctx.stackName,
+      target: session.where, subscriptionId: session.clients.subscriptionId, who: currentActor(), host: os.hostname(),
+      startedAt: ctx.startedAt, finishedAt: new Date().toISOString(), outcome, exitCode: ctx.exitCode, phases: ctx.run.phases,
+      result: { provisioningState: outcome === 'succeeded' ? 'deleted' : outcome === 'interrupted' ? 'unknown (interrupted)' : 'failed', managedResources: 0, outputs: {}, ...(keyVault === undefined ? {} : { keyVault }) },
+      ...(error === undefined ? {} : { error }),
+    };
+    const dir = await writeRunReport(report);
+    await uploadRunReport(report, must(ctx.store, 'the lock store')).catch(() => undefined);
+    console.log(`Run report: ${dir}`);
+  },
+};
+
+export const destroySteps: StepList<DestroyContext> = {
+  steps: [openServicesStep, lockStep, readStackStep, waitStep(true), nothingThereStep, confirmStep, deleteStep],
+  finally: [failureStep, unlockStep, reportStep],
+};
