@@ -10,7 +10,7 @@ import { openBicep, type Bicep } from '@complianceflow/core/bicep/index.ts';
 import { repoRoot } from '@complianceflow/cli/config/paths.ts';
 import { requiredNamespaces } from '@complianceflow/cli/deploy/arm-phases.ts';
 import { runDeploy, type DeployResult } from '@complianceflow/cli/deploy/pipeline.ts';
-import { createProgress } from '@complianceflow/cli/deploy/progress.ts';
+import { createProgress } from '@complianceflow/cli/runner/progress.ts';
 import type { Resource } from '@complianceflow/cli/plan/resources.ts';
 import { bicepExpander, startEmulator } from '@complianceflow/arm-emulator/index.ts';
 import { startAzuriteBlob, type AzuriteBlob } from '../test/support/azurite.ts';

@@ -12,7 +12,7 @@ import { checkRoleCoverage, prepareBootstrap, runBootstrap } from '@compliancefl
 import { openBicep, type Bicep } from '@complianceflow/core/bicep/index.ts';
 import { requiredNamespaces } from '@complianceflow/cli/deploy/arm-phases.ts';
 import { runDeploy, type DeployRequest, type DeployResult } from '@complianceflow/cli/deploy/pipeline.ts';
-import { createProgress } from '@complianceflow/cli/deploy/progress.ts';
+import { createProgress } from '@complianceflow/cli/runner/progress.ts';
 import { loadCatalog } from '@complianceflow/cli/local/catalog.ts';
 import { nativeDown, nativeUp } from '@complianceflow/cli/local/native-stack.ts';
 import type { LocalSettings } from '@complianceflow/cli/local/settings.ts';

@@ -18,7 +18,7 @@ import { deleteStack, getStack, managedResourceIds, whatIf } from '@compliancefl
 import { openEmulatorSession, type ArmSession } from '@complianceflow/cli/arm/session.ts';
 import { runDeploy, type DeployResult } from '@complianceflow/cli/deploy/pipeline.ts';
 import { deployShape, resolveTarget, runPreflight } from '@complianceflow/cli/deploy/preflight.ts';
-import { createProgress } from '@complianceflow/cli/deploy/progress.ts';
+import { createProgress } from '@complianceflow/cli/runner/progress.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { resolveTargets } from '@complianceflow/cli/plan/targets.ts';
 import { bicepExpander, startEmulator, type RunningEmulator } from '@complianceflow/arm-emulator/index.ts';

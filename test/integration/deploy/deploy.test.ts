@@ -10,7 +10,7 @@ import { emulatorCiPrincipalId } from '@complianceflow/core/arm/emulator-token.t
 import { deleteStack, deploymentWhatIf, getStack, managedResourceIds, stackDefinition } from '@complianceflow/cli/deploy/arm-phases.ts';
 import { resolveTarget, runPreflight } from '@complianceflow/cli/deploy/preflight.ts';
 import { runDeploy, type DeployResult } from '@complianceflow/cli/deploy/pipeline.ts';
-import { createProgress } from '@complianceflow/cli/deploy/progress.ts';
+import { createProgress } from '@complianceflow/cli/runner/progress.ts';
 import { CliError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { DeploymentLockedError } from '@complianceflow/cli/lock/index.ts';

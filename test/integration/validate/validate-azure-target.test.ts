@@ -14,7 +14,7 @@ import type { ResolvedDeployment } from '@complianceflow/cli/config/resolve.ts';
 import { apiVersionsByType, getStack, requiredNamespaces } from '@complianceflow/cli/deploy/arm-phases.ts';
 import { runDeploy } from '@complianceflow/cli/deploy/pipeline.ts';
 import { resolveTarget, runPreflight } from '@complianceflow/cli/deploy/preflight.ts';
-import { createProgress } from '@complianceflow/cli/deploy/progress.ts';
+import { createProgress } from '@complianceflow/cli/runner/progress.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { secretClient } from '@complianceflow/cli/secrets/client.ts';
 import type { ArmContext } from '@complianceflow/cli/validate/arm-checks.ts';

@@ -18,7 +18,7 @@ import type { ResolvedDeployment } from '@complianceflow/cli/config/resolve.ts';
 import { getStack, requiredNamespaces } from '@complianceflow/cli/deploy/arm-phases.ts';
 import { runDeploy } from '@complianceflow/cli/deploy/pipeline.ts';
 import { resolveTarget, runPreflight } from '@complianceflow/cli/deploy/preflight.ts';
-import { createProgress } from '@complianceflow/cli/deploy/progress.ts';
+import { createProgress } from '@complianceflow/cli/runner/progress.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { loadCatalog } from '@complianceflow/cli/local/catalog.ts';
 import { nativeDown, nativeUp } from '@complianceflow/cli/local/native-stack.ts';

@@ -184,7 +184,7 @@ describe('GitHub Actions workflows', () => {
     expect(job.steps!.map((s) => s.run ?? '')).to.include('npm run deploy -- "$DEPLOYMENT" --yes');
     expect(job.steps!.some((s) => s.uses?.startsWith('actions/upload-artifact@') === true)).to.equal(true);
     // The deploy's GitHub mode writes report.md into the job summary itself (progress.summary).
-    expect(readFileSync(path.join(root, 'packages/cli/src/deploy/progress.ts'), 'utf8')).to.include('env.GITHUB_STEP_SUMMARY');
+    expect(readFileSync(path.join(root, 'packages/cli/src/runner/progress.ts'), 'utf8')).to.include('env.GITHUB_STEP_SUMMARY');
     expect(text('deploy.yml')).to.include('ls -td ".runs/$DEPLOYMENT"/*/');
     for (const d of deploymentNames) {
       expect(readFileSync(path.join(root, 'deployments', `${d}.yaml`), 'utf8'), d).to.match(/^environment: (test|stg|prod)\s*$/m);
