@@ -58,7 +58,7 @@ export async function run(args: string[]): Promise<number> {
   const services = commandServices(flags);
   const interrupts = watchInterrupts();
   const ctx = newDestroyContext(
-    { deployment, command: ['destroy', ...args].join(' '), target, confirmed: values.confirm !== undefined, emulator: flags.emulator, stackWaitMs, lockWaitMs },
+    { deployment, command: ['destroy', ...args].join(' '), target, confirmed: values.confirm !== undefined, stackWaitMs, lockWaitMs },
     services,
     askForText,
   );

@@ -5,15 +5,16 @@ import type { Bicep } from '@complianceflow/core/bicep/index.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import type { ArmSession } from '../arm/session.ts';
 import type { PlanTarget } from '../plan/target.ts';
-import type { DeploymentLock, LockStore } from '../lock/index.ts';
-import type { RunOutcome, RunReport } from '../report/model.ts';
+import type { LockStore } from '../lock/index.ts';
+import type { RunReport } from '../report/model.ts';
 import type { InterruptWatch } from '../runner/interrupt.ts';
 import type { Progress } from '../runner/progress.ts';
-import { newRunState, type RunnerContext } from '../runner/steps.ts';
+import { newRunState } from '../runner/steps.ts';
 import type { CheckResult } from '../validate/model.ts';
 import type { WhatIfModel } from '../whatif/index.ts';
 import type { PollOptions, ValidationResult, WhatIfInput } from './arm-phases.ts';
 import type { DatabasesRecord } from './database-phase.ts';
+import type { LockedRun } from './locked-run.ts';
 import type { DeployShape, Preflight } from './preflight.ts';
 import { newRunId } from './run-id.ts';
 import type { CreationSecrets } from '../secrets/admin-password.ts';
@@ -55,20 +56,13 @@ export interface DeployServices {
   lockWaitMs?: number;
 }
 
-export interface DeployContext extends RunnerContext {
+export interface DeployContext extends LockedRun {
   readonly request: DeployRequest;
   readonly services: DeployServices;
-  readonly runId: string;
   readonly startedAt: string;
   /** Offline: the deployment resolved from the registry (bad names stop before any step). */
   readonly target: PlanTarget;
-  readonly stackName: string;
   preflight?: Preflight;
-  store?: LockStore;
-  arm?: ArmSession;
-  /** The lock being taken (released if a signal comes first) and, once taken, the lock. */
-  pendingLock?: Promise<DeploymentLock>;
-  lock?: DeploymentLock;
   /** The stack as found before the what-if. */
   existing?: DeploymentStack;
   creation?: CreationSecrets;
@@ -84,10 +78,6 @@ export interface DeployContext extends RunnerContext {
   checks?: CheckResult[];
   secrets?: SecretsRecord;
   databases?: DatabasesRecord;
-  outcome: RunOutcome;
-  exitCode: number;
-  error?: RunReport['error'];
-  interrupted?: NodeJS.Signals;
   report?: RunReport;
   reportDir?: string;
 }
@@ -97,6 +87,9 @@ export function newDeployContext(request: DeployRequest, services: DeployService
     run: newRunState('preflight'),
     request,
     services,
+    deployment: request.deployment,
+    command: request.command,
+    open: services,
     runId: newRunId(),
     startedAt: new Date().toISOString(),
     target,
@@ -106,10 +99,4 @@ export function newDeployContext(request: DeployRequest, services: DeployService
     outcome: 'failed',
     exitCode: ExitCode.Failed,
   };
-}
-
-/** A field an earlier step set (the step order guarantees it; a bug otherwise). */
-export function must<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`deploy step run before ${what} was known`);
-  return value;
 }

@@ -9,7 +9,8 @@ import { renderReportJson, renderReportMarkdown, renderReportText } from '../rep
 import { defaultRunsDir, uploadRunReport, writeRunReport } from '../report/store.ts';
 import type { Resource } from '../plan/resources.ts';
 import { summaryLine } from '../whatif/index.ts';
-import { must, type DeployContext } from './deploy-context.ts';
+import type { DeployContext } from './deploy-context.ts';
+import { must } from './locked-run.ts';
 import type { Preflight } from './preflight.ts';
 
 /** The plan of the shape this run sent (the follow-up's from the second deploy on). */

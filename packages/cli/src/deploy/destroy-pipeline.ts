@@ -5,16 +5,14 @@ import os from 'node:os';
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import { CliError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
-import type { ArmSession } from '../arm/session.ts';
-import { acquireDeploymentLock, currentActor, lockWaitLine, type DeploymentLock, type LockStore } from '../lock/index.ts';
+import { currentActor } from '../lock/index.ts';
 import type { PlanTarget } from '../plan/target.ts';
-import type { KeyVaultRetention, RunOutcome, RunReport } from '../report/model.ts';
+import type { KeyVaultRetention, RunReport } from '../report/model.ts';
 import { describeVaultRetention } from '../report/render.ts';
 import { uploadRunReport, writeRunReport } from '../report/store.ts';
-import { InterruptedError, interruptedLine, signalExitCode } from '../runner/interrupt.ts';
-import { newRunState, type RunnerContext, type Step, type StepList } from '../runner/steps.ts';
+import { newRunState, type Step, type StepList } from '../runner/steps.ts';
 import { deleteStack, getStack, isStackBusyError, stackIsBusy, waitForStackToSettle } from './arm-phases.ts';
-import { must } from './deploy-context.ts';
+import { failureStep, must, openServicesStep, takeLockStep, unlockStep, type LockedRun } from './locked-run.ts';
 import { newRunId } from './run-id.ts';
 import type { CommandServices } from './services.ts';
 
@@ -24,60 +22,31 @@ export interface DestroyRequest {
   target: PlanTarget;
   /** --confirm <name> (checked against the name already); without it the name is asked for. */
   confirmed: boolean;
-  emulator: boolean;
   stackWaitMs: number;
   lockWaitMs: number;
 }
 
-export interface DestroyContext extends RunnerContext {
+export interface DestroyContext extends LockedRun {
   readonly request: DestroyRequest;
-  readonly services: CommandServices;
   /** Asks on the terminal for the deployment's name. */
   readonly askForText: (question: string) => Promise<string>;
-  readonly runId: string;
   readonly startedAt: string;
-  readonly stackName: string;
-  store?: LockStore;
-  arm?: ArmSession;
-  pendingLock?: Promise<DeploymentLock>;
-  lock?: DeploymentLock;
   stack?: DeploymentStack;
   /** No stack, or the name not typed: nothing is deleted. */
   stopped: boolean;
   deleted: number;
   keyVault?: KeyVaultRetention;
-  outcome: RunOutcome;
-  exitCode: number;
-  error?: RunReport['error'];
-  interrupted?: NodeJS.Signals;
 }
 
 export function newDestroyContext(request: DestroyRequest, services: CommandServices, askForText: (question: string) => Promise<string>): DestroyContext {
   return {
-    run: newRunState('lock'), request, services, askForText, runId: newRunId(), startedAt: new Date().toISOString(), stackName: request.target.resolved.otherNames.deploymentStack,
+    run: newRunState('lock'), request, deployment: request.deployment, command: request.command, open: services, askForText, runId: newRunId(), startedAt: new Date().toISOString(), stackName: request.target.resolved.otherNames.deploymentStack,
     stopped: false, deleted: 0, outcome: 'failed', exitCode: ExitCode.Failed,
   };
 }
 
 type DestroyStep = Step<DestroyContext>;
 const arm = (ctx: DestroyContext) => must(ctx.arm, 'the ARM session');
-
-const openServicesStep: DestroyStep = {
-  async run(ctx) {
-    ctx.store = await ctx.services.openLockStore();
-    ctx.arm = await ctx.services.openArm();
-  },
-};
-
-const lockStep: DestroyStep = {
-  name: 'lock',
-  title: (ctx) => `${ctx.request.deployment}: take the deployment lock`,
-  async run(ctx, task) {
-    const { deployment, command, lockWaitMs } = ctx.request;
-    ctx.pendingLock = acquireDeploymentLock(must(ctx.store, 'the lock store'), { deployment, runId: ctx.runId, command, handleSignals: false, waitMs: lockWaitMs, onWaiting: (holder, waited) => task.output(lockWaitLine(holder, waited, lockWaitMs)) });
-    ctx.lock = await ctx.pendingLock;
-  },
-};
 
 const readStackStep: DestroyStep = {
   async run(ctx) {
@@ -149,38 +118,6 @@ const deleteStep: DestroyStep = {
   },
 };
 
-/** How the steps ended: an interrupt says so in one line; a failure goes in the report. */
-const failureStep: DestroyStep = {
-  skip: (ctx) => ctx.run.failure === undefined,
-  async run(ctx) {
-    const failure = ctx.run.failure;
-    if (failure instanceof InterruptedError) {
-      if (ctx.lock === undefined) await ctx.pendingLock?.then((l) => l.release()).catch(() => undefined);
-      const line = interruptedLine(failure.signal, { deployment: ctx.request.deployment, phase: ctx.run.current, stack: ctx.stackName, where: ctx.arm?.where ?? 'ARM', emulator: ctx.arm?.emulator ?? ctx.request.emulator });
-      console.error(line);
-      ctx.interrupted = failure.signal;
-      ctx.outcome = 'interrupted';
-      ctx.exitCode = signalExitCode(failure.signal);
-      ctx.error = { message: line };
-      return;
-    }
-    if (ctx.lock === undefined) return;
-    const cli = failure instanceof CliError ? failure : new CliError(failure instanceof Error ? failure.message : String(failure), { cause: failure });
-    // After the lock the command fails with the CliError (the report says the same).
-    ctx.run.failure = cli;
-    ctx.error = { message: cli.message, ...(cli.hint === undefined ? {} : { hint: cli.hint }) };
-    ctx.exitCode = cli.exitCode;
-  },
-};
-
-const unlockStep: DestroyStep = {
-  name: 'unlock',
-  skip: (ctx) => ctx.lock === undefined,
-  async run(ctx) {
-    await must(ctx.lock, 'the lock').release().catch(() => undefined);
-  },
-};
-
 /** A report once ARM was asked to do something (a delete, a wait) or an interrupt came. */
 const reportStep: DestroyStep = {
   skip: (ctx) => ctx.lock === undefined || !(ctx.run.phases.some((p) => p.name === 'delete' || p.name === 'wait') || ctx.outcome === 'interrupted'),
@@ -201,6 +138,6 @@ const reportStep: DestroyStep = {
 };
 
 export const destroySteps: StepList<DestroyContext> = {
-  steps: [openServicesStep, lockStep, readStackStep, waitStep(true), nothingThereStep, confirmStep, deleteStep],
-  finally: [failureStep, unlockStep, reportStep],
+  steps: [openServicesStep<DestroyContext>(), takeLockStep<DestroyContext>(({ request }) => ({ handleSignals: false, waitMs: request.lockWaitMs })), readStackStep, waitStep(true), nothingThereStep, confirmStep, deleteStep],
+  finally: [failureStep<DestroyContext>((_ctx, line) => console.error(line)), unlockStep<DestroyContext>(), reportStep],
 };

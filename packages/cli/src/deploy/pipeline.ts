@@ -6,9 +6,7 @@
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import { CliError, UsageError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
-import { acquireDeploymentLock, lockWaitLine } from '../lock/index.ts';
 import type { RunReport } from '../report/model.ts';
-import { InterruptedError, interruptedLine, signalExitCode } from '../runner/interrupt.ts';
 import { runSteps } from '../runner/run-steps.ts';
 import type { Step, StepList } from '../runner/steps.ts';
 import { hasChanges, renderJson, renderMarkdown, renderText, summaryLine, type WhatIfModel } from '../whatif/index.ts';
@@ -16,8 +14,9 @@ import { validateAfterDeploy } from '../validate/deploy-phase.ts';
 import { anyFailed } from '../validate/model.ts';
 import { renderTable as renderChecks } from '../validate/render.ts';
 import { apiVersionsByType, applyStack, checkPrerequisites, defaultStackWaitSeconds, getStack, isStackBusyError, stackIsBusy, waitForStackToSettle, whatIf } from './arm-phases.ts';
-import { must, newDeployContext, type DeployContext, type DeployRequest, type DeployServices, type OutputFormat } from './deploy-context.ts';
+import { newDeployContext, type DeployContext, type DeployRequest, type DeployServices, type OutputFormat } from './deploy-context.ts';
 import { publishDeployReport } from './deploy-report.ts';
+import { failureStep, takeLockStep, must, openServicesStep, unlockStep } from './locked-run.ts';
 import { deployShape, resolveTarget, runPreflight, type Preflight } from './preflight.ts';
 import { prepareCreationSecrets, runSecretsPhase } from './secrets-phase.ts';
 import { runDatabasePhase } from './database-phase.ts';
@@ -61,33 +60,6 @@ const preflightStep: DeployStep = {
     const result = await runPreflight(ctx.target, ctx.services.bicep);
     task.output(`${result.plan.resources.length} resources; ${result.budget.message}`);
     ctx.preflight = result;
-  },
-};
-
-/** The lock store first: when it is not running, the run stops before any emulator is started. */
-const openServicesStep: DeployStep = {
-  async run(ctx) {
-    ctx.store = await ctx.services.openLockStore();
-    ctx.arm = await ctx.services.openArm();
-  },
-};
-
-const lockStep: DeployStep = {
-  name: 'lock',
-  title: (ctx) => `${ctx.request.deployment}: take the deployment lock`,
-  async run(ctx, task) {
-    const { services, request } = ctx;
-    ctx.pendingLock = acquireDeploymentLock(must(ctx.store, 'the lock store'), {
-      deployment: request.deployment,
-      runId: ctx.runId,
-      command: request.command,
-      // With the run's own interrupt handling, the lock is released by the run (after its report).
-      handleSignals: services.interrupts === undefined,
-      ...(services.leaseSeconds === undefined ? {} : { leaseSeconds: services.leaseSeconds }),
-      ...(services.lockWaitMs === undefined ? {} : { waitMs: services.lockWaitMs }),
-      onWaiting: (holder, waitedMs) => task.output(lockWaitLine(holder, waitedMs, services.lockWaitMs ?? 0)),
-    });
-    ctx.lock = await ctx.pendingLock;
   },
 };
 
@@ -263,49 +235,25 @@ const outcomeStep: DeployStep = {
   },
 };
 
-/** How the steps ended: an interrupt says so in one line; a failure after the lock goes in the report. */
-const failureStep: DeployStep = {
-  skip: (ctx) => ctx.run.failure === undefined,
-  async run(ctx) {
-    const failure = ctx.run.failure;
-    if (failure instanceof InterruptedError) {
-      // Before the lock nothing is written anywhere: a lock still being taken is released at once.
-      if (ctx.lock === undefined) await ctx.pendingLock?.then((l) => l.release()).catch(() => undefined);
-      const line = interruptedLine(failure.signal, { deployment: ctx.request.deployment, phase: ctx.run.current, stack: ctx.stackName, where: ctx.arm?.where ?? 'ARM', emulator: ctx.arm?.emulator ?? false });
-      ctx.services.progress.error(line);
-      ctx.interrupted = failure.signal;
-      ctx.outcome = 'interrupted';
-      ctx.exitCode = signalExitCode(failure.signal);
-      ctx.error = { message: line };
-      return;
-    }
-    const cli = failure instanceof CliError ? failure : new CliError(failure instanceof Error ? failure.message : String(failure), { cause: failure });
-    ctx.outcome = 'failed';
-    ctx.exitCode = cli.exitCode;
-    ctx.error = { message: cli.message, ...(cli.hint === undefined ? {} : { hint: cli.hint }) };
-  },
-};
-
-const unlockStep: DeployStep = {
-  name: 'unlock',
-  skip: (ctx) => ctx.lock === undefined,
-  async run(ctx) {
-    await must(ctx.lock, 'the lock').release().catch(() => undefined);
-  },
-};
-
 const reportStep: DeployStep = {
   skip: (ctx) => ctx.lock === undefined,
   run: publishDeployReport,
 };
 
+const lockStep = takeLockStep<DeployContext>(({ services }) => ({
+  // With the run's own interrupt handling, the lock is released by the run (after its report).
+  handleSignals: services.interrupts === undefined,
+  ...(services.leaseSeconds === undefined ? {} : { leaseSeconds: services.leaseSeconds }),
+  ...(services.lockWaitMs === undefined ? {} : { waitMs: services.lockWaitMs }),
+}));
+
 /** README's pipeline, in the order it runs. */
 export const deploySteps: StepList<DeployContext> = {
   steps: [
-    preflightStep, openServicesStep, lockStep, prerequisitesStep, readStackStep, waitStep(true), shapeStep, whatIfStep, showWhatIfStep,
+    preflightStep, openServicesStep<DeployContext>(), lockStep, prerequisitesStep, readStackStep, waitStep(true), shapeStep, whatIfStep, showWhatIfStep,
     prodDeletionStep, confirmStep, applyStep, secretsStep, databasesStep, validateStep, checksVerdictStep, outcomeStep,
   ],
-  finally: [failureStep, unlockStep, reportStep],
+  finally: [failureStep<DeployContext>((ctx, line) => ctx.services.progress.error(line)), unlockStep<DeployContext>(), reportStep],
 };
 
 export async function runDeploy(request: DeployRequest, services: DeployServices): Promise<DeployResult> {
