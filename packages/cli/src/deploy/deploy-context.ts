@@ -93,7 +93,7 @@ export function newDeployContext(request: DeployRequest, services: DeployService
     runId: newRunId(),
     startedAt: new Date().toISOString(),
     target,
-    stackName: `cf-${request.deployment}`,
+    stackName: target.resolved.otherNames.deploymentStack,
     noChanges: false,
     cancelled: false,
     outcome: 'failed',
