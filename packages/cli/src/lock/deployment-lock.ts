@@ -82,56 +82,44 @@ async function acquireLease(lease: BlobLeaseClient, blob: BlockBlobClient, store
   return (await lease.acquireLease(leaseSeconds)).leaseId!;
 }
 
-/**
- * Takes the deployment's lock, or fails with DeploymentLockedError (exit code 3) naming the holder:
- * at once, or after waiting up to `waitMs` for the holder to release it or for its lease to expire
- * (a killed holder's lease runs out by itself, as in a storage account).
- */
-export async function acquireDeploymentLock(store: LockStore, options: AcquireOptions): Promise<DeploymentLock> {
-  const { deployment } = options;
-  assertLockableDeploymentName(deployment);
-  const leaseSeconds = options.leaseSeconds ?? leaseSecondsFromEnv();
-  if (!Number.isInteger(leaseSeconds) || leaseSeconds < minLeaseSeconds || leaseSeconds > maxLeaseSeconds) {
-    throw new RangeError(`lease duration must be ${minLeaseSeconds}-${maxLeaseSeconds} s, got ${leaseSeconds}`);
-  }
-  const renewEveryMs = options.renewEveryMs ?? Math.floor((leaseSeconds * 1000) / 3);
-
-  const blob = store.container.getBlockBlobClient(lockBlobName(deployment));
-  const lease = blob.getBlobLeaseClient();
-  let leaseId: string | undefined;
+/** The lease, taken at once or after waiting up to `waitMs` for the holder to release it or for its lease to expire. */
+async function takeLease(store: LockStore, blob: BlockBlobClient, lease: BlobLeaseClient, options: AcquireOptions, leaseSeconds: number): Promise<string> {
   const waitStarted = Date.now();
-  while (leaseId === undefined) {
+  for (;;) {
     try {
-      leaseId = await acquireLease(lease, blob, store, leaseSeconds);
+      return await acquireLease(lease, blob, store, leaseSeconds);
     } catch (error) {
-      if (!isRestError(error, 409)) throw lockStoreError(store, `take the lock of "${deployment}"`, error);
+      if (!isRestError(error, 409)) throw lockStoreError(store, `take the lock of "${options.deployment}"`, error);
       const other = await readHolder(blob).catch(() => undefined);
       const waited = Date.now() - waitStarted;
-      if (waited >= (options.waitMs ?? 0)) throw new DeploymentLockedError(deployment, other);
+      if (waited >= (options.waitMs ?? 0)) throw new DeploymentLockedError(options.deployment, other);
       options.onWaiting?.(other, waited);
       await new Promise((r) => setTimeout(r, options.waitPollMs ?? 1000));
     }
   }
+}
 
+async function recordHolder(store: LockStore, blob: BlockBlobClient, lease: BlobLeaseClient, leaseId: string, options: AcquireOptions): Promise<LockHolder> {
   const holder = currentHolder({ runId: options.runId, command: options.command });
   const body = JSON.stringify(holder, null, 2);
   try {
-    await blob.upload(body, Buffer.byteLength(body), {
-      conditions: { leaseId },
-      blobHTTPHeaders: { blobContentType: 'application/json' },
-    });
+    await blob.upload(body, Buffer.byteLength(body), { conditions: { leaseId }, blobHTTPHeaders: { blobContentType: 'application/json' } });
   } catch (error) {
     await lease.releaseLease().catch(() => undefined);
-    throw lockStoreError(store, `record the holder of "${deployment}"`, error);
+    throw lockStoreError(store, `record the holder of "${options.deployment}"`, error);
   }
+  return holder;
+}
 
+/** Renews the lease every `renewEveryMs` until released or lost; releases it on SIGINT/SIGTERM. */
+function keepLease(lease: BlobLeaseClient, options: AcquireOptions, leaseSeconds: number): Pick<DeploymentLock, 'lost' | 'release'> {
+  const renewEveryMs = options.renewEveryMs ?? Math.floor((leaseSeconds * 1000) / 3);
   let lost: Error | undefined;
   let released: Promise<void> | undefined;
   let renewing = false;
-
   let renewedAt = Date.now();
   const markLost = (error: unknown): void => {
-    lost = new Error(`lost the lock of deployment "${deployment}": ${error instanceof Error ? error.message : String(error)}`);
+    lost = new Error(`lost the lock of deployment "${options.deployment}": ${error instanceof Error ? error.message : String(error)}`);
     clearInterval(timer);
     options.onLost?.(lost);
   };
@@ -153,7 +141,6 @@ export async function acquireDeploymentLock(store: LockStore, options: AcquireOp
   // unref: renewal alone must not keep a finished process alive.
   const timer = setInterval(() => void renew(), renewEveryMs);
   timer.unref();
-
   const signals: NodeJS.Signals[] = options.handleSignals === false ? [] : ['SIGINT', 'SIGTERM'];
   const onSignal = (signal: NodeJS.Signals): void => {
     void release().finally(() => {
@@ -163,7 +150,6 @@ export async function acquireDeploymentLock(store: LockStore, options: AcquireOp
     });
   };
   for (const signal of signals) process.on(signal, onSignal);
-
   function release(): Promise<void> {
     released ??= (async () => {
       clearInterval(timer);
@@ -178,14 +164,38 @@ export async function acquireDeploymentLock(store: LockStore, options: AcquireOp
     })();
     return released;
   }
+  return {
+    get lost() {
+      return lost;
+    },
+    release,
+  };
+}
 
+/**
+ * Takes the deployment's lock, or fails with DeploymentLockedError (exit code 3) naming the holder:
+ * at once, or after waiting up to `waitMs` for the holder to release it or for its lease to expire
+ * (a killed holder's lease runs out by itself, as in a storage account).
+ */
+export async function acquireDeploymentLock(store: LockStore, options: AcquireOptions): Promise<DeploymentLock> {
+  const { deployment } = options;
+  assertLockableDeploymentName(deployment);
+  const leaseSeconds = options.leaseSeconds ?? leaseSecondsFromEnv();
+  if (!Number.isInteger(leaseSeconds) || leaseSeconds < minLeaseSeconds || leaseSeconds > maxLeaseSeconds) {
+    throw new RangeError(`lease duration must be ${minLeaseSeconds}-${maxLeaseSeconds} s, got ${leaseSeconds}`);
+  }
+  const blob = store.container.getBlockBlobClient(lockBlobName(deployment));
+  const lease = blob.getBlobLeaseClient();
+  const leaseId = await takeLease(store, blob, lease, options, leaseSeconds);
+  const holder = await recordHolder(store, blob, lease, leaseId, options);
+  const kept = keepLease(lease, options, leaseSeconds);
   return {
     deployment,
     holder,
     leaseId,
     get lost() {
-      return lost;
+      return kept.lost;
     },
-    release,
+    release: kept.release,
   };
 }
