@@ -1,14 +1,17 @@
-// `npm run bench [-- <filter>...]`: runs every bench/*.bench.ts module (each exports
-// `name` and `run(): Promise<void>`, which prints its own numbers). With filters, only the modules
-// whose file name or `name` contains one of them. Benchmarks print numbers; they never pass or fail
-// on time.
+// `npm run bench [-- [--markdown] <filter>...]`: runs every bench/*.bench.ts module (each exports
+// `name` and `run()`, which prints its own numbers and may return its figures). With filters, only
+// the modules whose file name or `name` contains one of them; --markdown also writes the figures to
+// docs/infrastructure/Performance.md. Benchmarks print numbers; they never pass or fail on time.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+import { writePerformanceDoc } from './markdown.ts';
+import type { Figure } from './paired.ts';
+
 interface Benchmark {
   name: string;
-  run(): Promise<void>;
+  run(): Promise<Figure[] | void>;
 }
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -17,9 +20,11 @@ function benchmarkFiles(): string[] {
   return readdirSync(benchDir).filter((f) => f.endsWith('.bench.ts')).sort();
 }
 
-async function main(filters: string[]): Promise<number> {
+async function main(args: string[]): Promise<number> {
+  const markdown = args.includes('--markdown');
+  const filters = args.filter((a) => a !== '--markdown');
   if (filters.includes('--help') || filters.includes('-h')) {
-    console.log('Usage: npm run bench [-- <filter>...]   (filters match a bench file name or its `name`)\n');
+    console.log('Usage: npm run bench [-- [--markdown] <filter>...]   (filters match a bench file name or its `name`; --markdown writes docs/infrastructure/Performance.md)\n');
     for (const file of benchmarkFiles()) console.log(`  ${file.replace(/\.bench\.ts$/, '')}`);
     return 0;
   }
@@ -34,15 +39,18 @@ async function main(filters: string[]): Promise<number> {
     return 2;
   }
   let failed = 0;
+  const results: { name: string; figures: Figure[] }[] = [];
   for (const [file, benchmark] of selected) {
     console.log(`\n== ${benchmark.name}  (${file})`);
     try {
-      await benchmark.run();
+      const figures = await benchmark.run();
+      if (figures !== undefined) results.push({ name: benchmark.name, figures });
     } catch (error) {
       failed++;
       console.error(`  failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+  if (markdown) console.log(`\nwrote ${writePerformanceDoc(results)}`);
   return failed === 0 ? 0 : 1;
 }
 

@@ -1,0 +1,45 @@
+// docs/infrastructure/Performance.md from the figures of a `npm run bench -- --markdown` run: the
+// machine, the date, and one table per benchmark. Written whole; nothing in it is typed by hand.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { projectBicepPath } from '@complianceflow/core/bicep/paths.ts';
+import { repoRoot } from '@complianceflow/core/repo-root.ts';
+import { markdownTable } from '@complianceflow/core/tables.ts';
+import type { Figure } from './paired.ts';
+
+export const performanceDoc = 'docs/infrastructure/Performance.md';
+
+/** The machine, one Markdown list item per fact. */
+function machine(): string {
+  // The pinned Bicep CLI's own version line, as the benchmarks ran it.
+  const bicep = execFileSync(projectBicepPath, ['--version'], { encoding: 'utf8' }).trim();
+  const cpus = os.cpus();
+  return [`${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}`, `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`, `${os.type()} ${os.release()}`, `Node ${process.version}`, bicep].map((fact) => `- ${fact}`).join('\n');
+}
+
+export function performanceMarkdown(results: ReadonlyArray<{ name: string; figures: readonly Figure[] }>, date: string, host = machine()): string {
+  const sections = results.map(({ name, figures }) => {
+    const rows = figures.map((f) => [f.figure, f.seconds.a.toFixed(2), f.seconds.b.toFixed(2), f.ratio.median.toFixed(2), f.ratio.min.toFixed(2), f.target ?? '—']);
+    return `## ${name}\n\n${markdownTable(['Figure (A ÷ B)', 'A median (s)', 'B median (s)', 'Ratio median', 'Ratio min', 'Target'], rows)}`;
+  });
+  return `# Performance
+
+Measured with \`npm run bench -- --markdown\` on ${date}, on this machine:
+
+${host}
+
+Each figure times whole processes, A and B in turn after a warm-up pair, and takes the ratio pair by
+pair; absolute seconds drift with the machine's load, the ratios much less. Benchmarks print numbers
+and never pass or fail; the targets are the performance issue's.
+
+${sections.join('\n\n')}
+`;
+}
+
+export function writePerformanceDoc(results: ReadonlyArray<{ name: string; figures: readonly Figure[] }>): string {
+  const file = path.join(repoRoot, performanceDoc);
+  writeFileSync(file, performanceMarkdown(results, new Date().toISOString().slice(0, 10)));
+  return file;
+}

@@ -1,0 +1,56 @@
+// Offline plans as cold processes against the Bicep CLI doing the least a script could:
+// `bicep build bicep/main.bicep`. Cold = the compile cache emptied before each run (--no-cache);
+// warm = the cache holds main.bicep's compile. The naive baseline is what a script without this
+// tool runs: build, build-params and snapshot per deployment (three Bicep processes each).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { writeParametersFile } from '@complianceflow/core/bicep/parameters-file.ts';
+import { projectBicepPath } from '@complianceflow/core/bicep/paths.ts';
+import { repoRoot } from '@complianceflow/core/repo-root.ts';
+import { mainTemplate } from '@complianceflow/cli/plan/pipeline.ts';
+import { resolveTargets } from '@complianceflow/cli/plan/targets.ts';
+import { paired, printFigure, timeProcess, type Figure } from './paired.ts';
+
+export const name = 'plan as cold processes ÷ one `bicep build bicep/main.bicep` (paired)';
+
+const cli = path.join(repoRoot, 'packages/cli/src/cli.ts');
+const plan = (...args: string[]) => () => timeProcess([process.execPath, cli, 'plan', ...args, '--json']);
+const build = () => timeProcess([projectBicepPath, 'build', mainTemplate, '--stdout']);
+
+async function naiveScript(dir: string): Promise<() => number> {
+  const targets = resolveTargets('all');
+  const files = await Promise.all(
+    targets.map(async (t) => {
+      const file = path.join(dir, `${t.deployment}.bicepparam`);
+      await writeParametersFile(mainTemplate, file, t.parameters, 'bench');
+      return file;
+    }),
+  );
+  return () => {
+    let seconds = 0;
+    for (const file of files) {
+      seconds += build();
+      seconds += timeProcess([projectBicepPath, 'build-params', file, '--stdout']);
+      seconds += timeProcess([projectBicepPath, 'snapshot', file, '--mode', 'overwrite']);
+    }
+    return seconds;
+  };
+}
+
+export async function run(): Promise<Figure[]> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cf-plan-bench-'));
+  try {
+    const figures = [
+      paired('plan --all (compile cache warm) ÷ bicep build', plan('--all'), build, { runs: 3, target: '≤ 1.5' }),
+      paired('plan --all --no-cache (cold compile) ÷ bicep build', plan('--all', '--no-cache'), build, { runs: 3 }),
+      paired('plan westeu-test-1 --no-cache (cold) ÷ bicep build', plan('westeu-test-1', '--no-cache'), build, { runs: 3, target: '≤ 1.1' }),
+      paired('plan westeu-test-1, Bicep unchanged (cache warm) ÷ bicep build', plan('westeu-test-1'), build, { runs: 3, target: '≤ 0.5' }),
+      paired('naive script (build + build-params + snapshot per deployment, 24 processes) ÷ plan --all', await naiveScript(dir), plan('--all'), { runs: 1 }),
+    ];
+    figures.forEach(printFigure);
+    return figures;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
