@@ -93,7 +93,9 @@ describe('cf-infra plan', () => {
     expect(d.subnets.map((s) => s.prefix)).to.include('10.10.1.0/24').and.include('10.10.10.0/24').and.not.include('10.10.5.0/24');
 
     const paramsFile = readFileSync(path.join(cacheDir, 'westeu-test-1', 'main.bicepparam'), 'utf8');
-    expect(paramsFile).to.include(`using '${path.relative(path.join(cacheDir, 'westeu-test-1'), path.join(repoRoot, 'bicep', 'main.bicep'))}'`);
+    // It `using`s main.bicep's compiled template, written next to the deployments' folders.
+    expect(paramsFile).to.include("using '../main.json'");
+    expect(JSON.parse(readFileSync(path.join(cacheDir, 'main.json'), 'utf8'))).to.have.nested.property('resources');
     expect(paramsFile).to.include("param addressSpace = '10.10.0.0/16'");
   });
 

@@ -7,18 +7,20 @@ import path from 'node:path';
 import type { Bicep } from '@complianceflow/core/bicep/index.ts';
 import { compileCached, compileKey } from '@complianceflow/core/bicep/compile-cache.ts';
 
-function project(): { dir: string; main: string; config: string; cache: string } {
+function project(): { dir: string; main: string; config: string; cache: string; exe: string } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cf-compile-cache-'));
+  writeFileSync(path.join(dir, 'bicep-exe'), 'version 1');
   mkdirSync(path.join(dir, 'bicep', 'modules'), { recursive: true });
   writeFileSync(path.join(dir, 'bicep', 'main.bicep'), "module m 'modules/m.bicep' = { name: 'm' }\n");
   writeFileSync(path.join(dir, 'bicep', 'modules', 'm.bicep'), "output x string = 'a'\n");
   writeFileSync(path.join(dir, 'bicepconfig.json'), '{}\n');
-  return { dir, main: path.join(dir, 'bicep', 'main.bicep'), config: path.join(dir, 'bicepconfig.json'), cache: path.join(dir, '.cache', 'bicep') };
+  return { dir, main: path.join(dir, 'bicep', 'main.bicep'), config: path.join(dir, 'bicepconfig.json'), cache: path.join(dir, '.cache', 'bicep'), exe: path.join(dir, 'bicep-exe') };
 }
 
-function countingCompiler(version = '0.49.2'): Bicep & { calls: number } {
+/** A compiler whose executable is `bicepPath` (its path, size and time are part of every key). */
+function countingCompiler(bicepPath: string): Bicep & { calls: number } {
   const compiler = {
-    version,
+    bicepPath,
     calls: 0,
     async compile() {
       compiler.calls += 1;
@@ -39,7 +41,7 @@ describe('compile cache (core/bicep/compile-cache.ts)', function () {
 
   it('a second compile of unchanged inputs is answered from the cache; --no-cache (no dir) compiles again', async () => {
     const p = fresh();
-    const bicep = countingCompiler();
+    const bicep = countingCompiler(p.exe);
     const first = await compileCached(bicep, p.main, { cacheDir: p.cache, configFile: p.config });
     const second = await compileCached(bicep, p.main, { cacheDir: p.cache, configFile: p.config });
     expect(bicep.calls).to.equal(1);
@@ -49,11 +51,11 @@ describe('compile cache (core/bicep/compile-cache.ts)', function () {
     expect(readdirSync(p.cache).filter((f) => !f.endsWith('.json'))).to.deep.equal([]);
   });
 
-  it('any input change is a new key: a module, bicepconfig.json, the Bicep version, the strictness, a new file', async () => {
+  it('any input change is a new key: a module, bicepconfig.json, the Bicep executable, the strictness, a new file', async () => {
     const p = fresh();
     const options = { cacheDir: p.cache, configFile: p.config };
     const keys = new Set<string>();
-    const add = async (bicep = countingCompiler(), strict = true) => keys.add(await compileKey(bicep, p.main, { ...options, strict }));
+    const add = async (bicep: Bicep = countingCompiler(p.exe), strict = true) => keys.add(await compileKey(bicep, p.main, { ...options, strict }));
     await add();
     await add();
     expect(keys.size).to.equal(1);
@@ -61,8 +63,9 @@ describe('compile cache (core/bicep/compile-cache.ts)', function () {
     await add();
     writeFileSync(p.config, '{ "analyzers": {} }\n');
     await add();
-    await add(countingCompiler('0.50.0'));
-    await add(countingCompiler(), false);
+    writeFileSync(p.exe, 'version 2, reinstalled');
+    await add();
+    await add(countingCompiler(p.exe), false);
     writeFileSync(path.join(p.dir, 'bicep', 'modules', 'n.bicep'), '');
     await add();
     expect(keys.size).to.equal(6);
@@ -70,7 +73,7 @@ describe('compile cache (core/bicep/compile-cache.ts)', function () {
 
   it('a torn entry or a crashed writer\'s temp file and stale lock are not taken for a result', async () => {
     const p = fresh();
-    const bicep = countingCompiler();
+    const bicep = countingCompiler(p.exe);
     const options = { cacheDir: p.cache, configFile: p.config };
     const key = await compileKey(bicep, p.main, options);
     mkdirSync(p.cache, { recursive: true });
@@ -84,7 +87,7 @@ describe('compile cache (core/bicep/compile-cache.ts)', function () {
 
   it('concurrent compiles of one entry: one compiler runs, the others wait for its entry', async () => {
     const p = fresh();
-    const bicep = countingCompiler();
+    const bicep = countingCompiler(p.exe);
     const slow = { ...bicep, compile: async () => { await new Promise((r) => setTimeout(r, 300)); return bicep.compile('', {}); } } as Bicep;
     const results = await Promise.all([1, 2, 3, 4].map(() => compileCached(slow, p.main, { cacheDir: p.cache, configFile: p.config })));
     expect(bicep.calls).to.equal(1);

@@ -2,7 +2,7 @@
 // compile and lint bicep/main.bicep with the real Bicep CLI, write each deployment's parameters, take
 // its snapshot (real template engine, modules expanded) and summarize it; compare with or rewrite the
 // committed golden snapshots.
-import { openBicep } from '@complianceflow/core/bicep/index.ts';
+import { lazyBicep } from '@complianceflow/core/bicep/index.ts';
 import { displayPath } from '@complianceflow/core/bicep/diagnostics.ts';
 import { UsageError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
@@ -19,10 +19,11 @@ import { resolveTargets } from '../plan/targets.ts';
 const help = `Usage: cf-infra plan <deployment>... | --all [options]     (npm run plan -- <deployment> [options])
 
 Validates deployments/, compiles and lints bicep/main.bicep with the real Bicep CLI (warnings are
-errors; the result is kept in .cache/bicep and reused while nothing under bicep/, bicepconfig.json
-and the Bicep version changes), writes the deployment's parameters to
-.cache/plan/<deployment>/main.bicepparam, takes its offline snapshot (no Azure account needed) and
-prints the resources by type, their names and the address ranges.
+errors) into .cache/plan/main.json, writes the deployment's parameters to
+.cache/plan/<deployment>/main.bicepparam (using that JSON), takes its offline snapshot (no Azure
+account needed) and prints the resources by type, their names and the address ranges. Compiles and
+snapshots are kept in .cache/bicep and reused while their inputs (everything under bicep/,
+bicepconfig.json, the Bicep CLI, the parameters) are unchanged: such a run starts no Bicep.
 
 Options:
   --all               every deployment in deployments/ (one Bicep process for all of them)
@@ -35,7 +36,7 @@ Options:
   --update            rewrite the golden snapshots (both shapes)
   --golden-dir <dir>  golden snapshot directory (default deployments/snapshots)
   --cache-dir <dir>   where the generated .bicepparam files go (default .cache/plan)
-  --no-cache          compile and lint again instead of reusing .cache/bicep
+  --no-cache          compile, lint and snapshot again instead of reusing .cache/bicep
   -h, --help
 
 Exit codes: 0 ok, 1 failed (Bicep error or lint finding, a failing check), 2 bad input, 4 changes pending (--check).`;
@@ -139,7 +140,7 @@ export async function run(args: string[]): Promise<number> {
   const targets = resolveTargets(options.names);
   if (options.mode === 'check') for (const target of targets) readGolden(target.deployment, options.goldenDir);
 
-  const bicep = await openBicep();
+  const bicep = lazyBicep();
   let plans: DeploymentPlan[];
   try {
     // Progress on stderr, only on a terminal: stdout stays the result (and --json stays parseable).

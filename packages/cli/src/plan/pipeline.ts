@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { compileCached } from '@complianceflow/core/bicep/compile-cache.ts';
-import type { Bicep, Snapshot, SnapshotMetadata } from '@complianceflow/core/bicep/index.ts';
+import { compileCached, snapshotCached } from '@complianceflow/core/bicep/compile-cache.ts';
+import type { BicepSession, Snapshot, SnapshotMetadata } from '@complianceflow/core/bicep/index.ts';
 import { repoRoot } from '@complianceflow/core/bicep/paths.ts';
 import { followUpPlaceholders } from '../config/fed-back.ts';
 import type { JsonValue } from '@complianceflow/core/bicep/bicep-literal.ts';
@@ -49,7 +49,7 @@ export interface FollowUpPlan {
 }
 
 export interface PlanOptions {
-  bicep: Bicep;
+  bicep: BicepSession;
   templateFile?: string;
   cacheDir?: string;
   stages?: readonly PlanStage[];
@@ -57,7 +57,7 @@ export interface PlanOptions {
   onDeployment?: (deployment: string, index: number, total: number) => void;
   /** Also plan the follow-up deploy's shape (default true). */
   followUp?: boolean;
-  /** The compile cache's directory; null bypasses it (--no-cache). Default: defaultCompileCacheDir. */
+  /** The compile and snapshot cache's directory; null bypasses it (--no-cache). Default: defaultCompileCacheDir. */
   compileCacheDir?: string | null;
   /** The compiled template, when the caller compiled it already (compilePlanTemplate). */
   compiled?: CompiledPlanTemplate;
@@ -70,9 +70,11 @@ export interface CompiledPlanTemplate {
   file: string;
 }
 
+const resultCacheDir = (options: PlanOptions): string | undefined => (options.compileCacheDir === null ? undefined : (options.compileCacheDir ?? defaultCompileCacheDir));
+
 /** Compiles and lints the template (warnings are errors), through the compile cache, and writes its JSON for the .bicepparam files. */
 export async function compilePlanTemplate(options: PlanOptions): Promise<CompiledPlanTemplate> {
-  const cacheDir = options.compileCacheDir === null ? undefined : (options.compileCacheDir ?? defaultCompileCacheDir);
+  const cacheDir = resultCacheDir(options);
   const { template } = await compileCached(options.bicep, options.templateFile ?? mainTemplate, { cacheDir, strict: true, configFile: bicepConfigFile });
   const file = path.join(options.cacheDir ?? defaultCacheDir, 'main.json');
   await mkdir(path.dirname(file), { recursive: true });
@@ -98,7 +100,8 @@ export function followUpParametersFilePath(deployment: string, cacheDir: string 
 
 async function planShape(target: PlanTarget, paramsFile: string, header: string, options: PlanOptions & { compiled: CompiledPlanTemplate }): Promise<Omit<DeploymentPlan, 'deployment' | 'parameters' | 'followUp'>> {
   await writeParametersFile(options.compiled.file, paramsFile, target.parameters, header);
-  const snapshot: Snapshot = await options.bicep.snapshot(paramsFile, snapshotMetadata(target));
+  const inputs = { paramsFile, templateFile: options.compiled.file, metadata: snapshotMetadata(target), cacheDir: resultCacheDir(options), configFile: bicepConfigFile };
+  const snapshot: Snapshot = await snapshotCached(options.bicep, inputs);
   const resources = normalizeResources(snapshot.predictedResources);
   const summary = summarize(resources);
   const stages: Record<string, unknown> = {};

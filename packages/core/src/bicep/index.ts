@@ -67,6 +67,9 @@ export interface Bicep {
   dispose(): Promise<void>;
 }
 
+/** What a caller that never asks for the version needs of a session (lazyBicep gives this). */
+export type BicepSession = Pick<Bicep, 'bicepPath' | 'compile' | 'compileParams' | 'snapshot' | 'format' | 'dispose'>;
+
 function rejectDiagnostics(file: string, blocking: Diagnostic[]): CliError {
   const errors = blocking.filter((d) => d.level === 'Error').length;
   const warnings = blocking.length - errors;
@@ -150,4 +153,24 @@ export async function openBicep(options: OpenBicepOptions = {}): Promise<Bicep> 
     await backend.dispose();
     throw error;
   }
+}
+
+/**
+ * A session whose Bicep process starts on the first call that needs it: a plan answered from the
+ * result cache (compile-cache.ts) starts none. Locating the executable (cheap) happens at once.
+ */
+export function lazyBicep(options: OpenBicepOptions = {}): BicepSession {
+  const located = locateBicep(options.locate);
+  let session: Promise<Bicep> | undefined;
+  const started = () => (session ??= openBicep(options));
+  return {
+    bicepPath: located.path,
+    compile: async (file, check) => (await started()).compile(file, check),
+    compileParams: async (file, check) => (await started()).compileParams(file, check),
+    snapshot: async (paramsFile, metadata) => (await started()).snapshot(paramsFile, metadata),
+    format: async (file) => (await started()).format(file),
+    dispose: async () => {
+      if (session !== undefined) await (await session.catch(() => undefined))?.dispose();
+    },
+  };
 }
