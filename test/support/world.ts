@@ -4,7 +4,7 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createArmClients, type ArmClients } from '@complianceflow/cli/arm/clients.ts';
+import { armRetryOptions, createArmClients, type ArmClients } from '@complianceflow/cli/arm/clients.ts';
 import type { ArmSession } from '@complianceflow/cli/arm/session.ts';
 import { defaultEmulatorPrincipalId, emulatorCiPrincipalId } from '@complianceflow/core/arm/emulator-token.ts';
 import { deploymentShapes } from '@complianceflow/cli/bootstrap/resource-types.ts';
@@ -47,7 +47,8 @@ export interface EmulatorWorld {
 /** A deploy's result with every line it printed (progress and print()). */
 export type CapturedDeploy = DeployResult & { lines: string[] };
 
-const retryOptions = { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 };
+// The CLI's one retry policy (its count), with short delays: nothing else retries (the 20 % faults test).
+const retryOptions = { ...armRetryOptions, retryDelayInMs: 10, maxRetryDelayInMs: 50 };
 
 /** The resource types of a deployment's golden snapshot. */
 export async function snapshotTypes(deployment: string): Promise<{ type: string }[]> {

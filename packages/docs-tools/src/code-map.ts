@@ -18,13 +18,13 @@ export const packageBorders: Record<string, readonly string[]> = {
 /** What each folder owns, by `<package>/<folder>` (`<package>/` for the files at its src/ root). */
 export const folderOwners: Record<string, string> = {
   'core/': 'The repository root, exit codes, CliError, the environment variables the tools read, text and Markdown tables, the process layer (every outside program through zx)',
-  'core/arm': 'What the CLI and the emulator agree on about ARM: the emulator contract (port, subscription, state dir), its token, the actions a template needs',
+  'core/arm': 'What the CLI and the emulator agree on about ARM: the emulator contract (port, subscription, state dir), its token, the actions a template needs, resource ids and their types',
   'core/bicep': 'The Bicep facade: locating the pinned CLI, compile + lint, parameters, offline snapshots over JSON-RPC',
   'core/text': 'Terminal text: whether output is coloured (NO_COLOR, FORCE_COLOR, a terminal), the styles through node:util styleText',
   'core/policy': 'The Azure Policy engine: definitions, initiatives, assignments, aliases, the rule evaluator (offline plans and the emulator)',
   'cli/': 'The `cf-infra` entry point',
-  'cli/arm': 'The ARM SDK clients and credentials (Azure or the emulator), identities',
-  'cli/arm-errors': 'ARM errors turned into user-facing explanations and hints; transient-fault classification',
+  'cli/arm': 'The one door to ARM: session (SDK clients, credential, endpoint, CA, the one retry policy), api-versions, resources by id, core-lro operations, the stack provider (state, preview, apply, destroy, operations)',
+  'cli/arm-errors': 'ARM errors turned into user-facing explanations and hints',
   'cli/bootstrap': 'The one-time subscription bootstrap: desired state, the deployment role, the CI identity, reconcile',
   'cli/cidr': 'IPv4 arithmetic, the address-space allocation per region, the `cidr` report',
   'cli/commands': 'The command table (name, summary, lazy load: `--help` loads no command) and one file per command: arguments, the run, the output',

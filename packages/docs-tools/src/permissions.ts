@@ -2,7 +2,7 @@
 // with what it grants and why (the coverage derivation of bootstrap/required-actions.ts over the
 // first and follow-up deploy of every deployment), and the condition on the role's assignment.
 // Generated, so a changed role, template or rule shows up as a stale block in docs:generate --check.
-import { typeOfResourceId } from '@complianceflow/core/arm/required-actions.ts';
+import { typeOfId } from '@complianceflow/core/arm/ids.ts';
 import { actionMatches, type DeploymentRole } from '@complianceflow/cli/bootstrap/deployment-role.ts';
 import type { NeededAction, RequiredActions } from '@complianceflow/cli/bootstrap/required-actions.ts';
 import { allowedRoleDefinitions, roleAssignmentCondition } from '@complianceflow/cli/bootstrap/role-condition.ts';
@@ -50,7 +50,7 @@ export function permissionsTable(role: DeploymentRole, required: RequiredActions
 export function conditionBlock(required: RequiredActions): string {
   const allowed = allowedRoleDefinitions(required.grants);
   const rows = allowed.map((guid) => {
-    const scopes = [...new Set(required.grants.filter((g) => g.roleDefinitionGuid === guid).map((g) => typeOfResourceId(g.id.replace(/\/providers\/Microsoft\.Authorization\/roleAssignments\/[^/]+$/i, '')) ?? 'subscription'))].sort();
+    const scopes = [...new Set(required.grants.filter((g) => g.roleDefinitionGuid === guid).map((g) => typeOfId(g.id.replace(/\/providers\/Microsoft\.Authorization\/roleAssignments\/[^/]+$/i, '')) ?? 'subscription'))].sort();
     return [builtInRoleNames[guid] ?? '(custom or unnamed)', `\`${guid}\``, scopes.map((s) => `\`${s}\``).join(', ')];
   });
   return [

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { startEmulator, type RunningEmulator } from '@complianceflow/arm-emulator/index.ts';
 import { createArmClients } from '@complianceflow/cli/arm/clients.ts';
-import { armRest } from '@complianceflow/cli/bootstrap/arm-rest.ts';
+import { armResources } from '@complianceflow/cli/arm/resources-by-id.ts';
 import { repoRoot } from '@complianceflow/cli/config/paths.ts';
 import { scratchCheckout } from '../../support/scratch-checkout.ts';
 
@@ -162,7 +162,7 @@ describe('cf-infra bootstrap / pause / resume (CLI)', function () {
   });
 
   it('pause of a deployed test server stops it (Stopped), pause again does nothing, resume starts it (Ready), resume again does nothing', async () => {
-    const rest = armRest(createArmClients({ kind: 'emulator', subscriptionId: sub, endpoint: emu.endpoint, caPem: emu.caPem }), emu.endpoint);
+    const rest = armResources(createArmClients({ kind: 'emulator', subscriptionId: sub, endpoint: emu.endpoint, caPem: emu.caPem }));
     await rest.post(`/subscriptions/${sub}/providers/Microsoft.DBforPostgreSQL/register`, '2021-04-01');
     // Compliant with the baseline policies an earlier test assigned (tags, no public network access).
     const tags = { app: 'complianceflow', env: 'test', owner: 'platform-team', costCenter: 'CC-1001-ENG', deployment: 'westeu-test-1', region: 'westeurope' };

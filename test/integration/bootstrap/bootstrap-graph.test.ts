@@ -19,7 +19,7 @@ import { startEmulator, type RunningEmulator } from '@complianceflow/arm-emulato
 import { checkRoleCoverage, prepareBootstrap, runBootstrap, type BootstrapReport } from '@complianceflow/cli/bootstrap/run.ts';
 import { deploymentShapes, type DeploymentShape } from '@complianceflow/cli/bootstrap/resource-types.ts';
 import { prRoleAssignments, roleAssignments } from '@complianceflow/cli/bootstrap/desired.ts';
-import { armRest } from '@complianceflow/cli/bootstrap/arm-rest.ts';
+import { armResources } from '@complianceflow/cli/arm/resources-by-id.ts';
 import { createArmClients } from '@complianceflow/cli/arm/clients.ts';
 
 type Obj = Record<string, any>;
@@ -337,7 +337,7 @@ describe('bootstrap: the pipeline identities over Microsoft Graph', () => {
       expect(status(report)['Role assignments of the pull-request identity (read and what-if only)']).to.equal('2 created');
 
       const prepared = checkRoleCoverage(prepareBootstrap({ subscriptionId: emu.subscriptionId }), shapes);
-      const rest = armRest(createArmClients({ kind: 'emulator', subscriptionId: emu.subscriptionId, endpoint: emu.endpoint, caPem: emu.caPem }), emu.endpoint);
+      const rest = armResources(createArmClients({ kind: 'emulator', subscriptionId: emu.subscriptionId, endpoint: emu.endpoint, caPem: emu.caPem }));
       const prSp = graph.sps.find((sp) => sp.appId === pr.appId)!;
       const ciSp = graph.sps.find((sp) => sp.appId === ci.appId)!;
       for (const a of prRoleAssignments(prepared.input, prepared.prRole, { objectId: prSp.id, label: 'pr' })) expect((await rest.get(a.id, a.apiVersion))?.['properties']).to.deep.include({ principalId: prSp.id });

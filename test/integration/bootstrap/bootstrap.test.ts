@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmulator, type RunningEmulator } from '@complianceflow/arm-emulator/index.ts';
-import { armRest } from '@complianceflow/cli/bootstrap/arm-rest.ts';
+import { armResources } from '@complianceflow/cli/arm/resources-by-id.ts';
 import { emulatorCiPrincipalId, emulatorPrPrincipalId } from '@complianceflow/core/arm/emulator-token.ts';
 import { checkRoleCoverage, emulatorPlaceholderPrincipal, emulatorPlaceholderPrPrincipal, prepareBootstrap, runBootstrap, type BootstrapReport, type Prepared } from '@complianceflow/cli/bootstrap/run.ts';
 import { allTypes, deploymentShapes, type DeploymentShape } from '@complianceflow/cli/bootstrap/resource-types.ts';
@@ -55,7 +55,7 @@ describe('cf-infra bootstrap against the ARM emulator', function () {
     return { report, lines };
   }
   const get = (target: Emu, id: string, apiVersion: string) =>
-    armRest(createArmClients({ kind: 'emulator', subscriptionId: target.subscriptionId, endpoint: target.endpoint, caPem: target.caPem }), target.endpoint).get(id, apiVersion);
+    armResources(createArmClients({ kind: 'emulator', subscriptionId: target.subscriptionId, endpoint: target.endpoint, caPem: target.caPem })).get(id, apiVersion);
 
   before(async function () {
     this.timeout(300000);
@@ -163,7 +163,7 @@ describe('cf-infra bootstrap against the ARM emulator', function () {
   it('a drifted setting is put back (update), and only that resource is written', async () => {
     const sub = emu.subscriptionId;
     const account = `/subscriptions/${sub}/resourceGroups/rg-complianceflow-prod/providers/Microsoft.Storage/storageAccounts/${artifactsStorageAccountName(sub)}`;
-    const rest = armRest(createArmClients({ kind: 'emulator', subscriptionId: sub, endpoint: emu.endpoint, caPem: emu.caPem }), emu.endpoint);
+    const rest = armResources(createArmClients({ kind: 'emulator', subscriptionId: sub, endpoint: emu.endpoint, caPem: emu.caPem }));
     const current = (await rest.get(account, '2023-05-01'))!;
     await rest.put(account, '2023-05-01', { ...current, properties: { ...(current['properties'] as object), allowSharedKeyAccess: true } });
     emu.requests.length = 0;
@@ -218,7 +218,7 @@ describe('cf-infra bootstrap against the ARM emulator', function () {
 
   it('the pull-request placeholder holds Reader and the what-if role on the subscription', async () => {
     const sub = emu.subscriptionId;
-    const rest = armRest(createArmClients({ kind: 'emulator', subscriptionId: sub, endpoint: emu.endpoint, caPem: emu.caPem }), emu.endpoint);
+    const rest = armResources(createArmClients({ kind: 'emulator', subscriptionId: sub, endpoint: emu.endpoint, caPem: emu.caPem }));
     const wanted = prRoleAssignments(prepared.input, prepared.prRole, emulatorPlaceholderPrPrincipal);
     const stored = await Promise.all(wanted.map((a) => rest.get(a.id, a.apiVersion)));
     const granted = stored.map((a) => (a?.['properties'] as { principalId: string; roleDefinitionId: string }));

@@ -10,11 +10,13 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { emulatorCiPrincipalId } from '@complianceflow/core/arm/emulator-token.ts';
 import { openBicep, type Bicep } from '@complianceflow/core/bicep/index.ts';
-import { armRest } from '@complianceflow/cli/bootstrap/arm-rest.ts';
+import { armResources } from '@complianceflow/cli/arm/resources-by-id.ts';
 import * as desired from '@complianceflow/cli/bootstrap/desired.ts';
 import { deploymentShapes } from '@complianceflow/cli/bootstrap/resource-types.ts';
 import { checkRoleCoverage, emulatorPlaceholderPrincipal, prepareBootstrap, runBootstrap, type Prepared } from '@complianceflow/cli/bootstrap/run.ts';
-import { deleteStack, getStack, managedResourceIds, whatIf } from '@complianceflow/cli/deploy/arm-phases.ts';
+import { vaultSettingsOf } from '@complianceflow/cli/arm/key-vault-retention.ts';
+import { armStackProvider } from '@complianceflow/cli/arm/stack-provider.ts';
+import { managedResourceIds } from '@complianceflow/cli/arm/stack-definition.ts';
 import { openEmulatorSession, type ArmSession } from '@complianceflow/cli/arm/session.ts';
 import { runDeploy, type DeployResult } from '@complianceflow/cli/deploy/pipeline.ts';
 import { deployShape, resolveTarget, runPreflight } from '@complianceflow/cli/deploy/preflight.ts';
@@ -60,7 +62,7 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
     ci = await openEmulatorSession({ identity: 'ci', env: { ARM_EMULATOR_ENDPOINT: emulator.endpoint, ARM_EMULATOR_CA: emulator.caPath, ARM_EMULATOR_SUBSCRIPTION_ID: emulator.subscriptionId } });
     // The premise: bootstrap gave the CI identity (the emulator's stand-in object id) the deployment role.
     expect(emulatorPlaceholderPrincipal.objectId).to.equal(emulatorCiPrincipalId);
-    const rest = armRest(ci.clients, emulator.endpoint);
+    const rest = armResources(ci.clients);
     for (const assignment of desired.roleAssignments(prepared.input, prepared.role, emulatorPlaceholderPrincipal, prepared.deploymentRoleCondition)) {
       const stored = await rest.get(assignment.id, assignment.apiVersion);
       expect((stored?.['properties'] as { principalId?: string } | undefined)?.principalId, assignment.label).to.equal(emulatorCiPrincipalId);
@@ -80,7 +82,7 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
       const first = await deploy(deployment);
       expect(first.exitCode, first.lines.join('\n')).to.equal(ExitCode.Success);
       expect(first.report!.outcome).to.equal('succeeded');
-      const afterFirst = await getStack(ci.clients, stackName, deployment);
+      const afterFirst = await armStackProvider(ci.clients).state(stackName, deployment);
       // The requests carried the CI identity's object id: ARM records it as who wrote the stack.
       expect(afterFirst?.systemData?.lastModifiedBy).to.equal(emulatorCiPrincipalId);
       const domain = ((afterFirst?.properties?.outputs as Record<string, { value?: { defaultDomain?: string } }>)['containerApps']?.value?.defaultDomain) ?? '';
@@ -100,7 +102,7 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
         ['create', 'Microsoft.Network/privateDnsZones/A'],
         ['create', 'Microsoft.Network/privateDnsZones/virtualNetworkLinks'],
       ]);
-      const afterSecond = await getStack(ci.clients, stackName, deployment);
+      const afterSecond = await armStackProvider(ci.clients).state(stackName, deployment);
       expect(afterSecond?.properties?.provisioningState).to.equal('succeeded');
       expect(afterSecond?.systemData?.lastModifiedBy).to.equal(emulatorCiPrincipalId);
       const records = managedResourceIds(afterSecond).filter((id) => id.toLowerCase().startsWith(`/subscriptions/${emulator.subscriptionId}/resourcegroups/rg-cf-${deployment}${zone}/a/`));
@@ -109,10 +111,10 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
       // What `cf-infra what-if <deployment> --emulator --as ci` sends now: the stack's outputs fed back
       // (its preflight is the second deploy's: the same code and configuration, planned offline).
       const preflight = second.preflight!;
-      const existing = await getStack(ci.clients, stackName, deployment);
+      const existing = await armStackProvider(ci.clients).state(stackName, deployment);
       const shape = deployShape(preflight, existing);
       expect(shape.fedBack).to.deep.equal(['containerAppsDefaultDomain']);
-      const model = await whatIf(ci.clients, { deployment, location: preflight.location, template: preflight.template, parameters: shape.parameters, stack: preflight.stack }, existing, { updateIntervalInMs: 10 });
+      const model = await armStackProvider(ci.clients, { updateIntervalInMs: 10 }).preview({ deployment, location: preflight.location, template: preflight.template, parameters: shape.parameters, stack: preflight.stack }, existing);
       const s = model.summary;
       const noise = model.changes.filter((c) => c.kind !== 'noChange' && c.kind !== 'ignore').map((c) => `${c.kind} ${c.resourceId}`);
       expect([s.create, s.modify, s.delete, s.detach, s.deploy], noise.join('\n')).to.deep.equal([0, 0, 0, 0, 0]);
@@ -125,13 +127,13 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
     const pr = await openEmulatorSession({ identity: 'pr', env: sessionEnv() });
     try {
       const preflight = await runPreflight(resolveTarget(deployment), bicep);
-      const existing = await getStack(pr.clients, `cf-${deployment}`, deployment);
+      const existing = await armStackProvider(pr.clients).state(`cf-${deployment}`, deployment);
       const input = { deployment, location: preflight.location, template: preflight.template, parameters: deployShape(preflight, existing).parameters, stack: preflight.stack };
       // What `cf-infra what-if <d> --emulator --as pr` sends (the what-if command's level).
-      const model = await whatIf(pr.clients, { ...input, validationLevel: 'ProviderNoRbac' }, existing, { updateIntervalInMs: 10 });
+      const model = await armStackProvider(pr.clients, { updateIntervalInMs: 10 }).preview({ ...input, validationLevel: 'ProviderNoRbac' }, existing);
       expect(model.summary.noChange).to.equal(managedResourceIds(existing).length);
       // ARM's default level checks the caller's write rights on every resource: Reader + what-if has none.
-      const refused = await whatIf(pr.clients, input, existing, { updateIntervalInMs: 10 }).then(() => undefined, (error: Error) => error);
+      const refused = await armStackProvider(pr.clients, { updateIntervalInMs: 10 }).preview(input, existing).then(() => undefined, (error: Error) => error);
       expect(refused?.message).to.match(/AuthorizationFailed|does not have (authorization|permission)/);
       expect(refused?.message).to.match(/\/write/);
     } finally {
@@ -148,13 +150,13 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
     it(`without ${action} in the deployment role, the ${fails} deploy as the CI identity fails naming it`, async () => {
       const deployment = 'eastus-test-1';
       const owner = await openEmulatorSession({ identity: 'owner', env: sessionEnv() });
-      const rest = armRest(owner.clients, emulator.endpoint);
+      const rest = armResources(owner.clients);
       const role = desired.deploymentRoleDefinition(prepared.input, prepared.role);
       const permissions = (role.body['properties'] as { permissions: { actions: string[] }[] }).permissions;
       const reduced = { properties: { ...(role.body['properties'] as object), permissions: [{ ...permissions[0]!, actions: permissions[0]!.actions.filter((a) => a !== action) }] } };
       expect(reduced.properties.permissions[0]!.actions).to.have.length(permissions[0]!.actions.length - 1);
       try {
-        await deleteStack(owner.clients, { deployment, stackName: `cf-${deployment}` }, () => {}, { updateIntervalInMs: 10 });
+        await armStackProvider(owner.clients, { updateIntervalInMs: 10 }).destroy({ deployment, stackName: `cf-${deployment}`, vault: vaultSettingsOf(resolveTarget(deployment).resolved) }, () => {});
         await rest.put(role.id, role.apiVersion, reduced);
         const first = await deploy(deployment);
         if (fails === 'first') {
@@ -174,7 +176,7 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
   }
 
   it('the CI identity cannot grant Owner, nor an allowed role to a user: the condition on its role assignment refuses (403)', async () => {
-    const rest = armRest(ci.clients, emulator.endpoint);
+    const rest = armResources(ci.clients);
     const scope = `/subscriptions/${emulator.subscriptionId}`;
     const roleId = (guid: string): string => `/subscriptions/${emulator.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
     const attempt = (name: string, guid: string, principalType: string): Promise<unknown> =>

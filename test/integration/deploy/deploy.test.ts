@@ -7,7 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { emulatorCiPrincipalId } from '@complianceflow/core/arm/emulator-token.ts';
-import { deleteStack, deploymentWhatIf, getStack, managedResourceIds, stackDefinition } from '@complianceflow/cli/deploy/arm-phases.ts';
+import { vaultSettingsOf } from '@complianceflow/cli/arm/key-vault-retention.ts';
+import { armStackProvider } from '@complianceflow/cli/arm/stack-provider.ts';
+import { managedResourceIds, stackDefinition } from '@complianceflow/cli/arm/stack-definition.ts';
+import { deploymentWhatIf } from '@complianceflow/cli/arm/stack-preview.ts';
 import { resolveTarget, runPreflight } from '@complianceflow/cli/deploy/preflight.ts';
 import { runDeploy, type DeployResult } from '@complianceflow/cli/deploy/pipeline.ts';
 import { createProgress } from '@complianceflow/cli/runner/progress.ts';
@@ -60,7 +63,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
       expect(result.report!.outcome).to.equal('succeeded');
       const planned = (await snapshotTypes('westeu-test-1')).length;
       expect(result.whatIf!.summary.create).to.equal(planned);
-      const stack = await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1');
+      const stack = await armStackProvider(world.clients).state('cf-westeu-test-1', 'westeu-test-1');
       expect(stack?.properties?.provisioningState).to.equal('succeeded');
       expect(managedResourceIds(stack)).to.have.length(planned);
       expect(stack?.properties?.actionOnUnmanage).to.include({ resources: 'delete', resourceGroups: 'delete' });
@@ -79,7 +82,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
     });
 
     it('the stack was written by the CI identity (the token\'s object id), the deploying identity', async () => {
-      const stack = await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1');
+      const stack = await armStackProvider(world.clients).state('cf-westeu-test-1', 'westeu-test-1');
       expect(stack?.systemData?.createdBy).to.equal(emulatorCiPrincipalId);
     });
 
@@ -98,14 +101,14 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
     });
 
     it('a third deploy finds nothing to change and does not write the stack', async () => {
-      const before = await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1');
+      const before = await armStackProvider(world.clients).state('cf-westeu-test-1', 'westeu-test-1');
       const result = await deploy(world, 'westeu-test-1', { runsDir });
       expect(result.exitCode, result.lines.join('\n')).to.equal(ExitCode.Success);
       expect(result.report!.outcome).to.equal('no-changes');
       const s = result.whatIf!.summary;
       expect([s.create, s.modify, s.delete, s.detach, s.deploy]).to.deep.equal([0, 0, 0, 0, 0]);
       expect(s.noChange).to.equal((await snapshotTypes('westeu-test-1')).length + 4);
-      const after = await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1');
+      const after = await armStackProvider(world.clients).state('cf-westeu-test-1', 'westeu-test-1');
       expect(after?.properties?.deploymentId).to.equal(before?.properties?.deploymentId);
       expect(result.report!.phases.find((p) => p.name === 'apply')?.outcome).to.equal('skipped');
     });
@@ -125,9 +128,9 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
     });
 
     it('destroy leaves nothing behind', async () => {
-      const ids = managedResourceIds(await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1'));
-      await deleteStack(world.clients, { deployment: 'westeu-test-1', stackName: 'cf-westeu-test-1' }, () => {}, { updateIntervalInMs: 10 });
-      expect(await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1')).to.equal(undefined);
+      const ids = managedResourceIds(await armStackProvider(world.clients).state('cf-westeu-test-1', 'westeu-test-1'));
+      await armStackProvider(world.clients, { updateIntervalInMs: 10 }).destroy({ deployment: 'westeu-test-1', stackName: 'cf-westeu-test-1', vault: vaultSettingsOf(resolveTarget('westeu-test-1').resolved) }, () => {});
+      expect(await armStackProvider(world.clients).state('cf-westeu-test-1', 'westeu-test-1')).to.equal(undefined);
       expect((await world.clients.resources.resourceGroups.checkExistence('rg-cf-westeu-test-1')).body).to.equal(false);
       const left: string[] = [];
       for await (const r of world.clients.resources.resources.list()) if (ids.some((id) => id.toLowerCase() === r.id?.toLowerCase())) left.push(r.id!);
@@ -160,7 +163,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
       const [a, b] = await Promise.all([deploy(world, 'westeu-stg-1'), deploy(world, 'eastus-test-1')]);
       expect([a.exitCode, b.exitCode], [...a.lines, ...b.lines].join('\n')).to.deep.equal([ExitCode.Success, ExitCode.Success]);
       for (const stack of ['cf-westeu-stg-1', 'cf-eastus-test-1']) {
-        expect((await getStack(world.clients, stack, stack))?.properties?.provisioningState).to.equal('succeeded');
+        expect((await armStackProvider(world.clients).state(stack, stack))?.properties?.provisioningState).to.equal('succeeded');
       }
     });
   });
@@ -193,7 +196,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
       expect((await deploy(world, 'westeu-test-1')).exitCode).to.equal(ExitCode.Success);
       // The fallback where ARM offers no stack what-if: deployment what-if + the stack's removals.
       const preflight = await runPreflight(resolveTarget('westeu-test-1', withoutHub), services.bicep);
-      const existing = await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1');
+      const existing = await armStackProvider(world.clients).state('cf-westeu-test-1', 'westeu-test-1');
       const fallback = await deploymentWhatIf(world.clients, { deployment: 'westeu-test-1', location: preflight.location, template: preflight.template, parameters: preflight.parameters, stack: preflight.stack }, existing, { updateIntervalInMs: 10 });
       expect(fallback.source).to.equal('deployment');
 
@@ -205,7 +208,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
       expect(gone.length).to.be.greaterThan(0);
       expect(gone.every((c) => c.kind === 'delete' && c.resourceId.includes('analytics-events'))).to.equal(true);
       expect(gone.map((c) => c.resourceId)).to.include(`/subscriptions/${world.emulator.subscriptionId}${hub('westeu-test-1')}`);
-      const stack = await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1');
+      const stack = await armStackProvider(world.clients).state('cf-westeu-test-1', 'westeu-test-1');
       expect(managedResourceIds(stack).some((id) => id.includes('analytics-events'))).to.equal(false);
       const left: string[] = [];
       for await (const r of world.clients.resources.resources.list()) if (r.id?.includes('eventhubs/analytics-events')) left.push(r.id);
@@ -214,7 +217,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
 
     it('prod: refused without --allow-delete (exit 2, nothing changed); with it, Detach and the resource stays', async () => {
       expect((await deploy(world, 'westeu-prod-1')).exitCode).to.equal(ExitCode.Success);
-      const before = await getStack(world.clients, 'cf-westeu-prod-1', 'westeu-prod-1');
+      const before = await armStackProvider(world.clients).state('cf-westeu-prod-1', 'westeu-prod-1');
       expect(before?.properties?.denySettings?.mode).to.equal('denyWriteAndDelete');
       // The deploying identity (the CI identity here) is excluded from the deny assignment.
       expect(before?.properties?.denySettings?.excludedPrincipals).to.deep.equal([emulatorCiPrincipalId]);
@@ -223,7 +226,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
       expect(refused.exitCode).to.equal(ExitCode.BadInput);
       expect(refused.report!.error!.message).to.include('delete or detach');
       expect(refused.report!.error!.hint).to.include('--allow-delete');
-      expect((await getStack(world.clients, 'cf-westeu-prod-1', 'westeu-prod-1'))?.properties?.deploymentId).to.equal(before?.properties?.deploymentId);
+      expect((await armStackProvider(world.clients).state('cf-westeu-prod-1', 'westeu-prod-1'))?.properties?.deploymentId).to.equal(before?.properties?.deploymentId);
 
       const result = await deploy(world, 'westeu-prod-1', { registryRoot: withoutHub, allowDelete: true });
       expect(result.exitCode, result.lines.join('\n')).to.equal(ExitCode.Success);
@@ -231,7 +234,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
       expect(gone.length).to.be.greaterThan(0);
       expect(gone.every((c) => c.kind === 'detach' && c.resourceId.includes('analytics-events'))).to.equal(true);
       const id = `/subscriptions/${world.emulator.subscriptionId}${hub('westeu-prod-1')}`;
-      expect(managedResourceIds(await getStack(world.clients, 'cf-westeu-prod-1', 'westeu-prod-1'))).not.to.include(id);
+      expect(managedResourceIds(await armStackProvider(world.clients).state('cf-westeu-prod-1', 'westeu-prod-1'))).not.to.include(id);
       expect((await world.clients.resources.resources.getById(id, '2024-01-01')).id?.toLowerCase()).to.equal(id.toLowerCase());
     });
   });
@@ -260,7 +263,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
         expect(result.exitCode, result.lines.join('\n')).to.equal(ExitCode.Success);
         // It did wait: for the dead run's lock, not for anything else.
         expect(result.lines.join('\n')).to.include(`run child-${child.pid}`).and.include('waiting for it to be released or to expire');
-        const stack = await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1');
+        const stack = await armStackProvider(world.clients).state('cf-westeu-test-1', 'westeu-test-1');
         expect(stack?.properties?.provisioningState).to.equal('succeeded');
         // The dead run's stack PUT finished: this run is its follow-up (the default domain fed back, +4).
         expect(managedResourceIds(stack)).to.have.length((await snapshotTypes('westeu-test-1')).length + 4);
@@ -312,7 +315,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
       try {
         const result = await deploy(world, 'westeu-test-1');
         expect(result.exitCode, result.lines.join('\n')).to.equal(ExitCode.Success);
-        expect((await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1'))?.properties?.provisioningState).to.equal('succeeded');
+        expect((await armStackProvider(world.clients).state('cf-westeu-test-1', 'westeu-test-1'))?.properties?.provisioningState).to.equal('succeeded');
       } finally {
         await world.close();
       }
@@ -334,7 +337,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
         expect(result.report!.error!.message).to.include('RequestDisallowedByPolicy').and.include('cf-no-redis-here');
         expect(result.lines.join('\n')).to.include('cf-no-redis-here');
         // ARM refuses the stack PUT while validating the template: no stack is written.
-        expect(await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1')).to.equal(undefined);
+        expect(await armStackProvider(world.clients).state('cf-westeu-test-1', 'westeu-test-1')).to.equal(undefined);
         expect((await world.clients.resources.resourceGroups.checkExistence('rg-cf-westeu-test-1')).body).to.equal(false);
       } finally {
         await world.close();
@@ -348,7 +351,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
         expect(result.exitCode).to.equal(ExitCode.Failed);
         expect(result.report!.error!.message).to.include('not registered').and.include('Microsoft.KeyVault');
         expect(result.report!.error!.hint).to.include('cf-infra bootstrap');
-        expect(await getStack(world.clients, 'cf-westeu-test-1', 'westeu-test-1')).to.equal(undefined);
+        expect(await armStackProvider(world.clients).state('cf-westeu-test-1', 'westeu-test-1')).to.equal(undefined);
       } finally {
         await world.close();
       }

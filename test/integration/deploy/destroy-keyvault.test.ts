@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
-import { armRest } from '@complianceflow/cli/bootstrap/arm-rest.ts';
-import { keyVaultApiVersion } from '@complianceflow/cli/deploy/key-vault-retention.ts';
+import { armResources } from '@complianceflow/cli/arm/resources-by-id.ts';
+import { apiVersions } from '@complianceflow/cli/arm/api-versions.ts';
 import { resolveTarget } from '@complianceflow/cli/deploy/preflight.ts';
 import type { RunReport } from '@complianceflow/cli/report/model.ts';
 import { cfInfra } from '../../support/cli.ts';
@@ -48,8 +48,8 @@ describe('cf-infra destroy and the soft-deleted Key Vault (emulator + Azurite)',
     const report = JSON.parse(await readFile(path.join(runDir!, 'report.json'), 'utf8')) as RunReport;
     const markdown = await readFile(path.join(runDir!, 'report.md'), 'utf8');
     const resolved = resolveTarget(deployment).resolved;
-    const rest = armRest(clients, emulator.endpoint, { pollIntervalMs: 10 });
-    const deletedVault = await rest.get(`/subscriptions/${clients.subscriptionId}/providers/Microsoft.KeyVault/locations/${resolved.location}/deletedVaults/${resolved.names.keyVault}`, keyVaultApiVersion);
+    const rest = armResources(clients, { pollIntervalMs: 10 });
+    const deletedVault = await rest.get(`/subscriptions/${clients.subscriptionId}/providers/Microsoft.KeyVault/locations/${resolved.location}/deletedVaults/${resolved.names.keyVault}`, apiVersions.keyVault);
     return { output: destroy.stdout, deletedVault, vault: resolved.names.keyVault, report, markdown };
   }
 

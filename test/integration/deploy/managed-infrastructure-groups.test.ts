@@ -11,12 +11,13 @@ import path from 'node:path';
 import { bicepExpander, startEmulator, type RunningEmulator } from '@complianceflow/arm-emulator/index.ts';
 import { createArmClients, type ArmClients } from '@complianceflow/cli/arm/clients.ts';
 import { defaultEmulatorPrincipalId } from '@complianceflow/core/arm/emulator-token.ts';
-import { armRest } from '@complianceflow/cli/bootstrap/arm-rest.ts';
+import { armResources } from '@complianceflow/cli/arm/resources-by-id.ts';
 import { checkRoleCoverage, prepareBootstrap, runBootstrap, type Prepared } from '@complianceflow/cli/bootstrap/run.ts';
 import { deploymentShapes } from '@complianceflow/cli/bootstrap/resource-types.ts';
 import { openBicep, type Bicep } from '@complianceflow/core/bicep/index.ts';
 import { loadRegistry, resolveAll } from '@complianceflow/cli/config/registry.ts';
-import { getStack, stackDefinition } from '@complianceflow/cli/deploy/arm-phases.ts';
+import { armStackProvider } from '@complianceflow/cli/arm/stack-provider.ts';
+import { stackDefinition } from '@complianceflow/cli/arm/stack-definition.ts';
 import { resolveTarget, runPreflight } from '@complianceflow/cli/deploy/preflight.ts';
 import { policyStage } from '@complianceflow/cli/plan/checks.ts';
 import { resolveTargets } from '@complianceflow/cli/plan/targets.ts';
@@ -45,7 +46,7 @@ describe('Container Apps infrastructure resource groups under the baseline tag r
       print: () => {},
       pollIntervalMs: 20,
     });
-  const rest = () => armRest(clients, emu.endpoint, { pollIntervalMs: 20 });
+  const rest = () => armResources(clients, { pollIntervalMs: 20 });
   const assignmentIds = () => prepared.library.assignments.map(({ assignment }) => `/subscriptions/${emu.subscriptionId}/providers/Microsoft.Authorization/policyAssignments/${assignment.name}`);
   const groupId = (name: string) => `/subscriptions/${emu.subscriptionId}/resourceGroups/${name}`;
 
@@ -54,7 +55,7 @@ describe('Container Apps infrastructure resource groups under the baseline tag r
     const definition = stackDefinition({ deployment, location: preflight.location, template: preflight.template, parameters: preflight.parameters, stack: preflight.stack, principalId: defaultEmulatorPrincipalId });
     // A failed stack rejects the poller; the stack itself (read back below) carries the failure.
     await clients.stacks.deploymentStacks.beginCreateOrUpdateAtSubscriptionAndWait(preflight.stack.name, definition, { updateIntervalInMs: 10 }).catch(() => undefined);
-    return (await getStack(clients, preflight.stack.name, deployment))!;
+    return (await armStackProvider(clients).state(preflight.stack.name, deployment))!;
   }
 
   before(async () => {

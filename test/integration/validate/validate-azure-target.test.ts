@@ -11,7 +11,9 @@ import { createArmClients, EmulatorCredential, type ArmClients } from '@complian
 import { defaultEmulatorPrincipalId } from '@complianceflow/core/arm/emulator-token.ts';
 import { openBicep, type Bicep } from '@complianceflow/core/bicep/index.ts';
 import type { ResolvedDeployment } from '@complianceflow/cli/config/resolve.ts';
-import { apiVersionsByType, getStack, requiredNamespaces } from '@complianceflow/cli/deploy/arm-phases.ts';
+import { requiredNamespaces } from '@complianceflow/cli/deploy/arm-phases.ts';
+import { armStackProvider } from '@complianceflow/cli/arm/stack-provider.ts';
+import { apiVersionsByType } from '@complianceflow/cli/arm/api-versions.ts';
 import { runDeploy } from '@complianceflow/cli/deploy/pipeline.ts';
 import { resolveTarget, runPreflight } from '@complianceflow/cli/deploy/preflight.ts';
 import { createProgress } from '@complianceflow/cli/runner/progress.ts';
@@ -61,7 +63,7 @@ describe('validate --from-here: targets from the stack outputs and Key Vault (AR
       { bicep, openArm: async () => ({ clients, where: `the ARM emulator at ${emulator.endpoint}`, emulator: true, principalId: defaultEmulatorPrincipalId, close: async () => {} }), openLockStore: async () => azurite.lockStore(), progress, runsDir, poll: { updateIntervalInMs: 10 } },
     );
     expect(result.exitCode, lines.join('\n')).to.equal(ExitCode.Success);
-    const stack = (await getStack(clients, resolved.otherNames.deploymentStack, deployment))!;
+    const stack = (await armStackProvider(clients).state(resolved.otherNames.deploymentStack, deployment))!;
     context = { clients, stack, apiVersions: apiVersionsByType(preflight.plan.resources), emulator: true };
     outputs = outputsOfStack(stack);
     vaultUrl = outputAt(outputs, 'security.keyVaultUri') as string;

@@ -7,7 +7,10 @@ import { expect } from 'chai';
 import type { ResolvedDeployment } from '@complianceflow/cli/config/resolve.ts';
 import { loadCatalog } from '@complianceflow/cli/local/catalog.ts';
 import type { ArmClients } from '@complianceflow/cli/arm/clients.ts';
-import { apiVersionsByType, getStack, managedResourceIds, typeOfId } from '@complianceflow/cli/deploy/arm-phases.ts';
+import { armStackProvider } from '@complianceflow/cli/arm/stack-provider.ts';
+import { managedResourceIds } from '@complianceflow/cli/arm/stack-definition.ts';
+import { apiVersionsByType } from '@complianceflow/cli/arm/api-versions.ts';
+import { typeOfId } from '@complianceflow/core/arm/ids.ts';
 import { resolveTarget, runPreflight } from '@complianceflow/cli/deploy/preflight.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import type { LocalSettings } from '@complianceflow/cli/local/settings.ts';
@@ -75,7 +78,7 @@ describe('validate against the ARM emulator and the local native environment', f
     const markdown = await readFile(path.join(result.reportDir!, 'report.md'), 'utf8');
     expect(markdown).to.include('| Check | Result | Reason |').and.include('| arm: public network access disabled on data services | pass |');
 
-    const stack = (await getStack(clients, 'cf-westeu-test-1', deployment))!;
+    const stack = (await armStackProvider(clients).state('cf-westeu-test-1', deployment))!;
     const preflight = await runPreflight(resolveTarget(deployment), shared.bicep);
     context = { clients, stack, apiVersions: apiVersionsByType(preflight.plan.resources), emulator: true };
   });

@@ -15,7 +15,8 @@ import { createArmClients, type ArmClients } from '@complianceflow/cli/arm/clien
 import { defaultEmulatorPrincipalId } from '@complianceflow/core/arm/emulator-token.ts';
 import { openBicep, type Bicep } from '@complianceflow/core/bicep/index.ts';
 import type { ResolvedDeployment } from '@complianceflow/cli/config/resolve.ts';
-import { getStack, requiredNamespaces } from '@complianceflow/cli/deploy/arm-phases.ts';
+import { requiredNamespaces } from '@complianceflow/cli/deploy/arm-phases.ts';
+import { armStackProvider } from '@complianceflow/cli/arm/stack-provider.ts';
 import { runDeploy } from '@complianceflow/cli/deploy/pipeline.ts';
 import { resolveTarget, runPreflight } from '@complianceflow/cli/deploy/preflight.ts';
 import { createProgress } from '@complianceflow/cli/runner/progress.ts';
@@ -70,7 +71,7 @@ describe('validate through the validation job (emulator job runner + Azurite + l
 
   /** The service passwords in the emulator's vault, read as the workload identity. */
   const vaultPasswords = async (): Promise<Map<string, string>> => {
-    const stack = (await getStack(clients, 'cf-westeu-test-1', deployment))!;
+    const stack = (await armStackProvider(clients).state('cf-westeu-test-1', deployment))!;
     const security = (stack.properties!.outputs as Record<string, { value: { keyVaultUri: string } }>).security!.value;
     const principalId = workloadIdentityOf(stack).principalId;
     const reads = await readSecrets(security.keyVaultUri, loadCatalog().services.map((s) => `postgresql-${s}-password`), { credential: new EmulatorCredential(principalId === undefined ? {} : { principalId }), emulatorCaPem: emulator.caPem });
@@ -217,7 +218,7 @@ describe('validate through the validation job (emulator job runner + Azurite + l
   });
 
   it('a job whose set-up fails reports why through the results (not only its console log); the reason carries no SAS', async () => {
-    const stack = (await getStack(clients, 'cf-westeu-test-1', deployment))!;
+    const stack = (await armStackProvider(clients).state('cf-westeu-test-1', deployment))!;
     const lines: string[] = [];
     const run = await dataChecksInJob({
       deployment,
@@ -241,7 +242,7 @@ describe('validate through the validation job (emulator job runner + Azurite + l
   });
 
   it('the database step with a stack that lacks its database names: the deploy phase fails naming the output, nothing changed on the server', async () => {
-    const stack = (await getStack(clients, 'cf-westeu-test-1', deployment))!;
+    const stack = (await armStackProvider(clients).state('cf-westeu-test-1', deployment))!;
     const outputs = structuredClone(stack.properties!.outputs) as Record<string, { value: Record<string, unknown> }>;
     delete outputs.database!.value.databaseNames;
     const broken = { ...stack, properties: { ...stack.properties!, outputs } };

@@ -1,8 +1,8 @@
 // ARM error mapping with realistic error bodies (shapes and messages as ARM returns them: common-types
 // ErrorResponse with details/additionalInfo; policy info as in Azure Policy's PolicyViolation docs).
 import { expect } from 'chai';
-import { RestError, createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline';
-import { explainArmError, formatArmError, isTransient, retryAfterMs, retryDelayMs, rootCauses, toCliError } from '@complianceflow/cli/arm-errors/index.ts';
+import { RestError } from '@azure/core-rest-pipeline';
+import { explainArmError, formatArmError, rootCauses, toCliError } from '@complianceflow/cli/arm-errors/index.ts';
 import { CliError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 
@@ -248,37 +248,5 @@ describe('ARM errors: one explanation per code', () => {
     expect(cli.exitCode).to.equal(ExitCode.Locked);
     expect(cli.message.split('\n')[0]).to.equal('Another operation on deployment stack "cf-a" is still running. [DeploymentStackInNonTerminalState]');
     expect(cli.hint).to.include('cf-infra list');
-  });
-});
-
-describe('ARM errors: transient answers and Retry-After', () => {
-  it('retries throttling, server errors and "try again" codes; not client errors', () => {
-    for (const status of [429, 500, 502, 503, 504, 408]) expect(isTransient(status), String(status)).to.equal(true);
-    for (const status of [400, 401, 403, 404, 409]) expect(isTransient(status), String(status)).to.equal(false);
-    expect(isTransient(409, 'AnotherOperationInProgress')).to.equal(true);
-    expect(isTransient(undefined, 'REQUEST_SEND_ERROR')).to.equal(true);
-    expect(isTransient(400, 'InvalidTemplate')).to.equal(false);
-  });
-
-  it('reads Retry-After as seconds or HTTP date, and the ms variants first, from any header container', () => {
-    const now = new Date('2026-11-29T03:00:00Z');
-    expect(retryAfterMs({ 'Retry-After': '15' })).to.equal(15_000);
-    expect(retryAfterMs({ 'retry-after': 'Sun, 29 Nov 2026 03:00:07 GMT' }, now)).to.equal(7000);
-    expect(retryAfterMs({ 'retry-after': 'Sun, 29 Nov 2026 02:59:00 GMT' }, now)).to.equal(0);
-    expect(retryAfterMs({ 'x-ms-retry-after-ms': '250', 'Retry-After': '5' })).to.equal(250);
-    expect(retryAfterMs(createHttpHeaders({ 'Retry-After': '3' }))).to.equal(3000);
-    expect(retryAfterMs(new Headers({ 'retry-after': '2' }))).to.equal(2000);
-    expect(retryAfterMs({ 'Retry-After': 'soon' })).to.equal(undefined);
-    expect(retryAfterMs({})).to.equal(undefined);
-    expect(retryAfterMs(undefined)).to.equal(undefined);
-    // createPipelineRequest only to prove the import resolves to the real SDK module.
-    expect(createPipelineRequest({ url: 'https://127.0.0.1/' }).headers.get('retry-after')).to.equal(undefined);
-  });
-
-  it("waits the server's Retry-After, else backs off exponentially, capped", () => {
-    expect(retryDelayMs({ attempt: 0, headers: { 'Retry-After': '20' } })).to.equal(20_000);
-    expect(retryDelayMs({ attempt: 0, headers: { 'Retry-After': '600' }, maxMs: 60_000 })).to.equal(60_000);
-    expect([0, 1, 2, 3].map((attempt) => retryDelayMs({ attempt, baseMs: 500 }))).to.deep.equal([500, 1000, 2000, 4000]);
-    expect(retryDelayMs({ attempt: 20 })).to.equal(60_000);
   });
 });

@@ -12,7 +12,8 @@ import { differences } from '@complianceflow/cli/bootstrap/compare.ts';
 import { anomalyAlertSchedule, costAnomalyAlert, environmentBudgets, firstOfMonth, prRoleAssignments, type BootstrapInput } from '@complianceflow/cli/bootstrap/desired.ts';
 import { loadRoleFile, prWhatIfRoleFile } from '@complianceflow/cli/bootstrap/role-file.ts';
 import { loadBootstrapConfig } from '@complianceflow/cli/bootstrap/config.ts';
-import { deterministicGuid, typeOfId } from '@complianceflow/cli/bootstrap/ids.ts';
+import { deterministicGuid } from '@complianceflow/cli/bootstrap/ids.ts';
+import { typeOfId } from '@complianceflow/core/arm/ids.ts';
 import { namespacesToRegister } from '@complianceflow/cli/bootstrap/resource-types.ts';
 import { loadRegistry } from '@complianceflow/cli/config/registry.ts';
 import { repoRoot } from '@complianceflow/cli/config/paths.ts';
@@ -178,6 +179,8 @@ describe('bootstrap building blocks', () => {
     expect(deterministicGuid('X')).to.equal(g);
     expect(typeOfId('/subscriptions/s/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/a/blobServices/default/containers/c/providers/Microsoft.Authorization/roleAssignments/g')).to.equal('Microsoft.Authorization/roleAssignments');
     expect(typeOfId('/subscriptions/s/resourceGroups/r')).to.equal('Microsoft.Resources/resourceGroups');
+    expect(typeOfId('/subscriptions/s/resourceGroups/r/providers/Microsoft.EventHub/namespaces/n/eventhubs/e')).to.equal('Microsoft.EventHub/namespaces/eventhubs');
+    expect([typeOfId('/subscriptions/s'), typeOfId('/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites'), typeOfId('text')]).to.deep.equal([undefined, undefined, undefined]);
     expect(namespacesToRegister(['Microsoft.Resources/resourceGroups', 'Microsoft.Cache/redisEnterprise', 'Microsoft.Authorization/roleAssignments'])).to.deep.equal([
       'Microsoft.Cache', 'Microsoft.Consumption', 'Microsoft.CostManagement', 'Microsoft.Insights', 'Microsoft.ManagedIdentity', 'Microsoft.Network', 'Microsoft.PolicyInsights', 'Microsoft.Storage',
     ]);

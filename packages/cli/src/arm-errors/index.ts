@@ -1,7 +1,6 @@
-// ARM errors as a platform engineer needs them, and the retry rules for transient answers. Pure.
+// ARM errors as a platform engineer needs them. Pure. (Transient answers are retried by the SDK's
+// retry policy, configured once in arm/clients.ts.)
 export { explainArmError, formatArmError, rootCauses, toCliError } from './explain.ts';
 export { toArmErrorDetail } from './extract.ts';
 export { roleGranting } from './roles.ts';
-export { isTransient, retryAfterMs, retryDelayMs } from './transient.ts';
-export type { HeaderSource } from './transient.ts';
 export type { ArmErrorDetail, ArmErrorExplanation, ExplainContext } from './types.ts';

@@ -28,14 +28,28 @@ export interface ArmClients {
   storage: StorageManagementClient;
 }
 
+export interface RetryOptions {
+  maxRetries?: number;
+  retryDelayInMs?: number;
+  maxRetryDelayInMs?: number;
+}
+
+/**
+ * The one retry policy of every ARM call: the SDK's own, which retries 429/503 after their
+ * Retry-After (throttling strategy), other 5xx, 408 and network errors with exponential back-off.
+ * Nothing retries on top of it.
+ */
+export const armRetryOptions: RetryOptions = { maxRetries: 6, retryDelayInMs: 500, maxRetryDelayInMs: 30_000 };
+
 export interface ClientTuning {
-  /** e.g. { maxRetries, retryDelayInMs } for the SDK's retry policy. */
-  retryOptions?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
+  /** Another count or delays for the SDK's retry policy (tests: short delays); default armRetryOptions. */
+  retryOptions?: RetryOptions;
 }
 
 export function createArmClients(target: ArmTarget, tuning: ClientTuning = {}): ArmClients {
   const credential = target.credential ?? (target.kind === 'emulator' ? new EmulatorCredential(target.principalId === undefined ? {} : { principalId: target.principalId }) : new DefaultAzureCredential());
-  const common = target.kind === 'emulator' ? { endpoint: target.endpoint, tlsOptions: { ca: target.caPem }, ...tuning } : { ...tuning };
+  const retryOptions = tuning.retryOptions ?? armRetryOptions;
+  const common = target.kind === 'emulator' ? { endpoint: target.endpoint, tlsOptions: { ca: target.caPem }, retryOptions } : { retryOptions };
   const sub = target.subscriptionId;
   return {
     subscriptionId: sub,

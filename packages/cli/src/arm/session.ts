@@ -1,5 +1,5 @@
 // An ARM session: the SDK clients for Azure or the local ARM emulator, with the SDK's one retry
-// policy. --emulator uses a running emulator (npm run emulator, or $ARM_EMULATOR_ENDPOINT) as it
+// policy (arm/clients.ts). --emulator uses a running emulator (npm run emulator, or $ARM_EMULATOR_ENDPOINT) as it
 // is; otherwise one is started for the command as a child process (emulator-process.ts), on the
 // same state directory, and stopped in close(). The lock store (Azurite) is a service of its own
 // that no run starts: lock/local-store.ts.
@@ -12,9 +12,6 @@ import { createArmClients, type ArmClients } from './clients.ts';
 import { startEmulatorProcess } from './emulator-process.ts';
 import { emulatorEndpointEnv, emulatorTarget } from './emulator-target.ts';
 import { asSuffix, emulatorIdentities, type EmulatorIdentity } from './identities.ts';
-
-/** The SDK's own retry policy retries 429/5xx honouring Retry-After (throttling + exponential strategies). */
-export const armRetryOptions = { maxRetries: 6, retryDelayInMs: 500, maxRetryDelayInMs: 30_000 };
 
 export interface ArmSession {
   clients: ArmClients;
@@ -48,14 +45,14 @@ export async function openEmulatorSession(options: { env?: NodeJS.ProcessEnv; id
   const running = endpoint !== undefined || (await canConnect(port));
   if (running) {
     const target = emulatorTarget({ ...env, ...(endpoint === undefined ? {} : { [emulatorEndpointEnv]: endpoint }) });
-    const clients = createArmClients({ ...target, subscriptionId, principalId }, { retryOptions: armRetryOptions });
+    const clients = createArmClients({ ...target, subscriptionId, principalId });
     return { clients, where: `the ARM emulator at ${target.endpoint}${asSuffix(identity)}`, emulator: true, principalId, close: async () => {} };
   }
   const stateDir = emulatorStateDir(env);
   mkdirSync(stateDir, { recursive: true });
   const emulator = await startEmulatorProcess(env, stateDir);
   const { caPem } = emulatorTarget({ ...env, [emulatorEndpointEnv]: emulator.endpoint, ARM_EMULATOR_STATE_DIR: stateDir });
-  const clients = createArmClients({ kind: 'emulator', subscriptionId, endpoint: emulator.endpoint, caPem, principalId }, { retryOptions: armRetryOptions });
+  const clients = createArmClients({ kind: 'emulator', subscriptionId, endpoint: emulator.endpoint, caPem, principalId });
   return {
     clients,
     where: `the ARM emulator started for this command (state in ${path.relative(process.cwd(), stateDir) || '.'})${asSuffix(identity)}`,
@@ -66,6 +63,6 @@ export async function openEmulatorSession(options: { env?: NodeJS.ProcessEnv; id
 }
 
 export async function openAzureSession(subscriptionId: string): Promise<ArmSession> {
-  const clients = createArmClients({ kind: 'azure', subscriptionId }, { retryOptions: armRetryOptions });
+  const clients = createArmClients({ kind: 'azure', subscriptionId });
   return { clients, where: `Azure subscription ${subscriptionId}`, emulator: false, principalId: envString('AZURE_CLIENT_OBJECT_ID'), close: async () => {} };
 }

@@ -2,6 +2,8 @@
 // each): every step reads the current state, computes the desired state and writes only the
 // difference; then the GitHub variables. What each step did is printed at the end, also after a
 // failure. A rerun after a failure resumes: the finished steps report "unchanged".
+import { subscriptionScope } from '@complianceflow/core/arm/ids.ts';
+import { apiVersions } from '../arm/api-versions.ts';
 import { defaultEmulatorTenantId, emulatorCiPrincipalId, emulatorPrPrincipalId } from '@complianceflow/core/arm/emulator-token.ts';
 import { CliError } from '@complianceflow/core/errors.ts';
 import { explainArmError, formatArmError } from '../arm-errors/index.ts';
@@ -51,7 +53,7 @@ const armStep = (title: string, build: (ctx: BootstrapContext) => desired.Desire
 const subscriptionStep = itemsStep('Subscription', async (ctx) => {
   const { subscriptionId } = ctx.options;
   const emulator = ctx.options.target.kind === 'emulator';
-  const sub = await ctx.reconcile.rest.get(`/subscriptions/${subscriptionId}`, '2022-12-01');
+  const sub = await ctx.reconcile.rest.get(subscriptionScope(subscriptionId), apiVersions.subscriptions);
   if (sub === undefined) throw Object.assign(new Error(`subscription ${subscriptionId} was not found (or this login cannot see it)`), { code: 'SubscriptionNotFound' });
   ctx.tenantId = String(sub['tenantId'] ?? (emulator ? defaultEmulatorTenantId : ''));
   return [{ label: `subscription ${String(sub['displayName'] ?? subscriptionId)} (tenant ${ctx.tenantId})`, action: 'unchanged' }];

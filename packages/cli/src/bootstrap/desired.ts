@@ -7,7 +7,9 @@ import { baselineExclusions, withExclusions, type PolicyLibrary } from '@complia
 import type { BootstrapConfig } from './config.ts';
 import type { DeploymentRole } from './deployment-role.ts';
 import type { CustomRole } from './role-file.ts';
-import { apiVersions, builtInRoles, deterministicGuid, resourceGroupId, subscriptionScope } from './ids.ts';
+import { resourceGroupId, subscriptionScope } from '@complianceflow/core/arm/ids.ts';
+import { apiVersions } from '../arm/api-versions.ts';
+import { builtInRoles, deterministicGuid } from './ids.ts';
 import { resultsContainer } from '../validate/job/results-blob.ts';
 
 export interface DesiredResource {

@@ -1,5 +1,6 @@
 // Resource provider registration: GET each namespace, POST register where it is not registered.
-import { apiVersions } from './ids.ts';
+import { providerId } from '@complianceflow/core/arm/ids.ts';
+import { apiVersions } from '../arm/api-versions.ts';
 import { readProvider, type ItemResult, type StepContext } from './reconcile.ts';
 
 export async function registerProviders(ctx: StepContext, namespaces: readonly string[]): Promise<ItemResult[]> {
@@ -24,7 +25,7 @@ export async function registerProviders(ctx: StepContext, namespaces: readonly s
       results.push({ label: `provider ${namespace}`, action: 'unchanged', detail: 'still registering' });
       continue;
     }
-    if (!ctx.dryRun) await ctx.rest.post(`/subscriptions/${ctx.rest.subscriptionId}/providers/${namespace}/register`, apiVersions.providers);
+    if (!ctx.dryRun) await ctx.rest.post(`${providerId(ctx.rest.subscriptionId, namespace)}/register`, apiVersions.providers);
     results.push({ label: `provider ${namespace}`, action: 'create', detail: `was ${state || 'NotRegistered'}`, verbs: { done: 'registered', planned: 'would register' } });
   }
   return results;

@@ -1,10 +1,11 @@
 // One reconcile loop for every ARM resource bootstrap manages: read (GET), compare with the desired
 // state, PUT only what differs (nothing with --dry-run). Against the emulator, a type it does not
 // serve is reported as skipped, never as done.
-import type { ArmRest } from './arm-rest.ts';
+import { providerId, typeOfId } from '@complianceflow/core/arm/ids.ts';
+import { apiVersions } from '../arm/api-versions.ts';
+import type { ArmResources } from '../arm/resources-by-id.ts';
 import { differences } from './compare.ts';
 import type { DesiredResource } from './desired.ts';
-import { apiVersions, typeOfId } from './ids.ts';
 
 export type ItemAction = 'create' | 'update' | 'delete' | 'unchanged' | 'skipped';
 
@@ -18,22 +19,22 @@ export interface ItemResult {
 }
 
 export interface StepContext {
-  rest: ArmRest;
+  rest: ArmResources;
   dryRun: boolean;
   emulator: boolean;
 }
 
-const providerCache = new WeakMap<ArmRest, Map<string, Promise<Record<string, unknown> | undefined>>>();
+const providerCache = new WeakMap<ArmResources, Map<string, Promise<Record<string, unknown> | undefined>>>();
 
 /** The provider document (registration state, resource types), undefined when ARM does not know the namespace. */
-export function readProvider(rest: ArmRest, namespace: string): Promise<Record<string, unknown> | undefined> {
+export function readProvider(rest: ArmResources, namespace: string): Promise<Record<string, unknown> | undefined> {
   let cache = providerCache.get(rest);
   if (cache === undefined) providerCache.set(rest, (cache = new Map()));
   const key = namespace.toLowerCase();
   if (!cache.has(key)) {
     cache.set(
       key,
-      rest.get(`/subscriptions/${rest.subscriptionId}/providers/${namespace}`, apiVersions.providers).catch((error: { code?: string }) => {
+      rest.get(providerId(rest.subscriptionId, namespace), apiVersions.providers).catch((error: { code?: string }) => {
         if (error.code === 'InvalidResourceNamespace') return undefined;
         throw error;
       }),
@@ -42,7 +43,7 @@ export function readProvider(rest: ArmRest, namespace: string): Promise<Record<s
   return cache.get(key)!;
 }
 
-export function forgetProviders(rest: ArmRest): void {
+export function forgetProviders(rest: ArmResources): void {
   providerCache.delete(rest);
 }
 
@@ -60,6 +61,7 @@ export async function reconcile(ctx: StepContext, desired: readonly DesiredResou
   const results: ItemResult[] = [];
   for (const resource of desired) {
     const type = typeOfId(resource.id);
+    if (type === undefined) throw new Error(`bootstrap: ${resource.id} (${resource.label}) is not a resource id`);
     if (!(await typeServed(ctx, type))) {
       results.push({ label: resource.label, action: 'skipped', detail: `${type} is not emulated` });
       continue;

@@ -10,7 +10,8 @@
 // - `list*` template functions evaluated inside the deployment, as `<type>/<function>/action` on the
 //   listed resource ("ARM template functions - resource: list*": the caller needs that action);
 // - for role assignments: the role definition and principal type they grant (the condition).
-import { actionPrefix, actionsForDelete, actionsForWrite, roleAssignmentRequest, typeOfResourceId } from '@complianceflow/core/arm/required-actions.ts';
+import { typeOfId } from '@complianceflow/core/arm/ids.ts';
+import { actionPrefix, actionsForDelete, actionsForWrite, roleAssignmentRequest } from '@complianceflow/core/arm/required-actions.ts';
 import type { Resource } from '../plan/resources.ts';
 import type { DeploymentShape, Shape } from './resource-types.ts';
 
@@ -121,7 +122,7 @@ export function listFunctionActions(resource: Resource): { action: string; liste
   const out: { action: string; listed: string }[] = [];
   for (const s of strings(bodyOf(resource))) {
     for (const m of s.matchAll(/\b(list[A-Za-z]*)\(\s*'([^']+)'/g)) {
-      const type = typeOfResourceId(m[2]!);
+      const type = typeOfId(m[2]!);
       if (type !== undefined) out.push({ action: `${actionPrefix(type)}/${m[1]}/action`, listed: type });
     }
   }

@@ -9,7 +9,7 @@ import { loadPolicyLibrary } from '@complianceflow/core/policy/index.ts';
 import { createProgress } from '../runner/progress.ts';
 import { runSteps } from '../runner/run-steps.ts';
 import { newRunState } from '../runner/steps.ts';
-import { armRest } from './arm-rest.ts';
+import { armResources } from '../arm/resources-by-id.ts';
 import { bootstrapSteps } from './bootstrap-steps.ts';
 import { ciFederatedCredentials, federatedCredentialLimitProblem, prFederatedCredentials } from './ci-identity.ts';
 import { loadBootstrapConfig } from './config.ts';
@@ -67,7 +67,7 @@ export async function runBootstrap(prepared: Prepared, options: BootstrapOptions
     ? { kind: 'emulator', subscriptionId: options.subscriptionId, endpoint: options.target.endpoint, caPem: options.target.caPem }
     : { kind: 'azure', subscriptionId: options.subscriptionId };
   const clients = createArmClients(armTarget);
-  const rest = armRest(clients, options.target.kind === 'emulator' ? options.target.endpoint : 'https://management.azure.com', options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs });
+  const rest = armResources(clients, options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs });
   const ctx: BootstrapContext = {
     run: newRunState('bootstrap'),
     prepared,

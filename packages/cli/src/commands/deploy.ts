@@ -1,6 +1,6 @@
 // `cf-infra deploy <deployment>`: the deploy pipeline (deploy/pipeline.ts) with services from the flags.
 import path from 'node:path';
-import { defaultStackWaitSeconds } from '../deploy/arm-phases.ts';
+import { defaultStackWaitSeconds } from '../arm/stack-operations.ts';
 import { watchInterrupts } from '../runner/interrupt.ts';
 import { asOptionHelp } from '../arm/identities.ts';
 import { runDeploy, type OutputFormat } from '../deploy/pipeline.ts';

@@ -4,7 +4,7 @@
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import type { ArmSession } from '../arm/session.ts';
 import type { ResolvedDeployment } from '../config/resolve.ts';
-import { getDeployedStack } from '../deploy/arm-phases.ts';
+import { getDeployedStack } from '../arm/stack-provider.ts';
 import { resolveTarget } from '../deploy/preflight.ts';
 import { checkTargetFlags, commandServices, type CheckedTargetFlags, type CommandServices, type TargetFlags } from '../deploy/services.ts';
 

@@ -2,7 +2,7 @@
 // the deployment's lock. Type the name to confirm (or --confirm <name> without a terminal); prod
 // also needs --allow-prod.
 import { asOptionHelp } from '../arm/identities.ts';
-import { defaultStackWaitSeconds } from '../deploy/arm-phases.ts';
+import { defaultStackWaitSeconds } from '../arm/stack-operations.ts';
 import { destroySteps, newDestroyContext } from '../deploy/destroy-pipeline.ts';
 import { signalExitCode, watchInterrupts } from '../runner/interrupt.ts';
 import { runSteps } from '../runner/run-steps.ts';

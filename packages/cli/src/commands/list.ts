@@ -1,7 +1,7 @@
 // `cf-infra list`: every deployment in the registry with its stack state, last run, who ran it and
 // whether it is locked now.
 import { asOptionHelp } from '../arm/identities.ts';
-import { getStack } from '../deploy/arm-phases.ts';
+import { armStackProvider } from '../arm/stack-provider.ts';
 import { canConnect } from '../lock/local-store.ts';
 import { checkTargetFlags, commandServices } from '../deploy/services.ts';
 import { loadRegistry, resolveAll } from '../config/registry.ts';
@@ -59,11 +59,12 @@ export async function run(args: string[]): Promise<number> {
   const services = commandServices(flags);
   try {
     const arm = await services.openArm();
+    const stacks = armStackProvider(arm.clients);
     const store = await lockStoreIfReachable(flags.emulator);
     const rows: ListRow[] = await Promise.all(
       deployments.map(async (d) => {
         const stackName = d.otherNames.deploymentStack;
-        const stack = await getStack(arm.clients, stackName, d.name).catch((e: Error) => ({ error: e.message.split('\n')[0] }));
+        const stack = await stacks.state(stackName, d.name).catch((e: Error) => ({ error: e.message.split('\n')[0] }));
         const stackState = stack === undefined ? 'none' : 'error' in stack ? `unreadable (${stack.error})` : (stack.properties?.provisioningState ?? 'unknown');
         const lock = store === undefined ? undefined : await readLockStatus(store, d.name).catch(() => undefined);
         const report = (await latestLocalReport(d.name)) ?? (store === undefined ? undefined : await latestUploadedReport(d.name, store).catch(() => undefined));

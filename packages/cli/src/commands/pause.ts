@@ -4,10 +4,11 @@ import { envString } from '@complianceflow/core/env.ts';
 import { createArmClients, type ArmTarget } from '../arm/clients.ts';
 import { asOptionHelp, emulatorIdentities, parseEmulatorIdentity } from '../arm/identities.ts';
 import { explainArmError, formatArmError } from '../arm-errors/index.ts';
-import { armRest } from '../bootstrap/arm-rest.ts';
+import { armResources } from '../arm/resources-by-id.ts';
 import { checkSubscriptionId } from '../bootstrap/config.ts';
 import { emulatorTarget } from '../arm/emulator-target.ts';
-import { apiVersions, resourceGroupId } from '../bootstrap/ids.ts';
+import { resourceGroupId } from '@complianceflow/core/arm/ids.ts';
+import { apiVersions } from '../arm/api-versions.ts';
 import { loadRegistryFor, resolveDeployment } from '../config/registry.ts';
 import { CliError, UsageError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
@@ -54,7 +55,7 @@ export async function runPower(verb: PowerVerb, args: string[]): Promise<number>
 
   const emulated = values.emulator ? emulatorTarget() : undefined;
   const target: ArmTarget = emulated === undefined ? { kind: 'azure', subscriptionId } : { ...emulated, subscriptionId, principalId: emulatorIdentities[identity].principalId };
-  const rest = armRest(createArmClients(target), emulated?.endpoint ?? 'https://management.azure.com');
+  const rest = armResources(createArmClients(target));
   const server = `${resourceGroupId(subscriptionId, d.names.resourceGroup)}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${d.names.postgresServer}`;
   try {
     const current = await rest.get(server, apiVersions.postgres);

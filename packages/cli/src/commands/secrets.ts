@@ -3,7 +3,7 @@
 // the VNet after a deploy from outside it; `--check` only lists which expected secrets exist and
 // which are missing, disabled, expired or soft-deleted. Names only: a value is never read or printed.
 import { asOptionHelp } from '../arm/identities.ts';
-import { apiVersionsByType } from '../deploy/arm-phases.ts';
+import { apiVersionsByType } from '../arm/api-versions.ts';
 import { readGolden } from '../plan/golden.ts';
 import { adminPasswordSync, serverOfStack } from '../secrets/admin-password.ts';
 import { newRunId } from '../deploy/run-id.ts';

@@ -3,7 +3,8 @@ import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import type { ArmSession } from '../arm/session.ts';
 import { asOptionHelp } from '../arm/identities.ts';
 import type { ResolvedDeployment } from '../config/resolve.ts';
-import { apiVersionsByType, getStack } from '../deploy/arm-phases.ts';
+import { apiVersionsByType } from '../arm/api-versions.ts';
+import { armStackProvider } from '../arm/stack-provider.ts';
 import { resolveTarget, runPreflight } from '../deploy/preflight.ts';
 import { checkTargetFlags, commandServices, type CommandServices } from '../deploy/services.ts';
 import { CliError, UsageError } from '@complianceflow/core/errors.ts';
@@ -118,7 +119,7 @@ async function validateWith(services: CommandServices, context: ValidateRun): Pr
     if (error instanceof CliError) throw error;
     throw new CliError(`cannot open ${values.emulator ? 'the ARM emulator' : 'Azure'}: ${(error as Error).message}`);
   });
-  const stack = await getStack(session.clients, resolved.otherNames.deploymentStack, deployment);
+  const stack = await armStackProvider(session.clients).state(resolved.otherNames.deploymentStack, deployment);
   const arm = await armSource(services, session, stack, context);
   const viaJob = (values.emulator ? values.job : !values['from-here']) && arm.kind === 'stack';
   const data = viaJob ? { kind: 'elsewhere' as const, reason: inJobReason } : await dataSource(session, stack, arm, context);

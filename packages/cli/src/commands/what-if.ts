@@ -1,6 +1,6 @@
 // `cf-infra what-if <deployment>`: what a deploy would change, without a lock and without writing.
 import { asOptionHelp } from '../arm/identities.ts';
-import { getStack, whatIf } from '../deploy/arm-phases.ts';
+import { armStackProvider } from '../arm/stack-provider.ts';
 import { renderWhatIf } from '../deploy/pipeline.ts';
 import { deployShape, resolveTarget, runPreflight } from '../deploy/preflight.ts';
 import { createProgress, progressModeFor } from '../runner/progress.ts';
@@ -53,10 +53,11 @@ export async function run(args: string[]): Promise<number> {
     const preflight = await progress.phase(`${deployment}: plan (config, compile + lint, snapshot, policy, cost)`, () => runPreflight(target, bicep));
     const arm = await services.openArm();
     const model = await progress.phase(`${deployment}: what-if in ${arm.where}`, async () => {
-      const existing = await getStack(arm.clients, preflight.stack.name, deployment);
+      const stacks = armStackProvider(arm.clients);
+      const existing = await stacks.state(preflight.stack.name, deployment);
       // As the deploy sends them: the stack's outputs fed back from the second deploy on.
       const { parameters } = deployShape(preflight, existing);
-      return whatIf(arm.clients, { deployment, location: preflight.location, template: preflight.template, parameters, stack: preflight.stack, validationLevel: 'ProviderNoRbac' }, existing);
+      return stacks.preview({ deployment, location: preflight.location, template: preflight.template, parameters, stack: preflight.stack, validationLevel: 'ProviderNoRbac' }, existing);
     });
     console.log(renderWhatIf(model, format, `What-if: ${deployment}`, colourOn(process.stdout), true));
     return values['detailed-exitcode'] && hasChanges(model) ? ExitCode.ChangesPending : ExitCode.Success;

@@ -11,7 +11,8 @@ import type { KeyVaultRetention, RunReport } from '../report/model.ts';
 import { describeVaultRetention } from '../report/render.ts';
 import { uploadRunReport, writeRunReport } from '../report/store.ts';
 import { newRunState, type Step, type StepList } from '../runner/steps.ts';
-import { deleteStack, getStack, isStackBusyError, stackIsBusy, waitForStackToSettle } from './arm-phases.ts';
+import { vaultSettingsOf } from '../arm/key-vault-retention.ts';
+import { armStackProvider } from '../arm/stack-provider.ts';
 import { failureStep, must, openServicesStep, takeLockStep, unlockStep, type LockedRun } from './locked-run.ts';
 import { newRunId } from './run-id.ts';
 import type { CommandServices } from './services.ts';
@@ -47,20 +48,21 @@ export function newDestroyContext(request: DestroyRequest, services: CommandServ
 
 type DestroyStep = Step<DestroyContext>;
 const arm = (ctx: DestroyContext) => must(ctx.arm, 'the ARM session');
+const stacks = (ctx: DestroyContext) => armStackProvider(arm(ctx).clients);
 
 const readStackStep: DestroyStep = {
   async run(ctx) {
-    ctx.stack = await getStack(arm(ctx).clients, ctx.stackName, ctx.request.deployment);
+    ctx.stack = await stacks(ctx).state(ctx.stackName, ctx.request.deployment);
   },
 };
 
 const waitStep = (onlyWhenBusy: boolean): DestroyStep => ({
   name: 'wait',
   title: (ctx) => `${ctx.request.deployment}: wait for the operation still running on stack ${ctx.stackName}`,
-  skip: (ctx) => onlyWhenBusy && !stackIsBusy(ctx.stack),
+  skip: (ctx) => onlyWhenBusy && !stacks(ctx).operations.running(ctx.stack),
   async run(ctx, task) {
     const { deployment, stackWaitMs } = ctx.request;
-    ctx.stack = await waitForStackToSettle(arm(ctx).clients, { deployment, stackName: ctx.stackName, where: arm(ctx).where, stack: ctx.stack }, task.output, { timeoutMs: stackWaitMs });
+    ctx.stack = await stacks(ctx).operations.settle({ deployment, stackName: ctx.stackName, where: arm(ctx).where, stack: ctx.stack }, task.output, { timeoutMs: stackWaitMs });
   },
 });
 
@@ -94,7 +96,7 @@ const deleteOnceStep: DestroyStep = {
   name: 'delete',
   title: (ctx) => `${ctx.request.deployment}: delete stack ${ctx.stackName} with its ${ctx.deleted} resources`,
   async run(ctx, task) {
-    const retention = await deleteStack(arm(ctx).clients, { deployment: ctx.request.deployment, stackName: ctx.stackName }, task.output);
+    const retention = await stacks(ctx).destroy({ deployment: ctx.request.deployment, stackName: ctx.stackName, vault: vaultSettingsOf(ctx.request.target.resolved) }, task.output);
     if (retention.action !== 'none') ctx.keyVault = retention;
   },
 };
@@ -106,7 +108,7 @@ const deleteStep: DestroyStep = {
     try {
       await task.sub(deleteOnceStep);
     } catch (e) {
-      if (!(e instanceof CliError) || !isStackBusyError(e.cause)) throw e;
+      if (!(e instanceof CliError) || !stacks(ctx).operations.refusedFor(e.cause)) throw e;
       await task.sub(readStackStep);
       await task.sub(waitStep(false));
       await task.sub(deleteOnceStep);

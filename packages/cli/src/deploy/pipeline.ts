@@ -13,7 +13,10 @@ import { hasChanges, renderJson, renderMarkdown, renderText, summaryLine, type W
 import { validateAfterDeploy } from '../validate/deploy-phase.ts';
 import { anyFailed } from '../validate/model.ts';
 import { renderTable as renderChecks } from '../validate/render.ts';
-import { apiVersionsByType, applyStack, checkPrerequisites, defaultStackWaitSeconds, getStack, isStackBusyError, stackIsBusy, waitForStackToSettle, whatIf } from './arm-phases.ts';
+import { apiVersionsByType } from '../arm/api-versions.ts';
+import { defaultStackWaitSeconds } from '../arm/stack-operations.ts';
+import { armStackProvider } from '../arm/stack-provider.ts';
+import { checkPrerequisites } from './arm-phases.ts';
 import { newDeployContext, type DeployContext, type DeployRequest, type DeployServices, type OutputFormat } from './deploy-context.ts';
 import { publishDeployReport } from './deploy-report.ts';
 import { failureStep, takeLockStep, must, openServicesStep, unlockStep } from './locked-run.ts';
@@ -49,6 +52,7 @@ function removals(model: WhatIfModel): number {
 
 type DeployStep = Step<DeployContext>;
 const arm = (ctx: DeployContext) => must(ctx.arm, 'the ARM session');
+const stacks = (ctx: DeployContext) => armStackProvider(arm(ctx).clients, ctx.services.poll ?? {});
 const plan = (ctx: DeployContext) => must(ctx.preflight, 'the plan');
 /** The steps of a run that changes the stack (neither in sync nor cancelled). */
 const applying = (ctx: DeployContext): boolean => !ctx.noChanges && !ctx.cancelled;
@@ -74,7 +78,7 @@ const prerequisitesStep: DeployStep = {
 
 const readStackStep: DeployStep = {
   async run(ctx) {
-    ctx.existing = await getStack(arm(ctx).clients, plan(ctx).stack.name, ctx.request.deployment);
+    ctx.existing = await stacks(ctx).state(plan(ctx).stack.name, ctx.request.deployment);
   },
 };
 
@@ -85,10 +89,10 @@ const readStackStep: DeployStep = {
 const waitStep = (onlyWhenBusy: boolean): DeployStep => ({
   name: 'wait',
   title: (ctx) => `${ctx.request.deployment}: wait for the operation still running on stack ${plan(ctx).stack.name}`,
-  skip: (ctx) => onlyWhenBusy && !stackIsBusy(ctx.existing),
+  skip: (ctx) => onlyWhenBusy && !stacks(ctx).operations.running(ctx.existing),
   async run(ctx, task) {
     const { services, request } = ctx;
-    ctx.existing = await waitForStackToSettle(arm(ctx).clients, { deployment: request.deployment, stackName: plan(ctx).stack.name, where: arm(ctx).where, stack: ctx.existing }, task.output, {
+    ctx.existing = await stacks(ctx).operations.settle({ deployment: request.deployment, stackName: plan(ctx).stack.name, where: arm(ctx).where, stack: ctx.existing }, task.output, {
       timeoutMs: services.stackWaitMs ?? defaultStackWaitSeconds * 1000,
       ...(services.stackWaitPollMs === undefined ? {} : { pollMs: services.stackWaitPollMs }),
     });
@@ -111,7 +115,7 @@ const whatIfStep: DeployStep = {
   title: (ctx) => `${ctx.request.deployment}: what-if`,
   async run(ctx, task) {
     const { fedBack } = must(ctx.shape, 'the deploy shape');
-    const model = await whatIf(arm(ctx).clients, must(ctx.whatIfInput, 'the what-if input'), ctx.existing, ctx.services.poll ?? {});
+    const model = await stacks(ctx).preview(must(ctx.whatIfInput, 'the what-if input'), ctx.existing);
     task.output(`${summaryLine(model.summary)}${fedBack.length === 0 ? '' : ` (fed back from the stack's outputs: ${fedBack.join(', ')})`}`);
     ctx.whatIf = model;
   },
@@ -153,7 +157,7 @@ const applyOnceStep: DeployStep = {
   name: 'apply',
   title: (ctx) => `${ctx.request.deployment}: create/update stack ${plan(ctx).stack.name}`,
   async run(ctx, task) {
-    ctx.stack = await applyStack(arm(ctx).clients, { ...must(ctx.whatIfInput, 'the what-if input'), principalId: arm(ctx).principalId }, task.output, ctx.services.poll ?? {});
+    ctx.stack = await stacks(ctx).apply({ ...must(ctx.whatIfInput, 'the what-if input'), principalId: arm(ctx).principalId }, task.output);
   },
 };
 
@@ -165,7 +169,7 @@ const applyStep: DeployStep = {
     try {
       await task.sub(applyOnceStep);
     } catch (e) {
-      if (!(e instanceof CliError) || !isStackBusyError(e.cause)) throw e;
+      if (!(e instanceof CliError) || !stacks(ctx).operations.refusedFor(e.cause)) throw e;
       await task.sub(readStackStep);
       await task.sub(waitStep(false));
       await task.sub(applyOnceStep);

@@ -15,12 +15,7 @@ import type { Resource } from '../plan/resources.ts';
 import type { PlanTarget } from '../plan/target.ts';
 import { resolveTargets } from '../plan/targets.ts';
 import type { PolicyEvaluation } from '@complianceflow/core/policy/index.ts';
-
-export interface StackSettings {
-  name: string;
-  actionOnUnmanage: { resources: 'delete' | 'detach'; resourceGroups: 'delete' | 'detach'; managementGroups: 'detach' };
-  denySettings: { mode: 'none' | 'denyDelete' | 'denyWriteAndDelete'; applyToChildScopes: boolean };
-}
+import type { StackSettings } from '../arm/stack-definition.ts';
 
 export interface Preflight {
   deployment: string;

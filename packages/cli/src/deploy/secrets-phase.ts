@@ -12,7 +12,7 @@ import type { VaultAccess } from '../secrets/client.ts';
 import { vaultOf } from '../secrets/expected.ts';
 import { ensurePostDeploySecrets, operatorHint, summariseSecrets, unreachablePrefix, type PostDeployResult } from '../secrets/post-deploy.ts';
 import { troubleshootingLink } from '../validate/model.ts';
-import { apiVersionsByType } from './arm-phases.ts';
+import { apiVersionsByType } from '../arm/api-versions.ts';
 import type { ArmSession } from '../arm/session.ts';
 import type { Preflight } from './preflight.ts';
 

@@ -8,7 +8,8 @@
 // then), it sets that value on the server too (management plane), so the vault stays the truth.
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import type { ArmClients } from '../arm/clients.ts';
-import { managedResourceIds, typeOfId } from '../deploy/arm-phases.ts';
+import { typeOfId } from '@complianceflow/core/arm/ids.ts';
+import { managedResourceIds } from '../arm/stack-definition.ts';
 import { postDeploySecrets, postgresAdminPasswordSecret } from './names.ts';
 import { randomSecretValue } from './post-deploy.ts';
 import type { VaultAccess } from './client.ts';
@@ -62,7 +63,7 @@ const serverType = 'microsoft.dbforpostgresql/flexibleservers';
 
 /** The PostgreSQL server the stack manages, if any. */
 export function serverOfStack(stack: DeploymentStack | undefined): string | undefined {
-  return managedResourceIds(stack).find((id) => typeOfId(id).toLowerCase() === serverType);
+  return managedResourceIds(stack).find((id) => typeOfId(id)?.toLowerCase() === serverType);
 }
 
 /** Sets the server's administrator password (a write-only property: never in what-if or a GET). */

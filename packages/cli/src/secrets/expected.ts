@@ -3,7 +3,8 @@
 // Application Insights, Event Hubs, Redis when keys are on), the post-deploy ones come from names.ts.
 // And where the vault is: the stack's output security.keyVaultUri.
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
-import { managedResourceIds, typeOfId } from '../deploy/arm-phases.ts';
+import { typeOfId } from '@complianceflow/core/arm/ids.ts';
+import { managedResourceIds } from '../arm/stack-definition.ts';
 import { expandPostDeploySecrets } from './names.ts';
 
 export interface ExpectedSecrets {
@@ -17,7 +18,7 @@ export interface ExpectedSecrets {
 /** Pure: the secret names the stack's templates write (vaults/secrets among its managed resources). */
 export function templateSecretNames(stack: DeploymentStack | undefined): string[] {
   return managedResourceIds(stack)
-    .filter((id) => typeOfId(id).toLowerCase() === 'microsoft.keyvault/vaults/secrets')
+    .filter((id) => typeOfId(id)?.toLowerCase() === 'microsoft.keyvault/vaults/secrets')
     .map((id) => id.split('/').pop()!)
     .sort();
 }

@@ -3,7 +3,9 @@
 // disabled on the data services, diagnostic settings present on them.
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import type { ArmClients } from '../arm/clients.ts';
-import { managedResourceIds, typeOfId, validateManagedResources, withTransientRetries, type ValidationResult } from '../deploy/arm-phases.ts';
+import { typeOfId } from '@complianceflow/core/arm/ids.ts';
+import { managedResourceIds } from '../arm/stack-definition.ts';
+import { validateManagedResources, type ValidationResult } from './managed-resources.ts';
 import { fail, pass, type CheckDefinition } from './model.ts';
 
 export interface ArmContext {
@@ -24,15 +26,15 @@ export const dataServiceTypes: Record<string, (properties: Record<string, unknow
   'microsoft.keyvault/vaults': (p) => p.publicNetworkAccess,
 };
 
-const dataServiceIds = (ids: readonly string[]): string[] => ids.filter((id) => typeOfId(id).toLowerCase() in dataServiceTypes);
+const dataServiceIds = (ids: readonly string[]): string[] => ids.filter((id) => (typeOfId(id)?.toLowerCase() ?? '') in dataServiceTypes);
 const shortName = (id: string): string => `${typeOfId(id)}/${id.split('/').pop()}`;
 
 async function propertiesOf(context: ArmContext, id: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
-  const apiVersion = context.apiVersions.get(typeOfId(id).toLowerCase());
+  const apiVersion = context.apiVersions.get(typeOfId(id)?.toLowerCase() ?? '');
   if (apiVersion === undefined) throw new Error(`no api-version known for ${typeOfId(id)}`);
   // The signal aborts the read (and its connection) once the check's time is up.
   signal?.throwIfAborted();
-  const resource = await withTransientRetries(() => context.clients.resources.resources.getById(id, apiVersion, signal === undefined ? {} : { abortSignal: signal }));
+  const resource = await context.clients.resources.resources.getById(id, apiVersion, signal === undefined ? {} : { abortSignal: signal });
   return (resource.properties ?? {}) as Record<string, unknown>;
 }
 
@@ -62,7 +64,7 @@ export function armChecks(context: ArmContext): CheckDefinition[] {
       troubleshooting: 'arm-private-endpoints',
       timeoutMs: 60_000,
       async run(signal) {
-        const endpoints = ids.filter((id) => typeOfId(id).toLowerCase() === 'microsoft.network/privateendpoints');
+        const endpoints = ids.filter((id) => typeOfId(id)?.toLowerCase() === 'microsoft.network/privateendpoints');
         if (endpoints.length === 0) return fail('the stack manages no private endpoints');
         const problems: string[] = [];
         let unreported = 0;
@@ -91,7 +93,7 @@ export function armChecks(context: ArmContext): CheckDefinition[] {
         if (services.length === 0) return fail('the stack manages none of the data services (PostgreSQL, Redis, Event Hubs, Key Vault)');
         const problems: string[] = [];
         for (const id of services) {
-          const value = dataServiceTypes[typeOfId(id).toLowerCase()]!(await propertiesOf(context, id, signal));
+          const value = dataServiceTypes[typeOfId(id)!.toLowerCase()]!(await propertiesOf(context, id, signal));
           if (value !== 'Disabled') problems.push(`${shortName(id)}: publicNetworkAccess is ${value === undefined ? 'not set' : String(value)}`);
         }
         return problems.length === 0 ? pass(`disabled on ${services.map(shortName).join(', ')}`) : fail(problems.join('; '));

@@ -3,7 +3,6 @@
 // connection strings, the Application Insights connection string, redis-primary-key when access keys
 // are on). Used by `validate --from-here` and by the in-VNet job. A missing output or secret fails
 // only the checks that need it, with a reason naming what is missing.
-import { withTransientRetries } from '../deploy/arm-phases.ts';
 import type { TokenCredential } from '@azure/core-auth';
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import { LogsQueryClient } from '@azure/monitor-query-logs';
@@ -280,7 +279,7 @@ export function armLookups(arm: ArmContext, outputs: Record<string, unknown>): A
   if (typeof namespaceId === 'string' && groupsVersion !== undefined) {
     lookups.consumerGroupExists = async (hub, group) => {
       try {
-        await withTransientRetries(() => arm.clients.resources.resources.getById(`${namespaceId}/eventhubs/${hub}/consumergroups/${group}`, groupsVersion));
+        await arm.clients.resources.resources.getById(`${namespaceId}/eventhubs/${hub}/consumergroups/${group}`, groupsVersion);
         return true;
       } catch (error) {
         if (isNotFound(error)) return false;
@@ -292,7 +291,7 @@ export function armLookups(arm: ArmContext, outputs: Record<string, unknown>): A
   const databaseVersion = arm.apiVersions.get('microsoft.cache/redisenterprise/databases');
   if (typeof redisId === 'string' && databaseVersion !== undefined) {
     lookups.readEvictionPolicy = async () => {
-      const database = await withTransientRetries(() => arm.clients.resources.resources.getById(`${redisId}/databases/default`, databaseVersion));
+      const database = await arm.clients.resources.resources.getById(`${redisId}/databases/default`, databaseVersion);
       const policy = (database.properties as { evictionPolicy?: string } | undefined)?.evictionPolicy;
       return policy === undefined ? undefined : redisPolicyName(policy);
     };

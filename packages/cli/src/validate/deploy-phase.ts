@@ -6,7 +6,7 @@ import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import { loadRegistry } from '../config/registry.ts';
 import { resolveDeployment } from '../config/resolve.ts';
 import type { Catalog } from '../config/types.ts';
-import { validateManagedResources, type ValidationResult } from '../deploy/arm-phases.ts';
+import { validateManagedResources, type ValidationResult } from './managed-resources.ts';
 import type { ArmContext } from './arm-checks.ts';
 import { runSuiteWithJob } from './job/in-command.ts';
 import type { CheckResult } from './model.ts';

@@ -24,6 +24,10 @@
 //   or storage account is held to the same action (stricter than Azure where unsure).
 
 import { trailingGuid } from '../guid.ts';
+import { typeOfId } from './ids.ts';
+
+/** The emulator's name for typeOfId (ids.ts). */
+export { typeOfId as typeOfResourceId } from './ids.ts';
 
 export interface ResourceWrite {
   id: string;
@@ -44,19 +48,6 @@ export interface RequiredAction {
 /** The RBAC action prefix of a resource type (resource groups are authorized under subscriptions/). */
 export function actionPrefix(resourceType: string): string {
   return resourceType.toLowerCase() === 'microsoft.resources/resourcegroups' ? 'Microsoft.Resources/subscriptions/resourceGroups' : resourceType;
-}
-
-/** The full type of a resource id (Ns/type[/child]), read from its last /providers/ segment. */
-export function typeOfResourceId(id: string): string | undefined {
-  const segments = id.split('/').filter((s) => s !== '');
-  if (segments[0]?.toLowerCase() !== 'subscriptions') return undefined;
-  const last = segments.map((s) => s.toLowerCase()).lastIndexOf('providers');
-  if (last < 0) return segments[2]?.toLowerCase() === 'resourcegroups' && segments.length === 4 ? 'Microsoft.Resources/resourceGroups' : undefined;
-  const rest = segments.slice(last + 1);
-  if (rest.length < 3 || rest.length % 2 !== 1) return undefined;
-  const parts = [rest[0]!];
-  for (let i = 1; i < rest.length; i += 2) parts.push(rest[i]!);
-  return parts.join('/');
 }
 
 /** Referenced types → the linked action ARM checks on the referenced resource. */
@@ -91,12 +82,12 @@ export const approvalAction = (targetType: string): string => `${targetType}/pri
 
 /** Every string in the body that is a resource id, with the JSON path it was found at. */
 export function referencedIds(body: unknown, path = ''): { id: string; path: string }[] {
-  if (typeof body === 'string') return typeOfResourceId(body) === undefined || body.includes('[') ? [] : [{ id: body, path }];
+  if (typeof body === 'string') return typeOfId(body) === undefined || body.includes('[') ? [] : [{ id: body, path }];
   if (Array.isArray(body)) return body.flatMap((v, i) => referencedIds(v, `${path}[${i}]`));
   if (body !== null && typeof body === 'object') {
     return Object.entries(body).flatMap(([k, v]) => [
       // identity.userAssignedIdentities is keyed by the identity's id
-      ...(typeOfResourceId(k) === undefined ? [] : [{ id: k, path: `${path}.${k}` }]),
+      ...(typeOfId(k) === undefined ? [] : [{ id: k, path: `${path}.${k}` }]),
       ...referencedIds(v, path === '' ? k : `${path}.${k}`),
     ]);
   }
@@ -130,7 +121,7 @@ export function actionsForWrite(r: ResourceWrite): (RequiredAction & { approval?
   for (const { id, path } of referencedIds(r.body)) {
     const low = id.toLowerCase();
     if (low === own || low.startsWith(`${own}/`) || own.startsWith(`${low}/`)) continue; // itself, its children, its parents
-    const type = typeOfResourceId(id)!;
+    const type = typeOfId(id)!;
     if (targets.has(low)) {
       add({ action: approvalAction(type), scope: id, linked: true, approval: true, why: `approves its private endpoint connection (${path})` });
       continue;

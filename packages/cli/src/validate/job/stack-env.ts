@@ -3,7 +3,8 @@
 // the same inputs `validate --from-here` builds its targets from. Without it (a start from the
 // portal), the job's template variables stand in for the outputs they carry.
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
-import { managedResourceIds, typeOfId } from '../../deploy/arm-phases.ts';
+import { typeOfId } from '@complianceflow/core/arm/ids.ts';
+import { managedResourceIds } from '../../arm/stack-definition.ts';
 import type { JobConfiguration } from './config.ts';
 
 export const stackEnv = 'CF_VALIDATE_STACK';
@@ -12,7 +13,7 @@ export const emulatorCaEnv = 'CF_VALIDATE_EMULATOR_CA';
 
 /** Pure: the stack as the job needs it, as JSON (outputs + the vaults/secrets resource ids). */
 export function stackForJob(stack: DeploymentStack): string {
-  const secrets = managedResourceIds(stack).filter((id) => typeOfId(id).toLowerCase() === 'microsoft.keyvault/vaults/secrets');
+  const secrets = managedResourceIds(stack).filter((id) => typeOfId(id)?.toLowerCase() === 'microsoft.keyvault/vaults/secrets');
   return JSON.stringify({ outputs: stack.properties?.outputs ?? {}, resources: secrets.map((id) => ({ id })) });
 }
 

@@ -1,0 +1,49 @@
+// What a deployment stack is made of, as the CLI writes and reads it: the definition it PUTs and the
+// resources a stack manages. Pure.
+import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
+import type { WhatIfValidationLevel } from './stack-whatif.ts';
+
+/** The stack settings a deployment's profile gives (deploy/preflight.ts). */
+export interface StackSettings {
+  name: string;
+  actionOnUnmanage: { resources: 'delete' | 'detach'; resourceGroups: 'delete' | 'detach'; managementGroups: 'detach' };
+  denySettings: { mode: 'none' | 'denyDelete' | 'denyWriteAndDelete'; applyToChildScopes: boolean };
+}
+
+export interface WhatIfInput {
+  deployment: string;
+  location: string;
+  template: Record<string, unknown>;
+  parameters: Record<string, unknown>;
+  stack: StackSettings;
+  /** Default Provider: the deploy's own what-if checks the deploying identity's write rights early. */
+  validationLevel?: WhatIfValidationLevel;
+}
+
+export interface ApplyInput extends WhatIfInput {
+  /** The deploying identity, excluded from the deny assignment (where known). */
+  principalId: string | undefined;
+}
+
+export function stackDefinition(input: ApplyInput): DeploymentStack {
+  const deny = input.stack.denySettings;
+  return {
+    location: input.location,
+    tags: { app: 'complianceflow', deployment: input.deployment },
+    properties: {
+      description: `ComplianceFlow deployment ${input.deployment} (cf-infra)`,
+      template: input.template,
+      parameters: input.parameters as unknown as NonNullable<DeploymentStack['properties']>['parameters'],
+      actionOnUnmanage: input.stack.actionOnUnmanage,
+      denySettings: {
+        mode: deny.mode,
+        applyToChildScopes: deny.applyToChildScopes,
+        ...(deny.mode !== 'none' && input.principalId !== undefined ? { excludedPrincipals: [input.principalId] } : {}),
+      },
+    },
+  };
+}
+
+export function managedResourceIds(stack: DeploymentStack | undefined): string[] {
+  return (stack?.properties?.resources ?? []).filter((r) => r.status === undefined || r.status === 'managed').map((r) => r.id!).filter((id) => id !== undefined);
+}
