@@ -4,6 +4,7 @@
 // same state directory, and stopped in close(). The lock store (Azurite) is a service of its own
 // that no run starts: lock/local-store.ts.
 import { mkdirSync } from 'node:fs';
+import type { TokenCredential } from '@azure/core-auth';
 import path from 'node:path';
 import { envNumber, envString } from '@complianceflow/core/env.ts';
 import { defaultEmulatorPort, defaultEmulatorStateDir, defaultSubscriptionId } from '@complianceflow/core/arm/emulator-contract.ts';
@@ -65,4 +66,9 @@ export async function openEmulatorSession(options: { env?: NodeJS.ProcessEnv; id
 export async function openAzureSession(subscriptionId: string): Promise<ArmSession> {
   const clients = createArmClients({ kind: 'azure', subscriptionId });
   return { clients, where: `Azure subscription ${subscriptionId}`, emulator: false, principalId: envString('AZURE_CLIENT_OBJECT_ID'), close: async () => {} };
+}
+
+/** The session's identity for the deployment's Key Vault data plane: its credential, and the emulator's CA. */
+export function vaultAccess(arm: ArmSession): { credential: TokenCredential; emulatorCaPem?: string } {
+  return arm.emulator && arm.clients.caPem !== undefined ? { credential: arm.clients.credential, emulatorCaPem: arm.clients.caPem } : { credential: arm.clients.credential };
 }

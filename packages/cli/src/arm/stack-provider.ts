@@ -67,7 +67,7 @@ async function getStack(clients: ArmClients, name: string, deployment: string): 
 
 /** The deployment's stack, or a CliError saying it is not deployed and how to deploy it. */
 export async function getDeployedStack(arm: { clients: ArmClients; where: string; emulator: boolean }, name: string, deployment: string): Promise<DeploymentStack> {
-  const stack = await getStack(arm.clients, name, deployment);
+  const stack = await armStackProvider(arm.clients).state(name, deployment);
   if (stack === undefined) throw new CliError(`${deployment} has no stack ${name} in ${arm.where}: it is not deployed.`, { hint: `cf-infra deploy ${deployment}${arm.emulator ? ' --emulator' : ''}` });
   return stack;
 }

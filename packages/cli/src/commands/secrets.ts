@@ -4,10 +4,10 @@
 // which are missing, disabled, expired or soft-deleted. Names only: a value is never read or printed.
 import { asOptionHelp } from '../arm/identities.ts';
 import { apiVersionsByType } from '../arm/api-versions.ts';
+import { vaultAccess } from '../arm/session.ts';
 import { readGolden } from '../plan/golden.ts';
 import { adminPasswordSync, serverOfStack } from '../secrets/admin-password.ts';
 import { newRunId } from '../deploy/run-id.ts';
-import { vaultAccess } from '../deploy/secrets-phase.ts';
 import { CliError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { alignColumns } from '@complianceflow/core/tables.ts';

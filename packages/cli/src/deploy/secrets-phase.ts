@@ -8,21 +8,16 @@
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import { CliError } from '@complianceflow/core/errors.ts';
 import { adminPasswordSync, creationSecrets, serverOfStack, type CreationSecrets } from '../secrets/admin-password.ts';
-import type { VaultAccess } from '../secrets/client.ts';
 import { vaultOf } from '../secrets/expected.ts';
 import { ensurePostDeploySecrets, operatorHint, summariseSecrets, unreachablePrefix, type PostDeployResult } from '../secrets/post-deploy.ts';
 import { troubleshootingLink } from '../validate/model.ts';
 import { apiVersionsByType } from '../arm/api-versions.ts';
-import type { ArmSession } from '../arm/session.ts';
+import { vaultAccess, type ArmSession } from '../arm/session.ts';
 import type { Preflight } from './preflight.ts';
 
 export interface SecretsRecord extends PostDeployResult {
   /** Set when the step could not run from here (the vault unreachable): why and what to do. */
   notRun?: string;
-}
-
-export function vaultAccess(arm: ArmSession): VaultAccess {
-  return arm.emulator && arm.clients.caPem !== undefined ? { credential: arm.clients.credential, emulatorCaPem: arm.clients.caPem } : { credential: arm.clients.credential };
 }
 
 /** Before the apply: the admin password of a server this run creates (one source: the vault). */
