@@ -44,6 +44,29 @@ export function missingDiagnosticSettings(ids: readonly string[]): string[] {
   return dataServiceIds(ids).filter((id) => !lower.some((other) => other.startsWith(`${id.toLowerCase()}/providers/microsoft.insights/diagnosticsettings/`)));
 }
 
+type Connection = { name?: string; properties?: { privateLinkServiceConnectionState?: { status?: string } } };
+
+async function privateEndpointsApproved(context: ArmContext, ids: readonly string[], signal: AbortSignal): ReturnType<CheckDefinition['run']> {
+  const endpoints = ids.filter((id) => typeOfId(id)?.toLowerCase() === 'microsoft.network/privateendpoints');
+  if (endpoints.length === 0) return fail('the stack manages no private endpoints');
+  const problems: string[] = [];
+  let unreported = 0;
+  for (const id of endpoints) {
+    const properties = await propertiesOf(context, id, signal);
+    const connections = (properties.privateLinkServiceConnections ?? []) as Connection[];
+    if (connections.length === 0) problems.push(`${shortName(id)} has no private link service connection`);
+    for (const c of connections) {
+      const status = c.properties?.privateLinkServiceConnectionState?.status;
+      if (status === undefined) unreported++;
+      else if (status !== 'Approved') problems.push(`${shortName(id)}: connection ${c.name ?? ''} is ${status}`);
+    }
+  }
+  // The emulator reports the states Azure gives (Approved only with the approval action): no skip there.
+  if (unreported > 0) problems.push(`${unreported} private endpoint connection(s) report no state`);
+  if (problems.length > 0) return fail(problems.join('; '));
+  return pass(`${endpoints.length} private endpoints, every connection Approved`);
+}
+
 export function armChecks(context: ArmContext): CheckDefinition[] {
   const ids = managedResourceIds(context.stack);
   return [
@@ -63,26 +86,7 @@ export function armChecks(context: ArmContext): CheckDefinition[] {
       name: 'arm: private endpoint connections Approved',
       troubleshooting: 'arm-private-endpoints',
       timeoutMs: 60_000,
-      async run(signal) {
-        const endpoints = ids.filter((id) => typeOfId(id)?.toLowerCase() === 'microsoft.network/privateendpoints');
-        if (endpoints.length === 0) return fail('the stack manages no private endpoints');
-        const problems: string[] = [];
-        let unreported = 0;
-        for (const id of endpoints) {
-          const properties = await propertiesOf(context, id, signal);
-          const connections = (properties.privateLinkServiceConnections ?? []) as { name?: string; properties?: { privateLinkServiceConnectionState?: { status?: string } } }[];
-          if (connections.length === 0) problems.push(`${shortName(id)} has no private link service connection`);
-          for (const c of connections) {
-            const status = c.properties?.privateLinkServiceConnectionState?.status;
-            if (status === undefined) unreported++;
-            else if (status !== 'Approved') problems.push(`${shortName(id)}: connection ${c.name ?? ''} is ${status}`);
-          }
-        }
-        // The emulator reports the states Azure gives (Approved only with the approval action): no skip there.
-        if (unreported > 0) problems.push(`${unreported} private endpoint connection(s) report no state`);
-        if (problems.length > 0) return fail(problems.join('; '));
-        return pass(`${endpoints.length} private endpoints, every connection Approved`);
-      },
+      run: (signal) => privateEndpointsApproved(context, ids, signal),
     },
     {
       name: 'arm: public network access disabled on data services',
