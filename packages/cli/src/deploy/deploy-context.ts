@@ -1,7 +1,7 @@
 // The one typed context a deploy's steps (pipeline.ts) share: the request and services, then what
 // each step learns, in pipeline order (target, plan, lock, what-if, stack, checks, report).
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
-import type { Bicep } from '@complianceflow/core/bicep/index.ts';
+import type { BicepSession } from '@complianceflow/core/bicep/index.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import type { ArmSession } from '../arm/session.ts';
 import type { PlanTarget } from '../plan/target.ts';
@@ -35,7 +35,7 @@ export interface DeployRequest {
 }
 
 export interface DeployServices {
-  bicep: Bicep;
+  bicep: BicepSession;
   /** Opened after the offline preflight passed (so bad input starts nothing). */
   openArm(): Promise<ArmSession>;
   openLockStore(): Promise<LockStore>;

@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Bicep } from '@complianceflow/core/bicep/index.ts';
+import type { BicepSession } from '@complianceflow/core/bicep/index.ts';
 import { fedBackFromOutputs } from '../config/fed-back.ts';
 import type { ResolvedDeployment } from '../config/resolve.ts';
 import type { BudgetCheck, CostEstimate } from '../cost/index.ts';
@@ -82,7 +82,7 @@ function refuseFailedChecks(target: PlanTarget, resolved: ResolvedDeployment, po
   }
 }
 
-export async function runPreflight(target: PlanTarget, bicep: Bicep): Promise<Preflight> {
+export async function runPreflight(target: PlanTarget, bicep: BicepSession): Promise<Preflight> {
   const resolved = target.resolved as ResolvedDeployment;
   // A scratch directory per run: concurrent runs never read each other's half-written files.
   const cacheDir = await mkdtemp(path.join(os.tmpdir(), `cf-deploy-${target.deployment}-`));

@@ -1,10 +1,10 @@
-// The services a command needs, opened from its flags: Bicep (one jsonrpc process), ARM (Azure, a
-// running emulator, or one started in this process), the lock store (the local one, which must be
+// The services a command needs, opened from its flags: Bicep (one jsonrpc process, started on first
+// use), ARM (Azure, a running emulator, or one started for the command as a child process), the lock store (the local one, which must be
 // running — `cf-infra local lockstore start` — or the artifacts account) and the terminal prompt.
 // close() stops what was started.
 import { createInterface } from 'node:readline/promises';
 import { parseEmulatorIdentity, type EmulatorIdentity } from '../arm/identities.ts';
-import { openBicep, type Bicep } from '@complianceflow/core/bicep/index.ts';
+import { lazyBicep, type BicepSession } from '@complianceflow/core/bicep/index.ts';
 import { envString } from '@complianceflow/core/env.ts';
 import { UsageError } from '@complianceflow/core/errors.ts';
 import { guidPattern } from '@complianceflow/core/guid.ts';
@@ -44,7 +44,8 @@ export function checkTargetFlags(flags: TargetFlags, env: NodeJS.ProcessEnv = pr
 }
 
 export interface CommandServices {
-  bicep(): Promise<Bicep>;
+  /** Bicep, started on first use: a run whose compile and snapshots are cached starts none. */
+  bicep(): Promise<BicepSession>;
   openArm(): Promise<ArmSession>;
   openLockStore(): Promise<LockStore>;
   close(): Promise<void>;
@@ -53,9 +54,9 @@ export interface CommandServices {
 export function commandServices(flags: CheckedTargetFlags): CommandServices {
   // Bad input is refused before anything starts: the lease duration is read here, not at the lock.
   leaseSecondsFromEnv();
-  let bicep: Promise<Bicep> | undefined;
+  let bicep: Promise<BicepSession> | undefined;
   let arm: Promise<ArmSession> | undefined;
-  const getBicep = (): Promise<Bicep> => (bicep ??= openBicep());
+  const getBicep = (): Promise<BicepSession> => (bicep ??= (async () => lazyBicep())());
   return {
     bicep: getBicep,
     openArm: () => (arm ??= flags.emulator ? openEmulatorSession({ identity: flags.identity }) : openAzureSession(flags.subscription!)),
