@@ -12,7 +12,7 @@ import { createArmClients, EmulatorCredential, type ArmClients } from '@complian
 import { defaultEmulatorPrincipalId, makeEmulatorToken } from '@complianceflow/core/arm/emulator-token.ts';
 import { armChecks } from '@complianceflow/cli/validate/arm-checks.ts';
 import { ownerAssignmentId } from '@complianceflow/arm-emulator/authorization/seed.ts';
-import { assignRole, call, fast, roles, startTestEmulator, tinyStack, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
+import { assignRole, call, fast, roles, tinyStack, useTestEmulator, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
 
 const roleFile = JSON.parse(readFileSync(new URL('../../../deployments/roles/cf-deployment.json', import.meta.url), 'utf8')) as { roleName: string; actions: string[]; notActions: string[]; dataActions: string[]; notDataActions: string[] };
 
@@ -164,12 +164,7 @@ describe('ARM emulator: authorization (RBAC, linked access checks, conditions, p
     return (pe.properties as any).privateLinkServiceConnections[0].properties.privateLinkServiceConnectionState?.status;
   };
 
-  before(async () => {
-    emu = await startTestEmulator();
-  });
-  after(async () => {
-    await emu.close();
-  });
+  useTestEmulator((e) => (emu = e));
 
   it('makes the default principal the subscription Owner, as a role assignment visible through GET', async () => {
     const got = await emu.clients.resources.resources.getById(ownerAssignmentId(emu.subscriptionId), '2022-04-01');

@@ -8,29 +8,12 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeEmulatorToken } from '@complianceflow/core/arm/emulator-token.ts';
 import { createArmClients } from '@complianceflow/cli/arm/clients.ts';
-import { call, fast, startTestEmulator, tempStateDir, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
-
-const expectArmError = async (p: Promise<unknown>, status: number, code: string): Promise<any> => {
-  try {
-    await p;
-  } catch (error) {
-    const e = error as { statusCode?: number; code?: string };
-    expect(e.statusCode, `status of ${String(error)}`).to.equal(status);
-    expect(e.code).to.equal(code);
-    return error;
-  }
-  expect.fail(`expected ${status} ${code}`);
-};
+import { call, expectArmError, fast, startTestEmulator, tempStateDir, useTestEmulator, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
 
 describe('ARM emulator: server, auth and generic ARM behaviour', () => {
   let emu: TestEmulator;
   const sub = (): string => `/subscriptions/${emu.subscriptionId}`;
-  before(async () => {
-    emu = await startTestEmulator();
-  });
-  after(async () => {
-    await emu.close();
-  });
+  useTestEmulator((e) => (emu = e));
 
   it('serves HTTPS that verifies only with its own CA', async () => {
     const err = await call(emu, 'GET', `${sub()}?api-version=2022-12-01`, undefined, { ca: null }).then(

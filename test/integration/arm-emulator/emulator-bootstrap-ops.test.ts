@@ -2,16 +2,11 @@
 // namespace, a storage account's blob service and lifecycle policy, and PostgreSQL flexible server
 // stop/start as the long-running POSTs ARM answers them with.
 import { expect } from 'chai';
-import { call, fast, pollLocation, startTestEmulator, type RawResponse, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
+import { call, fast, pollLocation, startTestEmulator, useTestEmulator, type RawResponse, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
 
 describe('ARM emulator: Microsoft.PolicyInsights provider', () => {
   let emu: TestEmulator;
-  before(async () => {
-    emu = await startTestEmulator();
-  });
-  after(async () => {
-    await emu.close();
-  });
+  useTestEmulator((e) => (emu = e));
 
   it('is known: GET and POST register at 2021-04-01 (bootstrap) and through the resources SDK', async () => {
     const path = `/subscriptions/${emu.subscriptionId}/providers/Microsoft.PolicyInsights`;

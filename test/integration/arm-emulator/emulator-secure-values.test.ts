@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { makeEmulatorToken } from '@complianceflow/core/arm/emulator-token.ts';
 import { maxRequestBytes } from '@complianceflow/arm-emulator/http.ts';
-import { call, startTestEmulator, tempStateDir, type RawResponse, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
+import { call, startTestEmulator, tempStateDir, useTestEmulator, type RawResponse, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
 
 const password = `Pw-${randomBytes(24).toString('base64url')}`;
 const objectSecret = `Key-${randomBytes(24).toString('base64url')}`;
@@ -191,10 +191,7 @@ describe('ARM emulator: secure values are never answered with nor stored in clea
 describe('ARM emulator: request bodies are capped before they are read', function () {
   this.timeout(60_000);
   let emu: TestEmulator;
-  before(async () => {
-    emu = await startTestEmulator();
-  });
-  after(async () => emu?.close());
+  useTestEmulator((e) => (emu = e));
 
   /** Streams `total` bytes (chunked, no Content-Length) and resolves with the answer and how much was written before it came. */
   function streamPut(path: string, total: number, contentLength?: number): Promise<{ status: number; body: any; written: number }> {

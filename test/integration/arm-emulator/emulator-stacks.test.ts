@@ -3,20 +3,8 @@
 import { expect } from 'chai';
 import { createArmClients } from '@complianceflow/cli/arm/clients.ts';
 import { EmulatorCredential } from '@complianceflow/cli/arm/emulator-credential.ts';
-import { assignRole, call, fast, pollLocation, roles, startTestEmulator, tinyStack, tinyTemplate, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
+import { assignRole, call, expectArmError, fast, pollLocation, roles, startTestEmulator, tinyStack, tinyTemplate, useTestEmulator, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
 import { compareWithExample, loadExample } from '../../support/arm-emulator/spec-compare.ts';
-
-const expectArmError = async (p: Promise<unknown>, status: number, code: string): Promise<any> => {
-  try {
-    await p;
-  } catch (error) {
-    const e = error as { statusCode?: number; code?: string };
-    expect(e.statusCode, `status of ${String(error)}`).to.equal(status);
-    expect(e.code, String(error)).to.equal(code);
-    return error;
-  }
-  expect.fail(`expected ${status} ${code}`);
-};
 
 const stackPath = (emu: TestEmulator, name: string): string => `/subscriptions/${emu.subscriptionId}/providers/Microsoft.Resources/deploymentStacks/${name}`;
 const storageId = (emu: TestEmulator, rg: string, name: string): string => `/subscriptions/${emu.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Storage/storageAccounts/${name}`;
@@ -31,12 +19,7 @@ async function snapshotOfState(emu: TestEmulator): Promise<unknown> {
 
 describe('ARM emulator: deployment stacks', () => {
   let emu: TestEmulator;
-  before(async () => {
-    emu = await startTestEmulator();
-  });
-  after(async () => {
-    await emu.close();
-  });
+  useTestEmulator((e) => (emu = e));
 
   it('creates a stack through the SDK poller: expanded resources, ARM-only values and resolved outputs', async () => {
     const stack = await emu.clients.stacks.deploymentStacks.beginCreateOrUpdateAtSubscriptionAndWait('cf-one', tinyStack('rg-one', { storageNames: ['stone1'] }), fast);
@@ -240,12 +223,7 @@ describe('ARM emulator: deployment stacks', () => {
 
 describe('ARM emulator: deployments at subscription scope', () => {
   let emu: TestEmulator;
-  before(async () => {
-    emu = await startTestEmulator();
-  });
-  after(async () => {
-    await emu.close();
-  });
+  useTestEmulator((e) => (emu = e));
   const deployment = (names: string[], tag = 'test'): any => {
     const template = tinyTemplate({ storageNames: names });
     (template.resources as any[])[0].tags = { env: tag };

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { call, fast, startTestEmulator, tinyStack, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
+import { call, fast, tinyStack, useTestEmulator, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
 
 interface StoredState {
   operations: Record<string, { status: string; payload?: unknown }>;
@@ -12,12 +12,7 @@ interface StoredState {
 
 describe('ARM emulator: state saves', () => {
   let emu: TestEmulator;
-  before(async () => {
-    emu = await startTestEmulator();
-  });
-  after(async () => {
-    await emu.close();
-  });
+  useTestEmulator((e) => (emu = e));
 
   const stored = () => JSON.parse(readFileSync(path.join(emu.stateDir, 'state.json'), 'utf8')) as StoredState;
 

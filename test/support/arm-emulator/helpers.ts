@@ -3,6 +3,7 @@
 // and a raw HTTPS call for what no SDK in package.json speaks (subscriptions, api 2025-07-01).
 import { mkdtempSync, rmSync } from 'node:fs';
 import https from 'node:https';
+import { expect } from 'chai';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createArmClients, type ArmClients } from '@complianceflow/cli/arm/clients.ts';
@@ -32,6 +33,31 @@ export async function startTestEmulator(options: Partial<EmulatorOptions> = {}):
   const emu = await startEmulator({ stateDir: options.stateDir ?? tempStateDir(), port: 0, expander: sharedExpander, latency: { defaultMs: 0 }, ...options });
   const clients = createArmClients({ kind: 'emulator', subscriptionId: emu.subscriptionId, endpoint: emu.endpoint, caPem: emu.caPem }, { retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 } });
   return { ...emu, clients };
+}
+
+/** Starts a test emulator before the suite's tests and closes it after them; `set` hands it to the suite. */
+export function useTestEmulator(set: (emu: TestEmulator) => void, options: Partial<EmulatorOptions> = {}): void {
+  let emu: TestEmulator | undefined;
+  before(async () => {
+    emu = await startTestEmulator(options);
+    set(emu);
+  });
+  after(async () => {
+    await emu?.close();
+  });
+}
+
+/** Awaits `p`, expects it to fail with ARM's `status` and error `code`, and returns the error. */
+export async function expectArmError(p: Promise<unknown>, status: number, code: string): Promise<any> {
+  try {
+    await p;
+  } catch (error) {
+    const e = error as { statusCode?: number; code?: string };
+    expect(e.statusCode, `status of ${String(error)}`).to.equal(status);
+    expect(e.code, String(error)).to.equal(code);
+    return error;
+  }
+  expect.fail(`expected ${status} ${code}`);
 }
 
 /** SDK poller options: poll fast (Retry-After, when the emulator sends one, still wins). */

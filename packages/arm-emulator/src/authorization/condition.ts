@@ -127,19 +127,19 @@ class Parser {
   }
 
   private or(): Node {
-    let left = this.and();
-    while (this.isWord('OR')) {
-      this.p++;
-      left = { kind: 'or', left, right: this.and() };
-    }
-    return left;
+    return this.leftChain('or', () => this.and());
   }
 
   private and(): Node {
-    let left = this.unary();
-    while (this.isWord('AND')) {
+    return this.leftChain('and', () => this.unary());
+  }
+
+  /** `operand (KIND operand)*`, folded to the left. */
+  private leftChain(kind: 'and' | 'or', operand: () => Node): Node {
+    let left = operand();
+    while (this.isWord(kind.toUpperCase())) {
       this.p++;
-      left = { kind: 'and', left, right: this.unary() };
+      left = { kind, left, right: operand() };
     }
     return left;
   }
