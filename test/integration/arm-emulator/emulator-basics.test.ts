@@ -2,13 +2,29 @@
 // unknown routes, not found), subscriptions, providers, resource groups, generic resources with the
 // real SDK clients, transient faults, and state that survives restart and kill -9.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import https from 'node:https';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeEmulatorToken } from '@complianceflow/core/arm/emulator-token.ts';
 import { createArmClients } from '@complianceflow/cli/arm/clients.ts';
 import { call, expectArmError, fast, startTestEmulator, tempStateDir, useTestEmulator, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
+
+const mainScript = path.resolve(import.meta.dirname, '../../../packages/arm-emulator/src/main.ts');
+
+/** `npm run emulator` as a child process with `env` added; `out` and `err` hold what it printed so far. */
+function spawnMain(env: Record<string, string>): { child: ChildProcess; out: string; err: string } {
+  const child = spawn(process.execPath, [mainScript], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = { child, out: '', err: '' };
+  child.stdout!.on('data', (d: Buffer) => (run.out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (run.err += d.toString()));
+  return run;
+}
+
+/** Waits (up to 10 s) until a spawned emulator says it is listening. */
+async function untilListening(run: { out: string }): Promise<void> {
+  for (let i = 0; i < 200 && !run.out.includes('Ctrl-C'); i++) await sleep(50);
+}
 
 describe('ARM emulator: server, auth and generic ARM behaviour', () => {
   let emu: TestEmulator;
@@ -219,14 +235,12 @@ describe('ARM emulator: state on disk', () => {
 
   it('stops cleanly on SIGTERM, and emulator:reset is what clears the state', async () => {
     const stateDir = tempStateDir();
-    const child = spawn(process.execPath, [path.resolve(import.meta.dirname, '../../../packages/arm-emulator/src/main.ts')], { env: { ...process.env, ARM_EMULATOR_PORT: '0', ARM_EMULATOR_STATE_DIR: stateDir }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    for (let i = 0; i < 200 && !out.includes('Ctrl-C'); i++) await sleep(50);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
+    const run = spawnMain({ ARM_EMULATOR_PORT: '0', ARM_EMULATOR_STATE_DIR: stateDir });
+    await untilListening(run);
+    const exited = new Promise<number | null>((resolve) => run.child.once('exit', resolve));
+    run.child.kill('SIGTERM');
     expect(await exited).to.equal(0);
-    expect(out).to.include('ARM emulator stopped.');
+    expect(run.out).to.include('ARM emulator stopped.');
     const { existsSync } = await import('node:fs');
     expect(existsSync(path.join(stateDir, 'ca.pem'))).to.equal(true);
     const reset = spawn(process.execPath, [path.resolve(import.meta.dirname, '../../../packages/arm-emulator/src/reset.ts')], { env: { ...process.env, ARM_EMULATOR_STATE_DIR: stateDir }, stdio: 'ignore' });
@@ -235,28 +249,24 @@ describe('ARM emulator: state on disk', () => {
   });
 
   it('refuses a bad setting naming the variable (exit 2)', async () => {
-    const child = spawn(process.execPath, [path.resolve(import.meta.dirname, '../../../packages/arm-emulator/src/main.ts')], { env: { ...process.env, ARM_EMULATOR_TRANSIENT_RATE: 'lots' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    expect(await new Promise((resolve) => child.once('exit', resolve))).to.equal(2);
-    expect(err).to.include('ARM_EMULATOR_TRANSIENT_RATE').and.not.include('    at ');
+    const run = spawnMain({ ARM_EMULATOR_TRANSIENT_RATE: 'lots' });
+    expect(await new Promise((resolve) => run.child.once('exit', resolve))).to.equal(2);
+    expect(run.err).to.include('ARM_EMULATOR_TRANSIENT_RATE').and.not.include('    at ');
   });
 
   it('keeps state after kill -9 of `npm run emulator`', async () => {
     const stateDir = tempStateDir();
-    const child = spawn(process.execPath, [path.resolve(import.meta.dirname, '../../../packages/arm-emulator/src/main.ts')], { env: { ...process.env, ARM_EMULATOR_PORT: '0', ARM_EMULATOR_STATE_DIR: stateDir }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    for (let i = 0; i < 200 && !out.includes('Ctrl-C'); i++) await sleep(50);
-    const endpoint = /listening on (\S+)/.exec(out)?.[1];
-    expect(endpoint, out).to.be.a('string');
-    expect(out).to.include(path.join(stateDir, 'ca.pem'));
+    const run = spawnMain({ ARM_EMULATOR_PORT: '0', ARM_EMULATOR_STATE_DIR: stateDir });
+    await untilListening(run);
+    const endpoint = /listening on (\S+)/.exec(run.out)?.[1];
+    expect(endpoint, run.out).to.be.a('string');
+    expect(run.out).to.include(path.join(stateDir, 'ca.pem'));
     const { readFileSync } = await import('node:fs');
     const caPem = readFileSync(path.join(stateDir, 'ca.pem'), 'utf8');
     const clients = createArmClients({ kind: 'emulator', subscriptionId: '9e2c7a41-6b5d-4f3e-8a19-2c0d5e7f4b63', endpoint: endpoint!, caPem });
     await clients.resources.resourceGroups.createOrUpdate('rg-killed', { location: 'westeurope' });
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    run.child.kill('SIGKILL');
+    await new Promise((resolve) => run.child.once('exit', resolve));
     const again = await startTestEmulator({ stateDir });
     try {
       expect((await again.clients.resources.resourceGroups.get('rg-killed')).name).to.equal('rg-killed');

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { makeEmulatorToken } from '@complianceflow/core/arm/emulator-token.ts';
 import { maxRequestBytes } from '@complianceflow/arm-emulator/http.ts';
-import { call, startTestEmulator, tempStateDir, useTestEmulator, type RawResponse, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
+import { call, nestedRgDeployment, startTestEmulator, tempStateDir, useTestEmulator, type RawResponse, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
 
 const password = `Pw-${randomBytes(24).toString('base64url')}`;
 const objectSecret = `Key-${randomBytes(24).toString('base64url')}`;
@@ -27,33 +27,19 @@ function secureTemplate(): Record<string, unknown> {
     },
     resources: [
       { type: 'Microsoft.Resources/resourceGroups', apiVersion: '2024-03-01', name: "[parameters('rgName')]", location: 'westeurope', tags: { env: 'test' } },
-      {
-        type: 'Microsoft.Resources/deployments',
-        apiVersion: '2024-03-01',
-        name: 'db',
-        resourceGroup: "[parameters('rgName')]",
-        dependsOn: ["[subscriptionResourceId('Microsoft.Resources/resourceGroups', parameters('rgName'))]"],
-        properties: {
-          mode: 'Incremental',
-          expressionEvaluationOptions: { scope: 'inner' },
-          parameters: { password: { value: "[parameters('adminPassword')]" } },
-          template: {
-            $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
-            contentVersion: '1.0.0.0',
-            parameters: { password: { type: 'securestring' } },
-            resources: [
-              {
-                type: 'Microsoft.DBforPostgreSQL/flexibleServers',
-                apiVersion: '2024-08-01',
-                name: 'psql-secure-test',
-                location: 'westeurope',
-                sku: { name: 'Standard_B1ms', tier: 'Burstable' },
-                properties: { version: '16', administratorLogin: 'cfadmin', administratorLoginPassword: "[parameters('password')]", storage: { storageSizeGB: 32 } },
-              },
-            ],
+      nestedRgDeployment('db', { password: { value: "[parameters('adminPassword')]" } }, {
+        parameters: { password: { type: 'securestring' } },
+        resources: [
+          {
+            type: 'Microsoft.DBforPostgreSQL/flexibleServers',
+            apiVersion: '2024-08-01',
+            name: 'psql-secure-test',
+            location: 'westeurope',
+            sku: { name: 'Standard_B1ms', tier: 'Burstable' },
+            properties: { version: '16', administratorLogin: 'cfadmin', administratorLoginPassword: "[parameters('password')]", storage: { storageSizeGB: 32 } },
           },
-        },
-      },
+        ],
+      }),
     ],
     outputs: {
       echoed: { type: 'securestring', value: "[parameters('adminPassword')]" },

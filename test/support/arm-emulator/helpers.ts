@@ -105,6 +105,23 @@ export async function pollLocation(emu: RunningEmulator, location: string): Prom
   }
 }
 
+/** A subscription template's nested deployment `name` into the resource group `parameters('rgName')` it also creates (inner-scoped expressions). */
+export function nestedRgDeployment(name: string, parameters: Record<string, unknown>, inner: { parameters: Record<string, unknown>; resources: unknown[]; outputs?: Record<string, unknown> }): Record<string, unknown> {
+  return {
+    type: 'Microsoft.Resources/deployments',
+    apiVersion: '2024-03-01',
+    name,
+    resourceGroup: "[parameters('rgName')]",
+    dependsOn: ["[subscriptionResourceId('Microsoft.Resources/resourceGroups', parameters('rgName'))]"],
+    properties: {
+      mode: 'Incremental',
+      expressionEvaluationOptions: { scope: 'inner' },
+      parameters,
+      template: { $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', contentVersion: '1.0.0.0', ...inner },
+    },
+  };
+}
+
 /** A tiny subscription-scope template: one resource group and one storage account inside it. */
 export function tinyTemplate(opts: { storageNames?: string[]; extraOutputs?: Record<string, unknown> } = {}): Record<string, unknown> {
   const names = opts.storageNames ?? ['sttiny1'];
@@ -114,25 +131,11 @@ export function tinyTemplate(opts: { storageNames?: string[]; extraOutputs?: Rec
     parameters: { rgName: { type: 'string' }, location: { type: 'string' } },
     resources: [
       { type: 'Microsoft.Resources/resourceGroups', apiVersion: '2024-03-01', name: "[parameters('rgName')]", location: "[parameters('location')]", tags: { env: 'test' } },
-      {
-        type: 'Microsoft.Resources/deployments',
-        apiVersion: '2024-03-01',
-        name: 'storage',
-        resourceGroup: "[parameters('rgName')]",
-        dependsOn: ["[subscriptionResourceId('Microsoft.Resources/resourceGroups', parameters('rgName'))]"],
-        properties: {
-          mode: 'Incremental',
-          expressionEvaluationOptions: { scope: 'inner' },
-          parameters: { location: { value: "[parameters('location')]" } },
-          template: {
-            $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
-            contentVersion: '1.0.0.0',
-            parameters: { location: { type: 'string' } },
-            resources: names.map((n) => ({ type: 'Microsoft.Storage/storageAccounts', apiVersion: '2023-05-01', name: n, location: "[parameters('location')]", sku: { name: 'Standard_LRS' }, kind: 'StorageV2', properties: { minimumTlsVersion: 'TLS1_2' } })),
-            outputs: names.length === 0 ? {} : { blob: { type: 'string', value: `[reference(resourceId('Microsoft.Storage/storageAccounts', '${names[0]}'), '2023-05-01').primaryEndpoints.blob]` } },
-          },
-        },
-      },
+      nestedRgDeployment('storage', { location: { value: "[parameters('location')]" } }, {
+        parameters: { location: { type: 'string' } },
+        resources: names.map((n) => ({ type: 'Microsoft.Storage/storageAccounts', apiVersion: '2023-05-01', name: n, location: "[parameters('location')]", sku: { name: 'Standard_LRS' }, kind: 'StorageV2', properties: { minimumTlsVersion: 'TLS1_2' } })),
+        outputs: names.length === 0 ? {} : { blob: { type: 'string', value: `[reference(resourceId('Microsoft.Storage/storageAccounts', '${names[0]}'), '2023-05-01').primaryEndpoints.blob]` } },
+      }),
     ],
     outputs: {
       rg: { type: 'string', value: "[parameters('rgName')]" },
