@@ -12,7 +12,7 @@ import { createArmClients, EmulatorCredential, type ArmClients } from '@complian
 import { defaultEmulatorPrincipalId, makeEmulatorToken } from '@complianceflow/core/arm/emulator-token.ts';
 import { armChecks } from '@complianceflow/cli/validate/arm-checks.ts';
 import { ownerAssignmentId } from '@complianceflow/arm-emulator/authorization/seed.ts';
-import { assignRole, call, fast, roles, tinyStack, useTestEmulator, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
+import { assignRole, call, fast, nestedRgDeployment, roles, tinyStack, useTestEmulator, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
 
 const roleFile = JSON.parse(readFileSync(new URL('../../../deployments/roles/cf-deployment.json', import.meta.url), 'utf8')) as { roleName: string; actions: string[]; notActions: string[]; dataActions: string[]; notDataActions: string[] };
 
@@ -55,8 +55,6 @@ const workloadPrincipal = '7e3b1c55-0000-4000-a000-00000000f00d';
 /** A subscription-scope template: a resource group with a VNet, a Key Vault behind a private endpoint, its DNS zone, link and zone group, and a role assignment on the vault. */
 function networkTemplate(): Record<string, unknown> {
   const inner = {
-    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
-    contentVersion: '1.0.0.0',
     parameters: { location: { type: 'string' }, tenantId: { type: 'string' }, vaultName: { type: 'string' }, principalId: { type: 'string' }, roleId: { type: 'string' } },
     resources: [
       { type: 'Microsoft.Network/virtualNetworks', apiVersion: '2024-05-01', name: 'vnet-auth', location: "[parameters('location')]", properties: { addressSpace: { addressPrefixes: ['10.20.0.0/16'] }, subnets: [{ name: 'snet-pe', properties: { addressPrefix: '10.20.1.0/24' } }] } },
@@ -104,19 +102,7 @@ function networkTemplate(): Record<string, unknown> {
     parameters: { rgName: { type: 'string' }, location: { type: 'string' }, tenantId: { type: 'string' }, vaultName: { type: 'string' }, principalId: { type: 'string' }, roleId: { type: 'string' } },
     resources: [
       { type: 'Microsoft.Resources/resourceGroups', apiVersion: '2024-03-01', name: "[parameters('rgName')]", location: "[parameters('location')]" },
-      {
-        type: 'Microsoft.Resources/deployments',
-        apiVersion: '2024-03-01',
-        name: 'network',
-        resourceGroup: "[parameters('rgName')]",
-        dependsOn: ["[subscriptionResourceId('Microsoft.Resources/resourceGroups', parameters('rgName'))]"],
-        properties: {
-          mode: 'Incremental',
-          expressionEvaluationOptions: { scope: 'inner' },
-          parameters: Object.fromEntries(['location', 'tenantId', 'vaultName', 'principalId', 'roleId'].map((p) => [p, { value: `[parameters('${p}')]` }])),
-          template: inner,
-        },
-      },
+      nestedRgDeployment('network', Object.fromEntries(['location', 'tenantId', 'vaultName', 'principalId', 'roleId'].map((p) => [p, { value: `[parameters('${p}')]` }])), inner),
     ],
   };
 }
