@@ -32,14 +32,11 @@ describe('ARM emulator: blob service and lifecycle management policy of a storag
       definition: { filters: { blobTypes: ['blockBlob'] }, actions: { version: { delete: { daysAfterCreationGreaterThan: 30 } } } },
     },
   ];
+  useTestEmulator((e) => (emu = e));
   before(async () => {
-    emu = await startTestEmulator();
     await emu.clients.resources.resourceGroups.createOrUpdate('rg-st', { location: 'westeurope' });
     await emu.clients.storage.storageAccounts.create('rg-st', 'stlifecycle1', { location: 'westeurope', sku: { name: 'Standard_ZRS' }, kind: 'StorageV2' }, fast);
     account = `/subscriptions/${emu.subscriptionId}/resourceGroups/rg-st/providers/Microsoft.Storage/storageAccounts/stlifecycle1`;
-  });
-  after(async () => {
-    await emu.close();
   });
 
   it('GET/PUT blobServices/default at 2023-05-01', async () => {
@@ -87,16 +84,13 @@ describe('ARM emulator: PostgreSQL flexible server stop and start', () => {
     return pollLocation(emu, String(response.headers.location));
   }
 
+  useTestEmulator((e) => (emu = e));
   before(async () => {
-    emu = await startTestEmulator();
     await emu.clients.resources.providers.register('Microsoft.DBforPostgreSQL');
     await emu.clients.resources.resourceGroups.createOrUpdate('rg-pg', { location: 'westeurope' });
     server = `/subscriptions/${emu.subscriptionId}/resourceGroups/rg-pg/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql-power`;
     const put = await call(emu, 'PUT', `${server}?api-version=2024-08-01`, { location: 'westeurope', sku: { name: 'Standard_B1ms', tier: 'Burstable' }, properties: { version: '16' } });
     expect(put.status).to.equal(201);
-  });
-  after(async () => {
-    await emu.close();
   });
 
   it('stop at 2024-08-01: 202 long-running, the server ends Stopped; start at 2025-08-01 (the Bicep module version) ends Ready', async () => {

@@ -1,21 +1,18 @@
 // Soft-deleted Key Vaults: deleting a vault leaves a deletedVaults record; purge removes it (long-running)
 // unless purge protection is on.
 import { expect } from 'chai';
-import { call, pollLocation, startTestEmulator, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
+import { call, pollLocation, useTestEmulator, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
 
 describe('ARM emulator: soft-deleted Key Vaults', () => {
   let emu: TestEmulator;
   const sub = (): string => `/subscriptions/${emu.subscriptionId}`;
   const kv = '2025-05-01';
+  useTestEmulator((e) => (emu = e));
   before(async () => {
-    emu = await startTestEmulator();
     const reg = await call(emu, 'POST', `${sub()}/providers/Microsoft.KeyVault/register?api-version=2025-04-01`);
     expect(reg.status).to.equal(200);
     for (let i = 0; i < 200 && (await call(emu, 'GET', `${sub()}/providers/Microsoft.KeyVault?api-version=2025-04-01`)).body.registrationState !== 'Registered'; i++) await new Promise((r) => setTimeout(r, 20));
     expect((await call(emu, 'PUT', `${sub()}/resourcegroups/rg-kv?api-version=2025-04-01`, { location: 'westeurope' })).status).to.be.oneOf([200, 201]);
-  });
-  after(async () => {
-    await emu.close();
   });
 
   const makeAndDelete = async (name: string, purgeProtection: boolean): Promise<void> => {

@@ -9,7 +9,7 @@ import { makeEmulatorToken } from '@complianceflow/core/arm/emulator-token.ts';
 import { secretClient } from '@complianceflow/cli/secrets/client.ts';
 import { readSecrets } from '@complianceflow/cli/validate/key-vault-checks.ts';
 import { startEmulator } from '@complianceflow/arm-emulator/index.ts';
-import { call, sharedExpander, startTestEmulator, tempStateDir, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
+import { call, sharedExpander, tempStateDir, useTestEmulator, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
 
 describe('ARM emulator: Key Vault secrets data plane', () => {
   let emu: TestEmulator;
@@ -27,16 +27,13 @@ describe('ARM emulator: Key Vault secrets data plane', () => {
     return put.body.properties.vaultUri as string;
   };
 
+  useTestEmulator((e) => (emu = e), { stateDir, log: (line) => log.push(line) });
   before(async () => {
-    emu = await startTestEmulator({ stateDir, log: (line) => log.push(line) });
     expect((await call(emu, 'POST', `${sub()}/providers/Microsoft.KeyVault/register?api-version=2025-04-01`)).status).to.equal(200);
     for (let i = 0; i < 200 && (await call(emu, 'GET', `${sub()}/providers/Microsoft.KeyVault?api-version=2025-04-01`)).body.registrationState !== 'Registered'; i++) await new Promise((r) => setTimeout(r, 20));
     expect((await call(emu, 'PUT', `${sub()}/resourcegroups/rg-kv?api-version=2025-04-01`, { location: 'westeurope' })).status).to.be.oneOf([200, 201]);
     vaultUri = await putVault('kv-data-plane');
     client = secretClient(vaultUri, { credential: new EmulatorCredential(), emulatorCaPem: emu.caPem, retryOptions: { maxRetries: 0 } });
-  });
-  after(async () => {
-    await emu.close();
   });
 
   it('gives its vaults a vaultUri on the emulator (path-addressed)', () => {
@@ -188,8 +185,8 @@ describe('ARM emulator: Key Vault RBAC in the data plane (keyVaultRbac)', () => 
     throw new Error('expected a refusal');
   };
 
+  useTestEmulator((e) => (emu = e), { keyVaultRbac: true });
   before(async () => {
-    emu = await startTestEmulator({ keyVaultRbac: true });
     const sub = `/subscriptions/${emu.subscriptionId}`;
     expect((await call(emu, 'POST', `${sub}/providers/Microsoft.KeyVault/register?api-version=2025-04-01`)).status).to.equal(200);
     for (let i = 0; i < 200 && (await call(emu, 'GET', `${sub}/providers/Microsoft.KeyVault?api-version=2025-04-01`)).body.registrationState !== 'Registered'; i++) await new Promise((r) => setTimeout(r, 20));
@@ -208,9 +205,6 @@ describe('ARM emulator: Key Vault RBAC in the data plane (keyVaultRbac)', () => 
     // The officer at the resource group (above the vault), the reader on the vault itself.
     await assign(`${sub}/resourceGroups/rg-rbac`, '22222222-0000-0000-0000-000000000001', officer, 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7');
     await assign(vaultId, '22222222-0000-0000-0000-000000000002', reader, '4633458b-17de-408a-b874-0445c86b69e6');
-  });
-  after(async () => {
-    await emu.close();
   });
 
   it('a Secrets Officer (at the resource group) writes; a Secrets User (at the vault) reads but cannot write', async () => {

@@ -79,8 +79,8 @@ describe('ARM emulator: secure values are never answered with nor stored in clea
     }
   }
 
+  useTestEmulator((e) => (emu = e));
   before(async () => {
-    emu = await startTestEmulator({ stateDir: tempStateDir() });
     sub = `/subscriptions/${emu.subscriptionId}`;
     await emu.clients.resources.providers.register('Microsoft.DBforPostgreSQL');
     await emu.clients.resources.providers.register('Microsoft.Storage');
@@ -117,7 +117,6 @@ describe('ARM emulator: secure values are never answered with nor stored in clea
     // Every operation handed out, asked again now that all are finished.
     for (const url of operationUrls) await record(`operation ${new URL(url).pathname.split('/').slice(-2).join('/')}`, await call(emu, 'GET', url));
   });
-  after(async () => emu?.close());
 
   it('the deploys succeeded (the walk covers real answers, not errors)', () => {
     const failed = answers.filter((a) => a.response.status >= 400).map((a) => `${a.what}: ${a.response.status} ${JSON.stringify(a.response.body)}`);

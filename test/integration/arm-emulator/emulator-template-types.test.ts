@@ -3,7 +3,7 @@
 // "deployed" and then 404 on every read. Private DNS record sets (A '*' and '@', the Container Apps
 // environment's zone on the second deploy) are known types, readable by id after the deploy.
 import { expect } from 'chai';
-import { fast, startTestEmulator, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
+import { fast, useTestEmulator, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
 
 function zoneStack(rg: string, recordType: string): any {
   const zone = 'env.westeurope.azurecontainerapps.io';
@@ -48,11 +48,10 @@ function zoneStack(rg: string, recordType: string): any {
 describe('ARM emulator: template resource types', function () {
   this.timeout(120_000);
   let emu: TestEmulator;
+  useTestEmulator((e) => (emu = e));
   before(async () => {
-    emu = await startTestEmulator();
     await emu.clients.resources.providers.register('Microsoft.Network');
   });
-  after(async () => emu?.close());
 
   it('private DNS A record sets * and @ deploy and read back by id', async () => {
     const stack = await emu.clients.stacks.deploymentStacks.beginCreateOrUpdateAtSubscriptionAndWait('cf-zone', zoneStack('rg-zone', 'A'), fast);
