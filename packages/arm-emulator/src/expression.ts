@@ -3,6 +3,8 @@
 // createObject/createArray/format/split/concat/... . Evaluated against the resources the emulator
 // holds; anything outside this subset throws Unresolvable (the caller keeps the string as is).
 
+import { readQuotedString } from '@complianceflow/core/arm/expression-string.ts';
+
 export class Unresolvable extends Error {}
 
 type Value = unknown;
@@ -23,19 +25,10 @@ function tokenize(src: string): Token[] {
     const c = src[i]!;
     if (/\s/.test(c)) i++;
     else if (c === "'") {
-      let s = '';
-      i++;
-      for (;;) {
-        if (i >= src.length) throw new Unresolvable('unterminated string');
-        if (src[i] === "'" && src[i + 1] === "'") {
-          s += "'";
-          i += 2;
-        } else if (src[i] === "'") {
-          i++;
-          break;
-        } else s += src[i++];
-      }
-      tokens.push({ kind: 'str', text: s });
+      const literal = readQuotedString(src, i);
+      if (!literal) throw new Unresolvable('unterminated string');
+      tokens.push({ kind: 'str', text: literal.text });
+      i = literal.end;
     } else if (/[0-9-]/.test(c)) {
       const m = /^-?\d+/.exec(src.slice(i))!;
       tokens.push({ kind: 'num', text: m[0] });

@@ -18,7 +18,7 @@ export const packageBorders: Record<string, readonly string[]> = {
 /** What each folder owns, by `<package>/<folder>` (`<package>/` for the files at its src/ root). */
 export const folderOwners: Record<string, string> = {
   'core/': 'The repository root, exit codes, CliError, the environment variables the tools read, text and Markdown tables, the process layer (every outside program through zx)',
-  'core/arm': 'What the CLI and the emulator agree on about ARM: the emulator contract (port, subscription, state dir), its token, the actions a template needs, resource ids and their types',
+  'core/arm': 'What the CLI and the emulator agree on about ARM: the emulator contract (port, subscription, state dir), its token, the actions a template needs, resource ids and their types, string literals of the template expression language',
   'core/bicep': 'The Bicep facade: locating the pinned CLI, compile + lint, parameters, offline snapshots over JSON-RPC',
   'core/text': 'Terminal text: whether output is coloured (NO_COLOR, FORCE_COLOR, a terminal), the styles through node:util styleText',
   'core/policy': 'The Azure Policy engine: definitions, initiatives, assignments, aliases, the rule evaluator (offline plans and the emulator)',

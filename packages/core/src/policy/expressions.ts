@@ -2,6 +2,7 @@
 // (a leading `[[` escapes a literal `[`). Parsed into a small tree, then evaluated against the
 // assignment's parameters and the resource under evaluation.
 
+import { readQuotedString } from '../arm/expression-string.ts';
 import { RuleError } from './errors.ts';
 
 type Expr =
@@ -45,23 +46,10 @@ function tokenize(source: string): Token[] {
     if (/\s/.test(ch)) {
       i++;
     } else if (ch === "'") {
-      let text = '';
-      i++;
-      for (;;) {
-        if (i >= source.length) throw new RuleError('', `unterminated string in expression "[${source}]"`);
-        if (source[i] === "'") {
-          if (source[i + 1] === "'") {
-            text += "'";
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        text += source[i];
-        i++;
-      }
-      tokens.push({ kind: 'string', text });
+      const literal = readQuotedString(source, i);
+      if (!literal) throw new RuleError('', `unterminated string in expression "[${source}]"`);
+      tokens.push({ kind: 'string', text: literal.text });
+      i = literal.end;
     } else if (/[0-9]/.test(ch) || (ch === '-' && /[0-9]/.test(source[i + 1] ?? ''))) {
       const match = /^-?[0-9]+(\.[0-9]+)?/.exec(source.slice(i))!;
       tokens.push({ kind: 'number', text: match[0] });
