@@ -1,7 +1,7 @@
 // Soft-deleted Key Vaults: deleting a vault leaves a deletedVaults record; purge removes it (long-running)
 // unless purge protection is on.
 import { expect } from 'chai';
-import { call, pollLocation, useTestEmulator, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
+import { call, pollLocation, registerProvider, useTestEmulator, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
 
 describe('ARM emulator: soft-deleted Key Vaults', () => {
   let emu: TestEmulator;
@@ -9,9 +9,7 @@ describe('ARM emulator: soft-deleted Key Vaults', () => {
   const kv = '2025-05-01';
   useTestEmulator((e) => (emu = e));
   before(async () => {
-    const reg = await call(emu, 'POST', `${sub()}/providers/Microsoft.KeyVault/register?api-version=2025-04-01`);
-    expect(reg.status).to.equal(200);
-    for (let i = 0; i < 200 && (await call(emu, 'GET', `${sub()}/providers/Microsoft.KeyVault?api-version=2025-04-01`)).body.registrationState !== 'Registered'; i++) await new Promise((r) => setTimeout(r, 20));
+    await registerProvider(emu, 'Microsoft.KeyVault');
     expect((await call(emu, 'PUT', `${sub()}/resourcegroups/rg-kv?api-version=2025-04-01`, { location: 'westeurope' })).status).to.be.oneOf([200, 201]);
   });
 

@@ -9,7 +9,7 @@ import { makeEmulatorToken } from '@complianceflow/core/arm/emulator-token.ts';
 import { secretClient } from '@complianceflow/cli/secrets/client.ts';
 import { readSecrets } from '@complianceflow/cli/validate/key-vault-checks.ts';
 import { startEmulator } from '@complianceflow/arm-emulator/index.ts';
-import { call, sharedExpander, tempStateDir, useTestEmulator, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
+import { call, registerProvider, sharedExpander, tempStateDir, useTestEmulator, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
 
 describe('ARM emulator: Key Vault secrets data plane', () => {
   let emu: TestEmulator;
@@ -29,8 +29,7 @@ describe('ARM emulator: Key Vault secrets data plane', () => {
 
   useTestEmulator((e) => (emu = e), { stateDir, log: (line) => log.push(line) });
   before(async () => {
-    expect((await call(emu, 'POST', `${sub()}/providers/Microsoft.KeyVault/register?api-version=2025-04-01`)).status).to.equal(200);
-    for (let i = 0; i < 200 && (await call(emu, 'GET', `${sub()}/providers/Microsoft.KeyVault?api-version=2025-04-01`)).body.registrationState !== 'Registered'; i++) await new Promise((r) => setTimeout(r, 20));
+    await registerProvider(emu, 'Microsoft.KeyVault');
     expect((await call(emu, 'PUT', `${sub()}/resourcegroups/rg-kv?api-version=2025-04-01`, { location: 'westeurope' })).status).to.be.oneOf([200, 201]);
     vaultUri = await putVault('kv-data-plane');
     client = secretClient(vaultUri, { credential: new EmulatorCredential(), emulatorCaPem: emu.caPem, retryOptions: { maxRetries: 0 } });
@@ -188,8 +187,7 @@ describe('ARM emulator: Key Vault RBAC in the data plane (keyVaultRbac)', () => 
   useTestEmulator((e) => (emu = e), { keyVaultRbac: true });
   before(async () => {
     const sub = `/subscriptions/${emu.subscriptionId}`;
-    expect((await call(emu, 'POST', `${sub}/providers/Microsoft.KeyVault/register?api-version=2025-04-01`)).status).to.equal(200);
-    for (let i = 0; i < 200 && (await call(emu, 'GET', `${sub}/providers/Microsoft.KeyVault?api-version=2025-04-01`)).body.registrationState !== 'Registered'; i++) await new Promise((r) => setTimeout(r, 20));
+    await registerProvider(emu, 'Microsoft.KeyVault');
     await call(emu, 'POST', `${sub}/providers/Microsoft.Authorization/register?api-version=2025-04-01`);
     expect((await call(emu, 'PUT', `${sub}/resourcegroups/rg-rbac?api-version=2025-04-01`, { location: 'westeurope' })).status).to.be.oneOf([200, 201]);
     const vaultId = `${sub}/resourceGroups/rg-rbac/providers/Microsoft.KeyVault/vaults/kv-rbac`;

@@ -96,6 +96,13 @@ export function call(emu: RunningEmulator, method: string, pathAndQuery: string,
   });
 }
 
+/** Registers a resource provider with a raw POST and waits (up to 4 s) until it reports Registered. */
+export async function registerProvider(emu: RunningEmulator, namespace: string): Promise<void> {
+  const provider = `/subscriptions/${emu.subscriptionId}/providers/${namespace}`;
+  expect((await call(emu, 'POST', `${provider}/register?api-version=2025-04-01`)).status).to.equal(200);
+  for (let i = 0; i < 200 && (await call(emu, 'GET', `${provider}?api-version=2025-04-01`)).body.registrationState !== 'Registered'; i++) await new Promise((r) => setTimeout(r, 20));
+}
+
 /** Follows a Location LRO with raw calls until it is done. */
 export async function pollLocation(emu: RunningEmulator, location: string): Promise<RawResponse> {
   for (;;) {
