@@ -8,7 +8,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeEmulatorToken } from '@complianceflow/core/arm/emulator-token.ts';
 import { createArmClients } from '@complianceflow/cli/arm/clients.ts';
-import { call, expectArmError, fast, startTestEmulator, tempStateDir, useTestEmulator, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
+import { call, expectArmError, fast, startTestEmulator, tempStateDir, useTestEmulator, withTestEmulator, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
 
 const mainScript = path.resolve(import.meta.dirname, '../../../packages/arm-emulator/src/main.ts');
 
@@ -181,8 +181,7 @@ describe('ARM emulator: server, auth and generic ARM behaviour', () => {
 
 describe('ARM emulator: transient faults', () => {
   it('answers 429/500/503 with Retry-After at the configured rate', async () => {
-    const emu = await startTestEmulator({ faults: { transientRate: 1, retryAfterSeconds: 7 } });
-    try {
+    await withTestEmulator({ faults: { transientRate: 1, retryAfterSeconds: 7 } }, async (emu) => {
       const seen: number[] = [];
       for (let i = 0; i < 3; i++) {
         const r = await call(emu, 'GET', `/subscriptions/${emu.subscriptionId}/resourcegroups?api-version=2025-04-01`);
@@ -191,30 +190,22 @@ describe('ARM emulator: transient faults', () => {
         expect(r.body.error.code).to.be.oneOf(['TooManyRequests', 'InternalServerError', 'ServiceUnavailable']);
       }
       expect(seen).to.deep.equal([429, 500, 503]);
-    } finally {
-      await emu.close();
-    }
+    });
   });
 
   it('lets the SDK retry to success when every other request fails', async () => {
-    const emu = await startTestEmulator({ faults: { transientRate: 0.5, retryAfterSeconds: 0 } });
-    try {
+    await withTestEmulator({ faults: { transientRate: 0.5, retryAfterSeconds: 0 } }, async (emu) => {
       const rg = await emu.clients.resources.resourceGroups.createOrUpdate('rg-retry', { location: 'westeurope' });
       expect(rg.name).to.equal('rg-retry');
       expect((await emu.clients.resources.resourceGroups.get('rg-retry')).location).to.equal('westeurope');
-    } finally {
-      await emu.close();
-    }
+    });
   });
 
   it('fails a configured resource type with the configured ARM code', async () => {
-    const emu = await startTestEmulator({ faults: { failingTypes: { 'Microsoft.Storage/storageAccounts': 'SkuNotAvailable' } } });
-    try {
+    await withTestEmulator({ faults: { failingTypes: { 'Microsoft.Storage/storageAccounts': 'SkuNotAvailable' } } }, async (emu) => {
       await emu.clients.resources.resourceGroups.createOrUpdate('rg-f', { location: 'westeurope' });
       await expectArmError(emu.clients.storage.storageAccounts.create('rg-f', 'stfail1', { location: 'westeurope', sku: { name: 'Standard_LRS' }, kind: 'StorageV2' }, fast), 400, 'SkuNotAvailable');
-    } finally {
-      await emu.close();
-    }
+    });
   });
 });
 
@@ -224,13 +215,10 @@ describe('ARM emulator: state on disk', () => {
     const first = await startTestEmulator({ stateDir });
     await first.clients.resources.resourceGroups.createOrUpdate('rg-persist', { location: 'westeurope', tags: { kept: 'yes' } });
     await first.close();
-    const second = await startTestEmulator({ stateDir });
-    try {
+    await withTestEmulator({ stateDir }, async (second) => {
       expect(second.caPem).to.equal(first.caPem);
       expect((await second.clients.resources.resourceGroups.get('rg-persist')).tags).to.deep.equal({ kept: 'yes' });
-    } finally {
-      await second.close();
-    }
+    });
   });
 
   it('stops cleanly on SIGTERM, and emulator:reset is what clears the state', async () => {
@@ -267,11 +255,8 @@ describe('ARM emulator: state on disk', () => {
     await clients.resources.resourceGroups.createOrUpdate('rg-killed', { location: 'westeurope' });
     run.child.kill('SIGKILL');
     await new Promise((resolve) => run.child.once('exit', resolve));
-    const again = await startTestEmulator({ stateDir });
-    try {
+    await withTestEmulator({ stateDir }, async (again) => {
       expect((await again.clients.resources.resourceGroups.get('rg-killed')).name).to.equal('rg-killed');
-    } finally {
-      await again.close();
-    }
+    });
   });
 });

@@ -2,7 +2,7 @@
 // namespace, a storage account's blob service and lifecycle policy, and PostgreSQL flexible server
 // stop/start as the long-running POSTs ARM answers them with.
 import { expect } from 'chai';
-import { call, fast, pollLocation, startTestEmulator, useTestEmulator, type RawResponse, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
+import { call, fast, pollLocation, useTestEmulator, withTestEmulator, type RawResponse, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
 
 describe('ARM emulator: Microsoft.PolicyInsights provider', () => {
   let emu: TestEmulator;
@@ -108,8 +108,7 @@ describe('ARM emulator: PostgreSQL flexible server stop and start', () => {
   });
 
   it('shows Stopping while the stop runs', async () => {
-    const slow = await startTestEmulator({ latency: { defaultMs: 800 } });
-    try {
+    await withTestEmulator({ latency: { defaultMs: 800 } }, async (slow) => {
       await slow.clients.resources.providers.register('Microsoft.DBforPostgreSQL');
       await slow.clients.resources.resourceGroups.createOrUpdate('rg-pg', { location: 'westeurope' });
       const id = `/subscriptions/${slow.subscriptionId}/resourceGroups/rg-pg/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql-slow`;
@@ -120,9 +119,7 @@ describe('ARM emulator: PostgreSQL flexible server stop and start', () => {
       expect((await call(slow, 'GET', String(stop.headers['azure-asyncoperation']))).body.status).to.equal('Running');
       expect((await pollLocation(slow, String(stop.headers.location))).status).to.equal(200);
       expect((await call(slow, 'GET', `${id}?api-version=2024-08-01`)).body.properties.state).to.equal('Stopped');
-    } finally {
-      await slow.close();
-    }
+    });
   });
 
   it('stopping a stopped server is a 409 ServerIsNotReady naming its state; starting a ready one is a 409 too', async () => {

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { createArmClients } from '@complianceflow/cli/arm/clients.ts';
 import { EmulatorCredential } from '@complianceflow/cli/arm/emulator-credential.ts';
-import { assignRole, call, expectArmError, fast, pollLocation, roles, startTestEmulator, tinyStack, tinyTemplate, useTestEmulator, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
+import { assignRole, call, expectArmError, fast, pollLocation, roles, tinyStack, tinyTemplate, useTestEmulator, withTestEmulator, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
 import { compareWithExample, loadExample } from '../../support/arm-emulator/spec-compare.ts';
 
 const stackPath = (emu: TestEmulator, name: string): string => `/subscriptions/${emu.subscriptionId}/providers/Microsoft.Resources/deploymentStacks/${name}`;
@@ -38,8 +38,7 @@ describe('ARM emulator: deployment stacks', () => {
   });
 
   it('answers the PUT with Azure-AsyncOperation and Retry-After, same-origin, and moves deploying → succeeded', async () => {
-    const slow = await startTestEmulator({ latency: { defaultMs: 0, perType: { 'Microsoft.Storage/storageAccounts': 1200 } } });
-    try {
+    await withTestEmulator({ latency: { defaultMs: 0, perType: { 'Microsoft.Storage/storageAccounts': 1200 } } }, async (slow) => {
       const put = await call(slow, 'PUT', `${stackPath(slow, 'cf-slow')}?api-version=2024-03-01`, tinyStack('rg-slow'));
       expect(put.status).to.equal(201);
       expect(put.body.properties.provisioningState).to.equal('deploying');
@@ -74,9 +73,7 @@ describe('ARM emulator: deployment stacks', () => {
         await new Promise((r) => setTimeout(r, 20));
       }
       expect(seen).to.deep.equal(['deploying', 'updatingDenyAssignments', 'succeeded']);
-    } finally {
-      await slow.close();
-    }
+    });
   });
 
   it('deletes or detaches what a new version no longer contains, as actionOnUnmanage says', async () => {
@@ -174,8 +171,7 @@ describe('ARM emulator: deployment stacks', () => {
   });
 
   it('fails a stack whose resource type is configured to fail, reporting failedResources', async () => {
-    const failing = await startTestEmulator({ faults: { failingTypes: { 'Microsoft.Storage/storageAccounts': 'QuotaExceeded' } } });
-    try {
+    await withTestEmulator({ faults: { failingTypes: { 'Microsoft.Storage/storageAccounts': 'QuotaExceeded' } } }, async (failing) => {
       // The SDK poller fails the operation with the error ARM reported in the operation status.
       const err = await failing.clients.stacks.deploymentStacks.beginCreateOrUpdateAtSubscriptionAndWait('cf-fail', tinyStack('rg-fail', { storageNames: ['stfail1'] }), fast).then(
         () => expect.fail('the stack PUT should fail'),
@@ -186,9 +182,7 @@ describe('ARM emulator: deployment stacks', () => {
       expect(stack.properties?.provisioningState).to.equal('failed');
       expect(stack.properties?.failedResources?.map((f) => [f.id, f.error?.code])).to.deep.equal([[storageId(failing, 'rg-fail', 'stfail1'), 'QuotaExceeded']]);
       expect(stack.properties?.resources?.map((r) => r.id)).to.deep.equal([rgId(failing, 'rg-fail')]);
-    } finally {
-      await failing.close();
-    }
+    });
   });
 
   it('answers stack what-if (api 2025-07-01) with camelCase change types, deltas and unmanage actions', async () => {
@@ -259,8 +253,7 @@ describe('ARM emulator: deployments at subscription scope', () => {
   });
 
   it('reports Accepted on the PUT, then Running while it runs', async () => {
-    const slow = await startTestEmulator({ latency: { defaultMs: 800 } });
-    try {
+    await withTestEmulator({ latency: { defaultMs: 800 } }, async (slow) => {
       const put = await call(slow, 'PUT', `/subscriptions/${slow.subscriptionId}/providers/Microsoft.Resources/deployments/cf-run?api-version=2025-04-01`, deployment([]));
       expect([put.status, put.body.properties.provisioningState]).to.deep.equal([201, 'Accepted']);
       expect(put.headers['azure-asyncoperation']).to.be.a('string');
@@ -268,16 +261,13 @@ describe('ARM emulator: deployments at subscription scope', () => {
       expect(running.body.properties.provisioningState).to.equal('Running');
       const again = await call(slow, 'PUT', `/subscriptions/${slow.subscriptionId}/providers/Microsoft.Resources/deployments/cf-run?api-version=2025-04-01`, deployment([]));
       expect(again.body.error.code).to.equal('DeploymentActive');
-    } finally {
-      await slow.close();
-    }
+    });
   });
 });
 
 describe('ARM emulator: policy hook', () => {
   it('denies a direct PUT and a stack PUT with RequestDisallowedByPolicy naming assignment and definition', async () => {
-    const emu = await startTestEmulator();
-    try {
+    await withTestEmulator({}, async (emu) => {
       const sub = `/subscriptions/${emu.subscriptionId}`;
       const defId = `${sub}/providers/Microsoft.Authorization/policyDefinitions/cf-allowed-locations`;
       const assignmentId = `${sub}/providers/Microsoft.Authorization/policyAssignments/cf-locations`;
@@ -303,17 +293,14 @@ describe('ARM emulator: policy hook', () => {
       // DoNotEnforce switches the assignment off
       await call(emu, 'PUT', `${assignmentId}?api-version=2023-04-01`, { properties: { policyDefinitionId: defId, scope: sub, enforcementMode: 'DoNotEnforce', parameters: { allowed: { value: ['westeurope'] } } } });
       expect((await emu.clients.resources.resourceGroups.createOrUpdate('rg-north', { location: 'northeurope' })).name).to.equal('rg-north');
-    } finally {
-      await emu.close();
-    }
+    });
   });
 });
 
 describe('ARM emulator: answers match the REST spec examples field by field', () => {
   it('PostDeploymentWhatIfOnSubscription (deployments 2025-04-01)', async () => {
     const { example } = loadExample('PostDeploymentWhatIfOnSubscription.json');
-    const emu = await startTestEmulator({ subscriptionId: example.parameters.subscriptionId });
-    try {
+    await withTestEmulator({ subscriptionId: example.parameters.subscriptionId }, async (emu) => {
       const sub = `/subscriptions/${emu.subscriptionId}`;
       await emu.clients.resources.providers.register('Microsoft.ManagedIdentity');
       await emu.clients.resources.resourceGroups.createOrUpdate('my-resource-group', { location: 'westus2' });
@@ -349,15 +336,12 @@ describe('ARM emulator: answers match the REST spec examples field by field', ()
       result.body.properties.changes.sort(byId);
       // "{location3}" is a placeholder in the example.
       expect(compareWithExample(expected, result.body, { typeOnly: ['properties.changes.*.after.location'] })).to.deep.equal([]);
-    } finally {
-      await emu.close();
-    }
+    });
   });
 
   it('DeploymentStackSubscriptionGet (deploymentStacks 2025-07-01)', async () => {
     const { example } = loadExample('DeploymentStackSubscriptionGet.json');
-    const emu = await startTestEmulator({ subscriptionId: example.parameters.subscriptionId });
-    try {
+    await withTestEmulator({ subscriptionId: example.parameters.subscriptionId }, async (emu) => {
       const expected = example.responses['200'].body;
       const template = tinyTemplate({ storageNames: ['mystorageaccount'] });
       (template.parameters as Record<string, unknown>).parameter1 = { type: 'string' };
@@ -386,16 +370,13 @@ describe('ARM emulator: answers match the REST spec examples field by field', ()
       });
       expect(differences).to.deep.equal([]);
       expect(got.body.properties.parameters.parameter1).to.deep.equal(expected.properties.parameters.parameter1);
-    } finally {
-      await emu.close();
-    }
+    });
   });
 
   it('DeploymentStackWhatIfResultsSubscriptionWhatIf (deploymentStacks 2025-07-01)', async () => {
     const { example } = loadExample('DeploymentStackWhatIfResultsSubscriptionWhatIf.json');
     const expected = example.responses['200'].body;
-    const emu = await startTestEmulator({ subscriptionId: example.parameters.subscriptionId });
-    try {
+    await withTestEmulator({ subscriptionId: example.parameters.subscriptionId }, async (emu) => {
       const sub = `/subscriptions/${emu.subscriptionId}`;
       const assignment = (name: string, apiVersion: string, properties: Record<string, unknown>, location?: string): Record<string, unknown> => ({
         type: 'Microsoft.Authorization/policyAssignments',
@@ -431,8 +412,6 @@ describe('ARM emulator: answers match the REST spec examples field by field', ()
       await call(emu, 'PUT', `${fresh}?api-version=2025-07-01`, { location: 'eastus', properties: { deploymentStackResourceId: `${sub}/providers/Microsoft.Resources/deploymentStacks/notYet`, retentionInterval: 'P7D', template: next, parameters: {}, ...settings } });
       const freshResult = await call(emu, 'GET', `${fresh}?api-version=2025-07-01`);
       expect(compareWithExample(expected.properties.changes.denySettingsChange, freshResult.body.properties.changes.denySettingsChange)).to.deep.equal([]);
-    } finally {
-      await emu.close();
-    }
+    });
   });
 });

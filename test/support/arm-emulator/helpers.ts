@@ -47,6 +47,16 @@ export function useTestEmulator(set: (emu: TestEmulator) => void, options: Parti
   });
 }
 
+/** Runs `body` against a test emulator started with `options`, and closes the emulator whatever happens. */
+export async function withTestEmulator<T>(options: Partial<EmulatorOptions>, body: (emu: TestEmulator) => Promise<T>): Promise<T> {
+  const emu = await startTestEmulator(options);
+  try {
+    return await body(emu);
+  } finally {
+    await emu.close();
+  }
+}
+
 /** Awaits `p`, expects it to fail with ARM's `status` and error `code`, and returns the error. */
 export async function expectArmError(p: Promise<unknown>, status: number, code: string): Promise<any> {
   try {
