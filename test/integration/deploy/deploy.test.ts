@@ -176,6 +176,18 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
     return root;
   }
 
+  /** Runs a deploy that must stop before ARM and the lock store are opened, and returns its CliError. */
+  async function refusedBeforeArm(deployment: string, registryRoot?: string): Promise<CliError> {
+    const error = await runDeploy({ deployment, command: `deploy ${deployment}`, yes: true, allowDelete: false, format: 'text', ...(registryRoot === undefined ? {} : { registryRoot }) }, {
+      bicep: services.bicep,
+      openArm: () => Promise.reject(new Error('must not open ARM')),
+      openLockStore: () => Promise.reject(new Error('must not open the lock store')),
+      progress: createProgress('silent'),
+    }).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(CliError);
+    return error as CliError;
+  }
+
   describe('a resource removed from the code', () => {
     let world: World;
     let withoutHub: string;
@@ -279,35 +291,18 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
       const root = await registryCopy();
       const file = path.join(root, 'deployments/westeu-test-1.yaml');
       await writeFile(file, `${await readFile(file, 'utf8')}overrides:\n  monitoring:\n    logAnalytics:\n      retentionDays: 60\n`);
-      let error: unknown;
-      try {
-        await runDeploy({ deployment: 'westeu-test-1', command: 'deploy westeu-test-1', yes: true, allowDelete: false, format: 'text', registryRoot: root }, {
-          bicep: services.bicep,
-          openArm: () => Promise.reject(new Error('must not open ARM')),
-          openLockStore: () => Promise.reject(new Error('must not open the lock store')),
-          progress: createProgress('silent'),
-        });
-      } catch (e) {
-        error = e;
-      }
-      expect(error).to.be.instanceOf(CliError);
-      expect((error as CliError).exitCode).to.equal(ExitCode.Failed);
-      expect((error as CliError).message).to.include('log-cf-westeu-test-1').and.include('nothing was sent to Azure');
+      const error = await refusedBeforeArm('westeu-test-1', root);
+      expect(error.exitCode).to.equal(ExitCode.Failed);
+      expect(error.message).to.include('log-cf-westeu-test-1').and.include('nothing was sent to Azure');
     });
 
     it('over budget: exit 1 before ARM, saying by how much', async () => {
       const root = await registryCopy();
       const profile = path.join(root, 'deployments/profiles/test.yaml');
       await writeFile(profile, (await readFile(profile, 'utf8')).replace(/monthlyUsd: \d+/, 'monthlyUsd: 50'));
-      const error = await runDeploy({ deployment: 'westeu-test-1', command: 'deploy westeu-test-1', yes: true, allowDelete: false, format: 'text', registryRoot: root }, {
-        bicep: services.bicep,
-        openArm: () => Promise.reject(new Error('must not open ARM')),
-        openLockStore: () => Promise.reject(new Error('must not open the lock store')),
-        progress: createProgress('silent'),
-      }).catch((e: unknown) => e);
-      expect(error).to.be.instanceOf(CliError);
-      expect((error as CliError).exitCode).to.equal(ExitCode.Failed);
-      expect((error as CliError).message).to.match(/exceeds the budget of \$50\.00 by \$\d+/);
+      const error = await refusedBeforeArm('westeu-test-1', root);
+      expect(error.exitCode).to.equal(ExitCode.Failed);
+      expect(error.message).to.match(/exceeds the budget of \$50\.00 by \$\d+/);
     });
 
     it('20 % transient ARM faults (429/500/503 with Retry-After): the deploy still succeeds', async () => {
@@ -358,20 +353,9 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
     });
 
     it('an unknown deployment is bad input before anything starts', async () => {
-      let error: unknown;
-      try {
-        await runDeploy({ deployment: 'westeu-tset-1', command: 'deploy westeu-tset-1', yes: true, allowDelete: false, format: 'text' }, {
-          bicep: services.bicep,
-          openArm: () => Promise.reject(new Error('must not open ARM')),
-          openLockStore: () => Promise.reject(new Error('must not open the lock store')),
-          progress: createProgress('silent'),
-        });
-      } catch (e) {
-        error = e;
-      }
-      expect(error).to.be.instanceOf(CliError);
-      expect((error as CliError).exitCode).to.equal(ExitCode.BadInput);
-      expect((error as CliError).message).to.include('westeu-tset-1');
+      const error = await refusedBeforeArm('westeu-tset-1');
+      expect(error.exitCode).to.equal(ExitCode.BadInput);
+      expect(error.message).to.include('westeu-tset-1');
     });
   });
 });
