@@ -13,9 +13,10 @@ export interface CliRun {
   stderr: string;
 }
 
-export function cfInfra(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+/** Runs `node <entry> <args>` in cwd with CI=true and the extra environment; resolves with its exit code and output. */
+export function runNode(cwd: string, entry: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { cwd: repoRoot, env: { ...process.env, CI: 'true', GITHUB_ACTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [entry, ...args], { cwd, env: { ...process.env, CI: 'true', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -23,4 +24,8 @@ export function cfInfra(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cl
     child.once('error', reject);
     child.once('exit', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+export function cfInfra(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return runNode(repoRoot, cliPath, args, { GITHUB_ACTIONS: '', ...env });
 }

@@ -3,36 +3,23 @@
 // a BICEP_PATH that is not Bicep. Each is exit 2, a message naming what and where, no stack trace,
 // and nothing written.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { runNode, type CliRun } from '../../support/cli.ts';
 import { scratchCheckout } from '../../support/scratch-checkout.ts';
 import { repoRoot } from '@complianceflow/cli/config/paths.ts';
 import { envVariables, type EnvName } from '@complianceflow/core/env.ts';
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(root: string, entry: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [entry, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1', CI: 'true', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('error', reject);
-    child.once('exit', (status) => resolve({ status, stdout, stderr }));
-  });
+/** Runs a project entry point from a checkout, with colour off, as CI runs it. */
+function run(root: string, entry: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return runNode(root, entry, args, { NO_COLOR: '1', ...env });
 }
 
 const cli = (root: string, args: string[], env: NodeJS.ProcessEnv = {}) => run(root, 'packages/cli/src/cli.ts', args, env);
 
-function expectRefused(result: Run, ...messages: (string | RegExp)[]): void {
-  expect(result.status, result.stderr + result.stdout).to.equal(2);
+function expectRefused(result: CliRun, ...messages: (string | RegExp)[]): void {
+  expect(result.code, result.stderr + result.stdout).to.equal(2);
   for (const message of messages) {
     if (typeof message === 'string') expect(result.stderr).to.include(message);
     else expect(result.stderr).to.match(message);
@@ -96,7 +83,7 @@ describe('bad input is refused cleanly (exit 2, a message, no trace, no side eff
       const values = Object.fromEntries(names.map((name) => [name, tooLong.slice(0, (envVariables[name] as { maxLength?: number }).maxLength ?? 4096) + 'x']));
       const result = await run(root, 'packages/cli/src/validate/job-main.ts', [], { ...values, CF_VALIDATE_TARGET: 'azure' });
       names.splice(names.indexOf('CF_VALIDATE_TARGET'), 1);
-      expect(result.status).to.equal(1);
+      expect(result.code).to.equal(1);
       expect(result.stderr).to.include(`cf-validate job: ${names.length} environment variables are refused`);
       for (const name of names) expect(result.stderr).to.include(`environment variable ${name}=`);
       expect(result.stderr).to.include('environment variable CF_VALIDATE_RESULTS_URL=(a secret, not shown)');
@@ -130,7 +117,7 @@ describe('bad input is refused cleanly (exit 2, a message, no trace, no side eff
       for (const [name, value] of [['ARM_EMULATOR_PORT', '99999'], ['ARM_EMULATOR_PORT', 'abc'], ['ARM_EMULATOR_RETRY_AFTER', 'soon'], ['ARM_EMULATOR_VERBOSE', 'yes']] as const) {
         const stateDir = path.join(root, '.state-emulator');
         const result = await run(root, 'packages/arm-emulator/src/main.ts', [], { [name]: value, ARM_EMULATOR_STATE_DIR: stateDir });
-        expect(result.status, result.stderr).to.equal(2);
+        expect(result.code, result.stderr).to.equal(2);
         expect(result.stderr).to.include(`arm-emulator: error: environment variable ${name}=${JSON.stringify(value)} is refused`);
         expect(result.stderr).to.not.match(/^\s+at /m);
         expect(existsSync(stateDir), `no state for ${name}=${value}`).to.equal(false);
@@ -139,7 +126,7 @@ describe('bad input is refused cleanly (exit 2, a message, no trace, no side eff
 
     it('an empty variable counts as not set', async () => {
       const result = await cli(root, ['cidr', '--json'], { ARM_EMULATOR_PORT: '', AZURITE_BLOB_PORT: '' });
-      expect(result.status, result.stderr).to.equal(0);
+      expect(result.code, result.stderr).to.equal(0);
     });
   });
 
@@ -163,7 +150,7 @@ describe('bad input is refused cleanly (exit 2, a message, no trace, no side eff
     it('a broken unrelated deployment file does not stop a command about another deployment: it goes on, warning which file is broken', async () => {
       const dir = brokenCheckout('deployments/westeu-test-2.yaml', aliasBomb());
       const result = await cli(dir, ['names', 'westeu-test-1']);
-      expect(result.status, result.stderr).to.equal(0);
+      expect(result.code, result.stderr).to.equal(0);
       expect(result.stderr).to.match(/warning: deployments\/westeu-test-2\.yaml is broken and left out \(its address space is not checked against this command's deployments\): deployments\/westeu-test-2\.yaml:2:\d+: invalid YAML/);
       expect(result.stdout).to.include('rg-cf-westeu-test-1');
     });
