@@ -82,6 +82,25 @@ describe('the local lock store outlives every run; interrupts and busy stacks (C
     return JSON.parse(await readFile(path.join(dir, runId, 'report.json'), 'utf8'));
   }
 
+  /**
+   * Sends SIGINT to a run that is mid-delete or mid-apply; checks it ends by the signal with one line on
+   * the stack ARM keeps working on, a report "interrupted" in that phase and its lock released.
+   */
+  async function interruptMidPhase(run: Started, deployment: string, phase: 'delete' | 'apply'): Promise<Awaited<ReturnType<typeof latestReport>>> {
+    run.child.kill('SIGINT');
+    const end = await run.exited;
+    expect(end, run.output()).to.deep.equal({ code: null, signal: 'SIGINT' });
+    const keeps = phase === 'delete' ? 'deleting' : 'deploying';
+    expect(run.output())
+      .to.include(`${deployment}: interrupted (SIGINT) during ${phase}: stack cf-${deployment} keeps ${keeps} in the ARM emulator`)
+      .and.include(`\`cf-infra show ${deployment} --emulator\` follows it`);
+    const report = await latestReport(deployment);
+    expect(report.outcome).to.equal('interrupted');
+    expect(report.phases.find((p) => p.name === phase)?.outcome).to.equal('interrupted');
+    expect((await readLockStatus(store, deployment)).locked, `${deployment}'s run released its lock`).to.equal(false);
+    return report;
+  }
+
   before(async () => {
     scratch = await mkdtemp(path.join(os.tmpdir(), 'cf-lockstore-'));
     emulator = await startEmulator({ stateDir: path.join(scratch, 'emulator'), port: 0, latency });
@@ -157,16 +176,9 @@ describe('the local lock store outlives every run; interrupts and busy stacks (C
     expect(c.code, c.stdout + c.stderr).to.equal(ExitCode.Locked);
     expect(c.stderr).to.include(`(pid ${b.child.pid})`);
 
-    b.child.kill('SIGINT');
-    const end = await b.exited;
-    expect(end, b.output()).to.deep.equal({ code: null, signal: 'SIGINT' });
-    expect(b.output()).to.include('westeu-test-1: interrupted (SIGINT) during delete: stack cf-westeu-test-1 keeps deleting in the ARM emulator').and.include('`cf-infra show westeu-test-1 --emulator` follows it');
-    const report = await latestReport('westeu-test-1');
-    expect(report.outcome).to.equal('interrupted');
-    expect(report.phases.find((p) => p.name === 'delete')?.outcome).to.equal('interrupted');
+    const report = await interruptMidPhase(b, 'westeu-test-1', 'delete');
     const uploaded = await store.container.getBlockBlobClient(`runs/westeu-test-1/${report.runId}/report.json`).downloadToBuffer();
     expect(JSON.parse(uploaded.toString('utf8')).outcome).to.equal('interrupted');
-    expect((await readLockStatus(store, 'westeu-test-1')).locked, 'B released its lock').to.equal(false);
   });
 
   const cases: { what: string; deployment: string; signal: NodeJS.Signals; ownGroup: boolean }[] = [
@@ -231,14 +243,7 @@ describe('the local lock store outlives every run; interrupts and busy stacks (C
         throw new Error(`cf-infra deploy ended before the stack PUT:\n${run.output()}`);
       }),
     ]);
-    run.child.kill('SIGINT');
-    const end = await run.exited;
-    expect(end, run.output()).to.deep.equal({ code: null, signal: 'SIGINT' });
-    expect(run.output()).to.include('eastus-stg-1: interrupted (SIGINT) during apply: stack cf-eastus-stg-1 keeps deploying in the ARM emulator').and.include('`cf-infra show eastus-stg-1 --emulator` follows it');
-    const report = await latestReport('eastus-stg-1');
-    expect(report.outcome).to.equal('interrupted');
-    expect(report.phases.find((p) => p.name === 'apply')?.outcome).to.equal('interrupted');
-    expect((await readLockStatus(store, 'eastus-stg-1')).locked).to.equal(false);
+    await interruptMidPhase(run, 'eastus-stg-1', 'apply');
 
     const next = await cfInfra(['deploy', 'eastus-stg-1', '--emulator', '--yes', '--stack-wait', '0'], env);
     expect(next.code, next.stdout + next.stderr).to.equal(ExitCode.Failed);

@@ -66,6 +66,16 @@ describe('deployment lock (Azurite)', function () {
   let store: LockStore;
   const children: ChildProcess[] = [];
 
+  /** Starts a process holding the deployment's lock, then ends it by the signal and checks it died of it. */
+  async function endHolder(deployment: string, leaseSeconds: number, signal: NodeJS.Signals): Promise<void> {
+    const child = await startHolder(azurite, container, deployment, leaseSeconds);
+    children.push(child);
+    await expectLocked(store, deployment);
+    const exited = waitExit(child);
+    child.kill(signal);
+    expect((await exited).signal).to.equal(signal);
+  }
+
   before(async () => {
     azurite = await startAzuriteBlob();
   });
@@ -135,12 +145,7 @@ describe('deployment lock (Azurite)', function () {
       deployment: 'westeu-prod-1', runId: 'live', command: 'deploy westeu-prod-1', leaseSeconds: 15, renewEveryMs: 4000,
       handleSignals: false, onLost: (e) => (lost = e),
     });
-    const killed = await startHolder(azurite, container, 'northeu-prod-1', 15);
-    children.push(killed);
-    await expectLocked(store, 'northeu-prod-1');
-    const exited = waitExit(killed);
-    killed.kill('SIGKILL');
-    expect((await exited).signal).to.equal('SIGKILL');
+    await endHolder('northeu-prod-1', 15, 'SIGKILL');
     // Still locked right after the kill: the lease outlives the process until it expires.
     await expectLocked(store, 'northeu-prod-1');
 
@@ -154,23 +159,14 @@ describe('deployment lock (Azurite)', function () {
   });
 
   it('releases at once when the holder gets SIGTERM, and the holder exits as terminated', async () => {
-    const child = await startHolder(azurite, container, 'westeu-test-2', 60);
-    children.push(child);
-    await expectLocked(store, 'westeu-test-2');
-    const exited = waitExit(child);
-    child.kill('SIGTERM');
-    expect((await exited).signal).to.equal('SIGTERM');
+    await endHolder('westeu-test-2', 60, 'SIGTERM');
     expect((await readLockStatus(store, 'westeu-test-2')).locked).to.equal(false);
     const next = await acquireDeploymentLock(store, { deployment: 'westeu-test-2', runId: 'next', command: 'deploy westeu-test-2', handleSignals: false });
     await next.release();
   });
 
   it('releases at once on Ctrl-C (SIGINT)', async () => {
-    const child = await startHolder(azurite, container, 'westeu-test-3', 60);
-    children.push(child);
-    const exited = waitExit(child);
-    child.kill('SIGINT');
-    expect((await exited).signal).to.equal('SIGINT');
+    await endHolder('westeu-test-3', 60, 'SIGINT');
     expect((await readLockStatus(store, 'westeu-test-3')).locked).to.equal(false);
   });
 
