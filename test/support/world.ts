@@ -144,3 +144,20 @@ export async function reportTexts(dir: string): Promise<string> {
   const files = (await readdir(dir)).sort();
   return (await Promise.all(files.map((f) => readFile(path.join(dir, f), 'utf8')))).join('\n');
 }
+
+/**
+ * Registers a file's (or describe block's) `before` and `after` hooks that start the shared services and a
+ * default emulator world and close both; the returned object is filled once `before` has run.
+ */
+export function emulatorWorldHooks(): { shared: Services; world: EmulatorWorld } {
+  const started = {} as { shared: Services; world: EmulatorWorld };
+  before(async () => {
+    started.shared = await startServices();
+    started.world = await startEmulatorWorld(started.shared);
+  });
+  after(async () => {
+    await started.world?.close();
+    await started.shared?.close();
+  });
+  return started;
+}

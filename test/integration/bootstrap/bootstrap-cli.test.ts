@@ -174,22 +174,19 @@ describe('cf-infra bootstrap / pause / resume (CLI)', function () {
       properties: { version: '16', network: { publicNetworkAccess: 'Disabled' } },
     });
     const server = `/subscriptions/${sub}/resourceGroups/rg-cf-westeu-test-1/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql-cf-westeu-test-1`;
-    const pause = await cli(repoRoot, 'pause', 'westeu-test-1', '--subscription', sub, '--emulator');
-    expect(pause.status, pause.stderr).to.equal(0);
-    expect(pause.stdout).to.include('Stopping psql-cf-westeu-test-1 (westeu-test-1, was Ready) ...');
-    expect(pause.stdout).to.include('psql-cf-westeu-test-1: stopped.');
-    expect(((await rest.get(server, '2024-08-01'))!['properties'] as { state: string }).state).to.equal('Stopped');
-    const pausedAgain = await cli(repoRoot, 'pause', 'westeu-test-1', '--subscription', sub, '--emulator');
-    expect(pausedAgain.status, pausedAgain.stderr).to.equal(0);
-    expect(pausedAgain.stdout).to.include('psql-cf-westeu-test-1 is already Stopped: nothing to do.');
-
-    const resume = await cli(repoRoot, 'resume', 'westeu-test-1', '--subscription', sub, '--emulator');
-    expect(resume.status, resume.stderr).to.equal(0);
-    expect(resume.stdout).to.include('Starting psql-cf-westeu-test-1 (westeu-test-1, was Stopped) ...');
-    expect(resume.stdout).to.include('psql-cf-westeu-test-1: started.');
-    expect(((await rest.get(server, '2024-08-01'))!['properties'] as { state: string }).state).to.equal('Ready');
-    const resumedAgain = await cli(repoRoot, 'resume', 'westeu-test-1', '--subscription', sub, '--emulator');
-    expect(resumedAgain.status, resumedAgain.stderr).to.equal(0);
-    expect(resumedAgain.stdout).to.include('psql-cf-westeu-test-1 is already Ready: nothing to do.');
+    const steps = [
+      { command: 'pause', acting: 'Stopping', done: 'stopped', from: 'Ready', to: 'Stopped' },
+      { command: 'resume', acting: 'Starting', done: 'started', from: 'Stopped', to: 'Ready' },
+    ];
+    for (const { command, acting, done, from, to } of steps) {
+      const first = await cli(repoRoot, command, 'westeu-test-1', '--subscription', sub, '--emulator');
+      expect(first.status, first.stderr).to.equal(0);
+      expect(first.stdout).to.include(`${acting} psql-cf-westeu-test-1 (westeu-test-1, was ${from}) ...`);
+      expect(first.stdout).to.include(`psql-cf-westeu-test-1: ${done}.`);
+      expect(((await rest.get(server, '2024-08-01'))!['properties'] as { state: string }).state).to.equal(to);
+      const again = await cli(repoRoot, command, 'westeu-test-1', '--subscription', sub, '--emulator');
+      expect(again.status, again.stderr).to.equal(0);
+      expect(again.stdout).to.include(`psql-cf-westeu-test-1 is already ${to}: nothing to do.`);
+    }
   });
 });

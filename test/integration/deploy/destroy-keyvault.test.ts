@@ -10,7 +10,7 @@ import { apiVersions } from '@complianceflow/cli/arm/api-versions.ts';
 import { resolveTarget } from '@complianceflow/cli/deploy/preflight.ts';
 import type { RunReport } from '@complianceflow/cli/report/model.ts';
 import { cfInfra } from '../../support/cli.ts';
-import { deployInto, startEmulatorWorld, startServices, type EmulatorWorld, type Services } from '../../support/world.ts';
+import { deployInto, emulatorWorldHooks, type EmulatorWorld, type Services } from '../../support/world.ts';
 
 describe('cf-infra destroy and the soft-deleted Key Vault (emulator + Azurite)', function () {
   this.timeout(240_000);
@@ -18,14 +18,10 @@ describe('cf-infra destroy and the soft-deleted Key Vault (emulator + Azurite)',
   let world: EmulatorWorld;
   let tmp: string;
 
+  const hooks = emulatorWorldHooks();
   before(async () => {
-    shared = await startServices();
-    world = await startEmulatorWorld(shared);
+    ({ shared, world } = hooks);
     tmp = await shared.tempDir('cf-destroy-kv-');
-  });
-  after(async () => {
-    await world?.close();
-    await shared?.close();
   });
 
   interface Destroyed {

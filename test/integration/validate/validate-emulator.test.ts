@@ -22,7 +22,7 @@ import { renderJson, renderTable } from '@complianceflow/cli/validate/render.ts'
 import { runChecks } from '@complianceflow/cli/validate/runner.ts';
 import { buildSuite } from '@complianceflow/cli/validate/suite.ts';
 import type { RunningEmulator } from '@complianceflow/arm-emulator/index.ts';
-import { deployInto, startEmulatorWorld, startServices, type EmulatorWorld, type Services } from '../../support/world.ts';
+import { deployInto, emulatorWorldHooks, type EmulatorWorld, type Services } from '../../support/world.ts';
 
 const resolvedCatalog = () => (resolveTarget('westeu-test-1').resolved as ResolvedDeployment).catalog;
 
@@ -42,16 +42,11 @@ describe('validate against the ARM emulator and the local native environment', f
   let settings: LocalSettings;
   let context: ArmContext;
 
+  const hooks = emulatorWorldHooks();
   before(async () => {
-    shared = await startServices();
-    world = await startEmulatorWorld(shared);
+    ({ shared, world } = hooks);
     ({ emulator, clients } = world);
     settings = await shared.startNative();
-  });
-
-  after(async () => {
-    await world?.close();
-    await shared?.close();
   });
 
   it('deploy ends with validate: ARM-level checks pass (or are skipped with the reason), data checks skipped with the reason, results in the run report', async () => {
