@@ -117,12 +117,18 @@ export interface DeployOptions extends Partial<DeployRequest> {
   lockWaitMs?: number;
 }
 
-export async function deployInto(services: Services, world: EmulatorWorld, deployment: string, options: DeployOptions = {}): Promise<CapturedDeploy> {
+/** Plain progress whose every line, print() included, is collected in `lines`. */
+export function capturingProgress(): { progress: ReturnType<typeof createProgress>; lines: string[] } {
   const lines: string[] = [];
   const write = (line: string): void => void lines.push(line);
   const progress = createProgress('plain', {}, write);
   // print() writes to stdout: capture it too, to check what a person would see.
   progress.print = write;
+  return { progress, lines };
+}
+
+export async function deployInto(services: Services, world: EmulatorWorld, deployment: string, options: DeployOptions = {}): Promise<CapturedDeploy> {
+  const { progress, lines } = capturingProgress();
   const { runsDir, lockWaitMs, ...request } = options;
   const result = await runDeploy(
     { deployment, command: `deploy ${deployment} --emulator --yes`, yes: true, allowDelete: false, format: 'text', ...request },

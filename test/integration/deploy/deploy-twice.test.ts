@@ -4,6 +4,7 @@
 // private DNS zone and its A records), then a what-if as the what-if command sends it: 0 changes.
 // One emulator in this process (latency 0) and a real Azurite; the deploys run through runDeploy, the
 // command's own code path, with the session the CLI opens for `--emulator --as ci`.
+import { capturingProgress } from '../../support/world.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +21,6 @@ import { managedResourceIds } from '@complianceflow/cli/arm/stack-definition.ts'
 import { openEmulatorSession, type ArmSession } from '@complianceflow/cli/arm/session.ts';
 import { runDeploy, type DeployResult } from '@complianceflow/cli/deploy/pipeline.ts';
 import { deployShape, resolveTarget, runPreflight } from '@complianceflow/cli/deploy/preflight.ts';
-import { createProgress } from '@complianceflow/cli/runner/progress.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { resolveTargets } from '@complianceflow/cli/plan/targets.ts';
 import { bicepExpander, startEmulator, type RunningEmulator } from '@complianceflow/arm-emulator/index.ts';
@@ -39,9 +39,7 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
   const sessionEnv = (): NodeJS.ProcessEnv => ({ ARM_EMULATOR_ENDPOINT: emulator.endpoint, ARM_EMULATOR_CA: emulator.caPath, ARM_EMULATOR_SUBSCRIPTION_ID: emulator.subscriptionId });
 
   async function deploy(deployment: string): Promise<DeployResult & { lines: string[] }> {
-    const lines: string[] = [];
-    const progress = createProgress('plain', {}, (line) => void lines.push(line));
-    progress.print = (line) => void lines.push(line);
+    const { progress, lines } = capturingProgress();
     const result = await runDeploy(
       { deployment, command: `deploy ${deployment} --emulator --as ci --yes`, yes: true, allowDelete: false, format: 'text' },
       { bicep, openArm: async () => ci, openLockStore: async () => azurite.lockStore(), progress, runsDir: path.join(scratch, 'runs'), poll: { updateIntervalInMs: 10 } },

@@ -2,6 +2,7 @@
 // process), its outputs, and the secrets read with the real Key Vault client from the emulator's
 // vault (the template-written ones are there; the service passwords are set here as the post-deploy
 // step would). Missing outputs and secrets fail only the checks that need them, naming what is missing.
+import { capturingProgress } from '../../support/world.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +17,6 @@ import { armStackProvider } from '@complianceflow/cli/arm/stack-provider.ts';
 import { apiVersionsByType } from '@complianceflow/cli/arm/api-versions.ts';
 import { runDeploy } from '@complianceflow/cli/deploy/pipeline.ts';
 import { resolveTarget, runPreflight } from '@complianceflow/cli/deploy/preflight.ts';
-import { createProgress } from '@complianceflow/cli/runner/progress.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { secretClient } from '@complianceflow/cli/secrets/client.ts';
 import type { ArmContext } from '@complianceflow/cli/validate/arm-checks.ts';
@@ -55,9 +55,7 @@ describe('validate --from-here: targets from the stack outputs and Key Vault (AR
     await clients.resources.resourceGroups.createOrUpdate('NetworkWatcherRG', { location: 'westeurope' });
     const runsDir = await mkdtemp(path.join(os.tmpdir(), 'cf-validate-target-runs-'));
     temps.push(runsDir);
-    const lines: string[] = [];
-    const progress = createProgress('plain', {}, (line) => void lines.push(line));
-    progress.print = (line) => void lines.push(line);
+    const { progress, lines } = capturingProgress();
     const result = await runDeploy(
       { deployment, command: `deploy ${deployment} --emulator --yes`, yes: true, allowDelete: false, format: 'text' },
       { bicep, openArm: async () => ({ clients, where: `the ARM emulator at ${emulator.endpoint}`, emulator: true, principalId: defaultEmulatorPrincipalId, close: async () => {} }), openLockStore: async () => azurite.lockStore(), progress, runsDir, poll: { updateIntervalInMs: 10 } },

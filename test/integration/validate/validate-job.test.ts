@@ -5,6 +5,7 @@
 // streamed back from the job and they match the direct run, the PostgreSQL logins being the
 // deployment's (its databases, its vault's passwords); a job that dies before reporting is reported
 // as failed naming the execution; no SAS URL or password shows up in any output.
+import { capturingProgress } from '../../support/world.ts';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -19,7 +20,6 @@ import { requiredNamespaces } from '@complianceflow/cli/deploy/arm-phases.ts';
 import { armStackProvider } from '@complianceflow/cli/arm/stack-provider.ts';
 import { runDeploy } from '@complianceflow/cli/deploy/pipeline.ts';
 import { resolveTarget, runPreflight } from '@complianceflow/cli/deploy/preflight.ts';
-import { createProgress } from '@complianceflow/cli/runner/progress.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { loadCatalog } from '@complianceflow/cli/local/catalog.ts';
 import { nativeDown, nativeUp } from '@complianceflow/cli/local/native-stack.ts';
@@ -59,9 +59,7 @@ describe('validate through the validation job (emulator job runner + Azurite + l
   const deploy = async (): Promise<{ exitCode: number; report: RunReport; lines: string[] }> => {
     const runsDir = await mkdtemp(path.join(os.tmpdir(), 'cf-validate-job-runs-'));
     temps.push(runsDir);
-    const lines: string[] = [];
-    const progress = createProgress('plain', {}, (line) => void lines.push(line));
-    progress.print = (line) => void lines.push(line);
+    const { progress, lines } = capturingProgress();
     const deployed = await runDeploy(
       { deployment, command: `deploy ${deployment} --emulator --yes --local-env --env-path ${envFile}`, yes: true, allowDelete: false, format: 'text' },
       { bicep, openArm: async () => ({ clients, where: `the ARM emulator at ${emulator.endpoint}`, emulator: true, principalId: defaultEmulatorPrincipalId, close: async () => {} }), openLockStore: async () => azurite.lockStore(), progress, runsDir, poll: { updateIntervalInMs: 10 }, localEnvironment: { envPath: envFile } },
