@@ -166,6 +166,15 @@ describe('bicep jsonrpc client (real Bicep CLI)', () => {
   });
 });
 
+/** A request that fails with a CliError, and a later one that fails the same way; returns the message. */
+async function failsNowAndLater(client: BicepRpcClient): Promise<string> {
+  const first = await client.request('bicep/version', {}).then(() => undefined, (e: unknown) => e);
+  expect(first).to.be.instanceOf(CliError);
+  const later = await client.request('bicep/version', {}).then(() => undefined, (e: unknown) => e);
+  expect((later as Error).message).to.equal((first as Error).message);
+  return (first as Error).message;
+}
+
 describe('bicep jsonrpc framing and process lifetime', () => {
   /** A stand-in `bicep jsonrpc --stdio` written in the test: `answer` runs once `count` requests are in. */
   function fakeBicep(dir: string, count: number, answer: string): string {
@@ -225,11 +234,7 @@ process.stdin.on('data', (chunk) => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cf-bicep-bad-'));
     const client = new BicepRpcClient(fakeBicep(dir, 1, `process.stdout.write('Content-Type: text/plain\\r\\n\\r\\n{}');`));
     try {
-      const error = await client.request('bicep/version', {}).then(() => undefined, (e: unknown) => e);
-      expect(error).to.be.instanceOf(CliError);
-      expect((error as Error).message).to.match(/^bicep jsonrpc sent a malformed message: .*Content-Length/);
-      const later = await client.request('bicep/version', {}).then(() => undefined, (e: unknown) => e);
-      expect((later as Error).message).to.equal((error as Error).message);
+      expect(await failsNowAndLater(client)).to.match(/^bicep jsonrpc sent a malformed message: .*Content-Length/);
     } finally {
       await client.dispose();
       rmSync(dir, { recursive: true, force: true });
@@ -243,11 +248,7 @@ process.stdin.on('data', (chunk) => {
     chmodSync(dead, 0o755);
     const client = new BicepRpcClient(dead);
     try {
-      const pending = await client.request('bicep/version', {}).then(() => undefined, (e: unknown) => e);
-      expect(pending).to.be.instanceOf(CliError);
-      expect((pending as Error).message).to.equal(`the bicep jsonrpc process (${dead}) ended (exit code 3): something broke`);
-      const later = await client.request('bicep/version', {}).then(() => undefined, (e: unknown) => e);
-      expect((later as Error).message).to.equal((pending as Error).message);
+      expect(await failsNowAndLater(client)).to.equal(`the bicep jsonrpc process (${dead}) ended (exit code 3): something broke`);
     } finally {
       await client.dispose();
       rmSync(dir, { recursive: true, force: true });

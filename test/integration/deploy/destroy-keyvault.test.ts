@@ -10,18 +10,15 @@ import { apiVersions } from '@complianceflow/cli/arm/api-versions.ts';
 import { resolveTarget } from '@complianceflow/cli/deploy/preflight.ts';
 import type { RunReport } from '@complianceflow/cli/report/model.ts';
 import { cfInfra } from '../../support/cli.ts';
-import { deployInto, emulatorWorldHooks, type EmulatorWorld, type Services } from '../../support/world.ts';
+import { deployInto, emulatorWorldHooks } from '../../support/world.ts';
 
 describe('cf-infra destroy and the soft-deleted Key Vault (emulator + Azurite)', function () {
   this.timeout(240_000);
-  let shared: Services;
-  let world: EmulatorWorld;
   let tmp: string;
 
   const hooks = emulatorWorldHooks();
   before(async () => {
-    ({ shared, world } = hooks);
-    tmp = await shared.tempDir('cf-destroy-kv-');
+    tmp = await hooks.shared.tempDir('cf-destroy-kv-');
   });
 
   interface Destroyed {
@@ -33,10 +30,10 @@ describe('cf-infra destroy and the soft-deleted Key Vault (emulator + Azurite)',
   }
 
   async function deployAndDestroy(deployment: string): Promise<Destroyed> {
-    const { emulator, clients } = world;
-    const result = await deployInto(shared, world, deployment, { runsDir: path.join(tmp, `runs-${deployment}`) });
+    const { emulator, clients } = hooks.world;
+    const result = await deployInto(hooks.shared, hooks.world, deployment, { runsDir: path.join(tmp, `runs-${deployment}`) });
     expect(result.exitCode, `deploy ${deployment}`).to.equal(0);
-    const env = { ARM_EMULATOR_ENDPOINT: emulator.endpoint, ARM_EMULATOR_STATE_DIR: emulator.stateDir, AZURITE_BLOB_PORT: String(shared.azurite.port), CF_RUNS_DIR: path.join(tmp, 'destroy-runs') };
+    const env = { ARM_EMULATOR_ENDPOINT: emulator.endpoint, ARM_EMULATOR_STATE_DIR: emulator.stateDir, AZURITE_BLOB_PORT: String(hooks.shared.azurite.port), CF_RUNS_DIR: path.join(tmp, 'destroy-runs') };
     const destroy = await cfInfra(['destroy', deployment, '--emulator', '--confirm', deployment, ...(deployment.includes('-prod-') ? ['--allow-prod'] : [])], env);
     expect(destroy.code, destroy.stdout + destroy.stderr).to.equal(0);
     const runDir = /^Run report: (.+)$/m.exec(destroy.stdout)?.[1];

@@ -22,7 +22,7 @@ import { renderJson, renderTable } from '@complianceflow/cli/validate/render.ts'
 import { runChecks } from '@complianceflow/cli/validate/runner.ts';
 import { buildSuite } from '@complianceflow/cli/validate/suite.ts';
 import type { RunningEmulator } from '@complianceflow/arm-emulator/index.ts';
-import { deployInto, emulatorWorldHooks, type EmulatorWorld, type Services } from '../../support/world.ts';
+import { deployInto, emulatorWorldHooks } from '../../support/world.ts';
 
 const resolvedCatalog = () => (resolveTarget('westeu-test-1').resolved as ResolvedDeployment).catalog;
 
@@ -35,8 +35,6 @@ function checksOf<T extends { name: string }>(checks: T[], ...prefixes: string[]
 describe('validate against the ARM emulator and the local native environment', function () {
   this.timeout(240_000);
   const deployment = 'westeu-test-1';
-  let shared: Services;
-  let world: EmulatorWorld;
   let emulator: RunningEmulator;
   let clients: ArmClients;
   let settings: LocalSettings;
@@ -44,13 +42,12 @@ describe('validate against the ARM emulator and the local native environment', f
 
   const hooks = emulatorWorldHooks();
   before(async () => {
-    ({ shared, world } = hooks);
-    ({ emulator, clients } = world);
-    settings = await shared.startNative();
+    ({ emulator, clients } = hooks.world);
+    settings = await hooks.shared.startNative();
   });
 
   it('deploy ends with validate: ARM-level checks pass (or are skipped with the reason), data checks skipped with the reason, results in the run report', async () => {
-    const result = await deployInto(shared, world, deployment);
+    const result = await deployInto(hooks.shared, hooks.world, deployment);
     const { lines } = result;
     expect(result.exitCode, lines.join('\n')).to.equal(ExitCode.Success);
     const checks = result.report!.result!.checks!;
@@ -74,7 +71,7 @@ describe('validate against the ARM emulator and the local native environment', f
     expect(markdown).to.include('| Check | Result | Reason |').and.include('| arm: public network access disabled on data services | pass |');
 
     const stack = (await armStackProvider(clients).state('cf-westeu-test-1', deployment))!;
-    const preflight = await runPreflight(resolveTarget(deployment), shared.bicep);
+    const preflight = await runPreflight(resolveTarget(deployment), hooks.shared.bicep);
     context = { clients, stack, apiVersions: apiVersionsByType(preflight.plan.resources), emulator: true };
   });
 
