@@ -6,6 +6,7 @@ import { openBicep } from '@complianceflow/core/bicep/index.ts';
 import { checkBicepVersion, locateBicep } from '@complianceflow/core/bicep/locate.ts';
 import { projectBicepPath } from '@complianceflow/core/bicep/paths.ts';
 import { compareVersions, parseBicepVersion, pinnedBicepVersion } from '@complianceflow/core/bicep/version.ts';
+import { thrownBy } from '../../support/thrown.ts';
 import { CliError } from '@complianceflow/core/errors.ts';
 
 function fakeBicep(file: string, version = '0.49.2'): string {
@@ -15,15 +16,7 @@ function fakeBicep(file: string, version = '0.49.2'): string {
   return file;
 }
 
-function thrown(fn: () => unknown): CliError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).to.be.instanceOf(CliError);
-    return error as CliError;
-  }
-  expect.fail('expected a CliError');
-}
+const thrown = (fn: () => unknown): CliError => thrownBy(fn, CliError);
 
 describe('bicep locator', () => {
   let dir: string;

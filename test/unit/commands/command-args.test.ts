@@ -3,16 +3,9 @@ import { expect } from 'chai';
 import { deploymentPositional, parseCommandArgs, positionalProblem, targetOptions } from '@complianceflow/cli/commands/args.ts';
 import { UsageError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
+import { thrownBy } from '../../support/thrown.ts';
 
-function usageErrorOf(run: () => unknown): UsageError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).to.be.instanceOf(UsageError);
-    return error as UsageError;
-  }
-  throw new Error('expected a UsageError');
-}
+const usageErrorOf = (run: () => unknown): UsageError => thrownBy(run, UsageError);
 
 function captureLog<T>(run: () => T): { result: T; printed: string[] } {
   const printed: string[] = [];
