@@ -4,11 +4,14 @@
 // The one spawn outside the process layer (../process.ts): a duplex pipe held open for the whole run,
 // driven by its events; zx's run-to-its-end promise and its shell wrapper add nothing here.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, ErrorCodes, ResponseError, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { CliError } from '../errors.ts';
 import type { RpcMethod, RpcMethods } from './protocol.ts';
 
 const stderrKept = 4000;
+
+/** The library's own codes: the connection could not write, read or is gone (not an answer of Bicep's). */
+const connectionCodes: ReadonlySet<number> = new Set([ErrorCodes.MessageWriteError, ErrorCodes.MessageReadError, ErrorCodes.PendingResponseRejected, ErrorCodes.ConnectionInactive]);
 
 /** Bicep's error answer names the failure in data.message (StreamJsonRpc's exception data). */
 function failure(method: string, error: ResponseError<unknown>): CliError {
@@ -33,13 +36,14 @@ export class BicepRpcClient {
     });
     // Writing to a process that has died raises EPIPE here; the exit handler reports it.
     this.child.stdin.on('error', () => {});
-    this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout), new StreamMessageWriter(this.child.stdin));
-    // A read error is a malformed frame (a write error arrives with its message: the exit explains it).
-    this.connection.onError(([error, message]) => {
-      if (message !== undefined) return;
+    const reader = new StreamMessageReader(this.child.stdout);
+    // A read error is a malformed frame. A write error (EPIPE) means the process is ending: its exit
+    // explains it, so the writer's errors are left to the exit handler.
+    reader.onError((error) => {
       this.close(new CliError(`bicep jsonrpc sent a malformed message: ${error.message}`));
       this.child.kill();
     });
+    this.connection = createMessageConnection(reader, new StreamMessageWriter(this.child.stdin));
     this.connection.listen();
     this.exited = new Promise((resolve) => {
       this.child.on('error', (error) => {
@@ -61,9 +65,9 @@ export class BicepRpcClient {
       return (await this.connection.sendRequest(method, params)) as RpcMethods[M]['result'];
     } catch (error) {
       if (this.closed !== undefined) throw this.closed;
-      // An answer of Bicep's has a JSON-RPC code (negative); the library's own codes are small positive
-      // ones (write error, connection gone): the process is ending, and its exit says why.
-      if (error instanceof ResponseError && error.code < 0) throw failure(method, error);
+      // An answer of Bicep's carries its own code; the library's codes (write error, connection gone)
+      // mean the process is ending, and its exit says why.
+      if (error instanceof ResponseError && !connectionCodes.has(error.code)) throw failure(method, error);
       await this.exited;
       throw this.closed ?? error;
     }
