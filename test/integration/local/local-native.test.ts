@@ -13,7 +13,7 @@ import { findNativeBinaries } from '@complianceflow/cli/local/binaries.ts';
 import { loadCatalog } from '@complianceflow/cli/local/catalog.ts';
 import { databaseName, initDatabases, seedTestData, serviceRoleName, type DatabaseTarget } from '@complianceflow/cli/local/database-init.ts';
 import { nativeLayout } from '@complianceflow/cli/local/layout.ts';
-import { nativeDown, nativeReset, nativeStatus, nativeUp } from '@complianceflow/cli/local/native-stack.ts';
+import { databaseTarget, nativeDown, nativeReset, nativeStatus, nativeUp } from '@complianceflow/cli/local/native-stack.ts';
 import { envValues, interpolate, paths, settingsOnFreePorts, tempRoot } from '../../support/local-helpers.ts';
 import { findFreePort, isPortFree } from '@complianceflow/cli/local/ports.ts';
 import { postgresPid } from '@complianceflow/cli/local/postgres-native.ts';
@@ -76,14 +76,7 @@ describe('local environment, native mode (real PostgreSQL and Redis)', function 
     root = tempRoot();
     dataRoot = path.join(root, 'data');
     settings = await settingsOnFreePorts();
-    target = {
-      port: settings.ports.postgres,
-      superuser: settings.postgresSuperuser,
-      superuserPassword: settings.postgresSuperuserPassword,
-      serviceDbPassword: settings.serviceDbPassword,
-      databaseSuffix: settings.databaseSuffix,
-      psql: binaries.psql,
-    };
+    target = databaseTarget(settings, binaries);
     await nativeUp({ dataRoot, settings, catalog, binaries });
   });
 

@@ -13,7 +13,7 @@ import { uploadRunReport, writeRunReport } from '../report/store.ts';
 import { newRunState, type Step, type StepList } from '../runner/steps.ts';
 import { vaultSettingsOf } from '../arm/key-vault-retention.ts';
 import { armStackProvider } from '../arm/stack-provider.ts';
-import { failureStep, must, openServicesStep, takeLockStep, unlockStep, type LockedRun } from './locked-run.ts';
+import { failureStep, must, onceMoreAfterOtherOperation, openServicesStep, takeLockStep, unlockStep, type LockedRun } from './locked-run.ts';
 import { newRunId } from './run-id.ts';
 import type { CommandServices } from './services.ts';
 
@@ -105,14 +105,7 @@ const deleteOnceStep: DestroyStep = {
 const deleteStep: DestroyStep = {
   skip: (ctx) => ctx.stopped,
   async run(ctx, task) {
-    try {
-      await task.sub(deleteOnceStep);
-    } catch (e) {
-      if (!(e instanceof CliError) || !stacks(ctx).operations.refusedFor(e.cause)) throw e;
-      await task.sub(readStackStep);
-      await task.sub(waitStep(false));
-      await task.sub(deleteOnceStep);
-    }
+    await onceMoreAfterOtherOperation(task, { once: deleteOnceStep, read: readStackStep, wait: waitStep(false) }, (cause) => stacks(ctx).operations.refusedFor(cause));
     console.log(`${ctx.request.deployment}: destroyed (stack ${ctx.stackName} and its ${ctx.deleted} managed resources deleted).`);
     if (ctx.keyVault !== undefined) console.log(describeVaultRetention(ctx.keyVault));
     ctx.outcome = 'succeeded';

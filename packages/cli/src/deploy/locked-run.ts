@@ -5,7 +5,7 @@ import type { ArmSession } from '../arm/session.ts';
 import { acquireDeploymentLock, lockWaitLine, type AcquireOptions, type DeploymentLock, type LockStore } from '../lock/index.ts';
 import type { RunOutcome, RunReport } from '../report/model.ts';
 import { InterruptedError, interruptedLine, signalExitCode } from '../runner/interrupt.ts';
-import type { RunnerContext, Step } from '../runner/steps.ts';
+import type { RunnerContext, Step, StepTask } from '../runner/steps.ts';
 
 export interface LockedRun extends RunnerContext {
   readonly deployment: string;
@@ -22,6 +22,21 @@ export interface LockedRun extends RunnerContext {
   exitCode: number;
   error?: RunReport['error'];
   interrupted?: NodeJS.Signals;
+}
+
+/**
+ * Runs `once`; when ARM refused it because another operation runs on the stack (`refusedFor`),
+ * reads the stack again, waits for that operation and runs `once` a second time.
+ */
+export async function onceMoreAfterOtherOperation<Ctx>(task: StepTask<Ctx>, steps: { once: Step<Ctx>; read: Step<Ctx>; wait: Step<Ctx> }, refusedFor: (cause: unknown) => boolean): Promise<void> {
+  try {
+    await task.sub(steps.once);
+  } catch (e) {
+    if (!(e instanceof CliError) || !refusedFor(e.cause)) throw e;
+    await task.sub(steps.read);
+    await task.sub(steps.wait);
+    await task.sub(steps.once);
+  }
 }
 
 /** A field an earlier step set (the step order guarantees it; a bug otherwise). */

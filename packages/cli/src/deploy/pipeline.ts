@@ -19,7 +19,7 @@ import { armStackProvider } from '../arm/stack-provider.ts';
 import { checkPrerequisites } from './arm-phases.ts';
 import { newDeployContext, type DeployContext, type DeployRequest, type DeployServices, type OutputFormat } from './deploy-context.ts';
 import { publishDeployReport } from './deploy-report.ts';
-import { failureStep, takeLockStep, must, openServicesStep, unlockStep } from './locked-run.ts';
+import { failureStep, must, onceMoreAfterOtherOperation, openServicesStep, takeLockStep, unlockStep } from './locked-run.ts';
 import { deployShape, resolveTarget, runPreflight, type Preflight } from './preflight.ts';
 import { prepareCreationSecrets, runSecretsPhase } from './secrets-phase.ts';
 import { runDatabasePhase } from './database-phase.ts';
@@ -166,14 +166,7 @@ const applyStep: DeployStep = {
   recordSkipAs: 'apply',
   skip: (ctx) => !applying(ctx),
   async run(ctx, task) {
-    try {
-      await task.sub(applyOnceStep);
-    } catch (e) {
-      if (!(e instanceof CliError) || !stacks(ctx).operations.refusedFor(e.cause)) throw e;
-      await task.sub(readStackStep);
-      await task.sub(waitStep(false));
-      await task.sub(applyOnceStep);
-    }
+    await onceMoreAfterOtherOperation(task, { once: applyOnceStep, read: readStackStep, wait: waitStep(false) }, (cause) => stacks(ctx).operations.refusedFor(cause));
     const lost = must(ctx.lock, 'the lock').lost;
     if (lost !== undefined) throw new CliError(`${lost.message}; the stack finished, but another run may have started meanwhile.`, { hint: `check with cf-infra list, then rerun cf-infra deploy ${ctx.request.deployment}` });
   },

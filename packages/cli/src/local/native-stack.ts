@@ -46,7 +46,8 @@ export function nativeStackExists(dataRoot: string): boolean {
   return existsSync(nativeLayout(dataRoot).stateFile);
 }
 
-function databaseTarget(settings: LocalSettings, binaries: NativeBinaries): DatabaseTarget {
+/** Where the native PostgreSQL is, as the database scripts need it. */
+export function databaseTarget(settings: LocalSettings, binaries: NativeBinaries): DatabaseTarget {
   return {
     port: settings.ports.postgres,
     superuser: settings.postgresSuperuser,
