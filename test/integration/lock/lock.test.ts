@@ -99,7 +99,8 @@ describe('deployment lock (Azurite)', function () {
     expect(status.holder).to.include({ runId: 'run-1', command: 'deploy westeu-test-1', pid: process.pid });
     await lock.release();
     await lock.release(); // idempotent
-    expect((await readLockStatus(store, 'westeu-test-1')).locked).to.equal(false);
+    // Released: unlocked, and the record is emptied so no later contender names a finished run.
+    expect(await readLockStatus(store, 'westeu-test-1')).to.deep.include({ locked: false, holder: undefined });
     const again = await acquireDeploymentLock(store, { deployment: 'westeu-test-1', runId: 'run-2', command: 'deploy westeu-test-1', handleSignals: false });
     expect((await readLockStatus(store, 'westeu-test-1')).holder?.runId).to.equal('run-2');
     await again.release();
@@ -115,6 +116,24 @@ describe('deployment lock (Azurite)', function () {
       expect(error.hint).to.include('cf-infra unlock westeu-stg-1 --force');
     } finally {
       await lock.release();
+    }
+  });
+
+  it('refused in the instant the lock is taken, before the holder wrote its details: waits for them and names the holder', async () => {
+    const blob = store.container.getBlockBlobClient(lockBlobName('westeu-test-1'));
+    const earlier = await acquireDeploymentLock(store, { deployment: 'westeu-test-1', runId: 'run-earlier', command: 'deploy westeu-test-1', handleSignals: false });
+    await earlier.release();
+    // Another run takes the lease and writes its record a moment later, as acquireDeploymentLock does.
+    const lease = blob.getBlobLeaseClient();
+    await lease.acquireLease(15);
+    const refused = expectLocked(store, 'westeu-test-1');
+    await new Promise((r) => setTimeout(r, 300));
+    const record = JSON.stringify({ who: 'ci', host: 'runner-7', pid: 42, runId: 'run-now', command: 'deploy westeu-test-1', startedAt: new Date().toISOString() });
+    await blob.upload(record, Buffer.byteLength(record), { conditions: { leaseId: lease.leaseId } });
+    try {
+      expect((await refused).message).to.include('run run-now').and.not.include('run-earlier');
+    } finally {
+      await lease.releaseLease();
     }
   });
 

@@ -65,6 +65,23 @@ async function readHolder(blob: BlockBlobClient): Promise<LockHolder | undefined
   }
 }
 
+/** How long a refused run waits for the new holder to write its details (it does so right after taking the lease). */
+const holderGraceMs = 3000;
+
+/**
+ * The holder of a lease just refused: its record, waiting up to holderGraceMs while the blob is still
+ * empty (taken an instant ago, details not yet written; a release empties it, so an earlier run is
+ * never named). Undefined when nothing can be read.
+ */
+async function readNewHolder(blob: BlockBlobClient): Promise<LockHolder | undefined> {
+  const until = Date.now() + holderGraceMs;
+  for (;;) {
+    const holder = await readHolder(blob).catch(() => undefined);
+    if (holder !== undefined || Date.now() >= until) return holder;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function acquireLease(lease: BlobLeaseClient, blob: BlockBlobClient, store: LockStore, leaseSeconds: number): Promise<string> {
   try {
     return (await lease.acquireLease(leaseSeconds)).leaseId!;
@@ -90,7 +107,7 @@ async function takeLease(store: LockStore, blob: BlockBlobClient, lease: BlobLea
       return await acquireLease(lease, blob, store, leaseSeconds);
     } catch (error) {
       if (!isRestError(error, 409)) throw lockStoreError(store, `take the lock of "${options.deployment}"`, error);
-      const other = await readHolder(blob).catch(() => undefined);
+      const other = await readNewHolder(blob);
       const waited = Date.now() - waitStarted;
       if (waited >= (options.waitMs ?? 0)) throw new DeploymentLockedError(options.deployment, other);
       options.onWaiting?.(other, waited);
@@ -112,7 +129,7 @@ async function recordHolder(store: LockStore, blob: BlockBlobClient, lease: Blob
 }
 
 /** Renews the lease every `renewEveryMs` until released or lost; releases it on SIGINT/SIGTERM. */
-function keepLease(lease: BlobLeaseClient, options: AcquireOptions, leaseSeconds: number): Pick<DeploymentLock, 'lost' | 'release'> {
+function keepLease(blob: BlockBlobClient, lease: BlobLeaseClient, options: AcquireOptions, leaseSeconds: number): Pick<DeploymentLock, 'lost' | 'release'> {
   const renewEveryMs = options.renewEveryMs ?? Math.floor((leaseSeconds * 1000) / 3);
   let lost: Error | undefined;
   let released: Promise<void> | undefined;
@@ -156,10 +173,12 @@ function keepLease(lease: BlobLeaseClient, options: AcquireOptions, leaseSeconds
       for (const signal of signals) process.off(signal, onSignal);
       if (lost !== undefined) return;
       try {
+        // Empty the record first, so a run refused in the instant of a later holder's take never names this one.
+        await blob.upload('', 0, { conditions: { leaseId: lease.leaseId }, abortSignal: AbortSignal.timeout(releaseTimeoutMs) });
         await lease.releaseLease({ abortSignal: AbortSignal.timeout(releaseTimeoutMs) });
       } catch (error) {
-        // Already expired and taken by another run (409): it is not ours to release any more.
-        if (!isRestError(error, 409)) throw error;
+        // Already expired and taken by another run (409, or 412 for the write): it is not ours any more.
+        if (!isRestError(error, 409) && !isRestError(error, 412)) throw error;
       }
     })();
     return released;
@@ -188,7 +207,7 @@ export async function acquireDeploymentLock(store: LockStore, options: AcquireOp
   const lease = blob.getBlobLeaseClient();
   const leaseId = await takeLease(store, blob, lease, options, leaseSeconds);
   const holder = await recordHolder(store, blob, lease, leaseId, options);
-  const kept = keepLease(lease, options, leaseSeconds);
+  const kept = keepLease(blob, lease, options, leaseSeconds);
   return {
     deployment,
     holder,

@@ -7,7 +7,7 @@ import { assertLockableDeploymentName, auditBlobName, lockBlobName, lockStoreErr
 export interface LockStatus {
   deployment: string;
   locked: boolean;
-  /** The last holder that wrote its details (also after release: who ran last). */
+  /** The holder's details while locked (undefined when released, or taken an instant ago and not yet written). */
   holder: LockHolder | undefined;
 }
 
