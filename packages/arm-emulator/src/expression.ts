@@ -3,7 +3,7 @@
 // createObject/createArray/format/split/concat/... . Evaluated against the resources the emulator
 // holds; anything outside this subset throws Unresolvable (the caller keeps the string as is).
 
-import { readQuotedString } from '@complianceflow/core/arm/expression-string.ts';
+import { ExpressionSyntaxError, parseTemplateExpression, type TemplateExpression } from '@complianceflow/core/arm/expression-syntax.ts';
 
 export class Unresolvable extends Error {}
 
@@ -11,40 +11,6 @@ type Value = unknown;
 export interface Lookups {
   reference(id: string, full: boolean): Value;
   listKeys(id: string): Value;
-}
-
-interface Token {
-  kind: 'str' | 'num' | 'ident' | 'punct';
-  text: string;
-}
-
-function tokenize(src: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < src.length) {
-    const c = src[i]!;
-    if (/\s/.test(c)) i++;
-    else if (c === "'") {
-      const literal = readQuotedString(src, i);
-      if (!literal) throw new Unresolvable('unterminated string');
-      tokens.push({ kind: 'str', text: literal.text });
-      i = literal.end;
-    } else if (/[0-9-]/.test(c)) {
-      const m = /^-?\d+/.exec(src.slice(i))!;
-      tokens.push({ kind: 'num', text: m[0] });
-      i += m[0].length;
-    } else if (/[A-Za-z_]/.test(c)) {
-      const m = /^[A-Za-z_][\w.]*/.exec(src.slice(i))!;
-      // a dotted identifier only at function position (e.g. sys.concat) — split property access otherwise
-      const word = /^[A-Za-z_]\w*/.exec(m[0])![0];
-      tokens.push({ kind: 'ident', text: word });
-      i += word.length;
-    } else if ('().,[]'.includes(c)) {
-      tokens.push({ kind: 'punct', text: c });
-      i++;
-    } else throw new Unresolvable(`unexpected '${c}'`);
-  }
-  return tokens;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -126,52 +92,35 @@ function call(name: string, args: Value[], lookups: Lookups): Value {
   }
 }
 
+function evaluateTree(expr: TemplateExpression, lookups: Lookups): Value {
+  switch (expr.kind) {
+    case 'literal':
+      return expr.value;
+    case 'call':
+      return call(expr.name, expr.args.map((arg) => evaluateTree(arg, lookups)), lookups);
+    case 'property':
+      return property(evaluateTree(expr.target, lookups), expr.name);
+    case 'index': {
+      const target = evaluateTree(expr.target, lookups);
+      const index = evaluateTree(expr.index, lookups);
+      let v: Value;
+      if (Array.isArray(target) && typeof index === 'number') v = target[index < 0 ? target.length + index : index];
+      else if (typeof index === 'string') v = property(target, index);
+      else throw new Unresolvable('bad index');
+      if (v === undefined) throw new Unresolvable('index out of range');
+      return v;
+    }
+  }
+}
+
 /** Evaluates the text inside "[ … ]". */
 export function evaluate(src: string, lookups: Lookups): Value {
-  const tokens = tokenize(src);
-  let pos = 0;
-  const peek = (): Token | undefined => tokens[pos];
-  const expect = (text: string): void => {
-    if (tokens[pos]?.text !== text) throw new Unresolvable(`expected '${text}'`);
-    pos++;
-  };
-  const expr = (): Value => {
-    const t = tokens[pos++];
-    if (t === undefined) throw new Unresolvable('unexpected end');
-    let v: Value;
-    if (t.kind === 'str') v = t.text;
-    else if (t.kind === 'num') v = Number(t.text);
-    else if (t.kind === 'ident') {
-      expect('(');
-      const args: Value[] = [];
-      if (peek()?.text !== ')') {
-        args.push(expr());
-        while (peek()?.text === ',') {
-          pos++;
-          args.push(expr());
-        }
-      }
-      expect(')');
-      v = call(t.text, args, lookups);
-    } else throw new Unresolvable(`unexpected '${t.text}'`);
-    for (;;) {
-      if (peek()?.text === '.') {
-        pos++;
-        const name = tokens[pos++];
-        if (name?.kind !== 'ident') throw new Unresolvable('expected a property name');
-        v = property(v, name.text);
-      } else if (peek()?.text === '[') {
-        pos++;
-        const index = expr();
-        expect(']');
-        if (Array.isArray(v) && typeof index === 'number') v = v[index < 0 ? v.length + index : index];
-        else if (typeof index === 'string') v = property(v, index);
-        else throw new Unresolvable('bad index');
-        if (v === undefined) throw new Unresolvable('index out of range');
-      } else return v;
-    }
-  };
-  const v = expr();
-  if (pos !== tokens.length) throw new Unresolvable('trailing input');
-  return v;
+  let expr: TemplateExpression;
+  try {
+    expr = parseTemplateExpression(src);
+  } catch (error) {
+    if (error instanceof ExpressionSyntaxError) throw new Unresolvable(error.message);
+    throw error;
+  }
+  return evaluateTree(expr, lookups);
 }

@@ -1,15 +1,9 @@
 // The template expressions Azure Policy allows inside a rule: strings of the form `[func(args)]`
-// (a leading `[[` escapes a literal `[`). Parsed into a small tree, then evaluated against the
+// (a leading `[[` escapes a literal `[`). Parsed by the one ARM expression parser, then evaluated against the
 // assignment's parameters and the resource under evaluation.
 
-import { readQuotedString } from '../arm/expression-string.ts';
+import { ExpressionSyntaxError, parseTemplateExpression, type TemplateExpression } from '../arm/expression-syntax.ts';
 import { RuleError } from './errors.ts';
-
-type Expr =
-  | { kind: 'literal'; value: unknown }
-  | { kind: 'call'; name: string; args: Expr[] }
-  | { kind: 'property'; target: Expr; name: string }
-  | { kind: 'index'; target: Expr; index: Expr };
 
 export interface ExpressionContext {
   parameters: Record<string, unknown>;
@@ -31,99 +25,18 @@ function unescapeLiteral(value: string): string {
   return value.startsWith('[[') ? value.slice(1) : value;
 }
 
-// --- parsing ---------------------------------------------------------------------------------
-
-interface Token {
-  kind: 'ident' | 'string' | 'number' | 'punct';
-  text: string;
-}
-
-function tokenize(source: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < source.length) {
-    const ch = source[i]!;
-    if (/\s/.test(ch)) {
-      i++;
-    } else if (ch === "'") {
-      const literal = readQuotedString(source, i);
-      if (!literal) throw new RuleError('', `unterminated string in expression "[${source}]"`);
-      tokens.push({ kind: 'string', text: literal.text });
-      i = literal.end;
-    } else if (/[0-9]/.test(ch) || (ch === '-' && /[0-9]/.test(source[i + 1] ?? ''))) {
-      const match = /^-?[0-9]+(\.[0-9]+)?/.exec(source.slice(i))!;
-      tokens.push({ kind: 'number', text: match[0] });
-      i += match[0].length;
-    } else if (/[A-Za-z_]/.test(ch)) {
-      const match = /^[A-Za-z_][A-Za-z0-9_]*/.exec(source.slice(i))!;
-      tokens.push({ kind: 'ident', text: match[0] });
-      i += match[0].length;
-    } else if ('(),.[]'.includes(ch)) {
-      tokens.push({ kind: 'punct', text: ch });
-      i++;
-    } else {
-      throw new RuleError('', `unexpected character "${ch}" in expression "[${source}]"`);
-    }
+function parse(source: string): TemplateExpression {
+  try {
+    return parseTemplateExpression(source);
+  } catch (error) {
+    if (error instanceof ExpressionSyntaxError) throw new RuleError('', error.message);
+    throw error;
   }
-  return tokens;
 }
 
-function parse(source: string): Expr {
-  const tokens = tokenize(source);
-  let position = 0;
-  const peek = (): Token | undefined => tokens[position];
-  const expect = (text: string): void => {
-    const token = tokens[position];
-    if (token?.text !== text || token.kind !== 'punct') {
-      throw new RuleError('', `expected "${text}" in expression "[${source}]"${token === undefined ? ' (reached the end)' : ` at "${token.text}"`}`);
-    }
-    position++;
-  };
+const parsed = new Map<string, TemplateExpression>();
 
-  function parseExpr(): Expr {
-    const token = tokens[position++];
-    if (token === undefined) throw new RuleError('', `incomplete expression "[${source}]"`);
-    let expr: Expr;
-    if (token.kind === 'string') expr = { kind: 'literal', value: token.text };
-    else if (token.kind === 'number') expr = { kind: 'literal', value: Number(token.text) };
-    else if (token.kind === 'ident') {
-      expect('(');
-      const args: Expr[] = [];
-      if (!(peek()?.kind === 'punct' && peek()?.text === ')')) {
-        args.push(parseExpr());
-        while (peek()?.kind === 'punct' && peek()?.text === ',') {
-          position++;
-          args.push(parseExpr());
-        }
-      }
-      expect(')');
-      expr = { kind: 'call', name: token.text, args };
-    } else throw new RuleError('', `unexpected "${token.text}" in expression "[${source}]"`);
-
-    for (;;) {
-      const next = peek();
-      if (next?.kind === 'punct' && next.text === '.') {
-        position++;
-        const name = tokens[position++];
-        if (name?.kind !== 'ident') throw new RuleError('', `expected a property name after "." in expression "[${source}]"`);
-        expr = { kind: 'property', target: expr, name: name.text };
-      } else if (next?.kind === 'punct' && next.text === '[') {
-        position++;
-        const index = parseExpr();
-        expect(']');
-        expr = { kind: 'index', target: expr, index };
-      } else return expr;
-    }
-  }
-
-  const expr = parseExpr();
-  if (position !== tokens.length) throw new RuleError('', `unexpected "${tokens[position]!.text}" after the end of expression "[${source}]"`);
-  return expr;
-}
-
-const parsed = new Map<string, Expr>();
-
-function parseCached(expression: string): Expr {
+function parseCached(expression: string): TemplateExpression {
   let expr = parsed.get(expression);
   if (expr === undefined) {
     expr = parse(expression.slice(1, -1));
@@ -234,7 +147,7 @@ const functions: Record<string, Fn> = {
 /** The names of the template functions the evaluator knows, for error messages. */
 export const knownFunctions = Object.keys(functions).sort();
 
-function evaluateExpr(expr: Expr, context: ExpressionContext): unknown {
+function evaluateExpr(expr: TemplateExpression, context: ExpressionContext): unknown {
   switch (expr.kind) {
     case 'literal':
       return expr.value;
@@ -245,7 +158,7 @@ function evaluateExpr(expr: Expr, context: ExpressionContext): unknown {
       }
       // `if` evaluates only the branch it returns (like ARM), so a branch may reference a missing field safely.
       if (expr.name.toLowerCase() === 'if') {
-        const condition = evaluateExpr(expr.args[0] ?? { kind: 'literal', value: false }, context);
+        const condition = expr.args[0] !== undefined && evaluateExpr(expr.args[0], context);
         const branch = condition === true ? expr.args[1] : expr.args[2];
         return branch === undefined ? null : evaluateExpr(branch, context);
       }
@@ -279,7 +192,7 @@ export function evaluateValue(value: unknown, context: ExpressionContext): unkno
 
 /** Parses a template expression and checks its function names, without evaluating it. */
 export function checkExpression(value: string): void {
-  const visit = (expr: Expr): void => {
+  const visit = (expr: TemplateExpression): void => {
     if (expr.kind === 'call') {
       if (functions[expr.name.toLowerCase()] === undefined) {
         throw new RuleError('', `unknown template function "${expr.name}()"`, `functions a policy rule may use: ${knownFunctions.join(', ')}`);
