@@ -1,6 +1,7 @@
 // Property deltas between two resource bodies, as what-if reports them
 // (specification/resources/resource-manager/Microsoft.Resources/deployments/stable/2025-04-01/deployments.json#/definitions/WhatIfPropertyChange:
 //  path, propertyChangeType Create|Delete|Modify|Array|NoEffect, before, after, children).
+import { isJsonObject as isObject } from '@complianceflow/core/json.ts';
 
 export interface PropertyChange {
   path: string;
@@ -10,7 +11,6 @@ export interface PropertyChange {
   children?: PropertyChange[];
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const equal = (a: unknown, b: unknown): boolean => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);

@@ -4,6 +4,7 @@
 // holds; anything outside this subset throws Unresolvable (the caller keeps the string as is).
 
 import { ExpressionSyntaxError, parseTemplateExpression, type TemplateExpression } from '@complianceflow/core/arm/expression-syntax.ts';
+import { isJsonObject as isObj } from '@complianceflow/core/json.ts';
 
 export class Unresolvable extends Error {}
 
@@ -12,8 +13,6 @@ export interface Lookups {
   reference(id: string, full: boolean): Value;
   listKeys(id: string): Value;
 }
-
-const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function property(v: Value, name: string): Value {
   if (!isObj(v)) throw new Unresolvable(`no property '${name}'`);

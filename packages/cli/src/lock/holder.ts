@@ -1,5 +1,6 @@
 // Who holds a deployment lock: written into the lock blob by the holder, read by whoever is refused.
 import os from 'node:os';
+import { parseJsonObject } from '@complianceflow/core/json.ts';
 
 export interface LockHolder {
   /** The person or CI actor: $GITHUB_ACTOR in GitHub Actions, else the OS user. */
@@ -38,14 +39,8 @@ export function currentHolder(options: { runId: string; command: string; now?: D
 
 /** Parses what a holder wrote; undefined when the blob holds nothing usable (yet). */
 export function parseHolder(text: string): LockHolder | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const v = value as Record<string, unknown>;
+  const v = parseJsonObject(text);
+  if (v === undefined) return undefined;
   const str = (key: string): string => (typeof v[key] === 'string' ? (v[key] as string) : '?');
   if (typeof v.who !== 'string' || typeof v.startedAt !== 'string') return undefined;
   return {

@@ -6,6 +6,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import { LogsQueryClient } from '@azure/monitor-query-logs';
+import { isJsonObject } from '@complianceflow/core/json.ts';
 import { readEmulatorToken } from '@complianceflow/core/arm/emulator-token.ts';
 import type { Catalog } from '../config/types.ts';
 import { serviceRoleName } from '../local/database-init.ts';
@@ -53,7 +54,7 @@ function stringAt(outputs: Record<string, unknown>, path: string, problems: stri
 
 function recordAt<T>(outputs: Record<string, unknown>, path: string, problems: string[]): Record<string, T> {
   const value = outputAt(outputs, path);
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, T>;
+  if (isJsonObject(value)) return value as Record<string, T>;
   problems.push(missingOutput(path));
   return {};
 }

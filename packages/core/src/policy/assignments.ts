@@ -6,6 +6,7 @@ import { RuleError } from './errors.ts';
 import { evaluateValue, type ExpressionContext } from './expressions.ts';
 import { checkRule } from './evaluate.ts';
 import type { EffectivePolicy, ParameterDefinition, PolicyAssignment, PolicyDefinition, PolicySetDefinition } from './types.ts';
+import { isJsonObject } from '../json.ts';
 
 export type PolicyLookup = (id: string) => { kind: 'definition'; value: PolicyDefinition } | { kind: 'initiative'; value: PolicySetDefinition } | undefined;
 
@@ -44,7 +45,7 @@ function typeMatches(type: string, value: unknown): boolean {
     case 'boolean':
       return typeof value === 'boolean';
     case 'object':
-      return value !== null && typeof value === 'object' && !Array.isArray(value);
+      return isJsonObject(value);
     default:
       return true;
   }

@@ -2,6 +2,7 @@
 // names of the checks it will run), one `result` line per check as it finishes, and a final `done`
 // line; `validate` reads the lines as they arrive. Pure parsing, no I/O.
 import type { CheckResult, CheckStatus } from '../model.ts';
+import { parseJsonObject } from '@complianceflow/core/json.ts';
 
 export type ResultLine =
   | { kind: 'plan'; runId: string; checks: string[] }
@@ -23,14 +24,8 @@ const statuses: readonly CheckStatus[] = ['pass', 'fail', 'skipped'];
 
 /** One line → what it says; undefined for a line that is not ours (never throws: the stream is untrusted input). */
 export function decodeLine(text: string): ResultLine | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (value === null || typeof value !== 'object') return undefined;
-  const v = value as Record<string, unknown>;
+  const v = parseJsonObject(text);
+  if (v === undefined) return undefined;
   const runId = typeof v.runId === 'string' ? v.runId : '';
   if (v.done === true) return { kind: 'done', runId, count: typeof v.count === 'number' ? v.count : 0 };
   if (Array.isArray(v.plan) && v.plan.every((n) => typeof n === 'string')) return { kind: 'plan', runId, checks: v.plan as string[] };
