@@ -151,11 +151,9 @@ async function runCompose(options: Options): Promise<number> {
   const compose = (subcommand: readonly string[]) => runDocker(composeArgs(subcommand, envFile));
   switch (options.action) {
     case 'up':
-      return compose(composeCommands.up);
     case 'down':
-      return compose(composeCommands.down);
     case 'status':
-      return compose(composeCommands.status);
+      return compose(composeCommands[options.action]);
     case 'reset': {
       const code = await compose(composeCommands.reset);
       return code === 0 ? compose(composeCommands.up) : code;
