@@ -128,6 +128,17 @@ async function recordHolder(store: LockStore, blob: BlockBlobClient, lease: Blob
   return holder;
 }
 
+/** Empties the holder record, then releases the lease: a run refused in the instant of a later holder's take never names this one. */
+async function releaseLease(blob: BlockBlobClient, lease: BlobLeaseClient): Promise<void> {
+  try {
+    await blob.upload('', 0, { conditions: { leaseId: lease.leaseId }, abortSignal: AbortSignal.timeout(releaseTimeoutMs) });
+    await lease.releaseLease({ abortSignal: AbortSignal.timeout(releaseTimeoutMs) });
+  } catch (error) {
+    // Already expired and taken by another run (409, or 412 for the write): it is not ours any more.
+    if (!isRestError(error, 409) && !isRestError(error, 412)) throw error;
+  }
+}
+
 /** Renews the lease every `renewEveryMs` until released or lost; releases it on SIGINT/SIGTERM. */
 function keepLease(blob: BlockBlobClient, lease: BlobLeaseClient, options: AcquireOptions, leaseSeconds: number): Pick<DeploymentLock, 'lost' | 'release'> {
   const renewEveryMs = options.renewEveryMs ?? Math.floor((leaseSeconds * 1000) / 3);
@@ -171,15 +182,7 @@ function keepLease(blob: BlockBlobClient, lease: BlobLeaseClient, options: Acqui
     released ??= (async () => {
       clearInterval(timer);
       for (const signal of signals) process.off(signal, onSignal);
-      if (lost !== undefined) return;
-      try {
-        // Empty the record first, so a run refused in the instant of a later holder's take never names this one.
-        await blob.upload('', 0, { conditions: { leaseId: lease.leaseId }, abortSignal: AbortSignal.timeout(releaseTimeoutMs) });
-        await lease.releaseLease({ abortSignal: AbortSignal.timeout(releaseTimeoutMs) });
-      } catch (error) {
-        // Already expired and taken by another run (409, or 412 for the write): it is not ours any more.
-        if (!isRestError(error, 409) && !isRestError(error, 412)) throw error;
-      }
+      if (lost === undefined) await releaseLease(blob, lease);
     })();
     return released;
   }
