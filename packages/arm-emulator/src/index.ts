@@ -36,6 +36,8 @@ export interface RunningEmulator {
   stateDir: string;
   /** How many times the state file was written since start. */
   saves(): number;
+  /** The last write of the state file: its size and how long serializing and writing it took. */
+  lastSave(): { bytes: number; ms: number };
   close(): Promise<void>;
 }
 
@@ -111,6 +113,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     tenantId: ctx.tenantId,
     stateDir: options.stateDir,
     saves: () => store.saves,
+    lastSave: () => store.lastSave,
     async close() {
       clearInterval(timer);
       await new Promise<void>((resolve) => {

@@ -40,10 +40,15 @@ export function advance(ctx: Context, now = Date.now()): void {
     delete op.payload;
     changed = true;
   }
-  // Forget finished operations after a day (ARM keeps them for a limited time too).
+  // Forget finished operations after a day (ARM keeps them for a limited time too), and a result
+  // nobody read after an hour.
   for (const [id, op] of Object.entries(ctx.store.data.operations)) {
     if (op.status !== 'InProgress' && now - op.readyAt > 24 * 3600_000) {
       delete ctx.store.data.operations[id];
+      changed = true;
+    } else if (op.result !== undefined && now - op.readyAt > 3600_000) {
+      delete op.result;
+      op.resultRead = true;
       changed = true;
     }
   }
@@ -91,8 +96,18 @@ export function operationResult(ctx: Context, id: string, origin: string, sub: s
   const op = operation(ctx, id);
   if (op.status === 'InProgress') return { status: 202, headers: locationHeaders(origin, sub, op, apiVersion) };
   if (op.status === 'Failed') return { status: statusOf(op.error), body: { error: op.error } };
+  if (op.resultRead === true) {
+    throw new ArmError(404, 'OperationNotFound', `The result of operation '${id}' was already read: the emulator keeps a result until its first read.`);
+  }
+  if (op.result === undefined) return { status: 200 };
   // Every result is answered without a remembered secure value, whatever produced it.
-  return op.result === undefined ? { status: 200 } : { status: 200, body: scrubSecrets(op.result, ctx.store.secrets) };
+  const body = scrubSecrets(op.result, ctx.store.secrets);
+  // Stricter than ARM, which keeps a result for a while: read once (as the SDK pollers do), then
+  // dropped, so a what-if's large result does not stay in the state file for every deploy after it.
+  delete op.result;
+  op.resultRead = true;
+  ctx.store.save();
+  return { status: 200, body };
 }
 
 function statusOf(error: ArmErrorBody | undefined): number {

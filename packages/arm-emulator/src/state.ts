@@ -35,8 +35,10 @@ export interface Operation {
   status: 'InProgress' | 'Succeeded' | 'Failed';
   /** What finishing it does (kind-specific, JSON); dropped once it has finished. */
   payload?: unknown;
-  /** The final body of a POST LRO (what-if, validate). */
+  /** The final body of a POST LRO (what-if, validate), until its first read (or an hour unread). */
   result?: unknown;
+  /** The result was read (or expired) and dropped: a second read is answered 404. */
+  resultRead?: boolean;
   error?: ArmErrorBody;
 }
 
@@ -81,8 +83,9 @@ export class StateStore {
    * hold secret values (a template may store a secure parameter there as a secret).
    */
   readonly secrets = new Set<string>();
-  /** How many times the file was written (benchmarks and tests). */
+  /** How many times the file was written, and the last write's size and time (benchmarks and tests). */
   saves = 0;
+  lastSave = { bytes: 0, ms: 0 };
   private changed = false;
 
   constructor(dir: string) {
@@ -108,8 +111,11 @@ export class StateStore {
     if (!this.changed) return;
     this.changed = false;
     this.saves += 1;
+    const started = performance.now();
     const { keyVaultSecrets, ...rest } = this.data;
-    writeAtomically(this.file, JSON.stringify({ ...scrubSecrets(rest, this.secrets), keyVaultSecrets }));
+    const text = JSON.stringify({ ...scrubSecrets(rest, this.secrets), keyVaultSecrets });
+    writeAtomically(this.file, text);
+    this.lastSave = { bytes: Buffer.byteLength(text), ms: performance.now() - started };
   }
 }
 

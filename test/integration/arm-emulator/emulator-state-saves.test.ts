@@ -4,10 +4,10 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { call, fast, tinyStack, useTestEmulator, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
+import { call, fast, pollLocation, tinyStack, useTestEmulator, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
 
 interface StoredState {
-  operations: Record<string, { status: string; payload?: unknown }>;
+  operations: Record<string, { status: string; payload?: unknown; result?: unknown }>;
 }
 
 describe('ARM emulator: state saves', () => {
@@ -37,5 +37,34 @@ describe('ARM emulator: state saves', () => {
     const operations = Object.values(stored().operations);
     expect(operations.filter((op) => op.status === 'Succeeded')).to.not.be.empty;
     expect(operations.filter((op) => op.status !== 'InProgress' && op.payload !== undefined)).to.deep.equal([]);
+  });
+
+  it('a what-if result is answered once, then dropped: a second read is 404', async () => {
+    const run = await call(emu, 'POST', `/subscriptions/${emu.subscriptionId}/providers/Microsoft.Resources/deployments/cf-once/whatIf?api-version=2025-04-01`, {
+      location: 'westeurope',
+      properties: { mode: 'Incremental', ...tinyStack('rg-once').properties },
+    });
+    expect(run.status).to.equal(202);
+    const first = await pollLocation(emu, run.headers.location as string);
+    expect(first.status).to.equal(200);
+    expect(first.body.properties.changes).to.not.be.empty;
+    const again = await call(emu, 'GET', run.headers.location as string);
+    expect([again.status, again.body.error.code]).to.deep.equal([404, 'OperationNotFound']);
+    expect(again.body.error.message).to.include('already read');
+  });
+
+  it('50 deploys (a what-if and a stack PUT each): the state file stays flat, no result is kept after its read', async () => {
+    const sizes: number[] = [];
+    const file = path.join(emu.stateDir, 'state.json');
+    for (let i = 1; i <= 50; i++) {
+      const stack = tinyStack('rg-ageing', { storageNames: ['stage1', 'stage2', 'stage3'] });
+      stack.properties.template.resources[0].tags = { round: String(i) };
+      await emu.clients.deployments.deployments.beginWhatIfAtSubscriptionScopeAndWait('cf-ageing', { location: 'westeurope', properties: { mode: 'Incremental', template: stack.properties.template, parameters: stack.properties.parameters } }, fast);
+      await emu.clients.stacks.deploymentStacks.beginCreateOrUpdateAtSubscriptionAndWait('cf-ageing', stack, fast);
+      if (i === 10 || i === 50) sizes.push(readFileSync(file).length);
+    }
+    // A finished operation is a few hundred bytes of status; 40 more deploys stay within 40 KB.
+    expect(sizes[1]! - sizes[0]!, `state.json after 10 deploys: ${sizes[0]} bytes, after 50: ${sizes[1]}`).to.be.below(40_000);
+    expect(Object.values(stored().operations).filter((op) => op.result !== undefined)).to.deep.equal([]);
   });
 });
