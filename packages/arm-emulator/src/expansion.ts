@@ -2,6 +2,7 @@
 // expandTemplate (packages/core/src/bicep/expand.ts: template.json + a .bicepparam that uses it,
 // then the Bicep snapshot, modules and nested deployments included). The emulator adds only what
 // ARM knows (fill.ts).
+import { createHash } from 'node:crypto';
 import { openBicep, type Bicep, type SnapshotMetadata } from '@complianceflow/core/bicep/index.ts';
 import { expandTemplate } from '@complianceflow/core/bicep/expand.ts';
 import type { Declared } from './fill.ts';
@@ -31,8 +32,38 @@ export interface Expander {
 /** The template does not compile or expand (ARM: 400 InvalidTemplate). */
 export class TemplateError extends Error {}
 
-/** One Bicep session (the jsonrpc facade by default), opened on first use and kept until dispose. */
+/** How many expansions bicepExpander keeps in memory, by their input (least recently used goes first). */
+const rememberedExpansions = 16;
+
+/**
+ * One Bicep session (the jsonrpc facade by default), opened on first use and kept until dispose.
+ * Expansion is a pure function of its input, so the last few are kept: a no-change deploy expands
+ * the same template and parameters for its what-if, its PUT and the what-if after it.
+ */
 export function bicepExpander(open: () => Promise<Bicep> = () => openBicep({ onWarning: () => {} })): Expander {
+  const remembered = new Map<string, Promise<string>>();
+  const expander = bicepSession(open);
+  return {
+    warm: expander.warm,
+    dispose: expander.dispose,
+    async expand(input) {
+      const key = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+      let expansion = remembered.get(key);
+      if (expansion === undefined) {
+        expansion = expander.expand(input).then((e) => JSON.stringify(e));
+        expansion.catch(() => remembered.delete(key));
+        if (remembered.size >= rememberedExpansions) remembered.delete(remembered.keys().next().value!);
+      } else {
+        remembered.delete(key);
+      }
+      remembered.set(key, expansion);
+      // A fresh copy each time: callers fill in what ARM adds.
+      return JSON.parse(await expansion) as Expansion;
+    },
+  };
+}
+
+function bicepSession(open: () => Promise<Bicep>): Required<Expander> {
   let session: Promise<Bicep> | undefined;
   return {
     warm() {
