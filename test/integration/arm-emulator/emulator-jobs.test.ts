@@ -57,7 +57,7 @@ describe('ARM emulator: Container Apps jobs (start, executions, stop) with the r
 
   before(async () => {
     emu = await startTestEmulator({ jobRunner: localJobRunner({ entry }), log: (line) => void logs.push(line) });
-    client = jobsClient({ credential: new EmulatorCredential(), subscriptionId: emu.subscriptionId, endpoint: emu.endpoint, caPem: emu.caPem });
+    client = await jobsClient({ credential: new EmulatorCredential(), subscriptionId: emu.subscriptionId, endpoint: emu.endpoint, caPem: emu.caPem });
     await putJob(emu, job.name, 'Manual', { FROM_TEMPLATE: 'yes', EXIT_CODE: '0', OUT: path.join(dir, 'unused') });
   });
   after(async () => {
@@ -106,7 +106,7 @@ describe('ARM emulator: Container Apps jobs (start, executions, stop) with the r
   it('without a job runner (ARM_EMULATOR_JOB_RUNNER=none) an execution fails at once', async () => {
     bare = await startTestEmulator();
     await putJob(bare, job.name, 'Manual', {});
-    const bareClient = jobsClient({ credential: new EmulatorCredential(), subscriptionId: bare.subscriptionId, endpoint: bare.endpoint, caPem: bare.caPem });
+    const bareClient = await jobsClient({ credential: new EmulatorCredential(), subscriptionId: bare.subscriptionId, endpoint: bare.endpoint, caPem: bare.caPem });
     const started = await startJob(bareClient, job, undefined, {}, 10);
     expect((await executionStatus(bareClient, job, started.name)).status).to.equal('Failed');
   });

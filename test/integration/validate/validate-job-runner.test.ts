@@ -70,10 +70,10 @@ describe('runChecksInJob against the emulator jobs API + Azurite (job processes 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const run = (job: string, waitMs: number) =>
+  const run = async (job: string, waitMs: number) =>
     runChecksInJob({
       deployment: 'westeu-test-1',
-      jobs: jobsClient({ credential: new EmulatorCredential(), subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem }),
+      jobs: await jobsClient({ credential: new EmulatorCredential(), subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem }),
       job: { resourceGroup: rg, name: job },
       image: undefined,
       results: service,

@@ -5,7 +5,7 @@
 // only the checks that need it, with a reason naming what is missing.
 import type { TokenCredential } from '@azure/core-auth';
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
-import { LogsQueryClient } from '@azure/monitor-query-logs';
+import type { LogsQueryClient } from '@azure/monitor-query-logs';
 import { isJsonObject } from '@complianceflow/core/json.ts';
 import { readEmulatorToken } from '@complianceflow/core/arm/emulator-token.ts';
 import type { Catalog } from '../config/types.ts';
@@ -248,13 +248,17 @@ export async function entraRedisLogin(credential: TokenCredential): Promise<Redi
 
 /** The KQL over a Log Analytics workspace (by resource id), its first table's rows. */
 export function logsQuery(credential: TokenCredential, options: { endpoint?: string; ca?: string } = {}): (workspaceResourceId: string, kql: string, abortSignal?: AbortSignal) => Promise<unknown[][]> {
-  const client = new LogsQueryClient(credential, {
-    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    ...(options.ca === undefined ? {} : { tlsOptions: { ca: options.ca } }),
-  });
+  // Created by the first query: a run that queries no workspace never loads the Monitor client.
+  let client: Promise<LogsQueryClient> | undefined;
+  const logsClient = async (): Promise<LogsQueryClient> =>
+    new (await import('@azure/monitor-query-logs')).LogsQueryClient(credential, {
+      ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+      ...(options.ca === undefined ? {} : { tlsOptions: { ca: options.ca } }),
+    });
   return async (workspaceResourceId, kql, abortSignal) => {
+    client ??= logsClient();
     // The client puts the id after /v1/ as it is: without its leading slash, the path is /v1/subscriptions/...
-    const result = await client.queryResource(workspaceResourceId.replace(/^\/+/, ''), kql, { duration: 'PT1H' }, abortSignal === undefined ? {} : { abortSignal });
+    const result = await (await client).queryResource(workspaceResourceId.replace(/^\/+/, ''), kql, { duration: 'PT1H' }, abortSignal === undefined ? {} : { abortSignal });
     if (result.status === 'Success') return result.tables[0]?.rows ?? [];
     if (result.status === 'PartialFailure') return result.partialTables[0]?.rows ?? [];
     throw new Error(`the Log Analytics query failed: ${(result as { message?: string }).message ?? 'no result'}`);

@@ -13,14 +13,12 @@
 // Kafka consumer groups are not the Event Hubs consumer groups <service>-consumer, so it can never
 // take partitions from, or move the offsets of, a real service's group.
 import { randomUUID } from 'node:crypto';
-import kafkajs from 'kafkajs';
-import type { Consumer, KafkaConfig, LogEntry, Producer } from 'kafkajs';
+import type { Consumer, Kafka, KafkaConfig, LogEntry, Producer } from 'kafkajs';
 import { fail, pass, skipped, type CheckDefinition, type CheckOutcome } from './model.ts';
 import { maskSecrets } from './runner.ts';
 import type { Catalog } from '../config/types.ts';
 import { describeConnectionError, type ConsumerGroupsTarget, type EventHub, type EventHubsTarget } from './targets.ts';
 
-const { Kafka, logLevel } = kafkajs;
 
 export const produceConsumeCheckName = 'event hubs: produce and consume one message per hub (Kafka)';
 export const consumerGroupsCheckName = 'event hubs: consumer groups exist';
@@ -55,10 +53,12 @@ interface KafkaOptions {
   log?: (line: string) => void;
 }
 
-function kafkaFor({ target, connectionString, timeoutMs, log }: KafkaOptions): InstanceType<typeof Kafka> {
+async function kafkaFor({ target, connectionString, timeoutMs, log }: KafkaOptions): Promise<Kafka> {
+  // Loaded by the check that uses it: a deploy or --help that runs no Kafka check never loads kafkajs.
+  const { default: kafkajs } = await import('kafkajs');
   const host = splitBootstrap(target.bootstrapServer)?.host ?? target.bootstrapServer;
   const step = Math.max(1000, Math.min(10_000, Math.floor(timeoutMs / 4)));
-  return new Kafka({
+  return new kafkajs.Kafka({
     clientId: 'cf-infra-validate',
     brokers: [target.bootstrapServer],
     ssl: { servername: host, rejectUnauthorized: true, ...(target.ca === undefined ? {} : { ca: [target.ca] }) },
@@ -67,7 +67,7 @@ function kafkaFor({ target, connectionString, timeoutMs, log }: KafkaOptions): I
     authenticationTimeout: step,
     requestTimeout: step,
     retry: { retries: 1, initialRetryTime: 200, maxRetryTime: 1000 },
-    logLevel: logLevel.WARN,
+    logLevel: kafkajs.logLevel.WARN,
     logCreator: maskingLogCreator(target.hubs.flatMap((h) => [h.sendConnectionString, h.listenConnectionString]), log),
   });
 }
@@ -102,7 +102,7 @@ async function roundTrip(target: EventHubsTarget, hub: EventHub, timeoutMs: numb
   let producer: Producer | undefined;
   let consumer: Consumer | undefined;
   try {
-    producer = kafkaFor({ target, connectionString: hub.sendConnectionString, timeoutMs, ...(log === undefined ? {} : { log }) }).producer({ allowAutoTopicCreation: false });
+    producer = (await kafkaFor({ target, connectionString: hub.sendConnectionString, timeoutMs, ...(log === undefined ? {} : { log }) })).producer({ allowAutoTopicCreation: false });
     await withDeadline(producer.connect(), left(), `connecting to ${target.bootstrapServer} to produce`);
     const [metadata] = await withDeadline(producer.send({ topic: hub.name, acks: -1, messages: [{ key, value: JSON.stringify({ validation: key, at: new Date().toISOString() }) }] }), left(), `producing to ${hub.name}`);
     if (metadata === undefined) throw new Error(`producing to ${hub.name}: no record metadata returned`);
@@ -112,7 +112,7 @@ async function roundTrip(target: EventHubsTarget, hub: EventHub, timeoutMs: numb
     producer = undefined;
 
     // A Kafka group of its own, nothing committed: never a service's <service>-consumer group.
-    consumer = kafkaFor({ target, connectionString: hub.listenConnectionString, timeoutMs, ...(log === undefined ? {} : { log }) }).consumer({ groupId: `cf-validate-${randomUUID()}`, maxWaitTimeInMs: 1000, retry: { retries: 1 } });
+    consumer = (await kafkaFor({ target, connectionString: hub.listenConnectionString, timeoutMs, ...(log === undefined ? {} : { log }) })).consumer({ groupId: `cf-validate-${randomUUID()}`, maxWaitTimeInMs: 1000, retry: { retries: 1 } });
     await withDeadline(consumer.connect(), left(), `connecting to ${target.bootstrapServer} to consume`);
     await withDeadline(consumer.subscribe({ topic: hub.name, fromBeginning: false }), left(), `subscribing to ${hub.name}`);
     const active = consumer;

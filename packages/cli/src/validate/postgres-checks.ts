@@ -1,6 +1,6 @@
 // PostgreSQL checks with the real `pg` client: TLS required, each service login reaches its own
 // database (SELECT 1) and is refused by another service's, the three extensions present.
-import pg from 'pg';
+import type pg from 'pg';
 import { fail, pass, skipped, type CheckDefinition, type CheckOutcome } from './model.ts';
 import { describeConnectionError, localNoTlsPostgres, type PostgresTarget, type ServiceLogin } from './targets.ts';
 
@@ -26,7 +26,9 @@ async function close(client: pg.Client): Promise<void> {
 }
 
 async function withClient<T>(target: PostgresTarget, login: ServiceLogin, database: string, ssl: Ssl, body: (client: pg.Client) => Promise<T>, signal?: AbortSignal): Promise<T> {
-  const client = new pg.Client({ host: target.host, port: target.port, user: login.login, password: login.password, database, ssl, connectionTimeoutMillis: connectTimeoutMs, query_timeout: queryTimeoutMs });
+  // Loaded by the check that uses it: a deploy or --help that runs no PostgreSQL check never loads pg.
+  const { default: postgres } = await import('pg');
+  const client = new postgres.Client({ host: target.host, port: target.port, user: login.login, password: login.password, database, ssl, connectionTimeoutMillis: connectTimeoutMs, query_timeout: queryTimeoutMs });
   client.on('error', () => undefined);
   const onAbort = (): void => void close(client);
   signal?.addEventListener('abort', onAbort, { once: true });

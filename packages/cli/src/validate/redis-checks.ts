@@ -1,14 +1,16 @@
 // Redis checks with the real `ioredis` client: TLS, PING, SET/GET with expiry, eviction policy.
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { fail, pass, skipped, type CheckDefinition, type CheckOutcome } from './model.ts';
 import { describeConnectionError, localNoTlsRedis, type RedisTarget } from './targets.ts';
 
 // ioredis reports a failed handshake as "Connection is closed"; the 'error' event had the cause.
 const lastErrors = new WeakMap<Redis, unknown>();
 
-function connect(target: RedisTarget): Redis {
-  const client = new Redis({
+async function connect(target: RedisTarget): Promise<Redis> {
+  // Loaded by the check that uses it: a deploy or --help that runs no Redis check never loads ioredis.
+  const { Redis: RedisClient } = await import('ioredis');
+  const client = new RedisClient({
     host: target.host,
     port: target.port,
     ...(target.username === undefined ? {} : { username: target.username }),
@@ -33,7 +35,7 @@ function close(client: Redis): void {
 }
 
 async function withRedis(target: RedisTarget, body: (client: Redis) => Promise<CheckOutcome>, signal?: AbortSignal): Promise<CheckOutcome> {
-  const client = connect(target);
+  const client = await connect(target);
   const onAbort = (): void => close(client);
   signal?.addEventListener('abort', onAbort, { once: true });
   try {

@@ -13,7 +13,6 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { runNothrow } from '@complianceflow/core/process.ts';
 import { fail, pass, type CheckDefinition, type CheckOutcome } from '../model.ts';
 import { maskSecrets } from '../runner.ts';
@@ -51,7 +50,8 @@ type Probe = { ok: true } | { ok: false; code: string; message: string };
 /** Whether the role logs in to its database with the vault's password (the SQLSTATE when not). */
 async function probeLogin(admin: AdminConnection, s: ServiceDatabase): Promise<Probe> {
   const ssl = admin.tls === false ? false : { rejectUnauthorized: true, servername: admin.host };
-  const client = new pg.Client({ host: admin.host, port: admin.port, user: s.role, password: s.password, database: s.database, ssl, connectionTimeoutMillis: connectTimeoutMs });
+  const { default: postgres } = await import('pg'); // only when the step runs
+  const client = new postgres.Client({ host: admin.host, port: admin.port, user: s.role, password: s.password, database: s.database, ssl, connectionTimeoutMillis: connectTimeoutMs });
   client.on('error', () => undefined);
   try {
     await client.connect();

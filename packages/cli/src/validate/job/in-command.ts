@@ -62,7 +62,7 @@ export async function dataChecksInJob(input: JobDataInput): Promise<JobRun> {
   // The job's results go to the local lock store's account (Azurite): it must be running.
   if (input.emulator) await requireLocalLockStore(env);
   const caPem = input.emulator ? (input.clients.caPem ?? emulatorTarget(env).caPem) : undefined;
-  const jobs = jobsClient({
+  const jobs = await jobsClient({
     credential: input.clients.credential,
     subscriptionId: input.clients.subscriptionId,
     ...(caPem === undefined ? {} : { endpoint: input.clients.endpoint!, caPem }),

@@ -3,7 +3,7 @@
 // the job template's container (name, resources, environment) with the image of this orchestrator's
 // version and the run's variables added: the Start API replaces the containers, it does not merge.
 import type { TokenCredential } from '@azure/core-auth';
-import { ContainerAppsAPIClient, type JobExecutionContainer } from '@azure/arm-appcontainers';
+import type { ContainerAppsAPIClient, JobExecutionContainer } from '@azure/arm-appcontainers';
 
 export interface JobsTarget {
   credential: TokenCredential;
@@ -13,8 +13,10 @@ export interface JobsTarget {
   caPem?: string;
 }
 
-export function jobsClient(target: JobsTarget): ContainerAppsAPIClient {
-  return new ContainerAppsAPIClient(target.credential, target.subscriptionId, {
+/** Loads the Container Apps SDK only when a job runs: a deploy whose checks run in-process never needs it. */
+export async function jobsClient(target: JobsTarget): Promise<ContainerAppsAPIClient> {
+  const { ContainerAppsAPIClient: Client } = await import('@azure/arm-appcontainers');
+  return new Client(target.credential, target.subscriptionId, {
     ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
     ...(target.caPem === undefined ? {} : { tlsOptions: { ca: target.caPem } }),
     retryOptions: { maxRetries: 4, retryDelayInMs: 500, maxRetryDelayInMs: 10_000 },
