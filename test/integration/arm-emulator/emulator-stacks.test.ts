@@ -1,9 +1,8 @@
 // Deployment stacks, deployments, what-if, deny settings and the policy hook, with the real SDK
 // clients over HTTPS and templates expanded by the real Bicep engine (one shared process).
 import { expect } from 'chai';
-import { createArmClients } from '@complianceflow/cli/arm/clients.ts';
 import { EmulatorCredential } from '@complianceflow/cli/arm/emulator-credential.ts';
-import { assignRole, call, expectArmError, fast, pollLocation, roles, tinyStack, tinyTemplate, useTestEmulator, withTestEmulator, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
+import { assignRole, call, expectArmError, fast, pollLocation, roles, testClients, tinyStack, tinyTemplate, useTestEmulator, withTestEmulator, type TestEmulator } from '../../support/arm-emulator/helpers.ts';
 import { compareWithExample, loadExample } from '../../support/arm-emulator/spec-compare.ts';
 
 const stackPath = (emu: TestEmulator, name: string): string => `/subscriptions/${emu.subscriptionId}/providers/Microsoft.Resources/deploymentStacks/${name}`;
@@ -161,7 +160,7 @@ describe('ARM emulator: deployment stacks', () => {
     expect([dep.status, dep.body.error.code]).to.deep.equal([403, 'DenyAssignmentAuthorizationFailed']);
     // excluded principal: may delete (it needs the right to, like any caller: Contributor on the group)
     expect((await assignRole(emu, `/subscriptions/${emu.subscriptionId}/resourceGroups/rg-deny`, excluded, roles.contributor)).status).to.equal(201);
-    const admin = createArmClients({ kind: 'emulator', subscriptionId: emu.subscriptionId, endpoint: emu.endpoint, caPem: emu.caPem, credential: new EmulatorCredential({ principalId: excluded }) });
+    const admin = testClients(emu, new EmulatorCredential({ principalId: excluded }));
     await admin.storage.storageAccounts.delete('rg-deny', 'stdeny1');
     await expectArmError(emu.clients.storage.storageAccounts.getProperties('rg-deny', 'stdeny1'), 404, 'ResourceNotFound');
     // the stack itself may still change its resources

@@ -6,6 +6,9 @@ import https from 'node:https';
 import { expect } from 'chai';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ConsumptionManagementClient } from '@azure/arm-consumption';
+import { StorageManagementClient } from '@azure/arm-storage';
+import type { TokenCredential } from '@azure/core-auth';
 import { createArmClients, type ArmClients } from '@complianceflow/cli/arm/clients.ts';
 import { makeEmulatorToken } from '@complianceflow/core/arm/emulator-token.ts';
 import { bicepExpander, startEmulator, type EmulatorOptions, type RunningEmulator } from '@complianceflow/arm-emulator/index.ts';
@@ -15,8 +18,19 @@ after(async () => {
   await sharedExpander.dispose();
 });
 
+/** The orchestrator's ARM clients, plus the SDKs the tests use to look at what was created (storage accounts, budgets). */
+export type TestClients = ArmClients & { storage: StorageManagementClient; consumption: ConsumptionManagementClient };
+
 export interface TestEmulator extends RunningEmulator {
-  clients: ArmClients;
+  clients: TestClients;
+}
+
+/** Clients of the emulator with quick retries, as the caller `credential` (default: the owner). */
+export function testClients(emu: RunningEmulator, credential?: TokenCredential): TestClients {
+  const retryOptions = { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 };
+  const clients = createArmClients({ kind: 'emulator', subscriptionId: emu.subscriptionId, endpoint: emu.endpoint, caPem: emu.caPem, ...(credential === undefined ? {} : { credential }) }, { retryOptions });
+  const options = { endpoint: emu.endpoint, tlsOptions: { ca: emu.caPem }, retryOptions };
+  return { ...clients, storage: new StorageManagementClient(clients.credential, emu.subscriptionId, options), consumption: new ConsumptionManagementClient(clients.credential, emu.subscriptionId, options) };
 }
 
 const dirs: string[] = [];
@@ -31,8 +45,7 @@ after(() => {
 
 export async function startTestEmulator(options: Partial<EmulatorOptions> = {}): Promise<TestEmulator> {
   const emu = await startEmulator({ stateDir: options.stateDir ?? tempStateDir(), port: 0, expander: sharedExpander, latency: { defaultMs: 0 }, ...options });
-  const clients = createArmClients({ kind: 'emulator', subscriptionId: emu.subscriptionId, endpoint: emu.endpoint, caPem: emu.caPem }, { retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 } });
-  return { ...emu, clients };
+  return { ...emu, clients: testClients(emu) };
 }
 
 /** Starts a test emulator before the suite's tests and closes it after them; `set` hands it to the suite. */

@@ -1,11 +1,9 @@
 // The real Azure SDK clients, pointed either at Azure (Azure CLI / workload identity via
 // @azure/identity) or at the local ARM emulator (its endpoint, its CA via tlsOptions — TLS
 // verification stays on — and the emulator credential).
-import { ConsumptionManagementClient } from '@azure/arm-consumption';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { DeploymentsClient } from '@azure/arm-resourcesdeployments';
 import { DeploymentStacksClient } from '@azure/arm-resourcesdeploymentstacks';
-import { StorageManagementClient } from '@azure/arm-storage';
 import type { TokenCredential } from '@azure/core-auth';
 import { DefaultAzureCredential } from '@azure/identity';
 import { EmulatorCredential } from './emulator-credential.ts';
@@ -24,8 +22,6 @@ export interface ArmClients {
   resources: ResourceManagementClient;
   stacks: DeploymentStacksClient;
   deployments: DeploymentsClient;
-  consumption: ConsumptionManagementClient;
-  storage: StorageManagementClient;
 }
 
 export interface RetryOptions {
@@ -58,8 +54,6 @@ export function createArmClients(target: ArmTarget, tuning: ClientTuning = {}): 
     resources: new ResourceManagementClient(credential, sub, common),
     stacks: new DeploymentStacksClient(credential, sub, common),
     deployments: new DeploymentsClient(credential, sub, common),
-    consumption: new ConsumptionManagementClient(credential, sub, common),
-    storage: new StorageManagementClient(credential, sub, common),
   };
 }
 
