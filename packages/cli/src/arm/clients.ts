@@ -5,7 +5,7 @@ import { ResourceManagementClient } from '@azure/arm-resources';
 import { DeploymentsClient } from '@azure/arm-resourcesdeployments';
 import { DeploymentStacksClient } from '@azure/arm-resourcesdeploymentstacks';
 import type { TokenCredential } from '@azure/core-auth';
-import { DefaultAzureCredential } from '@azure/identity';
+import { azureCredential } from './azure-credential.ts';
 import { EmulatorCredential } from './emulator-credential.ts';
 
 export type ArmTarget =
@@ -43,7 +43,7 @@ export interface ClientTuning {
 }
 
 export function createArmClients(target: ArmTarget, tuning: ClientTuning = {}): ArmClients {
-  const credential = target.credential ?? (target.kind === 'emulator' ? new EmulatorCredential(target.principalId === undefined ? {} : { principalId: target.principalId }) : new DefaultAzureCredential());
+  const credential = target.credential ?? (target.kind === 'emulator' ? new EmulatorCredential(target.principalId === undefined ? {} : { principalId: target.principalId }) : azureCredential());
   const retryOptions = tuning.retryOptions ?? armRetryOptions;
   const common = target.kind === 'emulator' ? { endpoint: target.endpoint, tlsOptions: { ca: target.caPem }, retryOptions } : { retryOptions };
   const sub = target.subscriptionId;

@@ -1,6 +1,6 @@
 // Which storage account the locks live in, for commands run outside a deploy (unlock, list):
 // Azurite with --emulator, else the artifacts account created by bootstrap.
-import { DefaultAzureCredential } from '@azure/identity';
+import { azureCredential } from '../arm/azure-credential.ts';
 import type { TokenCredential } from '@azure/core-auth';
 import { envString, type EnvName } from '@complianceflow/core/env.ts';
 import { UsageError } from '@complianceflow/core/errors.ts';
@@ -49,5 +49,5 @@ export function resolveLockStore(options: LockConnectionOptions, env: NodeJS.Pro
   if (url.protocol !== 'https:') {
     throw new UsageError(`the artifacts account URL must use https (Entra tokens are never sent over http), got "${accountUrl}".`);
   }
-  return openLockStore({ accountUrl, credential: options.credential ?? new DefaultAzureCredential(), container });
+  return openLockStore({ accountUrl, credential: options.credential ?? azureCredential(), container });
 }

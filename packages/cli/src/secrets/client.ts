@@ -4,7 +4,7 @@
 // resource (https://vault.azure.net) cannot match the host, and the emulator's CA is trusted; TLS
 // verification stays on.
 import type { TokenCredential } from '@azure/core-auth';
-import { DefaultAzureCredential } from '@azure/identity';
+import { azureCredential } from '../arm/azure-credential.ts';
 import { SecretClient } from '@azure/keyvault-secrets';
 
 export interface VaultAccess {
@@ -16,7 +16,7 @@ export interface VaultAccess {
 }
 
 export function secretClient(vaultUrl: string, access: VaultAccess = {}): SecretClient {
-  const credential = access.credential ?? new DefaultAzureCredential();
+  const credential = access.credential ?? azureCredential();
   const retryOptions = access.retryOptions ?? { maxRetries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 8000 };
   return access.emulatorCaPem === undefined
     ? new SecretClient(vaultUrl, credential, { retryOptions })

@@ -2,7 +2,7 @@
 // groups exist" (an ARM lookup) stay with the caller, which has ARM access (isCallerCheck).
 // CF_VALIDATE_TARGET=local: PostgreSQL and Redis of the local native environment (the emulator's job
 // runner); azure: the deployment's data services from inside the VNet, as the workload identity.
-import { ManagedIdentityCredential, DefaultAzureCredential } from '@azure/identity';
+import { azureCredential } from '../../arm/azure-credential.ts';
 import type { TokenCredential } from '@azure/core-auth';
 import type { ResolvedDeployment } from '../../config/resolve.ts';
 import { resolveTarget } from '../../deploy/preflight.ts';
@@ -45,7 +45,7 @@ export async function jobChecks(config: JobConfiguration, env: NodeJS.ProcessEnv
   } else {
     const clientId = env.AZURE_CLIENT_ID;
     // In the job, AZURE_CLIENT_ID is the workload identity: the one the services use.
-    const credential: TokenCredential = clientId ? new ManagedIdentityCredential({ clientId }) : new DefaultAzureCredential();
+    const credential: TokenCredential = azureCredential(clientId ? { managedIdentityClientId: clientId } : {});
     const passed = env[stackEnv];
     const stack = passed ? stackFromJob(passed) : stackFromTemplate(config, resolved.names.databases, clientId);
     const targets = await buildAzureTargets({

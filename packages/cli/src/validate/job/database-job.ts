@@ -5,7 +5,7 @@
 // azure: the Flexible Server over TLS (verify-full) as its administrator (postgresql-admin-password);
 // local (the emulator's job runner): the local native server as its superuser (local settings), the
 // passwords from the emulator's vault read as the workload identity — the same SQL, the same checks.
-import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
+import { azureCredential } from '../../arm/azure-credential.ts';
 import type { TokenCredential } from '@azure/core-auth';
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import { EmulatorCredential } from '../../arm/emulator-credential.ts';
@@ -72,7 +72,7 @@ export async function databaseJobChecks(config: JobConfiguration, env: NodeJS.Pr
     psql = findNativeBinaries().psql;
   } else {
     const clientId = env.AZURE_CLIENT_ID;
-    const credential: TokenCredential = clientId ? new ManagedIdentityCredential({ clientId }) : new DefaultAzureCredential();
+    const credential: TokenCredential = azureCredential(clientId ? { managedIdentityClientId: clientId } : {});
     access = { credential };
     names.push(postgresAdminPasswordSecret);
     const host = need(outputs, 'database.fqdn');

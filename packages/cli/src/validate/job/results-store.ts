@@ -1,7 +1,7 @@
 // Where run results go: the artifacts storage account (bootstrap creates it; $CF_ARTIFACTS_ACCOUNT_URL),
 // or with --emulator Azurite's development account — the same account the deployment locks use.
 import type { TokenCredential } from '@azure/core-auth';
-import { DefaultAzureCredential } from '@azure/identity';
+import { azureCredential } from '../../arm/azure-credential.ts';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { UsageError } from '@complianceflow/core/errors.ts';
 import { azuriteBlobPort, azuriteBlobUrl, azuriteCredential } from '../../lock/azurite.ts';
@@ -15,5 +15,5 @@ export function openResultsService(options: { emulator: boolean; credential?: To
     throw new UsageError(`the validation job streams its results through the artifacts storage account: set $${artifactsAccountUrlEnv} (https://<account>.blob.core.windows.net)`, 'or run the checks from inside the VNet with --from-here');
   }
   if (!accountUrl.startsWith('https://')) throw new UsageError(`$${artifactsAccountUrlEnv} must be an https URL, got "${accountUrl}"`);
-  return new BlobServiceClient(accountUrl, options.credential ?? new DefaultAzureCredential(), { retryOptions });
+  return new BlobServiceClient(accountUrl, options.credential ?? azureCredential(), { retryOptions });
 }
