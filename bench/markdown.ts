@@ -7,7 +7,7 @@ import path from 'node:path';
 import { projectBicepPath } from '@complianceflow/core/bicep/paths.ts';
 import { repoRoot } from '@complianceflow/core/repo-root.ts';
 import { markdownTable } from '@complianceflow/core/tables.ts';
-import type { Figure } from './paired.ts';
+import type { Figure, Measured } from './paired.ts';
 
 export const performanceDoc = 'docs/infrastructure/Performance.md';
 
@@ -19,9 +19,12 @@ function machine(): string {
   return [`${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}`, `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`, `${os.type()} ${os.release()}`, `Node ${process.version}`, bicep].map((fact) => `- ${fact}`).join('\n');
 }
 
-export function performanceMarkdown(results: ReadonlyArray<{ name: string; figures: readonly Figure[] }>, date: string, host = machine()): string {
+type Results = ReadonlyArray<{ name: string; figures: readonly Figure[] | Measured }>;
+
+export function performanceMarkdown(results: Results, date: string, host = machine()): string {
   const sections = results.map(({ name, figures }) => {
-    const rows = figures.map((f) => [f.figure, f.seconds.a.toFixed(2), f.seconds.b.toFixed(2), f.ratio.median.toFixed(2), f.ratio.min.toFixed(2), f.target ?? '—']);
+    if (!Array.isArray(figures)) return `## ${name}\n\n${markdownTable((figures as Measured).headers, (figures as Measured).rows)}`;
+    const rows = (figures as readonly Figure[]).map((f) => [f.figure, f.seconds.a.toFixed(2), f.seconds.b.toFixed(2), f.ratio.median.toFixed(2), f.ratio.min.toFixed(2), f.target ?? '—']);
     return `## ${name}\n\n${markdownTable(['Figure (A ÷ B)', 'A median (s)', 'B median (s)', 'Ratio median', 'Ratio min', 'Target'], rows)}`;
   });
   return `# Performance
@@ -30,15 +33,15 @@ Measured with \`npm run bench -- --markdown\` on ${date}, on this machine:
 
 ${host}
 
-Each figure times whole processes, A and B in turn after a warm-up pair, and takes the ratio pair by
-pair; absolute seconds drift with the machine's load, the ratios much less. Benchmarks print numbers
+Each A ÷ B figure times whole processes, A and B in turn after a warm-up pair, and takes the ratio
+pair by pair; absolute seconds drift with the machine's load, the ratios much less. Benchmarks print numbers
 and never pass or fail; the targets are the performance issue's.
 
 ${sections.join('\n\n')}
 `;
 }
 
-export function writePerformanceDoc(results: ReadonlyArray<{ name: string; figures: readonly Figure[] }>): string {
+export function writePerformanceDoc(results: Results): string {
   const file = path.join(repoRoot, performanceDoc);
   writeFileSync(file, performanceMarkdown(results, new Date().toISOString().slice(0, 10)));
   return file;

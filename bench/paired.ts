@@ -29,6 +29,12 @@ export function timeProcess(command: readonly string[], env: NodeJS.ProcessEnv =
   return seconds;
 }
 
+/** A benchmark's own table, for measurements that are not A ÷ B ratios (sizes, times after N runs). */
+export interface Measured {
+  headers: string[];
+  rows: string[][];
+}
+
 export interface PairOptions {
   runs?: number;
   /** Before every A run (e.g. clearing a cache for a cold run). */

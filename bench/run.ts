@@ -7,11 +7,11 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { writePerformanceDoc } from './markdown.ts';
-import type { Figure } from './paired.ts';
+import type { Figure, Measured } from './paired.ts';
 
 interface Benchmark {
   name: string;
-  run(): Promise<Figure[] | void>;
+  run(): Promise<Figure[] | Measured | void>;
 }
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -39,7 +39,7 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   let failed = 0;
-  const results: { name: string; figures: Figure[] }[] = [];
+  const results: { name: string; figures: Figure[] | Measured }[] = [];
   for (const [file, benchmark] of selected) {
     console.log(`\n== ${benchmark.name}  (${file})`);
     try {
