@@ -115,7 +115,12 @@ describe('ARM emulator: secure values are never answered with nor stored in clea
       else await record(what, await call(emu, 'GET', path));
     }
     // Every operation handed out, asked again now that all are finished.
-    for (const url of operationUrls) await record(`operation ${new URL(url).pathname.split('/').slice(-2).join('/')}`, await call(emu, 'GET', url));
+    // A result already read is gone by design (read once, then dropped): only what is still answered is walked.
+    for (const url of operationUrls) {
+      const answer = await call(emu, 'GET', url);
+      if (url.includes('/operationResults/') && answer.status === 404 && answer.body?.error?.code === 'OperationNotFound') continue;
+      await record(`operation ${new URL(url).pathname.split('/').slice(-2).join('/')}`, answer);
+    }
   });
 
   it('the deploys succeeded (the walk covers real answers, not errors)', () => {
