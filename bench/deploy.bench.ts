@@ -17,7 +17,7 @@ import { startAzuriteBlob, type AzuriteBlob } from '../test/support/azurite.ts';
 
 export const name = 'deploy into the ARM emulator (latency 0): per phase, and 4 deployments in parallel vs 1 alone';
 
-async function deployOnce(deployment: string, ctx: { bicep: Bicep; clients: ArmClients; endpoint: string; azurite: AzuriteBlob; runsDir: string }): Promise<DeployResult> {
+export async function deployOnce(deployment: string, ctx: { bicep: Bicep; clients: ArmClients; endpoint: string; azurite: AzuriteBlob; runsDir: string }): Promise<DeployResult> {
   const result = await runDeploy(
     { deployment, command: `deploy ${deployment} --emulator --yes`, yes: true, allowDelete: false, format: 'text' },
     {
@@ -33,6 +33,13 @@ async function deployOnce(deployment: string, ctx: { bicep: Bicep; clients: ArmC
   return result;
 }
 
+/** What cf-infra bootstrap leaves behind that a deploy checks: providers, NetworkWatcherRG. */
+export async function prepareLikeBootstrap(clients: ArmClients): Promise<void> {
+  const snapshot = JSON.parse(readFileSync(path.join(repoRoot, 'deployments/snapshots/westeu-prod-1.json'), 'utf8')) as { resources: Resource[] };
+  for (const ns of requiredNamespaces(snapshot.resources)) await clients.resources.providers.register(ns);
+  await clients.resources.resourceGroups.createOrUpdate('NetworkWatcherRG', { location: 'westeurope' });
+}
+
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
 export async function run(): Promise<void> {
@@ -42,10 +49,7 @@ export async function run(): Promise<void> {
   const emulator = await startEmulator({ stateDir: path.join(scratch, 'emulator'), port: 0, latency: { defaultMs: 0 }, expander: bicepExpander(async () => bicep) });
   try {
     const clients = createArmClients({ kind: 'emulator', subscriptionId: emulator.subscriptionId, endpoint: emulator.endpoint, caPem: emulator.caPem });
-    // What cf-infra bootstrap leaves behind that a deploy checks: providers, NetworkWatcherRG.
-    const snapshot = JSON.parse(readFileSync(path.join(repoRoot, 'deployments/snapshots/westeu-prod-1.json'), 'utf8')) as { resources: Resource[] };
-    for (const ns of requiredNamespaces(snapshot.resources)) await clients.resources.providers.register(ns);
-    await clients.resources.resourceGroups.createOrUpdate('NetworkWatcherRG', { location: 'westeurope' });
+    await prepareLikeBootstrap(clients);
     const ctx = { bicep, clients, endpoint: emulator.endpoint, azurite, runsDir: path.join(scratch, 'runs') };
 
     // Warm-up (Bicep's first compile is slower than the rest), then a fresh westeu-test-1.
