@@ -21,6 +21,7 @@ import type { DeployShape, Preflight } from './preflight.ts';
 import { newRunId } from './run-id.ts';
 import type { CreationSecrets } from '../secrets/admin-password.ts';
 import type { SecretsRecord } from './secrets-phase.ts';
+import type { DeploySource } from './run-source.ts';
 
 export type OutputFormat = 'text' | 'markdown' | 'json';
 
@@ -32,6 +33,8 @@ export interface DeployRequest {
   allowDelete: boolean;
   format: OutputFormat;
   registryRoot?: string;
+  /** --template-from-run / rollback: a stored run's template (and, for a rollback, its parameters) instead of a fresh compile. */
+  source?: DeploySource;
 }
 
 export interface DeployServices {

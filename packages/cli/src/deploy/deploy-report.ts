@@ -12,6 +12,7 @@ import { summaryLine } from '../whatif/index.ts';
 import type { DeployContext } from './deploy-context.ts';
 import { must } from './locked-run.ts';
 import type { Preflight } from './preflight.ts';
+import { artifactRecord } from './run-artifacts.ts';
 
 /** The plan of the shape this run sent (the follow-up's from the second deploy on). */
 function planRecord(preflight: Preflight, resources: readonly Resource[]): NonNullable<RunReport['plan']> {
@@ -68,6 +69,7 @@ export function buildDeployReport(ctx: DeployContext): RunReport {
     ...(stack === undefined ? {} : { result: resultRecord(ctx, stack) }),
     ...(secrets === undefined ? {} : { secrets: { vault: secrets.vaultUrl, created: secrets.created, kept: secrets.kept, operatorMissing: secrets.operatorMissing, failed: secrets.failed, ...(secrets.notRun === undefined ? {} : { notRun: secrets.notRun }) } }),
     ...(databases === undefined ? {} : { databases: { ran: databases.ran, ...(databases.notRun === undefined ? {} : { notRun: databases.notRun }), results: databases.results.map(({ name, status, reason }) => ({ name, status, reason })) } }),
+    ...artifactRecord(ctx),
     ...(error === undefined ? {} : { error }),
   } satisfies RunReport);
 }

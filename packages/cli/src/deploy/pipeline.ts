@@ -6,7 +6,7 @@
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import { CliError, UsageError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
-import type { RunReport } from '../report/model.ts';
+import type { RunOrigin, RunReport } from '../report/model.ts';
 import { runSteps } from '../runner/run-steps.ts';
 import type { Step, StepList } from '../runner/steps.ts';
 import { hasChanges, renderJson, renderMarkdown, renderText, summaryLine, type WhatIfModel } from '../whatif/index.ts';
@@ -19,6 +19,7 @@ import { armStackProvider } from '../arm/stack-provider.ts';
 import { checkPrerequisites } from './arm-phases.ts';
 import { newDeployContext, type DeployContext, type DeployRequest, type DeployServices, type OutputFormat } from './deploy-context.ts';
 import { publishDeployReport } from './deploy-report.ts';
+import { keepArtifactsStep } from './run-artifacts.ts';
 import { failureStep, must, onceMoreAfterOtherOperation, openServicesStep, takeLockStep, unlockStep } from './locked-run.ts';
 import { deployShape, resolveTarget, runPreflight, type Preflight } from './preflight.ts';
 import { prepareCreationSecrets, runSecretsPhase } from './secrets-phase.ts';
@@ -51,6 +52,8 @@ function removals(model: WhatIfModel): number {
 }
 
 type DeployStep = Step<DeployContext>;
+const planWhat = (origin: RunOrigin | undefined): string =>
+  origin === undefined ? 'config, compile + lint, snapshot, policy, cost' : `the template of run ${origin.runId} (${origin.deployment})${origin.kind === 'rollback' ? ' and its parameters' : ''}: snapshot, policy, cost`;
 const arm = (ctx: DeployContext) => must(ctx.arm, 'the ARM session');
 const stacks = (ctx: DeployContext) => armStackProvider(arm(ctx).clients, ctx.services.poll ?? {});
 const plan = (ctx: DeployContext) => must(ctx.preflight, 'the plan');
@@ -59,9 +62,11 @@ const applying = (ctx: DeployContext): boolean => !ctx.noChanges && !ctx.cancell
 
 const preflightStep: DeployStep = {
   name: 'preflight',
-  title: (ctx) => `${ctx.request.deployment}: plan (config, compile + lint, snapshot, policy, cost)`,
+  title: (ctx) => `${ctx.request.deployment}: plan (${planWhat(ctx.request.source?.origin)})`,
   async run(ctx, task) {
-    const result = await runPreflight(ctx.target, ctx.services.bicep);
+    const { source } = ctx.request;
+    const target = source?.parameters === undefined ? ctx.target : { ...ctx.target, parameters: source.parameters };
+    const result = await runPreflight(target, ctx.services.bicep, source?.template);
     task.output(`${result.plan.resources.length} resources; ${result.budget.message}`);
     ctx.preflight = result;
   },
@@ -250,7 +255,7 @@ export const deploySteps: StepList<DeployContext> = {
     preflightStep, openServicesStep<DeployContext>(), lockStep, prerequisitesStep, readStackStep, waitStep(true), shapeStep, whatIfStep, showWhatIfStep,
     prodDeletionStep, confirmStep, applyStep, secretsStep, databasesStep, validateStep, checksVerdictStep, outcomeStep,
   ],
-  finally: [failureStep<DeployContext>((ctx, line) => ctx.services.progress.error(line)), unlockStep<DeployContext>(), reportStep],
+  finally: [failureStep<DeployContext>((ctx, line) => ctx.services.progress.error(line)), unlockStep<DeployContext>(), keepArtifactsStep, reportStep],
 };
 
 export async function runDeploy(request: DeployRequest, services: DeployServices): Promise<DeployResult> {

@@ -1,6 +1,6 @@
 // The offline half of a deploy (no ARM call): config, compile + lint, parameters, snapshot, policy
 // check and cost against the budget. A policy deny or an estimate over budget fails (exit 1, as in plan).
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { BicepSession } from '@complianceflow/core/bicep/index.ts';
@@ -10,7 +10,7 @@ import type { BudgetCheck, CostEstimate } from '../cost/index.ts';
 import { CliError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import type { CostResult } from '../plan/checks.ts';
-import { compilePlanTemplate, planDeployments, type DeploymentPlan } from '../plan/pipeline.ts';
+import { compilePlanTemplate, planDeployments, type CompiledPlanTemplate, type DeploymentPlan } from '../plan/pipeline.ts';
 import type { Resource } from '../plan/resources.ts';
 import type { PlanTarget } from '../plan/target.ts';
 import { resolveTargets } from '../plan/targets.ts';
@@ -66,6 +66,13 @@ export function stackSettings(resolved: ResolvedDeployment): StackSettings {
   };
 }
 
+/** A given compiled template where the .bicepparam files of this run's scratch directory expect main.json. */
+async function writeCompiledTemplate(template: Record<string, unknown>, cacheDir: string): Promise<CompiledPlanTemplate> {
+  const file = path.join(cacheDir, 'main.json');
+  await writeFile(file, JSON.stringify(template));
+  return { template, file };
+}
+
 function refuseFailedChecks(target: PlanTarget, resolved: ResolvedDeployment, policy: PolicyEvaluation, budget: BudgetCheck, when: string): void {
   if (policy.denied > 0) {
     const denials = policy.results.filter((r) => r.effect === 'deny').map((r) => `  - ${r.name} (${r.resourceType}): ${r.policy} [${r.assignment}]: ${r.reason}`);
@@ -82,12 +89,16 @@ function refuseFailedChecks(target: PlanTarget, resolved: ResolvedDeployment, po
   }
 }
 
-export async function runPreflight(target: PlanTarget, bicep: BicepSession): Promise<Preflight> {
+/**
+ * `template`: a compiled template to plan and deploy instead of compiling bicep/main.bicep (a stored
+ * run's, deploy/run-source.ts); the snapshot, policy and cost are taken from it all the same.
+ */
+export async function runPreflight(target: PlanTarget, bicep: BicepSession, template?: Record<string, unknown>): Promise<Preflight> {
   const resolved = target.resolved as ResolvedDeployment;
   // A scratch directory per run: concurrent runs never read each other's half-written files.
   const cacheDir = await mkdtemp(path.join(os.tmpdir(), `cf-deploy-${target.deployment}-`));
   try {
-    const compiled = await compilePlanTemplate({ bicep, cacheDir });
+    const compiled = template === undefined ? await compilePlanTemplate({ bicep, cacheDir }) : await writeCompiledTemplate(template, cacheDir);
     const [plan] = await planDeployments([target], { bicep, cacheDir, compiled });
     // The plan's own policy and cost stages (plan/checks.ts) decide, for the first deploy's shape and
     // the follow-up's (every later deploy takes it); the deploy only explains.

@@ -51,7 +51,30 @@ export interface RunReport {
   secrets?: { vault: string; created: string[]; kept: string[]; operatorMissing: string[]; failed: { name: string; reason: string }[]; notRun?: string };
   /** The post-deploy database step (sql/service.sql per service, in the validation job): one result per service, or why it did not run. */
   databases?: { ran: boolean; notRun?: string; results: { name: string; status: 'pass' | 'fail' | 'skipped'; reason: string }[] };
+  /** deploy: what was deployed — the project, the hashes of the template and the (non-secure) parameters, whether they were kept, where the template came from. */
+  artifact?: RunArtifact;
   error?: { message: string; hint?: string };
+}
+
+/** deploy --template-from-run (the template) or rollback (template and parameters): the run deployed again. */
+export interface RunOrigin {
+  kind: 'template-from-run' | 'rollback';
+  runId: string;
+  deployment: string;
+}
+
+export interface RunArtifact {
+  /** The project the run belongs to (report/artifacts.ts projectIdentity): another project's run is refused. */
+  project: string;
+  /** sha256 of template.json as stored. */
+  templateSha256: string;
+  /** sha256 of parameters.json as stored (secure values left out). */
+  parametersSha256: string;
+  /** template.json and parameters.json kept with the report (a successful run: succeeded or no-changes). */
+  stored: boolean;
+  /** Secure parameters that were sent but never stored (names only). */
+  secureParametersOmitted: string[];
+  from?: RunOrigin;
 }
 
 /** After a destroy: the soft-deleted vault purged (purge protection off), or retained until its purge date. */

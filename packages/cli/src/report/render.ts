@@ -20,6 +20,13 @@ function resultLine(report: RunReport): string {
   }
 }
 
+/** Where the template came from, and whether it was kept for a later --template-from-run or rollback. */
+function templateLine(a: NonNullable<RunReport['artifact']>): string {
+  const from = a.from === undefined ? 'compiled from this checkout' : a.from.kind === 'rollback' ? `rolled back to run ${a.from.runId} (its template and parameters)` : `from run ${a.from.runId} of ${a.from.deployment}`;
+  const omitted = a.secureParametersOmitted.length === 0 ? '' : `, secure parameters not stored: ${a.secureParametersOmitted.join(', ')}`;
+  return `${from}; sha256 ${a.templateSha256.slice(0, 12)}; ${a.stored ? `kept with this report (template.json, parameters.json${omitted})` : 'not kept (the run did not succeed)'}`;
+}
+
 function databasesLine(d: NonNullable<RunReport['databases']>): string {
   if (!d.ran) return `not run — ${d.notRun ?? ''}`;
   const passed = d.results.filter((r) => r.status === 'pass').length;
@@ -57,6 +64,7 @@ export function renderReportText(report: RunReport): string {
   if (report.plan) {
     lines.push(`  plan:     ${report.plan.resources} resources; policy: ${report.plan.policy.denied} denied, ${report.plan.policy.audited} audited; cost: ${report.plan.cost.message}`);
   }
+  if (report.artifact) lines.push(`  template: ${templateLine(report.artifact)}`);
   if (report.whatIf) lines.push(`  what-if:  ${report.whatIf.summaryLine}`);
   if (report.result?.validation) {
     const v = report.result.validation;
@@ -89,6 +97,7 @@ export function renderReportMarkdown(report: RunReport): string {
     '',
   ];
   if (report.plan) lines.push(`**Plan:** ${report.plan.resources} resources · policy ${report.plan.policy.denied} denied / ${report.plan.policy.audited} audited · ${report.plan.cost.message}`, '');
+  if (report.artifact) lines.push(`**Template:** ${templateLine(report.artifact)}`, '');
   if (report.whatIf) lines.push(`**What-if:** ${report.whatIf.summaryLine}`, '');
   if (report.whatIf && report.whatIf.changes.length > 0) {
     lines.push('| Change | Resource |', '|---|---|', ...report.whatIf.changes.map((c) => `| ${c.kind} | \`${c.resourceId}\` |`), '');
