@@ -139,6 +139,7 @@ export const envVariables = {
   // Azure's finite blob leases are 15-60 s (Lease Blob, x-ms-lease-duration).
   CF_LOCK_LEASE_SECONDS: { purpose: 'the deployment lock lease in seconds (default 60)', readBy: 'cli', allowed: 'a whole number from 15 to 60', problem: (v) => (/^\d{2}$/.test(v) && Number(v) >= 15 && Number(v) <= 60 ? undefined : 'not a lease duration') },
   CF_RUNS_DIR: filePath('where run reports are written (default .runs)', 'cli'),
+  GITHUB_OUTPUT: filePath("the step outputs file of GitHub Actions (set by Actions): `deploy --github-output` and `show --github-output` append to it", 'cli'),
   BICEP_PATH: filePath('the Bicep CLI to use', 'cli'),
   // Read in one place, packages/core/src/text/style.ts; any value is allowed, as other tools read them too.
   NO_COLOR: { purpose: 'no colour in the output of cf-infra (https://no-color.org)', readBy: 'cli', allowed: 'any value', problem: () => undefined },

@@ -24,6 +24,7 @@ export const commandTable: readonly CommandEntry[] = [
   { name: 'pause', summary: "Stop a non-prod deployment's PostgreSQL server to save cost (resume starts it)", load: () => import('./pause.ts') },
   { name: 'resume', summary: "Start a paused non-prod deployment's PostgreSQL server again", load: () => import('./resume.ts') },
   { name: 'deploy', summary: 'Deploy one deployment: plan, lock, what-if, confirm, stack create/update, validate, run report', load: () => import('./deploy.ts') },
+  { name: 'rollback', summary: "Deploy a deployment's last successful run again (its kept template and parameters), or --to a given run", load: () => import('./rollback.ts') },
   { name: 'what-if', summary: 'What a deploy would change (az-style, markdown for a PR comment, or JSON); --detailed-exitcode', load: () => import('./what-if.ts') },
   { name: 'list', summary: 'Every deployment with its stack state, last run, who ran it and whether it is locked', load: () => import('./list.ts') },
   { name: 'show', summary: 'A deployed stack: state, outputs, managed resources and their Azure portal links', load: () => import('./show.ts') },
