@@ -44,6 +44,12 @@ export const targetOptions = {
 /** The one deployment name most commands take. */
 export const deploymentPositional: PositionalRule = { name: 'deployment name', min: 1, max: 1, hint: 'cf-infra list shows the deployments' };
 
+/** --json, the short form of --format json; both with another format is refused. */
+export function formatOrJson(command: string, values: { format?: string | undefined; json: boolean }): string | undefined {
+  if (values.json && values.format !== undefined && values.format !== 'json') throw new UsageError(`${command}: --json and --format ${values.format} ask for two formats; give one`);
+  return values.json ? 'json' : values.format;
+}
+
 export function helpHint(command: string): string {
   return `see \`cf-infra ${command} --help\``;
 }

@@ -8,7 +8,7 @@ import { checkTargetFlags, commandServices } from '../deploy/services.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { colourOn } from '@complianceflow/core/text/style.ts';
 import { hasChanges } from '../whatif/index.ts';
-import { deploymentPositional, parseCommandArgs, targetOptions } from './args.ts';
+import { deploymentPositional, formatOrJson, parseCommandArgs, targetOptions } from './args.ts';
 import { parseFormat } from './deploy.ts';
 
 
@@ -27,6 +27,7 @@ Options:
   --subscription <id>    Azure subscription (default $AZURE_SUBSCRIPTION_ID)
 ${asOptionHelp()}
   --format <f>           text (default, like az), markdown (PR comment) or json
+  --json                 the same as --format json
   --detailed-exitcode    exit 4 when there are changes, 0 when there are none
   -h, --help
 
@@ -36,12 +37,12 @@ export async function run(args: string[]): Promise<number> {
   const parsed = parseCommandArgs('what-if', args, {
     help,
     positionals: deploymentPositional,
-    options: { ...targetOptions, format: { type: 'string' }, 'detailed-exitcode': { type: 'boolean', default: false } },
+    options: { ...targetOptions, format: { type: 'string' }, json: { type: 'boolean', default: false }, 'detailed-exitcode': { type: 'boolean', default: false } },
   });
   if (parsed.help) return ExitCode.Success;
   const { values, positionals } = parsed;
   const deployment = positionals[0]!;
-  const format = parseFormat(values.format, 'what-if');
+  const format = parseFormat(formatOrJson('what-if', values), 'what-if');
   const flags = checkTargetFlags(values);
   const target = resolveTarget(deployment);
 
