@@ -21,7 +21,7 @@ import { latestUploadedReport } from '@complianceflow/cli/report/store.ts';
 import type { EmulatorOptions } from '@complianceflow/arm-emulator/index.ts';
 import { repoRoot } from '@complianceflow/core/repo-root.ts';
 import { startLockHolder } from '../../support/lock-holder-process.ts';
-import { deployInto, reportTexts as allReportTexts, snapshotTypes, startEmulatorWorld, startServices, type CapturedDeploy, type DeployOptions, type EmulatorWorld, type Services } from '../../support/world.ts';
+import { deployInto, snapshotTypes, startEmulatorWorld, startServices, type CapturedDeploy, type DeployOptions, type EmulatorWorld, type Services } from '../../support/world.ts';
 
 type World = EmulatorWorld;
 let services: Services;
@@ -29,9 +29,10 @@ const tempDir = (prefix: string): Promise<string> => services.tempDir(prefix);
 const startWorld = (options: Partial<EmulatorOptions> = {}, setUp: { ci?: boolean; bare?: boolean } = {}): Promise<World> => startEmulatorWorld(services, options, setUp);
 const deploy = (world: World, deployment: string, options: DeployOptions = {}): Promise<CapturedDeploy> => deployInto(services, world, deployment, options);
 
+/** The report's three renderings; a successful run also keeps its template and parameters (promote.test.ts). */
 async function reportTexts(dir: string): Promise<string> {
-  expect((await readdir(dir)).sort()).to.deep.equal(['report.json', 'report.md', 'report.txt']);
-  return allReportTexts(dir);
+  expect((await readdir(dir)).sort()).to.deep.equal(['parameters.json', 'report.json', 'report.md', 'report.txt', 'template.json']);
+  return (await Promise.all(['report.json', 'report.md', 'report.txt'].map((f) => readFile(path.join(dir, f), 'utf8')))).join('\n');
 }
 
 /** Things that must never appear in output or a report. */
