@@ -9,7 +9,7 @@ import { checkBudget, costDelta } from '@complianceflow/cli/cost/index.ts';
 import { commentMarker, renderComment, renderFullReview } from '@complianceflow/cli/review/comment.ts';
 import { actionsRunUrl, fullOutputPointer } from '@complianceflow/cli/review/full-output.ts';
 import { reviewExitCode, type DeploymentReview } from '@complianceflow/cli/review/model.ts';
-import { normaliseDeploymentWhatIf, normaliseStackWhatIf, renderMarkdown, summarise, type ResourceChange, type WhatIfModel } from '@complianceflow/cli/whatif/index.ts';
+import { normaliseDeploymentWhatIf, normaliseStackWhatIf, renderMarkdown, scopeLabel, summarise, type ResourceChange, type WhatIfModel } from '@complianceflow/cli/whatif/index.ts';
 import type { PolicyEvaluation, PolicyResult } from '@complianceflow/core/policy/index.ts';
 import { deploymentNames } from '../../support/deployment-names.ts';
 
@@ -104,6 +104,8 @@ describe('review: the pull-request comment', () => {
     expect(md).not.to.match(/\| `\/subscriptions\//);
     const group = normaliseDeploymentWhatIf({ properties: { changes: [{ resourceId: '/subscriptions/s/resourceGroups/rg-x', changeType: 'Create', after: {} }] } });
     expect(renderMarkdown(group)).to.include('| `rg-x` | Microsoft.Resources/resourceGroups | `subscription` |');
+    expect(scopeLabel('/subscriptions/s/resourceGroups/rg-1/providers/Microsoft.Cache/redisEnterprise/redis-1/databases/default')).to.equal('rg-1 (on redis-1/default)');
+    expect(scopeLabel('/providers/Microsoft.Management/managementGroups/mg')).to.equal('/providers/Microsoft.Management/managementGroups/mg');
   });
 
   it('keeps unchanged resources one collapsed count', () => {

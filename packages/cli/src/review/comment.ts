@@ -1,6 +1,6 @@
 // The whole sticky pull-request comment of `what-if --format markdown`: one summary row per
-// deployment first, then each deployment's section in full while it fits, compact when only that
-// fits, else left for the job summary, which the last line links to. GitHub refuses a comment over
+// deployment first, then each deployment's section (failed ones first) in full while it fits,
+// compact when only that fits, else left for the job summary, which the last line links to. GitHub refuses a comment over
 // 65,536 characters; the comment stays under maxLength (default 60,000) whatever the input.
 import { costChangeCell } from '../cost/index.ts';
 import { cell, code, defaultMarkdownMaxLength } from '../whatif/render-markdown.ts';
@@ -86,13 +86,15 @@ function summaryPart(reviews: readonly DeploymentReview[], budget: Budget, body:
 }
 
 function sectionParts(reviews: readonly DeploymentReview[], budget: Budget, body: Body): void {
-  for (const review of reviews) {
-    const full = deploymentSection(review, true);
+  // Failures first: their message and hint are what a reviewer must see.
+  const failedFirst = [...reviews.filter((r) => reviewStatus(r) !== 'ok'), ...reviews.filter((r) => reviewStatus(r) === 'ok')];
+  for (const review of failedFirst) {
+    const full = deploymentSection(review, true).trimEnd();
     if (budget.add(full)) {
       body.parts.push(full);
       continue;
     }
-    const compact = deploymentSection(review, false);
+    const compact = deploymentSection(review, false).trimEnd();
     if (budget.add(compact)) {
       body.parts.push(compact);
       body.compacted.push(review.deployment);
@@ -113,7 +115,7 @@ function footer(body: Body, fullOutput: string): string {
 /** The sticky comment: marker, heading, summary table, sections while they fit, where the rest is. */
 export function renderComment(reviews: readonly DeploymentReview[], options: CommentOptions): string {
   const max = options.maxLength ?? defaultMarkdownMaxLength;
-  const head = [commentMarker, '## cf-infra what-if', '', ...(options.intro === undefined ? [] : [options.intro, ''])].join('\n');
+  const head = [commentMarker, '## cf-infra what-if', ...(options.intro === undefined ? [] : ['', options.intro])].join('\n');
   const budget = budgetOf(max);
   budget.add(head, 0);
   const body: Body = { parts: [head], compacted: [], omitted: [] };
@@ -126,6 +128,6 @@ export function renderComment(reviews: readonly DeploymentReview[], options: Com
 
 /** Everything, without a size limit: the job summary and the artifact. */
 export function renderFullReview(reviews: readonly DeploymentReview[], intro?: string): string {
-  const parts = ['## cf-infra what-if', ...(intro === undefined ? [] : [intro]), [...summaryHeader, ...reviews.map(summaryRow)].join('\n'), ...reviews.map((r) => deploymentSection(r, true))];
+  const parts = ['## cf-infra what-if', ...(intro === undefined ? [] : [intro]), [...summaryHeader, ...reviews.map(summaryRow)].join('\n'), ...reviews.map((r) => deploymentSection(r, true).trimEnd())];
   return `${parts.join('\n\n').trimEnd()}\n`;
 }

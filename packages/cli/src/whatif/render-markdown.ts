@@ -38,11 +38,18 @@ export function code(text: string): string {
   return fence.length > 1 ? `${fence} ${text} ${fence}` : `\`${text}\``;
 }
 
-/** The scope column: the resource group's name, "subscription", or the scope itself (management group, tenant). */
+/**
+ * The scope column: the resource group's name, "subscription", or the scope itself (management
+ * group, tenant); an extension resource's scope (a resource) as its group and the resource's name.
+ */
 export function scopeLabel(scope: string): string {
-  const group = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)$/i.exec(scope)?.[1];
-  if (group !== undefined) return group;
-  return /^\/subscriptions\/[^/]+$/i.test(scope) ? 'subscription' : scope;
+  const match = /^\/subscriptions\/[^/]+(?:\/resourceGroups\/([^/]+))?(?:\/providers\/[^/]+\/(.+))?$/i.exec(scope);
+  if (match === null) return scope;
+  const [, group, resource] = match;
+  // Below the provider namespace: type/name pairs; the names say which resource it is.
+  const names = resource?.split('/').filter((_, i) => i % 2 === 1).join('/');
+  const where = group ?? 'subscription';
+  return names === undefined || names === '' ? where : `${where} (on ${names})`;
 }
 
 function table(changes: readonly ResourceChange[]): string[] {
@@ -84,7 +91,7 @@ function render(model: WhatIfModel, options: MarkdownOptions, withDetails: boole
   const lines: string[] = [];
   if (options.title !== undefined) lines.push(`### ${options.title}`, '');
   lines.push(`**${summaryLine(model.summary)}**`, '');
-  if (!withDetails) lines.push('_Property changes and unchanged resources left out: too long for a comment. The run report has them._', '');
+  if (!withDetails) lines.push('_Property changes and unchanged resources left out: too long for a comment._', '');
   for (const kind of changeKinds) {
     const changes = model.changes.filter((c) => c.kind === kind);
     if (changes.length === 0) continue;
