@@ -8,7 +8,7 @@ import { runNothrow } from '@complianceflow/core/process.ts';
 import { repoRoot } from '@complianceflow/core/repo-root.ts';
 import type { ArmResource } from '@complianceflow/core/policy/index.ts';
 import { estimateCost, type CostBase, type NoCostBase } from '../cost/index.ts';
-import { goldenPath, parseGolden } from '../plan/golden.ts';
+import { goldenPath, parseGolden, type GoldenSnapshot } from '../plan/golden.ts';
 import type { PlanTarget } from '../plan/target.ts';
 import { defaultRunsDir, latestLocalReport } from '../report/store.ts';
 
@@ -19,6 +19,7 @@ export async function checkCostBaseRef(ref: string, root: string = repoRoot): Pr
   const hint = 'give a branch, tag or commit of this repository, e.g. origin/main (in CI, check out with fetch-depth: 0)';
   if (ref === '' || ref.startsWith('-')) throw new UsageError(`what-if: --cost-base "${ref}" is not a git ref`, hint);
   const result = await runNothrow('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: root, ...git });
+  if (result.notFound) throw new UsageError(`what-if: --cost-base needs git, which is not installed`, `install ${git.install}, or leave --cost-base out (the base is then the last successful run)`);
   if (result.code !== 0) throw new UsageError(`what-if: --cost-base "${ref}" names no commit in ${root}`, hint);
 }
 
@@ -27,7 +28,13 @@ export async function costBaseAtRef(ref: string, target: Pick<PlanTarget, 'deplo
   const file = path.relative(root, goldenPath(target.deployment, path.join(root, 'deployments', 'snapshots')));
   const result = await runNothrow('git', ['show', `${ref}:./${file}`], { cwd: root, ...git });
   if (result.code !== 0) return { none: `${file} does not exist at ${ref} (a new deployment)` };
-  const golden = parseGolden(result.stdout, target.deployment, `${ref}:${file}`);
+  let golden: GoldenSnapshot;
+  try {
+    golden = parseGolden(result.stdout, target.deployment, `${ref}:${file}`);
+  } catch (error) {
+    // A broken base is no reason to fail the what-if: the comment says why there is no base.
+    return { none: (error as Error).message };
+  }
   const estimate = estimateCost(golden.resources as unknown as ArmResource[], { location: target.location, environment: target.environment });
   return { source: `${ref}'s golden snapshot at the prices of ${estimate.priceTable.date}`, monthlyTotal: estimate.monthlyTotal, byResource: estimate.byResource };
 }
