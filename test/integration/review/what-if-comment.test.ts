@@ -75,9 +75,9 @@ describe('what-if --all --format markdown: the whole pull-request comment', func
     const full = readFileSync(details, 'utf8');
     for (const d of deploymentNames) expect(full).to.match(new RegExp(`^### [✅❌] ${d}$`, 'm'));
     const testSection = full.slice(full.indexOf('### ✅ westeu-test-1'));
-    expect(testSection, 'westeu-test-1 costs more than its committed snapshot without the server').to.match(/^\*\*Cost: \$[\d,.]+ → \$[\d,.]+ \/ month \(\+\$[\d,.]+, \+[\d.]+ %\); budget \$[\d,.]+, \$[\d,.]+ to spare\*\*$/m);
+    expect(testSection, 'westeu-test-1 costs more than its committed snapshot without the server').to.match(/^\*\*Cost: \\\$[\d,.]+ → \\\$[\d,.]+ \/ month \(\+\\\$[\d,.]+, \+[\d.]+ %\); budget \\\$[\d,.]+, \\\$[\d,.]+ to spare\*\*$/m);
     expect(testSection).to.include("Base: HEAD's golden snapshot at the prices of");
-    expect(testSection).to.match(/\| `psql-cf-westeu-test-1` \| Microsoft\.DBforPostgreSQL\/flexibleServers \| — \| \$[\d,.]+ \| \+\$[\d,.]+ \|/);
+    expect(testSection).to.match(/\| `psql-cf-westeu-test-1` \| Microsoft\.DBforPostgreSQL\/flexibleServers \| — \| \\\$[\d,.]+ \| \+\\\$[\d,.]+ \|/);
     expect(md).not.to.match(/\| `\/subscriptions\//);
     expect(md).to.include('https://github.com/o/r/actions/runs/42');
   });

@@ -58,17 +58,17 @@ describe('review: the pull-request comment', () => {
     const failed: DeploymentReview = { deployment: 'westeu-prod-1', failure: { message: 'westeu-prod-1: ARM said no', exitCode: 1 } };
     const md = renderComment([ok, failed], { fullOutput: 'x' });
     expect(md).to.include('| Deployment | Changes | Cost / month | Policy | Status |');
-    expect(md).to.include('| `westeu-test-1` | 2 to create, 2 to modify, 1 to delete, 1 to detach, 3 unchanged, 1 not supported | +$4.19 (+2.7 %) | 0 denied, 1 audited | ✅ ok |');
+    expect(md).to.include('| `westeu-test-1` | 2 to create, 2 to modify, 1 to delete, 1 to detach, 3 unchanged, 1 not supported | +\\$4.19 (+2.7 %) | 0 denied, 1 audited | ✅ ok |');
     expect(md).to.include('| `westeu-prod-1` | — | — | — | ❌ failed |');
     expect(md.indexOf('| Deployment |')).to.be.lessThan(md.indexOf('### ✅ westeu-test-1'));
   });
 
   it('shows the cost line with base, budget and the line items that changed', () => {
     const md = renderComment([ok], { fullOutput: 'x' });
-    expect(md).to.include('**Cost: $155.86 → $160.05 / month (+$4.19, +2.7 %); budget $200.00, $39.95 to spare**');
+    expect(md).to.include('**Cost: \\$155.86 → \\$160.05 / month (+\\$4.19, +2.7 %); budget \\$200.00, \\$39.95 to spare**');
     expect(md).to.include("Base: origin/main's golden snapshot.");
     expect(md).to.include('<summary>Line items that changed (1)</summary>');
-    expect(md).to.include('| `psql-cf-1` | Microsoft.DBforPostgreSQL/flexibleServers | $155.86 | $160.05 | +$4.19 |');
+    expect(md).to.include('| `psql-cf-1` | Microsoft.DBforPostgreSQL/flexibleServers | \\$155.86 | \\$160.05 | +\\$4.19 |');
   });
 
   it('lists denied and audited findings with the rule and the resource; a deny fails the deployment', () => {
@@ -94,7 +94,7 @@ describe('review: the pull-request comment', () => {
     expect(md).to.include('**What-if failed** (exit 1):');
     expect(md).to.include('````text\nwesteu-test-1: estimated $250.00/month exceeds the budget of $200.00 by $50.00; nothing was sent to Azure.\n  - with ``` a fence inside\n````');
     expect(md).to.include('**Hint:** lower the SKUs in deployments/westeu-test-1.yaml');
-    expect(md).to.include('**$50.00 over budget**').and.include('| ❌ over budget |');
+    expect(md).to.include('**\\$50.00 over budget**').and.include('| ❌ over budget |');
     expect(md).not.to.match(/job log/);
   });
 

@@ -6,7 +6,7 @@ import { costChangeCell } from '../cost/index.ts';
 import { cell, code, defaultMarkdownMaxLength } from '../whatif/render-markdown.ts';
 import type { Summary } from '../whatif/index.ts';
 import { reviewStatus, type DeploymentReview } from './model.ts';
-import { deploymentSection } from './sections.ts';
+import { deploymentSection, escapeDollars } from './sections.ts';
 
 /** The hidden marker the workflow finds its one comment by (.github/scripts/sticky-comment.cjs). */
 export const commentMarker = '<!-- cf-infra-what-if -->';
@@ -35,7 +35,7 @@ function summaryRow(review: DeploymentReview): string {
   const cost = review.cost === undefined ? '—' : costChangeCell(review.cost);
   const policy = review.policy === undefined ? '—' : `${review.policy.denied} denied, ${review.policy.audited} audited`;
   const status = reviewStatus(review);
-  return `| ${cell(code(review.deployment))} | ${cell(changes)} | ${cell(cost)} | ${cell(policy)} | ${status === 'ok' ? '✅ ok' : `❌ ${status}`} |`;
+  return `| ${cell(code(review.deployment))} | ${cell(changes)} | ${escapeDollars(cell(cost))} | ${cell(policy)} | ${status === 'ok' ? '✅ ok' : `❌ ${status}`} |`;
 }
 
 const summaryHeader = ['| Deployment | Changes | Cost / month | Policy | Status |', '| --- | --- | --- | --- | --- |'];

@@ -16,16 +16,22 @@ function limit<T>(items: readonly T[], full: boolean): { shown: readonly T[]; mo
   return full || items.length <= compactRows ? { shown: items, more: 0 } : { shown: items.slice(0, compactRows), more: items.length - compactRows };
 }
 
+/**
+ * GitHub reads text between two dollar signs on a line as math ("$155.86 → $160.05 / month (+$4.19"):
+ * escaped, each shows as a dollar sign (https://docs.github.com/en/get-started/writing-on-github/working-with-advanced-formatting/writing-mathematical-expressions).
+ */
+export const escapeDollars = (text: string): string => text.replaceAll('$', '\\$');
+
 const moreLine = (more: number, what: string): string[] => (more > 0 ? [`_… and ${more} more ${what} (in the job summary)._`, ''] : []);
-const money = (value: number | undefined): string => (value === undefined ? '—' : formatUsd(value));
+const money = (value: number | undefined): string => (value === undefined ? '—' : escapeDollars(formatUsd(value)));
 
 function lineItemRow(item: LineItemChange): string {
-  const change = `${item.diff > 0 ? '+' : ''}${formatUsd(item.diff)}`;
+  const change = escapeDollars(`${item.diff > 0 ? '+' : ''}${formatUsd(item.diff)}`);
   return `| ${cell(code(item.name))} | ${cell(item.type)} | ${money(item.before)} | ${money(item.after)} | ${change} |`;
 }
 
 export function costSection(delta: CostDelta, full: boolean): string[] {
-  const lines = [`**${costLine(delta)}**`, ''];
+  const lines = [`**${escapeDollars(costLine(delta))}**`, ''];
   if (!hasBase(delta.base)) return lines;
   lines.push(`Base: ${delta.base.source}.`, '');
   if (delta.changed === undefined) return [...lines, '_Line items: the base carries its total only._', ''];
