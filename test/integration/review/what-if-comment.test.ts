@@ -69,9 +69,11 @@ describe('what-if --all --format markdown: the whole pull-request comment', func
     }
     expect(md).to.match(/westeu-stg-1: estimated \$[\d,.]+\/month exceeds the budget of \$1\.00 by \$[\d,.]+; nothing was sent to Azure\./);
     expect(md).to.include('**Hint:** lower the SKUs in deployments/westeu-stg-1.yaml');
-    // The failed deployment's section comes first; what does not fit is in the job summary (the details file).
+    // The failed deployment's section comes first.
     expect(md.indexOf('### ❌ westeu-stg-1')).to.be.greaterThan(md.indexOf('| Deployment |')).and.lessThan(md.indexOf('### ✅'));
-    expect(md).to.include('**Not shown here**');
+    // Each deployment keeps at least its figures and findings in the comment; the rest is in the job summary.
+    for (const d of deploymentNames) expect(md, d).to.match(new RegExp(`^### [✅❌] ${d}$`, 'm'));
+    expect(md).to.match(/(Property changes|Resource tables)[^.]* cut for `/);
     const full = readFileSync(details, 'utf8');
     for (const d of deploymentNames) expect(full).to.match(new RegExp(`^### [✅❌] ${d}$`, 'm'));
     const testSection = full.slice(full.indexOf('### ✅ westeu-test-1'));

@@ -20,7 +20,7 @@ describe('cost: the change against a base', () => {
   it('says how far over budget, and prints decreases with a minus', () => {
     const h = head([item('psql', 100)]);
     const delta = costDelta(h, checkBudget(h, 80), { source: 'run r1', monthlyTotal: 155.86 });
-    expect(costLine(delta)).to.equal('Cost: $155.86 → $100.00 / month (-$55.86, -35.8 %); budget $80.00, **$20.00 over budget**');
+    expect(costLine(delta)).to.equal('Cost: $155.86 → $100.00 / month (-$55.86, -35.8 %); budget $80.00, $20.00 over budget');
     expect(delta.changed, 'a base without line items has no line-item diff').to.equal(undefined);
   });
 

@@ -94,7 +94,7 @@ describe('review: the pull-request comment', () => {
     expect(md).to.include('**What-if failed** (exit 1):');
     expect(md).to.include('````text\nwesteu-test-1: estimated $250.00/month exceeds the budget of $200.00 by $50.00; nothing was sent to Azure.\n  - with ``` a fence inside\n````');
     expect(md).to.include('**Hint:** lower the SKUs in deployments/westeu-test-1.yaml');
-    expect(md).to.include('**\\$50.00 over budget**').and.include('| ❌ over budget |');
+    expect(md).to.include('budget \\$200.00, \\$50.00 over budget** ❌').and.include('| ❌ over budget |');
     expect(md).not.to.match(/job log/);
   });
 
@@ -114,12 +114,14 @@ describe('review: the pull-request comment', () => {
     expect(md).not.to.include('#### = Unchanged');
   });
 
-  it('stays under GitHub\'s limit with 8 huge deployments: all in the summary, full while they fit, compact, then left to the job summary', () => {
+  it('stays under GitHub\'s limit with 8 huge deployments: all in the summary, each section as detailed as still fits, a link to the rest', () => {
     const reviews = deploymentNames.map((d, i): DeploymentReview => ({ deployment: d, whatIf: hugeModel(d, 400), policy: policy([finding('audit', `st${i}`)]), cost: cost(150 + i, 150) }));
     const md = renderComment(reviews, { fullOutput: `[the job summary and the what-if artifact of this run](${link})`, intro: 'What-if of 8 deployment(s).' });
     expect(md.length).to.be.at.most(60_000).and.below(githubLimit);
     for (const d of deploymentNames) expect(md, d).to.include(`| \`${d}\` | 360 to create, 40 unchanged |`);
-    expect(md).to.include('**Not shown here**').and.include(`(${link})`);
+    // Every deployment keeps at least its figures and findings; the resource tables go first.
+    for (const d of deploymentNames) expect(md, d).to.include(`### ✅ ${d}`);
+    expect(md).to.match(/Resource tables, property changes and long lists cut for `/).and.include(`The whole what-if: [the job summary and the what-if artifact of this run](${link}).`);
     expect(md.match(/<details>/g)?.length).to.equal(md.match(/<\/details>/g)?.length);
     const full = renderFullReview(reviews);
     expect(full.length).to.be.greaterThan(githubLimit);
@@ -135,6 +137,14 @@ describe('review: the pull-request comment', () => {
     expect(section(deploymentNames.at(-1)!)).to.include('too long for a comment');
     expect(md).to.match(/Property changes and long lists cut for .*`/);
     expect(md.length).to.be.at.most(60_000);
+  });
+
+  it('names the deployments whose section does not fit at all', () => {
+    const reviews = Array.from({ length: 80 }, (_, i): DeploymentReview => ({ deployment: `westeu-test-${i}`, whatIf: hugeModel(`d${i}`, 40), policy: policy([finding('audit', `st${i}`)]), cost: cost(150, 150) }));
+    const md = renderComment(reviews, { fullOutput: `[the run](${link})` });
+    expect(md.length).to.be.at.most(60_000);
+    expect(md).to.match(/\*\*Not shown here\*\* \(the comment would pass GitHub's size limit\): `westeu-test-\d+`.* and \d+ more\./);
+    for (let i = 0; i < 80; i++) expect(md).to.include(`| \`westeu-test-${i}\` |`);
   });
 
   it('stays under the limit however many deployments there are', () => {

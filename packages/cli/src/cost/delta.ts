@@ -85,7 +85,7 @@ function change(delta: CostDelta): string {
 
 function headroom(budget: BudgetCheck): string {
   const room = formatUsd(Math.abs(budget.headroomUsd));
-  return budget.withinBudget ? `budget ${formatUsd(budget.budgetUsd)}, ${room} to spare` : `budget ${formatUsd(budget.budgetUsd)}, **${room} over budget**`;
+  return budget.withinBudget ? `budget ${formatUsd(budget.budgetUsd)}, ${room} to spare` : `budget ${formatUsd(budget.budgetUsd)}, ${room} over budget`;
 }
 
 /** "Cost: $155.86 → $160.05 / month (+$4.19, +2.7 %); budget $200.00, $39.95 to spare". */

@@ -1,12 +1,13 @@
 // The whole sticky pull-request comment of `what-if --format markdown`: one summary row per
-// deployment first, then each deployment's section (failed ones first) in full while it fits,
-// compact when only that fits, else left for the job summary, which the last line links to. GitHub refuses a comment over
+// deployment first, then each deployment's section (failed ones first) in full while it fits, else
+// compact, else brief (figures and findings, no resource tables), else left for the job summary,
+// which the last line links to. GitHub refuses a comment over
 // 65,536 characters; the comment stays under maxLength (default 60,000) whatever the input.
 import { costChangeCell } from '../cost/index.ts';
 import { cell, code, defaultMarkdownMaxLength } from '../whatif/render-markdown.ts';
 import type { Summary } from '../whatif/index.ts';
 import { reviewStatus, type DeploymentReview } from './model.ts';
-import { deploymentSection, escapeDollars } from './sections.ts';
+import { deploymentSection, escapeDollars, type SectionDetail } from './sections.ts';
 
 /** The hidden marker the workflow finds its one comment by (.github/scripts/sticky-comment.cjs). */
 export const commentMarker = '<!-- cf-infra-what-if -->';
@@ -70,7 +71,8 @@ function budgetOf(max: number): Budget {
 
 interface Body {
   parts: string[];
-  compacted: string[];
+  /** Deployments whose section is cut, by how much. */
+  cut: Record<Exclude<SectionDetail, 'full'>, string[]>;
   omitted: string[];
 }
 
@@ -85,29 +87,26 @@ function summaryPart(reviews: readonly DeploymentReview[], budget: Budget, body:
   body.parts.push(rows.join('\n'), ...(left > 0 ? [`_… and ${left} more deployments: too many for one comment._`] : []));
 }
 
+/** Each deployment's section at the most detail that still fits; failed deployments first. */
 function sectionParts(reviews: readonly DeploymentReview[], budget: Budget, body: Body): void {
-  // Failures first: their message and hint are what a reviewer must see.
   const failedFirst = [...reviews.filter((r) => reviewStatus(r) !== 'ok'), ...reviews.filter((r) => reviewStatus(r) === 'ok')];
   for (const review of failedFirst) {
-    const full = deploymentSection(review, true).trimEnd();
-    if (budget.add(full)) {
-      body.parts.push(full);
-      continue;
-    }
-    const compact = deploymentSection(review, false).trimEnd();
-    if (budget.add(compact)) {
-      body.parts.push(compact);
-      body.compacted.push(review.deployment);
-    } else {
-      body.omitted.push(review.deployment);
-    }
+    const detail = (['full', 'compact', 'brief'] as const).find((d) => {
+      const section = deploymentSection(review, d).trimEnd();
+      if (!budget.add(section)) return false;
+      body.parts.push(section);
+      return true;
+    });
+    if (detail === undefined) body.omitted.push(review.deployment);
+    else if (detail !== 'full') body.cut[detail].push(review.deployment);
   }
 }
 
 function footer(body: Body, fullOutput: string): string {
   const lines: string[] = [];
   if (body.omitted.length > 0) lines.push(`**Not shown here** (the comment would pass GitHub's size limit): ${nameList(body.omitted)}.`);
-  if (body.compacted.length > 0) lines.push(`Property changes and long lists cut for ${nameList(body.compacted)}.`);
+  if (body.cut.compact.length > 0) lines.push(`Property changes and long lists cut for ${nameList(body.cut.compact)}.`);
+  if (body.cut.brief.length > 0) lines.push(`Resource tables, property changes and long lists cut for ${nameList(body.cut.brief)}.`);
   lines.push(lines.length > 0 ? `The whole what-if: ${fullOutput}.` : `Full output: ${fullOutput}.`);
   return lines.join('\n\n');
 }
@@ -118,7 +117,7 @@ export function renderComment(reviews: readonly DeploymentReview[], options: Com
   const head = [commentMarker, '## cf-infra what-if', ...(options.intro === undefined ? [] : ['', options.intro])].join('\n');
   const budget = budgetOf(max);
   budget.add(head, 0);
-  const body: Body = { parts: [head], compacted: [], omitted: [] };
+  const body: Body = { parts: [head], cut: { compact: [], brief: [] }, omitted: [] };
   summaryPart(reviews, budget, body);
   sectionParts(reviews, budget, body);
   const text = `${[...body.parts, footer(body, options.fullOutput)].join('\n\n').trimEnd()}\n`;
@@ -128,6 +127,6 @@ export function renderComment(reviews: readonly DeploymentReview[], options: Com
 
 /** Everything, without a size limit: the job summary and the artifact. */
 export function renderFullReview(reviews: readonly DeploymentReview[], intro?: string): string {
-  const parts = ['## cf-infra what-if', ...(intro === undefined ? [] : [intro]), [...summaryHeader, ...reviews.map(summaryRow)].join('\n'), ...reviews.map((r) => deploymentSection(r, true).trimEnd())];
+  const parts = ['## cf-infra what-if', ...(intro === undefined ? [] : [intro]), [...summaryHeader, ...reviews.map(summaryRow)].join('\n'), ...reviews.map((r) => deploymentSection(r, 'full').trimEnd())];
   return `${parts.join('\n\n').trimEnd()}\n`;
 }

@@ -5,6 +5,7 @@ import { costLine, formatUsd, hasBase, type CostDelta, type LineItemChange } fro
 import type { PolicyEvaluation } from '@complianceflow/core/policy/index.ts';
 import { longestBacktickRun } from '../whatif/format-values.ts';
 import { cell, code, renderMarkdown } from '../whatif/render-markdown.ts';
+import { summaryLine, type WhatIfModel } from '../whatif/index.ts';
 import { reviewStatus, type DeploymentReview, type ReviewFailure } from './model.ts';
 
 /** Rows of a list (line items, policy findings) a compact section keeps. */
@@ -31,7 +32,7 @@ function lineItemRow(item: LineItemChange): string {
 }
 
 export function costSection(delta: CostDelta, full: boolean): string[] {
-  const lines = [`**${escapeDollars(costLine(delta))}**`, ''];
+  const lines = [`**${escapeDollars(costLine(delta))}**${delta.budget.withinBudget ? '' : ' ❌'}`, ''];
   if (!hasBase(delta.base)) return lines;
   lines.push(`Base: ${delta.base.source}.`, '');
   if (delta.changed === undefined) return [...lines, '_Line items: the base carries its total only._', ''];
@@ -74,12 +75,25 @@ export function failureSection(failure: ReviewFailure, full: boolean): string[] 
 
 const statusIcon = (review: DeploymentReview): string => (reviewStatus(review) === 'ok' ? '✅' : '❌');
 
-/** The section of one deployment; `full` keeps every list and every property change. */
-export function deploymentSection(review: DeploymentReview, full: boolean): string {
+/**
+ * How much of a deployment a section shows: `full` everything; `compact` the figures, cut lists and
+ * the what-if's tables without property changes; `brief` the figures, cut lists and the what-if's
+ * counts only (its resource tables are left to the job summary).
+ */
+export type SectionDetail = 'full' | 'compact' | 'brief';
+
+function whatIfPart(model: WhatIfModel, detail: SectionDetail): string {
+  if (detail === 'brief') return `**${summaryLine(model.summary)}**\n\n_Resource tables left out: too long for a comment._`;
+  return renderMarkdown(model, { maxLength: detail === 'full' ? Number.POSITIVE_INFINITY : 0 }).trimEnd();
+}
+
+/** The section of one deployment. */
+export function deploymentSection(review: DeploymentReview, detail: SectionDetail): string {
+  const full = detail === 'full';
   const lines = [`### ${statusIcon(review)} ${review.deployment}`, ''];
   if (review.cost !== undefined) lines.push(...costSection(review.cost, full));
   if (review.policy !== undefined) lines.push(...policySection(review.policy, full));
   if (review.failure !== undefined) lines.push(...failureSection(review.failure, full));
-  if (review.whatIf !== undefined) lines.push(renderMarkdown(review.whatIf, { maxLength: full ? Number.POSITIVE_INFINITY : 0 }).trimEnd(), '');
+  if (review.whatIf !== undefined) lines.push(whatIfPart(review.whatIf, detail), '');
   return `${lines.join('\n').trimEnd()}\n`;
 }
