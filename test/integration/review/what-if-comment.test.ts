@@ -1,8 +1,8 @@
 // `cf-infra what-if --all --format markdown` as the what-if workflow runs it: the real Bicep compiler,
 // the ARM emulator over HTTPS (fresh: nothing deployed, so all 8 deployments change), in a scratch
 // checkout that is a git repository: its committed golden snapshot of westeu-test-1 lacks the
-// PostgreSQL server (the cost base, --cost-base HEAD), and westeu-stg-1's budget is lowered to $1
-// after the commit, so its preflight fails while the other seven go on.
+// PostgreSQL server (the cost base, --cost-base HEAD); after the commit westeu-stg-1's budget is
+// lowered to $1 (its preflight fails) and westeu-prod-2's file is broken, while the other six go on.
 import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -37,6 +37,8 @@ describe('what-if --all --format markdown: the whole pull-request comment', func
     git(root, ['commit', '-q', '-m', 'base']);
     const stg = path.join(root, 'deployments/westeu-stg-1.yaml');
     writeFileSync(stg, `${readFileSync(stg, 'utf8')}overrides:\n  budget:\n    monthlyUsd: 1\n`);
+    const prod2 = path.join(root, 'deployments/westeu-prod-2.yaml');
+    writeFileSync(prod2, readFileSync(prod2, 'utf8').replace(/^addressSpace: .*$/m, 'addressSpace: not-a-cidr'));
     emulator = await startEmulator({ stateDir: path.join(root, '.emulator'), port: 0, latency: { defaultMs: 0 } });
   });
   after(async () => {
@@ -44,7 +46,7 @@ describe('what-if --all --format markdown: the whole pull-request comment', func
     if (root !== undefined) rmSync(root, { recursive: true, force: true });
   });
 
-  it('summarises all 8 deployments under 65,536 characters; the failing one carries its error and hint; the cost compares with HEAD', async () => {
+  it('summarises all 8 deployments under 65,536 characters; the failing ones carry their error and hint; the cost compares with HEAD', async () => {
     const details = path.join(root, 'what-if-full.md');
     const env = {
       GITHUB_ACTIONS: '',
@@ -65,12 +67,16 @@ describe('what-if --all --format markdown: the whole pull-request comment', func
       const row = md.split('\n').find((l) => l.startsWith(`| \`${d}\` |`));
       expect(row, d).to.not.equal(undefined);
       if (d === 'westeu-stg-1') expect(row).to.match(/\| ❌ over budget \|$/);
+      else if (d === 'westeu-prod-2') expect(row).to.match(/\| — \| — \| — \| ❌ failed \|$/);
       else expect(row, d).to.match(/^\| `[^`]+` \| \d+ to create[^|]*\| [^|]+ \| 0 denied, \d+ audited \| ✅ ok \|$/);
     }
     expect(md).to.match(/westeu-stg-1: estimated \$[\d,.]+\/month exceeds the budget of \$1\.00 by \$[\d,.]+; nothing was sent to Azure\./);
     expect(md).to.include('**Hint:** lower the SKUs in deployments/westeu-stg-1.yaml');
+    const prod2Section = md.slice(md.indexOf('### ❌ westeu-prod-2'), md.indexOf('\n### ', md.indexOf('### ❌ westeu-prod-2') + 1));
+    expect(prod2Section).to.include('**What-if failed** (exit 2):').and.match(/deployments\/westeu-prod-2\.yaml.*addressSpace.*not-a-cidr/);
     // The failed deployment's section comes first.
     expect(md.indexOf('### ❌ westeu-stg-1')).to.be.greaterThan(md.indexOf('| Deployment |')).and.lessThan(md.indexOf('### ✅'));
+    expect(md.indexOf('### ❌ westeu-prod-2')).to.be.lessThan(md.indexOf('### ✅'));
     // Each deployment keeps at least its figures and findings in the comment; the rest is in the job summary.
     for (const d of deploymentNames) expect(md, d).to.match(new RegExp(`^### [✅❌] ${d}$`, 'm'));
     expect(md).to.match(/(Property changes|Resource tables)[^.]* cut for `/);
