@@ -219,7 +219,7 @@ describe('GitHub Actions workflows', () => {
     expect(text('what-if.yml')).not.to.match(/CF_ARTIFACTS_ACCOUNT_URL|CF_LOCK_CONTAINER/);
   });
 
-  it('what-if: one matrix job per affected deployment with OIDC, one sticky comment, forks only offline', () => {
+  it('what-if: one cf-infra what-if of the affected deployments renders the sticky comment (cost against the base branch), forks only offline', () => {
     const whatIf = workflow('what-if.yml');
     expect(Object.keys(whatIf.on)).to.deep.equal(['pull_request']);
     expect(whatIf.jobs['what-if']!.if).to.include('!github.event.pull_request.head.repo.fork');
@@ -227,7 +227,14 @@ describe('GitHub Actions workflows', () => {
     const fork = whatIf.jobs['offline-diff']!;
     expect(fork.if).to.equal('github.event.pull_request.head.repo.fork');
     expect(needsIdToken(fork)).to.equal(false);
-    expect(text('what-if.yml')).to.include('npm run --silent what-if -- "$DEPLOYMENT" --format markdown');
+    expect(text('what-if.yml')).to.include('npm run --silent what-if -- "${deployments[@]}" --format markdown --cost-base "origin/$BASE_REF" --details-file what-if/full.md > what-if/comment.md');
+    // The base branch must be in the checkout for --cost-base; the whole output goes to the job summary.
+    const job = whatIf.jobs['what-if']!;
+    expect(job.steps![0]!.with?.['fetch-depth']).to.equal(0);
+    expect(job.steps!.map((s) => s.run ?? '').join('\n')).to.include('cat what-if/full.md >> "$GITHUB_STEP_SUMMARY"');
+    // The comment posts what the CLI rendered (marker included), never a pointer to the job log.
+    const script = String(whatIf.jobs.comment!.steps!.find((s) => s.uses?.startsWith('actions/github-script@'))!.with!['script']);
+    expect(script).to.include("'what-if/comment.md'").and.not.include('see the job log');
     expect(text('what-if.yml')).to.include('bash .github/scripts/affected-deployments.sh');
     expect(readFileSync(path.join(root, '.github/scripts/sticky-comment.cjs'), 'utf8')).to.include('<!-- cf-infra-what-if -->');
     // The fork comment runs base-repository code only: it never checks out the PR head.
@@ -302,6 +309,14 @@ describe('workflow helper scripts', () => {
     await stickyComment({ ...t, issueNumber: 7, body: 'first' });
     await stickyComment({ ...t, issueNumber: 7, body: 'second' });
     expect(t.comments.map((c) => c.body)).to.deep.equal(['an unrelated comment', '<!-- cf-infra-what-if -->\nsecond']);
+  });
+
+  it('sticky-comment.cjs keeps a body that starts with the marker as it is (what-if --format markdown renders it)', async () => {
+    const stickyComment = require(path.join(root, '.github/scripts/sticky-comment.cjs')) as (a: object) => Promise<void>;
+    const t = tracker();
+    await stickyComment({ ...t, issueNumber: 7, body: '<!-- cf-infra-what-if -->\n## cf-infra what-if' });
+    await stickyComment({ ...t, issueNumber: 7, body: '<!-- cf-infra-what-if -->\n## cf-infra what-if\n\nagain' });
+    expect(t.comments.map((c) => c.body)).to.deep.equal(['<!-- cf-infra-what-if -->\n## cf-infra what-if\n\nagain']);
   });
 
   it('drift-issue.cjs opens one issue per drifting deployment, updates it, and closes it when drift is gone', async () => {

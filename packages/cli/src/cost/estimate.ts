@@ -123,7 +123,9 @@ export interface BudgetCheck {
   message: string;
 }
 
-const usd = (value: number): string => `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+/** "$1,234.50": USD with two decimals (negative values as -$4.19). */
+export const formatUsd = (value: number): string => `${value < 0 ? '-' : ''}$${Math.abs(value).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const usd = formatUsd;
 
 /** Compares the estimate's monthly total with a budget; the caller fails the plan when it is over. */
 export function checkBudget(estimate: Pick<CostEstimate, 'monthlyTotal'>, monthlyUsd: number): BudgetCheck {

@@ -22,7 +22,12 @@ function planRecord(preflight: Preflight, resources: readonly Resource[]): NonNu
     resources: resources.length,
     byType,
     policy: { evaluated: preflight.policy.evaluated, denied: preflight.policy.denied, audited: preflight.policy.audited },
-    cost: { monthlyUsd: preflight.cost.monthlyTotal, budgetUsd: preflight.budget.budgetUsd, message: preflight.budget.message },
+    cost: {
+      monthlyUsd: preflight.cost.monthlyTotal,
+      budgetUsd: preflight.budget.budgetUsd,
+      message: preflight.budget.message,
+      byResource: preflight.cost.byResource.map(({ resourceId, name, type, monthly }) => ({ resourceId, name, type, monthly })),
+    },
   };
 }
 

@@ -73,7 +73,7 @@ async function writeCompiledTemplate(template: Record<string, unknown>, cacheDir
   return { template, file };
 }
 
-function refuseFailedChecks(target: PlanTarget, resolved: ResolvedDeployment, policy: PolicyEvaluation, budget: BudgetCheck, when: string): void {
+function refuseFailedChecks(target: Pick<PlanTarget, 'deployment' | 'environment'>, resolved: ResolvedDeployment, policy: PolicyEvaluation, budget: BudgetCheck, when: string): void {
   if (policy.denied > 0) {
     const denials = policy.results.filter((r) => r.effect === 'deny').map((r) => `  - ${r.name} (${r.resourceType}): ${r.policy} [${r.assignment}]: ${r.reason}`);
     throw new CliError(`${target.deployment}: ${policy.denied} resource(s) would be denied by the ${target.environment} policy assignment${when}; nothing was sent to Azure:\n${denials.join('\n')}`, {
@@ -89,11 +89,27 @@ function refuseFailedChecks(target: PlanTarget, resolved: ResolvedDeployment, po
   }
 }
 
+/** The plan's refusals (exit 1): a policy deny or an estimate over budget, of the first deploy's shape or the follow-up's. */
+export function refuseFailedPreflight(preflight: Preflight): void {
+  const { resolved } = preflight;
+  refuseFailedChecks(preflight, resolved, preflight.policy, preflight.budget, '');
+  const followUp = preflight.plan.followUp!;
+  refuseFailedChecks(preflight, resolved, followUp.stages['policy'] as PolicyEvaluation, (followUp.stages['cost'] as CostResult).budget, ` from its second deploy on (stack outputs fed back: ${Object.keys(followUp.parameters).join(', ')})`);
+}
+
 /**
- * `template`: a compiled template to plan and deploy instead of compiling bicep/main.bicep (a stored
- * run's, deploy/run-source.ts); the snapshot, policy and cost are taken from it all the same.
+ * The preflight and its refusal: what a deploy runs before it touches ARM. `template`: a compiled
+ * template to plan and deploy instead of compiling bicep/main.bicep (a stored run's, deploy/run-source.ts);
+ * the snapshot, policy and cost are taken from it all the same.
  */
 export async function runPreflight(target: PlanTarget, bicep: BicepSession, template?: Record<string, unknown>): Promise<Preflight> {
+  const preflight = await planPreflight(target, bicep, template);
+  refuseFailedPreflight(preflight);
+  return preflight;
+}
+
+/** The preflight without its refusal: a what-if for review shows the policy and cost results that fail it. */
+export async function planPreflight(target: PlanTarget, bicep: BicepSession, template?: Record<string, unknown>): Promise<Preflight> {
   const resolved = target.resolved as ResolvedDeployment;
   // A scratch directory per run: concurrent runs never read each other's half-written files.
   const cacheDir = await mkdtemp(path.join(os.tmpdir(), `cf-deploy-${target.deployment}-`));
@@ -104,9 +120,7 @@ export async function runPreflight(target: PlanTarget, bicep: BicepSession, temp
     // the follow-up's (every later deploy takes it); the deploy only explains.
     const policy = plan!.stages['policy'] as PolicyEvaluation;
     const { budget, ...cost } = plan!.stages['cost'] as CostResult;
-    refuseFailedChecks(target, resolved, policy, budget, '');
     const followUp = plan!.followUp!;
-    refuseFailedChecks(target, resolved, followUp.stages['policy'] as PolicyEvaluation, (followUp.stages['cost'] as CostResult).budget, ` from its second deploy on (stack outputs fed back: ${Object.keys(followUp.parameters).join(', ')})`);
     // What the .bicepparam would compile to (ARM's { name: { value } }), without compiling it again.
     const parameters = Object.fromEntries(Object.entries(target.parameters).filter(([, value]) => value !== undefined).map(([name, value]) => [name, { value }]));
     return {

@@ -44,9 +44,14 @@ function isFollowUp(value: unknown): value is GoldenFollowUp {
 export function readGolden(deployment: string, dir: string = defaultGoldenDir): GoldenSnapshot | undefined {
   const file = goldenPath(deployment, dir);
   if (!existsSync(file)) return undefined;
+  return parseGolden(readFileSync(file, 'utf8'), deployment, file);
+}
+
+/** A golden snapshot's text (`file` names where it comes from in the errors). */
+export function parseGolden(text: string, deployment: string, file: string): GoldenSnapshot {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new CliError(`${file} is not valid JSON (${(error as Error).message}).`, { hint: `Regenerate it: cf-infra plan --update ${deployment}` });
   }

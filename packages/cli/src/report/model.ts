@@ -33,7 +33,8 @@ export interface RunReport {
     resources: number;
     byType: Record<string, number>;
     policy: { evaluated: number; denied: number; audited: number };
-    cost: { monthlyUsd: number; budgetUsd: number; message: string };
+    /** byResource: the priced line items (the next what-if's cost base); older reports lack it. */
+    cost: { monthlyUsd: number; budgetUsd: number; message: string; byResource?: { resourceId: string; name: string; type: string; monthly: number }[] };
   };
   whatIf?: { source: WhatIfModel['source']; summary: WhatIfModel['summary']; summaryLine: string; changes: { kind: string; resourceId: string }[] };
   result?: {

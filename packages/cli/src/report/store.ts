@@ -42,8 +42,8 @@ export async function uploadRunReport(report: RunReport, store: LockStore): Prom
   return `${store.location}/${prefix}`;
 }
 
-/** The newest local run report of a deployment (run ids sort by time). */
-export async function latestLocalReport(deployment: string, runsDir: string = defaultRunsDir): Promise<RunReport | undefined> {
+/** The newest local run report of a deployment (run ids sort by time) that `accept` takes (default: any). */
+export async function latestLocalReport(deployment: string, runsDir: string = defaultRunsDir, accept: (report: RunReport) => boolean = () => true): Promise<RunReport | undefined> {
   let runs: string[];
   try {
     runs = (await readdir(path.join(runsDir, deployment))).sort();
@@ -51,11 +51,13 @@ export async function latestLocalReport(deployment: string, runsDir: string = de
     return undefined;
   }
   for (const runId of runs.reverse()) {
+    let report: RunReport;
     try {
-      return JSON.parse(await readFile(path.join(runsDir, deployment, runId, 'report.json'), 'utf8')) as RunReport;
+      report = JSON.parse(await readFile(path.join(runsDir, deployment, runId, 'report.json'), 'utf8')) as RunReport;
     } catch {
-      // an unfinished or foreign directory: look at the one before
+      continue; // an unfinished or foreign directory: look at the one before
     }
+    if (accept(report)) return report;
   }
   return undefined;
 }

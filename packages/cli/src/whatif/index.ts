@@ -9,7 +9,7 @@ export { isSecretName, maskedValue } from './mask.ts';
 export { changeLabels, changeSymbols } from './symbols.ts';
 export { renderText } from './render-text.ts';
 export type { TextOptions } from './render-text.ts';
-export { defaultMarkdownMaxLength, renderMarkdown } from './render-markdown.ts';
+export { defaultMarkdownMaxLength, renderMarkdown, scopeLabel } from './render-markdown.ts';
 export type { MarkdownOptions } from './render-markdown.ts';
 export { renderJson } from './render-json.ts';
 export { withStackRemovals } from './stack-removals.ts';

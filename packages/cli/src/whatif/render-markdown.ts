@@ -29,20 +29,34 @@ const sectionTitles: Record<ChangeKind, string> = {
 };
 
 /** Table cell text: no pipes or line breaks break the table. */
-function cell(text: string): string {
+export function cell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-function code(text: string): string {
+export function code(text: string): string {
   const fence = '`'.repeat(longestBacktickRun(text) + 1);
   return fence.length > 1 ? `${fence} ${text} ${fence}` : `\`${text}\``;
+}
+
+/**
+ * The scope column: the resource group's name, "subscription", or the scope itself (management
+ * group, tenant); an extension resource's scope (a resource) as its group and the resource's name.
+ */
+export function scopeLabel(scope: string): string {
+  const match = /^\/subscriptions\/[^/]+(?:\/resourceGroups\/([^/]+))?(?:\/providers\/[^/]+\/(.+))?$/i.exec(scope);
+  if (match === null) return scope;
+  const [, group, resource] = match;
+  // Below the provider namespace: type/name pairs; the names say which resource it is.
+  const names = resource?.split('/').filter((_, i) => i % 2 === 1).join('/');
+  const where = group ?? 'subscription';
+  return names === undefined || names === '' ? where : `${where} (on ${names})`;
 }
 
 function table(changes: readonly ResourceChange[]): string[] {
   const lines = ['| Resource | Type | Scope |', '| --- | --- | --- |'];
   for (const c of changes) {
     const name = c.displayName.split('/').filter((_, i) => i >= 2 && i % 2 === 0).join('/') || c.displayName;
-    lines.push(`| ${cell(code(name))}${c.potential ? ' (potential)' : ''} | ${cell(c.type)} | ${cell(code(c.scope))} |`);
+    lines.push(`| ${cell(code(name))}${c.potential ? ' (potential)' : ''} | ${cell(c.type)} | ${cell(code(scopeLabel(c.scope)))} |`);
   }
   return lines;
 }
@@ -77,11 +91,15 @@ function render(model: WhatIfModel, options: MarkdownOptions, withDetails: boole
   const lines: string[] = [];
   if (options.title !== undefined) lines.push(`### ${options.title}`, '');
   lines.push(`**${summaryLine(model.summary)}**`, '');
-  if (!withDetails) lines.push('_Property changes left out: too long for a comment. The run report has them._', '');
+  if (!withDetails) lines.push('_Property changes and unchanged resources left out: too long for a comment._', '');
   for (const kind of changeKinds) {
     const changes = model.changes.filter((c) => c.kind === kind);
     if (changes.length === 0) continue;
     const quiet = kind === 'noChange' || kind === 'ignore';
+    if (quiet && !withDetails) {
+      lines.push(`_${sectionTitles[kind]} (${changes.length}): not listed._`, '');
+      continue;
+    }
     if (quiet) {
       lines.push('<details>', `<summary>${sectionTitles[kind]} (${changes.length})</summary>`, '', ...table(changes), '', '</details>', '');
       continue;
