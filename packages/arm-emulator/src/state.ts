@@ -7,6 +7,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { ArmErrorBody } from './errors.ts';
+import type { LiveDeployment } from './deployment-schedule.ts';
 import type { VaultSecrets } from './keyvault-records.ts';
 import { scrubSecrets } from './secure.ts';
 
@@ -63,6 +64,8 @@ export interface StateData {
   resources: Record<string, StoredResource>;
   stacks: Record<string, StackRecord>;
   deployments: Record<string, DeploymentRecord>;
+  /** The operations of each stack's latest deployment and its nested ones, by lower-cased deployment id (deployment-operations.ts). */
+  deploymentOperations: Record<string, LiveDeployment>;
   stackWhatIfResults: Record<string, Record<string, unknown>>;
   operations: Record<string, Operation>;
   /** Soft-deleted Key Vaults (Microsoft.KeyVault/locations/deletedVaults), by lower-cased subscription/name. */
@@ -71,7 +74,7 @@ export interface StateData {
   keyVaultSecrets: Record<string, VaultSecrets>;
 }
 
-const emptyState = (): StateData => ({ version: 1, providers: {}, resources: {}, stacks: {}, deployments: {}, stackWhatIfResults: {}, operations: {}, deletedVaults: {}, keyVaultSecrets: {} });
+const emptyState = (): StateData => ({ version: 1, providers: {}, resources: {}, stacks: {}, deployments: {}, deploymentOperations: {}, stackWhatIfResults: {}, operations: {}, deletedVaults: {}, keyVaultSecrets: {} });
 
 export class StateStore {
   readonly dir: string;
