@@ -6,25 +6,9 @@ import type { ArmErrorBody } from './errors.ts';
 import type { Declared } from './fill.ts';
 import { deploymentType, modulesOf, ownTypes, placeResources, type Module } from './nested-deployments.ts';
 import { parseResourceId } from './ids.ts';
+import type { LiveDeployment, ScheduledOperation } from './state.ts';
 
-export interface ScheduledOperation {
-  resourceId: string;
-  type: string;
-  name: string;
-  startMs: number;
-  endMs: number;
-  error?: ArmErrorBody;
-}
-
-/** A deployment's operations, served at GET {deploymentId}/operations while and after it runs. */
-export interface LiveDeployment {
-  id: string;
-  /** Epoch ms the deployment started. */
-  startedAt: number;
-  operations: ScheduledOperation[];
-  /** The root's nested deployments (their ids), forgotten with it. */
-  nested?: string[];
-}
+export type { LiveDeployment, ScheduledOperation } from './state.ts';
 
 export interface Schedule {
   root: LiveDeployment;

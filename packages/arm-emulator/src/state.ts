@@ -7,7 +7,6 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { ArmErrorBody } from './errors.ts';
-import type { LiveDeployment } from './deployment-schedule.ts';
 import type { VaultSecrets } from './keyvault-records.ts';
 import { scrubSecrets } from './secure.ts';
 
@@ -55,6 +54,25 @@ export interface DeploymentRecord {
   body: Record<string, unknown>;
   operations: Record<string, unknown>[];
   operationId?: string;
+}
+
+export interface ScheduledOperation {
+  resourceId: string;
+  type: string;
+  name: string;
+  startMs: number;
+  endMs: number;
+  error?: ArmErrorBody;
+}
+
+/** A deployment's operations (deployment-schedule.ts), served at GET {deploymentId}/operations while and after it runs. */
+export interface LiveDeployment {
+  id: string;
+  /** Epoch ms the deployment started. */
+  startedAt: number;
+  operations: ScheduledOperation[];
+  /** The root's nested deployments (their ids), forgotten with it. */
+  nested?: string[];
 }
 
 export interface StateData {
