@@ -5,6 +5,7 @@ import type { DeploymentOperation } from '@azure/arm-resourcesdeployments';
 import { durationMs, operationError, resourceEvent } from '@complianceflow/cli/arm/operation-events.ts';
 import { followDeploymentOperations, parseDeploymentId, type DeploymentRef, type OperationReader } from '@complianceflow/cli/arm/deployment-operations.ts';
 import type { ResourceEvent } from '@complianceflow/cli/runner/resource-progress.ts';
+import { secureParameterValues } from '@complianceflow/cli/arm/stack-definition.ts';
 
 const sub = '/subscriptions/s';
 const op = (id: string, type: string, state: string, extra: Record<string, unknown> = {}): DeploymentOperation =>
@@ -36,6 +37,12 @@ describe('deployment operations as resource events', () => {
     expect(done?.elapsedMs).to.equal(9000);
     expect(resourceEvent(op(`${sub}/resourceGroups/rg/providers/Microsoft.Resources/deployments/m`, 'Microsoft.Resources/deployments', 'Running'), now)).to.equal(undefined);
     expect(resourceEvent({ operationId: 'x', properties: { provisioningState: 'Succeeded' } } as DeploymentOperation, now)).to.equal(undefined);
+  });
+
+  it('the secure parameter values an ARM message could quote (masked in the events): securestring and secureObject only', () => {
+    const template = { parameters: { pw: { type: 'securestring' }, conf: { type: 'secureObject' }, name: { type: 'string' }, empty: { type: 'securestring' } } };
+    const given = { pw: { value: 'S3cret-value' }, conf: { value: { k: 'v' } }, name: { value: 'visible' }, empty: { value: '' } };
+    expect(secureParameterValues(template, given)).to.deep.equal(['S3cret-value', '{"k":"v"}']);
   });
 
   it('parses a deployment id at subscription and resource-group scope', () => {

@@ -7,10 +7,11 @@ import { CliError } from '@complianceflow/core/errors.ts';
 import { explainArmError, toCliError } from '../arm-errors/index.ts';
 import { tierOf } from '../cost/index.ts';
 import type { WhatIfModel } from '../whatif/index.ts';
+import { createMasker } from '../whatif/mask.ts';
 import { typeOfId } from '@complianceflow/core/arm/ids.ts';
 import type { ArmClients } from './clients.ts';
 import { settleDeletedKeyVault, type VaultRetention, type VaultSettings } from './key-vault-retention.ts';
-import { managedResourceIds, stackDefinition, type ApplyInput, type WhatIfInput } from './stack-definition.ts';
+import { managedResourceIds, secureParameterValues, stackDefinition, type ApplyInput, type WhatIfInput } from './stack-definition.ts';
 import { armFailure, errorBodies, statusOf } from './stack-errors.ts';
 import { isStackBusyError, stackIsBusy, waitForStackToSettle, type SettleInput, type SettleOptions } from './stack-operations.ts';
 import { whatIf, type PollOptions } from './stack-preview.ts';
@@ -110,7 +111,10 @@ async function applyStack(clients: ArmClients, input: ApplyInput, update: (detai
     const poller = await clients.stacks.deploymentStacks.beginCreateOrUpdateAtSubscription(input.stack.name, stackDefinition(input), { ...poll, onResponse: errors.onResponse });
     poller.onProgress((s) => update(`stack ${input.stack.name}: ${s.status} (${elapsed(started)})`));
     if (resource !== undefined) {
-      following = followDeploymentOperations(armOperationReader(clients, input.stack.name), resource, {
+      // ARM's messages may quote a parameter value: a secure one never reaches the output.
+      const masker = createMasker(secureParameterValues(input.template, input.parameters));
+      const masked: ResourceSink = (e) => resource(e.error === undefined ? e : { ...e, error: masker.text(e.error) });
+      following = followDeploymentOperations(armOperationReader(clients, input.stack.name), masked, {
         intervalMs: followIntervalMs(clients, poll),
         unavailable: (reason) => update(`stack ${input.stack.name}: per-resource progress unavailable (${reason})`),
         ...(previousDeploymentId === undefined ? {} : { previousDeploymentId }),
