@@ -2,7 +2,7 @@
 // stack applies (arm/deployment-operations.ts) with a reader standing in for ARM's list calls.
 import { expect } from 'chai';
 import type { DeploymentOperation } from '@azure/arm-resourcesdeployments';
-import { durationMs, operationError, resourceEvent } from '@complianceflow/cli/arm/operation-events.ts';
+import { displayName, durationMs, operationError, resourceEvent } from '@complianceflow/cli/arm/operation-events.ts';
 import { followDeploymentOperations, parseDeploymentId, type DeploymentRef, type OperationReader } from '@complianceflow/cli/arm/deployment-operations.ts';
 import type { ResourceEvent } from '@complianceflow/cli/runner/resource-progress.ts';
 import { secureParameterValues } from '@complianceflow/cli/arm/stack-definition.ts';
@@ -43,6 +43,14 @@ describe('deployment operations as resource events', () => {
     const template = { parameters: { pw: { type: 'securestring' }, conf: { type: 'secureObject' }, name: { type: 'string' }, empty: { type: 'securestring' } } };
     const given = { pw: { value: 'S3cret-value' }, conf: { value: { k: 'v' } }, name: { value: 'visible' }, empty: { value: '' } };
     expect(secureParameterValues(template, given)).to.deep.equal(['S3cret-value', '{"k":"v"}']);
+  });
+
+  it('names an extension resource with its scope resource (two diagnostic settings of one name stay apart)', () => {
+    const server = `${sub}/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql`;
+    expect(displayName(`${server}/providers/Microsoft.Insights/diagnosticSettings/to-log-analytics`, 'to-log-analytics')).to.equal('psql/to-log-analytics');
+    expect(displayName(`${server}/databases/app`, 'psql/app')).to.equal('psql/app');
+    expect(displayName(`${sub}/providers/Microsoft.Authorization/roleAssignments/g1`, undefined)).to.equal('g1');
+    expect(displayName(`${sub}/resourceGroups/rg`, 'rg')).to.equal('rg');
   });
 
   it('parses a deployment id at subscription and resource-group scope', () => {

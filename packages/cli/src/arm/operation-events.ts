@@ -29,6 +29,20 @@ export function nestedDeploymentId(op: DeploymentOperation): string | undefined 
   return target?.resourceType?.toLowerCase() === deploymentResourceType ? target.id : undefined;
 }
 
+/**
+ * How a resource is named in progress: ARM's resourceName, prefixed with its scope resource's name
+ * for an extension resource (diagnostic settings or role assignments of the same name on several
+ * resources: "psql-x/to-log-analytics").
+ */
+export function displayName(id: string, resourceName: string | undefined): string {
+  const name = resourceName ?? id.split('/').pop() ?? id;
+  const segments = id.split('/');
+  const last = segments.map((x) => x.toLowerCase()).lastIndexOf('providers');
+  const first = segments.map((x) => x.toLowerCase()).indexOf('providers');
+  if (last <= first || first < 0) return name;
+  return `${segments[last - 1]}/${name}`;
+}
+
 /** The event of one resource operation (not a nested deployment's, not one without a target). */
 export function resourceEvent(op: DeploymentOperation, now: number): ResourceEvent | undefined {
   const p = op.properties;
@@ -41,5 +55,5 @@ export function resourceEvent(op: DeploymentOperation, now: number): ResourceEve
   // A running operation's duration is as of its timestamp: it has run since, too.
   const elapsed = (durationMs(p?.duration) ?? 0) + (running && timestamp !== undefined ? Math.max(0, now - timestamp) : 0);
   const error = operationError(op);
-  return { id: target.id, name: target.resourceName ?? target.id.split('/').pop() ?? target.id, type, tier: tierOf(type), state, elapsedMs: elapsed, ...(error === undefined ? {} : { error }) };
+  return { id: target.id, name: displayName(target.id, target.resourceName), type, tier: tierOf(type), state, elapsedMs: elapsed, ...(error === undefined ? {} : { error }) };
 }
