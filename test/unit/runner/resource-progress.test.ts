@@ -88,3 +88,45 @@ describe('per-resource progress', () => {
     }
   });
 });
+
+describe('per-resource progress on a terminal (tier-slots.ts)', () => {
+  it('a sub-task per tier, titled with its counts and its running or failed resources; unused slots stay untitled', async () => {
+    const { Listr } = await import('listr2');
+    const { tierSlots } = await import('@complianceflow/cli/runner/tier-slots.ts');
+    let detail = '';
+    const list = new Listr(
+      [
+        {
+          title: 'apply',
+          task: (_ctx: unknown, task: any) =>
+            tierSlots(task, async (update, resource) => {
+              update('stack: deploying');
+              detail = String(task.output);
+              resource(event('psql', 'database', 'Running', 2000));
+              resource(event('vnet', 'networking', 'Succeeded', 1000));
+              resource(event('redis', 'cache', 'Failed', 3000, 'SkuNotAvailable: no'));
+              resource(event('psql', 'database', 'Running', 4000));
+            }),
+        },
+      ],
+      { renderer: 'silent' },
+    );
+    await list.run();
+    const titled = list.tasks[0]!.subtasks.filter((t) => t.hasTitle()).map((t) => t.title);
+    expect(titled).to.deep.equal([
+      'database: 0 of 1 done, 1 running\npsql (X.Y/things): Running, 4.0 s',
+      'networking: 1 of 1 done',
+      'cache: 0 of 1 done, 1 failed\nredis (X.Y/things): Failed, 3.0 s: SkuNotAvailable: no',
+    ]);
+    expect(detail).to.equal('stack: deploying');
+  });
+
+  it('the phase fails with the run\'s error, not a slot\'s', async () => {
+    const { Listr } = await import('listr2');
+    const { tierSlots } = await import('@complianceflow/cli/runner/tier-slots.ts');
+    const list = new Listr([{ title: 'apply', task: (_ctx: unknown, task: any) => tierSlots(task, async () => Promise.reject(new Error('stack failed'))) }], { renderer: 'silent', exitOnError: true });
+    let message = '';
+    await list.run().catch((error: Error) => (message = error.message));
+    expect(message).to.equal('stack failed');
+  });
+});

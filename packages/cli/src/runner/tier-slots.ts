@@ -19,15 +19,21 @@ export function tierSlots(task: Wrapper, run: (update: (detail: string) => void,
   const tierSlot = new Map<string, number>();
   let release: () => void = () => {};
   const released = new Promise<void>((r) => (release = r));
+  const slotTiers: string[] = [];
+  // Tiers sharing the last slot show the latest of them. The resources go in the title's lines:
+  // listr2 picks a task's output bar on its first draw, and an untitled one's is the bottom bar.
+  const paint = (index: number): void => {
+    const slot = slots[index];
+    const tier = slotTiers[index];
+    if (slot === undefined || tier === undefined) return;
+    const detail = board.tierDetail(tier);
+    slot.title = detail === '' ? board.tierTitle(tier) : `${board.tierTitle(tier)}\n${detail}`;
+  };
   const show = (tier: string): void => {
     let index = tierSlot.get(tier);
     if (index === undefined) tierSlot.set(tier, (index = Math.min(tierSlot.size, slotCount - 1)));
-    const slot = slots[index];
-    if (slot === undefined) return;
-    // Tiers sharing the last slot show the latest of them. The resources go in the title's lines:
-    // listr2 picks a task's output bar on its first draw, and an untitled one's is the bottom bar.
-    const detail = board.tierDetail(tier);
-    slot.title = detail === '' ? board.tierTitle(tier) : `${board.tierTitle(tier)}\n${detail}`;
+    slotTiers[index] = tier;
+    paint(index);
   };
   const resource: ResourceSink = (e) => {
     board.apply(e);
@@ -45,6 +51,8 @@ export function tierSlots(task: Wrapper, run: (update: (detail: string) => void,
   const slot = (i: number) => ({
     task: async (_ctx: unknown, t: Wrapper): Promise<void> => {
       slots[i] = t;
+      // An event may have come before this slot started.
+      paint(i);
       await released;
     },
   });
