@@ -115,21 +115,23 @@ export interface DeployOptions extends Partial<DeployRequest> {
   runsDir?: string;
   /** How long the deploy waits for another run's lock (default: not at all). */
   lockWaitMs?: number;
+  /** The progress lines as in CI (default) or in GitHub Actions. */
+  progressMode?: 'plain' | 'github';
 }
 
-/** Plain progress whose every line, print() included, is collected in `lines`. */
-export function capturingProgress(): { progress: ReturnType<typeof createProgress>; lines: string[] } {
+/** Plain (or GitHub Actions) progress whose every line, print() included, is collected in `lines`. */
+export function capturingProgress(mode: 'plain' | 'github' = 'plain'): { progress: ReturnType<typeof createProgress>; lines: string[] } {
   const lines: string[] = [];
   const write = (line: string): void => void lines.push(line);
-  const progress = createProgress('plain', {}, write);
+  const progress = createProgress(mode, {}, write);
   // print() writes to stdout: capture it too, to check what a person would see.
   progress.print = write;
   return { progress, lines };
 }
 
 export async function deployInto(services: Services, world: EmulatorWorld, deployment: string, options: DeployOptions = {}): Promise<CapturedDeploy> {
-  const { progress, lines } = capturingProgress();
-  const { runsDir, lockWaitMs, ...request } = options;
+  const { runsDir, lockWaitMs, progressMode, ...request } = options;
+  const { progress, lines } = capturingProgress(progressMode);
   const result = await runDeploy(
     { deployment, command: `deploy ${deployment} --emulator --yes`, yes: true, allowDelete: false, format: 'text', ...request },
     {

@@ -116,6 +116,14 @@ export interface Applied {
   unresolvedOutputs: string[];
 }
 
+/** How a planned resource fails before it is written: refused for the caller, or of a type configured to fail. */
+export function knownFailure(ctx: Context, plan: Plan, r: Declared): { code: string; message: string } | undefined {
+  const refusal = plan.refused?.[r.id.toLowerCase()];
+  if (refusal !== undefined) return refusal;
+  const code = failureFor(ctx.options.faults, r.type);
+  return code === undefined ? undefined : { code, message: `The resource operation completed with terminal provisioning state 'Failed' (${code}).` };
+}
+
 const capitalise = (s: string): string => (s.length === 0 ? s : s[0]!.toUpperCase() + s.slice(1));
 
 /** Writes the planned resources (all but those of a type configured to fail) and computes outputs. */
@@ -123,14 +131,9 @@ export function applyPlan(ctx: Context, plan: Plan): Applied {
   const created: string[] = [];
   const failed: Applied['failed'] = [];
   for (const r of plan.resources) {
-    const refusal = plan.refused?.[r.id.toLowerCase()];
-    if (refusal !== undefined) {
-      failed.push({ id: r.id, error: refusal });
-      continue;
-    }
-    const code = failureFor(ctx.options.faults, r.type);
-    if (code !== undefined) {
-      failed.push({ id: r.id, error: { code, message: `The resource operation completed with terminal provisioning state 'Failed' (${code}).` } });
+    const known = knownFailure(ctx, plan, r);
+    if (known !== undefined) {
+      failed.push({ id: r.id, error: known });
       continue;
     }
     const groupFailure = createManagedGroups(ctx, r);

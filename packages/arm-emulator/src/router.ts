@@ -56,6 +56,7 @@ const rows: Row[] = [
   ['PATCH', group, (ctx, req, p) => groups.patchResourceGroup(ctx, req, p.subscription, p.group)],
   ['DELETE', group, (ctx, req, p) => groups.deleteResourceGroup(ctx, req, p.subscription, p.group)],
   ['GET', `${group}/resources`, (ctx, req, p) => groups.listResources(ctx, req, p.subscription, p.group)],
+  ['GET', `${group}{/providers/microsoft.resources}?/deployments/:name/operations`, (ctx, req, p) => deployments.listGroupDeploymentOperations(ctx, req, p.subscription, p.group, p.name)],
 
   ['GET', rp, (ctx, req) => providers.listProviders(ctx, req)],
   ['GET', `${rp}/:namespace`, (ctx, req, p) => (checkSubscription(ctx, p.subscription), providers.getProvider(ctx, req, p.namespace))],

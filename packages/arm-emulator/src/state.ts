@@ -56,6 +56,25 @@ export interface DeploymentRecord {
   operationId?: string;
 }
 
+export interface ScheduledOperation {
+  resourceId: string;
+  type: string;
+  name: string;
+  startMs: number;
+  endMs: number;
+  error?: ArmErrorBody;
+}
+
+/** A deployment's operations (deployment-schedule.ts), served at GET {deploymentId}/operations while and after it runs. */
+export interface LiveDeployment {
+  id: string;
+  /** Epoch ms the deployment started. */
+  startedAt: number;
+  operations: ScheduledOperation[];
+  /** The root's nested deployments (their ids), forgotten with it. */
+  nested?: string[];
+}
+
 export interface StateData {
   version: 1;
   providers: Record<string, 'Registered' | 'NotRegistered' | 'Registering'>;
@@ -63,6 +82,8 @@ export interface StateData {
   resources: Record<string, StoredResource>;
   stacks: Record<string, StackRecord>;
   deployments: Record<string, DeploymentRecord>;
+  /** The operations of each stack's latest deployment and its nested ones, by lower-cased deployment id (deployment-operations.ts). */
+  deploymentOperations: Record<string, LiveDeployment>;
   stackWhatIfResults: Record<string, Record<string, unknown>>;
   operations: Record<string, Operation>;
   /** Soft-deleted Key Vaults (Microsoft.KeyVault/locations/deletedVaults), by lower-cased subscription/name. */
@@ -71,7 +92,7 @@ export interface StateData {
   keyVaultSecrets: Record<string, VaultSecrets>;
 }
 
-const emptyState = (): StateData => ({ version: 1, providers: {}, resources: {}, stacks: {}, deployments: {}, stackWhatIfResults: {}, operations: {}, deletedVaults: {}, keyVaultSecrets: {} });
+const emptyState = (): StateData => ({ version: 1, providers: {}, resources: {}, stacks: {}, deployments: {}, deploymentOperations: {}, stackWhatIfResults: {}, operations: {}, deletedVaults: {}, keyVaultSecrets: {} });
 
 export class StateStore {
   readonly dir: string;

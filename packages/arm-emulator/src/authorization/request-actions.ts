@@ -88,6 +88,7 @@ const table = surfaces<Check>([
   ['*', `${subscription}/resourcegroups`, listAt('Microsoft.Resources/subscriptions/resourceGroups/read', subScope)],
   ['*', group, (_ctx, req, p) => crud(req.method, 'Microsoft.Resources/resourceGroups', groupScope(p))],
   ['*', `${group}/resources`, listAt('Microsoft.Resources/subscriptions/resourceGroups/resources/read', groupScope)],
+  ['*', `${group}{/providers/microsoft.resources}?/deployments/:name/operations`, (_ctx, _req, p) => at('Microsoft.Resources/deployments/operations/read', `${groupScope(p)}/providers/Microsoft.Resources/deployments/${p.name}`)],
   ['*', `${providers}/:namespace/register`, (_ctx, _req, p) => at(`${p.namespace}/register/action`, subScope(p))],
   ['*', `${providers}/:namespace/unregister`, (_ctx, _req, p) => at(`${p.namespace}/unregister/action`, subScope(p))],
   ['*', providers, (_ctx, _req, p) => at('Microsoft.Resources/subscriptions/providers/read', subScope(p))],

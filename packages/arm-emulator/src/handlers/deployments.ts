@@ -14,6 +14,7 @@ import { applyPlan, checksCallerAccess, isoDuration, planTemplate, type Plan } f
 import type { DeploymentRecord } from '../state.ts';
 import { redactParameters } from '../secure.ts';
 import { deploymentWhatIf } from '../whatif.ts';
+import { findLiveDeployment, operationsAt } from './deployment-operations.ts';
 import { autoRegister } from './providers.ts';
 import { checkSubscription } from './subscriptions.ts';
 
@@ -161,9 +162,22 @@ export function listDeployments(ctx: Context, req: Request, sub: string): Reply 
 export function listDeploymentOperations(ctx: Context, req: Request, sub: string, name: string): Reply {
   checkApiVersion(req, deploymentType);
   checkSubscription(ctx, sub);
+  advance(ctx);
+  const live = findLiveDeployment(ctx, deploymentId(sub, name));
+  if (live !== undefined) return reply(200, page(req, operationsAt(live, Date.now())));
   const d = findDeployment(ctx, sub, name);
   if (d === undefined) throw notFound(name);
   return reply(200, page(req, d.operations));
+}
+
+/** GET …/resourcegroups/{rg}/deployments/{name}/operations: a nested deployment's operations (deployment-operations.ts). */
+export function listGroupDeploymentOperations(ctx: Context, req: Request, sub: string, group: string, name: string): Reply {
+  checkApiVersion(req, deploymentType);
+  checkSubscription(ctx, sub);
+  advance(ctx);
+  const live = findLiveDeployment(ctx, `/subscriptions/${sub}/resourceGroups/${group}/providers/${deploymentType}/${name}`);
+  if (live === undefined) throw notFound(name);
+  return reply(200, page(req, operationsAt(live, Date.now())));
 }
 
 export async function validateDeployment(ctx: Context, req: Request, sub: string, name: string): Promise<Reply> {

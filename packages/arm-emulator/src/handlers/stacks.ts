@@ -14,9 +14,11 @@ import { asObject, jsonBody, reply, type Reply, type Request } from '../http.ts'
 import { key } from '../ids.ts';
 import { advance, asyncOperationHeaders, locationHeaders, registerFinisher, startOperation } from '../lro.ts';
 import { page } from '../paging.ts';
-import { applyPlan, isoDuration, planTemplate, type Plan } from '../plan.ts';
+import { scheduleDeployment } from '../deployment-schedule.ts';
+import { applyPlan, isoDuration, knownFailure, planTemplate, type Plan } from '../plan.ts';
 import type { StackRecord } from '../state.ts';
 import { deleteResourceTree, getResource, isResourceGroupType } from '../store-ops.ts';
+import { forgetDeployment, recordSchedule, settleOperations } from './deployment-operations.ts';
 import { autoRegister } from './providers.ts';
 import { checkSubscription } from './subscriptions.ts';
 
@@ -149,6 +151,17 @@ export async function putStack(ctx: Context, req: Request, sub: string, name: st
   const dropped = ((previous.resources as { id: string }[] | undefined) ?? []).map((r) => r.id).filter((rid) => !planned.has(key(rid)));
   authorizeUnmanagedDeletes(ctx, req.principalId, dropped, settings.actionOnUnmanage);
   const correlationId = randomUUID();
+  const deploymentId = `/subscriptions/${sub}/providers/Microsoft.Resources/deployments/${name}-${Date.now().toString(36)}`;
+  const schedule = scheduleDeployment({
+    rootId: deploymentId,
+    subscriptionId: sub,
+    template: asObject(def.properties.template) ?? {},
+    parameters: def.properties.parameters,
+    resources: plan.resources,
+    startedAt: Date.now(),
+    latency: (type) => latencyFor(ctx, [type]),
+    failure: (r) => knownFailure(ctx, plan, r),
+  });
   const properties: Record<string, unknown> = {
     ...settings,
     parameters: withoutSecureValues(def.properties.parameters, def.properties.template),
@@ -156,7 +169,7 @@ export async function putStack(ctx: Context, req: Request, sub: string, name: st
     ...(def.properties.bypassStackOutOfSyncError === undefined ? {} : { bypassStackOutOfSyncError: def.properties.bypassStackOutOfSyncError }),
     provisioningState: 'deploying',
     correlationId,
-    deploymentId: `/subscriptions/${sub}/providers/Microsoft.Resources/deployments/${name}-${Date.now().toString(36)}`,
+    deploymentId,
     resources: previous.resources ?? [],
     deletedResources: [],
     detachedResources: [],
@@ -172,7 +185,9 @@ export async function putStack(ctx: Context, req: Request, sub: string, name: st
     lastModifiedAt: now,
   };
   const body: Record<string, unknown> = { id, name, type: stackType, location: def.location, ...(def.tags === undefined ? {} : { tags: def.tags }), systemData, properties };
-  const op = startOperation(ctx, 'stackPut', id, { plan, previousResources: ((previous.resources as { id: string }[] | undefined) ?? []).map((r) => r.id) }, plan.durationMs);
+  recordSchedule(ctx, schedule, typeof previous.deploymentId === 'string' ? previous.deploymentId : undefined);
+  // The stack finishes with its deployment's last operation (dependencies run one after the other).
+  const op = startOperation(ctx, 'stackPut', id, { plan, previousResources: ((previous.resources as { id: string }[] | undefined) ?? []).map((r) => r.id) }, Math.max(plan.durationMs, schedule.totalMs));
   ctx.store.data.stacks[key(id)] = { body, template: asObject(def.properties.template), operationId: op.id };
   autoRegister(ctx, plan.resources.map((r) => r.type.split('/')[0] ?? ''));
   ctx.store.save();
@@ -210,6 +225,7 @@ registerFinisher('stackPut', (ctx, op) => {
   props.deletedResources = deleted.map((id) => ({ id }));
   props.detachedResources = detached.map((id) => ({ id }));
   props.failedResources = applied.failed;
+  settleOperations(ctx, String(props.deploymentId), applied.failed);
   props.outputs = applied.outputs;
   props.duration = isoDuration(op.readyAt - op.startedAt);
   if (applied.failed.length > 0) {
@@ -268,6 +284,8 @@ export function deleteStack(ctx: Context, req: Request, sub: string, name: strin
 registerFinisher('stackDelete', (ctx, op) => {
   const { managed, unmanageAction } = op.payload as { managed: string[]; unmanageAction: { resources: string; resourceGroups: string } };
   unmanage(ctx, managed, unmanageAction);
+  const deploymentId = asObject(ctx.store.data.stacks[key(op.target)]?.body.properties)?.deploymentId;
+  if (typeof deploymentId === 'string') forgetDeployment(ctx, deploymentId);
   delete ctx.store.data.stacks[key(op.target)];
 });
 

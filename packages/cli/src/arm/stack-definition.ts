@@ -47,3 +47,14 @@ export function stackDefinition(input: ApplyInput): DeploymentStack {
 export function managedResourceIds(stack: DeploymentStack | undefined): string[] {
   return (stack?.properties?.resources ?? []).filter((r) => r.status === undefined || r.status === 'managed').map((r) => r.id!).filter((id) => id !== undefined);
 }
+
+/** The values of the template's securestring/secureObject parameters (as text): never shown, wherever they turn up. */
+export function secureParameterValues(template: Record<string, unknown>, parameters: Record<string, unknown>): string[] {
+  const declared = (template.parameters ?? {}) as Record<string, { type?: unknown } | undefined>;
+  return Object.entries(parameters).flatMap(([name, given]) => {
+    const type = String(declared[name]?.type ?? '').toLowerCase();
+    const value = (given as { value?: unknown } | null)?.value;
+    if ((type !== 'securestring' && type !== 'secureobject') || value === undefined || value === null || value === '') return [];
+    return [typeof value === 'string' ? value : JSON.stringify(value)];
+  });
+}

@@ -7,13 +7,16 @@ import { CliError } from '@complianceflow/core/errors.ts';
 import { explainArmError, toCliError } from '../arm-errors/index.ts';
 import { tierOf } from '../cost/index.ts';
 import type { WhatIfModel } from '../whatif/index.ts';
+import { createMasker } from '../whatif/mask.ts';
 import { typeOfId } from '@complianceflow/core/arm/ids.ts';
 import type { ArmClients } from './clients.ts';
 import { settleDeletedKeyVault, type VaultRetention, type VaultSettings } from './key-vault-retention.ts';
-import { managedResourceIds, stackDefinition, type ApplyInput, type WhatIfInput } from './stack-definition.ts';
+import { managedResourceIds, secureParameterValues, stackDefinition, type ApplyInput, type WhatIfInput } from './stack-definition.ts';
 import { armFailure, errorBodies, statusOf } from './stack-errors.ts';
 import { isStackBusyError, stackIsBusy, waitForStackToSettle, type SettleInput, type SettleOptions } from './stack-operations.ts';
 import { whatIf, type PollOptions } from './stack-preview.ts';
+import { armOperationReader, followDeploymentOperations, type Following } from './deployment-operations.ts';
+import type { ResourceSink } from '../runner/resource-progress.ts';
 
 export interface DestroyInput {
   deployment: string;
@@ -34,8 +37,8 @@ export interface StackProvider {
   state(stackName: string, deployment: string): Promise<DeploymentStack | undefined>;
   /** What apply would change. */
   preview(input: WhatIfInput, existing: DeploymentStack | undefined): Promise<WhatIfModel>;
-  /** Creates or updates the stack and waits for it, reporting its state as it goes. */
-  apply(input: ApplyInput, update: (detail: string) => void): Promise<DeploymentStack>;
+  /** Creates or updates the stack and waits for it, reporting its state as it goes (and each resource's, given `resource`). */
+  apply(input: ApplyInput, update: (detail: string) => void, resource?: ResourceSink): Promise<DeploymentStack>;
   /** Deletes the stack with its resources and resource groups; then settles the soft-deleted Key Vault. */
   destroy(input: DestroyInput, update: (detail: string) => void): Promise<VaultRetention>;
   operations: StackOperations;
@@ -46,7 +49,7 @@ export function armStackProvider(clients: ArmClients, poll: PollOptions = {}): S
   return {
     state,
     preview: (input, existing) => whatIf(clients, input, existing, poll),
-    apply: (input, update) => applyStack(clients, input, update, poll),
+    apply: (input, update, resource) => applyStack(clients, input, update, poll, resource),
     destroy: (input, update) => deleteStack(clients, input, update, poll),
     operations: {
       running: stackIsBusy,
@@ -90,16 +93,34 @@ async function stackFailure(clients: ArmClients, input: { deployment: string; st
   return armFailure(error, input.deployment);
 }
 
+/** How often apply reads the deployment operations: each read is one GET per (nested) deployment, within ARM's read limits on Azure. */
+function followIntervalMs(clients: ArmClients, poll: PollOptions): number {
+  if (poll.updateIntervalInMs !== undefined) return Math.max(100, poll.updateIntervalInMs);
+  return clients.endpoint === undefined ? 10_000 : 1000;
+}
+
 const elapsed = (started: number): string => `${Math.round((Date.now() - started) / 1000)} s`;
 
-async function applyStack(clients: ArmClients, input: ApplyInput, update: (detail: string) => void, poll: PollOptions): Promise<DeploymentStack> {
+async function applyStack(clients: ArmClients, input: ApplyInput, update: (detail: string) => void, poll: PollOptions, resource: ResourceSink | undefined): Promise<DeploymentStack> {
   const started = Date.now();
   const errors = errorBodies();
   const failure = { deployment: input.deployment, stackName: input.stack.name };
+  const previousDeploymentId = resource === undefined ? undefined : (await getStack(clients, input.stack.name, input.deployment).catch(() => undefined))?.properties?.deploymentId;
+  let following: Following | undefined;
   try {
     const poller = await clients.stacks.deploymentStacks.beginCreateOrUpdateAtSubscription(input.stack.name, stackDefinition(input), { ...poll, onResponse: errors.onResponse });
     poller.onProgress((s) => update(`stack ${input.stack.name}: ${s.status} (${elapsed(started)})`));
-    const stack = await poller.pollUntilDone();
+    if (resource !== undefined) {
+      // ARM's messages may quote a parameter value: a secure one never reaches the output.
+      const masker = createMasker(secureParameterValues(input.template, input.parameters));
+      const masked: ResourceSink = (e) => resource(e.error === undefined ? e : { ...e, error: masker.text(e.error) });
+      following = followDeploymentOperations(armOperationReader(clients, input.stack.name), masked, {
+        intervalMs: followIntervalMs(clients, poll),
+        unavailable: (reason) => update(`stack ${input.stack.name}: per-resource progress unavailable (${reason})`),
+        ...(previousDeploymentId === undefined ? {} : { previousDeploymentId }),
+      });
+    }
+    const stack = await poller.pollUntilDone().finally(() => following?.stop());
     if (stack.properties?.provisioningState !== undefined && stack.properties.provisioningState !== 'succeeded') throw await stackFailure(clients, failure, stack.properties.error);
     update(`stack ${input.stack.name}: ${stack.properties?.provisioningState ?? 'done'}; managed per tier: ${perTier(managedResourceIds(stack))}`);
     return stack;

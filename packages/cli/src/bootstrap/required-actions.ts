@@ -83,6 +83,7 @@ export const pipelineNeeds: readonly StaticNeed[] = [
   { action: 'Microsoft.Resources/deploymentStacks/manageDenySetting/action', group: 'deployment stacks', why: 'sets the stack\'s deny settings (denyDelete / denyWriteAndDelete)', by: 'cf-infra deploy', whenDenySettings: true },
   { action: 'Microsoft.Resources/deploymentStacks/delete', group: 'destroy', why: 'deletes the stack with its resources and resource groups', by: 'cf-infra destroy' },
   { action: 'Microsoft.Resources/deployments/write', group: 'deployment stacks', why: 'the stack\'s template deployment and every nested module deployment', by: 'cf-infra deploy' },
+  { action: 'Microsoft.Resources/deployments/operations/read', group: 'deployment stacks', why: 'follows the operations of the stack\'s deployment and its nested ones (per-resource progress)', by: 'cf-infra deploy' },
   { action: 'Microsoft.Resources/deployments/whatIf/action', group: 'deployment stacks', why: 'deployment what-if (where stack what-if is not offered)', by: 'cf-infra what-if, deploy' },
   { action: 'Microsoft.Resources/deploymentStacksWhatIfResults/write', group: 'deployment stacks', why: 'creates the stack what-if result', by: 'cf-infra what-if, deploy' },
   { action: 'Microsoft.Resources/deploymentStacksWhatIfResults/whatIf/action', group: 'deployment stacks', why: 'runs the stack what-if', by: 'cf-infra what-if, deploy' },

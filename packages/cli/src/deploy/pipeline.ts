@@ -161,8 +161,9 @@ const confirmStep: DeployStep = {
 const applyOnceStep: DeployStep = {
   name: 'apply',
   title: (ctx) => `${ctx.request.deployment}: create/update stack ${plan(ctx).stack.name}`,
+  resources: true,
   async run(ctx, task) {
-    ctx.stack = await stacks(ctx).apply({ ...must(ctx.whatIfInput, 'the what-if input'), principalId: arm(ctx).principalId }, task.output);
+    ctx.stack = await stacks(ctx).apply({ ...must(ctx.whatIfInput, 'the what-if input'), principalId: arm(ctx).principalId }, task.output, task.resource);
   },
 };
 

@@ -5,16 +5,25 @@
 import { appendFileSync } from 'node:fs';
 import { Listr, type ListrRendererValue } from 'listr2';
 import { LineRenderer, seconds, stamp } from './line-renderer.ts';
+import { annotation, GroupedLines, plainLines, type ResourceSink } from './resource-progress.ts';
+import { tierSlots } from './tier-slots.ts';
 
 /** What a phase can change while it runs: live detail, and the title it ends with. */
 export interface PhaseTask {
   /** The title shown once the phase is done (default: the title with its duration). */
   doneTitle?: string;
+  /** Per-resource progress (a phase run with `resources`; elsewhere ignored). */
+  resource: ResourceSink;
+}
+
+export interface PhaseOptions {
+  /** The phase reports per-resource progress: on a terminal a sub-task per tier, in CI a line per state change, in Actions a group per tier. */
+  resources?: boolean;
 }
 
 export interface Progress {
   /** Runs one phase, showing it as running, then done or failed. `update` shows live detail. */
-  phase<T>(title: string, run: (update: (detail: string) => void, task: PhaseTask) => Promise<T>): Promise<T>;
+  phase<T>(title: string, run: (update: (detail: string) => void, task: PhaseTask) => Promise<T>, options?: PhaseOptions): Promise<T>;
   /** A line of output (what-if, summaries). */
   print(text: string): void;
   notice(text: string): void;
@@ -41,21 +50,40 @@ export function rendererFor(format: 'text' | 'markdown' | 'json', env: NodeJS.Pr
   return { mode: 'plain', write: (line) => console.error(line) };
 }
 
-/** Annotations are one line: GitHub's escaping for %, CR and LF. */
-const annotation = (text: string): string => text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const ignore: ResourceSink = () => {};
 
-function listrPhase(renderer: ListrRendererValue, rendererOptions: Record<string, unknown>): Progress['phase'] {
-  return async (title, run) => {
+/** Where a phase's resource events go in the line modes, and what closes them. */
+type LineSinks = () => { sink: ResourceSink; end(): void };
+
+function listrPhase(renderer: ListrRendererValue, rendererOptions: Record<string, unknown>, lineSinks?: LineSinks): Progress['phase'] {
+  return async (title, run, options) => {
     let value: unknown;
     const started = Date.now();
+    const perResource = options?.resources === true;
     await new Listr(
       [
         {
           title,
           task: async (_ctx, task) => {
-            const phaseTask: PhaseTask = {};
-            value = await run((detail) => (task.output = detail), phaseTask);
-            task.title = phaseTask.doneTitle ?? `${title} (${seconds(Date.now() - started)})`;
+            const finish = (phaseTask: PhaseTask) => (result: unknown) => {
+              value = result;
+              task.title = phaseTask.doneTitle ?? `${title} (${seconds(Date.now() - started)})`;
+            };
+            if (perResource && lineSinks === undefined) {
+              // A terminal: the run as one untitled sub-task beside a sub-task per tier (tier-slots.ts).
+              return tierSlots(task, (update, resource) => {
+                const phaseTask: PhaseTask = { resource };
+                return run(update, phaseTask).then(finish(phaseTask));
+              });
+            }
+            const lines = perResource ? lineSinks?.() : undefined;
+            const phaseTask: PhaseTask = { resource: lines?.sink ?? ignore };
+            try {
+              finish(phaseTask)(await run((detail) => (task.output = detail), phaseTask));
+            } finally {
+              lines?.end();
+            }
+            return undefined;
           },
         },
       ],
@@ -68,7 +96,7 @@ function listrPhase(renderer: ListrRendererValue, rendererOptions: Record<string
 }
 
 export function createProgress(mode: ProgressMode, env: NodeJS.ProcessEnv = process.env, write: (line: string) => void = (line) => console.log(line)): Progress {
-  if (mode === 'silent') return { phase: (_t, run) => run(() => {}, {}), print: () => {}, notice: () => {}, error: () => {}, summary: () => {} };
+  if (mode === 'silent') return { phase: (_t, run) => run(() => {}, { resource: ignore }), print: () => {}, notice: () => {}, error: () => {}, summary: () => {} };
   if (mode === 'tty' || mode === 'simple') {
     return {
       phase: listrPhase(mode === 'tty' ? 'default' : 'simple', mode === 'tty' ? { collapseErrors: false } : {}),
@@ -80,7 +108,11 @@ export function createProgress(mode: ProgressMode, env: NodeJS.ProcessEnv = proc
   }
   const github = mode === 'github';
   return {
-    phase: listrPhase(LineRenderer, { write }),
+    phase: listrPhase(LineRenderer, { write }, () => {
+      if (!github) return { sink: plainLines(write, stamp), end: () => {} };
+      const groups = new GroupedLines(write, stamp);
+      return { sink: (e) => groups.event(e), end: () => groups.end() };
+    }),
     print: (text) => console.log(text),
     notice: (text) => write(github ? `::notice::${annotation(text)}` : `${stamp()} ${text}`),
     error: (text) => write(github ? `::error::${annotation(text)}` : `${stamp()} error: ${text}`),

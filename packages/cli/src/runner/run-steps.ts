@@ -3,6 +3,7 @@
 // one does not start) and the finally-steps still run.
 import { InterruptedError, type InterruptWatch } from './interrupt.ts';
 import type { Progress } from './progress.ts';
+import type { ResourceSink } from './resource-progress.ts';
 import type { RunnerContext, Step, StepList, StepTask } from './steps.ts';
 import type { PhaseRecord } from '../report/model.ts';
 
@@ -29,14 +30,14 @@ function stepRunner<Ctx extends RunnerContext>(ctx: Ctx, options: RunOptions, in
     if (step.name !== undefined) ctx.run.current = step.name;
     const started = Date.now();
     const recorded = step.unrecorded === true ? undefined : step.name;
-    const work = (update: (detail: string) => void, done: (title: string) => void): Promise<void | 'skipped'> => {
-      const task: StepTask<Ctx> = { output: update, doneTitle: done, sub: runOne };
+    const work = (update: (detail: string) => void, done: (title: string) => void, resource: ResourceSink): Promise<void | 'skipped'> => {
+      const task: StepTask<Ctx> = { output: update, doneTitle: done, sub: runOne, resource };
       return step.run(ctx, task);
     };
     const title = typeof step.title === 'function' ? step.title(ctx) : step.title;
     const running = title === undefined
-      ? work(() => {}, () => {})
-      : progress.phase(title, (update, phaseTask) => work(update, (t) => (phaseTask.doneTitle = t)));
+      ? work(() => {}, () => {}, () => {})
+      : progress.phase(title, (update, phaseTask) => work(update, (t) => (phaseTask.doneTitle = t), phaseTask.resource), { resources: step.resources === true });
     try {
       const result = await (interruptible && interrupts !== undefined ? interrupts.race(running) : running);
       record(recorded, started, result === 'skipped' ? 'skipped' : 'done');

@@ -1,6 +1,7 @@
 // A command as a readable list of steps over one typed context: the steps in order, then the
 // finally-steps (unlock, the run report) that always run, also after a failure or an interrupt.
 import type { PhaseRecord } from '../report/model.ts';
+import type { ResourceSink } from './resource-progress.ts';
 
 /** The runner's own part of every context: the phases so far, where the run is, how it failed. */
 export interface RunState {
@@ -24,6 +25,8 @@ export interface StepTask<Ctx> {
   doneTitle(title: string): void;
   /** Runs another step inside this one (a retry, a wait, per-resource sub-steps). */
   sub(step: Step<Ctx>): Promise<void>;
+  /** Per-resource progress of a step with `resources` (ignored elsewhere). */
+  resource: ResourceSink;
 }
 
 export interface Step<Ctx> {
@@ -35,6 +38,8 @@ export interface Step<Ctx> {
   skip?(ctx: Ctx): boolean;
   /** A skipped step still gets a phase record under this name, outcome "skipped" (a group of sub-steps). */
   recordSkipAs?: string;
+  /** Reports per-resource progress through task.resource (progress.ts PhaseOptions). */
+  resources?: boolean;
   /** Only names where the run is (confirm): no phase record. */
   unrecorded?: boolean;
   /** Returns "skipped" when it ran but had nothing to do (recorded so). */
