@@ -21,6 +21,7 @@ import { managedResourceIds } from '@complianceflow/cli/arm/stack-definition.ts'
 import { openEmulatorSession, type ArmSession } from '@complianceflow/cli/arm/session.ts';
 import { runDeploy, type DeployResult } from '@complianceflow/cli/deploy/pipeline.ts';
 import { deployShape, resolveTarget, runPreflight } from '@complianceflow/cli/deploy/preflight.ts';
+import { loadNoiseRules } from '@complianceflow/cli/config/what-if-rules.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { resolveTargets } from '@complianceflow/cli/plan/targets.ts';
 import { bicepExpander, startEmulator, type RunningEmulator } from '@complianceflow/arm-emulator/index.ts';
@@ -112,7 +113,7 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
       const existing = await armStackProvider(ci.clients).state(stackName, deployment);
       const shape = deployShape(preflight, existing);
       expect(shape.fedBack).to.deep.equal(['containerAppsDefaultDomain']);
-      const model = await armStackProvider(ci.clients, { updateIntervalInMs: 10 }).preview({ deployment, location: preflight.location, template: preflight.template, parameters: shape.parameters, stack: preflight.stack }, existing);
+      const model = await armStackProvider(ci.clients, { updateIntervalInMs: 10 }).preview({ deployment, location: preflight.location, template: preflight.template, parameters: shape.parameters, stack: preflight.stack, noise: loadNoiseRules().active }, existing);
       const s = model.summary;
       const noise = model.changes.filter((c) => c.kind !== 'noChange' && c.kind !== 'ignore').map((c) => `${c.kind} ${c.resourceId}`);
       expect([s.create, s.modify, s.delete, s.detach, s.deploy], noise.join('\n')).to.deep.equal([0, 0, 0, 0, 0]);
@@ -126,7 +127,7 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
     try {
       const preflight = await runPreflight(resolveTarget(deployment), bicep);
       const existing = await armStackProvider(pr.clients).state(`cf-${deployment}`, deployment);
-      const input = { deployment, location: preflight.location, template: preflight.template, parameters: deployShape(preflight, existing).parameters, stack: preflight.stack };
+      const input = { deployment, location: preflight.location, template: preflight.template, parameters: deployShape(preflight, existing).parameters, stack: preflight.stack, noise: loadNoiseRules().active };
       // What `cf-infra what-if <d> --emulator --as pr` sends (the what-if command's level).
       const model = await armStackProvider(pr.clients, { updateIntervalInMs: 10 }).preview({ ...input, validationLevel: 'ProviderNoRbac' }, existing);
       expect(model.summary.noChange).to.equal(managedResourceIds(existing).length);

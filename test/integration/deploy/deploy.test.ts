@@ -12,6 +12,7 @@ import { armStackProvider } from '@complianceflow/cli/arm/stack-provider.ts';
 import { managedResourceIds, stackDefinition } from '@complianceflow/cli/arm/stack-definition.ts';
 import { deploymentWhatIf } from '@complianceflow/cli/arm/stack-preview.ts';
 import { resolveTarget, runPreflight } from '@complianceflow/cli/deploy/preflight.ts';
+import { loadNoiseRules } from '@complianceflow/cli/config/what-if-rules.ts';
 import { runDeploy, type DeployResult } from '@complianceflow/cli/deploy/pipeline.ts';
 import { createProgress } from '@complianceflow/cli/runner/progress.ts';
 import { CliError } from '@complianceflow/core/errors.ts';
@@ -209,7 +210,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
       // The fallback where ARM offers no stack what-if: deployment what-if + the stack's removals.
       const preflight = await runPreflight(resolveTarget('westeu-test-1', withoutHub), services.bicep);
       const existing = await armStackProvider(world.clients).state('cf-westeu-test-1', 'westeu-test-1');
-      const fallback = await deploymentWhatIf(world.clients, { deployment: 'westeu-test-1', location: preflight.location, template: preflight.template, parameters: preflight.parameters, stack: preflight.stack }, existing, { updateIntervalInMs: 10 });
+      const fallback = await deploymentWhatIf(world.clients, { deployment: 'westeu-test-1', location: preflight.location, template: preflight.template, parameters: preflight.parameters, stack: preflight.stack, noise: loadNoiseRules(withoutHub).active }, existing, { updateIntervalInMs: 10 });
       expect(fallback.source).to.equal('deployment');
 
       const result = await deploy(world, 'westeu-test-1', { registryRoot: withoutHub });

@@ -1,6 +1,7 @@
 // What a deployment stack is made of, as the CLI writes and reads it: the definition it PUTs and the
 // resources a stack manages. Pure.
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
+import type { NoiseRules } from '../whatif/index.ts';
 import type { WhatIfValidationLevel } from './stack-whatif.ts';
 
 /** The stack settings a deployment's profile gives (deploy/preflight.ts). */
@@ -18,9 +19,11 @@ export interface WhatIfInput {
   stack: StackSettings;
   /** Default Provider: the deploy's own what-if checks the deploying identity's write rights early. */
   validationLevel?: WhatIfValidationLevel;
+  /** The noise rules in force (deployments/what-if-rules.yaml, config/what-if-rules.ts). */
+  noise: NoiseRules;
 }
 
-export interface ApplyInput extends WhatIfInput {
+export interface ApplyInput extends Omit<WhatIfInput, 'noise'> {
   /** The deploying identity, excluded from the deny assignment (where known). */
   principalId: string | undefined;
 }

@@ -27,7 +27,7 @@ export async function whatIf(clients: ArmClients, input: WhatIfInput, existing: 
   if (stackResult !== undefined) {
     const error = (stackResult['properties'] as { error?: unknown } | undefined)?.error;
     if (error !== undefined && error !== null) throw armFailure({ error }, input.deployment);
-    return normaliseStackWhatIf(stackResult);
+    return normaliseStackWhatIf(stackResult, { noise: input.noise });
   }
   return deploymentWhatIf(clients, input, existing, poll);
 }
@@ -46,6 +46,6 @@ export async function deploymentWhatIf(clients: ArmClients, input: WhatIfInput, 
     throw armFailure(errors.last ?? error, input.deployment);
   }
   if (result.error !== undefined) throw armFailure({ error: result.error }, input.deployment);
-  const model = normaliseDeploymentWhatIf(result);
+  const model = normaliseDeploymentWhatIf(result, { noise: input.noise });
   return existing === undefined ? model : withStackRemovals(model, managedResourceIds(existing), existing.properties?.actionOnUnmanage as { resources: 'delete' | 'detach'; resourceGroups?: 'delete' | 'detach' } ?? input.stack.actionOnUnmanage);
 }

@@ -8,6 +8,7 @@ import { checkTargetFlags, commandServices } from '../deploy/services.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { colourOn } from '@complianceflow/core/text/style.ts';
 import { hasChanges } from '../whatif/index.ts';
+import { describeExpired, loadNoiseRules } from '../config/what-if-rules.ts';
 import { deploymentPositional, parseCommandArgs, targetOptions } from './args.ts';
 import { parseFormat } from './deploy.ts';
 
@@ -44,6 +45,7 @@ export async function run(args: string[]): Promise<number> {
   const format = parseFormat(values.format, 'what-if');
   const flags = checkTargetFlags(values);
   const target = resolveTarget(deployment);
+  const noise = loadNoiseRules();
 
   // Progress goes to stderr: stdout carries only the what-if (for `> comment.md` or `| jq`).
   const progress = createProgress(format === 'text' ? progressModeFor(process.env, process.stderr.isTTY === true) : 'plain', process.env, (line) => console.error(line));
@@ -57,8 +59,9 @@ export async function run(args: string[]): Promise<number> {
       const existing = await stacks.state(preflight.stack.name, deployment);
       // As the deploy sends them: the stack's outputs fed back from the second deploy on.
       const { parameters } = deployShape(preflight, existing);
-      return stacks.preview({ deployment, location: preflight.location, template: preflight.template, parameters, stack: preflight.stack, validationLevel: 'ProviderNoRbac' }, existing);
+      return stacks.preview({ deployment, location: preflight.location, template: preflight.template, parameters, stack: preflight.stack, validationLevel: 'ProviderNoRbac', noise: noise.active }, existing);
     });
+    for (const rule of noise.expired) console.error(`warning: ${describeExpired(rule)} (no longer applied; renew or delete it)`);
     console.log(renderWhatIf(model, format, `What-if: ${deployment}`, colourOn(process.stdout), true));
     return values['detailed-exitcode'] && hasChanges(model) ? ExitCode.ChangesPending : ExitCode.Success;
   } finally {

@@ -10,6 +10,7 @@ import type { RunReport } from '../report/model.ts';
 import { runSteps } from '../runner/run-steps.ts';
 import type { Step, StepList } from '../runner/steps.ts';
 import { hasChanges, renderJson, renderMarkdown, renderText, summaryLine, type WhatIfModel } from '../whatif/index.ts';
+import { describeExpired, loadNoiseRules } from '../config/what-if-rules.ts';
 import { validateAfterDeploy } from '../validate/deploy-phase.ts';
 import { anyFailed } from '../validate/model.ts';
 import { renderTable as renderChecks } from '../validate/render.ts';
@@ -106,7 +107,7 @@ const shapeStep: DeployStep = {
     ctx.creation = await prepareCreationSecrets(arm(ctx), preflight, ctx.existing);
     ctx.shape = deployShape(preflight, ctx.existing);
     const parameters = { ...ctx.shape.parameters, ...ctx.creation.parameters };
-    ctx.whatIfInput = { deployment: ctx.request.deployment, location: preflight.location, template: preflight.template, parameters, stack: preflight.stack };
+    ctx.whatIfInput = { deployment: ctx.request.deployment, location: preflight.location, template: preflight.template, parameters, stack: preflight.stack, noise: ctx.noiseRules.active };
   },
 };
 
@@ -127,6 +128,8 @@ const showWhatIfStep: DeployStep = {
     const { request, services } = ctx;
     const model = must(ctx.whatIf, 'the what-if');
     if (request.format !== 'json') services.progress.print(renderWhatIf(model, request.format, `What-if: ${request.deployment}`, services.color));
+    // An expired rule drops nothing any more; plan --check fails on it.
+    for (const rule of ctx.noiseRules.expired) services.progress.notice(`warning: ${describeExpired(rule)} (no longer applied; renew or delete it)`);
     ctx.noChanges = !hasChanges(model) && ctx.existing?.properties?.provisioningState === 'succeeded';
   },
 };
@@ -255,7 +258,7 @@ export const deploySteps: StepList<DeployContext> = {
 
 export async function runDeploy(request: DeployRequest, services: DeployServices): Promise<DeployResult> {
   // Offline: bad input stops here, before any step.
-  const ctx = newDeployContext(request, services, resolveTarget(request.deployment, request.registryRoot));
+  const ctx = newDeployContext(request, services, resolveTarget(request.deployment, request.registryRoot), loadNoiseRules(request.registryRoot));
   await runSteps(deploySteps, ctx, { progress: services.progress, ...(services.interrupts === undefined ? {} : { interrupts: services.interrupts }) });
   // Before the lock nothing was written: an interrupt there only said so; a failure (bad input,
   // policy, budget, a store that is not running) is the command's error.
