@@ -15,6 +15,7 @@ import { defaultCacheDir, planDeployments, planJson, type DeploymentPlan } from 
 import { planStages } from '../plan/checks.ts';
 import { renderSummary } from '../plan/summary.ts';
 import { resolveTargets } from '../plan/targets.ts';
+import { describeExpired, loadNoiseRules } from '../config/what-if-rules.ts';
 
 const help = `Usage: cf-infra plan <deployment>... | --all [options]     (npm run plan -- <deployment> [options])
 
@@ -32,7 +33,9 @@ Options:
   --check             compare with the committed golden snapshots (deployments/snapshots/<name>.json),
                       the first deploy's shape and the follow-up deploy's (stack outputs fed back,
                       e.g. containerAppsDefaultDomain, at a placeholder: its "followUp" section);
-                      prints what would change; exit code 4 when anything differs or is missing
+                      prints what would change; exit code 4 when anything differs or is missing;
+                      exit code 1 (before compiling) when a rule of deployments/what-if-rules.yaml
+                      has expired
   --update            rewrite the golden snapshots (both shapes)
   --golden-dir <dir>  golden snapshot directory (default deployments/snapshots)
   --cache-dir <dir>   where the generated .bicepparam files go (default .cache/plan)
@@ -138,7 +141,15 @@ export async function run(args: string[]): Promise<number> {
   if (options === 'help') return ExitCode.Success;
   // Validate everything before any file is written or any process started.
   const targets = resolveTargets(options.names);
-  if (options.mode === 'check') for (const target of targets) readGolden(target.deployment, options.goldenDir);
+  const noise = loadNoiseRules();
+  if (options.mode === 'check') {
+    for (const target of targets) readGolden(target.deployment, options.goldenDir);
+    if (noise.expired.length > 0) {
+      for (const rule of noise.expired) console.error(describeExpired(rule));
+      console.error(`${noise.expired.length} what-if noise rule(s) expired: renew each (a new expires date and a reason that still holds) or delete it.`);
+      return ExitCode.Failed;
+    }
+  }
 
   const bicep = lazyBicep();
   let plans: DeploymentPlan[];
