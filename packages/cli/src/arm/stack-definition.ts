@@ -21,6 +21,8 @@ export interface WhatIfInput {
   validationLevel?: WhatIfValidationLevel;
   /** The noise rules in force (deployments/what-if-rules.yaml, config/what-if-rules.ts). */
   noise: NoiseRules;
+  /** The deploying identity, excluded from the deny assignment as the apply excludes it (where known). */
+  principalId?: string | undefined;
 }
 
 export interface ApplyInput extends Omit<WhatIfInput, 'noise'> {
@@ -28,8 +30,17 @@ export interface ApplyInput extends Omit<WhatIfInput, 'noise'> {
   principalId: string | undefined;
 }
 
+/** The stack's deny settings as a deploy sends them: the deploying identity excluded where known. */
+export function denySettingsOf(stack: StackSettings, principalId: string | undefined): { mode: StackSettings['denySettings']['mode']; applyToChildScopes: boolean; excludedPrincipals?: string[] } {
+  const deny = stack.denySettings;
+  return {
+    mode: deny.mode,
+    applyToChildScopes: deny.applyToChildScopes,
+    ...(deny.mode !== 'none' && principalId !== undefined ? { excludedPrincipals: [principalId] } : {}),
+  };
+}
+
 export function stackDefinition(input: ApplyInput): DeploymentStack {
-  const deny = input.stack.denySettings;
   return {
     location: input.location,
     tags: { app: 'complianceflow', deployment: input.deployment },
@@ -38,11 +49,7 @@ export function stackDefinition(input: ApplyInput): DeploymentStack {
       template: input.template,
       parameters: input.parameters as unknown as NonNullable<DeploymentStack['properties']>['parameters'],
       actionOnUnmanage: input.stack.actionOnUnmanage,
-      denySettings: {
-        mode: deny.mode,
-        applyToChildScopes: deny.applyToChildScopes,
-        ...(deny.mode !== 'none' && input.principalId !== undefined ? { excludedPrincipals: [input.principalId] } : {}),
-      },
+      denySettings: denySettingsOf(input.stack, input.principalId),
     },
   };
 }

@@ -107,7 +107,7 @@ const shapeStep: DeployStep = {
     ctx.creation = await prepareCreationSecrets(arm(ctx), preflight, ctx.existing);
     ctx.shape = deployShape(preflight, ctx.existing);
     const parameters = { ...ctx.shape.parameters, ...ctx.creation.parameters };
-    ctx.whatIfInput = { deployment: ctx.request.deployment, location: preflight.location, template: preflight.template, parameters, stack: preflight.stack, noise: ctx.noiseRules.active };
+    ctx.whatIfInput = { deployment: ctx.request.deployment, location: preflight.location, template: preflight.template, parameters, stack: preflight.stack, noise: ctx.noiseRules.active, principalId: arm(ctx).principalId };
   },
 };
 
