@@ -81,6 +81,7 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
       const first = await deploy(deployment);
       expect(first.exitCode, first.lines.join('\n')).to.equal(ExitCode.Success);
       expect(first.report!.outcome).to.equal('succeeded');
+      expect(first.report!.noise, 'the what-if after the deploy').to.deep.equal({ candidates: [], resources: [] });
       const afterFirst = await armStackProvider(ci.clients).state(stackName, deployment);
       // The requests carried the CI identity's object id: ARM records it as who wrote the stack.
       expect(afterFirst?.systemData?.lastModifiedBy).to.equal(emulatorCiPrincipalId);
@@ -92,6 +93,7 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
       const second = await deploy(deployment);
       expect(second.exitCode, second.lines.join('\n')).to.equal(ExitCode.Success);
       expect(second.report!.outcome).to.equal('succeeded');
+      expect(second.report!.noise, 'the what-if after the deploy').to.deep.equal({ candidates: [], resources: [] });
       expect(second.lines.join('\n')).to.include("fed back from the stack's outputs: containerAppsDefaultDomain");
       // Exactly the second deploy's shape is new: the zone of the environment's domain, * and @, the VNet link.
       const changed = second.whatIf!.changes.filter((c) => c.kind !== 'noChange' && c.kind !== 'ignore');

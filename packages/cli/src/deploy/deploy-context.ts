@@ -11,6 +11,7 @@ import type { InterruptWatch } from '../runner/interrupt.ts';
 import type { Progress } from '../runner/progress.ts';
 import { newRunState } from '../runner/steps.ts';
 import type { CheckResult } from '../validate/model.ts';
+import type { NoiseRecord } from '../report/model.ts';
 import type { WhatIfModel } from '../whatif/index.ts';
 import type { LoadedNoiseRules } from '../config/what-if-rules.ts';
 import type { WhatIfInput } from '../arm/stack-definition.ts';
@@ -83,6 +84,8 @@ export interface DeployContext extends LockedRun {
   checks?: CheckResult[];
   secrets?: SecretsRecord;
   databases?: DatabasesRecord;
+  /** What the what-if after the deploy still showed (noise-check step). */
+  noise?: NoiseRecord;
   report?: RunReport;
   reportDir?: string;
 }

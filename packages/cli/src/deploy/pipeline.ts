@@ -9,8 +9,9 @@ import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import type { RunReport } from '../report/model.ts';
 import { runSteps } from '../runner/run-steps.ts';
 import type { Step, StepList } from '../runner/steps.ts';
-import { hasChanges, renderJson, renderMarkdown, renderText, summaryLine, type WhatIfModel } from '../whatif/index.ts';
+import { hasChanges, renderJson, renderMarkdown, renderText, summaryLine, utcDate, type WhatIfModel } from '../whatif/index.ts';
 import { describeExpired, loadNoiseRules } from '../config/what-if-rules.ts';
+import { noiseLine } from '../report/render-noise.ts';
 import { validateAfterDeploy } from '../validate/deploy-phase.ts';
 import { anyFailed } from '../validate/model.ts';
 import { renderTable as renderChecks } from '../validate/render.ts';
@@ -24,6 +25,7 @@ import { failureStep, must, onceMoreAfterOtherOperation, openServicesStep, takeL
 import { deployShape, resolveTarget, runPreflight, type Preflight } from './preflight.ts';
 import { prepareCreationSecrets, runSecretsPhase } from './secrets-phase.ts';
 import { runDatabasePhase } from './database-phase.ts';
+import { checkNoise } from './noise-check.ts';
 import type { ResolvedDeployment } from '../config/resolve.ts';
 
 export type { DeployRequest, DeployServices, OutputFormat } from './deploy-context.ts';
@@ -228,6 +230,18 @@ const checksVerdictStep: DeployStep = {
   },
 };
 
+/** After a successful deploy, the what-if once more: whatever it still shows is noise (a candidate rule). */
+const noiseStep: DeployStep = {
+  name: 'noise',
+  title: (ctx) => `${ctx.request.deployment}: what-if once more (noise check)`,
+  skip: (ctx) => ctx.cancelled,
+  async run(ctx, task) {
+    const input = must(ctx.whatIfInput, 'the what-if input');
+    ctx.noise = await checkNoise({ before: must(ctx.whatIf, 'the what-if'), applied: applying(ctx), input, stack: deployed(ctx), preview: (i, s) => stacks(ctx).preview(i, s), today: utcDate() });
+    task.output(noiseLine(ctx.noise));
+  },
+};
+
 const outcomeStep: DeployStep = {
   async run(ctx) {
     ctx.outcome = ctx.noChanges ? 'no-changes' : ctx.cancelled ? 'cancelled' : 'succeeded';
@@ -251,7 +265,7 @@ const lockStep = takeLockStep<DeployContext>(({ services }) => ({
 export const deploySteps: StepList<DeployContext> = {
   steps: [
     preflightStep, openServicesStep<DeployContext>(), lockStep, prerequisitesStep, readStackStep, waitStep(true), shapeStep, whatIfStep, showWhatIfStep,
-    prodDeletionStep, confirmStep, applyStep, secretsStep, databasesStep, validateStep, checksVerdictStep, outcomeStep,
+    prodDeletionStep, confirmStep, applyStep, secretsStep, databasesStep, validateStep, checksVerdictStep, noiseStep, outcomeStep,
   ],
   finally: [failureStep<DeployContext>((ctx, line) => ctx.services.progress.error(line)), unlockStep<DeployContext>(), reportStep],
 };

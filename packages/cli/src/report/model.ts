@@ -1,6 +1,6 @@
 // The run report of one deploy (or destroy): plan, what-if, result and durations per phase. One
 // model, rendered as text, JSON and markdown; secrets masked before anything is rendered.
-import type { WhatIfModel } from '../whatif/index.ts';
+import type { NoiseFinding, WhatIfModel } from '../whatif/index.ts';
 
 /** interrupted: SIGINT/SIGTERM ended the run (error.message says what state ARM was left in). */
 export type RunOutcome = 'succeeded' | 'no-changes' | 'failed' | 'cancelled' | 'interrupted';
@@ -51,8 +51,15 @@ export interface RunReport {
   secrets?: { vault: string; created: string[]; kept: string[]; operatorMissing: string[]; failed: { name: string; reason: string }[]; notRun?: string };
   /** The post-deploy database step (sql/service.sql per service, in the validation job): one result per service, or why it did not run. */
   databases?: { ran: boolean; notRun?: string; results: { name: string; status: 'pass' | 'fail' | 'skipped'; reason: string }[] };
+  /**
+   * The what-if taken once more after a successful deploy: every change it still shows is noise, as a
+   * candidate rule for deployments/what-if-rules.yaml (or a whole resource no rule can drop).
+   */
+  noise?: NoiseRecord;
   error?: { message: string; hint?: string };
 }
+
+export type NoiseRecord = (NoiseFinding & { notRun?: undefined }) | { notRun: string; candidates?: undefined; resources?: undefined };
 
 /** After a destroy: the soft-deleted vault purged (purge protection off), or retained until its purge date. */
 export type KeyVaultRetention =

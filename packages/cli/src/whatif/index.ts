@@ -6,6 +6,8 @@ export { normaliseDeploymentWhatIf, normaliseStackWhatIf, splitResourceId } from
 export type { NormaliseOptions } from './normalise.ts';
 export { compileNoiseRules, isExpired, matchNoiseRule, noNoiseRules, parsePathPattern, utcDate } from './noise.ts';
 export type { NoiseRule, NoiseRules } from './noise.ts';
+export { noiseCandidates } from './noise-candidates.ts';
+export type { NoiseCandidate, NoiseFinding } from './noise-candidates.ts';
 export { isSecretName, maskedValue } from './mask.ts';
 export { changeLabels, changeSymbols } from './symbols.ts';
 export { renderText } from './render-text.ts';
