@@ -22,6 +22,8 @@ manages and the code no longer has. Like the deploy, passes the existing stack's
 (containerAppsDefaultDomain), so the preview is of what the next deploy sends. Writes nothing, takes no lock.
 Asks with validationLevel ProviderNoRbac: read rights and the what-if actions are enough (the
 pull-request identity); the deploy's own what-if checks the deploying identity's write rights.
+Property changes matched by a rule of deployments/what-if-rules.yaml (read-only and volatile
+properties) are left out and counted per rule in a "Suppressed (N)" section.
 
 Options:
   --emulator             the local ARM emulator (a running one, else one started for this command)
