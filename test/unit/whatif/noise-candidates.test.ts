@@ -1,7 +1,7 @@
 // Noise after a deploy: what the what-if taken right after a successful deploy still shows becomes
 // candidate rules (type + path + a snippet to paste) in the run report, in text, markdown and JSON.
 import { expect } from 'chai';
-import { CliError } from '@complianceflow/core/errors.ts';
+import { CliError, ConfigError } from '@complianceflow/core/errors.ts';
 import { noiseRulesFromText } from '@complianceflow/cli/config/what-if-rules.ts';
 import { checkNoise } from '@complianceflow/cli/deploy/noise-check.ts';
 import type { WhatIfInput } from '@complianceflow/cli/arm/stack-definition.ts';
@@ -52,10 +52,12 @@ describe('noise after a deploy: candidate rules', () => {
     expect(finding.resources).to.deep.equal([{ kind: 'create', resourceId: extra }]);
   });
 
-  it('the snippet is a rule the rules file accepts as it is, expiring 90 days on, and it then drops the change', () => {
+  it('the snippet, once its reason is written, is a rule the rules file accepts, expiring 90 days on, and it then drops the change', () => {
     const snippet = finding.candidates[0]!.snippet;
     expect(snippet).to.include('expires: "2027-03-05"').and.include('reason: "<why ARM reports this');
-    const loaded = noiseRulesFromText(`rules:\n${snippet}\n`, 'deployments/what-if-rules.yaml', '2026-12-05');
+    expect(() => noiseRulesFromText(`rules:\n${snippet}\n`, 'deployments/what-if-rules.yaml', '2026-12-05')).to.throw(ConfigError, 'deployments/what-if-rules.yaml:4:13: rules[0].reason: still the placeholder of a pasted noise candidate');
+    const written = snippet.replace(/reason: ".*"/, 'reason: "the provider reports the default it applies; Microsoft.Network REST spec"');
+    const loaded = noiseRulesFromText(`rules:\n${written}\n`, 'deployments/what-if-rules.yaml', '2026-12-05');
     expect(loaded.rules.map((r) => [r.type, r.path])).to.deep.equal([['Microsoft.Network/virtualNetworks', 'properties.subnets[*].properties.privateEndpointNetworkPolicies']]);
     const withRule = normaliseStackWhatIf(leftoverBody, { noise: loaded.active });
     expect(withRule.suppressed.rules.map((r) => [r.path, r.count])).to.deep.equal([['properties.subnets[*].properties.privateEndpointNetworkPolicies', 4]]);

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { ConfigError } from '@complianceflow/core/errors.ts';
 import { compileNoiseRules, isExpired, parsePathPattern, utcDate, type NoiseRule, type NoiseRules } from '../whatif/noise.ts';
+import { reasonPlaceholder } from '../whatif/noise-candidates.ts';
 import { registryPaths, repoRoot } from './paths.ts';
 import { show } from './problems.ts';
 import { checkSchema, registrySchemas } from './schema-files.ts';
@@ -45,6 +46,7 @@ export function noiseRuleProblems(data: unknown, locate: Locate): string[] {
   (data as { rules: NoiseRule[] }).rules.forEach((rule, i) => {
     const pattern = parsePathPattern(rule.path);
     if (!pattern.ok) problems.push(`${locate(['rules', i, 'path'])}: rules[${i}].path: ${show(rule.path)} ${pattern.problem}`);
+    if (rule.reason === reasonPlaceholder) problems.push(`${locate(['rules', i, 'reason'])}: rules[${i}].reason: still the placeholder of a pasted noise candidate; allowed: why the change is not real, with a link to the ARM or provider doc`);
     if (!isCalendarDate(rule.expires)) problems.push(`${locate(['rules', i, 'expires'])}: rules[${i}].expires: ${show(rule.expires)} is not a calendar date; allowed: a real day as YYYY-MM-DD`);
     const key = `${rule.type.toLowerCase()}|${rule.path.toLowerCase()}`;
     const first = seen.get(key);

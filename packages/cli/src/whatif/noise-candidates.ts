@@ -32,11 +32,14 @@ function addDays(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** The reason a snippet carries until someone writes the real one (the rules file refuses it). */
+export const reasonPlaceholder = '<why ARM reports this after every deploy; link the ARM or provider doc>';
+
 export function ruleSnippet(type: string, path: string, expires: string): string {
   return [
     `  - type: ${JSON.stringify(type)}`,
     `    path: ${JSON.stringify(path)}`,
-    '    reason: "<why ARM reports this after every deploy; link the ARM or provider doc>"',
+    `    reason: ${JSON.stringify(reasonPlaceholder)}`,
     `    expires: ${JSON.stringify(expires)}`,
   ].join('\n');
 }
