@@ -2,10 +2,9 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '@complianceflow/core/repo-root.ts';
-
-const notDeployments = ['regions.yaml', 'catalog.yaml', 'bootstrap.yaml'];
+import { sharedRegistryFiles } from '@complianceflow/cli/config/paths.ts';
 
 export const deploymentNames: string[] = readdirSync(path.join(repoRoot, 'deployments'))
-  .filter((f) => f.endsWith('.yaml') && !notDeployments.includes(f))
+  .filter((f) => f.endsWith('.yaml') && !sharedRegistryFiles.has(f))
   .map((f) => f.replace(/\.yaml$/, ''))
   .sort();

@@ -21,6 +21,7 @@ import { managedResourceIds } from '@complianceflow/cli/arm/stack-definition.ts'
 import { openEmulatorSession, type ArmSession } from '@complianceflow/cli/arm/session.ts';
 import { runDeploy, type DeployResult } from '@complianceflow/cli/deploy/pipeline.ts';
 import { deployShape, resolveTarget, runPreflight } from '@complianceflow/cli/deploy/preflight.ts';
+import { loadNoiseRules } from '@complianceflow/cli/config/what-if-rules.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { resolveTargets } from '@complianceflow/cli/plan/targets.ts';
 import { bicepExpander, startEmulator, type RunningEmulator } from '@complianceflow/arm-emulator/index.ts';
@@ -80,6 +81,7 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
       const first = await deploy(deployment);
       expect(first.exitCode, first.lines.join('\n')).to.equal(ExitCode.Success);
       expect(first.report!.outcome).to.equal('succeeded');
+      expect(first.report!.noise, 'the what-if after the deploy').to.deep.equal({ candidates: [], resources: [] });
       const afterFirst = await armStackProvider(ci.clients).state(stackName, deployment);
       // The requests carried the CI identity's object id: ARM records it as who wrote the stack.
       expect(afterFirst?.systemData?.lastModifiedBy).to.equal(emulatorCiPrincipalId);
@@ -91,6 +93,7 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
       const second = await deploy(deployment);
       expect(second.exitCode, second.lines.join('\n')).to.equal(ExitCode.Success);
       expect(second.report!.outcome).to.equal('succeeded');
+      expect(second.report!.noise, 'the what-if after the deploy').to.deep.equal({ candidates: [], resources: [] });
       expect(second.lines.join('\n')).to.include("fed back from the stack's outputs: containerAppsDefaultDomain");
       // Exactly the second deploy's shape is new: the zone of the environment's domain, * and @, the VNet link.
       const changed = second.whatIf!.changes.filter((c) => c.kind !== 'noChange' && c.kind !== 'ignore');
@@ -112,7 +115,7 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
       const existing = await armStackProvider(ci.clients).state(stackName, deployment);
       const shape = deployShape(preflight, existing);
       expect(shape.fedBack).to.deep.equal(['containerAppsDefaultDomain']);
-      const model = await armStackProvider(ci.clients, { updateIntervalInMs: 10 }).preview({ deployment, location: preflight.location, template: preflight.template, parameters: shape.parameters, stack: preflight.stack }, existing);
+      const model = await armStackProvider(ci.clients, { updateIntervalInMs: 10 }).preview({ deployment, location: preflight.location, template: preflight.template, parameters: shape.parameters, stack: preflight.stack, noise: loadNoiseRules().active }, existing);
       const s = model.summary;
       const noise = model.changes.filter((c) => c.kind !== 'noChange' && c.kind !== 'ignore').map((c) => `${c.kind} ${c.resourceId}`);
       expect([s.create, s.modify, s.delete, s.detach, s.deploy], noise.join('\n')).to.deep.equal([0, 0, 0, 0, 0]);
@@ -126,7 +129,7 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
     try {
       const preflight = await runPreflight(resolveTarget(deployment), bicep);
       const existing = await armStackProvider(pr.clients).state(`cf-${deployment}`, deployment);
-      const input = { deployment, location: preflight.location, template: preflight.template, parameters: deployShape(preflight, existing).parameters, stack: preflight.stack };
+      const input = { deployment, location: preflight.location, template: preflight.template, parameters: deployShape(preflight, existing).parameters, stack: preflight.stack, noise: loadNoiseRules().active };
       // What `cf-infra what-if <d> --emulator --as pr` sends (the what-if command's level).
       const model = await armStackProvider(pr.clients, { updateIntervalInMs: 10 }).preview({ ...input, validationLevel: 'ProviderNoRbac' }, existing);
       expect(model.summary.noChange).to.equal(managedResourceIds(existing).length);

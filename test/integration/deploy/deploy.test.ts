@@ -12,6 +12,7 @@ import { armStackProvider } from '@complianceflow/cli/arm/stack-provider.ts';
 import { managedResourceIds, stackDefinition } from '@complianceflow/cli/arm/stack-definition.ts';
 import { deploymentWhatIf } from '@complianceflow/cli/arm/stack-preview.ts';
 import { resolveTarget, runPreflight } from '@complianceflow/cli/deploy/preflight.ts';
+import { loadNoiseRules } from '@complianceflow/cli/config/what-if-rules.ts';
 import { runDeploy, type DeployResult } from '@complianceflow/cli/deploy/pipeline.ts';
 import { createProgress } from '@complianceflow/cli/runner/progress.ts';
 import { CliError } from '@complianceflow/core/errors.ts';
@@ -70,10 +71,13 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
       expect(stack?.properties?.actionOnUnmanage).to.include({ resources: 'delete', resourceGroups: 'delete' });
       expect(stack?.properties?.denySettings?.mode).to.equal('none');
       expect(result.report!.result!.validation).to.deep.equal({ checked: planned, failed: [] });
-      expect(result.report!.phases.map((p) => p.name)).to.deep.equal(['preflight', 'lock', 'prerequisites', 'what-if', 'apply', 'secrets', 'databases', 'validate', 'unlock']);
+      expect(result.report!.phases.map((p) => p.name)).to.deep.equal(['preflight', 'lock', 'prerequisites', 'what-if', 'apply', 'secrets', 'databases', 'validate', 'noise', 'unlock']);
+      // The what-if once more after the apply: the emulator leaves no noise behind.
+      expect(result.report!.noise).to.deep.equal({ candidates: [], resources: [] });
       expect(result.lines.join('\n')).to.match(/managed per tier: .*networking \d+/);
       const texts = await reportTexts(result.reportDir!);
       expect(texts).to.include(`${planned} to create`);
+      expect(texts).to.include('noise:    no noise (the what-if after the deploy shows no change)').and.include('**Noise:** no noise');
       expectNoSecrets(texts + result.lines.join('\n'));
       // uploaded next to the lock
       const uploaded = await latestUploadedReport('westeu-test-1', services.azurite.lockStore());
@@ -112,6 +116,8 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
       const after = await armStackProvider(world.clients).state('cf-westeu-test-1', 'westeu-test-1');
       expect(after?.properties?.deploymentId).to.equal(before?.properties?.deploymentId);
       expect(result.report!.phases.find((p) => p.name === 'apply')?.outcome).to.equal('skipped');
+      // Nothing applied: the noise check reuses this run's own what-if.
+      expect(result.report!.noise).to.deep.equal({ candidates: [], resources: [] });
     });
 
     it('a profile change shows exactly that Modify, and deploys it', async () => {
@@ -126,6 +132,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
       expect(changed.map((c) => [c.kind, c.type, c.displayName])).to.deep.equal([['modify', 'Microsoft.OperationalInsights/workspaces', 'Microsoft.OperationalInsights/workspaces/log-cf-westeu-test-1']]);
       expect(JSON.stringify(changed[0]!.delta)).to.include('dailyQuotaGb');
       expect(result.report!.outcome).to.equal('succeeded');
+      expect(result.report!.noise).to.deep.equal({ candidates: [], resources: [] });
     });
 
     it('destroy leaves nothing behind', async () => {
@@ -210,7 +217,7 @@ describe('cf-infra deploy (emulator + Azurite, real SDK clients)', function () {
       // The fallback where ARM offers no stack what-if: deployment what-if + the stack's removals.
       const preflight = await runPreflight(resolveTarget('westeu-test-1', withoutHub), services.bicep);
       const existing = await armStackProvider(world.clients).state('cf-westeu-test-1', 'westeu-test-1');
-      const fallback = await deploymentWhatIf(world.clients, { deployment: 'westeu-test-1', location: preflight.location, template: preflight.template, parameters: preflight.parameters, stack: preflight.stack }, existing, { updateIntervalInMs: 10 });
+      const fallback = await deploymentWhatIf(world.clients, { deployment: 'westeu-test-1', location: preflight.location, template: preflight.template, parameters: preflight.parameters, stack: preflight.stack, noise: loadNoiseRules(withoutHub).active }, existing, { updateIntervalInMs: 10 });
       expect(fallback.source).to.equal('deployment');
 
       const result = await deploy(world, 'westeu-test-1', { registryRoot: withoutHub });

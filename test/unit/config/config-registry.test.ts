@@ -374,7 +374,7 @@ describe('deployment registry', () => {
       const root = copyRegistry();
       write(root, 'deployments/westeu_test_3.yaml', deployment('westeu-test-3', 'westeu', 'test', 3, '10.12.0.0/16'));
       expect(problemsOf(root)).to.deep.equal([
-        'deployments/westeu_test_3.yaml: the file name is not a deployment name (it contains "_" (U+005F) at position 7, which is not a lower-case ASCII letter, digit or hyphen); allowed: deployments/{regionCode}-{environment}-{instance}.yaml (e.g. westeu-test-1.yaml), or one of the shared files regions.yaml, catalog.yaml, bootstrap.yaml',
+        'deployments/westeu_test_3.yaml: the file name is not a deployment name (it contains "_" (U+005F) at position 7, which is not a lower-case ASCII letter, digit or hyphen); allowed: deployments/{regionCode}-{environment}-{instance}.yaml (e.g. westeu-test-1.yaml), or one of the shared files regions.yaml, catalog.yaml, bootstrap.yaml, what-if-rules.yaml',
       ]);
     });
 

@@ -26,7 +26,7 @@ function yamlFiles(): string[] {
 /** The schema cf-infra checks a file against, by where the file is. */
 function expectedSchema(file: string): SchemaFile {
   if (file.startsWith('deployments/profiles/')) return registrySchemas.profile;
-  const shared: Record<string, SchemaFile> = { 'deployments/regions.yaml': registrySchemas.regions, 'deployments/catalog.yaml': registrySchemas.catalog, 'deployments/bootstrap.yaml': registrySchemas.bootstrap };
+  const shared: Record<string, SchemaFile> = { 'deployments/regions.yaml': registrySchemas.regions, 'deployments/catalog.yaml': registrySchemas.catalog, 'deployments/bootstrap.yaml': registrySchemas.bootstrap, 'deployments/what-if-rules.yaml': registrySchemas.whatIfRules };
   return shared[file] ?? registrySchemas.deployment;
 }
 
@@ -34,7 +34,7 @@ describe('registry schemas (deployments/schemas/)', () => {
   const files = yamlFiles();
 
   it('finds the deployments, the profiles and the shared files', () => {
-    expect(files).to.include.members(['deployments/westeu-test-1.yaml', 'deployments/profiles/prod.yaml', 'deployments/regions.yaml', 'deployments/catalog.yaml', 'deployments/bootstrap.yaml']);
+    expect(files).to.include.members(['deployments/westeu-test-1.yaml', 'deployments/profiles/prod.yaml', 'deployments/regions.yaml', 'deployments/catalog.yaml', 'deployments/bootstrap.yaml', 'deployments/what-if-rules.yaml']);
   });
 
   for (const file of files) {

@@ -11,11 +11,13 @@ import { actionsRunUrl, fullOutputPointer } from '@complianceflow/cli/review/ful
 import { reviewExitCode, type DeploymentReview } from '@complianceflow/cli/review/model.ts';
 import { normaliseDeploymentWhatIf, normaliseStackWhatIf, renderMarkdown, scopeLabel, summarise, type ResourceChange, type WhatIfModel } from '@complianceflow/cli/whatif/index.ts';
 import type { PolicyEvaluation, PolicyResult } from '@complianceflow/core/policy/index.ts';
+import { loadNoiseRules } from '@complianceflow/cli/config/what-if-rules.ts';
 import { deploymentNames } from '../../support/deployment-names.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const stackFixture = JSON.parse(readFileSync(path.join(root, 'test/fixtures/whatif/stack-westeu-test-1.json'), 'utf8')) as { body: unknown; secureValues?: string[] };
-const stack = normaliseStackWhatIf(stackFixture.body, { secureValues: stackFixture.secureValues ?? [] });
+const noise = loadNoiseRules(undefined, '2026-12-05').active;
+const stack = normaliseStackWhatIf(stackFixture.body, { secureValues: stackFixture.secureValues ?? [], noise });
 const githubLimit = 65_536;
 const link = 'https://github.com/o/r/actions/runs/42';
 
@@ -41,7 +43,7 @@ function hugeModel(deployment: string, count: number): WhatIfModel {
     properties: { properties: { securityRules: Array.from({ length: 6 }, (_, r) => ({ name: `rule-${r}`, priority: 100 + r, access: 'Allow', sourceAddressPrefix: '10.0.0.0/16' })) } },
     suppressed: 0,
   }));
-  return { source: 'stack', summary: summarise(changes), changes, denySettingsDelta: [], diagnostics: [] };
+  return { source: 'stack', summary: summarise(changes), changes, denySettingsDelta: [], diagnostics: [], suppressed: { total: 0, noEffect: 0, rules: [] } };
 }
 
 describe('review: the pull-request comment', () => {

@@ -15,15 +15,18 @@ import {
   withStackRemovals,
   type WhatIfModel,
 } from '@complianceflow/cli/whatif/index.ts';
+import { loadNoiseRules } from '@complianceflow/cli/config/what-if-rules.ts';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/whatif');
 function fixture(name: string): { body: unknown; secureValues?: string[] } {
   return JSON.parse(readFileSync(path.join(fixtures, name), 'utf8'));
 }
 
+// The repository's rules (deployments/what-if-rules.yaml) on a fixed day: no test depends on the clock.
+const noise = loadNoiseRules(undefined, '2026-12-05').active;
 const stackFixture = fixture('stack-westeu-test-1.json');
-const stack = normaliseStackWhatIf(stackFixture.body, { secureValues: stackFixture.secureValues ?? [] });
-const deployment = normaliseDeploymentWhatIf(fixture('deployment-kinds.json').body);
+const stack = normaliseStackWhatIf(stackFixture.body, { secureValues: stackFixture.secureValues ?? [], noise });
+const deployment = normaliseDeploymentWhatIf(fixture('deployment-kinds.json').body, { noise });
 const secrets = ['Pg-Admin-Secret-42!', 'SuperSecretRedisKey123', 'OldPrimaryKeyValueAAAA==', 'NewPrimaryKeyValueBBBB=='];
 
 function change(model: WhatIfModel, suffix: string) {
@@ -251,7 +254,7 @@ describe('what-if: JSON and --detailed-exitcode', () => {
           denySettingsChange: { delta: [] },
         },
       },
-    });
+    }, { noise });
     expect(hasChanges(quiet)).to.equal(false);
     expect(renderText(quiet).trimEnd().split('\n').at(-1)).to.equal(
       'Resource changes: 0 to create, 0 to modify, 0 to delete, 0 to detach, 2 unchanged, 1 not supported by what-if.',

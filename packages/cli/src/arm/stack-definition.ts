@@ -1,6 +1,7 @@
 // What a deployment stack is made of, as the CLI writes and reads it: the definition it PUTs and the
 // resources a stack manages. Pure.
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
+import type { NoiseRules } from '../whatif/index.ts';
 import type { WhatIfValidationLevel } from './stack-whatif.ts';
 
 /** The stack settings a deployment's profile gives (deploy/preflight.ts). */
@@ -18,15 +19,28 @@ export interface WhatIfInput {
   stack: StackSettings;
   /** Default Provider: the deploy's own what-if checks the deploying identity's write rights early. */
   validationLevel?: WhatIfValidationLevel;
+  /** The noise rules in force (deployments/what-if-rules.yaml, config/what-if-rules.ts). */
+  noise: NoiseRules;
+  /** The deploying identity, excluded from the deny assignment as the apply excludes it (where known). */
+  principalId?: string | undefined;
 }
 
-export interface ApplyInput extends WhatIfInput {
+export interface ApplyInput extends Omit<WhatIfInput, 'noise'> {
   /** The deploying identity, excluded from the deny assignment (where known). */
   principalId: string | undefined;
 }
 
+/** The stack's deny settings as a deploy sends them: the deploying identity excluded where known. */
+export function denySettingsOf(stack: StackSettings, principalId: string | undefined): { mode: StackSettings['denySettings']['mode']; applyToChildScopes: boolean; excludedPrincipals?: string[] } {
+  const deny = stack.denySettings;
+  return {
+    mode: deny.mode,
+    applyToChildScopes: deny.applyToChildScopes,
+    ...(deny.mode !== 'none' && principalId !== undefined ? { excludedPrincipals: [principalId] } : {}),
+  };
+}
+
 export function stackDefinition(input: ApplyInput): DeploymentStack {
-  const deny = input.stack.denySettings;
   return {
     location: input.location,
     tags: { app: 'complianceflow', deployment: input.deployment },
@@ -35,11 +49,7 @@ export function stackDefinition(input: ApplyInput): DeploymentStack {
       template: input.template,
       parameters: input.parameters as unknown as NonNullable<DeploymentStack['properties']>['parameters'],
       actionOnUnmanage: input.stack.actionOnUnmanage,
-      denySettings: {
-        mode: deny.mode,
-        applyToChildScopes: deny.applyToChildScopes,
-        ...(deny.mode !== 'none' && input.principalId !== undefined ? { excludedPrincipals: [input.principalId] } : {}),
-      },
+      denySettings: denySettingsOf(input.stack, input.principalId),
     },
   };
 }

@@ -4,7 +4,7 @@
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import { normaliseDeploymentWhatIf, normaliseStackWhatIf, withStackRemovals, type WhatIfModel } from '../whatif/index.ts';
 import type { ArmClients } from './clients.ts';
-import { managedResourceIds, type WhatIfInput } from './stack-definition.ts';
+import { denySettingsOf, managedResourceIds, type WhatIfInput } from './stack-definition.ts';
 import { armFailure, errorBodies } from './stack-errors.ts';
 import { runStackWhatIf } from './stack-whatif.ts';
 
@@ -18,7 +18,7 @@ export async function whatIf(clients: ArmClients, input: WhatIfInput, existing: 
   try {
     stackResult = await runStackWhatIf(
       clients,
-      { stackName: input.stack.name, location: input.location, template: input.template, parameters: input.parameters, actionOnUnmanage: input.stack.actionOnUnmanage, denySettings: input.stack.denySettings, ...(input.validationLevel === undefined ? {} : { validationLevel: input.validationLevel }) },
+      { stackName: input.stack.name, location: input.location, template: input.template, parameters: input.parameters, actionOnUnmanage: input.stack.actionOnUnmanage, denySettings: denySettingsOf(input.stack, input.principalId), ...(input.validationLevel === undefined ? {} : { validationLevel: input.validationLevel }) },
       poll.updateIntervalInMs ?? 1000,
     );
   } catch (error) {
@@ -27,7 +27,7 @@ export async function whatIf(clients: ArmClients, input: WhatIfInput, existing: 
   if (stackResult !== undefined) {
     const error = (stackResult['properties'] as { error?: unknown } | undefined)?.error;
     if (error !== undefined && error !== null) throw armFailure({ error }, input.deployment);
-    return normaliseStackWhatIf(stackResult);
+    return normaliseStackWhatIf(stackResult, { noise: input.noise });
   }
   return deploymentWhatIf(clients, input, existing, poll);
 }
@@ -46,6 +46,6 @@ export async function deploymentWhatIf(clients: ArmClients, input: WhatIfInput, 
     throw armFailure(errors.last ?? error, input.deployment);
   }
   if (result.error !== undefined) throw armFailure({ error: result.error }, input.deployment);
-  const model = normaliseDeploymentWhatIf(result);
+  const model = normaliseDeploymentWhatIf(result, { noise: input.noise });
   return existing === undefined ? model : withStackRemovals(model, managedResourceIds(existing), existing.properties?.actionOnUnmanage as { resources: 'delete' | 'detach'; resourceGroups?: 'delete' | 'detach' } ?? input.stack.actionOnUnmanage);
 }

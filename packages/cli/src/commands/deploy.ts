@@ -25,9 +25,10 @@ deployment stack cf-<deployment> → wait → secrets (every missing generated p
 written to the deployment's Key Vault, never overwritten) → databases (sql/service.sql per service
 with its Key Vault password, run by the in-VNet validation job; idempotent) → validation (ARM-level checks; against
 Azure the data checks in the in-VNet validation job, CF_VALIDATE_JOB=skip before its image exists)
-→ unlock → run report in .runs/<deployment>/<run-id>/ (also uploaded next to the lock); a successful
-run keeps its compiled template and parameters there too (template.json, parameters.json; secure
-values never stored), for --template-from-run and cf-infra rollback.
+→ noise check (what-if once more: what it still shows is reported as candidate rules for
+deployments/what-if-rules.yaml) → unlock → run report in .runs/<deployment>/<run-id>/ (also uploaded
+next to the lock); a successful run keeps its compiled template and parameters there too
+(template.json, parameters.json; secure values never stored), for --template-from-run and cf-infra rollback.
 
 Options:
   --emulator             the local ARM emulator (a running one, else one started for this command)

@@ -15,6 +15,8 @@ import { defaultCacheDir, planDeployments, planJson, type DeploymentPlan } from 
 import { planStages } from '../plan/checks.ts';
 import { renderSummary } from '../plan/summary.ts';
 import { resolveTargets } from '../plan/targets.ts';
+import { describeExpired, loadNoiseRules, type LoadedRule } from '../config/what-if-rules.ts';
+import type { PlanTarget } from '../plan/target.ts';
 
 const help = `Usage: cf-infra plan <deployment>... | --all [options]     (npm run plan -- <deployment> [options])
 
@@ -32,7 +34,9 @@ Options:
   --check             compare with the committed golden snapshots (deployments/snapshots/<name>.json),
                       the first deploy's shape and the follow-up deploy's (stack outputs fed back,
                       e.g. containerAppsDefaultDomain, at a placeholder: its "followUp" section);
-                      prints what would change; exit code 4 when anything differs or is missing
+                      prints what would change; exit code 4 when anything differs or is missing;
+                      exit code 1 (before compiling) when a rule of deployments/what-if-rules.yaml
+                      has expired
   --update            rewrite the golden snapshots (both shapes)
   --golden-dir <dir>  golden snapshot directory (default deployments/snapshots)
   --cache-dir <dir>   where the generated .bicepparam files go (default .cache/plan)
@@ -131,6 +135,14 @@ async function updateGolden(plan: DeploymentPlan, goldenDir: string, c: Styles):
   return `${displayPath(goldenPath(plan.deployment, goldenDir))}: ${changed ? c.yellow('updated') : 'unchanged'} (${plan.resources.length} resources${more})`;
 }
 
+/** --check: the golden snapshots are readable (else bad input) and no noise rule has expired (each one printed). */
+function readyToCheck(targets: readonly PlanTarget[], goldenDir: string, expired: readonly LoadedRule[]): boolean {
+  for (const target of targets) readGolden(target.deployment, goldenDir);
+  for (const rule of expired) console.error(describeExpired(rule));
+  if (expired.length > 0) console.error(`${expired.length} what-if noise rule(s) expired: renew each (a new expires date and a reason that still holds) or delete it.`);
+  return expired.length === 0;
+}
+
 const checkPending = (r: CheckResult): boolean => r.missing || !isEmptyDiff(r.diff) || r.followUp.missing || !isEmptyDiff(r.followUp.diff);
 
 export async function run(args: string[]): Promise<number> {
@@ -138,7 +150,8 @@ export async function run(args: string[]): Promise<number> {
   if (options === 'help') return ExitCode.Success;
   // Validate everything before any file is written or any process started.
   const targets = resolveTargets(options.names);
-  if (options.mode === 'check') for (const target of targets) readGolden(target.deployment, options.goldenDir);
+  const { expired } = loadNoiseRules(); // a broken rules file stops every plan (exit 2)
+  if (options.mode === 'check' && !readyToCheck(targets, options.goldenDir, expired)) return ExitCode.Failed;
 
   const bicep = lazyBicep();
   let plans: DeploymentPlan[];

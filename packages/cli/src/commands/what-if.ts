@@ -15,6 +15,7 @@ import { checkCostBaseRef } from '../review/cost-base.ts';
 import { fullOutputPointer } from '../review/full-output.ts';
 import { reviewExitCode, type DeploymentReview } from '../review/model.ts';
 import { reviewNames } from '../review/targets.ts';
+import { describeExpired, loadNoiseRules } from '../config/what-if-rules.ts';
 import { formatOrJson, parseCommandArgs, targetOptions } from './args.ts';
 import { parseFormat } from './deploy.ts';
 
@@ -27,6 +28,8 @@ manages and the code no longer has. Like the deploy, passes the existing stack's
 (containerAppsDefaultDomain), so the preview is of what the next deploy sends. Writes nothing, takes no lock.
 Asks with validationLevel ProviderNoRbac: read rights and the what-if actions are enough (the
 pull-request identity); the deploy's own what-if checks the deploying identity's write rights.
+Property changes matched by a rule of deployments/what-if-rules.yaml (read-only and volatile
+properties) are left out and counted per rule in a "Suppressed (N)" section.
 
 --format markdown prints the whole pull-request comment (hidden marker <!-- cf-infra-what-if -->):
 a summary table (changes, cost change, policy, status per deployment), then per deployment the cost
@@ -118,6 +121,7 @@ export async function run(args: string[]): Promise<number> {
   const options = parse(args);
   if (options === 'help') return ExitCode.Success;
   if (options.costBase !== undefined) await checkCostBaseRef(options.costBase);
+  const noise = loadNoiseRules();
 
   // Progress goes to stderr: stdout carries only the what-if (for `> comment.md` or `| jq`).
   const progress = createProgress(options.format === 'text' ? progressModeFor(process.env, process.stderr.isTTY === true) : 'plain', process.env, (line) => console.error(line));
@@ -131,7 +135,8 @@ export async function run(args: string[]): Promise<number> {
     };
     // A terminal's live progress shows one deployment at a time.
     const concurrency = options.format === 'text' ? 1 : 2;
-    const reviews = await reviewDeployments(options.names, { bicep: services.bicep, openArm, progress, costBase: options.costBase, concurrency });
+    const reviews = await reviewDeployments(options.names, { bicep: services.bicep, openArm, progress, costBase: options.costBase, concurrency, noise: noise.active });
+    for (const rule of noise.expired) console.error(`warning: ${describeExpired(rule)} (no longer applied; renew or delete it)`);
     await print(reviews, options, where);
     const failed = reviewExitCode(reviews);
     if (failed !== ExitCode.Success) return failed;

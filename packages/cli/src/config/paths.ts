@@ -1,3 +1,5 @@
+import { noiseRulesFile } from '../whatif/noise.ts';
+
 export { repoRoot } from '@complianceflow/core/repo-root.ts';
 
 /** Registry files, relative to a root (messages show these paths). */
@@ -7,12 +9,15 @@ export const registryPaths = {
   regions: 'deployments/regions.yaml',
   catalog: 'deployments/catalog.yaml',
   subnetPlan: 'bicep/shared/subnet-plan.json',
+  /** What-if noise rules (config/what-if-rules.ts), read by what-if, deploy and plan. */
+  whatIfRules: noiseRulesFile,
   /** The JSON Schemas of these files (read from the checkout the CLI runs from). */
   schemasDir: 'deployments/schemas',
 } as const;
 
 /**
- * Files in deployments/ that are not deployment files: the registry's shared files, and the
- * subscription-wide bootstrap settings (Story 0), which the bootstrap command reads itself.
+ * Files in deployments/ that are not deployment files: the registry's shared files, the
+ * subscription-wide bootstrap settings (Story 0), which the bootstrap command reads itself, and the
+ * what-if noise rules.
  */
-export const sharedRegistryFiles = new Set(['regions.yaml', 'catalog.yaml', 'bootstrap.yaml']);
+export const sharedRegistryFiles = new Set(['regions.yaml', 'catalog.yaml', 'bootstrap.yaml', 'what-if-rules.yaml']);

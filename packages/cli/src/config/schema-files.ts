@@ -20,6 +20,7 @@ export const registrySchemas = {
   catalog: 'catalog.schema.json',
   bootstrap: 'bootstrap.schema.json',
   subnetPlan: 'subnet-plan.schema.json',
+  whatIfRules: 'what-if-rules.schema.json',
 } as const;
 export type SchemaFile = (typeof registrySchemas)[keyof typeof registrySchemas];
 

@@ -53,6 +53,21 @@ export function parseYaml(text: string, file: string): Parsed {
   }
 }
 
+/**
+ * Where the node at `path` (keys and indices) of a YAML text is: `file:line:column`; for a missing
+ * node (a required field left out), where its closest parent is. For problems found in the data
+ * after parsing (schema, rules in code).
+ */
+export function locateInYaml(text: string, file: string, path: readonly (string | number)[]): string {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter });
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = (depth === 0 ? document.contents : document.getIn(path.slice(0, depth), true)) as { range?: readonly number[] } | null | undefined;
+    if (node?.range !== undefined) return located(file, lineCounter, node.range[0]);
+  }
+  return file;
+}
+
 export function parseJson(text: string, file: string): Parsed {
   try {
     return { ok: true, file, data: JSON.parse(text) };

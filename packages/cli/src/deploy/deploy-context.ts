@@ -11,7 +11,9 @@ import type { InterruptWatch } from '../runner/interrupt.ts';
 import type { Progress } from '../runner/progress.ts';
 import { newRunState } from '../runner/steps.ts';
 import type { CheckResult } from '../validate/model.ts';
+import type { NoiseRecord } from '../report/model.ts';
 import type { WhatIfModel } from '../whatif/index.ts';
+import type { LoadedNoiseRules } from '../config/what-if-rules.ts';
 import type { WhatIfInput } from '../arm/stack-definition.ts';
 import type { PollOptions } from '../arm/stack-preview.ts';
 import type { ValidationResult } from '../validate/managed-resources.ts';
@@ -67,6 +69,8 @@ export interface DeployContext extends LockedRun {
   readonly startedAt: string;
   /** Offline: the deployment resolved from the registry (bad names stop before any step). */
   readonly target: PlanTarget;
+  /** Offline too: the what-if noise rules (deployments/what-if-rules.yaml). */
+  readonly noiseRules: LoadedNoiseRules;
   preflight?: Preflight;
   /** The stack as found before the what-if. */
   existing?: DeploymentStack;
@@ -83,11 +87,13 @@ export interface DeployContext extends LockedRun {
   checks?: CheckResult[];
   secrets?: SecretsRecord;
   databases?: DatabasesRecord;
+  /** What the what-if after the deploy still showed (noise-check step). */
+  noise?: NoiseRecord;
   report?: RunReport;
   reportDir?: string;
 }
 
-export function newDeployContext(request: DeployRequest, services: DeployServices, target: PlanTarget): DeployContext {
+export function newDeployContext(request: DeployRequest, services: DeployServices, target: PlanTarget, noiseRules: LoadedNoiseRules): DeployContext {
   return {
     run: newRunState('preflight'),
     request,
@@ -98,6 +104,7 @@ export function newDeployContext(request: DeployRequest, services: DeployService
     runId: newRunId(),
     startedAt: new Date().toISOString(),
     target,
+    noiseRules,
     stackName: target.resolved.otherNames.deploymentStack,
     noChanges: false,
     cancelled: false,

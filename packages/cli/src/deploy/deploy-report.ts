@@ -73,6 +73,7 @@ export function buildDeployReport(ctx: DeployContext): RunReport {
       : { whatIf: { source: model.source, summary: model.summary, summaryLine: summaryLine(model.summary), changes: model.changes.filter((c) => c.kind !== 'noChange' && c.kind !== 'ignore').map((c) => ({ kind: c.kind, resourceId: c.resourceId })) } }),
     ...(stack === undefined ? {} : { result: resultRecord(ctx, stack) }),
     ...(secrets === undefined ? {} : { secrets: { vault: secrets.vaultUrl, created: secrets.created, kept: secrets.kept, operatorMissing: secrets.operatorMissing, failed: secrets.failed, ...(secrets.notRun === undefined ? {} : { notRun: secrets.notRun }) } }),
+    ...(ctx.noise === undefined ? {} : { noise: ctx.noise }),
     ...(databases === undefined ? {} : { databases: { ran: databases.ran, ...(databases.notRun === undefined ? {} : { notRun: databases.notRun }), results: databases.results.map(({ name, status, reason }) => ({ name, status, reason })) } }),
     ...artifactRecord(ctx),
     ...(error === undefined ? {} : { error }),

@@ -9,7 +9,9 @@ import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import type { RunOrigin, RunReport } from '../report/model.ts';
 import { runSteps } from '../runner/run-steps.ts';
 import type { Step, StepList } from '../runner/steps.ts';
-import { hasChanges, renderJson, renderMarkdown, renderText, summaryLine, type WhatIfModel } from '../whatif/index.ts';
+import { hasChanges, renderJson, renderMarkdown, renderText, summaryLine, utcDate, type WhatIfModel } from '../whatif/index.ts';
+import { describeExpired, loadNoiseRules } from '../config/what-if-rules.ts';
+import { noiseLine } from '../report/render-noise.ts';
 import { validateAfterDeploy } from '../validate/deploy-phase.ts';
 import { anyFailed } from '../validate/model.ts';
 import { renderTable as renderChecks } from '../validate/render.ts';
@@ -24,6 +26,7 @@ import { failureStep, must, onceMoreAfterOtherOperation, openServicesStep, takeL
 import { deployShape, resolveTarget, runPreflight, type Preflight } from './preflight.ts';
 import { prepareCreationSecrets, runSecretsPhase } from './secrets-phase.ts';
 import { runDatabasePhase } from './database-phase.ts';
+import { checkNoise } from './noise-check.ts';
 import type { ResolvedDeployment } from '../config/resolve.ts';
 
 export type { DeployRequest, DeployServices, OutputFormat } from './deploy-context.ts';
@@ -111,7 +114,7 @@ const shapeStep: DeployStep = {
     ctx.creation = await prepareCreationSecrets(arm(ctx), preflight, ctx.existing);
     ctx.shape = deployShape(preflight, ctx.existing);
     const parameters = { ...ctx.shape.parameters, ...ctx.creation.parameters };
-    ctx.whatIfInput = { deployment: ctx.request.deployment, location: preflight.location, template: preflight.template, parameters, stack: preflight.stack };
+    ctx.whatIfInput = { deployment: ctx.request.deployment, location: preflight.location, template: preflight.template, parameters, stack: preflight.stack, noise: ctx.noiseRules.active, principalId: arm(ctx).principalId };
   },
 };
 
@@ -132,6 +135,8 @@ const showWhatIfStep: DeployStep = {
     const { request, services } = ctx;
     const model = must(ctx.whatIf, 'the what-if');
     if (request.format !== 'json') services.progress.print(renderWhatIf(model, request.format, `What-if: ${request.deployment}`, services.color));
+    // An expired rule drops nothing any more; plan --check fails on it.
+    for (const rule of ctx.noiseRules.expired) services.progress.notice(`warning: ${describeExpired(rule)} (no longer applied; renew or delete it)`);
     ctx.noChanges = !hasChanges(model) && ctx.existing?.properties?.provisioningState === 'succeeded';
   },
 };
@@ -231,6 +236,18 @@ const checksVerdictStep: DeployStep = {
   },
 };
 
+/** After a successful deploy, the what-if once more: whatever it still shows is noise (a candidate rule). */
+const noiseStep: DeployStep = {
+  name: 'noise',
+  title: (ctx) => `${ctx.request.deployment}: what-if once more (noise check)`,
+  skip: (ctx) => ctx.cancelled,
+  async run(ctx, task) {
+    const input = must(ctx.whatIfInput, 'the what-if input');
+    ctx.noise = await checkNoise({ before: must(ctx.whatIf, 'the what-if'), applied: applying(ctx), input, stack: deployed(ctx), preview: (i, s) => stacks(ctx).preview(i, s), today: utcDate() });
+    task.output(noiseLine(ctx.noise));
+  },
+};
+
 const outcomeStep: DeployStep = {
   async run(ctx) {
     ctx.outcome = ctx.noChanges ? 'no-changes' : ctx.cancelled ? 'cancelled' : 'succeeded';
@@ -254,14 +271,14 @@ const lockStep = takeLockStep<DeployContext>(({ services }) => ({
 export const deploySteps: StepList<DeployContext> = {
   steps: [
     preflightStep, openServicesStep<DeployContext>(), lockStep, prerequisitesStep, readStackStep, waitStep(true), shapeStep, whatIfStep, showWhatIfStep,
-    prodDeletionStep, confirmStep, applyStep, secretsStep, databasesStep, validateStep, checksVerdictStep, outcomeStep,
+    prodDeletionStep, confirmStep, applyStep, secretsStep, databasesStep, validateStep, checksVerdictStep, noiseStep, outcomeStep,
   ],
   finally: [failureStep<DeployContext>((ctx, line) => ctx.services.progress.error(line)), unlockStep<DeployContext>(), keepArtifactsStep, reportStep],
 };
 
 export async function runDeploy(request: DeployRequest, services: DeployServices): Promise<DeployResult> {
   // Offline: bad input stops here, before any step.
-  const ctx = newDeployContext(request, services, resolveTarget(request.deployment, request.registryRoot));
+  const ctx = newDeployContext(request, services, resolveTarget(request.deployment, request.registryRoot), loadNoiseRules(request.registryRoot));
   await runSteps(deploySteps, ctx, { progress: services.progress, ...(services.interrupts === undefined ? {} : { interrupts: services.interrupts }) });
   // Before the lock nothing was written: an interrupt there only said so; a failure (bad input,
   // policy, budget, a store that is not running) is the command's error.

@@ -1,6 +1,6 @@
 // The run report of one deploy (or destroy): plan, what-if, result and durations per phase. One
 // model, rendered as text, JSON and markdown; secrets masked before anything is rendered.
-import type { WhatIfModel } from '../whatif/index.ts';
+import type { NoiseFinding, WhatIfModel } from '../whatif/index.ts';
 
 /** interrupted: SIGINT/SIGTERM ended the run (error.message says what state ARM was left in). */
 export type RunOutcome = 'succeeded' | 'no-changes' | 'failed' | 'cancelled' | 'interrupted';
@@ -54,6 +54,11 @@ export interface RunReport {
   databases?: { ran: boolean; notRun?: string; results: { name: string; status: 'pass' | 'fail' | 'skipped'; reason: string }[] };
   /** deploy: what was deployed — the project, the hashes of the template and the (non-secure) parameters, whether they were kept, where the template came from. */
   artifact?: RunArtifact;
+  /**
+   * The what-if taken once more after a successful deploy: every change it still shows is noise, as a
+   * candidate rule for deployments/what-if-rules.yaml (or a whole resource no rule can drop).
+   */
+  noise?: NoiseRecord;
   error?: { message: string; hint?: string };
 }
 
@@ -77,6 +82,8 @@ export interface RunArtifact {
   secureParametersOmitted: string[];
   from?: RunOrigin;
 }
+
+export type NoiseRecord = (NoiseFinding & { notRun?: undefined }) | { notRun: string; candidates?: undefined; resources?: undefined };
 
 /** After a destroy: the soft-deleted vault purged (purge protection off), or retained until its purge date. */
 export type KeyVaultRetention =

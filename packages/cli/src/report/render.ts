@@ -1,6 +1,7 @@
 // A run report as text (terminal, report.txt), JSON (machines) and markdown (job summary, report.md).
 import { totalDurationMs, type KeyVaultRetention, type RunReport } from './model.ts';
 import { alignColumns } from '@complianceflow/core/tables.ts';
+import { noiseLine, noiseMarkdownLines, noiseTextLines } from './render-noise.ts';
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
@@ -74,6 +75,7 @@ export function renderReportText(report: RunReport): string {
   if (report.result?.keyVault) lines.push(`  vault:    ${describeVaultRetention(report.result.keyVault)}`);
   if (report.secrets) lines.push(`  secrets:  ${secretsLine(report.secrets)}`);
   if (report.databases) lines.push(`  databases: ${databasesLine(report.databases)}`);
+  if (report.noise) lines.push(`  noise:    ${noiseLine(report.noise)}`, ...noiseTextLines(report.noise));
   lines.push('  phases:');
   const phases = report.phases.map((p) => [p.name, seconds(p.durationMs), p.outcome]);
   lines.push(...alignColumns(phases, { indent: '    ', gap: [' ', '  '], minWidths: [14, 8], align: ['left', 'right'] }));
@@ -113,6 +115,7 @@ export function renderReportMarkdown(report: RunReport): string {
   }
   if (report.secrets) lines.push(`**Secrets (Key Vault):** ${secretsLine(report.secrets)}`, '');
   if (report.databases) lines.push(`**Databases:** ${databasesLine(report.databases)}`, '');
+  if (report.noise) lines.push(...noiseMarkdownLines(report.noise));
   lines.push('| Phase | Duration | Outcome |', '|---|---:|---|', ...report.phases.map((p) => `| ${p.name} | ${seconds(p.durationMs)} | ${p.outcome} |`), '');
   if (report.error) {
     lines.push('**Error**', '', '```text', report.error.message, ...(report.error.hint ? [`hint: ${report.error.hint}`] : []), '```', '');

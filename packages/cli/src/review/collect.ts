@@ -10,7 +10,7 @@ import { armStackProvider } from '../arm/stack-provider.ts';
 import { costDelta } from '../cost/index.ts';
 import { deployShape, planPreflight, refuseFailedPreflight, resolveTarget, type Preflight } from '../deploy/preflight.ts';
 import type { Progress } from '../runner/progress.ts';
-import type { WhatIfModel } from '../whatif/index.ts';
+import type { NoiseRules, WhatIfModel } from '../whatif/index.ts';
 import { costBaseAtRef, costBaseFromLastRun } from './cost-base.ts';
 import type { DeploymentReview, ReviewFailure } from './model.ts';
 
@@ -20,16 +20,18 @@ export interface ReviewServices {
   progress: Progress;
   /** --cost-base: a git ref; undefined: the last successful run. */
   costBase?: string | undefined;
+  /** The what-if noise rules in force (deployments/what-if-rules.yaml). */
+  noise: NoiseRules;
   /** Deployments reviewed at once. */
   concurrency: number;
 }
 
 /** What a deploy would change, as the deploy sends it: the existing stack's outputs fed back. */
-export async function previewWhatIf(arm: ArmSession, preflight: Preflight): Promise<WhatIfModel> {
+export async function previewWhatIf(arm: ArmSession, preflight: Preflight, noise: NoiseRules): Promise<WhatIfModel> {
   const stacks = armStackProvider(arm.clients);
   const existing = await stacks.state(preflight.stack.name, preflight.deployment);
   const { parameters } = deployShape(preflight, existing);
-  return stacks.preview({ deployment: preflight.deployment, location: preflight.location, template: preflight.template, parameters, stack: preflight.stack, validationLevel: 'ProviderNoRbac' }, existing);
+  return stacks.preview({ deployment: preflight.deployment, location: preflight.location, template: preflight.template, parameters, stack: preflight.stack, validationLevel: 'ProviderNoRbac', noise }, existing);
 }
 
 export function failureOf(error: unknown): ReviewFailure {
@@ -47,7 +49,7 @@ export async function reviewDeployment(deployment: string, services: ReviewServi
     review.cost = costDelta(preflight.cost, preflight.budget, base);
     refuseFailedPreflight(preflight);
     const arm = await services.openArm();
-    review.whatIf = await services.progress.phase(`${deployment}: what-if in ${arm.where}`, () => previewWhatIf(arm, preflight));
+    review.whatIf = await services.progress.phase(`${deployment}: what-if in ${arm.where}`, () => previewWhatIf(arm, preflight, services.noise));
   } catch (error) {
     review.failure = failureOf(error);
   }

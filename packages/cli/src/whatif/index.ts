@@ -1,10 +1,13 @@
 // What-if rendering: normalise an ARM what-if result (deployment or stack) into one model, then
 // render it as text (like az), markdown (PR comment) or JSON. Pure functions, no I/O.
 export { changeKinds, hasChanges, summarise, summaryLine } from './model.ts';
-export type { ChangeKind, PropertyChange, PropertyChangeKind, ResourceChange, Summary, WhatIfModel } from './model.ts';
+export type { ChangeKind, PropertyChange, PropertyChangeKind, ResourceChange, Summary, Suppressed, SuppressedRule, WhatIfModel } from './model.ts';
 export { normaliseDeploymentWhatIf, normaliseStackWhatIf, splitResourceId } from './normalise.ts';
 export type { NormaliseOptions } from './normalise.ts';
-export { isNoisePath, noisePropertyNames } from './noise.ts';
+export { compileNoiseRules, isExpired, matchNoiseRule, noNoiseRules, parsePathPattern, utcDate } from './noise.ts';
+export type { NoiseRule, NoiseRules } from './noise.ts';
+export { noiseCandidates } from './noise-candidates.ts';
+export type { NoiseCandidate, NoiseFinding } from './noise-candidates.ts';
 export { isSecretName, maskedValue } from './mask.ts';
 export { changeLabels, changeSymbols } from './symbols.ts';
 export { renderText } from './render-text.ts';

@@ -7,7 +7,7 @@
 export const changeKinds = ['create', 'modify', 'delete', 'detach', 'deploy', 'unsupported', 'noChange', 'ignore'] as const;
 export type ChangeKind = (typeof changeKinds)[number];
 
-/** What happens to one property. `noEffect` deltas are dropped as noise by the normaliser. */
+/** What happens to one property. `noEffect` deltas are dropped by the normaliser (counted in `suppressed`). */
 export type PropertyChangeKind = 'create' | 'delete' | 'modify' | 'array' | 'noEffect';
 
 export interface PropertyChange {
@@ -36,7 +36,7 @@ export interface ResourceChange {
   delta: PropertyChange[];
   /** The resource's properties after a create / before a delete (noise removed, secrets masked). */
   properties: Record<string, unknown> | undefined;
-  /** How many property changes were dropped as noise (read-only/volatile properties, no-effect changes). */
+  /** How many property changes were dropped as noise (a noise rule matched, or ARM said noEffect). */
   suppressed: number;
   unsupportedReason?: string;
 }
@@ -52,6 +52,25 @@ export interface Summary {
   unsupported: number;
 }
 
+/** One noise rule that dropped property changes, and how many. */
+export interface SuppressedRule {
+  type: string;
+  path: string;
+  reason: string;
+  expires: string;
+  count: number;
+}
+
+/** What the normaliser dropped from the diff: by rule (deployments/what-if-rules.yaml) and ARM's own noEffect changes. */
+export interface Suppressed {
+  /** All property changes dropped: noEffect plus every rule's count. */
+  total: number;
+  /** Property changes ARM itself marks `noEffect`. */
+  noEffect: number;
+  /** The rules used, in file order. */
+  rules: SuppressedRule[];
+}
+
 export interface WhatIfModel {
   source: 'deployment' | 'stack';
   summary: Summary;
@@ -60,6 +79,8 @@ export interface WhatIfModel {
   denySettingsDelta: PropertyChange[];
   /** Warnings and errors ARM attached to the what-if result. */
   diagnostics: { level: string; code: string; message: string; target?: string }[];
+  /** The "suppressed (N)" section: property changes dropped as noise, by rule. */
+  suppressed: Suppressed;
 }
 
 export function summarise(changes: readonly ResourceChange[]): Summary {

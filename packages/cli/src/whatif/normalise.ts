@@ -1,11 +1,46 @@
 // From the two ARM what-if response shapes to the one model (noise dropped, secrets masked).
 import { createMasker, isSecretName, type Masker } from './mask.ts';
-import { isNoisePath } from './noise.ts';
-import { summarise, type ChangeKind, type PropertyChange, type PropertyChangeKind, type ResourceChange, type WhatIfModel } from './model.ts';
+import { isHeaderPath, matchNoiseRule, noNoiseRules, type NoiseRule, type NoiseRules } from './noise.ts';
+import { summarise, type ChangeKind, type PropertyChange, type PropertyChangeKind, type ResourceChange, type Suppressed, type WhatIfModel } from './model.ts';
 
 export interface NormaliseOptions {
   /** Literal values to mask wherever they appear (e.g. secure parameter values). */
   secureValues?: Iterable<string>;
+  /** The noise rules (deployments/what-if-rules.yaml through config/what-if-rules.ts); none by default. */
+  noise?: NoiseRules;
+}
+
+/** Counts what was dropped while one result is normalised: per rule, and ARM's noEffect changes. */
+class SuppressedTally {
+  noEffect = 0;
+  readonly byRule = new Map<NoiseRule, number>();
+  readonly rules: NoiseRules;
+
+  constructor(rules: NoiseRules) {
+    this.rules = rules;
+  }
+
+  /** The rule that drops this property of a resource of this type (counted), if any. */
+  drop(type: string, path: string): boolean {
+    const rule = matchNoiseRule(this.rules, type, path);
+    if (rule !== undefined) this.byRule.set(rule, (this.byRule.get(rule) ?? 0) + 1);
+    return rule !== undefined;
+  }
+
+  section(): Suppressed {
+    const rules = this.rules.compiled.flatMap(({ rule }) => {
+      const count = this.byRule.get(rule) ?? 0;
+      return count === 0 ? [] : [{ type: rule.type, path: rule.path, reason: rule.reason, expires: rule.expires, count }];
+    });
+    return { total: this.noEffect + rules.reduce((sum, r) => sum + r.count, 0), noEffect: this.noEffect, rules };
+  }
+}
+
+/** What the delta walk needs besides the data: masking, and the noise rules for this resource's type. */
+interface Walk {
+  masker: Masker;
+  type: string;
+  tally: SuppressedTally;
 }
 
 type Json = Record<string, unknown>;
@@ -75,7 +110,8 @@ interface DeltaResult {
   suppressed: number;
 }
 
-function normaliseDelta(raw: unknown[], parentPath: string, masker: Masker, secretParent: boolean): DeltaResult {
+function normaliseDelta(raw: unknown[], parentPath: string, walk: Walk, secretParent: boolean): DeltaResult {
+  const { masker } = walk;
   const changes: PropertyChange[] = [];
   let suppressed = 0;
   for (const item of raw) {
@@ -85,17 +121,19 @@ function normaliseDelta(raw: unknown[], parentPath: string, masker: Masker, secr
     const rawKind = entry.propertyChangeType ?? entry.changeType;
     const kind = propertyChangeKinds[String(rawKind).toLowerCase()];
     if (kind === undefined) throw new Error(`unknown what-if property change type "${String(rawKind)}" at ${path}`);
-    if (kind === 'noEffect' || isNoisePath(path)) {
+    if (kind === 'noEffect') walk.tally.noEffect++;
+    if (kind === 'noEffect' || walk.tally.drop(walk.type, path)) {
       suppressed++;
       continue;
     }
+    if (isHeaderPath(path)) continue;
     const secret = secretParent || isSecretName(lastName(path));
     const change: PropertyChange = { path, kind };
     if ('before' in entry) change.before = masker.value(lastName(path), entry.before, secret);
     if ('after' in entry) change.after = masker.value(lastName(path), entry.after, secret);
     const rawChildren = asArray(entry.children);
     if (rawChildren.length > 0) {
-      const children = normaliseDelta(rawChildren, path, masker, secret);
+      const children = normaliseDelta(rawChildren, path, walk, secret);
       suppressed += children.suppressed;
       if (children.changes.length === 0 && (kind === 'array' || kind === 'modify')) {
         suppressed++;
@@ -109,7 +147,7 @@ function normaliseDelta(raw: unknown[], parentPath: string, masker: Masker, secr
 }
 
 /** Drops noise from a full resource body (create/delete listings), masking secrets. */
-function cleanProperties(body: Json | undefined, masker: Masker): { properties: Json | undefined; suppressed: number } {
+function cleanProperties(body: Json | undefined, walk: Walk): { properties: Json | undefined; suppressed: number } {
   if (body === undefined) return { properties: undefined, suppressed: 0 };
   let suppressed = 0;
   const clean = (value: unknown, path: string): unknown => {
@@ -121,15 +159,16 @@ function cleanProperties(body: Json | undefined, masker: Masker): { properties: 
     const out: Json = {};
     for (const [key, child] of Object.entries(object)) {
       const childPath = path === '' ? key : `${path}.${key}`;
-      if (isNoisePath(childPath)) {
-        if (!(path === '' && ['id', 'name', 'type', 'apiVersion'].includes(key))) suppressed++;
+      if (path === '' && isHeaderPath(key)) continue;
+      if (walk.tally.drop(walk.type, childPath)) {
+        suppressed++;
         continue;
       }
       out[key] = clean(child, childPath);
     }
     return out;
   };
-  const masked = masker.value('', body) as Json;
+  const masked = walk.masker.value('', body) as Json;
   return { properties: clean(masked, '') as Json, suppressed };
 }
 
@@ -142,19 +181,22 @@ function resourceChange(options: {
   delta: unknown[];
   unsupportedReason: string | undefined;
   masker: Masker;
+  tally: SuppressedTally;
 }): ResourceChange {
-  const { scope, displayName, type } = splitResourceId(options.resourceId);
+  const { scope, displayName, type: idType } = splitResourceId(options.resourceId);
+  const type = asString(options.after?.type) ?? asString(options.before?.type) ?? idType;
   const apiVersion = asString(options.after?.apiVersion) ?? asString(options.before?.apiVersion);
   let kind = options.kind;
-  const delta = normaliseDelta(options.delta, '', options.masker, false);
+  const walk: Walk = { masker: options.masker, type, tally: options.tally };
+  const delta = normaliseDelta(options.delta, '', walk, false);
   // A modify whose every property change is noise changes nothing we care about.
   if (kind === 'modify' && options.delta.length > 0 && delta.changes.length === 0) kind = 'noChange';
   const listed = kind === 'create' ? options.after : kind === 'delete' || kind === 'detach' ? options.before : undefined;
-  const cleaned = cleanProperties(listed, options.masker);
+  const cleaned = cleanProperties(listed, walk);
   const change: ResourceChange = {
     resourceId: options.resourceId,
     scope,
-    type: asString(options.after?.type) ?? asString(options.before?.type) ?? type,
+    type,
     displayName,
     apiVersion,
     kind,
@@ -196,6 +238,7 @@ function diagnostics(raw: unknown, masker: Masker): WhatIfModel['diagnostics'] {
  */
 export function normaliseDeploymentWhatIf(result: unknown, options: NormaliseOptions = {}): WhatIfModel {
   const masker = createMasker(options.secureValues);
+  const tally = new SuppressedTally(options.noise ?? noNoiseRules);
   const root = asObject(result) ?? {};
   const body = asObject(root.properties) ?? root;
   const fromList = (list: unknown, potential: boolean): ResourceChange[] =>
@@ -210,10 +253,11 @@ export function normaliseDeploymentWhatIf(result: unknown, options: NormaliseOpt
         delta: asArray(c.delta),
         unsupportedReason: asString(c.unsupportedReason),
         masker,
+        tally,
       });
     });
   const changes = sortChanges([...fromList(body.changes, false), ...fromList(body.potentialChanges, true)]);
-  return { source: 'deployment', summary: summarise(changes), changes, denySettingsDelta: [], diagnostics: diagnostics(body.diagnostics, masker) };
+  return { source: 'deployment', summary: summarise(changes), changes, denySettingsDelta: [], diagnostics: diagnostics(body.diagnostics, masker), suppressed: tally.section() };
 }
 
 /**
@@ -223,6 +267,7 @@ export function normaliseDeploymentWhatIf(result: unknown, options: NormaliseOpt
  */
 export function normaliseStackWhatIf(result: unknown, options: NormaliseOptions = {}): WhatIfModel {
   const masker = createMasker(options.secureValues);
+  const tally = new SuppressedTally(options.noise ?? noNoiseRules);
   const root = asObject(result) ?? {};
   const properties = asObject(root.properties) ?? root;
   const stackChanges = asObject(properties.changes) ?? {};
@@ -241,16 +286,18 @@ export function normaliseStackWhatIf(result: unknown, options: NormaliseOptions 
         delta: asArray(config.delta),
         unsupportedReason: asString(c.unsupportedReason),
         masker,
+        tally,
       });
     }),
   );
   const deny = asObject(stackChanges.denySettingsChange);
-  const denyDelta = normaliseDelta(asArray(deny?.delta), 'denySettings', masker, false).changes;
+  const denyDelta = normaliseDelta(asArray(deny?.delta), 'denySettings', { masker, type: 'Microsoft.Resources/deploymentStacks', tally }, false).changes;
   return {
     source: 'stack',
     summary: summarise(changes),
     changes,
     denySettingsDelta: denyDelta,
     diagnostics: diagnostics(properties.diagnostics, masker),
+    suppressed: tally.section(),
   };
 }

@@ -2,6 +2,7 @@
 // <details> per changed resource with its property deltas. Values are already masked in the model.
 import { longestBacktickRun } from './format-values.ts';
 import { changeKinds, summaryLine, type ChangeKind, type ResourceChange, type WhatIfModel } from './model.ts';
+import { suppressedMarkdownLines } from './render-suppressed.ts';
 import { propertyLines } from './render-text.ts';
 import { changeSymbols } from './symbols.ts';
 
@@ -122,5 +123,6 @@ function render(model: WhatIfModel, options: MarkdownOptions, withDetails: boole
     for (const d of model.diagnostics) lines.push(`- **${cell(d.level)}** ${code(d.code)}: ${cell(d.message)}`);
     lines.push('');
   }
+  lines.push(...suppressedMarkdownLines(model));
   return `${lines.join('\n').trimEnd()}\n`;
 }

@@ -2,6 +2,7 @@
 // deltas indented (before => after), a one-line summary. Colour only when asked.
 import { alignedLines, flatten, formatScalar } from './format-values.ts';
 import { changeKinds, summaryLine, type ChangeKind, type PropertyChange, type ResourceChange, type WhatIfModel } from './model.ts';
+import { suppressedTextLines } from './render-suppressed.ts';
 import { changeLabels, changeSymbols, paint, paintProperty, propertySymbols } from './symbols.ts';
 
 export interface TextOptions {
@@ -83,6 +84,7 @@ export function renderText(model: WhatIfModel, options: TextOptions = {}): strin
     lines.push('Deny settings of the stack:', ...deltaLines(model.denySettingsDelta, '  ', color), '');
   }
   for (const d of model.diagnostics) lines.push(`${d.level}: ${d.code}: ${d.message}${d.target ? ` (${d.target})` : ''}`);
+  lines.push(...suppressedTextLines(model));
   const hiddenCount = model.changes.length - shown.length;
   lines.push(`Resource changes: ${summaryLine(model.summary)}.${hiddenCount > 0 ? ` (${hiddenCount} unchanged not listed)` : ''}`);
   // One blank line between blocks, never two.
