@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # One-time setup on a fresh machine: system packages (PostgreSQL and Redis for the local environment
-# and the tests), the pinned Bicep CLI, and the npm dependencies, which include Node 24 (the `node`
-# package) for machines whose own Node is older than 22. Safe to run again.
+# and the tests, shellcheck for the workflow lint), the pinned Bicep CLI, and the npm dependencies,
+# which include Node 24 (the `node` package) for machines whose own Node is older than 22. Safe to run again.
+# A CI job that needs less leaves parts out (.github/actions/setup's inputs):
+#   CF_SETUP_SYSTEM_PACKAGES=false  no Debian packages      CF_SETUP_BICEP=false  no Bicep CLI
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 step() { printf '\n==> %s\n' "$*"; }
 
-apt_packages=(postgresql redis-server)
+apt_packages=(postgresql redis-server shellcheck)
 missing=()
-for p in "${apt_packages[@]}"; do
-  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-done
+if [ "${CF_SETUP_SYSTEM_PACKAGES:-true}" = true ]; then
+  for p in "${apt_packages[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   as_root=()
   [ "$(id -u)" = 0 ] || { sudo -n true 2>/dev/null && as_root=(sudo -n); }
@@ -27,8 +31,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-step "Installing the Bicep CLI"
-bash scripts/install-bicep.sh
+if [ "${CF_SETUP_BICEP:-true}" = true ]; then
+  step "Installing the Bicep CLI"
+  bash scripts/install-bicep.sh
+fi
 
 step "Installing npm dependencies (npm ci)"
 npm ci --no-audit --no-fund --loglevel=error
