@@ -13,7 +13,7 @@ import { evaluateTemplate, simulate, type SimJob } from '../../support/job-condi
 
 interface Step { uses?: string; run?: string; id?: string; with?: Record<string, string> }
 interface Job extends SimJob { environment?: string; concurrency?: { group: string; 'cancel-in-progress': boolean }; steps?: Step[]; outputs?: Record<string, string>; strategy?: { 'fail-fast'?: boolean; matrix?: Record<string, string> } }
-interface Workflow { on: Record<string, unknown>; concurrency?: { group: string }; jobs: Record<string, Job> }
+interface Workflow { on: Record<string, unknown>; concurrency?: { group: string; 'cancel-in-progress'?: boolean }; jobs: Record<string, Job> }
 
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 const rollout = parseYaml(read('.github/workflows/rollout.yml')) as Workflow;
@@ -91,6 +91,7 @@ describe('rollout.yml: rings test → stg → prod', () => {
       const leg = evaluateTemplate(rollout.jobs.prod!.concurrency!.group, { matrix: { deployment: d } });
       expect([source, leg], d).to.deep.equal([deployGroup, deployGroup]);
     }
+    expect(rollout.concurrency).to.deep.equal({ group: 'rollout', 'cancel-in-progress': false });
     for (const job of deployingJobs) {
       expect(rollout.jobs[job]!.concurrency!['cancel-in-progress'], job).to.equal(false);
       if (job !== 'source') {
