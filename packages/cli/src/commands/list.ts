@@ -74,6 +74,22 @@ function printRegistry(deployments: ResolvedDeployment[], json: boolean): number
   return ExitCode.Success;
 }
 
+function stateTable(rows: ListRow[]): string[][] {
+  const table = [['DEPLOYMENT', 'ENV', 'LOCATION', 'STACK', 'LAST RUN', 'BY', 'LOCKED']];
+  for (const r of rows) {
+    table.push([
+      r.deployment,
+      r.environment,
+      r.location,
+      r.stackState,
+      r.lastRun === undefined ? '-' : `${r.lastRun.outcome} ${r.lastRun.finishedAt.slice(0, 16).replace('T', ' ')}`,
+      r.lastRun?.who ?? '-',
+      r.locked === 'unknown' ? 'unknown (lock store not reachable)' : r.locked ? `yes, by ${r.lockedBy}` : 'no',
+    ]);
+  }
+  return table;
+}
+
 export async function run(args: string[]): Promise<number> {
   const options = { ...targetOptions, environment: { type: 'string' }, registry: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } as const;
   const parsed = parseCommandArgs('list', args, { help, options });
@@ -113,20 +129,8 @@ export async function run(args: string[]): Promise<number> {
       console.log(JSON.stringify(rows, null, 2));
       return ExitCode.Success;
     }
-    const table = [['DEPLOYMENT', 'ENV', 'LOCATION', 'STACK', 'LAST RUN', 'BY', 'LOCKED']];
-    for (const r of rows) {
-      table.push([
-        r.deployment,
-        r.environment,
-        r.location,
-        r.stackState,
-        r.lastRun === undefined ? '-' : `${r.lastRun.outcome} ${r.lastRun.finishedAt.slice(0, 16).replace('T', ' ')}`,
-        r.lastRun?.who ?? '-',
-        r.locked === 'unknown' ? 'unknown (lock store not reachable)' : r.locked ? `yes, by ${r.lockedBy}` : 'no',
-      ]);
-    }
     console.log(`Deployments in ${arm.where}:`);
-    for (const line of alignColumns(table)) console.log(line.trimEnd());
+    for (const line of alignColumns(stateTable(rows))) console.log(line.trimEnd());
     return ExitCode.Success;
   } finally {
     await services.close();
