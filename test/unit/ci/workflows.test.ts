@@ -204,13 +204,15 @@ describe('GitHub Actions workflows', () => {
     expect(action).to.include('if ! found=$(az acr list --query "length([?name==\'$registry\'])" --output tsv --only-show-errors); then');
   });
 
-  it('the setup action installs only what a job asks for: the test job the Debian packages, the rings job no Bicep', () => {
+  it('the setup action installs only what a job asks for: the test job the Debian packages, jobs that compile nothing no Bicep', () => {
     const setup = parseYaml(readFileSync(path.join(root, '.github/actions/setup/action.yml'), 'utf8')) as { inputs: Record<string, { default: string }> };
     expect(Object.fromEntries(Object.entries(setup.inputs).map(([k, v]) => [k, v.default]))).to.deep.equal({ bicep: 'true', 'system-packages': 'false' });
     const setupWith = (file: string, job: string) => workflow(file).jobs[job]!.steps!.find((s) => s.uses === './.github/actions/setup')?.with ?? {};
     expect(setupWith('ci.yml', 'test')).to.deep.equal({ 'system-packages': 'true' });
     expect(setupWith('ci.yml', 'plan')).to.deep.equal({});
     expect(setupWith('rollout.yml', 'rings')).to.deep.equal({ bicep: 'false' });
+    expect(setupWith('drift.yml', 'stacks')).to.deep.equal({ bicep: 'false' });
+    expect(setupWith('drift.yml', 'what-if')).to.deep.equal({});
     const script = readFileSync(path.join(root, 'scripts/setup.sh'), 'utf8');
     expect(script).to.include('CF_SETUP_SYSTEM_PACKAGES:-true').and.to.include('CF_SETUP_BICEP:-true').and.to.match(/apt_packages=\(postgresql redis-server shellcheck\)/);
   });
