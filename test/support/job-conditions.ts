@@ -9,7 +9,13 @@ export interface SimJob {
   needs?: string | string[];
   if?: string;
   strategy?: { matrix?: Record<string, unknown> };
+  /** A reusable workflow the job calls, and its inputs. */
+  uses?: string;
+  with?: Record<string, unknown>;
 }
+
+/** The one job of a reusable workflow (`uses: ./.github/workflows/x.yml`), whose matrix the call runs. */
+export type CalledJob = (uses: string) => SimJob;
 
 /** A job that ran: its result and, for a matrix job, the values of its legs. */
 export interface JobRun {
@@ -58,11 +64,22 @@ export function evaluateTemplate(text: string, context: Record<string, unknown>)
   return text.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expression: string) => evaluate(expression, context).coerceString());
 }
 
+/** The legs of a job's matrix (of the called workflow's job for a call), [''] without a matrix. */
+function legsOf(job: SimJob, needs: Record<string, unknown>, called: CalledJob | undefined): string[] {
+  if (job.uses !== undefined && called !== undefined) {
+    const inputs = Object.fromEntries(Object.entries(job.with ?? {}).map(([k, v]) => [k, typeof v === 'string' ? evaluateTemplate(v, { needs }) : v]));
+    const matrix = Object.values(called(job.uses).strategy?.matrix ?? {})[0];
+    return matrix === undefined ? [''] : (plain(evaluate(String(matrix), { inputs })) as string[]);
+  }
+  const matrix = Object.values(job.strategy?.matrix ?? {})[0];
+  return matrix === undefined ? [''] : (plain(evaluate(String(matrix), { needs })) as string[]);
+}
+
 /**
  * Runs the jobs in their order (a workflow lists a job after its needs here); `outputs` gives the
  * outputs of jobs that have them, `fails(job, leg)` which matrix legs (or jobs, leg '') fail.
  */
-export function simulate(jobs: Record<string, SimJob>, outputs: Record<string, Record<string, string>>, fails: (job: string, leg: string) => boolean): Record<string, JobRun> {
+export function simulate(jobs: Record<string, SimJob>, outputs: Record<string, Record<string, string>>, fails: (job: string, leg: string) => boolean, called?: CalledJob): Record<string, JobRun> {
   const runs: Record<string, JobRun> = {};
   for (const [name, job] of Object.entries(jobs)) {
     const needs = needsList(job);
@@ -74,9 +91,8 @@ export function simulate(jobs: Record<string, SimJob>, outputs: Record<string, R
       runs[name] = { result: 'skipped', legs: [] };
       continue;
     }
-    const matrix = Object.values(job.strategy?.matrix ?? {})[0];
     // GitHub fails a matrix job whose vector has no values.
-    const legs = matrix === undefined ? [''] : (plain(evaluate(String(matrix), { needs: needContext })) as string[]);
+    const legs = legsOf(job, needContext, called);
     runs[name] = { result: legs.length === 0 || legs.some((leg) => fails(name, leg)) ? 'failure' : 'success', legs: legs.filter((l) => l !== '') };
   }
   return runs;

@@ -58,7 +58,7 @@ async function parserErrors(name: string, content: string): Promise<string[]> {
 
 describe('GitHub Actions workflows', () => {
   it('has the CI, what-if, deploy, rollout, drift and reusable service workflows', () => {
-    for (const f of ['ci.yml', 'what-if.yml', 'what-if-comment.yml', 'deploy.yml', 'rollout.yml', 'drift.yml', 'reusable-python-service.yml', 'reusable-frontend.yml', 'reusable-container-deploy.yml', 'sample-service-ci-cd.yml']) {
+    for (const f of ['ci.yml', 'what-if.yml', 'what-if-comment.yml', 'deploy.yml', 'rollout.yml', 'rollout-ring.yml', 'drift.yml', 'reusable-python-service.yml', 'reusable-frontend.yml', 'reusable-container-deploy.yml', 'sample-service-ci-cd.yml']) {
       expect(workflowFiles, f).to.include(f);
     }
   });
