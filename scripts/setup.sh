@@ -1,18 +1,33 @@
 #!/usr/bin/env bash
 # One-time setup on a fresh machine: system packages (PostgreSQL and Redis for the local environment
-# and the tests), the pinned Bicep CLI, and the npm dependencies, which include Node 24 (the `node`
-# package) for machines whose own Node is older than 22. Safe to run again.
+# and the tests, shellcheck for the workflow lint), the pinned Bicep CLI, and the npm dependencies,
+# which include Node 24 (the `node` package) that the npm scripts run on. The machine's own Node only
+# runs npm: it must meet package.json's engines.node (the one requirement the docs state). Safe to run again.
+# A CI job that needs less leaves parts out (.github/actions/setup's inputs):
+#   CF_SETUP_SYSTEM_PACKAGES=false  no Debian packages      CF_SETUP_BICEP=false  no Bicep CLI
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 step() { printf '\n==> %s\n' "$*"; }
 
-apt_packages=(postgresql redis-server)
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "setup: Node.js with npm is needed to run npm ci (no node or npm on PATH); see README.md, Prerequisites" >&2
+  exit 2
+fi
+required_node=$(node -p 'require("./package.json").engines.node.replace(/^>=\s*/, "").split(".")[0]')
+if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt "$required_node" ]; then
+  echo "setup: Node.js >= $required_node with npm is needed to run npm ci (found $(node --version)); see README.md, Prerequisites" >&2
+  exit 2
+fi
+
+apt_packages=(postgresql redis-server shellcheck)
 missing=()
-for p in "${apt_packages[@]}"; do
-  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-done
+if [ "${CF_SETUP_SYSTEM_PACKAGES:-true}" = true ]; then
+  for p in "${apt_packages[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   as_root=()
   [ "$(id -u)" = 0 ] || { sudo -n true 2>/dev/null && as_root=(sudo -n); }
@@ -27,14 +42,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-step "Installing the Bicep CLI"
-bash scripts/install-bicep.sh
+if [ "${CF_SETUP_BICEP:-true}" = true ]; then
+  step "Installing the Bicep CLI"
+  bash scripts/install-bicep.sh
+fi
 
 step "Installing npm dependencies (npm ci)"
 npm ci --no-audit --no-fund --loglevel=error
 
-node_major=$(node -p 'process.versions.node.split(".")[0]')
-if [ "$node_major" -lt 22 ]; then
+if [ "$(node --version)" != "$(node_modules/.bin/node --version)" ]; then
   echo "note: this machine's Node is $(node --version); npm scripts use Node $(node_modules/.bin/node --version) from node_modules/.bin"
 fi
 step "Ready"

@@ -1,5 +1,6 @@
 // A tiny HTTP service for the hot-reload pattern: edit this file while `docker compose watch`
-// runs and `node --watch` reloads it in the container. No dependencies on purpose.
+// runs and `node --watch` reloads it in the container (or `npm run dev` on the host: src/dev.js).
+// No dependencies on purpose.
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run docs:lint` (after markdownlint): every Mermaid diagram parses, every link and anchor
-// resolves, every 10.x range and resource name is one the registry and naming code give, over every
-// tracked Markdown file.
+// resolves, every 10.x range and resource name is one the registry and naming code give, every
+// Node.js requirement is package.json's engines.node, over every tracked Markdown file.
 // Exit 1 with one line per problem (file:line: ...).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { trackedFiles, trackedMarkdownFiles } from './files.ts';
 import { checkLinks, formatLinkProblem, type LinkContext } from './links.ts';
 import { checkMermaid, formatMermaidProblem } from './mermaid.ts';
 import { formatNameProblem, knownNames, unknownNames, type KnownNames } from './name-mentions.ts';
+import { formatNodeProblem, requiredNodeMajorOf, wrongNodeRequirements } from './node-mentions.ts';
 
 export interface DocsCheckResult {
   files: string[];
@@ -23,11 +24,13 @@ export interface DocsCheckResult {
 export interface RegistryFacts {
   cidrs: ReadonlySet<string>;
   names: KnownNames;
+  /** The Node.js requirement, engines.node of package.json. */
+  nodeMajor: number;
 }
 
 export function registryFacts(root = repoRoot): RegistryFacts {
   const registry = loadRegistry(root);
-  return { cidrs: knownCidrs(registry), names: knownNames(registry) };
+  return { cidrs: knownCidrs(registry), names: knownNames(registry), nodeMajor: requiredNodeMajorOf(root) };
 }
 
 /**
@@ -42,8 +45,9 @@ export async function checkDocs(root: string, files = trackedMarkdownFiles(root)
   const links = docs.flatMap(({ file, text }) => checkLinks(file, text, context));
   const ranges = docs.flatMap(({ file, text }) => unknownCidrs(file, text, facts.cidrs));
   const names = docs.flatMap(({ file, text }) => unknownNames(file, text, facts.names));
+  const nodeRequirements = docs.flatMap(({ file, text }) => wrongNodeRequirements(file, text, facts.nodeMajor));
   const diagrams = docs.reduce((n, { text }) => n + (text.match(/^ {0,3}```mermaid\s*$/gm)?.length ?? 0), 0);
-  return { files, diagrams, problems: [...mermaid.map(formatMermaidProblem), ...links.map(formatLinkProblem), ...ranges.map(formatCidrProblem), ...names.map(formatNameProblem)] };
+  return { files, diagrams, problems: [...mermaid.map(formatMermaidProblem), ...links.map(formatLinkProblem), ...ranges.map(formatCidrProblem), ...names.map(formatNameProblem), ...nodeRequirements.map(formatNodeProblem)] };
 }
 
 if (import.meta.main) {

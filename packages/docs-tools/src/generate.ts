@@ -15,6 +15,7 @@ import { costByServiceTable } from './cost-by-service.ts';
 import { exitCodeTable } from './exit-code-table.ts';
 import { networkDiagram } from './network-diagram.ts';
 import { portTable } from './port-table.ts';
+import { localWorldDiagram } from './local-world.ts';
 import { referenceDeployments, snapshotOf } from './references.ts';
 import { renderBlocks, type Renderers } from './markers.ts';
 import { conditionBlock, permissionsTable } from './permissions.ts';
@@ -57,6 +58,8 @@ export async function generatedDocuments(root = repoRoot): Promise<GeneratedDocu
       },
     },
     { file: 'docs/infrastructure/Code_Map.md', renderers: { 'code-map': () => codeMapTables(root) } },
+    { file: 'docs/infrastructure/Setup_Guide.md', renderers: { 'local-world': () => localWorldDiagram(root) } },
+    { file: 'docs/infrastructure/Local_Development.md', renderers: { 'local-world': () => localWorldDiagram(root) } },
     {
       file: bootstrapDoc,
       renderers: {

@@ -1,15 +1,14 @@
 // Every port of the platform, each from its one source: the local environment's host ports from
 // local/.env.example, the emulators' defaults from their modules, the Azure services' ports from the
 // Bicep modules' outputs — checked against the NSG rules of the prod reference snapshot, which must admit them.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { azuriteDefaultBlobPort } from '@complianceflow/cli/lock/azurite.ts';
-import { portKeys, parseEnvText } from '@complianceflow/cli/local/settings.ts';
+import { portKeys } from '@complianceflow/cli/local/settings.ts';
 import { defaultEmulatorPort } from '@complianceflow/core/arm/emulator-contract.ts';
 import { ConfigError } from '@complianceflow/core/errors.ts';
 import type { ArmResource } from '@complianceflow/core/policy/types.ts';
 import { bicepOutputTemplate } from './connection-strings.ts';
 import { admitsPort, inboundAllowRules, vnetOf } from './nsg-rules.ts';
+import { localPorts, type LocalPortKey } from './local-world.ts';
 import { code } from './references.ts';
 import { markdownTable } from '@complianceflow/core/tables.ts';
 
@@ -43,12 +42,8 @@ function admittedBy(resources: ArmResource[], deployment: string, port: number):
 }
 
 export function portTable(root: string, reference: { name: string; resources: ArmResource[] }): string {
-  const example = parseEnvText(readFileSync(path.join(root, 'local', '.env.example'), 'utf8'), 'local/.env.example');
-  const local = Object.entries(portKeys).map(([key, service]) => {
-    const value = example.get(key)?.value;
-    if (value === undefined) throw new ConfigError([`local/.env.example: ${key} is missing`]);
-    return ['local (127.0.0.1)', service, value, `${code(key)} in \`local/.env\` (default: \`local/.env.example\`)`];
-  });
+  const ports = localPorts(root);
+  const local = Object.entries(portKeys).map(([key, service]) => ['local (127.0.0.1)', service, ports[key as LocalPortKey], `${code(key)} in \`local/.env\` (default: \`local/.env.example\`)`]);
   const tools = [
     ['local (127.0.0.1)', 'ARM emulator (HTTPS)', String(defaultEmulatorPort), `${code('ARM_EMULATOR_PORT')} (default: \`packages/core/src/arm/emulator-contract.ts\`)`],
     ['local (127.0.0.1)', 'Azurite blob service (the deployment lock store)', String(azuriteDefaultBlobPort), `${code('AZURITE_BLOB_PORT')} (default: \`packages/cli/src/lock/azurite.ts\`)`],

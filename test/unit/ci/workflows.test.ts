@@ -57,8 +57,8 @@ async function parserErrors(name: string, content: string): Promise<string[]> {
 }
 
 describe('GitHub Actions workflows', () => {
-  it('has the CI, what-if, deploy, drift and reusable service workflows', () => {
-    for (const f of ['ci.yml', 'what-if.yml', 'what-if-comment.yml', 'deploy.yml', 'drift.yml', 'reusable-python-service.yml', 'reusable-frontend.yml', 'reusable-container-deploy.yml', 'sample-service-ci-cd.yml']) {
+  it('has the CI, what-if, deploy, rollout, drift and reusable service workflows', () => {
+    for (const f of ['ci.yml', 'what-if.yml', 'what-if-comment.yml', 'deploy.yml', 'rollout.yml', 'rollout-ring.yml', 'drift.yml', 'reusable-python-service.yml', 'reusable-frontend.yml', 'reusable-container-deploy.yml', 'sample-service-ci-cd.yml']) {
       expect(workflowFiles, f).to.include(f);
     }
   });
@@ -167,10 +167,14 @@ describe('GitHub Actions workflows', () => {
     expect(unknown).to.deep.equal([]);
   });
 
-  it('deploys: push to main → westeu-test-1, dispatch → any deployment, in its environment, never cancelled', () => {
+  it('deploys: push to main that changes what deploys → westeu-test-1, dispatch → any deployment, in its environment, never cancelled', () => {
     const deploy = workflow('deploy.yml');
     expect(deploy.on).to.have.keys(['push', 'workflow_dispatch']);
-    expect((deploy.on.push as { branches: string[] }).branches).to.deep.equal(['main']);
+    const push = deploy.on.push as { branches: string[]; paths: string[] };
+    expect(push.branches).to.deep.equal(['main']);
+    // What deploys triggers a deploy; docs and tests do not.
+    for (const p of ['bicep/**', 'deployments/**', 'policies/**', 'packages/cli/**', 'packages/core/**', 'package-lock.json', '.github/actions/deploy/**', '.github/workflows/deploy.yml']) expect(push.paths).to.include(p);
+    for (const p of push.paths) expect(p, p).not.to.match(/^(docs|test|bench)\/|\.md$|packages\/arm-emulator|packages\/docs-tools/);
     const input = (deploy.on.workflow_dispatch as { inputs: { deployment: { type: string; options: string[] } } }).inputs.deployment;
     expect(input.type).to.equal('choice');
     expect([...input.options].sort()).to.deep.equal(deploymentNames);
@@ -181,14 +185,36 @@ describe('GitHub Actions workflows', () => {
     }
     const job = deploy.jobs.deploy!;
     expect(job.environment).to.equal('${{ needs.resolve.outputs.environment }}');
-    expect(job.steps!.map((s) => s.run ?? '')).to.include('npm run deploy -- "$DEPLOYMENT" --yes');
-    expect(job.steps!.some((s) => s.uses?.startsWith('actions/upload-artifact@') === true)).to.equal(true);
+    // The steps of a deploy are the deploy action, shared with rollout.yml.
+    expect(job.steps!.find((s) => s.uses === './.github/actions/deploy')?.with).to.deep.equal({ deployment: '${{ needs.resolve.outputs.deployment }}' });
+    const action = parseYaml(readFileSync(path.join(root, '.github/actions/deploy/action.yml'), 'utf8')) as { runs: { steps: Step[] } };
+    expect(action.runs.steps.map((s) => s.run ?? '').join('\n')).to.include('npm run deploy -- "$DEPLOYMENT"');
+    expect(action.runs.steps.some((s) => s.uses?.startsWith('actions/upload-artifact@') === true)).to.equal(true);
     // The deploy's GitHub mode writes report.md into the job summary itself (progress.summary).
     expect(readFileSync(path.join(root, 'packages/cli/src/runner/progress.ts'), 'utf8')).to.include('env.GITHUB_STEP_SUMMARY');
-    expect(text('deploy.yml')).to.include('ls -td ".runs/$DEPLOYMENT"/*/');
     for (const d of deploymentNames) {
       expect(readFileSync(path.join(root, 'deployments', `${d}.yaml`), 'utf8'), d).to.match(/^environment: (test|stg|prod)\s*$/m);
     }
+  });
+
+  it('takes a failing container-registry lookup for a failure, never for a first deploy', () => {
+    const action = readFileSync(path.join(root, '.github/actions/deploy/action.yml'), 'utf8');
+    // An `if az acr show ...; then` treats every failure (login, rights, network) as "no registry yet".
+    expect(action).not.to.match(/if\s+!?\s*az acr show/);
+    expect(action).to.include('if ! found=$(az acr list --query "length([?name==\'$registry\'])" --output tsv --only-show-errors); then');
+  });
+
+  it('the setup action installs only what a job asks for: the test job the Debian packages, jobs that compile nothing no Bicep', () => {
+    const setup = parseYaml(readFileSync(path.join(root, '.github/actions/setup/action.yml'), 'utf8')) as { inputs: Record<string, { default: string }> };
+    expect(Object.fromEntries(Object.entries(setup.inputs).map(([k, v]) => [k, v.default]))).to.deep.equal({ bicep: 'true', 'system-packages': 'false' });
+    const setupWith = (file: string, job: string) => workflow(file).jobs[job]!.steps!.find((s) => s.uses === './.github/actions/setup')?.with ?? {};
+    expect(setupWith('ci.yml', 'test')).to.deep.equal({ 'system-packages': 'true' });
+    expect(setupWith('ci.yml', 'plan')).to.deep.equal({});
+    expect(setupWith('rollout.yml', 'rings')).to.deep.equal({ bicep: 'false' });
+    expect(setupWith('drift.yml', 'stacks')).to.deep.equal({ bicep: 'false' });
+    expect(setupWith('drift.yml', 'what-if')).to.deep.equal({});
+    const script = readFileSync(path.join(root, 'scripts/setup.sh'), 'utf8');
+    expect(script).to.include('CF_SETUP_SYSTEM_PACKAGES:-true').and.to.include('CF_SETUP_BICEP:-true').and.to.match(/apt_packages=\(postgresql redis-server shellcheck\)/);
   });
 
   it('every Azure login uses the identity federated for its OIDC subject: pull requests the read/what-if identity, deploys and drift the CI identity', () => {
