@@ -128,6 +128,34 @@ function publicBody(ctx: Context, s: StackRecord): Record<string, unknown> {
   return body;
 }
 
+/** The stack's deployment and when each of its resources' operations runs (deployment-schedule.ts). */
+function scheduleStackDeployment(ctx: Context, sub: string, name: string, definition: { template?: unknown; parameters?: unknown }, plan: Awaited<ReturnType<typeof planTemplate>>) {
+  const deploymentId = `/subscriptions/${sub}/providers/Microsoft.Resources/deployments/${name}-${Date.now().toString(36)}`;
+  const schedule = scheduleDeployment({
+    rootId: deploymentId,
+    subscriptionId: sub,
+    template: asObject(definition.template) ?? {},
+    parameters: definition.parameters,
+    resources: plan.resources,
+    startedAt: Date.now(),
+    latency: (type) => latencyFor(ctx, [type]),
+    failure: (r) => knownFailure(ctx, plan, r),
+  });
+  return { deploymentId, schedule };
+}
+
+function stackSystemData(current: { body: Record<string, unknown> } | undefined, principalId: string, now: string): Record<string, unknown> {
+  const before = asObject(current?.body.systemData);
+  return {
+    createdBy: before?.createdBy ?? principalId,
+    createdByType: 'User',
+    createdAt: before?.createdAt ?? now,
+    lastModifiedBy: principalId,
+    lastModifiedByType: 'User',
+    lastModifiedAt: now,
+  };
+}
+
 export async function putStack(ctx: Context, req: Request, sub: string, name: string): Promise<Reply> {
   const { apiVersion } = checkApiVersion(req, stackType);
   checkSubscription(ctx, sub);
@@ -151,17 +179,7 @@ export async function putStack(ctx: Context, req: Request, sub: string, name: st
   const dropped = ((previous.resources as { id: string }[] | undefined) ?? []).map((r) => r.id).filter((rid) => !planned.has(key(rid)));
   authorizeUnmanagedDeletes(ctx, req.principalId, dropped, settings.actionOnUnmanage);
   const correlationId = randomUUID();
-  const deploymentId = `/subscriptions/${sub}/providers/Microsoft.Resources/deployments/${name}-${Date.now().toString(36)}`;
-  const schedule = scheduleDeployment({
-    rootId: deploymentId,
-    subscriptionId: sub,
-    template: asObject(def.properties.template) ?? {},
-    parameters: def.properties.parameters,
-    resources: plan.resources,
-    startedAt: Date.now(),
-    latency: (type) => latencyFor(ctx, [type]),
-    failure: (r) => knownFailure(ctx, plan, r),
-  });
+  const { deploymentId, schedule } = scheduleStackDeployment(ctx, sub, name, def.properties, plan);
   const properties: Record<string, unknown> = {
     ...settings,
     parameters: withoutSecureValues(def.properties.parameters, def.properties.template),
@@ -176,14 +194,7 @@ export async function putStack(ctx: Context, req: Request, sub: string, name: st
     failedResources: [],
   };
   const created = current === undefined;
-  const systemData = {
-    createdBy: asObject(current?.body.systemData)?.createdBy ?? req.principalId,
-    createdByType: 'User',
-    createdAt: asObject(current?.body.systemData)?.createdAt ?? now,
-    lastModifiedBy: req.principalId,
-    lastModifiedByType: 'User',
-    lastModifiedAt: now,
-  };
+  const systemData = stackSystemData(current, req.principalId, now);
   const body: Record<string, unknown> = { id, name, type: stackType, location: def.location, ...(def.tags === undefined ? {} : { tags: def.tags }), systemData, properties };
   recordSchedule(ctx, schedule, typeof previous.deploymentId === 'string' ? previous.deploymentId : undefined);
   // The stack finishes with its deployment's last operation (dependencies run one after the other).
