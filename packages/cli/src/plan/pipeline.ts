@@ -8,7 +8,7 @@ import path from 'node:path';
 import { compileCached, snapshotCached } from '@complianceflow/core/bicep/compile-cache.ts';
 import { mapConcurrently } from '@complianceflow/core/concurrency.ts';
 import type { BicepSession, Snapshot, SnapshotMetadata } from '@complianceflow/core/bicep/index.ts';
-import { repoRoot } from '@complianceflow/core/bicep/paths.ts';
+import { bicepConfigFile, defaultCacheDir, defaultCompileCacheDir, mainTemplate } from './paths.ts';
 import { followUpPlaceholders } from '../config/fed-back.ts';
 import type { JsonValue } from '@complianceflow/core/bicep/bicep-literal.ts';
 import { followUpDelta } from './follow-up.ts';
@@ -20,11 +20,7 @@ import { summarize, type PlanSummary } from './summary.ts';
 import { placeholderId, type PlanTarget } from './target.ts';
 import { stackName } from '../naming/derive.ts';
 
-export const mainTemplate = path.join(repoRoot, 'bicep', 'main.bicep');
-export const defaultCacheDir = path.join(repoRoot, '.cache', 'plan');
-/** The compile cache (core/bicep/compile-cache.ts), shared by every run of this checkout. */
-export const defaultCompileCacheDir = path.join(repoRoot, '.cache', 'bicep');
-const bicepConfigFile = path.join(repoRoot, 'bicepconfig.json');
+export { mainTemplate, defaultCacheDir, defaultCompileCacheDir };
 export { placeholderId };
 
 export interface DeploymentPlan {
