@@ -5,7 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lazyBicep, openBicep } from '@complianceflow/core/bicep/index.ts';
 import { projectBicepPath } from '@complianceflow/core/bicep/paths.ts';
-import { prestartBicep } from '@complianceflow/core/bicep/prestart.ts';
+import { bicepRuntimeDefaults, prestartBicep } from '@complianceflow/core/bicep/prestart.ts';
 
 const alive = (pid: number): boolean => {
   try {
@@ -70,6 +70,22 @@ describe('Bicep started early (core/bicep/prestart.ts)', () => {
       expect(pids()).to.have.length(2);
     } finally {
       await bicep.dispose();
+    }
+  });
+
+  it("runs Bicep with cf-infra's .NET settings, except where the environment sets its own", async () => {
+    const seen = path.join(dir, 'env');
+    const bicepPath = script(`echo "$DOTNET_TieredCompilation $DOTNET_gcConcurrent $DOTNET_GCgen0size" > ${seen}.tmp && mv ${seen}.tmp ${seen}\nexec cat`);
+    const before = process.env['DOTNET_gcConcurrent'];
+    process.env['DOTNET_gcConcurrent'] = '1';
+    const early = prestartBicep({ env: { BICEP_PATH: bicepPath } });
+    if (before === undefined) delete process.env['DOTNET_gcConcurrent'];
+    else process.env['DOTNET_gcConcurrent'] = before;
+    try {
+      await until(() => existsSync(seen));
+      expect(readFileSync(seen, 'utf8').trim()).to.equal(`${bicepRuntimeDefaults['DOTNET_TieredCompilation']} 1 ${bicepRuntimeDefaults['DOTNET_GCgen0size']}`);
+    } finally {
+      early!.release();
     }
   });
 

@@ -5,8 +5,23 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { locateBicep, type LocateOptions } from './locate.ts';
 
+/**
+ * The .NET runtime settings of cf-infra's Bicep process, unless the environment sets them (measured
+ * with paired cold plans, bench/plan-processes.bench.ts): the whole run is a few seconds, so tiered
+ * compilation's quick first JIT and later re-JIT (with its PGO instrumentation) never pay off; the
+ * compile and snapshots allocate heavily, so a 64 MiB gen0 budget and no background GC thread (two
+ * cores) mean fewer, cheaper collections. TieredCompilation and gcConcurrent:
+ * https://learn.microsoft.com/dotnet/core/runtime-config/compilation and .../garbage-collector;
+ * GCgen0size is the runtime's own knob (clrconfignames.h), not on those pages.
+ */
+export const bicepRuntimeDefaults: Readonly<Record<string, string>> = {
+  DOTNET_TieredCompilation: '0',
+  DOTNET_gcConcurrent: '0',
+  DOTNET_GCgen0size: '0x4000000',
+};
+
 export function spawnBicepRpc(bicepPath: string): ChildProcessWithoutNullStreams {
-  return spawn(bicepPath, ['jsonrpc', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  return spawn(bicepPath, ['jsonrpc', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...bicepRuntimeDefaults, ...process.env } });
 }
 
 export interface PrestartedBicep {
