@@ -1,7 +1,6 @@
 // The run of `cf-infra plan` (commands/plan.ts parses its arguments and may start Bicep first): plan
 // the targets, then show them, compare them with the golden snapshots or rewrite those.
-import { lazyBicep, type BicepSession } from '@complianceflow/core/bicep/index.ts';
-import { bicepPool } from '@complianceflow/core/bicep/pool.ts';
+import { lazyBicep } from '@complianceflow/core/bicep/index.ts';
 import type { PrestartedBicep } from '@complianceflow/core/bicep/prestart.ts';
 import { displayPath } from '@complianceflow/core/bicep/diagnostics.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
@@ -76,20 +75,13 @@ async function updateGolden(plan: DeploymentPlan, goldenDir: string, c: Styles):
 
 const checkPending = (r: CheckResult): boolean => r.missing || !isEmptyDiff(r.diff) || r.followUp.missing || !isEmptyDiff(r.followUp.diff);
 
-/** One Bicep session per process started early (two share the snapshots), or one started when first needed. */
-function sessionFor(prestarted: readonly PrestartedBicep[]): BicepSession {
-  const [first, ...more] = prestarted.map((p) => lazyBicep({ prestarted: p }));
-  if (first === undefined) return lazyBicep();
-  return more.length === 0 ? first : bicepPool([first, ...more]);
-}
-
 /** The plan itself, once the arguments are parsed (and Bicep maybe started early: `prestarted`). */
-export async function runPlan(options: PlanCommandOptions, prestarted: readonly PrestartedBicep[]): Promise<number> {
+export async function runPlan(options: PlanCommandOptions, prestarted: PrestartedBicep | undefined): Promise<number> {
   // Validate everything before any file is written (a prestarted Bicep is ended unused on bad input).
   const targets = resolveTargets(options.names);
   if (options.mode === 'check') for (const target of targets) readGolden(target.deployment, options.goldenDir);
 
-  const bicep = sessionFor(prestarted);
+  const bicep = lazyBicep(prestarted === undefined ? {} : { prestarted });
   let plans: DeploymentPlan[];
   try {
     // Progress on stderr, only on a terminal: stdout stays the result (and --json stays parseable).

@@ -24,7 +24,7 @@ snapshots are kept in .cache/bicep and reused while their inputs (everything und
 bicepconfig.json, the Bicep CLI, the parameters) are unchanged: such a run starts no Bicep.
 
 Options:
-  --all               every deployment in deployments/ (two Bicep processes share them)
+  --all               every deployment in deployments/ (one Bicep process for all of them)
   --json              machine-readable output: { deployment, parameters, resources, summary, ... }
                       (an array of those for more than one deployment)
   --check             compare with the committed golden snapshots (deployments/snapshots/<name>.json),
@@ -70,24 +70,17 @@ function parse(args: string[]): PlanCommandOptions | 'help' {
   };
 }
 
-/** Snapshots of more deployments than this share two Bicep processes (core/bicep/pool.ts). */
-const oneProcessUpTo = 1;
-
-/**
- * Bicep's processes, started now unless the compile of main.bicep is cached (or no Bicep is found:
- * reported when needed): one, or two for several deployments, whose snapshots then use both cores.
- */
-async function startBicepEarly(options: PlanCommandOptions): Promise<PrestartedBicep[]> {
+/** Bicep's process, started now unless the compile of main.bicep is cached (or no Bicep is found: reported when needed). */
+async function startBicepEarly(options: PlanCommandOptions): Promise<PrestartedBicep | undefined> {
   let bicepPath: string;
   try {
     bicepPath = locateBicep().path;
   } catch {
-    return [];
+    return undefined;
   }
   const cacheDir = options.compileCache ? defaultCompileCacheDir : undefined;
-  if (await compileIsCached({ bicepPath }, mainTemplate, { cacheDir, strict: true, configFile: bicepConfigFile })) return [];
-  const processes = options.names === 'all' || options.names.length > oneProcessUpTo ? 2 : 1;
-  return Array.from({ length: processes }, () => prestartBicep()).filter((p) => p !== undefined);
+  if (await compileIsCached({ bicepPath }, mainTemplate, { cacheDir, strict: true, configFile: bicepConfigFile })) return undefined;
+  return prestartBicep();
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -98,6 +91,6 @@ export async function run(args: string[]): Promise<number> {
     const { runPlan } = await import('./plan-run.ts');
     return await runPlan(options, prestarted);
   } finally {
-    for (const p of prestarted) p.release();
+    prestarted?.release();
   }
 }
