@@ -35,7 +35,10 @@ ${host}
 
 Each A ÷ B figure times whole processes, A and B in turn after a warm-up pair, and takes the ratio
 pair by pair; absolute seconds drift with the machine's load, the ratios much less. Benchmarks print numbers
-and never pass or fail; the targets are the performance issue's.
+and never pass or fail; the targets are the performance issue's. The warm-up pair also fills Node's
+module compile cache (cf-infra enables it; it lives in the system's temp directory), as any earlier
+run on the machine would. cf-infra runs its own Bicep processes with .NET settings for short runs
+(core/bicep/prestart.ts); the plan table shows what the same settings do to \`bicep build\`.
 
 ${sections.join('\n\n')}
 `;

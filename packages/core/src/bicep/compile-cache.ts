@@ -98,6 +98,13 @@ async function cached<T>(cacheDir: string, key: string, compute: () => Promise<T
   }
 }
 
+/** Whether compiling `file` is answered from the cache (its entry exists): a caller may then start no Bicep. */
+export async function compileIsCached(bicep: Pick<Bicep, 'bicepPath'>, file: string, options: CompileCacheOptions): Promise<boolean> {
+  if (options.cacheDir === undefined) return false;
+  const entry = path.join(options.cacheDir, `${await compileKey(bicep, file, options)}.json`);
+  return stat(entry).then(() => true, () => false);
+}
+
 /** `bicep.compile(file)`, or its stored result when every input is unchanged. */
 export async function compileCached(bicep: BicepSession, file: string, options: CompileCacheOptions): Promise<CompiledTemplate> {
   const strict = options.strict ?? true;

@@ -6,6 +6,7 @@ import type { BicepBackend } from './backend.ts';
 import { blockingDiagnostics, displayPath, formatDiagnostic } from './diagnostics.ts';
 import { jsonRpcBackend } from './jsonrpc-backend.ts';
 import { checkBicepVersion, explainStartFailure, locateBicep, type LocatedBicep, type LocateOptions } from './locate.ts';
+import type { PrestartedBicep } from './prestart.ts';
 import { processPerFileBackend } from './process-per-file.ts';
 import type { Diagnostic, Snapshot, SnapshotMetadata } from './protocol.ts';
 
@@ -27,6 +28,8 @@ export interface OpenBicepOptions {
    */
   startTimeoutMs?: number;
   probeTimeoutMs?: number;
+  /** A jsonrpc process started earlier (prestart.ts): adopted instead of starting one; released on dispose when unused. */
+  prestarted?: PrestartedBicep;
 }
 
 export interface CheckOptions {
@@ -134,7 +137,7 @@ export function sessionOver(backend: BicepBackend, located: LocatedBicep, versio
 
 export async function openBicep(options: OpenBicepOptions = {}): Promise<Bicep> {
   const located = locateBicep(options.locate);
-  const backend = (options.mode ?? 'jsonrpc') === 'jsonrpc' ? jsonRpcBackend(located.path) : processPerFileBackend(located.path);
+  const backend = (options.mode ?? 'jsonrpc') === 'jsonrpc' ? jsonRpcBackend(located.path, options.prestarted) : processPerFileBackend(located.path);
   try {
     const startMs = options.startTimeoutMs ?? 60_000;
     let timer: NodeJS.Timeout | undefined;
@@ -170,6 +173,7 @@ export function lazyBicep(options: OpenBicepOptions = {}): BicepSession {
     snapshot: async (paramsFile, metadata) => (await started()).snapshot(paramsFile, metadata),
     format: async (file) => (await started()).format(file),
     dispose: async () => {
+      options.prestarted?.release();
       if (session !== undefined) await (await session.catch(() => undefined))?.dispose();
     },
   };

@@ -1,8 +1,10 @@
 import type { BicepBackend } from './backend.ts';
 import { BicepRpcClient } from './jsonrpc.ts';
+import type { PrestartedBicep } from './prestart.ts';
 
-export function jsonRpcBackend(bicepPath: string): BicepBackend {
-  const client = new BicepRpcClient(bicepPath);
+/** `prestarted`: a process prestart.ts started; adopted when it runs the same executable. */
+export function jsonRpcBackend(bicepPath: string, prestarted?: PrestartedBicep): BicepBackend {
+  const client = new BicepRpcClient(bicepPath, prestarted?.bicepPath === bicepPath ? prestarted.take() : undefined);
   return {
     kind: 'jsonrpc',
     async version() {

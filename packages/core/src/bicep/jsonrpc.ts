@@ -1,11 +1,13 @@
 // A client for one long-lived `bicep jsonrpc --stdio` process over vscode-jsonrpc, the library Bicep's
 // own clients use (the VS Code extension through vscode-languageclient, and bicep-node): JSON-RPC 2.0
 // with Content-Length framing on stdio. Requests may be answered out of order; the library pairs them.
-// The one spawn outside the process layer (../process.ts): a duplex pipe held open for the whole run,
-// driven by its events; zx's run-to-its-end promise and its shell wrapper add nothing here.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+// The one spawn outside the process layer (../process.ts; prestart.ts spawns it): a duplex pipe held
+// open for the whole run, driven by its events; zx's run-to-its-end promise and its shell wrapper
+// add nothing here.
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createMessageConnection, ErrorCodes, ResponseError, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { CliError } from '../errors.ts';
+import { spawnBicepRpc } from './prestart.ts';
 import type { RpcMethod, RpcMethods } from './protocol.ts';
 
 const stderrKept = 4000;
@@ -28,9 +30,10 @@ export class BicepRpcClient {
   private closed: Error | undefined;
   private readonly exited: Promise<void>;
 
-  constructor(bicepPath: string) {
+  /** `started`: the process spawnBicepRpc started earlier for this path (prestart.ts), else one is spawned now. */
+  constructor(bicepPath: string, started?: ChildProcessWithoutNullStreams) {
     this.bicepPath = bicepPath;
-    this.child = spawn(bicepPath, ['jsonrpc', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = started ?? spawnBicepRpc(bicepPath);
     this.child.stderr.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString('utf8')).slice(-stderrKept);
     });

@@ -6,7 +6,6 @@ import path from 'node:path';
 import { envString } from '../env.ts';
 import { CliError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
-import { runNothrow } from '../process.ts';
 import { projectBicepPath } from './paths.ts';
 import { compareVersions, pinnedBicepVersion } from './version.ts';
 
@@ -103,6 +102,8 @@ export function checkBicepVersion(found: LocatedBicep, version: string, pinned: 
 async function runVersion(file: string, timeoutMs: number): Promise<{ output: string; code: number | null; timedOut: boolean; error?: string }> {
   // Its own process group: on timeout the whole group is killed (a wrapper script's children too),
   // and the answer does not wait for pipes such a child may still hold open.
+  // Loaded here, on this failure path only: locating Bicep stays light for prestart.ts.
+  const { runNothrow } = await import('../process.ts');
   const result = await runNothrow(file, ['--version'], { env: { ...process.env, NO_COLOR: '1' }, timeoutMs, detached: true });
   const output = result.output.slice(0, 64 * 1024).trim();
   if (result.notFound) return { output: '', code: null, timedOut: false, error: 'not found or not executable' };
