@@ -22,6 +22,7 @@ import { openEmulatorSession, type ArmSession } from '@complianceflow/cli/arm/se
 import { runDeploy, type DeployResult } from '@complianceflow/cli/deploy/pipeline.ts';
 import { deployShape, resolveTarget, runPreflight } from '@complianceflow/cli/deploy/preflight.ts';
 import { loadNoiseRules } from '@complianceflow/cli/config/what-if-rules.ts';
+import { previewWhatIf } from '@complianceflow/cli/review/collect.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { resolveTargets } from '@complianceflow/cli/plan/targets.ts';
 import { bicepExpander, startEmulator, type RunningEmulator } from '@complianceflow/arm-emulator/index.ts';
@@ -123,16 +124,18 @@ describe('deploy twice, every deployment, as the CI identity (emulator + Azurite
     });
   }
 
-  it('the pull-request identity previews with validationLevel ProviderNoRbac; a what-if that checks write rights and a deploy are refused', async () => {
-    const deployment = deployments[deployments.length - 1]!;
+  it('the pull-request identity previews with validationLevel ProviderNoRbac (no change, the deny settings included, on a prod stack); a what-if that checks write rights and a deploy are refused', async () => {
+    // A prod stack: its deny settings exclude the CI identity that deployed it, not the reviewer.
+    const deployment = deployments.find((d) => resolveTarget(d).environment === 'prod')!;
     const pr = await openEmulatorSession({ identity: 'pr', env: sessionEnv() });
     try {
       const preflight = await runPreflight(resolveTarget(deployment), bicep);
       const existing = await armStackProvider(pr.clients).state(`cf-${deployment}`, deployment);
       const input = { deployment, location: preflight.location, template: preflight.template, parameters: deployShape(preflight, existing).parameters, stack: preflight.stack, noise: loadNoiseRules().active };
-      // What `cf-infra what-if <d> --emulator --as pr` sends (the what-if command's level).
-      const model = await armStackProvider(pr.clients, { updateIntervalInMs: 10 }).preview({ ...input, validationLevel: 'ProviderNoRbac' }, existing);
+      // What `cf-infra what-if <d> --emulator --as pr` sends (the review's what-if, ProviderNoRbac).
+      const model = await previewWhatIf(pr, preflight, input.noise);
       expect(model.summary.noChange).to.equal(managedResourceIds(existing).length);
+      expect(model.denySettingsDelta, 'deny settings as the last deploy left them').to.deep.equal([]);
       // ARM's default level checks the caller's write rights on every resource: Reader + what-if has none.
       const refused = await armStackProvider(pr.clients, { updateIntervalInMs: 10 }).preview(input, existing).then(() => undefined, (error: Error) => error);
       expect(refused?.message).to.match(/AuthorizationFailed|does not have (authorization|permission)/);

@@ -31,7 +31,10 @@ export async function previewWhatIf(arm: ArmSession, preflight: Preflight, noise
   const stacks = armStackProvider(arm.clients);
   const existing = await stacks.state(preflight.stack.name, preflight.deployment);
   const { parameters } = deployShape(preflight, existing);
-  return stacks.preview({ deployment: preflight.deployment, location: preflight.location, template: preflight.template, parameters, stack: preflight.stack, validationLevel: 'ProviderNoRbac', noise }, existing);
+  // The deploying identity the stack's deny settings exclude, not the reviewer's: a review is not run
+  // as the identity that deploys, and sending none would show a deny-settings change on every prod stack.
+  const principalId = existing?.properties?.denySettings?.excludedPrincipals?.[0];
+  return stacks.preview({ deployment: preflight.deployment, location: preflight.location, template: preflight.template, parameters, stack: preflight.stack, validationLevel: 'ProviderNoRbac', noise, principalId }, existing);
 }
 
 export function failureOf(error: unknown): ReviewFailure {
