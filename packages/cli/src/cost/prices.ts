@@ -3,10 +3,10 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '@complianceflow/core/repo-root.ts';
 import { ConfigError } from '@complianceflow/core/errors.ts';
 
-export const defaultPricingDir = fileURLToPath(new URL('../../../../pricing/', import.meta.url));
+export const defaultPricingDir = join(repoRoot, 'pricing');
 
 export interface Meter {
   unit: string;

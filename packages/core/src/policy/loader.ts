@@ -4,13 +4,13 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../repo-root.ts';
 import { AssignmentError, policyKey, resolveAssignment, type PolicyLookup } from './assignments.ts';
 import { PolicyFileError } from './errors.ts';
 import type { EffectivePolicy, PolicyAssignment, PolicyDefinition, PolicySetDefinition } from './types.ts';
 
 /** The repository's policies/ directory. */
-export const defaultPoliciesDir = fileURLToPath(new URL('../../../../policies/', import.meta.url));
+export const defaultPoliciesDir = join(repoRoot, 'policies');
 
 export interface LoadedAssignment {
   file: string;

@@ -12,12 +12,12 @@
 // STATEMENT line) carries the password itself; everything it prints is masked.
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '@complianceflow/core/repo-root.ts';
 import { runNothrow } from '@complianceflow/core/process.ts';
 import { fail, pass, type CheckDefinition, type CheckOutcome } from '../model.ts';
 import { maskSecrets } from '../runner.ts';
 
-export const serviceSqlFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../../sql/service.sql');
+export const serviceSqlFile = path.join(repoRoot, 'sql', 'service.sql');
 export const databaseStepTroubleshooting = 'database-step';
 /** psql, connection set-up and the SQL of one service (CREATE DATABASE, extensions) on a busy server. */
 const perServiceTimeoutMs = 120_000;
