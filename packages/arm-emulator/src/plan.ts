@@ -8,7 +8,7 @@ import type { Declared } from './fill.ts';
 import { findProvider, findType } from './catalog.ts';
 import { asObject } from './http.ts';
 import { resolveOutputs } from './outputs.ts';
-import { checkPolicy } from './policy.ts';
+import { checkPolicy, policyView } from './policy.ts';
 import { checkDenySettings } from './deny.ts';
 import { createManagedGroups } from './managed-groups.ts';
 import { secureValues, withoutSecureOutputs } from './secure.ts';
@@ -81,6 +81,7 @@ export async function planTemplate(ctx: Context, req: TemplateRequest): Promise<
     throw error;
   }
   const denials: ArmError[] = [];
+  const policies = policyView(ctx.store.data.resources);
   for (const r of expansion.resources) {
     const namespace = r.type.split('/')[0] ?? '';
     // ARM validates every resource's type against its provider before anything is written; a type the
@@ -92,7 +93,7 @@ export async function planTemplate(ctx: Context, req: TemplateRequest): Promise<
     }
     checkDenySettings(ctx, r.id, r.type, 'write', req.principalId, req.stackId);
     try {
-      checkPolicy(ctx.policy, ctx.store.data.resources, { id: r.id, type: r.type, name: r.name, body: r.declared });
+      checkPolicy(ctx.policy, policies, { id: r.id, type: r.type, name: r.name, body: r.declared });
     } catch (error) {
       if (error instanceof ArmError) denials.push(error);
       else throw error;

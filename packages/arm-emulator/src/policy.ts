@@ -4,7 +4,8 @@
 // (packages/cli/src/policy: the full rule language, aliases, initiatives, notScopes, enforcement mode).
 // Shapes: specification/resources/resource-manager/Microsoft.Authorization/policy/stable/2023-04-01/policyAssignments.json
 // and policyDefinitions.json; the error as ARM returns it (code RequestDisallowedByPolicy, additionalInfo PolicyViolation).
-import { evaluateArmAssignments } from '@complianceflow/core/policy/arm-state.ts';
+import { evaluateArmAssignments, type StoredPolicyResource } from '@complianceflow/core/policy/arm-state.ts';
+import type { EffectivePolicy } from '@complianceflow/core/policy/types.ts';
 import { loadPolicyLibrary } from '@complianceflow/core/policy/index.ts';
 import { ArmError } from './errors.ts';
 import { asObject } from './http.ts';
@@ -24,14 +25,17 @@ export interface PolicyDenial {
 }
 
 export interface PolicyEvaluator {
-  /** The first enforced deny among `assignments` (which cover the resource), if any. */
-  evaluate(resource: ResourceForPolicy, assignments: readonly StoredResource[], lookup: (id: string) => StoredResource | undefined): PolicyDenial | undefined;
+  /**
+   * The first enforced deny among `assignments` (which cover the resource), if any. `resolved` is the
+   * request's memo of resolved assignments (PolicyView).
+   */
+  evaluate(resource: ResourceForPolicy, assignments: readonly StoredResource[], lookup: (id: string) => StoredResource | undefined, resolved?: Map<StoredResource, EffectivePolicy[]>): PolicyDenial | undefined;
 }
 
 /** The orchestrator's offline evaluator (packages/cli/src/policy), the same one `cf-infra plan` runs. */
 export const sharedEvaluator: PolicyEvaluator = {
-  evaluate(resource, assignments, lookup) {
-    const denial = evaluateArmAssignments(resource, assignments, lookup).denial;
+  evaluate(resource, assignments, lookup, resolved) {
+    const denial = evaluateArmAssignments(resource, assignments, lookup, resolved as Map<StoredPolicyResource, EffectivePolicy[]> | undefined).denial;
     return denial === undefined ? undefined : { assignment: denial.assignment as StoredResource, definition: denial.definition as StoredResource };
   },
 };
@@ -58,15 +62,27 @@ export function policyLookup(resources: Record<string, StoredResource>): (id: st
   return (id) => resources[key(id)] ?? builtInDefinition(id);
 }
 
-/** The policy assignments in state whose scope covers `id` and whose definition (or initiative) is held. */
-export function assignmentsCovering(resources: Record<string, StoredResource>, id: string): StoredResource[] {
-  return Object.values(resources).filter((r) => {
-    if (r.type.toLowerCase() !== 'microsoft.authorization/policyassignments') return false;
+/**
+ * The policy side of the state, read once to check every resource of one request (nothing writes
+ * state in between): the assignments whose definition (or initiative) is held, with their scope,
+ * and each assignment's resolved policies once resolved. Never kept past the request.
+ */
+export interface PolicyView {
+  assignments: readonly { resource: StoredResource; scope: string }[];
+  lookup: (id: string) => StoredResource | undefined;
+  resolved: Map<StoredResource, EffectivePolicy[]>;
+}
+
+export function policyView(resources: Record<string, StoredResource>): PolicyView {
+  const lookup = policyLookup(resources);
+  const assignments = Object.values(resources).flatMap((r) => {
+    if (r.type.toLowerCase() !== 'microsoft.authorization/policyassignments') return [];
     const props = asObject(r.body.properties) ?? {};
-    if (policyLookup(resources)(String(props.policyDefinitionId ?? '')) === undefined) return false;
+    if (lookup(String(props.policyDefinitionId ?? '')) === undefined) return [];
     const scope = typeof props.scope === 'string' ? props.scope : r.id.slice(0, r.id.toLowerCase().indexOf('/providers/microsoft.authorization/')) || '/';
-    return isWithin(id, scope);
+    return [{ resource: r, scope }];
   });
+  return { assignments, lookup, resolved: new Map() };
 }
 
 export function disallowedByPolicy(resource: ResourceForPolicy, denial: PolicyDenial): ArmError {
@@ -94,10 +110,16 @@ export function disallowedByPolicy(resource: ResourceForPolicy, denial: PolicyDe
   });
 }
 
-/** Throws RequestDisallowedByPolicy when an assignment in state denies writing this resource. */
-export function checkPolicy(evaluator: PolicyEvaluator, resources: Record<string, StoredResource>, resource: ResourceForPolicy): void {
-  const assignments = assignmentsCovering(resources, resource.id);
+/**
+ * Throws RequestDisallowedByPolicy when an assignment in state denies writing this resource. A
+ * request that checks many resources passes one policyView for all of them.
+ */
+export function checkPolicy(evaluator: PolicyEvaluator, state: Record<string, StoredResource> | PolicyView, resource: ResourceForPolicy): void {
+  const view = isPolicyView(state) ? state : policyView(state);
+  const assignments = view.assignments.filter((a) => isWithin(resource.id, a.scope)).map((a) => a.resource);
   if (assignments.length === 0) return;
-  const denial = evaluator.evaluate(resource, assignments, policyLookup(resources));
+  const denial = evaluator.evaluate(resource, assignments, view.lookup, view.resolved);
   if (denial !== undefined) throw disallowedByPolicy(resource, denial);
 }
+
+const isPolicyView = (state: Record<string, StoredResource> | PolicyView): state is PolicyView => state.resolved instanceof Map;

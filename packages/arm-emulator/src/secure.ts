@@ -82,3 +82,18 @@ export function scrubSecrets<T>(value: T, secrets: ReadonlySet<string>): T {
 
 /** Whether a (reloaded) value lost secure values to the placeholder: it cannot be finished as sent. */
 export const lostSecureValues = (value: unknown): boolean => value !== undefined && JSON.stringify(value).includes(secureValuePlaceholder);
+
+/**
+ * scrubSecrets on JSON text (the state file as it is written): the same replacements, on each
+ * value's JSON-escaped form, without copying the object graph. Stricter in one place: an object key
+ * that is a remembered value is replaced too.
+ */
+export function scrubSecretsInJson(json: string, secrets: ReadonlySet<string>): string {
+  let text = json;
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    const placeholder = JSON.stringify(secureValuePlaceholder).slice(1, -1);
+    text = secret.length >= 6 ? text.split(escaped).join(placeholder) : text.split(`"${escaped}"`).join(`"${placeholder}"`);
+  }
+  return text;
+}

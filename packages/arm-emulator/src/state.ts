@@ -8,7 +8,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import path from 'node:path';
 import type { ArmErrorBody } from './errors.ts';
 import type { VaultSecrets } from './keyvault-records.ts';
-import { scrubSecrets } from './secure.ts';
+import { scrubSecretsInJson } from './secure.ts';
 
 export interface StoredResource {
   id: string;
@@ -133,8 +133,10 @@ export class StateStore {
     this.changed = false;
     this.saves += 1;
     const started = performance.now();
+    // The Key Vault data plane keeps its secret values; everything else is scrubbed (secure.ts).
     const { keyVaultSecrets, ...rest } = this.data;
-    const text = JSON.stringify({ ...scrubSecrets(rest, this.secrets), keyVaultSecrets });
+    const scrubbed = scrubSecretsInJson(JSON.stringify(rest), this.secrets);
+    const text = `${scrubbed.slice(0, -1)},"keyVaultSecrets":${JSON.stringify(keyVaultSecrets)}}`;
     writeAtomically(this.file, text);
     this.lastSave = { bytes: Buffer.byteLength(text), ms: performance.now() - started };
   }

@@ -5,6 +5,7 @@ import { propertyDelta } from '@complianceflow/arm-emulator/diff.ts';
 import { optionsFromEnv } from '@complianceflow/arm-emulator/options.ts';
 import { resolveOutputs } from '@complianceflow/arm-emulator/outputs.ts';
 import { sharedEvaluator } from '@complianceflow/arm-emulator/policy.ts';
+import { scrubSecrets, scrubSecretsInJson } from '@complianceflow/arm-emulator/secure.ts';
 import type { StoredResource } from '@complianceflow/arm-emulator/state.ts';
 
 const stored = (id: string, type: string, body: Record<string, unknown>, keys?: Record<string, unknown>): StoredResource => ({
@@ -113,5 +114,21 @@ describe('ARM emulator: options from the environment', () => {
     expect(() => optionsFromEnv({ ARM_EMULATOR_TRANSIENT_RATE: '2' }, { stateDir: '/tmp/x' })).to.throw(/ARM_EMULATOR_TRANSIENT_RATE="2" is refused.*allowed: a number from 0 to 1/);
     expect(() => optionsFromEnv({ ARM_EMULATOR_LATENCY_MS: 'fast' }, { stateDir: '/tmp/x' })).to.throw(/ARM_EMULATOR_LATENCY_MS="fast" is refused: "fast" is not name=value/);
     expect(() => optionsFromEnv({ ARM_EMULATOR_PORT: '99999' }, { stateDir: '/tmp/x' })).to.throw(/ARM_EMULATOR_PORT="99999" is refused: not a TCP port; allowed: an integer from 0 to 65535/);
+  });
+});
+
+describe('ARM emulator: secure values kept out of the state file', () => {
+  const secrets = new Set(['p@ss"word\\with\nescapes', 'ünïcødé-sécret', 'abc', 'sixsix']);
+  const state = {
+    a: { password: 'p@ss"word\\with\nescapes', connection: 'Server=x;Password=p@ss"word\\with\nescapes;', short: 'abc', inside: 'xabcx' },
+    list: ['ünïcødé-sécret', 'prefix sixsix suffix', 'abc'],
+    clear: 'nothing secret here',
+  };
+
+  it('scrubSecretsInJson() writes what scrubSecrets() gives, escaped values and short whole strings included', function () {
+    const fromText = JSON.parse(scrubSecretsInJson(JSON.stringify(state), secrets)) as unknown;
+    expect(fromText).to.deep.equal(scrubSecrets(state, secrets));
+    expect(JSON.stringify(fromText)).not.to.include('sixsix').and.not.to.include('sécret');
+    expect((fromText as typeof state).a.inside).to.equal('xabcx');
   });
 });

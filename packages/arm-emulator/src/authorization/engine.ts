@@ -87,13 +87,31 @@ export function roleAssignmentAttributes(body: Record<string, unknown>): Record<
 
 export type Decision = 'granted' | 'conditionNotMet' | 'denied';
 
+/**
+ * The role assignments in state and their roles' permissions, read once to decide the many actions
+ * of one request (a template's resources; nothing writes state in between). Never kept past the request.
+ */
+export interface RbacView {
+  assignments: readonly Assignment[];
+  permissions(roleGuid: string): Permission[];
+}
+
+export function rbacView(ctx: Context): RbacView {
+  const permissions = new Map<string, Permission[]>();
+  return {
+    assignments: assignments(ctx),
+    permissions: (guid) => permissions.get(guid) ?? permissions.set(guid, rolePermissions(ctx, guid)).get(guid)!,
+  };
+}
+
 /** Whether the principal may perform the action at the scope (data: a data action). */
-export function decide(ctx: Context, principalId: string, action: string, scope: string, options: { data?: boolean; attributes?: Attributes } = {}): Decision {
+export function decide(ctx: Context, principalId: string, action: string, scope: string, options: { data?: boolean; attributes?: Attributes; view?: RbacView } = {}): Decision {
   let conditionBlocked = false;
   const who = principalId.toLowerCase();
-  for (const a of assignments(ctx)) {
+  const view = options.view ?? rbacView(ctx);
+  for (const a of view.assignments) {
     if (a.principalId !== who || !(a.scope === '/' || isWithin(scope, a.scope))) continue;
-    if (!permissionsAllow(rolePermissions(ctx, a.roleGuid), action, options.data === true)) continue;
+    if (!permissionsAllow(view.permissions(a.roleGuid), action, options.data === true)) continue;
     if (a.condition === undefined) return 'granted';
     const input: ConditionInput = { action, request: options.attributes?.request ?? {}, resource: options.attributes?.resource ?? {} };
     let ok = false;

@@ -11,7 +11,7 @@ import { actionsForWrite } from '@complianceflow/core/arm/required-actions.ts';
 import type { Context } from '../context.ts';
 import { ArmError } from '../errors.ts';
 import type { Declared } from '../fill.ts';
-import { checkAssignmentCondition, decide, linkedAuthorizationFailed, roleAssignmentAttributes, roleAssignmentType, type Attributes } from './engine.ts';
+import { checkAssignmentCondition, decide, linkedAuthorizationFailed, rbacView, roleAssignmentAttributes, roleAssignmentType, type Attributes } from './engine.ts';
 import { connectionStatuses, type ConnectionStatus } from './private-link.ts';
 
 export interface TemplateAccess {
@@ -23,6 +23,7 @@ export function templateAccess(ctx: Context, principalId: string, resources: rea
   const denied: { code: string; message: string; target: string }[] = [];
   const refused: Record<string, { code: string; message: string }> = {};
   const statuses: Record<string, Record<string, ConnectionStatus>> = {};
+  const view = rbacView(ctx);
   for (const r of resources) {
     const write = { id: r.id, type: r.type, body: r.declared };
     const actions = actionsForWrite(write);
@@ -39,7 +40,7 @@ export function templateAccess(ctx: Context, principalId: string, resources: rea
       attributes = { request: roleAssignmentAttributes(r.declared), ...(existing === undefined ? {} : { resource: roleAssignmentAttributes(existing.body) }) };
     }
     for (const own of actions.filter((a) => !a.linked)) {
-      const decision = decide(ctx, principalId, own.action, own.scope, attributes === undefined ? {} : { attributes });
+      const decision = decide(ctx, principalId, own.action, own.scope, attributes === undefined ? { view } : { attributes, view });
       if (decision === 'granted') continue;
       const what = decision === 'conditionNotMet' ? 'does not have permission or an ABAC condition not fulfilled' : 'does not have permission';
       denied.push({
@@ -48,7 +49,7 @@ export function templateAccess(ctx: Context, principalId: string, resources: rea
         target: r.id,
       });
     }
-    const missing = actions.filter((a) => a.linked && a.approval !== true && decide(ctx, principalId, a.action, a.scope) !== 'granted');
+    const missing = actions.filter((a) => a.linked && a.approval !== true && decide(ctx, principalId, a.action, a.scope, { view }) !== 'granted');
     if (missing.length > 0) refused[r.id.toLowerCase()] = linkedAuthorizationFailed(principalId, actions[0]!, missing).body as { code: string; message: string };
     if (r.type.toLowerCase() === 'microsoft.network/privateendpoints') statuses[r.id.toLowerCase()] = connectionStatuses(ctx, principalId, write);
   }

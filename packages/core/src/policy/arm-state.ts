@@ -6,7 +6,7 @@ import { AssignmentError, resolveAssignment, type PolicyLookup } from './assignm
 import { PolicyFileError } from './errors.ts';
 import { isUnderScope } from './exclusions.ts';
 import { evaluate } from './index.ts';
-import type { ArmResource, PolicyAssignment, PolicyDefinition, PolicyResult, PolicySetDefinition } from './types.ts';
+import type { ArmResource, EffectivePolicy, PolicyAssignment, PolicyDefinition, PolicyResult, PolicySetDefinition } from './types.ts';
 
 export interface StoredPolicyResource {
   id: string;
@@ -25,12 +25,15 @@ export interface ArmPolicyVerdict {
 
 /**
  * Evaluates a resource about to be written against the assignments that cover it. `lookup` finds
- * stored definitions and initiatives by id (case-insensitive, as ARM ids are).
+ * stored definitions and initiatives by id (case-insensitive, as ARM ids are). `resolved` keeps each
+ * assignment's resolved policies for the next resource of the same request: a caller passes one map
+ * per request (the state does not change while it checks that request's resources), never across requests.
  */
 export function evaluateArmAssignments(
   resource: { id: string; type: string; name: string; body: Record<string, unknown> },
   assignments: readonly StoredPolicyResource[],
   lookup: (id: string) => StoredPolicyResource | undefined,
+  resolved: Map<StoredPolicyResource, EffectivePolicy[]> = new Map(),
 ): ArmPolicyVerdict {
   const asPolicy: PolicyLookup = (id) => {
     const stored = lookup(id);
@@ -48,13 +51,14 @@ export function evaluateArmAssignments(
   for (const stored of assignments) {
     const assignment = { name: stored.name, properties: stored.body['properties'] } as unknown as PolicyAssignment;
     if ((assignment.properties.notScopes ?? []).some((scope) => isUnderScope(resource.id, scope))) continue;
-    let policies;
+    let policies = resolved.get(stored);
     try {
-      policies = resolveAssignment(assignment, asPolicy, (id) => lookup(id)?.id ?? id, stored.id);
+      policies ??= resolveAssignment(assignment, asPolicy, (id) => lookup(id)?.id ?? id, stored.id);
     } catch (error) {
       if (error instanceof AssignmentError) throw new PolicyFileError(error.document, error.path, error.message, error.hint);
       throw error;
     }
+    resolved.set(stored, policies);
     const found = evaluate(armResource, policies, { ...(subscriptionId === undefined ? {} : { subscriptionId }), ...(resourceGroup === undefined ? {} : { resourceGroup }) });
     results.push(...found);
     if (denial === undefined) {
