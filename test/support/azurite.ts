@@ -12,6 +12,8 @@ const azuriteBlobMain = path.join(repoRoot, 'node_modules/azurite/dist/src/blob/
 
 export interface AzuriteBlob {
   port: number;
+  /** Its process id (benchmarks read its CPU time). */
+  pid: number | undefined;
   url: string;
   /** A lock store in a container of this Azurite (container name is optional). */
   lockStore(container?: string): LockStore;
@@ -64,6 +66,7 @@ export async function startAzuriteBlob(): Promise<AzuriteBlob> {
   const url = azuriteBlobUrl(port);
   return {
     port,
+    pid: child.pid,
     url,
     lockStore: (container) => openLockStore({ accountUrl: url, credential: azuriteCredential(), ...(container ? { container } : {}) }),
     async stop() {

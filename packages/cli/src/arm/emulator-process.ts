@@ -14,6 +14,8 @@ const startTimeoutMs = 60_000;
 
 export interface EmulatorProcess {
   endpoint: string;
+  /** Its process id (benchmarks read its CPU time). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -40,6 +42,7 @@ export async function startEmulatorProcess(env: NodeJS.ProcessEnv, stateDir: str
   });
   return {
     endpoint,
+    pid: child.pid,
     stop: async () => {
       child.stdin.end();
       await child;

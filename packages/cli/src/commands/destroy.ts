@@ -6,7 +6,7 @@ import { defaultStackWaitSeconds } from '../arm/stack-operations.ts';
 import { destroySteps, newDestroyContext } from '../deploy/destroy-pipeline.ts';
 import { signalExitCode, watchInterrupts } from '../runner/interrupt.ts';
 import { runSteps } from '../runner/run-steps.ts';
-import { parseWaitSeconds } from './deploy.ts';
+import { parseWaitSeconds } from './deploy-options.ts';
 import { resolveTarget } from '../deploy/preflight.ts';
 import { createProgress, rendererFor } from '../runner/progress.ts';
 import { askForText, checkTargetFlags, commandServices, isInteractive } from '../deploy/services.ts';

@@ -4,15 +4,13 @@
 // committed golden snapshots.
 // Only light modules here: when the compile is not cached, Bicep's jsonrpc process starts first and
 // its .NET start-up overlaps loading the plan pipeline (plan-run.ts) and reading the config.
-import { compileIsCached } from '@complianceflow/core/bicep/compile-cache.ts';
-import { locateBicep } from '@complianceflow/core/bicep/locate.ts';
-import { prestartBicep, type PrestartedBicep } from '@complianceflow/core/bicep/prestart.ts';
 import { UsageError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { parseCommandArgs } from './args.ts';
 import type { PlanCommandOptions } from './plan-run.ts';
 import { defaultGoldenDir } from '../plan/golden.ts';
-import { bicepConfigFile, defaultCacheDir, defaultCompileCacheDir, mainTemplate } from '../plan/paths.ts';
+import { startBicepEarly } from '../plan/bicep-early.ts';
+import { defaultCacheDir } from '../plan/paths.ts';
 
 const help = `Usage: cf-infra plan <deployment>... | --all [options]     (npm run plan -- <deployment> [options])
 
@@ -72,23 +70,10 @@ function parse(args: string[]): PlanCommandOptions | 'help' {
   };
 }
 
-/** Bicep's process, started now unless the compile of main.bicep is cached (or no Bicep is found: reported when needed). */
-async function startBicepEarly(options: PlanCommandOptions): Promise<PrestartedBicep | undefined> {
-  let bicepPath: string;
-  try {
-    bicepPath = locateBicep().path;
-  } catch {
-    return undefined;
-  }
-  const cacheDir = options.compileCache ? defaultCompileCacheDir : undefined;
-  if (await compileIsCached({ bicepPath }, mainTemplate, { cacheDir, strict: true, configFile: bicepConfigFile })) return undefined;
-  return prestartBicep();
-}
-
 export async function run(args: string[]): Promise<number> {
   const options = parse(args);
   if (options === 'help') return ExitCode.Success;
-  const prestarted = await startBicepEarly(options);
+  const prestarted = await startBicepEarly(options.compileCache);
   try {
     const { runPlan } = await import('./plan-run.ts');
     return await runPlan(options, prestarted);

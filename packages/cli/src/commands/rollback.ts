@@ -1,11 +1,12 @@
 // `cf-infra rollback <deployment> [--to <run-id>]`: the deployment's last good run deployed again —
-// its kept template and parameters — through the same pipeline as any deploy (deploy.ts deployWith).
+// its kept template and parameters — through the same pipeline as any deploy (deploy-run.ts deployWith).
 import { asOptionHelp } from '../arm/identities.ts';
 import { defaultStackWaitSeconds } from '../arm/stack-operations.ts';
 import { checkRunId } from '../deploy/run-source.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { deploymentPositional, parseCommandArgs } from './args.ts';
-import { deployOptions, deployWith } from './deploy.ts';
+import { deployOptions } from './deploy-options.ts';
+import { deployWith } from './deploy-run.ts';
 
 const help = `Usage: cf-infra rollback <deployment> [--to <run-id>] [--emulator [--as <identity>] | --subscription <id>] [options]     (npm run rollback -- <deployment> [options])
 

@@ -17,7 +17,7 @@ import { reviewExitCode, type DeploymentReview } from '../review/model.ts';
 import { reviewNames } from '../review/targets.ts';
 import { describeExpired, loadNoiseRules } from '../config/what-if-rules.ts';
 import { formatOrJson, parseCommandArgs, targetOptions } from './args.ts';
-import { parseFormat } from './deploy.ts';
+import { parseFormat } from './deploy-options.ts';
 
 const help = `Usage: cf-infra what-if <deployment>... | --all [--emulator [--as <identity>] | --subscription <id>] [options]     (npm run what-if -- <deployment> [options])
 

@@ -5,6 +5,7 @@
 import { createInterface } from 'node:readline/promises';
 import { parseEmulatorIdentity, type EmulatorIdentity } from '../arm/identities.ts';
 import { lazyBicep, type BicepSession } from '@complianceflow/core/bicep/index.ts';
+import type { PrestartedBicep } from '@complianceflow/core/bicep/prestart.ts';
 import { envString } from '@complianceflow/core/env.ts';
 import { UsageError } from '@complianceflow/core/errors.ts';
 import { guidPattern } from '@complianceflow/core/guid.ts';
@@ -51,12 +52,13 @@ export interface CommandServices {
   close(): Promise<void>;
 }
 
-export function commandServices(flags: CheckedTargetFlags): CommandServices {
+/** `prestarted`: a Bicep process started early (plan/bicep-early.ts), adopted when Bicep is first needed. */
+export function commandServices(flags: CheckedTargetFlags, prestarted?: PrestartedBicep): CommandServices {
   // Bad input is refused before anything starts: the lease duration is read here, not at the lock.
   leaseSecondsFromEnv();
   let bicep: Promise<BicepSession> | undefined;
   let arm: Promise<ArmSession> | undefined;
-  const getBicep = (): Promise<BicepSession> => (bicep ??= (async () => lazyBicep())());
+  const getBicep = (): Promise<BicepSession> => (bicep ??= (async () => lazyBicep(prestarted === undefined ? {} : { prestarted }))());
   return {
     bicep: getBicep,
     openArm: () => (arm ??= flags.emulator ? openEmulatorSession({ identity: flags.identity }) : openAzureSession(flags.subscription!)),
