@@ -6,6 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { lazyBicep, openBicep } from '@complianceflow/core/bicep/index.ts';
 import { projectBicepPath } from '@complianceflow/core/bicep/paths.ts';
 import { bicepRuntimeDefaults, prestartBicep } from '@complianceflow/core/bicep/prestart.ts';
+import { repoRoot } from '@complianceflow/core/repo-root.ts';
+import { runNode } from '../../support/cli.ts';
 
 const alive = (pid: number): boolean => {
   try {
@@ -86,6 +88,19 @@ describe('Bicep started early (core/bicep/prestart.ts)', () => {
       expect(readFileSync(seen, 'utf8').trim()).to.equal(`${bicepRuntimeDefaults['DOTNET_TieredCompilation']} 1 ${bicepRuntimeDefaults['DOTNET_GCgen0size']}`);
     } finally {
       early!.release();
+    }
+  });
+
+  it('plan and deploy end the Bicep they started early when they refuse their input (exit 2, no Bicep left running)', async () => {
+    // A stand-in Bicep is never a cached compile (the key holds the executable), so both start it early.
+    const bicepPath = script('exec sleep 600');
+    for (const args of [['plan', 'no-such-deployment'], ['deploy', 'no-such-deployment', '--emulator', '--yes']]) {
+      const before = pids().length;
+      const result = await runNode(repoRoot, 'packages/cli/src/cli.ts', args, { BICEP_PATH: bicepPath, NO_COLOR: '1' });
+      expect(result.code, result.stderr).to.equal(2);
+      expect(result.stderr).to.include('no-such-deployment');
+      expect(pids(), `${args[0]} started Bicep early`).to.have.length(before + 1);
+      await until(() => !alive(pids().at(-1)!));
     }
   });
 
