@@ -40,6 +40,13 @@ module compile cache (cf-infra enables it; it lives in the system's temp directo
 run on the machine would. cf-infra runs its own Bicep processes with .NET settings for short runs
 (core/bicep/prestart.ts); the plan table shows what the same settings do to \`bicep build\`.
 
+The deploy figures are taken twice. After a Bicep change (the compile cache emptied before every
+run) each run compiles, or four runs at once compile once between them: the conditions the
+performance issue measured in, before there was a cache. With Bicep unchanged no Bicep runs at all,
+and what is left is CPU on this one machine (the CLI, the emulator, Azurite): four runs at once need
+four times one run's CPU, so on ${os.availableParallelism()} cores their ratio to one run cannot fall below
+4 × CPU ÷ (${os.availableParallelism()} × wall time) of one run. The last deploy row measures that floor.
+
 ${sections.join('\n\n')}
 `;
 }

@@ -91,10 +91,10 @@ describe('Bicep started early (core/bicep/prestart.ts)', () => {
     }
   });
 
-  it('plan and deploy end the Bicep they started early when they refuse their input (exit 2, no Bicep left running)', async () => {
+  it('plan, deploy and what-if end the Bicep they started early when they refuse their input (exit 2, no Bicep left running)', async () => {
     // A stand-in Bicep is never a cached compile (the key holds the executable), so both start it early.
     const bicepPath = script('exec sleep 600');
-    for (const args of [['plan', 'no-such-deployment'], ['deploy', 'no-such-deployment', '--emulator', '--yes']]) {
+    for (const args of [['plan', 'no-such-deployment'], ['deploy', 'no-such-deployment', '--emulator', '--yes'], ['what-if', 'no-such-deployment', '--emulator']]) {
       const before = pids().length;
       const result = await runNode(repoRoot, 'packages/cli/src/cli.ts', args, { BICEP_PATH: bicepPath, NO_COLOR: '1' });
       expect(result.code, result.stderr).to.equal(2);

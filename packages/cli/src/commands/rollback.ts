@@ -6,7 +6,6 @@ import { checkRunId } from '../deploy/run-source.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { deploymentPositional, parseCommandArgs } from './args.ts';
 import { deployOptions } from './deploy-options.ts';
-import { deployWith } from './deploy-run.ts';
 
 const help = `Usage: cf-infra rollback <deployment> [--to <run-id>] [--emulator [--as <identity>] | --subscription <id>] [options]     (npm run rollback -- <deployment> [options])
 
@@ -45,5 +44,7 @@ export async function run(args: string[]): Promise<number> {
   if (parsed.help) return ExitCode.Success;
   const { values, positionals } = parsed;
   if (values.to !== undefined) checkRunId(values.to, '--to', 'rollback');
+  // The pipeline loads only now: --help and a bad run id are answered without it.
+  const { deployWith } = await import('./deploy-run.ts');
   return deployWith('rollback', positionals[0]!, args, values, { kind: 'rollback', ...(values.to === undefined ? {} : { to: values.to }) });
 }
