@@ -89,10 +89,10 @@ export const lostSecureValues = (value: unknown): boolean => value !== undefined
  * that is a remembered value is replaced too.
  */
 export function scrubSecretsInJson(json: string, secrets: ReadonlySet<string>): string {
+  const placeholder = JSON.stringify(secureValuePlaceholder).slice(1, -1);
   let text = json;
   for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
     const escaped = JSON.stringify(secret).slice(1, -1);
-    const placeholder = JSON.stringify(secureValuePlaceholder).slice(1, -1);
     text = secret.length >= 6 ? text.split(escaped).join(placeholder) : text.split(`"${escaped}"`).join(`"${placeholder}"`);
   }
   return text;

@@ -69,4 +69,3 @@ export async function run(args: string[]): Promise<number> {
     prestarted?.release();
   }
 }
-
