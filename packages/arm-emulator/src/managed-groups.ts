@@ -14,7 +14,7 @@ import { ArmError } from './errors.ts';
 import type { Declared } from './fill.ts';
 import { asObject } from './http.ts';
 import { key, parseResourceId, resourceGroupId } from './ids.ts';
-import { checkPolicy } from './policy.ts';
+import { checkPolicy, policyView } from './policy.ts';
 import type { StoredResource } from './state.ts';
 
 const managedEnvironmentType = 'microsoft.app/managedenvironments';
@@ -57,7 +57,7 @@ export function createManagedGroups(ctx: Context, resource: Declared): ManagedGr
   }
   const declared: Record<string, unknown> = { location: group.location, managedBy: resource.id };
   try {
-    checkPolicy(ctx.policy, ctx.store.data.resources, { id: group.id, type: resourceGroupType, name: group.name, body: declared });
+    checkPolicy(ctx.policy, policyView(ctx.store.data.resources), { id: group.id, type: resourceGroupType, name: group.name, body: declared });
   } catch (error) {
     if (!(error instanceof ArmError) || error.body.code !== 'RequestDisallowedByPolicy') throw error;
     return {

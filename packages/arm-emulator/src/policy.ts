@@ -29,13 +29,13 @@ export interface PolicyEvaluator {
    * The first enforced deny among `assignments` (which cover the resource), if any. `resolved` is the
    * request's memo of resolved assignments (PolicyView).
    */
-  evaluate(resource: ResourceForPolicy, assignments: readonly StoredResource[], lookup: (id: string) => StoredResource | undefined, resolved?: Map<StoredResource, EffectivePolicy[]>): PolicyDenial | undefined;
+  evaluate(resource: ResourceForPolicy, assignments: readonly StoredResource[], lookup: (id: string) => StoredResource | undefined, resolved?: Map<StoredPolicyResource, EffectivePolicy[]>): PolicyDenial | undefined;
 }
 
 /** The orchestrator's offline evaluator (packages/cli/src/policy), the same one `cf-infra plan` runs. */
 export const sharedEvaluator: PolicyEvaluator = {
   evaluate(resource, assignments, lookup, resolved) {
-    const denial = evaluateArmAssignments(resource, assignments, lookup, resolved as Map<StoredPolicyResource, EffectivePolicy[]> | undefined).denial;
+    const denial = evaluateArmAssignments(resource, assignments, lookup, resolved).denial;
     return denial === undefined ? undefined : { assignment: denial.assignment as StoredResource, definition: denial.definition as StoredResource };
   },
 };
@@ -70,7 +70,7 @@ export function policyLookup(resources: Record<string, StoredResource>): (id: st
 export interface PolicyView {
   assignments: readonly { resource: StoredResource; scope: string }[];
   lookup: (id: string) => StoredResource | undefined;
-  resolved: Map<StoredResource, EffectivePolicy[]>;
+  resolved: Map<StoredPolicyResource, EffectivePolicy[]>;
 }
 
 export function policyView(resources: Record<string, StoredResource>): PolicyView {
@@ -111,15 +111,12 @@ export function disallowedByPolicy(resource: ResourceForPolicy, denial: PolicyDe
 }
 
 /**
- * Throws RequestDisallowedByPolicy when an assignment in state denies writing this resource. A
- * request that checks many resources passes one policyView for all of them.
+ * Throws RequestDisallowedByPolicy when an assignment in state (`view`: policyView of it, one per
+ * request however many resources it checks) denies writing this resource.
  */
-export function checkPolicy(evaluator: PolicyEvaluator, state: Record<string, StoredResource> | PolicyView, resource: ResourceForPolicy): void {
-  const view = isPolicyView(state) ? state : policyView(state);
+export function checkPolicy(evaluator: PolicyEvaluator, view: PolicyView, resource: ResourceForPolicy): void {
   const assignments = view.assignments.filter((a) => isWithin(resource.id, a.scope)).map((a) => a.resource);
   if (assignments.length === 0) return;
   const denial = evaluator.evaluate(resource, assignments, view.lookup, view.resolved);
   if (denial !== undefined) throw disallowedByPolicy(resource, denial);
 }
-
-const isPolicyView = (state: Record<string, StoredResource> | PolicyView): state is PolicyView => state.resolved instanceof Map;

@@ -9,7 +9,7 @@ import { asObject, jsonBody, reply, type Reply, type Request } from '../http.ts'
 import { isWithin, resourceGroupId } from '../ids.ts';
 import { locationHeaders, registerFinisher, startOperation } from '../lro.ts';
 import { page } from '../paging.ts';
-import { checkPolicy } from '../policy.ts';
+import { checkPolicy, policyView } from '../policy.ts';
 import { deleteResourceTree, getResource, isResourceGroupType, putResource } from '../store-ops.ts';
 import { checkSubscription } from './subscriptions.ts';
 
@@ -39,7 +39,7 @@ export function putResourceGroup(ctx: Context, req: Request, sub: string, name: 
   const declared: Record<string, unknown> = { location: body.location };
   if (body.tags !== undefined) declared.tags = body.tags;
   if (body.managedBy !== undefined) declared.managedBy = body.managedBy;
-  checkPolicy(ctx.policy, ctx.store.data.resources, { id, type: rgType, name, body: declared });
+  checkPolicy(ctx.policy, policyView(ctx.store.data.resources), { id, type: rgType, name, body: declared });
   const { created } = putResource(ctx, { id, type: rgType, name: existing?.name ?? name, apiVersion, declared });
   ctx.store.save();
   return reply(created ? 201 : 200, groupBody(ctx, id));

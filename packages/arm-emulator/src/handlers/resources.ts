@@ -14,7 +14,7 @@ import { failureFor } from '../faults.ts';
 import { declaredPart } from '../fill.ts';
 import { asObject, jsonBody, reply, type Reply, type Request } from '../http.ts';
 import { parseResourceId, type ResourceId } from '../ids.ts';
-import { checkPolicy } from '../policy.ts';
+import { checkPolicy, policyView } from '../policy.ts';
 import { claimDeletedVault } from './deleted-vaults.ts';
 import { deleteResourceTree, getResource, missingResourceGroup, putResource } from '../store-ops.ts';
 import { requireRegistered } from './providers.ts';
@@ -68,7 +68,7 @@ function write(ctx: Context, req: Request, path: string, merge: boolean): Reply 
     checkAssignmentCondition(declared);
   }
   checkDenySettings(ctx, rid.id, type, 'write', req.principalId);
-  checkPolicy(ctx.policy, ctx.store.data.resources, { id: rid.id, type, name: rid.name, body: declared });
+  checkPolicy(ctx.policy, policyView(ctx.store.data.resources), { id: rid.id, type, name: rid.name, body: declared });
   const failure = failureFor(ctx.options.faults, type);
   if (failure !== undefined) throw new ArmError(400, failure, `The resource operation for '${rid.id}' failed with '${failure}' (injected fault).`);
   if (existing === undefined) claimDeletedVault(ctx, rid.subscriptionId, type, rid.name, declared);

@@ -5,7 +5,7 @@ import { defaultStackWaitSeconds } from '../arm/stack-operations.ts';
 import { asOptionHelp } from '../arm/identities.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { checkRunId } from '../deploy/run-source.ts';
-import { startBicepEarly } from '../plan/bicep-early.ts';
+import { withBicepStartedEarly } from '../plan/bicep-early.ts';
 import { deploymentPositional, parseCommandArgs } from './args.ts';
 import { deployOptions } from './deploy-options.ts';
 
@@ -61,11 +61,8 @@ export async function run(args: string[]): Promise<number> {
   const runId = values['template-from-run'];
   if (runId !== undefined) checkRunId(runId, '--template-from-run', 'deploy');
   // Bicep starts before the pipeline loads, unless the compile is cached or a stored template is deployed.
-  const prestarted = runId === undefined ? await startBicepEarly(true) : undefined;
-  try {
+  return withBicepStartedEarly(runId === undefined ? true : undefined, async (prestarted) => {
     const { deployWith } = await import('./deploy-run.ts');
-    return await deployWith('deploy', positionals[0]!, args, values, runId === undefined ? undefined : { kind: 'template-from-run', runId }, prestarted);
-  } finally {
-    prestarted?.release();
-  }
+    return deployWith('deploy', positionals[0]!, args, values, runId === undefined ? undefined : { kind: 'template-from-run', runId }, prestarted);
+  });
 }

@@ -9,7 +9,7 @@ import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { parseCommandArgs } from './args.ts';
 import type { PlanCommandOptions } from './plan-run.ts';
 import { defaultGoldenDir } from '../plan/golden.ts';
-import { startBicepEarly } from '../plan/bicep-early.ts';
+import { withBicepStartedEarly } from '../plan/bicep-early.ts';
 import { defaultCacheDir } from '../plan/paths.ts';
 
 const help = `Usage: cf-infra plan <deployment>... | --all [options]     (npm run plan -- <deployment> [options])
@@ -73,11 +73,8 @@ function parse(args: string[]): PlanCommandOptions | 'help' {
 export async function run(args: string[]): Promise<number> {
   const options = parse(args);
   if (options === 'help') return ExitCode.Success;
-  const prestarted = await startBicepEarly(options.compileCache);
-  try {
+  return withBicepStartedEarly(options.compileCache, async (prestarted) => {
     const { runPlan } = await import('./plan-run.ts');
-    return await runPlan(options, prestarted);
-  } finally {
-    prestarted?.release();
-  }
+    return runPlan(options, prestarted);
+  });
 }

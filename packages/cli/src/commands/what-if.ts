@@ -5,7 +5,7 @@
 import { asOptionHelp } from '../arm/identities.ts';
 import { UsageError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
-import { startBicepEarly } from '../plan/bicep-early.ts';
+import { withBicepStartedEarly } from '../plan/bicep-early.ts';
 import { formatOrJson, parseCommandArgs, targetOptions } from './args.ts';
 import { parseFormat } from './deploy-options.ts';
 
@@ -62,12 +62,9 @@ export async function run(args: string[]): Promise<number> {
   if (!values.all && positionals.length === 0) throw new UsageError('what-if: which deployment? Give one or more names, or --all', 'cf-infra list shows the deployments');
   const format = parseFormat(formatOrJson('what-if', values), 'what-if');
   if (values['details-file'] !== undefined && format !== 'markdown') throw new UsageError('what-if: --details-file is for --format markdown');
-  const prestarted = await startBicepEarly(true);
-  try {
+  const request = { names: values.all ? ('all' as const) : positionals, format, costBase: values['cost-base'], detailsFile: values['details-file'], detailedExitcode: values['detailed-exitcode'], target: values };
+  return withBicepStartedEarly(true, async (prestarted) => {
     const { runWhatIf } = await import('./what-if-run.ts');
-    const request = { names: values.all ? ('all' as const) : positionals, format, costBase: values['cost-base'], detailsFile: values['details-file'], detailedExitcode: values['detailed-exitcode'], target: values };
-    return await runWhatIf(request, prestarted);
-  } finally {
-    prestarted?.release();
-  }
+    return runWhatIf(request, prestarted);
+  });
 }

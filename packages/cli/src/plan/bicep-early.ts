@@ -19,3 +19,17 @@ export async function startBicepEarly(compileCache: boolean): Promise<Prestarted
   if (await compileIsCached({ bicepPath }, mainTemplate, { cacheDir, strict: true, configFile: bicepConfigFile })) return undefined;
   return prestartBicep();
 }
+
+/**
+ * Runs a command with Bicep started early (`compileCache` as above; undefined: the command compiles
+ * nothing, so none is started). A Bicep the command never adopted, because it refused its input or
+ * found everything cached, is ended when the command ends.
+ */
+export async function withBicepStartedEarly<T>(compileCache: boolean | undefined, command: (prestarted: PrestartedBicep | undefined) => Promise<T>): Promise<T> {
+  const prestarted = compileCache === undefined ? undefined : await startBicepEarly(compileCache);
+  try {
+    return await command(prestarted);
+  } finally {
+    prestarted?.release();
+  }
+}
