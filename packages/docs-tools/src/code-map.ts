@@ -27,7 +27,7 @@ export const folderOwners: Record<string, string> = {
   'cli/arm-errors': 'ARM errors turned into user-facing explanations and hints',
   'cli/bootstrap': 'The one-time subscription bootstrap: desired state, the deployment role, the CI identity, reconcile',
   'cli/cidr': 'IPv4 arithmetic, the address-space allocation per region, the `cidr` report',
-  'cli/commands': 'The command table (name, summary, lazy load: `--help` loads no command) and one file per command: arguments, the run, the output',
+  'cli/commands': 'The command table (name, summary, lazy load: `--help` loads no command) and one file per command: its help, flags and the checks that need nothing loaded; where a command needs the SDKs, Bicep or the registry, its `<command>-run.ts` half holds the run and loads once the flags are read (`--help` loads no package)',
   'cli/config': 'The deployment registry: YAML files, schemas, profiles, merge, the parameters each deployment compiles with; the what-if noise rules file',
   'cli/cost': 'The offline cost estimate from the dated price table, the budget check, the cost change against a base',
   'cli/deploy': 'The deploy and destroy step lists: preflight, lock, what-if, stack apply, data and secrets phases, validation, the noise check, the report',

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { deploymentsOf } from '@complianceflow/cli/commands/list.ts';
+import { deploymentsOf } from '@complianceflow/cli/commands/list-registry.ts';
 import { loadRegistry } from '@complianceflow/cli/config/registry.ts';
 import { repoRoot as root } from '@complianceflow/core/repo-root.ts';
 import { deploymentNames } from '../../support/deployment-names.ts';

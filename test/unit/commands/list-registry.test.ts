@@ -3,7 +3,8 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { deploymentsOf, run, type RegistryRow } from '@complianceflow/cli/commands/list.ts';
+import { deploymentsOf, type RegistryRow } from '@complianceflow/cli/commands/list-registry.ts';
+import { run } from '@complianceflow/cli/commands/list.ts';
 import { loadRegistry } from '@complianceflow/cli/config/registry.ts';
 import { UsageError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';

@@ -1,7 +1,7 @@
 // The GitHub Actions variables the workflows need (identifiers, not secrets: with OIDC federation
 // there is no secret at all), printed, or set with `gh variable set` when gh is installed and logged in.
 import { run, runNothrow } from '@complianceflow/core/process.ts';
-import { artifactsAccountUrlEnv, lockContainerEnv } from '../lock/index.ts';
+import { artifactsAccountUrlEnv, lockContainerEnv } from '../lock/location.ts';
 
 /** AZURE_CLIENT_ID is the CI identity (deploys); AZURE_PR_CLIENT_ID the pull-request identity (what-if.yml). */
 export function githubVariables(values: { clientId: string; prClientId: string; tenantId: string; subscriptionId: string; artifactsAccountUrl: string; lockContainer: string }): Record<string, string> {

@@ -4,7 +4,7 @@ import { createArmClients, type ArmTarget } from '../arm/clients.ts';
 import { loadRegistry } from '../config/registry.ts';
 import { CliError, UsageError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
-import { defaultLockContainer } from '../lock/index.ts';
+import { defaultLockContainer } from '../lock/location.ts';
 import { loadPolicyLibrary } from '@complianceflow/core/policy/index.ts';
 import { createProgress } from '../runner/progress.ts';
 import { runSteps } from '../runner/run-steps.ts';

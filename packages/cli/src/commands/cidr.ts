@@ -1,6 +1,5 @@
 // `cf-infra cidr`: the address space of every deployment, its subnets, and the next free /16 per region.
 import { allocationReport } from '../cidr/report.ts';
-import { loadRegistry, resolveAll } from '../config/registry.ts';
 import { didYouMean } from '../config/suggest.ts';
 import { textTable } from '@complianceflow/core/tables.ts';
 import { UsageError } from '@complianceflow/core/errors.ts';
@@ -22,6 +21,8 @@ export async function run(args: string[]): Promise<number> {
   const parsed = parseCommandArgs('cidr', args, { help, options: { region: { type: 'string' }, json: { type: 'boolean', default: false } } });
   if (parsed.help) return ExitCode.Success;
   const options = parsed.values;
+  // The registry (YAML and its schemas) loads once the flags are read: --help loads no package.
+  const { loadRegistry, resolveAll } = await import('../config/registry.ts');
   const registry = loadRegistry();
   const codes = Object.keys(registry.regions);
   if (options.region !== undefined && !codes.includes(options.region)) {

@@ -4,9 +4,7 @@
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import type { ArmSession } from '../arm/session.ts';
 import type { ResolvedDeployment } from '../config/resolve.ts';
-import { getDeployedStack } from '../arm/stack-provider.ts';
-import { resolveTarget } from '../deploy/preflight.ts';
-import { checkTargetFlags, commandServices, type CheckedTargetFlags, type CommandServices, type TargetFlags } from '../deploy/services.ts';
+import type { CheckedTargetFlags, CommandServices, TargetFlags } from '../deploy/services.ts';
 
 export interface DeployedStack {
   deployment: string;
@@ -19,6 +17,8 @@ export interface DeployedStack {
 }
 
 export async function withDeployedStack<T>(deployment: string, targetFlags: TargetFlags, use: (deployed: DeployedStack) => Promise<T>): Promise<T> {
+  // The registry, ARM and the services load here, not with the command's module: its --help loads no package.
+  const [{ getDeployedStack }, { resolveTarget }, { checkTargetFlags, commandServices }] = await Promise.all([import('../arm/stack-provider.ts'), import('../deploy/preflight.ts'), import('../deploy/services.ts')]);
   const flags = checkTargetFlags(targetFlags);
   const resolved = resolveTarget(deployment).resolved as ResolvedDeployment;
   const stackName = resolved.otherNames.deploymentStack;

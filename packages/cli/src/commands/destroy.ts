@@ -1,19 +1,11 @@
 // `cf-infra destroy <deployment>`: deletes the stack with its resources and resource groups, under
 // the deployment's lock. Type the name to confirm (or --confirm <name> without a terminal); prod
-// also needs --allow-prod.
+// also needs --allow-prod. Light: the pipeline loads from destroy-run.ts once the flags are read.
 import { asOptionHelp } from '../arm/identities.ts';
 import { defaultStackWaitSeconds } from '../arm/stack-operations.ts';
-import { destroySteps, newDestroyContext } from '../deploy/destroy-pipeline.ts';
-import { signalExitCode, watchInterrupts } from '../runner/interrupt.ts';
-import { runSteps } from '../runner/run-steps.ts';
 import { parseWaitSeconds } from './deploy-options.ts';
-import { resolveTarget } from '../deploy/preflight.ts';
-import { createProgress, rendererFor } from '../runner/progress.ts';
-import { askForText, checkTargetFlags, commandServices, isInteractive } from '../deploy/services.ts';
-import { UsageError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { deploymentPositional, parseCommandArgs, targetOptions } from './args.ts';
-
 
 const help = `Usage: cf-infra destroy <deployment> [--emulator [--as <identity>] | --subscription <id>] [options]     (npm run destroy -- <deployment> [options])
 
@@ -46,29 +38,8 @@ export async function run(args: string[]): Promise<number> {
   });
   if (parsed.help) return ExitCode.Success;
   const { values, positionals } = parsed;
-  const deployment = positionals[0]!;
-  const flags = checkTargetFlags(values);
   const stackWaitMs = parseWaitSeconds(values['stack-wait'], '--stack-wait', 'destroy', defaultStackWaitSeconds);
   const lockWaitMs = parseWaitSeconds(values['lock-wait'], '--lock-wait', 'destroy', 0);
-  const target = resolveTarget(deployment);
-  if (target.environment === 'prod' && !values['allow-prod']) throw new UsageError(`destroy: ${deployment} is a prod deployment: pass --allow-prod as well to delete it`);
-  if (values.confirm !== undefined && values.confirm !== deployment) throw new UsageError(`destroy: --confirm "${values.confirm}" does not match the deployment name "${deployment}"; nothing was deleted`);
-  if (values.confirm === undefined && !isInteractive()) throw new UsageError(`destroy: no terminal to confirm on: pass --confirm ${deployment}`);
-
-  const services = commandServices(flags);
-  const interrupts = watchInterrupts();
-  const ctx = newDestroyContext(
-    { deployment, command: ['destroy', ...args].join(' '), target, confirmed: values.confirm !== undefined, stackWaitMs, lockWaitMs },
-    services,
-    askForText,
-  );
-  try {
-    await runSteps(destroySteps, ctx, { progress: createProgress(rendererFor('text').mode), interrupts });
-    if (ctx.interrupted !== undefined) return signalExitCode(ctx.interrupted);
-    if (ctx.run.failure !== undefined) throw ctx.run.failure;
-    return ctx.exitCode;
-  } finally {
-    await services.close();
-    interrupts.finish();
-  }
+  const { destroyDeployment } = await import('./destroy-run.ts');
+  return destroyDeployment(positionals[0]!, args, { ...values, stackWaitMs, lockWaitMs });
 }

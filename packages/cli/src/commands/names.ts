@@ -1,5 +1,4 @@
 // `cf-infra names <deployment>`: every resource name the deployment uses, with the rule each satisfies.
-import { loadRegistryFor, resolveDeployment } from '../config/registry.ts';
 import { textTable } from '@complianceflow/core/tables.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { deploymentPositional, parseCommandArgs } from './args.ts';
@@ -21,6 +20,8 @@ export async function run(args: string[]): Promise<number> {
   const parsed = parseCommandArgs('names', args, { help, positionals: deploymentPositional, options: { json: { type: 'boolean', default: false } } });
   if (parsed.help) return ExitCode.Success;
   const { values, positionals } = parsed;
+  // The registry (YAML and its schemas) loads once the flags are read: --help loads no package.
+  const { loadRegistryFor, resolveDeployment } = await import('../config/registry.ts');
   const deployment = resolveDeployment(loadRegistryFor([positionals[0]!]), positionals[0]!);
   if (values.json) {
     const buildAgentPool = deployment.settings.registry.buildAgentPool === null ? null : deployment.names.containerRegistryAgentPool;

@@ -2,11 +2,7 @@
 import { UsageError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { deploymentPositional, parseCommandArgs } from './args.ts';
-import { artifactsAccountUrlEnv, lockContainerEnv, resolveLockStore } from '../lock/connection.ts';
-import { formatAge } from '../lock/errors.ts';
-import { describeHolder } from '../lock/holder.ts';
-import { auditBlobName } from '../lock/store.ts';
-import { breakDeploymentLock, readLockStatus } from '../lock/status.ts';
+import { artifactsAccountUrlEnv, lockContainerEnv } from '../lock/location.ts';
 
 
 const help = `Usage: cf-infra unlock <deployment> --force [options]     (npm run unlock -- <deployment> --force)
@@ -39,6 +35,8 @@ export async function run(args: string[]): Promise<number> {
   if (values.emulator && values['account-url'] !== undefined) {
     throw new UsageError('unlock: --emulator and --account-url exclude each other: the lock is either in Azurite or in the artifacts account.');
   }
+  // The storage SDK loads once the flags are read: --help and bad flags load no package.
+  const { auditBlobName, breakDeploymentLock, describeHolder, formatAge, readLockStatus, resolveLockStore } = await import('../lock/index.ts');
   const store = resolveLockStore({ emulator: values.emulator, accountUrl: values['account-url'], container: values.container });
 
   if (!values.force) {

@@ -2,14 +2,11 @@
 // Azurite with --emulator, else the artifacts account created by bootstrap.
 import { azureCredential } from '../arm/azure-credential.ts';
 import type { TokenCredential } from '@azure/core-auth';
-import { envString, type EnvName } from '@complianceflow/core/env.ts';
+import { envString } from '@complianceflow/core/env.ts';
 import { UsageError } from '@complianceflow/core/errors.ts';
 import { azuriteBlobPort, azuriteBlobUrl, azuriteCredential } from './azurite.ts';
-import { artifactsAccountUrlEnv, defaultLockContainer, openLockStore, type LockStore } from './store.ts';
-
-export { artifactsAccountUrlEnv };
-/** Environment variable overriding the lock container name. */
-export const lockContainerEnv = 'CF_LOCK_CONTAINER' satisfies EnvName;
+import { artifactsAccountUrlEnv, defaultLockContainer, lockContainerEnv } from './location.ts';
+import { openLockStore, type LockStore } from './store.ts';
 
 export interface LockConnectionOptions {
   emulator: boolean;

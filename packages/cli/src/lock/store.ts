@@ -3,14 +3,8 @@
 // wait for each other.
 import type { TokenCredential } from '@azure/core-auth';
 import { BlobServiceClient, type ContainerClient, type StorageSharedKeyCredential } from '@azure/storage-blob';
-import type { EnvName } from '@complianceflow/core/env.ts';
 import { CliError, UsageError } from '@complianceflow/core/errors.ts';
-
-/** Environment variable naming the artifacts storage account's blob endpoint (bootstrap creates the account). */
-export const artifactsAccountUrlEnv = 'CF_ARTIFACTS_ACCOUNT_URL' satisfies EnvName;
-
-/** The container holding the lock blobs; created when missing. Override: $CF_LOCK_CONTAINER / --container. */
-export const defaultLockContainer = 'deployment-locks';
+import { artifactsAccountUrlEnv, defaultLockContainer } from './location.ts';
 
 export interface LockStore {
   container: ContainerClient;

@@ -5,7 +5,7 @@ import { azureCredential } from '../../arm/azure-credential.ts';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { UsageError } from '@complianceflow/core/errors.ts';
 import { azuriteBlobPort, azuriteBlobUrl, azuriteCredential } from '../../lock/azurite.ts';
-import { artifactsAccountUrlEnv } from '../../lock/store.ts';
+import { artifactsAccountUrlEnv } from '../../lock/location.ts';
 
 export function openResultsService(options: { emulator: boolean; credential?: TokenCredential }, env: NodeJS.ProcessEnv = process.env): BlobServiceClient {
   const retryOptions = { maxTries: 4, retryDelayInMs: 500, maxRetryDelayInMs: 4000, tryTimeoutInMs: 20_000 };
