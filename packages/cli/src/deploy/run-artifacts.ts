@@ -1,9 +1,9 @@
 // The deploy's side of the kept artifacts (report/artifacts.ts): what the run report records about
 // the template and parameters this run sent, and the finally-step that keeps them, locally and in
 // the artifacts account, when the run succeeded (or found the stack in sync).
-import { parametersText, projectIdentity, sha256, storableParameters, templateText, uploadRunArtifacts, writeRunArtifacts, type RunArtifactFiles } from '../report/artifacts.ts';
+import { parametersText, projectIdentity, sha256, storableParameters, templateText, writeRunArtifacts, type RunArtifactFiles } from '../report/artifacts.ts';
 import type { RunArtifact } from '../report/model.ts';
-import { defaultRunsDir } from '../report/store.ts';
+import { defaultRunsDir, uploadRunFiles } from '../report/store.ts';
 import type { Step } from '../runner/steps.ts';
 import type { DeployContext } from './deploy-context.ts';
 
@@ -41,6 +41,6 @@ export const keepArtifactsStep: Step<DeployContext> = {
     const { files } = artifactFiles(ctx)!;
     await writeRunArtifacts(files, ctx.services.runsDir ?? defaultRunsDir, ctx.request.deployment, ctx.runId);
     // As the report's upload: a store that cannot be reached leaves the local copy.
-    if (ctx.store !== undefined) await uploadRunArtifacts(files, ctx.store, ctx.request.deployment, ctx.runId).catch(() => undefined);
+    if (ctx.store !== undefined) await uploadRunFiles(ctx.store, ctx.request.deployment, ctx.runId, { ...files }).catch(() => undefined);
   },
 };

@@ -10,8 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { repoRoot } from '../config/paths.ts';
 import { isJsonObject } from '@complianceflow/core/json.ts';
-import type { LockStore } from '../lock/index.ts';
-import { runBlobPrefix, runDirectory } from './store.ts';
+import { runDirectory } from './store.ts';
 
 export const templateFile = 'template.json';
 export const parametersFile = 'parameters.json';
@@ -70,12 +69,4 @@ export async function writeRunArtifacts(files: RunArtifactFiles, runsDir: string
   const dir = runDirectory(runsDir, deployment, runId);
   await mkdir(dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) await writeFile(path.join(dir, name), text);
-}
-
-/** Uploads the files next to the run report in the artifacts account (runs/<deployment>/<run-id>/). */
-export async function uploadRunArtifacts(files: RunArtifactFiles, store: LockStore, deployment: string, runId: string): Promise<void> {
-  await store.container.createIfNotExists();
-  for (const [name, text] of Object.entries(files)) {
-    await store.container.getBlockBlobClient(runBlobPrefix(deployment, runId) + name).upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: 'application/json; charset=utf-8' } });
-  }
 }

@@ -31,15 +31,35 @@ export function runBlobPrefix(deployment: string, runId: string): string {
   return `runs/${deployment}/${runId}/`;
 }
 
-/** Uploads next to the lock; returns the blob prefix URL. */
-export async function uploadRunReport(report: RunReport, store: LockStore): Promise<string> {
-  const prefix = runBlobPrefix(report.deployment, report.runId);
-  await store.container.createIfNotExists();
-  for (const [file, text] of Object.entries(reportFiles(report))) {
-    const contentType = file.endsWith('.json') ? 'application/json' : file.endsWith('.md') ? 'text/markdown' : 'text/plain';
-    await store.container.getBlockBlobClient(prefix + file).upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: `${contentType}; charset=utf-8` } });
+const contentTypes: Readonly<Record<string, string>> = { '.json': 'application/json', '.md': 'text/markdown', '.txt': 'text/plain' };
+
+/**
+ * Uploads a run's files under runs/<deployment>/<run-id>/ next to the lock, all at once. The
+ * container is the lock's, so it normally exists: it is created only when an upload finds it
+ * missing (404), then every file is uploaded again.
+ */
+export async function uploadRunFiles(store: LockStore, deployment: string, runId: string, files: Record<string, string>): Promise<void> {
+  const prefix = runBlobPrefix(deployment, runId);
+  const uploadAll = () =>
+    Promise.all(
+      Object.entries(files).map(([name, text]) =>
+        store.container.getBlockBlobClient(prefix + name).upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: `${contentTypes[path.extname(name)] ?? 'text/plain'}; charset=utf-8` } }),
+      ),
+    );
+  try {
+    await uploadAll();
+  } catch (error) {
+    // The SDK's RestError, read by shape: this module stays free of the storage SDK (help texts load it).
+    if ((error as { statusCode?: unknown }).statusCode !== 404) throw error;
+    await store.container.createIfNotExists();
+    await uploadAll();
   }
-  return `${store.location}/${prefix}`;
+}
+
+/** Uploads the report's three files next to the lock; returns the blob prefix URL. */
+export async function uploadRunReport(report: RunReport, store: LockStore): Promise<string> {
+  await uploadRunFiles(store, report.deployment, report.runId, reportFiles(report));
+  return `${store.location}/${runBlobPrefix(report.deployment, report.runId)}`;
 }
 
 /** The newest local run report of a deployment (run ids sort by time) that `accept` takes (default: any). */
