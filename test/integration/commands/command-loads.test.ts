@@ -1,19 +1,24 @@
 // What a command loads, read from the process itself (test/support/module-trace.ts): `--help` of every
 // command loads no npm package (its help and flags are in light modules; the SDKs, Bicep's client,
-// database clients and listr2 load only when a command runs), and the offline commands load no Azure SDK.
+// database clients and listr2 load only when a command runs), the offline commands load no Azure SDK,
+// and runs that start no outside program and no Bicep load neither the process layer (zx) nor
+// Bicep's client: a cached plan, and a no-change deploy against a running emulator.
 import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startEmulatorProcess } from '@complianceflow/cli/arm/emulator-process.ts';
 import { commandTable } from '@complianceflow/cli/commands/table.ts';
+import { defaultSubscriptionId } from '@complianceflow/core/arm/emulator-contract.ts';
+import { startAzuriteBlob } from '../../support/azurite.ts';
 import { cliPath, repoRoot, runNode } from '../../support/cli.ts';
 
 const tracer = path.join(repoRoot, 'test/support/module-trace.ts');
 
 /** The npm packages (node_modules/<name> or <@scope/name>) a CLI run resolved, sorted. */
-async function packagesLoaded(scratch: string, args: string[]): Promise<string[]> {
+async function packagesLoaded(scratch: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string[]> {
   const traceFile = path.join(scratch, `${args.join('_').replace(/[^\w-]/g, '')}.txt`);
-  const result = await runNode(repoRoot, '--import', [tracer, cliPath, ...args], { CF_MODULE_TRACE: traceFile });
+  const result = await runNode(repoRoot, '--import', [tracer, cliPath, ...args], { ...env, CF_MODULE_TRACE: traceFile });
   expect(result.code, `${args.join(' ')}: ${result.stderr}`).to.equal(0);
   const urls = readFileSync(traceFile, 'utf8').split('\n');
   const names = urls.map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1]).filter((name) => name !== undefined);
@@ -41,4 +46,28 @@ describe('what each command loads', function () {
       expect((await packagesLoaded(scratch, args)).filter((name) => name.startsWith('@azure'))).to.deep.equal([]);
     });
   }
+
+  it('a plan with Bicep unchanged (answered from the cache) loads neither Bicep\'s client nor the process layer', async () => {
+    await packagesLoaded(scratch, ['plan', 'westeu-test-1', '--json']);
+    const loaded = await packagesLoaded(scratch, ['plan', 'westeu-test-1', '--json']);
+    expect(loaded.filter((name) => name === 'vscode-jsonrpc' || name === 'zx')).to.deep.equal([]);
+  });
+
+  it('a no-change deploy against a running emulator loads neither Bicep\'s client nor the process layer', async function () {
+    this.timeout(300_000);
+    const azurite = await startAzuriteBlob();
+    const stateDir = path.join(scratch, 'emulator');
+    const emulator = await startEmulatorProcess({ ...process.env, ARM_EMULATOR_LATENCY_MS: 'default=0' }, stateDir);
+    const env = { ARM_EMULATOR_ENDPOINT: emulator.endpoint, ARM_EMULATOR_STATE_DIR: stateDir, AZURITE_BLOB_PORT: String(azurite.port), CF_RUNS_DIR: path.join(scratch, 'runs') };
+    try {
+      await packagesLoaded(scratch, ['bootstrap', '--emulator', '--yes', '--subscription', defaultSubscriptionId], env);
+      await packagesLoaded(scratch, ['deploy', 'westeu-test-1', '--emulator', '--yes', '--format', 'json'], env);
+      const loaded = await packagesLoaded(scratch, ['deploy', 'westeu-test-1', '--emulator', '--yes', '--format', 'json'], env);
+      expect(loaded).to.include('@azure/arm-resourcesdeploymentstacks');
+      expect(loaded.filter((name) => name === 'vscode-jsonrpc' || name === 'zx')).to.deep.equal([]);
+    } finally {
+      await emulator.stop();
+      await azurite.stop();
+    }
+  });
 });

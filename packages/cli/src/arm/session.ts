@@ -10,7 +10,6 @@ import { envNumber, envString } from '@complianceflow/core/env.ts';
 import { defaultEmulatorPort, defaultEmulatorStateDir, defaultSubscriptionId } from '@complianceflow/core/arm/emulator-contract.ts';
 import { canConnect } from '../lock/local-store.ts';
 import { createArmClients, type ArmClients } from './clients.ts';
-import { startEmulatorProcess } from './emulator-process.ts';
 import { emulatorEndpointEnv, emulatorTarget } from './emulator-target.ts';
 import { asSuffix, emulatorIdentities, type EmulatorIdentity } from './identities.ts';
 
@@ -51,6 +50,8 @@ export async function openEmulatorSession(options: { env?: NodeJS.ProcessEnv; id
   }
   const stateDir = emulatorStateDir(env);
   mkdirSync(stateDir, { recursive: true });
+  // Loaded only when no emulator runs: the process layer (zx) stays out of a run that finds one.
+  const { startEmulatorProcess } = await import('./emulator-process.ts');
   const emulator = await startEmulatorProcess(env, stateDir);
   const { caPem } = emulatorTarget({ ...env, [emulatorEndpointEnv]: emulator.endpoint, ARM_EMULATOR_STATE_DIR: stateDir });
   const clients = createArmClients({ kind: 'emulator', subscriptionId, endpoint: emulator.endpoint, caPem, principalId });

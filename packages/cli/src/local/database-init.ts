@@ -47,11 +47,3 @@ export async function initDatabases(target: DatabaseTarget, catalog: LocalCatalo
 export async function seedTestData(target: DatabaseTarget, catalog: LocalCatalog): Promise<string> {
   return runScript(seedTestDataScript, target, catalog);
 }
-
-export function databaseName(service: string, suffix: string): string {
-  return `complianceflow_${service}_${suffix}`;
-}
-
-export function serviceRoleName(service: string): string {
-  return `cf_${service}`;
-}

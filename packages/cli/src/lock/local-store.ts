@@ -8,7 +8,6 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CliError, UsageError } from '@complianceflow/core/errors.ts';
-import { signalProcess, startProcess } from '@complianceflow/core/process.ts';
 import { azuriteBlobPort } from './azurite.ts';
 
 import { repoRoot } from '@complianceflow/core/repo-root.ts';
@@ -134,6 +133,8 @@ export async function startLockStore(env: NodeJS.ProcessEnv = process.env, optio
     });
   }
   mkdirSync(layout.dir, { recursive: true });
+  // The process layer (zx) loads only here: an --emulator run that checks the store loads none of it.
+  const { signalProcess, startProcess } = await import('@complianceflow/core/process.ts');
   const log = openSync(layout.log, 'a');
   // detached, in its own session, stdio to its log: neither this process's end nor a terminal's
   // Ctrl-C reaches it. Leases and blobs persist under --location across a restart.

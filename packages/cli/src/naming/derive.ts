@@ -1,5 +1,6 @@
 // Every resource name of a deployment, derived in this one place (Bicep never builds a name).
 import { describeViolation, namingRules, namingViolation, type NamingRuleId } from './rules.ts';
+import { databaseName } from './database-names.ts';
 import { uniqueSuffix } from './suffix.ts';
 
 export interface NamingInput {
@@ -96,7 +97,7 @@ export function deriveNames(input: NamingInput): DeploymentNames {
     actionGroupShortName: `cf-${input.environment}-${input.instance}`,
     keyVault: `kv-cf-${compact}-${suffix}`,
     postgresServer: `psql-cf-${d}`,
-    databases: mapValues(input.services, (service) => `complianceflow_${service}_${d.replaceAll('-', '_')}`),
+    databases: mapValues(input.services, (service) => databaseName(service, d.replaceAll('-', '_'))),
     redisCache: `redis-cf-${d}`,
     eventHubsNamespace: `evhns-cf-${d}`,
     containerRegistry: `crcf${compact}${suffix}`,

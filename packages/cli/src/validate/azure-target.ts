@@ -9,7 +9,7 @@ import type { LogsQueryClient } from '@azure/monitor-query-logs';
 import { isJsonObject } from '@complianceflow/core/json.ts';
 import { readEmulatorToken } from '@complianceflow/core/arm/emulator-token.ts';
 import type { Catalog } from '../config/types.ts';
-import { serviceRoleName } from '../local/database-init.ts';
+import { serviceRoleName } from '../naming/database-names.ts';
 import type { ArmContext } from './arm-checks.ts';
 import { expectedConsumerGroups, kafkaConsumers } from './event-hubs-checks.ts';
 import type { SecretRead } from './key-vault-checks.ts';

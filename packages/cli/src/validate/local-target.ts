@@ -5,7 +5,7 @@
 // workload identity — what the deploy's database step applied to the local server, as on Azure.
 import type { DeploymentStack } from '@azure/arm-resourcesdeploymentstacks';
 import { EmulatorCredential } from '../arm/emulator-credential.ts';
-import { databaseName, serviceRoleName } from '../local/database-init.ts';
+import { databaseName, serviceRoleName } from '../naming/database-names.ts';
 import type { LocalSettings } from '../local/settings.ts';
 import { vaultOf, workloadIdentityOf } from '../secrets/expected.ts';
 import { outputAt, outputsOfStack, postgresPasswordSecret, secretsReadOf } from './azure-target.ts';

@@ -4,10 +4,8 @@ import path from 'node:path';
 import { CliError } from '../errors.ts';
 import type { BicepBackend } from './backend.ts';
 import { blockingDiagnostics, displayPath, formatDiagnostic } from './diagnostics.ts';
-import { jsonRpcBackend } from './jsonrpc-backend.ts';
 import { checkBicepVersion, explainStartFailure, locateBicep, type LocatedBicep, type LocateOptions } from './locate.ts';
 import type { PrestartedBicep } from './prestart.ts';
-import { processPerFileBackend } from './process-per-file.ts';
 import type { Diagnostic, Snapshot, SnapshotMetadata } from './protocol.ts';
 
 export type { Diagnostic, Snapshot, SnapshotMetadata } from './protocol.ts';
@@ -137,7 +135,11 @@ export function sessionOver(backend: BicepBackend, located: LocatedBicep, versio
 
 export async function openBicep(options: OpenBicepOptions = {}): Promise<Bicep> {
   const located = locateBicep(options.locate);
-  const backend = (options.mode ?? 'jsonrpc') === 'jsonrpc' ? jsonRpcBackend(located.path, options.prestarted) : processPerFileBackend(located.path);
+  // A backend's client (vscode-jsonrpc, or zx for one process per call) loads only when a Bicep is opened:
+  // a plan answered from the cache loads neither.
+  const backend = (options.mode ?? 'jsonrpc') === 'jsonrpc'
+    ? (await import('./jsonrpc-backend.ts')).jsonRpcBackend(located.path, options.prestarted)
+    : (await import('./process-per-file.ts')).processPerFileBackend(located.path);
   try {
     const startMs = options.startTimeoutMs ?? 60_000;
     let timer: NodeJS.Timeout | undefined;

@@ -12,7 +12,7 @@ import { EmulatorCredential } from '../../arm/emulator-credential.ts';
 import type { ResolvedDeployment } from '../../config/resolve.ts';
 import { resolveTarget } from '../../deploy/preflight.ts';
 import { findNativeBinaries } from '../../local/binaries.ts';
-import { serviceRoleName } from '../../local/database-init.ts';
+import { serviceRoleName } from '../../naming/database-names.ts';
 import { loadSettings } from '../../local/settings.ts';
 import type { VaultAccess } from '../../secrets/client.ts';
 import { vaultOf, workloadIdentityOf } from '../../secrets/expected.ts';
