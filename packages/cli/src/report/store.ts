@@ -36,9 +36,9 @@ const contentTypes: Readonly<Record<string, string>> = { '.json': 'application/j
 /**
  * Uploads a run's files under runs/<deployment>/<run-id>/ next to the lock, all at once. The
  * container is the lock's, so it normally exists: it is created only when an upload finds it
- * missing (404), then every file is uploaded again.
+ * missing (404), then every file is uploaded again. Returns the blob prefix URL.
  */
-export async function uploadRunFiles(store: LockStore, deployment: string, runId: string, files: Record<string, string>): Promise<void> {
+export async function uploadRunFiles(store: LockStore, deployment: string, runId: string, files: Record<string, string>): Promise<string> {
   const prefix = runBlobPrefix(deployment, runId);
   const uploadAll = () =>
     Promise.all(
@@ -54,12 +54,12 @@ export async function uploadRunFiles(store: LockStore, deployment: string, runId
     await store.container.createIfNotExists();
     await uploadAll();
   }
+  return `${store.location}/${prefix}`;
 }
 
 /** Uploads the report's three files next to the lock; returns the blob prefix URL. */
-export async function uploadRunReport(report: RunReport, store: LockStore): Promise<string> {
-  await uploadRunFiles(store, report.deployment, report.runId, reportFiles(report));
-  return `${store.location}/${runBlobPrefix(report.deployment, report.runId)}`;
+export function uploadRunReport(report: RunReport, store: LockStore): Promise<string> {
+  return uploadRunFiles(store, report.deployment, report.runId, reportFiles(report));
 }
 
 /** The newest local run report of a deployment (run ids sort by time) that `accept` takes (default: any). */
