@@ -10,15 +10,14 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defaultSubscriptionId } from '@complianceflow/core/arm/emulator-contract.ts';
-import { repoRoot } from '@complianceflow/core/repo-root.ts';
 import { startEmulatorProcess } from '@complianceflow/cli/arm/emulator-process.ts';
 import { defaultCompileCacheDir } from '@complianceflow/cli/plan/paths.ts';
 import { startAzuriteBlob } from '../test/support/azurite.ts';
 import { median, paired, printFigure, timeProcess, type Figure } from './paired.ts';
+import { cliPath as cli } from '../test/support/cli.ts';
 
 export const name = 'no-change deploys as cold processes (emulator process, latency 0, paired)';
 
-const cli = path.join(repoRoot, 'packages/cli/src/cli.ts');
 /** The four non-production deployments: one profile size each pair, no zone-redundant extras. */
 const sameSize = ['westeu-test-1', 'eastus-test-1', 'westeu-stg-1', 'eastus-stg-1'];
 /** A Bicep change, as far as the runs can tell: no compile or snapshot is cached. */

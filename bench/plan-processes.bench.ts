@@ -10,14 +10,13 @@ import path from 'node:path';
 import { writeParametersFile } from '@complianceflow/core/bicep/parameters-file.ts';
 import { projectBicepPath } from '@complianceflow/core/bicep/paths.ts';
 import { bicepRuntimeDefaults } from '@complianceflow/core/bicep/prestart.ts';
-import { repoRoot } from '@complianceflow/core/repo-root.ts';
 import { mainTemplate } from '@complianceflow/cli/plan/pipeline.ts';
 import { resolveTargets } from '@complianceflow/cli/plan/targets.ts';
 import { paired, printFigure, timeProcess, type Figure } from './paired.ts';
+import { cliPath as cli } from '../test/support/cli.ts';
 
 export const name = 'plan as cold processes ÷ one `bicep build bicep/main.bicep` (paired)';
 
-const cli = path.join(repoRoot, 'packages/cli/src/cli.ts');
 const plan = (...args: string[]) => () => timeProcess([process.execPath, cli, 'plan', ...args, '--json']);
 const build = () => timeProcess([projectBicepPath, 'build', mainTemplate, '--stdout']);
 /** The same build with the .NET settings cf-infra gives its own Bicep process: how much of a ratio they account for. */

@@ -1,14 +1,12 @@
 // Start-up of the CLI as cold processes: `cf-infra --help` and each command's --help against
 // `node -e 0` on the same Node, paired run by run. Only what a command imports before it parses its
 // arguments counts; a command that loads the Azure SDKs up front shows here.
-import path from 'node:path';
 import { commandTable } from '@complianceflow/cli/commands/table.ts';
-import { repoRoot } from '@complianceflow/core/repo-root.ts';
 import { paired, printFigure, timeProcess, type Figure } from './paired.ts';
+import { cliPath as cli } from '../test/support/cli.ts';
 
 export const name = 'CLI start-up: cf-infra --help and each command --help ÷ node -e 0 (cold processes, paired)';
 
-const cli = path.join(repoRoot, 'packages/cli/src/cli.ts');
 const node = (...args: string[]) => () => timeProcess([process.execPath, ...args]);
 
 export async function run(): Promise<Figure[]> {

@@ -27,7 +27,7 @@ stop_started() {
     wait "$emulator_pid" 2>/dev/null || true
   fi
   if [ -n "$lockstore_started" ]; then
-    node packages/cli/src/cli.ts local lockstore stop || true
+    node packages/cli/bin/cf-infra.js local lockstore stop || true
   fi
 }
 trap stop_started EXIT
@@ -58,18 +58,18 @@ else
 fi
 
 step "The lock store (Azurite) on 127.0.0.1:${AZURITE_BLOB_PORT:-10000}"
-lockstore_output=$(node packages/cli/src/cli.ts local lockstore start)
+lockstore_output=$(node packages/cli/bin/cf-infra.js local lockstore start)
 echo "$lockstore_output"
 case "$lockstore_output" in started*) lockstore_started=1 ;; esac
 
 subscription=${ARM_EMULATOR_SUBSCRIPTION_ID:-$(node --input-type=module -e "import { defaultSubscriptionId } from './packages/arm-emulator/src/options.ts'; console.log(defaultSubscriptionId)")}
 
 step "Bootstrapping the emulator's subscription $subscription"
-node packages/cli/src/cli.ts bootstrap --emulator --yes --subscription "$subscription"
+node packages/cli/bin/cf-infra.js bootstrap --emulator --yes --subscription "$subscription"
 
 # As the CI identity bootstrap just set up (--as ci): a right the deployment role lacks fails here, as in CI.
 step "Deploying westeu-test-1 into the emulator as the CI identity"
-node packages/cli/src/cli.ts deploy westeu-test-1 --emulator --as ci --yes
+node packages/cli/bin/cf-infra.js deploy westeu-test-1 --emulator --as ci --yes
 
 step "Done"
 echo "Next: start the emulator (npm run emulator) and the lock store (npm run lockstore -- start) again, then"

@@ -5,4 +5,4 @@
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="$repo_root/node_modules/.bin:$PATH"
-exec node "$repo_root/packages/cli/src/cli.ts" validate "$@"
+exec node "$repo_root/packages/cli/bin/cf-infra.js" validate "$@"

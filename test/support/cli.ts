@@ -1,11 +1,13 @@
-// Test harness: `node packages/cli/src/cli.ts …` as a person runs it, in a child process (no terminal,
+// Test harness: `node packages/cli/bin/cf-infra.js …` as a person runs it, in a child process (no terminal,
 // CI=true), with extra environment; resolves with its exit code and output.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { repoRoot } from '@complianceflow/core/repo-root.ts';
 
 export { repoRoot };
-export const cliPath = path.join(repoRoot, 'packages/cli/src/cli.ts');
+/** The cf-infra executable, relative to a checkout (tests that copy the checkout run it from there). */
+export const cliEntry = 'packages/cli/bin/cf-infra.js';
+export const cliPath = path.join(repoRoot, cliEntry);
 
 export interface CliRun {
   code: number | null;

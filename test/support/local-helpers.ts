@@ -4,12 +4,13 @@ import path from 'node:path';
 import { envExampleFile, localDir, repoRoot } from '@complianceflow/cli/local/paths.ts';
 import { findFreePort } from '@complianceflow/cli/local/ports.ts';
 import { loadSettings, parseEnvText, type LocalSettings } from '@complianceflow/cli/local/settings.ts';
+import { cliPath } from './cli.ts';
 
 export const paths = {
   repoRoot,
   localDir,
   envExample: envExampleFile,
-  cli: path.join(repoRoot, 'packages', 'cli', 'src', 'cli.ts'),
+  cli: cliPath,
 };
 
 /** The values of an env file (local/.env.example, local/catalog.env). */

@@ -1,8 +1,6 @@
-#!/usr/bin/env node
-// cf-infra: the ComplianceFlow infrastructure orchestrator. Each command lives in
-// commands/<name>.ts and exports `run(args: string[]): Promise<number>` (the exit code); its name and
-// summary are in commands/table.ts, so --help loads no command.
-import { enableCompileCache } from 'node:module';
+// cf-infra: the ComplianceFlow infrastructure orchestrator, run by bin/cf-infra.js. Each command lives
+// in commands/<name>.ts and exports `run(args: string[]): Promise<number>` (the exit code); its name
+// and summary are in commands/table.ts, so --help loads no command.
 import { checkEnvironment } from '@complianceflow/core/env.ts';
 import { CliError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
@@ -45,13 +43,4 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-}
-
-if (import.meta.main) {
-  // Node's module compile cache (https://nodejs.org/api/module.html#module-compile-cache): the
-  // command and everything it imports, type-stripped TypeScript included, load from V8's code
-  // cache kept in os.tmpdir() (NODE_COMPILE_CACHE moves it, NODE_DISABLE_COMPILE_CACHE=1 turns it
-  // off). Paired cold processes: a warm plan 0.72, a no-change deploy 0.80 of their time without it.
-  enableCompileCache();
-  process.exitCode = await main(process.argv.slice(2));
 }

@@ -22,7 +22,7 @@ export const folderOwners: Record<string, string> = {
   'core/bicep': 'The Bicep facade: locating the pinned CLI, compile + lint, parameters, offline snapshots over JSON-RPC',
   'core/text': 'Terminal text: whether output is coloured (NO_COLOR, FORCE_COLOR, a terminal), the styles through node:util styleText',
   'core/policy': 'The Azure Policy engine: definitions, initiatives, assignments, aliases, the rule evaluator (offline plans and the emulator)',
-  'cli/': 'The `cf-infra` entry point',
+  'cli/': 'The `cf-infra` command dispatch (run by `packages/cli/bin/cf-infra.js`, the executable: JavaScript, so Node\'s compile cache is on before any TypeScript loads)',
   'cli/arm': 'The one door to ARM: session (SDK clients, credential, endpoint, CA, the one retry policy), api-versions, resources by id, core-lro operations, the stack provider (state, preview, apply following its deployment operations, destroy, operations)',
   'cli/arm-errors': 'ARM errors turned into user-facing explanations and hints',
   'cli/bootstrap': 'The one-time subscription bootstrap: desired state, the deployment role, the CI identity, reconcile',

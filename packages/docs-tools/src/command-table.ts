@@ -12,12 +12,12 @@ export function cliCommands(): readonly CommandEntry[] {
   return cliCommandTable;
 }
 
-/** npm script name → the cf-infra arguments it runs (`node packages/cli/src/cli.ts <args>`). */
+/** npm script name → the cf-infra arguments it runs (`node packages/cli/bin/cf-infra.js <args>`). */
 export function cliScripts(root = repoRoot): Map<string, string[]> {
   const scripts = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   const result = new Map<string, string[]>();
   for (const [name, command] of Object.entries(scripts)) {
-    const m = /^node packages\/cli\/src\/cli\.ts(?: (.*))?$/.exec(command);
+    const m = /^node packages\/cli\/bin\/cf-infra\.js(?: (.*))?$/.exec(command);
     if (m !== null) result.set(name, (m[1] ?? '').split(' ').filter(Boolean));
   }
   return result;

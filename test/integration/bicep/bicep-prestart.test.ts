@@ -7,7 +7,7 @@ import { lazyBicep, openBicep } from '@complianceflow/core/bicep/index.ts';
 import { projectBicepPath } from '@complianceflow/core/bicep/paths.ts';
 import { bicepRuntimeDefaults, prestartBicep } from '@complianceflow/core/bicep/prestart.ts';
 import { repoRoot } from '@complianceflow/core/repo-root.ts';
-import { runNode } from '../../support/cli.ts';
+import { runNode, cliEntry } from '../../support/cli.ts';
 
 const alive = (pid: number): boolean => {
   try {
@@ -96,7 +96,7 @@ describe('Bicep started early (core/bicep/prestart.ts)', () => {
     const bicepPath = script('exec sleep 600');
     for (const args of [['plan', 'no-such-deployment'], ['deploy', 'no-such-deployment', '--emulator', '--yes'], ['what-if', 'no-such-deployment', '--emulator']]) {
       const before = pids().length;
-      const result = await runNode(repoRoot, 'packages/cli/src/cli.ts', args, { BICEP_PATH: bicepPath, NO_COLOR: '1' });
+      const result = await runNode(repoRoot, cliEntry, args, { BICEP_PATH: bicepPath, NO_COLOR: '1' });
       expect(result.code, result.stderr).to.equal(2);
       expect(result.stderr).to.include('no-such-deployment');
       expect(pids(), `${args[0]} started Bicep early`).to.have.length(before + 1);

@@ -12,6 +12,7 @@ import { createArmClients } from '@complianceflow/cli/arm/clients.ts';
 import { armResources } from '@complianceflow/cli/arm/resources-by-id.ts';
 import { repoRoot } from '@complianceflow/cli/config/paths.ts';
 import { scratchCheckout } from '../../support/scratch-checkout.ts';
+import { cliEntry } from '../../support/cli.ts';
 
 const exec = promisify(execFile);
 const scratchDirs: string[] = [];
@@ -30,7 +31,7 @@ describe('cf-infra bootstrap / pause / resume (CLI)', function () {
   async function cli(root: string, ...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
     const env = { ...process.env, NO_COLOR: '1', CI: 'true', ARM_EMULATOR_ENDPOINT: emu.endpoint, ARM_EMULATOR_CA: emu.caPath };
     try {
-      const { stdout, stderr } = await exec(process.execPath, ['packages/cli/src/cli.ts', ...args], { cwd: root, env, encoding: 'utf8' });
+      const { stdout, stderr } = await exec(process.execPath, [cliEntry, ...args], { cwd: root, env, encoding: 'utf8' });
       return { status: 0, stdout, stderr };
     } catch (error) {
       const e = error as { code: number; stdout: string; stderr: string };

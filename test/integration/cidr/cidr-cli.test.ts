@@ -6,13 +6,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '@complianceflow/cli/config/paths.ts';
 import { scratchCheckout } from '../../support/scratch-checkout.ts';
+import { cliEntry } from '../../support/cli.ts';
 
 function cli(...args: string[]) {
   return cliIn(repoRoot, ...args);
 }
 
 function cliIn(root: string, ...args: string[]) {
-  const run = spawnSync(process.execPath, ['packages/cli/src/cli.ts', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const run = spawnSync(process.execPath, [cliEntry, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

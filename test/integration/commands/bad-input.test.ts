@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runNode, type CliRun } from '../../support/cli.ts';
+import { runNode, type CliRun, cliEntry } from '../../support/cli.ts';
 import { scratchCheckout } from '../../support/scratch-checkout.ts';
 import { repoRoot } from '@complianceflow/cli/config/paths.ts';
 import { envVariables, type EnvName } from '@complianceflow/core/env.ts';
@@ -16,7 +16,7 @@ function run(root: string, entry: string, args: string[], env: NodeJS.ProcessEnv
   return runNode(root, entry, args, { NO_COLOR: '1', ...env });
 }
 
-const cli = (root: string, args: string[], env: NodeJS.ProcessEnv = {}) => run(root, 'packages/cli/src/cli.ts', args, env);
+const cli = (root: string, args: string[], env: NodeJS.ProcessEnv = {}) => run(root, cliEntry, args, env);
 
 function expectRefused(result: CliRun, ...messages: (string | RegExp)[]): void {
   expect(result.code, result.stderr + result.stdout).to.equal(2);

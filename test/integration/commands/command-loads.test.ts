@@ -2,7 +2,8 @@
 // command loads no npm package (its help and flags are in light modules; the SDKs, Bicep's client,
 // database clients and listr2 load only when a command runs), the offline commands load no Azure SDK,
 // and runs that start no outside program and no Bicep load neither the process layer (zx) nor
-// Bicep's client: a cached plan, and a no-change deploy against a running emulator.
+// Bicep's client: a cached plan, and a no-change deploy against a running emulator. With Node's
+// compile cache warm, a run type-strips no TypeScript at all.
 import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,19 @@ async function packagesLoaded(scratch: string, args: string[], env: NodeJS.Proce
   const urls = readFileSync(traceFile, 'utf8').split('\n');
   const names = urls.map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1]).filter((name) => name !== undefined);
   return [...new Set(names)].sort();
+}
+
+/**
+ * Node's own modules a CLI run loaded (process.moduleLoadList), the run's temp directory (where Node
+ * keeps its compile cache by default) set to `tmp`. The recorder is JavaScript: a TypeScript preload
+ * would start the type stripper itself.
+ */
+async function builtinsLoaded(tmp: string, args: string[]): Promise<string[]> {
+  const listFile = path.join(tmp, 'builtins.txt');
+  const recorder = "data:text/javascript,import{writeFileSync}from'node:fs';process.on('exit',()=>writeFileSync(process.env.CF_LOAD_LIST,process.moduleLoadList.join('\\n')))";
+  const result = await runNode(repoRoot, '--import', [recorder, cliPath, ...args], { TMPDIR: tmp, NODE_COMPILE_CACHE: undefined, CF_LOAD_LIST: listFile });
+  expect(result.code, `${args.join(' ')}: ${result.stderr}`).to.equal(0);
+  return readFileSync(listFile, 'utf8').split('\n');
 }
 
 describe('what each command loads', function () {
@@ -46,6 +60,14 @@ describe('what each command loads', function () {
       expect((await packagesLoaded(scratch, args)).filter((name) => name.startsWith('@azure'))).to.deep.equal([]);
     });
   }
+
+  it('with the compile cache warm, a command type-strips nothing: Node never loads its TypeScript stripper', async () => {
+    const tmp = mkdtempSync(path.join(scratch, 'tmp-'));
+    const first = await builtinsLoaded(tmp, ['names', 'westeu-test-1']);
+    expect(first.filter((name) => name.includes('amaro')), 'the first run strips its TypeScript').to.have.length(1);
+    const again = await builtinsLoaded(tmp, ['names', 'westeu-test-1']);
+    expect(again.filter((name) => name.includes('amaro'))).to.deep.equal([]);
+  });
 
   it('a plan with Bicep unchanged (answered from the cache) loads neither Bicep\'s client nor the process layer', async () => {
     await packagesLoaded(scratch, ['plan', 'westeu-test-1', '--json']);

@@ -1,4 +1,4 @@
-// The deploy-family commands as a person runs them: `node packages/cli/src/cli.ts …` in a child
+// The deploy-family commands as a person runs them: `node packages/cli/bin/cf-infra.js …` in a child
 // process, against an ARM emulator and Azurite of this test, both found through the environment.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';

@@ -1,7 +1,7 @@
 // Destroy and the deployment's Key Vault: without purge protection (test) the soft-deleted vault is
 // purged; with it (prod) the vault stays soft-deleted and the output and the run report say until when.
 // The world of test/support/world.ts (the ARM emulator in this process, a real Azurite, one Bicep process);
-// the destroy itself is `node packages/cli/src/cli.ts destroy …` in a child process against them.
+// the destroy itself is `node packages/cli/bin/cf-infra.js destroy …` in a child process against them.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';

@@ -15,7 +15,7 @@ import type { RunReport } from '@complianceflow/cli/report/model.ts';
 import { UsageError } from '@complianceflow/core/errors.ts';
 import { ExitCode } from '@complianceflow/core/exit-codes.ts';
 import { freePort } from '../../support/azurite.ts';
-import { runNode, type CliRun } from '../../support/cli.ts';
+import { runNode, type CliRun, cliEntry } from '../../support/cli.ts';
 import { scratchCheckout } from '../../support/scratch-checkout.ts';
 import { deployInto, reportTexts, startEmulatorWorld, startServices, type CapturedDeploy, type EmulatorWorld, type Services } from '../../support/world.ts';
 
@@ -33,7 +33,7 @@ describe('promote the tested artifact, roll back, outputs out (emulator + Azurit
   let promotedRunId: string;
   let env: NodeJS.ProcessEnv;
 
-  const cli = (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<CliRun> => runNode(changed, path.join(changed, 'packages/cli/src/cli.ts'), args, { GITHUB_ACTIONS: '', ...env, ...extra });
+  const cli = (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<CliRun> => runNode(changed, path.join(changed, cliEntry), args, { GITHUB_ACTIONS: '', ...env, ...extra });
   const groupTags = async (deployment: string): Promise<Record<string, string>> => (await world.clients.resources.resourceGroups.get(`rg-cf-${deployment}`)).tags ?? {};
   const stackDeploymentId = async (deployment: string): Promise<string | undefined> => (await world.clients.stacks.deploymentStacks.getAtSubscription(`cf-${deployment}`)).properties?.deploymentId;
   const reportOf = async (deployment: string, runId: string, dir = runsDir): Promise<RunReport> => JSON.parse(await readFile(path.join(dir, deployment, runId, 'report.json'), 'utf8')) as RunReport;

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '@complianceflow/cli/config/paths.ts';
-import { cliCommands, commandHelp } from '@complianceflow/docs-tools/command-table.ts';
+import { cliCommands, cliScripts, commandHelp } from '@complianceflow/docs-tools/command-table.ts';
 import { trackedMarkdownFiles } from '@complianceflow/docs-tools/files.ts';
 import { docCommands, helpFlags, type DocCommand } from '@complianceflow/docs-tools/doc-commands.ts';
 import { emulatorPathBlocks, emulatorPathScript, setupGuideDoc } from '@complianceflow/docs-tools/setup-guide.ts';
@@ -26,10 +26,7 @@ const helpKey = (command: string, subcommand?: string) => `${command} ${subcomma
 /** Every command's and every cf-infra npm script's help (`local up --help` too), from the commands' own run(). */
 async function loadHelp(): Promise<void> {
   const keys = new Set(commandNames);
-  for (const command of Object.values(scripts)) {
-    const cli = /^node packages\/cli\/src\/cli\.ts (\S+ \S+)$/.exec(command);
-    if (cli !== null) keys.add(cli[1]!);
-  }
+  for (const args of cliScripts().values()) if (args.length === 2) keys.add(args.join(' '));
   for (const key of keys) {
     const [name, ...words] = key.split(' ');
     helpCache.set(key, helpFlags(await commandHelp(name!, words)));
@@ -57,10 +54,10 @@ function commandProblem(file: string, command: DocCommand): string | undefined {
     const packageScripts = command.packageDir === '' ? scripts : scriptsOf(command.packageDir);
     const packageJson = path.posix.join(command.packageDir, 'package.json');
     if (packageScripts[command.name] === undefined && command.name !== 'test') return `${where}: no npm script "${command.name}" in ${packageJson}`;
-    const cli = /^node packages\/cli\/src\/cli\.ts (\S+)(?: (\S+))?$/.exec(command.packageDir === '' ? (packageScripts[command.name] ?? '') : '');
-    if (cli === null || command.flags.length === 0) return undefined;
-    const unknown = command.flags.filter((flag) => !flagsOf(cli[1]!, cli[2]).has(flag));
-    return unknown.length === 0 ? undefined : `${where}: ${unknown.join(', ')} not in \`cf-infra ${cli[1]}${cli[2] === undefined ? '' : ` ${cli[2]}`} --help\``;
+    const [name, subcommand, ...more] = (command.packageDir === '' ? cliScripts().get(command.name) : undefined) ?? [];
+    if (name === undefined || more.length > 0 || command.flags.length === 0) return undefined;
+    const unknown = command.flags.filter((flag) => !flagsOf(name, subcommand).has(flag));
+    return unknown.length === 0 ? undefined : `${where}: ${unknown.join(', ')} not in \`cf-infra ${helpKey(name, subcommand)} --help\``;
   }
   if (!commandNames.includes(command.name)) return `${where}: no cf-infra command "${command.name}" (commands: ${commandNames.join(', ')})`;
   const unknown = command.flags.filter((flag) => !flagsOf(command.name).has(flag));

@@ -3,7 +3,7 @@
 // run's lease with it (issue 16, item 1). Interrupted runs say what ARM is left doing, release their
 // lock and write (and upload) a run report "interrupted"; a stack still running another operation
 // is waited for, not reported as "locked" (item 2).
-// Real `node packages/cli/src/cli.ts …` processes against an ARM emulator in this process whose long-
+// Real `node packages/cli/bin/cf-infra.js …` processes against an ARM emulator in this process whose long-
 // running operations are made slow (its latency option, as ARM_EMULATOR_LATENCY_MS sets it), and the
 // lock store started by the CLI itself. Every wait is on a condition.
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -8,8 +8,7 @@ import { repoRoot } from '@complianceflow/core/bicep/paths.ts';
 import { loadRegistry, resolveDeployment } from '@complianceflow/cli/config/registry.ts';
 import { defaultGoldenDir } from '@complianceflow/cli/plan/golden.ts';
 import type { Resource } from '@complianceflow/cli/plan/resources.ts';
-
-const cli = path.join(repoRoot, 'packages', 'cli', 'src', 'cli.ts');
+import { cliPath as cli } from '../../support/cli.ts';
 
 interface Result {
   code: number;

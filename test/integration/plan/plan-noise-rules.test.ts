@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runNode, type CliRun } from '../../support/cli.ts';
+import { runNode, type CliRun, cliEntry } from '../../support/cli.ts';
 import { scratchCheckout } from '../../support/scratch-checkout.ts';
 
 const rulesFile = 'deployments/what-if-rules.yaml';
@@ -18,7 +18,7 @@ describe('what-if noise rules through the CLI', function () {
   this.timeout(120_000);
   let root: string;
   let original: string;
-  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runNode(root, 'packages/cli/src/cli.ts', args, { NO_COLOR: '1', ...env });
+  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runNode(root, cliEntry, args, { NO_COLOR: '1', ...env });
 
   before(() => {
     root = scratchCheckout('cf-noise-rules-', ['deployments', 'bicep']);

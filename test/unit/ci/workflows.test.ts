@@ -155,7 +155,7 @@ describe('GitHub Actions workflows', () => {
         calls++;
         if (!scripts.includes(m[1]!)) unknown.push(`${file}: npm run ${m[1]}`);
       }
-      for (const m of run.matchAll(/(?:npx cf-infra|node packages\/cli\/src\/cli\.ts) ([a-z][\w-]*)/g)) {
+      for (const m of run.matchAll(/(?:npx cf-infra|node packages\/cli\/bin\/cf-infra\.js) ([a-z][\w-]*)/g)) {
         calls++;
         if (!cliCommands.includes(m[1]!)) unknown.push(`${file}: cf-infra ${m[1]}`);
       }
