@@ -1,6 +1,11 @@
+import path from 'node:path';
+import { repoRoot } from '@complianceflow/core/repo-root.ts';
 import { noiseRulesFile } from '../whatif/noise.ts';
 
-export { repoRoot } from '@complianceflow/core/repo-root.ts';
+export { repoRoot };
+
+/** Clean YAML parses and clean schema checks (config-cache.ts), shared by every run of this checkout. */
+export const configCacheDir = path.join(repoRoot, '.cache', 'config');
 
 /** Registry files, relative to a root (messages show these paths). */
 export const registryPaths = {

@@ -9,11 +9,11 @@ import { reasonPlaceholder } from '../whatif/noise-candidates.ts';
 import { registryPaths, repoRoot } from './paths.ts';
 import { show } from './problems.ts';
 import { checkSchema, registrySchemas } from './schema-files.ts';
-import { locateInYaml, parseYaml, readConfigText } from './yaml-file.ts';
+import { parseYaml, readConfigText, yamlLocator } from './yaml-file.ts';
 
 export interface LoadedRule extends NoiseRule {
-  /** `deployments/what-if-rules.yaml:12:5`: where the rule is written. */
-  where: string;
+  /** `deployments/what-if-rules.yaml:12:5`: where the rule is written (found when first read: it parses the text for positions). */
+  readonly where: string;
 }
 
 export interface LoadedNoiseRules {
@@ -60,10 +60,18 @@ export function noiseRuleProblems(data: unknown, locate: Locate): string[] {
 export function noiseRulesFromText(text: string, file: string, today: string): LoadedNoiseRules {
   const parsed = parseYaml(text, file);
   if (!parsed.ok) throw new ConfigError([parsed.problem]);
-  const locate: Locate = (at) => locateInYaml(text, file, at);
+  const locate: Locate = yamlLocator(text, file);
   const problems = noiseRuleProblems(parsed.data, locate);
   if (problems.length > 0) throw new ConfigError(problems);
-  const rules = (parsed.data as { rules: NoiseRule[] }).rules.map(({ type, path: pattern, reason, expires }, i) => ({ type, path: pattern, reason, expires, where: locate(['rules', i]) }));
+  const rules: LoadedRule[] = (parsed.data as { rules: NoiseRule[] }).rules.map(({ type, path: pattern, reason, expires }, i) => ({
+    type,
+    path: pattern,
+    reason,
+    expires,
+    get where() {
+      return locate(['rules', i]);
+    },
+  }));
   const expired = rules.filter((rule) => isExpired(rule, today));
   return { rules, active: compileNoiseRules(rules.filter((rule) => !isExpired(rule, today))), expired };
 }

@@ -1,9 +1,16 @@
 // The one reader of the project's YAML and JSON configuration files: text in, plain data or a
 // located problem out (`file:line:column: …`), never an exception. Every YAML file the project
-// reads (deployments, profiles, regions, catalogue, bootstrap.yaml) comes through here.
+// reads (deployments, profiles, regions, catalogue, bootstrap.yaml) comes through here. A clean
+// parse is kept by its text (config-cache.ts): the yaml package loads only when a text is new.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { LineCounter, parseDocument, visit } from 'yaml';
+import { configCacheEntry, keepInConfigCache, readConfigCache } from './config-cache.ts';
+import { configCacheDir } from './paths.ts';
+
+const require = createRequire(import.meta.url);
+const yaml = () => require('yaml') as typeof import('yaml');
+const yamlVersion = () => (require('yaml/package.json') as { version: string }).version;
 
 export type Parsed = { ok: true; file: string; data: unknown } | { ok: false; file: string; problem: string };
 
@@ -20,16 +27,31 @@ export const maxConfigFileBytes = 1024 * 1024;
  */
 const maxAliasCount = 50;
 
-function located(file: string, lineCounter: LineCounter, offset: number | undefined): string {
+function located(file: string, lineCounter: import('yaml').LineCounter, offset: number | undefined): string {
   if (offset === undefined) return file;
   const { line, col } = lineCounter.linePos(offset);
   return `${file}:${line}:${col}`;
 }
 
-/** Parses YAML text; a syntax error, duplicate key or alias explosion is reported as `file:line:column: message`. */
-export function parseYaml(text: string, file: string): Parsed {
+const parseOptions = { uniqueKeys: true, prettyErrors: true, strict: true } as const;
+
+/**
+ * Parses YAML text, or reads back the data of its last clean parse; a syntax error, duplicate key
+ * or alias explosion is reported as `file:line:column: message`.
+ */
+export function parseYaml(text: string, file: string, cacheDir = configCacheDir): Parsed {
+  const entry = configCacheEntry(cacheDir, ['yaml', yamlVersion(), JSON.stringify(parseOptions), `maxAliasCount=${maxAliasCount}`, text]);
+  const cached = readConfigCache(entry);
+  if (cached !== undefined) return { ok: true, file, data: cached.value };
+  const parsed = parseYamlText(text, file);
+  if (parsed.ok) keepInConfigCache(entry, parsed.data);
+  return parsed;
+}
+
+function parseYamlText(text: string, file: string): Parsed {
+  const { LineCounter, parseDocument, visit } = yaml();
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true, strict: true, lineCounter });
+  const document = parseDocument(text, { ...parseOptions, lineCounter });
   const error = document.errors[0];
   if (error !== undefined) {
     const position = error.linePos?.[0];
@@ -54,18 +76,25 @@ export function parseYaml(text: string, file: string): Parsed {
 }
 
 /**
- * Where the node at `path` (keys and indices) of a YAML text is: `file:line:column`; for a missing
+ * Where the node at a path (keys and indices) of a YAML text is: `file:line:column`; for a missing
  * node (a required field left out), where its closest parent is. For problems found in the data
- * after parsing (schema, rules in code).
+ * after parsing (schema, rules in code). The text is parsed on the first call, once.
  */
-export function locateInYaml(text: string, file: string, path: readonly (string | number)[]): string {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter });
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = (depth === 0 ? document.contents : document.getIn(path.slice(0, depth), true)) as { range?: readonly number[] } | null | undefined;
-    if (node?.range !== undefined) return located(file, lineCounter, node.range[0]);
-  }
-  return file;
+export function yamlLocator(text: string, file: string): (path: readonly (string | number)[]) => string {
+  let parsed: { document: import('yaml').Document.Parsed; lineCounter: import('yaml').LineCounter } | undefined;
+  return (path) => {
+    if (parsed === undefined) {
+      const { LineCounter, parseDocument } = yaml();
+      const lineCounter = new LineCounter();
+      parsed = { document: parseDocument(text, { lineCounter }), lineCounter };
+    }
+    const { document, lineCounter } = parsed;
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = (depth === 0 ? document.contents : document.getIn(path.slice(0, depth), true)) as { range?: readonly number[] } | null | undefined;
+      if (node?.range !== undefined) return located(file, lineCounter, node.range[0]);
+    }
+    return file;
+  };
 }
 
 export function parseJson(text: string, file: string): Parsed {
