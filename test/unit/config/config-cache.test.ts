@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { repoRoot } from '@complianceflow/cli/config/paths.ts';
 import { checkSchema, registrySchemas } from '@complianceflow/cli/config/schema-files.ts';
 import { parseYaml } from '@complianceflow/cli/config/yaml-file.ts';
 
@@ -71,5 +72,10 @@ describe('configuration cache (clean parses and schema checks kept on disk)', ()
     expect(problems.map((p) => p.message).join('\n')).to.match(/location/);
     expect(checkSchema(registrySchemas.regions, broken, cacheDir)).to.deep.equal(problems);
     expect(entries()).to.deep.equal([path.basename(kept)]);
+  });
+
+  it('the CIDR format a kept schema check depends on is one file: cidr/ipv4.ts imports nothing (its text is in the key)', () => {
+    const source = readFileSync(path.join(repoRoot, 'packages/cli/src/cidr/ipv4.ts'), 'utf8');
+    expect(source).to.not.match(/^\s*(import|export .* from)\b/m);
   });
 });

@@ -5,6 +5,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { Document, LineCounter } from 'yaml';
 import { configCacheEntry, keepInConfigCache, readConfigCache } from './config-cache.ts';
 import { configCacheDir } from './paths.ts';
 
@@ -27,7 +28,7 @@ export const maxConfigFileBytes = 1024 * 1024;
  */
 const maxAliasCount = 50;
 
-function located(file: string, lineCounter: import('yaml').LineCounter, offset: number | undefined): string {
+function located(file: string, lineCounter: LineCounter, offset: number | undefined): string {
   if (offset === undefined) return file;
   const { line, col } = lineCounter.linePos(offset);
   return `${file}:${line}:${col}`;
@@ -81,7 +82,7 @@ function parseYamlText(text: string, file: string): Parsed {
  * after parsing (schema, rules in code). The text is parsed on the first call, once.
  */
 export function yamlLocator(text: string, file: string): (path: readonly (string | number)[]) => string {
-  let parsed: { document: import('yaml').Document.Parsed; lineCounter: import('yaml').LineCounter } | undefined;
+  let parsed: { document: Document.Parsed; lineCounter: LineCounter } | undefined;
   return (path) => {
     if (parsed === undefined) {
       const { LineCounter, parseDocument } = yaml();
