@@ -39,6 +39,8 @@ and never pass or fail; the targets are the performance issue's. The warm-up pai
 module compile cache (cf-infra enables it; it lives in the system's temp directory), as any earlier
 run on the machine would. cf-infra runs its own Bicep processes with .NET settings for short runs
 (core/bicep/prestart.ts); the plan table shows what the same settings do to \`bicep build\`.
+The cold plan figures take seven pairs: \`bicep build\` itself takes 3.7 to 5.3 s from one pair to the
+next here, so a ratio within a tenth of its target is not a verdict either way.
 
 The deploy figures are taken twice. After a Bicep change (the compile cache emptied before every
 run) each run compiles, or four runs at once compile once between them: the conditions the

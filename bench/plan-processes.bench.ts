@@ -46,9 +46,9 @@ export async function run(): Promise<Figure[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'cf-plan-bench-'));
   try {
     const figures = [
-      paired('plan --all --no-cache (cold) ÷ bicep build', plan('--all', '--no-cache'), build, { runs: 3, target: '≤ 1.5' }),
+      paired('plan --all --no-cache (cold) ÷ bicep build', plan('--all', '--no-cache'), build, { runs: 7, target: '≤ 1.5' }),
       paired('plan --all, Bicep and parameters unchanged (cache warm) ÷ bicep build', plan('--all'), build, { runs: 3 }),
-      paired('plan westeu-test-1 --no-cache (cold) ÷ bicep build', plan('westeu-test-1', '--no-cache'), build, { runs: 3, target: '≤ 1.1' }),
+      paired('plan westeu-test-1 --no-cache (cold) ÷ bicep build', plan('westeu-test-1', '--no-cache'), build, { runs: 7, target: '≤ 1.1' }),
       paired('plan westeu-test-1, Bicep unchanged (cache warm) ÷ bicep build', plan('westeu-test-1'), build, { runs: 3, target: '≤ 0.5' }),
       paired(`bicep build with cf-infra's .NET settings (${Object.keys(bicepRuntimeDefaults).join(', ')}) ÷ bicep build`, tunedBuild, build, { runs: 3 }),
       paired('naive script (build + build-params + snapshot per deployment, 24 processes) ÷ plan --all --no-cache', await naiveScript(dir), plan('--all', '--no-cache'), { runs: 1 }),
