@@ -4,8 +4,9 @@
 // changed it (before the answer goes out), or on the next turn for a change no request made (an
 // operation that finished on the timer). Long-running operations are stored with what they will
 // do, and finished lazily.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomically } from '@complianceflow/core/atomic-file.ts';
 import type { ArmErrorBody } from './errors.ts';
 import type { VaultSecrets } from './keyvault-records.ts';
 import { scrubSecretsInJson } from './secure.ts';
@@ -137,19 +138,7 @@ export class StateStore {
     const { keyVaultSecrets, ...rest } = this.data;
     const scrubbed = scrubSecretsInJson(JSON.stringify(rest), this.secrets);
     const text = `${scrubbed.slice(0, -1)},"keyVaultSecrets":${JSON.stringify(keyVaultSecrets)}}`;
-    writeAtomically(this.file, text);
+    writeFileAtomically(this.file, text, { fsync: true, mode: 0o600 });
     this.lastSave = { bytes: Buffer.byteLength(text), ms: performance.now() - started };
   }
-}
-
-export function writeAtomically(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
 }

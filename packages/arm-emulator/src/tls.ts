@@ -5,7 +5,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import forge from 'node-forge';
-import { writeAtomically } from './state.ts';
+import { writeFileAtomically } from '@complianceflow/core/atomic-file.ts';
 
 export interface TlsMaterial {
   caPem: string;
@@ -72,8 +72,8 @@ export function loadTls(stateDir: string): TlsMaterial {
   const caKeyPath = path.join(stateDir, 'ca-key.pem');
   if (!existsSync(caPath) || !existsSync(caKeyPath)) {
     const ca = createCa();
-    writeAtomically(caKeyPath, ca.keyPem);
-    writeAtomically(caPath, ca.certPem);
+    writeFileAtomically(caKeyPath, ca.keyPem, { fsync: true, mode: 0o600 });
+    writeFileAtomically(caPath, ca.certPem, { fsync: true, mode: 0o600 });
   }
   const caPem = readFileSync(caPath, 'utf8');
   const server = createServerCert(caPem, readFileSync(caKeyPath, 'utf8'));

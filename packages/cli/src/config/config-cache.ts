@@ -5,11 +5,12 @@
 // key is a hash of every input of the result (the text or data, the library's version, its options),
 // so a changed input is a new entry, never a wrong one. Only what JSON holds exactly is kept (no
 // NaN, Infinity or -0); problems are never kept, so their messages always come from the library.
-// An entry is written to a temp file and renamed (a reader sees all of it or none); a cache that
-// cannot be read or written is skipped.
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// An entry is written atomically (core/atomic-file.ts: a reader sees all of it or none); a cache
+// that cannot be read or written is skipped.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomically } from '@complianceflow/core/atomic-file.ts';
 
 /** The entry of a result in `cacheDir`: one per set of inputs (order matters). */
 export function configCacheEntry(cacheDir: string, inputs: readonly string[]): string {
@@ -40,18 +41,10 @@ export function readConfigCache(entry: string): { value: unknown } | undefined {
 /** Keeps `value` for this entry when JSON holds it exactly; never fails the caller. */
 export function keepInConfigCache(entry: string, value: unknown): void {
   if (!holdsInJson(value)) return;
-  const temp = `${entry}.${randomUUID()}.tmp`;
   try {
     mkdirSync(path.dirname(entry), { recursive: true });
-    writeFileSync(temp, JSON.stringify(value));
-    renameSync(temp, entry);
+    writeFileAtomically(entry, JSON.stringify(value));
   } catch {
-    // A read-only checkout, a full disk, a file where the directory should be: the next run works
-    // it out again. A temp file written before the failure goes (if there is one to remove).
-    try {
-      rmSync(temp, { force: true });
-    } catch {
-      // No directory to remove it from.
-    }
+    // A read-only checkout, a full disk, a file where the directory should be: the next run works it out again.
   }
 }
