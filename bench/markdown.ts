@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { projectBicepPath } from '@complianceflow/core/bicep/paths.ts';
+import { singleFileBicepPath } from '@complianceflow/core/bicep/paths.ts';
+import { pinnedBicepVersion } from '@complianceflow/core/bicep/version.ts';
 import { repoRoot } from '@complianceflow/core/repo-root.ts';
 import { markdownTable } from '@complianceflow/core/tables.ts';
 import type { Figure, Measured } from './paired.ts';
@@ -14,7 +15,7 @@ export const performanceDoc = 'docs/infrastructure/Performance.md';
 /** The machine, one Markdown list item per fact. */
 function machine(): string {
   // The pinned Bicep CLI's own version line, as the benchmarks ran it.
-  const bicep = execFileSync(projectBicepPath, ['--version'], { encoding: 'utf8' }).trim();
+  const bicep = execFileSync(singleFileBicepPath(pinnedBicepVersion()), ['--version'], { encoding: 'utf8' }).trim();
   const cpus = os.cpus();
   return [`${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}`, `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`, `${os.type()} ${os.release()}`, `Node ${process.version}`, bicep].map((fact) => `- ${fact}`).join('\n');
 }
@@ -37,8 +38,11 @@ Each A ÷ B figure times whole processes, A and B in turn after a warm-up pair, 
 pair by pair; absolute seconds drift with the machine's load, the ratios much less. Benchmarks print numbers
 and never pass or fail; the targets are the performance issue's. The warm-up pair also fills Node's
 module compile cache (cf-infra enables it; it lives in the system's temp directory), as any earlier
-run on the machine would. cf-infra runs its own Bicep processes with .NET settings for short runs
-(core/bicep/prestart.ts); the plan table shows what the same settings do to \`bicep build\`.
+run on the machine would. \`bicep build\`, in every figure and in the naive script, is Microsoft's
+single-file CLI as NuGet delivers it. cf-infra runs the project's copy instead: the same CLI laid out
+unpacked (scripts/unpack-bicep.ts; the single file inflates its compressed assemblies at every start),
+with .NET settings for short runs (core/bicep/prestart.ts). The plan table shows what each of the two
+does to \`bicep build\` alone.
 The cold plan figures take seven pairs: \`bicep build\` itself takes 3.7 to 5.3 s from one pair to the
 next here, so a ratio within a tenth of its target is not a verdict either way.
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One-time setup on a fresh machine: system packages (PostgreSQL and Redis for the local environment
-# and the tests, shellcheck for the workflow lint), the pinned Bicep CLI, and the npm dependencies,
-# which include Node 24 (the `node` package) that the npm scripts run on. The machine's own Node only
+# and the tests, shellcheck for the workflow lint), the npm dependencies and the pinned Bicep CLI;
+# the npm dependencies include Node 24 (the `node` package) that the npm scripts run on. The machine's own Node only
 # runs npm: it must meet package.json's engines.node (the one requirement the docs state). Safe to run again.
 # A CI job that needs less leaves parts out (.github/actions/setup's inputs):
 #   CF_SETUP_SYSTEM_PACKAGES=false  no Debian packages      CF_SETUP_BICEP=false  no Bicep CLI
@@ -42,13 +42,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+step "Installing npm dependencies (npm ci)"
+npm ci --no-audit --no-fund --loglevel=error
+
+# After npm ci: laying Bicep out runs on the project's Node.
 if [ "${CF_SETUP_BICEP:-true}" = true ]; then
   step "Installing the Bicep CLI"
   bash scripts/install-bicep.sh
 fi
-
-step "Installing npm dependencies (npm ci)"
-npm ci --no-audit --no-fund --loglevel=error
 
 if [ "$(node --version)" != "$(node_modules/.bin/node --version)" ]; then
   echo "note: this machine's Node is $(node --version); npm scripts use Node $(node_modules/.bin/node --version) from node_modules/.bin"
