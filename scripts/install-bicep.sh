@@ -27,7 +27,11 @@ if [ ! -x "$node" ]; then
   exit 1
 fi
 packages="$root/.tools/nuget"
-restore() { DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet restore "$project" --packages "$packages" "$@" >/dev/null; }
+# dotnet restore prints its errors on stdout: shown only when it fails.
+restore() {
+  local log
+  log=$(DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet restore "$project" --packages "$packages" "$@" 2>&1) || { printf '%s\n' "$log" >&2; return 1; }
+}
 mkdir -p "$packages"
 restore
 single_file="$packages/azure.bicep.commandline.linux-x64/$version/tools/bicep"
@@ -43,7 +47,10 @@ unpacked() {
     "$packages/microsoft.netcore.app.runtime.linux-x64/$runtime/runtimes/linux-x64/native" \
     "$packages/microsoft.netcore.app.host.linux-x64/$runtime/runtimes/linux-x64/native" "$staged" || return 1
   # The layout must answer exactly as the single file does.
-  [ "$("$staged/bicep" --version 2>&1)" = "$("$single_file" --version 2>&1)" ]
+  local answer expected
+  answer=$("$staged/bicep" --version 2>&1) || true
+  expected=$("$single_file" --version 2>&1)
+  [ "$answer" = "$expected" ] || { echo "the unpacked Bicep answered --version with \"$answer\", not \"$expected\"" >&2; return 1; }
 }
 if ! unpacked; then
   echo "warning: could not lay Bicep $version out unpacked; installing the single file (each Bicep start takes about 0.7 s longer)" >&2
