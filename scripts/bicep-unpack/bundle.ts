@@ -88,9 +88,8 @@ export function readBundleManifest(data: Buffer): BundleManifest {
   if (major !== supportedMajorVersion) throw new BundleFormatError(`bundle format ${major}.${minor} is not the one this unpacker reads (${supportedMajorVersion}.x)`);
   const count = reader.uint32();
   const bundleId = reader.string();
-  // deps.json offset and size, runtimeconfig.json offset and size, flags: both files are entries too.
-  for (let i = 0; i < 4; i++) reader.int64();
-  reader.int64();
+  // deps.json's offset and size, runtimeconfig.json's offset and size, flags: both files are entries too.
+  for (let i = 0; i < 5; i++) reader.int64();
   const entries: BundleEntry[] = [];
   for (let i = 0; i < count; i++) {
     const offset = reader.int64();
