@@ -20,6 +20,7 @@ import { defaultSubscriptionId, type EmulatorOptions } from './options.ts';
 import { sharedEvaluator } from './policy.ts';
 import { route } from './router.ts';
 import { StateStore } from './state.ts';
+import { envString } from '@complianceflow/core/env.ts';
 import { loadTls } from './tls.ts';
 
 export type { EmulatorOptions, FaultOptions, LatencyOptions } from './options.ts';
@@ -75,7 +76,7 @@ async function answer(ctx: Context, faults: TransientFaults, message: IncomingMe
 }
 
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
-  const store = new StateStore(options.stateDir);
+  const store = new StateStore(options.stateDir, { checkSaves: options.checkSaves ?? envString('ARM_EMULATOR_CHECK_SAVES') === '1' });
   const tls = loadTls(options.stateDir);
   const ownsExpander = options.expander === undefined;
   const expander = options.expander ?? bicepExpander();

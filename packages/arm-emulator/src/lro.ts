@@ -7,7 +7,7 @@ import type { Context } from './context.ts';
 import { ArmError, type ArmErrorBody } from './errors.ts';
 import type { Reply } from './http.ts';
 import { scrubSecrets } from './secure.ts';
-import type { Operation, OperationKind } from './state.ts';
+import type { Operation, OperationKind, StateSection } from './state.ts';
 
 export type Finisher = (ctx: Context, op: Operation) => void;
 const finishers = new Map<OperationKind, Finisher>();
@@ -23,11 +23,21 @@ export function startOperation(ctx: Context, kind: OperationKind, target: string
   return op;
 }
 
+/**
+ * The state sections a finisher changes besides `operations`, where it is known to be only these
+ * (a stack what-if's result); any other kind may change anything.
+ */
+const finisherSections: Partial<Record<OperationKind, StateSection[]>> = { stackWhatIf: ['stackWhatIfResults'] };
+
 /** Finishes every operation whose time has come; saves when anything changed. */
 export function advance(ctx: Context, now = Date.now()): void {
-  let changed = false;
+  const changed = new Set<StateSection>();
+  let anything = false;
   for (const op of Object.values(ctx.store.data.operations)) {
     if (op.status !== 'InProgress' || op.readyAt > now) continue;
+    const sections = finisherSections[op.kind];
+    if (sections === undefined) anything = true;
+    else for (const section of sections) changed.add(section);
     const finish = finishers.get(op.kind);
     try {
       finish?.(ctx, op);
@@ -38,21 +48,22 @@ export function advance(ctx: Context, now = Date.now()): void {
     }
     // A finished operation keeps what ARM answers for it (status, times, result, error), not what it did.
     delete op.payload;
-    changed = true;
+    changed.add('operations');
   }
   // Forget finished operations after a day (ARM keeps them for a limited time too), and a result
   // nobody read after an hour.
   for (const [id, op] of Object.entries(ctx.store.data.operations)) {
     if (op.status !== 'InProgress' && now - op.readyAt > 24 * 3600_000) {
       delete ctx.store.data.operations[id];
-      changed = true;
+      changed.add('operations');
     } else if (op.result !== undefined && now - op.readyAt > 3600_000) {
       delete op.result;
       op.resultRead = true;
-      changed = true;
+      changed.add('operations');
     }
   }
-  if (changed) ctx.store.save();
+  if (anything) ctx.store.save();
+  else if (changed.size > 0) ctx.store.save(...changed);
 }
 
 export const retryAfter = (op: Operation, now = Date.now()): string => String(Math.max(0, Math.ceil((op.readyAt - now) / 1000)));
@@ -106,7 +117,7 @@ export function operationResult(ctx: Context, id: string, origin: string, sub: s
   // dropped, so a what-if's large result does not stay in the state file for every deploy after it.
   delete op.result;
   op.resultRead = true;
-  ctx.store.save();
+  ctx.store.save('operations');
   return { status: 200, body };
 }
 

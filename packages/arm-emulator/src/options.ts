@@ -37,6 +37,8 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** Enforce Key Vault RBAC in the vault data plane (keyvault-rbac.ts). Off by default: the templates do not yet grant the deploying identity Secrets Officer. */
   keyVaultRbac?: boolean;
+  /** Fail a save that did not name a state section it changed (state.ts; default: ARM_EMULATOR_CHECK_SAVES=1). */
+  checkSaves?: boolean;
 }
 
 export { defaultEmulatorPort, defaultSubscriptionId } from '@complianceflow/core/arm/emulator-contract.ts';

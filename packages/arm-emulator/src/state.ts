@@ -4,6 +4,12 @@
 // changed it (before the answer goes out), or on the next turn for a change no request made (an
 // operation that finished on the timer). Long-running operations are stored with what they will
 // do, and finished lazily.
+// Each section's JSON is kept from its last write, and only the sections a save names are
+// serialized again: a what-if changes `operations` and `stackWhatIfResults`, not the 0.5 MB of
+// resources and stack templates (serializing all of it was most of the emulator's CPU per deploy).
+// save() without a section marks them all. ARM_EMULATOR_CHECK_SAVES=1 (the integration tests set
+// it) serializes the others too and fails when one differs from its kept JSON: a save that named
+// too few sections.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomically } from '@complianceflow/core/atomic-file.ts';
@@ -93,6 +99,8 @@ export interface StateData {
   keyVaultSecrets: Record<string, VaultSecrets>;
 }
 
+export type StateSection = keyof StateData;
+
 const emptyState = (): StateData => ({ version: 1, providers: {}, resources: {}, stacks: {}, deployments: {}, deploymentOperations: {}, stackWhatIfResults: {}, operations: {}, deletedVaults: {}, keyVaultSecrets: {} });
 
 export class StateStore {
@@ -109,10 +117,19 @@ export class StateStore {
   saves = 0;
   lastSave = { bytes: 0, ms: 0 };
   private changed = false;
+  /** Sections changed since the last write (allDirty: every one); a section not yet written counts as changed. */
+  private readonly dirty = new Set<string>();
+  private allDirty = false;
+  /** Each section's JSON (scrubbed) as last written. */
+  private readonly written = new Map<string, string>();
+  /** How many secrets the kept JSON was scrubbed of: a new one means scrubbing every section again. */
+  private scrubbedOf = 0;
+  private readonly checkSaves: boolean;
 
-  constructor(dir: string) {
+  constructor(dir: string, options: { checkSaves?: boolean } = {}) {
     this.dir = dir;
     this.file = path.join(dir, 'state.json');
+    this.checkSaves = options.checkSaves ?? false;
     mkdirSync(dir, { recursive: true });
     this.data = existsSync(this.file) ? { ...emptyState(), ...(JSON.parse(readFileSync(this.file, 'utf8')) as StateData) } : emptyState();
   }
@@ -121,23 +138,42 @@ export class StateStore {
     for (const value of values) this.secrets.add(value);
   }
 
-  /** Marks the state changed; flush() writes it. */
-  save(): void {
+  /** Marks the named sections changed (none named: all of them); flush() writes them. */
+  save(...sections: StateSection[]): void {
+    if (sections.length === 0) this.allDirty = true;
+    for (const section of sections) this.dirty.add(section);
     if (this.changed) return;
     this.changed = true;
     setImmediate(() => this.flush());
+  }
+
+  /** The JSON a section is written as: scrubbed of every remembered secret, except the Key Vault data plane's, which holds secret values by design (secure.ts). */
+  private sectionJson(section: string): string {
+    const json = JSON.stringify((this.data as unknown as Record<string, unknown>)[section]);
+    return section === 'keyVaultSecrets' ? json : scrubSecretsInJson(json, this.secrets);
   }
 
   /** Writes the state if it changed since the last write. */
   flush(): void {
     if (!this.changed) return;
     this.changed = false;
-    this.saves += 1;
     const started = performance.now();
-    // The Key Vault data plane keeps its secret values; everything else is scrubbed (secure.ts).
-    const { keyVaultSecrets, ...rest } = this.data;
-    const scrubbed = scrubSecretsInJson(JSON.stringify(rest), this.secrets);
-    const text = `${scrubbed.slice(0, -1)},"keyVaultSecrets":${JSON.stringify(keyVaultSecrets)}}`;
+    if (this.secrets.size !== this.scrubbedOf) this.allDirty = true;
+    this.scrubbedOf = this.secrets.size;
+    // The file's keys in the order they always had: the state's own, the Key Vault data plane last.
+    const sections = Object.keys(this.data).filter((s) => s !== 'keyVaultSecrets' && (this.data as unknown as Record<string, unknown>)[s] !== undefined).concat('keyVaultSecrets');
+    for (const section of sections) {
+      const kept = this.written.get(section);
+      if (this.allDirty || this.dirty.has(section) || kept === undefined) {
+        this.written.set(section, this.sectionJson(section));
+      } else if (this.checkSaves && kept !== this.sectionJson(section)) {
+        throw new Error(`ARM_EMULATOR_CHECK_SAVES: state section '${section}' changed, but no save() named it`);
+      }
+    }
+    this.allDirty = false;
+    this.dirty.clear();
+    this.saves += 1;
+    const text = `{${sections.map((s) => `${JSON.stringify(s)}:${this.written.get(s)}`).join(',')}}`;
     writeFileAtomically(this.file, text, { fsync: true, mode: 0o600 });
     this.lastSave = { bytes: Buffer.byteLength(text), ms: performance.now() - started };
   }

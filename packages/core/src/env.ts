@@ -123,6 +123,7 @@ export const envVariables = {
   },
   ARM_EMULATOR_JOB_RUNNER: oneOf('how the ARM emulator runs a started Container Apps job', 'emulator', ['local', 'none']),
   ARM_EMULATOR_VERBOSE: oneOf('log every request of the ARM emulator', 'emulator', ['0', '1']),
+  ARM_EMULATOR_CHECK_SAVES: oneOf("check that every save names each state section it changed (the integration tests set it; each save then serializes the whole state)", 'emulator', ['0', '1']),
   AZURITE_BLOB_PORT: port("Azurite's blob port, the local lock store (default 10000)", 'cli'),
   AZURE_SUBSCRIPTION_ID: guidVariable('the Azure subscription (instead of --subscription)', 'cli'),
   AZURE_CLIENT_ID: guidVariable('the client id of the workload identity', 'cli'),

@@ -89,7 +89,7 @@ export async function putStackWhatIf(ctx: Context, req: Request, sub: string, na
   const created = ctx.store.data.stackWhatIfResults[key(id)] === undefined;
   ctx.store.data.stackWhatIfResults[key(id)] = body;
   const op = startOperation(ctx, 'stackWhatIf', id, undefined, 0);
-  ctx.store.save();
+  ctx.store.save('stackWhatIfResults', 'operations');
   return reply(created ? 201 : 200, publicResult(ctx, body), asyncOperationHeaders(req.origin, sub, op, apiVersion));
 }
 
@@ -123,7 +123,7 @@ export function deleteStackWhatIf(ctx: Context, req: Request, sub: string, name:
   const k = key(resultId(sub, name));
   if (ctx.store.data.stackWhatIfResults[k] === undefined) return reply(204);
   delete ctx.store.data.stackWhatIfResults[k];
-  ctx.store.save();
+  ctx.store.save('stackWhatIfResults');
   return reply(200);
 }
 
@@ -138,6 +138,6 @@ export async function runStackWhatIf(ctx: Context, req: Request, sub: string, na
   props.provisioningState = 'succeeded';
   const op = startOperation(ctx, 'stackWhatIf', resultId(sub, name), undefined, 0);
   op.result = publicResult(ctx, body);
-  ctx.store.save();
+  ctx.store.save('stackWhatIfResults', 'operations');
   return reply(202, undefined, locationHeaders(req.origin, sub, op, apiVersion));
 }
