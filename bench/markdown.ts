@@ -5,7 +5,6 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { singleFileBicepPath } from '@complianceflow/core/bicep/paths.ts';
-import { pinnedBicepVersion } from '@complianceflow/core/bicep/version.ts';
 import { repoRoot } from '@complianceflow/core/repo-root.ts';
 import { markdownTable } from '@complianceflow/core/tables.ts';
 import type { Figure, Measured } from './paired.ts';
@@ -15,7 +14,7 @@ export const performanceDoc = 'docs/infrastructure/Performance.md';
 /** The machine, one Markdown list item per fact. */
 function machine(): string {
   // The pinned Bicep CLI's own version line, as the benchmarks ran it.
-  const bicep = execFileSync(singleFileBicepPath(pinnedBicepVersion()), ['--version'], { encoding: 'utf8' }).trim();
+  const bicep = execFileSync(singleFileBicepPath(), ['--version'], { encoding: 'utf8' }).trim();
   const cpus = os.cpus();
   return [`${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}`, `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`, `${os.type()} ${os.release()}`, `Node ${process.version}`, bicep].map((fact) => `- ${fact}`).join('\n');
 }

@@ -12,7 +12,6 @@ import path from 'node:path';
 import { writeParametersFile } from '@complianceflow/core/bicep/parameters-file.ts';
 import { projectBicepPath, singleFileBicepPath } from '@complianceflow/core/bicep/paths.ts';
 import { bicepRuntimeDefaults } from '@complianceflow/core/bicep/prestart.ts';
-import { pinnedBicepVersion } from '@complianceflow/core/bicep/version.ts';
 import { mainTemplate } from '@complianceflow/cli/plan/pipeline.ts';
 import { resolveTargets } from '@complianceflow/cli/plan/targets.ts';
 import { paired, printFigure, timeProcess, type Figure } from './paired.ts';
@@ -21,7 +20,7 @@ import { cliPath as cli } from '../test/support/cli.ts';
 export const name = 'plan as cold processes ÷ one `bicep build bicep/main.bicep` (paired)';
 
 const plan = (...args: string[]) => () => timeProcess([process.execPath, cli, 'plan', ...args, '--json']);
-const singleFile = singleFileBicepPath(pinnedBicepVersion());
+const singleFile = singleFileBicepPath();
 const build = () => timeProcess([singleFile, 'build', mainTemplate, '--stdout']);
 /** The same build with the .NET settings cf-infra gives its own Bicep process: how much of a ratio they account for. */
 const tunedBuild = () => timeProcess([singleFile, 'build', mainTemplate, '--stdout'], bicepRuntimeDefaults);

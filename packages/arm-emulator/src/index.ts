@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { defaultEmulatorTenantId } from '@complianceflow/core/arm/emulator-token.ts';
+import { envString } from '@complianceflow/core/env.ts';
 import { authenticate } from './auth.ts';
 import { enforceRequest, readableOnly } from './authorization/request-actions.ts';
 import { seedSubscriptionOwner } from './authorization/seed.ts';
@@ -20,7 +21,6 @@ import { defaultSubscriptionId, type EmulatorOptions } from './options.ts';
 import { sharedEvaluator } from './policy.ts';
 import { route } from './router.ts';
 import { StateStore } from './state.ts';
-import { envString } from '@complianceflow/core/env.ts';
 import { loadTls } from './tls.ts';
 
 export type { EmulatorOptions, FaultOptions, LatencyOptions } from './options.ts';

@@ -11,7 +11,7 @@ import { pinnedBicepVersion } from '@complianceflow/core/bicep/version.ts';
 import { mainTemplate } from '@complianceflow/cli/plan/paths.ts';
 import { repoRoot } from '@complianceflow/core/repo-root.ts';
 
-const singleFile = singleFileBicepPath(pinnedBicepVersion());
+const singleFile = singleFileBicepPath();
 const run = (bicep: string, ...args: string[]) => execFileSync(bicep, args, { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
 
 describe('the project Bicep, unpacked', () => {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { repoRoot } from '../repo-root.ts';
+import { pinnedBicepVersion } from './version.ts';
 
 export { repoRoot };
 /**
@@ -8,7 +9,7 @@ export { repoRoot };
  */
 export const projectBicepPath = path.join(repoRoot, '.tools', 'bicep', 'bicep');
 
-/** Microsoft's single-file CLI of `version` as NuGet delivered it to scripts/install-bicep.sh: the Bicep a script would run. */
-export function singleFileBicepPath(version: string): string {
+/** Microsoft's single-file CLI of `version` (default: the pinned one) as NuGet delivered it to scripts/install-bicep.sh: the Bicep a script would run. */
+export function singleFileBicepPath(version: string = pinnedBicepVersion()): string {
   return path.join(repoRoot, '.tools', 'nuget', 'azure.bicep.commandline.linux-x64', version, 'tools', 'bicep');
 }

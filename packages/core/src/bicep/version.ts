@@ -2,7 +2,7 @@
 // (the file scripts/install-bicep.sh restores from NuGet).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from './paths.ts';
+import { repoRoot } from '../repo-root.ts';
 
 export const restoreProjectFile = path.join(repoRoot, 'scripts', 'bicep-restore', 'bicep-restore.csproj');
 
