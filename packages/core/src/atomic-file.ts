@@ -13,7 +13,7 @@ export interface AtomicWriteOptions {
 }
 
 /** Replaces `file` with `text` atomically; throws what failed (the directory must exist). */
-export function writeFileAtomically(file: string, text: string, options: AtomicWriteOptions = {}): void {
+export function writeFileAtomically(file: string, text: string | Uint8Array, options: AtomicWriteOptions = {}): void {
   const temp = `${file}.${randomUUID()}.tmp`;
   const fd = openSync(temp, 'w', options.mode ?? 0o666);
   try {
