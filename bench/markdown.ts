@@ -41,7 +41,8 @@ run on the machine would. \`bicep build\`, in every figure and in the naive scri
 single-file CLI as NuGet delivers it. cf-infra runs the project's copy instead: the same CLI laid out
 unpacked (scripts/unpack-bicep.ts; the single file inflates its compressed assemblies at every start),
 with .NET settings for short runs (core/bicep/prestart.ts). The plan table shows what each of the two
-does to \`bicep build\` alone.
+does to \`bicep build\` alone. cf-infra loads its npm packages from the bundle setup builds
+(scripts/bundle-vendor.ts), as on any machine set up with scripts/setup.sh.
 The cold plan figures take seven pairs: \`bicep build\` itself takes 3.7 to 5.3 s from one pair to the
 next here, so a ratio within a tenth of its target is not a verdict either way.
 

@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+import { currentManifest } from '@complianceflow/cli/vendor/manifest.ts';
 import { writePerformanceDoc } from './markdown.ts';
 import type { Figure, Measured } from './paired.ts';
 
@@ -38,6 +39,7 @@ async function main(args: string[]): Promise<number> {
     console.error(`error: no benchmark matches ${filters.map((f) => JSON.stringify(f)).join(', ')}. Benchmarks: ${benchmarkFiles().join(', ')}`);
     return 2;
   }
+  if (currentManifest() === undefined) console.log('note: no current bundle of npm packages (npm run vendor:bundle): cf-infra loads them from node_modules, not as set-up machines do');
   let failed = 0;
   const results: { name: string; figures: Figure[] | Measured }[] = [];
   for (const [file, benchmark] of selected) {

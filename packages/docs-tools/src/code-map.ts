@@ -40,6 +40,7 @@ export const folderOwners: Record<string, string> = {
   'cli/runner': 'The step runner: a command as a list of steps over one typed context, finally-steps, listr2 renderers (terminal, CI lines, GitHub annotations and step outputs), per-resource progress (tier sub-tasks, lines, groups), interrupts',
   'cli/secrets': 'Key Vault secrets a deployment expects, their inventory, the post-deploy writes',
   'cli/validate': 'The smoke tests after a deploy: ARM, Key Vault, PostgreSQL, Redis, Event Hubs, monitoring, the validation job',
+  'cli/vendor': "The npm dependencies' bundle (node_modules/.cache, built by scripts/bundle-vendor.ts): its manifest and stamp, the resolve hook the executable registers",
   'cli/whatif': 'What-if results: normalise, the noise-rule matcher and the suppressed section, noise candidates, masking, text/JSON/Markdown rendering',
   'arm-emulator/': 'The local ARM emulator: HTTPS server, router, state, deployments and stacks, what-if, policy deny, LROs, faults',
   'arm-emulator/authorization': 'ARM authorization: role assignments and definitions, conditions, the actions each request needs',

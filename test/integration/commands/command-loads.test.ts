@@ -4,27 +4,50 @@
 // and runs that start no outside program and no Bicep load neither the process layer (zx) nor
 // Bicep's client: a cached plan, and a no-change deploy against a running emulator. With Node's
 // compile cache warm, a run type-strips no TypeScript at all; with the configuration unchanged, it
-// loads neither the YAML parser nor ajv.
+// loads neither the YAML parser nor ajv. With the npm dependencies' bundle current
+// (scripts/bundle-vendor.ts), a run loads its packages from the bundle and none from node_modules;
+// a bundle of other packages than those installed is not used. A package loaded from the bundle
+// counts as that package: its entry module names it (the manifest).
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startEmulatorProcess } from '@complianceflow/cli/arm/emulator-process.ts';
 import { commandTable } from '@complianceflow/cli/commands/table.ts';
+import { currentManifest, manifestFile, vendorDir, type VendorManifest } from '@complianceflow/cli/vendor/manifest.ts';
 import { defaultSubscriptionId } from '@complianceflow/core/arm/emulator-contract.ts';
 import { startAzuriteBlob } from '../../support/azurite.ts';
 import { cliPath, repoRoot, runNode } from '../../support/cli.ts';
 
 const tracer = path.join(repoRoot, 'test/support/module-trace.ts');
 
-/** The npm packages (node_modules/<name> or <@scope/name>) whose code a CLI run resolved, sorted. */
-async function packagesLoaded(scratch: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string[]> {
+/** The URLs of the modules a CLI run loaded. */
+async function modulesLoaded(scratch: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string[]> {
   const traceFile = path.join(scratch, `${args.join('_').replace(/[^\w-]/g, '')}.txt`);
   const result = await runNode(repoRoot, '--import', [tracer, cliPath, ...args], { ...env, CF_MODULE_TRACE: traceFile });
   expect(result.code, `${args.join(' ')}: ${result.stderr}`).to.equal(0);
   // A package's manifest is not its code: the config cache reads yaml's and ajv's for their version.
-  const urls = readFileSync(traceFile, 'utf8').split('\n').filter((url) => !url.endsWith('/package.json'));
-  const names = urls.map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1]).filter((name) => name !== undefined);
+  return readFileSync(traceFile, 'utf8').split('\n').filter((url) => url !== '' && !url.endsWith('/package.json'));
+}
+
+const packageOf = (specifier: string): string => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+
+/** The npm package a module URL belongs to: node_modules/<name> or <@scope/name>, or a bundled entry's package (shared chunks belong to none). */
+function packageOfUrl(url: string, bundled: ReadonlyMap<string, string>): string | undefined {
+  return bundled.get(url) ?? (url.includes('/node_modules/.cache/') ? undefined : /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1]);
+}
+
+/** Each bundled entry's URL and its package, when the bundle is current. */
+function bundledEntries(): Map<string, string> {
+  const manifest = currentManifest();
+  return new Map(Object.entries(manifest?.entries ?? {}).map(([specifier, file]) => [pathToFileURL(path.join(vendorDir, file)).href, packageOf(specifier)]));
+}
+
+/** The npm packages whose code a CLI run loaded, sorted. */
+async function packagesLoaded(scratch: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string[]> {
+  const bundled = bundledEntries();
+  const names = (await modulesLoaded(scratch, args, env)).map((url) => packageOfUrl(url, bundled)).filter((name) => name !== undefined);
   return [...new Set(names)].sort();
 }
 
@@ -85,21 +108,52 @@ describe('what each command loads', function () {
     expect(loaded.filter((name) => name === 'vscode-jsonrpc' || name === 'zx')).to.deep.equal([]);
   });
 
-  it('a no-change deploy against a running emulator loads neither Bicep\'s client nor the process layer', async function () {
+  describe('a no-change deploy against a running emulator', function () {
     this.timeout(300_000);
-    const azurite = await startAzuriteBlob();
-    const stateDir = path.join(scratch, 'emulator');
-    const emulator = await startEmulatorProcess({ ...process.env, ARM_EMULATOR_LATENCY_MS: 'default=0' }, stateDir);
-    const env = { ARM_EMULATOR_ENDPOINT: emulator.endpoint, ARM_EMULATOR_STATE_DIR: stateDir, AZURITE_BLOB_PORT: String(azurite.port), CF_RUNS_DIR: path.join(scratch, 'runs') };
-    try {
+    let env: NodeJS.ProcessEnv;
+    let stop: () => Promise<void>;
+    const deploy = ['deploy', 'westeu-test-1', '--emulator', '--yes', '--format', 'json'];
+
+    before(async () => {
+      const bundling = await runNode(repoRoot, path.join(repoRoot, 'scripts/bundle-vendor.ts'), []);
+      expect(bundling.code, bundling.stderr).to.equal(0);
+      const azurite = await startAzuriteBlob();
+      const stateDir = path.join(scratch, 'emulator');
+      const emulator = await startEmulatorProcess({ ...process.env, ARM_EMULATOR_LATENCY_MS: 'default=0' }, stateDir);
+      stop = async () => {
+        await emulator.stop();
+        await azurite.stop();
+      };
+      env = { ARM_EMULATOR_ENDPOINT: emulator.endpoint, ARM_EMULATOR_STATE_DIR: stateDir, AZURITE_BLOB_PORT: String(azurite.port), CF_RUNS_DIR: path.join(scratch, 'runs') };
       await packagesLoaded(scratch, ['bootstrap', '--emulator', '--yes', '--subscription', defaultSubscriptionId], env);
-      await packagesLoaded(scratch, ['deploy', 'westeu-test-1', '--emulator', '--yes', '--format', 'json'], env);
-      const loaded = await packagesLoaded(scratch, ['deploy', 'westeu-test-1', '--emulator', '--yes', '--format', 'json'], env);
+      await packagesLoaded(scratch, deploy, env);
+    });
+    after(() => stop());
+
+    it("loads neither Bicep's client nor the process layer", async () => {
+      const loaded = await packagesLoaded(scratch, deploy, env);
       expect(loaded).to.include('@azure/arm-resourcesdeploymentstacks');
       expect(loaded.filter((name) => name === 'vscode-jsonrpc' || name === 'zx')).to.deep.equal([]);
-    } finally {
-      await emulator.stop();
-      await azurite.stop();
-    }
+    });
+
+    it('loads its npm packages from their bundle, not one file from node_modules', async () => {
+      const urls = await modulesLoaded(scratch, deploy, env);
+      const bundled = bundledEntries();
+      expect(urls.filter((url) => bundled.has(url)).map((url) => bundled.get(url))).to.include.members(['@azure/arm-resourcesdeploymentstacks', '@azure/storage-blob', '@azure/keyvault-secrets', 'listr2']);
+      expect(urls.filter((url) => url.includes('/node_modules/') && !url.includes('/node_modules/.cache/'))).to.deep.equal([]);
+    });
+
+    it('does not use a bundle of other packages than those installed (npm installed since it was built)', async () => {
+      const file = manifestFile(vendorDir);
+      const manifest = JSON.parse(readFileSync(file, 'utf8')) as VendorManifest;
+      writeFileSync(file, JSON.stringify({ ...manifest, stamp: 'built-for-other-packages' }));
+      try {
+        const urls = await modulesLoaded(scratch, deploy, env);
+        expect(urls.filter((url) => url.includes('/node_modules/.cache/'))).to.deep.equal([]);
+        expect(urls.some((url) => url.includes('/node_modules/@azure/arm-resourcesdeploymentstacks/'))).to.equal(true);
+      } finally {
+        writeFileSync(file, JSON.stringify(manifest));
+      }
+    });
   });
 });
