@@ -1,11 +1,12 @@
-// The npm dependencies' bundle: which manifest counts as current, and which imports the resolve hook
-// answers from it (the project's own imports, nothing else).
+// The npm dependencies' bundle: which manifest counts as current (read at start, its stamp checked
+// only when a bundled package is first imported), and which imports the resolve hook answers from it
+// (the project's own imports, nothing else).
 import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { currentManifest, installedPackagesStamp, manifestFile, sourcesRoot, type VendorManifest } from '@complianceflow/cli/vendor/manifest.ts';
+import { currentManifest, installedPackagesStamp, isCurrent, manifestFile, readManifest, sourcesRoot, type VendorManifest } from '@complianceflow/cli/vendor/manifest.ts';
 import { vendoredUrl, vendorUrls } from '@complianceflow/cli/vendor/resolve-hook.ts';
 
 describe('the npm dependencies bundle', () => {
@@ -21,6 +22,14 @@ describe('the npm dependencies bundle', () => {
     expect(currentManifest(dir, 'abc')).to.deep.equal(manifest);
   });
 
+  it('a manifest built for other packages is read, and is not current', () => {
+    write(manifest);
+    expect(readManifest(dir)).to.deep.equal(manifest);
+    expect(isCurrent(manifest, 'def')).to.equal(false);
+    expect(isCurrent(manifest, undefined), 'no node_modules').to.equal(false);
+    expect(isCurrent(manifest, 'abc')).to.equal(true);
+  });
+
   it('a manifest built for other packages, a missing, truncated or other-format one, or no node_modules: no bundle', () => {
     write(manifest);
     expect(currentManifest(dir, 'def')).to.equal(undefined);
@@ -29,6 +38,7 @@ describe('the npm dependencies bundle', () => {
     expect(currentManifest(dir, 'abc')).to.equal(undefined);
     write({ ...manifest, format: 2 });
     expect(currentManifest(dir, 'abc')).to.equal(undefined);
+    expect(readManifest(dir), 'another format is not read at all').to.equal(undefined);
     rmSync(manifestFile(dir));
     expect(currentManifest(dir, 'abc')).to.equal(undefined);
   });

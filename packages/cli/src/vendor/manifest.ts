@@ -3,9 +3,9 @@
 // reading and linking them was a third of a no-change deploy's CPU. The bundle lives in
 // node_modules/.cache, so `npm ci` removes it with the packages it was built from, and its manifest
 // carries a stamp of node_modules/.package-lock.json (npm rewrites it on every install): a bundle
-// of other packages than those installed is never used. Light on purpose: the executable reads it
-// before loading anything else.
-import { createHash } from 'node:crypto';
+// of other packages than those installed is never used. Light on purpose: the executable reads the
+// manifest before loading anything else, and checks the stamp only when a command first imports a
+// bundled package (`--help` never does).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '@complianceflow/core/repo-root.ts';
@@ -25,21 +25,31 @@ export interface VendorManifest {
 
 /** What npm last installed, as a hash of node_modules/.package-lock.json (undefined: no node_modules). */
 export function installedPackagesStamp(root = repoRoot): string | undefined {
+  let installed: Buffer;
   try {
-    return createHash('sha256').update(readFileSync(path.join(root, 'node_modules', '.package-lock.json'))).digest('hex');
+    installed = readFileSync(path.join(root, 'node_modules', '.package-lock.json'));
+  } catch {
+    return undefined;
+  }
+  // Not imported up front: node:crypto is a few milliseconds of every start that needs no stamp.
+  return process.getBuiltinModule('node:crypto').createHash('sha256').update(installed).digest('hex');
+}
+
+/** The manifest in `dir`, whatever it was built from (undefined: missing, unreadable or another format). */
+export function readManifest(dir = vendorDir): VendorManifest | undefined {
+  try {
+    const manifest = JSON.parse(readFileSync(manifestFile(dir), 'utf8')) as VendorManifest;
+    return manifest.format === 1 && typeof manifest.entries === 'object' && manifest.entries !== null ? manifest : undefined;
   } catch {
     return undefined;
   }
 }
 
+/** Whether the manifest describes a bundle of the packages installed now. */
+export const isCurrent = (manifest: VendorManifest, stamp = installedPackagesStamp()): boolean => stamp !== undefined && manifest.stamp === stamp;
+
 /** The manifest in `dir` when it describes a bundle of the packages installed now, else undefined (missing, unreadable or stale). */
 export function currentManifest(dir = vendorDir, stamp = installedPackagesStamp()): VendorManifest | undefined {
-  let manifest: VendorManifest;
-  try {
-    manifest = JSON.parse(readFileSync(manifestFile(dir), 'utf8')) as VendorManifest;
-  } catch {
-    return undefined;
-  }
-  const wellFormed = manifest.format === 1 && typeof manifest.entries === 'object' && manifest.entries !== null;
-  return wellFormed && stamp !== undefined && manifest.stamp === stamp ? manifest : undefined;
+  const manifest = readManifest(dir);
+  return manifest !== undefined && isCurrent(manifest, stamp) ? manifest : undefined;
 }

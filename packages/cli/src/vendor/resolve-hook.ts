@@ -6,7 +6,7 @@
 import module from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { currentManifest, sourcesRoot, vendorDir, type VendorManifest } from './manifest.ts';
+import { isCurrent, readManifest, sourcesRoot, vendorDir, type VendorManifest } from './manifest.ts';
 
 const sourcesUrl = `${pathToFileURL(sourcesRoot).href}/`;
 
@@ -20,15 +20,16 @@ export function vendorUrls(manifest: VendorManifest, dir: string): Map<string, s
   return new Map(Object.entries(manifest.entries).map(([specifier, file]) => [specifier, pathToFileURL(path.join(dir, file)).href]));
 }
 
-/** Registers the hook when a current bundle exists; returns whether it did. */
+/** Registers the hook when a bundle exists; a stale one is found out, and then ignored, at the first import it would answer. */
 export function useVendorBundle(dir = vendorDir): boolean {
-  const manifest = typeof module.registerHooks === 'function' ? currentManifest(dir) : undefined;
+  const manifest = typeof module.registerHooks === 'function' ? readManifest(dir) : undefined;
   if (manifest === undefined) return false;
   const urls = vendorUrls(manifest, dir);
+  let current: boolean | undefined;
   module.registerHooks({
     resolve(specifier, context, nextResolve) {
       const url = vendoredUrl(urls, specifier, context.parentURL, context.conditions);
-      return url === undefined ? nextResolve(specifier, context) : { url, format: 'module', shortCircuit: true };
+      return url !== undefined && (current ??= isCurrent(manifest)) ? { url, format: 'module', shortCircuit: true } : nextResolve(specifier, context);
     },
   });
   return true;
