@@ -19,7 +19,7 @@ export interface VendorManifest {
   format: 1;
   /** installedPackagesStamp() when the bundle was built. */
   stamp: string;
-  /** Each bundled specifier ('@azure/core-auth', 'vscode-jsonrpc/node') and its module, relative to the manifest. */
+  /** Each bundled specifier ('@azure/storage-blob', 'vscode-jsonrpc/node') and its module, relative to the manifest. */
   entries: Record<string, string>;
 }
 
