@@ -37,24 +37,42 @@ async function importedPackages(): Promise<string[]> {
   return [...found].sort();
 }
 
+interface Exported {
+  names: string[];
+  hasDefault: boolean;
+}
+
 /** The names `import * as ns from specifier` has under Node, without default (said apart) and 'module.exports'. */
-async function exportedNames(specifier: string): Promise<{ names: string[]; hasDefault: boolean }> {
+async function exportedNames(specifier: string): Promise<Exported> {
   const keys = Object.keys((await import(specifier)) as object);
   return { names: keys.filter((k) => identifier.test(k) && k !== 'default').sort(), hasDefault: keys.includes('default') };
 }
 
+/** A bundled package: its module in the bundle (relative to the manifest) and what the package itself exports. */
+interface Entry {
+  file: string;
+  exported: Exported;
+}
+
 const entryName = (specifier: string): string => specifier.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+/, '');
 
-async function bundle(staging: string, specifiers: readonly string[]): Promise<Record<string, string>> {
-  const entries: Record<string, string> = {};
+/** An entry module re-exporting exactly what the package exports. */
+function entryModule(specifier: string, { names, hasDefault }: Exported): string {
+  const from = JSON.stringify(specifier);
+  const lines = names.length > 0 ? [`export { ${names.join(', ')} } from ${from};`] : [];
+  if (hasDefault) lines.push(`export { default } from ${from};`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function bundle(staging: string, specifiers: readonly string[]): Promise<Map<string, Entry>> {
+  const entries = new Map<string, Entry>();
   const entryPoints: Record<string, string> = {};
   for (const specifier of specifiers) {
-    const { names, hasDefault } = await exportedNames(specifier);
-    const lines = [names.length > 0 ? `export { ${names.join(', ')} } from ${JSON.stringify(specifier)};` : '', hasDefault ? `export { default } from ${JSON.stringify(specifier)};` : ''];
-    const stub = path.join(staging, 'entries', `${entryName(specifier)}.mjs`);
-    writeFileSync(stub, `${lines.filter(Boolean).join('\n')}\n`);
-    entryPoints[entryName(specifier)] = stub;
-    entries[specifier] = `modules/${entryName(specifier)}.js`;
+    const name = entryName(specifier);
+    const exported = await exportedNames(specifier);
+    entryPoints[name] = path.join(staging, 'entries', `${name}.mjs`);
+    writeFileSync(entryPoints[name], entryModule(specifier, exported));
+    entries.set(specifier, { file: `modules/${name}.js`, exported });
   }
   await build({
     entryPoints,
@@ -84,11 +102,10 @@ async function bundle(staging: string, specifiers: readonly string[]): Promise<R
 }
 
 /** Every entry exports what the package does under Node, and every module of the bundle loads (the chunks only import() reaches too). */
-async function verify(staging: string, entries: Record<string, string>): Promise<void> {
-  for (const [specifier, file] of Object.entries(entries)) {
-    const expected = await exportedNames(specifier);
+async function verify(staging: string, entries: ReadonlyMap<string, Entry>): Promise<void> {
+  for (const [specifier, { file, exported }] of entries) {
     const actual = await exportedNames(pathToFileURL(path.join(staging, file)).href);
-    if (JSON.stringify(actual) !== JSON.stringify(expected)) throw new Error(`the bundle of ${specifier} exports other names than the package`);
+    if (JSON.stringify(actual) !== JSON.stringify(exported)) throw new Error(`the bundle of ${specifier} exports other names than the package`);
   }
   for (const file of readdirSync(path.join(staging, 'modules')).filter((f) => f.endsWith('.js'))) await import(pathToFileURL(path.join(staging, 'modules', file)).href);
 }
@@ -106,7 +123,7 @@ async function main(): Promise<number> {
     const specifiers = await importedPackages();
     const entries = await bundle(staging, specifiers);
     await verify(staging, entries);
-    const manifest: VendorManifest = { format: 1, stamp, entries };
+    const manifest: VendorManifest = { format: 1, stamp, entries: Object.fromEntries([...entries].map(([specifier, { file }]) => [specifier, file])) };
     writeFileSync(manifestFile(staging), `${JSON.stringify(manifest, null, 2)}\n`);
     rmSync(path.join(staging, 'entries'), { recursive: true });
     rmSync(vendorDir, { recursive: true, force: true });

@@ -145,14 +145,14 @@ describe('what each command loads', function () {
 
     it('does not use a bundle of other packages than those installed (npm installed since it was built)', async () => {
       const file = manifestFile(vendorDir);
-      const manifest = JSON.parse(readFileSync(file, 'utf8')) as VendorManifest;
-      writeFileSync(file, JSON.stringify({ ...manifest, stamp: 'built-for-other-packages' }));
+      const original = readFileSync(file, 'utf8');
+      writeFileSync(file, JSON.stringify({ ...(JSON.parse(original) as VendorManifest), stamp: 'built-for-other-packages' }));
       try {
         const urls = await modulesLoaded(scratch, deploy, env);
         expect(urls.filter((url) => url.includes('/node_modules/.cache/'))).to.deep.equal([]);
         expect(urls.some((url) => url.includes('/node_modules/@azure/arm-resourcesdeploymentstacks/'))).to.equal(true);
       } finally {
-        writeFileSync(file, JSON.stringify(manifest));
+        writeFileSync(file, original);
       }
     });
   });

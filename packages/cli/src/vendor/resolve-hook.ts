@@ -21,9 +21,9 @@ export function vendorUrls(manifest: VendorManifest, dir: string): Map<string, s
 }
 
 /** Registers the hook when a bundle exists; a stale one is found out, and then ignored, at the first import it would answer. */
-export function useVendorBundle(dir = vendorDir): boolean {
+export function useVendorBundle(dir = vendorDir): void {
   const manifest = typeof module.registerHooks === 'function' ? readManifest(dir) : undefined;
-  if (manifest === undefined) return false;
+  if (manifest === undefined) return;
   const urls = vendorUrls(manifest, dir);
   let current: boolean | undefined;
   module.registerHooks({
@@ -32,5 +32,4 @@ export function useVendorBundle(dir = vendorDir): boolean {
       return url !== undefined && (current ??= isCurrent(manifest)) ? { url, format: 'module', shortCircuit: true } : nextResolve(specifier, context);
     },
   });
-  return true;
 }
